@@ -1,0 +1,147 @@
+package dev.reporag.core.memory;
+
+import dev.reporag.core.model.FileKind;
+import dev.reporag.core.model.Project;
+import dev.reporag.core.model.SourceFile;
+import dev.reporag.core.port.ChangeSet;
+import dev.reporag.core.port.RepositorySource;
+import dev.reporag.core.port.Snapshot;
+import dev.reporag.core.port.SourceException;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * Repositories made of maps from path to content. Each {@link #commit} makes a new version, so
+ * change detection can be tested; a project's ref, when set, names a commit to open.
+ */
+public final class InMemoryRepositorySource implements RepositorySource {
+    private record Version(String commit, Map<String, byte[]> files) {
+    }
+
+    private final Map<String, List<Version>> history = new ConcurrentHashMap<>();
+    private final AtomicInteger reads = new AtomicInteger();
+
+    /** Makes a new commit of the repository at {@code source} and returns its id. */
+    public String commit(String source, Map<String, String> files) {
+        Map<String, byte[]> bytes = new TreeMap<>();
+        files.forEach((path, text) -> bytes.put(path, text.getBytes(StandardCharsets.UTF_8)));
+        return commitBytes(source, bytes);
+    }
+
+    /** Like {@link #commit} with raw content, for binary files. */
+    public synchronized String commitBytes(String source, Map<String, byte[]> files) {
+        List<Version> versions = history.computeIfAbsent(source, s -> new CopyOnWriteArrayList<>());
+        String commit = hash(source + '\n' + versions.size() + '\n' + files.keySet());
+        versions.add(new Version(commit, new TreeMap<>(files)));
+        return commit;
+    }
+
+    /** How many file contents have been read, for tests that check what is re-read. */
+    public int reads() {
+        return reads.get();
+    }
+
+    @Override
+    public void validate(String source) {
+        if (source == null || source.isBlank()) {
+            throw new SourceException("the repository source is empty");
+        }
+    }
+
+    @Override
+    public Snapshot open(Project project) {
+        List<Version> versions = history.get(project.source());
+        if (versions == null || versions.isEmpty()) {
+            throw new SourceException("repository not found: " + project.source());
+        }
+        Version version = versions.get(versions.size() - 1);
+        if (project.ref() != null) {
+            version = versions.stream().filter(v -> v.commit().equals(project.ref())).findFirst()
+                    .orElseThrow(() -> new SourceException("ref '" + project.ref() + "' not found in "
+                            + project.source()));
+        }
+        return new MapSnapshot(version, versions);
+    }
+
+    private final class MapSnapshot implements Snapshot {
+        private final Version version;
+        private final List<Version> versions;
+
+        MapSnapshot(Version version, List<Version> versions) {
+            this.version = version;
+            this.versions = versions;
+        }
+
+        @Override
+        public String commit() {
+            return version.commit();
+        }
+
+        @Override
+        public Stream<SourceFile> files() {
+            return version.files().entrySet().stream()
+                    .map(e -> new SourceFile(e.getKey(), e.getValue().length, hash(e.getValue()), null,
+                            FileKind.REGULAR));
+        }
+
+        @Override
+        public byte[] read(SourceFile file) {
+            byte[] content = version.files().get(file.path());
+            if (content == null) {
+                throw new SourceException("no file " + file.path() + " in commit " + version.commit());
+            }
+            reads.incrementAndGet();
+            return content.clone();
+        }
+
+        @Override
+        public Optional<ChangeSet> changesSince(String earlierCommit) {
+            Optional<Version> earlier = versions.stream().filter(v -> v.commit().equals(earlierCommit)).findFirst();
+            if (earlier.isEmpty()) {
+                return Optional.empty();
+            }
+            Map<String, byte[]> before = earlier.get().files();
+            Set<String> changed = new HashSet<>();
+            Set<String> deleted = new HashSet<>(before.keySet());
+            deleted.removeAll(version.files().keySet());
+            for (Map.Entry<String, byte[]> file : version.files().entrySet()) {
+                byte[] old = before.get(file.getKey());
+                if (old == null || !java.util.Arrays.equals(old, file.getValue())) {
+                    changed.add(file.getKey());
+                }
+            }
+            return Optional.of(new ChangeSet(changed, deleted));
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static String hash(String text) {
+        return hash(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String hash(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

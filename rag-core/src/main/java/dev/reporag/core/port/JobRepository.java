@@ -1,0 +1,61 @@
+package dev.reporag.core.port;
+
+import dev.reporag.core.model.IngestionJob;
+import dev.reporag.core.model.JobId;
+import dev.reporag.core.model.JobOutcome;
+import dev.reporag.core.model.Progress;
+import dev.reporag.core.model.Project;
+import dev.reporag.core.model.ProjectId;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Projects and their ingestion jobs, and the queue workers claim from. Every method is atomic;
+ * methods taking a {@code worker} do nothing and return false unless that worker holds the lease.
+ */
+public interface JobRepository {
+    /** @throws StoreException when a project with the same name exists */
+    void saveProject(Project project);
+
+    Optional<Project> project(ProjectId id);
+
+    Optional<Project> projectByName(String name);
+
+    /** All projects, oldest first. */
+    List<Project> projects();
+
+    /** Removes the project and its jobs. */
+    void deleteProject(ProjectId id);
+
+    /**
+     * Returns the project's PENDING or PROCESSING job if there is one, else creates a PENDING job:
+     * concurrent calls for one project yield one job.
+     */
+    IngestionJob enqueue(ProjectId project, Instant now);
+
+    Optional<IngestionJob> job(JobId id);
+
+    Optional<IngestionJob> latestJob(ProjectId project);
+
+    Optional<IngestionJob> latestReadyJob(ProjectId project);
+
+    /**
+     * Claims the oldest PENDING job, or a PROCESSING job whose lease has expired (a crashed worker),
+     * counting an attempt. A job whose lease expired after {@code maxAttempts} attempts is made FAILED
+     * instead, with an error saying so. Two workers never hold one job.
+     */
+    Optional<IngestionJob> claim(String worker, Instant now, Duration lease, int maxAttempts);
+
+    boolean renew(JobId job, String worker, Instant now, Duration lease);
+
+    /** Saves progress (the percent never decreases) and, when not null, the commit being indexed. */
+    boolean saveProgress(JobId job, String worker, Progress progress, String commit, Instant now);
+
+    boolean finish(JobId job, String worker, JobOutcome outcome, Instant now);
+
+    /** Gives a job back as PENDING (clean shutdown); the next claim resumes it. */
+    boolean release(JobId job, String worker, Instant now);
+}

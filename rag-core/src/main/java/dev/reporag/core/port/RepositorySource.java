@@ -1,0 +1,22 @@
+package dev.reporag.core.port;
+
+import dev.reporag.core.model.Project;
+
+/** Where repository content comes from (JGit, or a map in tests). */
+public interface RepositorySource {
+    /**
+     * Resolves the project's source and ref (default branch when none) to a commit, fetching as
+     * needed.
+     *
+     * @throws SourceException with a message a user can act on
+     */
+    Snapshot open(Project project);
+
+    /**
+     * Checks a source given by a user before a project is stored (URL form, scheme, host), without
+     * fetching anything.
+     *
+     * @throws SourceException when the source would be refused
+     */
+    void validate(String source);
+}

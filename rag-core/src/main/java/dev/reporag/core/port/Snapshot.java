@@ -1,0 +1,30 @@
+package dev.reporag.core.port;
+
+import dev.reporag.core.model.SourceFile;
+
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * A repository resolved to one commit. Files are streamed, and content is read one file at a
+ * time on demand, so memory stays flat whatever the repository's size.
+ */
+public interface Snapshot extends AutoCloseable {
+    /** The commit this snapshot shows (a Git SHA-1, or any stable version id). */
+    String commit();
+
+    /** Every tracked path, regular or not, in a stable order. Close the stream. */
+    Stream<SourceFile> files();
+
+    /** The content of a regular file of this snapshot. */
+    byte[] read(SourceFile file);
+
+    /**
+     * What changed since {@code earlierCommit}, or empty when that commit is unknown here
+     * (shallow history, force-push, rewritten branch): the caller then reconciles everything.
+     */
+    Optional<ChangeSet> changesSince(String earlierCommit);
+
+    @Override
+    void close();
+}

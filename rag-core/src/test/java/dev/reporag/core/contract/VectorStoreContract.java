@@ -1,0 +1,184 @@
+package dev.reporag.core.contract;
+
+import dev.reporag.core.model.Chunk;
+import dev.reporag.core.model.EmbeddedChunk;
+import dev.reporag.core.model.ProjectId;
+import dev.reporag.core.model.ScoredChunk;
+import dev.reporag.core.port.VectorStore;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What every {@link VectorStore} must do. Adapters extend this with a fresh, empty store of
+ * {@link #dimension()} dimensions.
+ */
+public abstract class VectorStoreContract {
+    protected VectorStore store;
+    private final ProjectId alpha = ProjectId.random();
+    private final ProjectId beta = ProjectId.random();
+
+    /** A new, empty store for vectors of {@code dimension} dimensions. */
+    protected abstract VectorStore createStore(int dimension);
+
+    protected int dimension() {
+        return 16;
+    }
+
+    @BeforeEach
+    void createFreshStore() {
+        store = createStore(dimension());
+    }
+
+    @Test
+    void upsertsByIdWithoutDuplicates() {
+        Chunk chunk = chunk(alpha, "src/App.java", 1, "class App {}");
+        store.upsert(List.of(new EmbeddedChunk(chunk, axis(0))));
+        store.upsert(List.of(new EmbeddedChunk(chunk, axis(1))));
+
+        assertThat(store.count(alpha)).isEqualTo(1);
+        assertThat(store.chunkIds(alpha)).containsExactly(chunk.id());
+        assertThat(store.vectorSearch(alpha, axis(1), 1).get(0).score()).isGreaterThan(0.99);
+    }
+
+    @Test
+    void keepsEveryFieldExactly() {
+        String text = "  // naïve 日本語 \"quotes\" and\ttabs\r\n  return x;\n";
+        Chunk chunk = chunk(alpha, "dir with space/Ünï.java", 7, text);
+        store.upsert(List.of(new EmbeddedChunk(chunk, axis(2))));
+
+        Chunk found = store.vectorSearch(alpha, axis(2), 1).get(0).chunk();
+        assertThat(found).isEqualTo(chunk);
+    }
+
+    @Test
+    void searchesOneProjectAndReturnsKEvenWhenItIsASmallShare() {
+        Random random = new Random(42);
+        List<EmbeddedChunk> many = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            many.add(new EmbeddedChunk(chunk(beta, "b/F" + i + ".java", 1, "beta " + i), randomVector(random)));
+        }
+        store.upsert(many);
+        List<EmbeddedChunk> few = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            few.add(new EmbeddedChunk(chunk(alpha, "a/F" + i + ".java", 1, "alpha " + i), randomVector(random)));
+        }
+        store.upsert(few);
+
+        List<ScoredChunk> hits = store.vectorSearch(alpha, randomVector(random), 5);
+
+        assertThat(hits).hasSize(5);
+        assertThat(hits).allSatisfy(h -> assertThat(h.chunk().projectId()).isEqualTo(alpha));
+    }
+
+    @Test
+    void ranksNearestFirst() {
+        store.upsert(List.of(
+                new EmbeddedChunk(chunk(alpha, "far.java", 1, "far"), axis(3)),
+                new EmbeddedChunk(chunk(alpha, "near.java", 1, "near"), mix(0, 0.9f, 3, 0.1f)),
+                new EmbeddedChunk(chunk(alpha, "exact.java", 1, "exact"), axis(0))));
+
+        List<ScoredChunk> hits = store.vectorSearch(alpha, axis(0), 3);
+
+        assertThat(hits).extracting(h -> h.chunk().path()).containsExactly("exact.java", "near.java", "far.java");
+        assertThat(hits.get(0).score()).isGreaterThan(hits.get(1).score());
+        assertThat(hits.get(1).score()).isGreaterThan(hits.get(2).score());
+    }
+
+    @Test
+    void findsIdentifiersByKeyword() {
+        store.upsert(List.of(
+                new EmbeddedChunk(chunk(alpha, "src/Config.java", 10,
+                        "static Config parseConfigFile(Path path) {\n  return load(path);\n}"), axis(0)),
+                new EmbeddedChunk(chunk(alpha, "src/Other.java", 1, "void unrelated() { return; }"), axis(1)),
+                new EmbeddedChunk(chunk(beta, "src/Config.java", 10, "parseConfigFile in another project"),
+                        axis(0))));
+
+        List<ScoredChunk> hits = store.keywordSearch(alpha, "where is parseConfigFile defined?", 5);
+
+        assertThat(hits).isNotEmpty();
+        assertThat(hits.get(0).chunk().path()).isEqualTo("src/Config.java");
+        assertThat(hits).allSatisfy(h -> assertThat(h.chunk().projectId()).isEqualTo(alpha));
+        assertThat(store.keywordSearch(alpha, "zzzqqq", 5)).isEmpty();
+    }
+
+    @Test
+    void deletesByIdsPathsAndProject() {
+        Chunk a1 = chunk(alpha, "a.java", 1, "one");
+        Chunk a2 = chunk(alpha, "a.java", 5, "two");
+        Chunk b1 = chunk(alpha, "b.java", 1, "three");
+        Chunk c1 = chunk(alpha, "c.java", 1, "four");
+        Chunk other = chunk(beta, "a.java", 1, "one");
+        store.upsert(List.of(new EmbeddedChunk(a1, axis(0)), new EmbeddedChunk(a2, axis(1)),
+                new EmbeddedChunk(b1, axis(2)), new EmbeddedChunk(c1, axis(3)), new EmbeddedChunk(other, axis(0))));
+
+        assertThat(store.chunkIds(alpha, List.of("a.java", "c.java"))).containsExactlyInAnyOrder(a1.id(), a2.id(),
+                c1.id());
+
+        store.delete(alpha, List.of(a2.id()));
+        assertThat(store.chunkIds(alpha)).containsExactlyInAnyOrder(a1.id(), b1.id(), c1.id());
+
+        store.deletePaths(alpha, List.of("a.java", "b.java"));
+        assertThat(store.chunkIds(alpha)).containsExactly(c1.id());
+        assertThat(store.chunkIds(beta)).containsExactly(other.id());
+
+        store.deleteProject(alpha);
+        assertThat(store.count(alpha)).isZero();
+        assertThat(store.count(beta)).isEqualTo(1);
+    }
+
+    @Test
+    void upsertsABatchOfManyChunks() {
+        Random random = new Random(7);
+        List<EmbeddedChunk> batch = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            batch.add(new EmbeddedChunk(chunk(alpha, "f" + (i % 10) + ".java", i + 1, "line " + i), randomVector(random)));
+        }
+        store.upsert(batch);
+
+        Set<String> expected = batch.stream().map(c -> c.chunk().id()).collect(Collectors.toSet());
+        assertThat(store.chunkIds(alpha)).isEqualTo(expected);
+        assertThat(store.count(alpha)).isEqualTo(250);
+    }
+
+    @Test
+    void emptyProjectSearchesReturnNothing() {
+        assertThat(store.vectorSearch(alpha, axis(0), 10)).isEmpty();
+        assertThat(store.keywordSearch(alpha, "anything", 10)).isEmpty();
+        assertThat(store.chunkIds(alpha)).isEmpty();
+    }
+
+    protected static Chunk chunk(ProjectId project, String path, int startLine, String text) {
+        int lines = (int) text.chars().filter(c -> c == '\n').count();
+        int endLine = startLine + Math.max(0, text.endsWith("\n") ? lines - 1 : lines);
+        return Chunk.of(project, path, "java", startLine, endLine, text);
+    }
+
+    protected float[] axis(int i) {
+        float[] v = new float[dimension()];
+        v[i] = 1f;
+        return v;
+    }
+
+    protected float[] mix(int i, float wi, int j, float wj) {
+        float[] v = new float[dimension()];
+        v[i] = wi;
+        v[j] = wj;
+        return v;
+    }
+
+    protected float[] randomVector(Random random) {
+        float[] v = new float[dimension()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) random.nextGaussian();
+        }
+        return v;
+    }
+}

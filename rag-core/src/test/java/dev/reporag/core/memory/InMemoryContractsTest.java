@@ -1,0 +1,81 @@
+package dev.reporag.core.memory;
+
+import dev.reporag.core.contract.ConversationRepositoryContract;
+import dev.reporag.core.contract.EmbedderContract;
+import dev.reporag.core.contract.JobRepositoryContract;
+import dev.reporag.core.contract.RepositorySourceContract;
+import dev.reporag.core.contract.VectorStoreContract;
+import dev.reporag.core.model.ProjectId;
+import dev.reporag.core.port.ConversationRepository;
+import dev.reporag.core.port.Embedder;
+import dev.reporag.core.port.JobRepository;
+import dev.reporag.core.port.RepositorySource;
+import dev.reporag.core.port.VectorStore;
+import org.junit.jupiter.api.Nested;
+
+import java.util.Map;
+import java.util.UUID;
+
+/** The in-memory adapters pass the same contracts as the real ones. */
+class InMemoryContractsTest {
+    @Nested
+    class VectorStoreTest extends VectorStoreContract {
+        @Override
+        protected VectorStore createStore(int dimension) {
+            return new InMemoryVectorStore(dimension);
+        }
+    }
+
+    @Nested
+    class JobRepositoryTest extends JobRepositoryContract {
+        @Override
+        protected JobRepository createRepository() {
+            return new InMemoryJobRepository();
+        }
+    }
+
+    @Nested
+    class RepositorySourceTest extends RepositorySourceContract {
+        private final InMemoryRepositorySource source = new InMemoryRepositorySource();
+
+        @Override
+        protected RepositorySource source() {
+            return source;
+        }
+
+        @Override
+        protected String createRepository(Map<String, String> files) {
+            String name = "mem://" + UUID.randomUUID();
+            source.commit(name, files);
+            return name;
+        }
+
+        @Override
+        protected void commit(String name, Map<String, String> files) {
+            source.commit(name, files);
+        }
+
+        @Override
+        protected String missingRepository() {
+            return "mem://missing";
+        }
+    }
+
+    @Nested
+    class EmbedderTest extends EmbedderContract {
+        private final HashingEmbedder embedder = new HashingEmbedder();
+
+        @Override
+        protected Embedder embedder() {
+            return embedder;
+        }
+    }
+
+    @Nested
+    class ConversationsTest extends ConversationRepositoryContract {
+        @Override
+        protected ConversationRepository createRepository(ProjectId project) {
+            return new InMemoryConversationRepository();
+        }
+    }
+}
