@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The whole test suite: prepares what the tests need (PostgreSQL with pgvector, headless Chromium)
+# idempotently, then runs every module's tests. Extra arguments go to Maven.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+for setup in scripts/setup-*.sh; do
+  [ -e "$setup" ] || continue
+  bash "$setup"
+done
+
+# Tests that need PostgreSQL read this; without it (and without Docker) they fail, never skip.
+export RAG_TEST_DATABASE_URL="${RAG_TEST_DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/reporag_test?user=postgres}"
+# Keeps JGit's user-level config out of the home directory.
+export XDG_CONFIG_HOME="${XDG_CONFIG_HOME:-$PWD/target/xdg}"
+
+exec mvn -B verify "$@"
