@@ -114,6 +114,21 @@ public final class InMemoryJobRepository implements JobRepository {
     }
 
     @Override
+    public synchronized Optional<IngestionJob> claimJob(JobId id, String worker, Instant now, Duration lease) {
+        IngestionJob job = jobs.get(id);
+        if (job == null) {
+            return Optional.empty();
+        }
+        boolean abandoned = job.status() == JobStatus.PROCESSING && !job.leaseExpiresAt().isAfter(now);
+        if (job.status() != JobStatus.PENDING && !abandoned) {
+            return Optional.empty();
+        }
+        IngestionJob claimed = job.claimedBy(worker, now.plus(lease), now);
+        jobs.put(id, claimed);
+        return Optional.of(claimed);
+    }
+
+    @Override
     public synchronized boolean renew(JobId job, String worker, Instant now, Duration lease) {
         return update(job, worker, j -> j.withLease(now.plus(lease), now));
     }

@@ -49,6 +49,12 @@ public interface JobRepository {
      */
     Optional<IngestionJob> claim(String worker, Instant now, Duration lease, int maxAttempts);
 
+    /**
+     * Claims one given job, if it is PENDING or its lease has expired (for running a chosen project
+     * in the foreground), counting an attempt; empty when another worker holds it or it is finished.
+     */
+    Optional<IngestionJob> claimJob(JobId job, String worker, Instant now, Duration lease);
+
     boolean renew(JobId job, String worker, Instant now, Duration lease);
 
     /** Saves progress (the percent never decreases) and, when not null, the commit being indexed. */

@@ -134,6 +134,28 @@ public abstract class JobRepositoryContract {
     }
 
     @Test
+    void claimsOneChosenJob() {
+        Project a = newProject("a");
+        Project b = newProject("b");
+        repository.enqueue(a.id(), t0);
+        IngestionJob jobB = repository.enqueue(b.id(), t0.plusSeconds(1));
+
+        IngestionJob claimed = repository.claimJob(jobB.id(), "cli", t0.plusSeconds(2), LEASE).orElseThrow();
+
+        assertThat(claimed.id()).isEqualTo(jobB.id());
+        assertThat(claimed.status()).isEqualTo(JobStatus.PROCESSING);
+        assertThat(claimed.leaseOwner()).isEqualTo("cli");
+        assertThat(claimed.attempts()).isEqualTo(1);
+        assertThat(repository.claimJob(jobB.id(), "other", t0.plusSeconds(3), LEASE)).isEmpty();
+        assertThat(repository.claimJob(jobB.id(), "other", t0.plusSeconds(3).plus(LEASE), LEASE))
+                .get().extracting(IngestionJob::attempts).isEqualTo(2);
+
+        repository.finish(jobB.id(), "other", new JobOutcome.Failed("boom"), t0.plusSeconds(100));
+        assertThat(repository.claimJob(jobB.id(), "cli", t0.plusSeconds(101), LEASE)).isEmpty();
+        assertThat(repository.claim("w", t0.plusSeconds(102), LEASE, 3).orElseThrow().projectId()).isEqualTo(a.id());
+    }
+
+    @Test
     void renewingKeepsTheLease() {
         Project project = newProject("p");
         IngestionJob job = repository.enqueue(project.id(), t0);
