@@ -1,0 +1,144 @@
+package dev.reporag.local;
+
+import dev.reporag.core.port.ConversationRepository;
+import dev.reporag.core.port.JobRepository;
+import dev.reporag.core.port.StoreException;
+import dev.reporag.core.port.VectorStore;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The embedded store: everything repo-rag keeps, in one data directory, with no server.
+ *
+ * <pre>
+ * store.lock    the owner's PID, under an OS lock: one process per directory
+ * state.mv.db   projects, jobs, conversations, the embedding model (H2 MVStore)
+ * index/        chunks with vectors and keyword terms (Apache Lucene)
+ * </pre>
+ *
+ * The directory is tied to one embedding model and dimension: opening it with another fails, since
+ * vectors of two models cannot be compared.
+ */
+public final class LocalStore implements AutoCloseable {
+    /** Environment variable naming the data directory. */
+    public static final String HOME_VARIABLE = "RAG_HOME";
+    static final String MODEL_KEY = "embedding.model";
+    static final String DIMENSION_KEY = "embedding.dimension";
+
+    private final Path directory;
+    private final DirectoryLock lock;
+    private final MvState state;
+    private final LuceneVectorStore vectors;
+    private final MvStoreJobRepository jobs;
+    private final MvStoreConversationRepository conversations;
+
+    private LocalStore(Path directory, DirectoryLock lock, MvState state, LuceneVectorStore vectors) {
+        this.directory = directory;
+        this.lock = lock;
+        this.state = state;
+        this.vectors = vectors;
+        this.jobs = new MvStoreJobRepository(state);
+        this.conversations = new MvStoreConversationRepository(state);
+    }
+
+    /**
+     * Opens (creating it when absent) the store in {@code dir} for vectors of one model.
+     *
+     * @throws StoreException when another process uses the directory, or it was built with another
+     *                        model or dimension, or it cannot be read
+     */
+    public static LocalStore open(Path dir, String modelId, int dimension) {
+        if (modelId == null || modelId.isBlank()) {
+            throw new IllegalArgumentException("modelId must not be blank");
+        }
+        if (dimension < 1) {
+            throw new IllegalArgumentException("dimension must be positive");
+        }
+        Path directory = dir.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new StoreException("cannot create the data directory " + directory + ": " + e.getMessage(), e);
+        }
+        DirectoryLock lock = DirectoryLock.acquire(directory);
+        MvState state = null;
+        try {
+            state = new MvState(directory);
+            checkModel(state, directory, modelId, dimension);
+            LuceneVectorStore vectors = new LuceneVectorStore(directory.resolve("index"), dimension);
+            return new LocalStore(directory, lock, state, vectors);
+        } catch (RuntimeException e) {
+            if (state != null) {
+                state.close();
+            }
+            lock.close();
+            throw e instanceof StoreException ? e
+                    : new StoreException("cannot open the store at " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code RAG_HOME} when set, else {@code ~/.repo-rag}. */
+    public static Path defaultHome() {
+        return home(System.getenv(), System.getProperty("user.home"));
+    }
+
+    static Path home(Map<String, String> env, String userHome) {
+        String configured = env.get(HOME_VARIABLE);
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        return Path.of(userHome, ".repo-rag");
+    }
+
+    private static void checkModel(MvState state, Path directory, String modelId, int dimension) {
+        state.write(() -> {
+            String storedModel = state.meta.get(MODEL_KEY);
+            String storedDimension = state.meta.get(DIMENSION_KEY);
+            if (storedModel == null) {
+                state.meta.put(MODEL_KEY, modelId);
+                state.meta.put(DIMENSION_KEY, Integer.toString(dimension));
+                return null;
+            }
+            if (!storedModel.equals(modelId) || !storedDimension.equals(Integer.toString(dimension))) {
+                throw new StoreException("the store at " + directory + " holds vectors of model '" + storedModel
+                        + "' (" + storedDimension + " dimensions), but this run embeds with '" + modelId + "' ("
+                        + dimension + " dimensions); use the same model, another RAG_HOME, or delete the directory"
+                        + " to index again");
+            }
+            return null;
+        });
+    }
+
+    public VectorStore vectorStore() {
+        return vectors;
+    }
+
+    public JobRepository jobs() {
+        return jobs;
+    }
+
+    public ConversationRepository conversations() {
+        return conversations;
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    /** Closes the index and the state file, then gives the directory up. */
+    @Override
+    public void close() {
+        try {
+            vectors.close();
+        } finally {
+            try {
+                state.close();
+            } finally {
+                lock.close();
+            }
+        }
+    }
+}
