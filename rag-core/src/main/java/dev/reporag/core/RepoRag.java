@@ -1,0 +1,269 @@
+package dev.reporag.core;
+
+import dev.reporag.core.ask.AskService;
+import dev.reporag.core.ingest.Cancellation;
+import dev.reporag.core.ingest.IngestionListener;
+import dev.reporag.core.ingest.JobProcessor;
+import dev.reporag.core.ingest.Worker;
+import dev.reporag.core.model.Answer;
+import dev.reporag.core.model.IngestionJob;
+import dev.reporag.core.model.JobId;
+import dev.reporag.core.model.JobStatus;
+import dev.reporag.core.model.Project;
+import dev.reporag.core.model.ProjectId;
+import dev.reporag.core.model.ProjectStatus;
+import dev.reporag.core.policy.RagSettings;
+import dev.reporag.core.port.AnswerModel;
+import dev.reporag.core.port.ConflictException;
+import dev.reporag.core.port.ConversationRepository;
+import dev.reporag.core.port.Embedder;
+import dev.reporag.core.port.InvalidInputException;
+import dev.reporag.core.port.JobRepository;
+import dev.reporag.core.port.NotFoundException;
+import dev.reporag.core.port.RepositorySource;
+import dev.reporag.core.port.VectorStore;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+
+/**
+ * The use cases, in one place for the driving adapters (CLI, HTTP, a user's own app): register a
+ * project, request its ingestion (never doing the work in the caller), process jobs, report
+ * status, and ask. Build it with {@link #builder()}.
+ */
+public final class RepoRag implements AutoCloseable {
+    private final RepositorySource source;
+    private final VectorStore store;
+    private final JobRepository jobs;
+    private final RagSettings settings;
+    private final Clock clock;
+    private final ScheduledExecutorService heartbeats;
+    private final JobProcessor processor;
+    private final AskService askService;
+    private final boolean chatModel;
+
+    private RepoRag(Builder b) {
+        this.source = Objects.requireNonNull(b.source, "a repository source is required");
+        Embedder embedder = Objects.requireNonNull(b.embedder, "an embedder is required");
+        this.store = Objects.requireNonNull(b.store, "a vector store is required");
+        this.jobs = Objects.requireNonNull(b.jobs, "a job repository is required");
+        ConversationRepository conversations = Objects.requireNonNull(b.conversations,
+                "a conversation repository is required");
+        this.settings = b.settings;
+        this.clock = b.clock;
+        this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "rag-lease-heartbeat");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.processor = new JobProcessor(source, embedder, store, jobs, settings, clock, heartbeats);
+        this.askService = new AskService(jobs, store, embedder, b.answerModel, conversations, settings, clock);
+        this.chatModel = b.answerModel != null;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public RagSettings settings() {
+        return settings;
+    }
+
+    /** Whether answers are written by a chat model (else they are extractive). */
+    public boolean hasChatModel() {
+        return chatModel;
+    }
+
+    /**
+     * Registers a project after checking its source (scheme, host) without fetching it.
+     *
+     * @throws InvalidInputException for a bad name or a refused source
+     */
+    public Project register(String name, String repositorySource, String ref) {
+        if (name == null || name.isBlank() || name.length() > 200 || name.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidInputException("a project name must be 1 to 200 printable characters");
+        }
+        if (repositorySource == null || repositorySource.isBlank()) {
+            throw new InvalidInputException("the repository URL is empty");
+        }
+        try {
+            source.validate(repositorySource.strip());
+        } catch (dev.reporag.core.port.SourceException e) {
+            throw new InvalidInputException(e.getMessage());
+        }
+        if (jobs.projectByName(name.strip()).isPresent()) {
+            throw new ConflictException("a project named '" + name.strip() + "' already exists");
+        }
+        Project project = new Project(ProjectId.random(), name, repositorySource, ref, clock.instant());
+        jobs.saveProject(project);
+        return project;
+    }
+
+    public Optional<Project> project(ProjectId id) {
+        return jobs.project(id);
+    }
+
+    /** Finds a project by id or, failing that, by name. */
+    public Optional<Project> findProject(String idOrName) {
+        if (idOrName == null || idOrName.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            Optional<Project> byId = jobs.project(new ProjectId(idOrName.strip()));
+            if (byId.isPresent()) {
+                return byId;
+            }
+        } catch (IllegalArgumentException notAnId) {
+            // fall through to the name
+        }
+        return jobs.projectByName(idOrName.strip());
+    }
+
+    /** Enqueues an ingestion and returns at once; while one is active, returns that one. */
+    public IngestionJob requestIngestion(ProjectId id) {
+        requireProject(id);
+        return jobs.enqueue(id, clock.instant());
+    }
+
+    /** Enqueues a new ingestion of a FAILED project. */
+    public IngestionJob retry(ProjectId id) {
+        ProjectStatus status = status(id);
+        if (status.status() != JobStatus.FAILED) {
+            throw new ConflictException("project '" + status.project().name() + "' is " + status.status()
+                    + ", not FAILED; there is nothing to retry");
+        }
+        return jobs.enqueue(id, clock.instant());
+    }
+
+    /** Removes a project, its jobs and its vectors. */
+    public void delete(ProjectId id) {
+        requireProject(id);
+        jobs.deleteProject(id);
+        store.deleteProject(id);
+    }
+
+    public ProjectStatus status(ProjectId id) {
+        Project project = requireProject(id);
+        return new ProjectStatus(project, jobs.latestJob(id).orElse(null), jobs.latestReadyJob(id).orElse(null));
+    }
+
+    public List<ProjectStatus> statuses() {
+        return jobs.projects().stream()
+                .map(p -> new ProjectStatus(p, jobs.latestJob(p.id()).orElse(null),
+                        jobs.latestReadyJob(p.id()).orElse(null)))
+                .toList();
+    }
+
+    public Optional<IngestionJob> job(JobId id) {
+        return jobs.job(id);
+    }
+
+    /** Claims the oldest waiting job and processes it in the calling thread. */
+    public Optional<IngestionJob> processNext(String workerId) {
+        return jobs.claim(workerId, clock.instant(), settings.lease(), settings.maxAttempts())
+                .map(job -> processor.process(job, workerId, new Cancellation(), IngestionListener.NONE));
+    }
+
+    /**
+     * Processes one chosen job in the calling thread (foreground ingestion). Returns the job as it
+     * ended, or empty when another worker holds it.
+     */
+    public Optional<IngestionJob> process(JobId jobId, String workerId, Cancellation cancellation,
+                                          IngestionListener listener) {
+        return jobs.claimJob(jobId, workerId, clock.instant(), settings.lease())
+                .map(job -> processor.process(job, workerId, cancellation, listener));
+    }
+
+    /** A worker with {@code threads} job loops; call {@link Worker#start()} to run it. */
+    public Worker newWorker(String workerId, int threads, IngestionListener listener) {
+        return new Worker(workerId, threads, jobs, processor, settings, clock, listener);
+    }
+
+    public static String newWorkerId() {
+        return "w-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Answers from the project's index; see {@link AskService}. */
+    public Answer ask(ProjectId id, String question, String conversationId) {
+        return askService.ask(id, question, conversationId, null);
+    }
+
+    /** Like {@link #ask} and streams the answer's text to {@code onToken} as it is written. */
+    public Answer askStreaming(ProjectId id, String question, String conversationId, Consumer<String> onToken) {
+        return askService.ask(id, question, conversationId, Objects.requireNonNull(onToken));
+    }
+
+    private Project requireProject(ProjectId id) {
+        return jobs.project(id).orElseThrow(() -> new NotFoundException("no project with id " + id));
+    }
+
+    @Override
+    public void close() {
+        heartbeats.shutdownNow();
+    }
+
+    public static final class Builder {
+        private RepositorySource source;
+        private Embedder embedder;
+        private VectorStore store;
+        private JobRepository jobs;
+        private ConversationRepository conversations;
+        private AnswerModel answerModel;
+        private RagSettings settings = RagSettings.defaults();
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        public Builder source(RepositorySource value) {
+            source = value;
+            return this;
+        }
+
+        public Builder embedder(Embedder value) {
+            embedder = value;
+            return this;
+        }
+
+        public Builder vectorStore(VectorStore value) {
+            store = value;
+            return this;
+        }
+
+        public Builder jobs(JobRepository value) {
+            jobs = value;
+            return this;
+        }
+
+        public Builder conversations(ConversationRepository value) {
+            conversations = value;
+            return this;
+        }
+
+        /** Optional: without one, answers are extractive. */
+        public Builder answerModel(AnswerModel value) {
+            answerModel = value;
+            return this;
+        }
+
+        public Builder settings(RagSettings value) {
+            settings = Objects.requireNonNull(value);
+            return this;
+        }
+
+        public Builder clock(Clock value) {
+            clock = Objects.requireNonNull(value);
+            return this;
+        }
+
+        public RepoRag build() {
+            return new RepoRag(this);
+        }
+    }
+}

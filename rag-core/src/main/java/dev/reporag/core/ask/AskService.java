@@ -1,0 +1,154 @@
+package dev.reporag.core.ask;
+
+import dev.reporag.core.model.Answer;
+import dev.reporag.core.model.Chunk;
+import dev.reporag.core.model.Citation;
+import dev.reporag.core.model.IngestionJob;
+import dev.reporag.core.model.Project;
+import dev.reporag.core.model.ProjectId;
+import dev.reporag.core.model.ScoredChunk;
+import dev.reporag.core.model.Turn;
+import dev.reporag.core.policy.RagSettings;
+import dev.reporag.core.policy.RankFusion;
+import dev.reporag.core.port.AnswerModel;
+import dev.reporag.core.port.ConflictException;
+import dev.reporag.core.port.ConversationRepository;
+import dev.reporag.core.port.Embedder;
+import dev.reporag.core.port.InvalidInputException;
+import dev.reporag.core.port.JobRepository;
+import dev.reporag.core.port.NotFoundException;
+import dev.reporag.core.port.VectorStore;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Answers a question about a READY project: hybrid retrieval (vectors and keywords, fused by
+ * rank), numbered sources, and the answer model — or, with none configured, the best passages
+ * themselves. Conversations keep their history, and follow-ups are retrieved with it.
+ */
+public final class AskService {
+    private final JobRepository jobs;
+    private final VectorStore store;
+    private final Embedder embedder;
+    private final AnswerModel answerModel;
+    private final ConversationRepository conversations;
+    private final RagSettings settings;
+    private final Clock clock;
+
+    /** @param answerModel null for extractive answers */
+    public AskService(JobRepository jobs, VectorStore store, Embedder embedder, AnswerModel answerModel,
+                      ConversationRepository conversations, RagSettings settings, Clock clock) {
+        this.jobs = jobs;
+        this.store = store;
+        this.embedder = embedder;
+        this.answerModel = answerModel;
+        this.conversations = conversations;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /**
+     * @param conversationId null to start a conversation
+     * @param onToken        receives the answer as it is written; null when not streaming
+     */
+    public Answer ask(ProjectId projectId, String question, String conversationId, Consumer<String> onToken) {
+        Project project = jobs.project(projectId)
+                .orElseThrow(() -> new NotFoundException("no project with id " + projectId));
+        String q = validate(question);
+        IngestionJob ready = jobs.latestReadyJob(projectId)
+                .orElseThrow(() -> new ConflictException("project '" + project.name()
+                        + "' is not ready yet: run its ingestion and ask again once it is READY"));
+        String conversation = conversationId == null ? conversations.start(projectId, clock.instant())
+                : conversationOf(projectId, conversationId);
+        List<Turn> history = conversations.turns(conversation);
+
+        List<Chunk> sources = retrieve(projectId, retrievalQuery(q, history));
+        List<Citation> citations = new ArrayList<>();
+        for (int i = 0; i < sources.size(); i++) {
+            Chunk source = sources.get(i);
+            citations.add(new Citation(i + 1, source.path(), source.startLine(), source.endLine(), ready.commit(),
+                    CitationLinks.link(project.source(), ready.commit(), source.path(), source.startLine(),
+                            source.endLine()).orElse(null)));
+        }
+        String text;
+        boolean extractive = answerModel == null;
+        if (sources.isEmpty()) {
+            text = "The index of '" + project.name() + "' has nothing that matches this question.";
+            emit(onToken, text);
+        } else if (extractive) {
+            text = extractive(sources);
+            emit(onToken, text);
+        } else {
+            var prompt = PromptBuilder.build(project.name(), q, sources, history);
+            text = onToken == null ? answerModel.answer(prompt) : answerModel.stream(prompt, onToken);
+        }
+        conversations.append(conversation, new Turn(q, text), clock.instant());
+        return new Answer(text, citations, extractive, conversation);
+    }
+
+    private static void emit(Consumer<String> onToken, String text) {
+        if (onToken != null) {
+            onToken.accept(text);
+        }
+    }
+
+    private String validate(String question) {
+        if (question == null || question.isBlank()) {
+            throw new InvalidInputException("the question is empty");
+        }
+        String q = question.strip();
+        if (q.length() > settings.maxQuestionChars()) {
+            throw new InvalidInputException("the question is " + q.length() + " characters long; the limit is "
+                    + settings.maxQuestionChars());
+        }
+        return q;
+    }
+
+    private String conversationOf(ProjectId projectId, String conversationId) {
+        Optional<ProjectId> owner = conversations.projectOf(conversationId);
+        if (owner.isEmpty() || !owner.get().equals(projectId)) {
+            throw new NotFoundException("no conversation " + conversationId + " for this project");
+        }
+        return conversationId;
+    }
+
+    /** A follow-up ("and where is it tested?") is retrieved together with the question before it. */
+    static String retrievalQuery(String question, List<Turn> history) {
+        if (history.isEmpty()) {
+            return question;
+        }
+        return question + "\n" + history.get(history.size() - 1).question();
+    }
+
+    List<Chunk> retrieve(ProjectId projectId, String query) {
+        int k = settings.topK();
+        int wide = k * 3;
+        float[] vector = embedder.embedAll(List.of(query)).get(0);
+        List<ScoredChunk> byVector = store.vectorSearch(projectId, vector, wide);
+        List<ScoredChunk> byKeyword = store.keywordSearch(projectId, query, wide);
+        List<ScoredChunk> fused = RankFusion.fuse(List.of(byVector, byKeyword), wide);
+        return Sources.merge(fused, k);
+    }
+
+    private static String extractive(List<Chunk> sources) {
+        StringBuilder text = new StringBuilder("No chat model is configured (set OPENAI_API_KEY or GROQ_API_KEY for"
+                + " written answers), so here are the most relevant passages:\n");
+        for (int i = 0; i < sources.size(); i++) {
+            Chunk source = sources.get(i);
+            text.append("\n[").append(i + 1).append("] ").append(source.citation()).append('\n');
+            String[] lines = source.text().split("\n", -1);
+            int shown = Math.min(lines.length, 12);
+            for (int l = 0; l < shown; l++) {
+                text.append("    ").append(lines[l]).append('\n');
+            }
+            if (lines.length > shown && !(lines.length == shown + 1 && lines[shown].isEmpty())) {
+                text.append("    ...\n");
+            }
+        }
+        return text.toString();
+    }
+}
