@@ -1,0 +1,149 @@
+package dev.reporag.local;
+
+import dev.reporag.core.model.Chunk;
+import dev.reporag.core.model.EmbeddedChunk;
+import dev.reporag.core.model.IngestionJob;
+import dev.reporag.core.model.JobStatus;
+import dev.reporag.core.model.Progress;
+import dev.reporag.core.model.Project;
+import dev.reporag.core.model.ProjectId;
+import dev.reporag.core.model.ScoredChunk;
+import dev.reporag.core.model.Turn;
+import dev.reporag.core.port.StoreException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class LocalStoreTest {
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void keepsEverythingAcrossCloseAndReopen() {
+        Project project = new Project(ProjectId.random(), "demo", "https://example.com/demo.git", "main", T0);
+        Chunk chunk = Chunk.of(project.id(), "src/Main.java", "java", 1, 3, "class Main {\n  void run() {}\n}");
+        IngestionJob job;
+        String conversation;
+        try (LocalStore store = LocalStore.open(dir, "m", 8)) {
+            store.jobs().saveProject(project);
+            job = store.jobs().enqueue(project.id(), T0);
+            store.jobs().claim("w1", T0, Duration.ofMinutes(1), 3).orElseThrow();
+            store.jobs().saveProgress(job.id(), "w1", new Progress(1, 1, 0, 1, 1, 1, 50), "abc", T0.plusSeconds(1));
+            store.vectorStore().upsert(List.of(new EmbeddedChunk(chunk, unit(2))));
+            conversation = store.conversations().start(project.id(), T0);
+            store.conversations().append(conversation, new Turn("q", "a"), T0);
+        }
+        try (LocalStore store = LocalStore.open(dir, "m", 8)) {
+            assertThat(store.jobs().projects()).containsExactly(project);
+            IngestionJob reopened = store.jobs().job(job.id()).orElseThrow();
+            assertThat(reopened.status()).isEqualTo(JobStatus.PROCESSING);
+            assertThat(reopened.progress().percent()).isEqualTo(50);
+            assertThat(reopened.commit()).isEqualTo("abc");
+            assertThat(store.vectorStore().chunkIds(project.id())).containsExactly(chunk.id());
+            assertThat(store.vectorStore().vectorSearch(project.id(), unit(2), 1).get(0).chunk()).isEqualTo(chunk);
+            assertThat(store.conversations().turns(conversation)).containsExactly(new Turn("q", "a"));
+        }
+    }
+
+    @Test
+    void refusesAnotherModelOrDimension() {
+        LocalStore.open(dir, "all-minilm-l6-v2", 384).close();
+
+        assertThatThrownBy(() -> LocalStore.open(dir, "bge-small-en-v1.5", 384))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("'all-minilm-l6-v2' (384 dimensions)")
+                .hasMessageContaining("'bge-small-en-v1.5'");
+        assertThatThrownBy(() -> LocalStore.open(dir, "all-minilm-l6-v2", 768))
+                .isInstanceOf(StoreException.class).hasMessageContaining("768 dimensions");
+        // A refused open gives the directory back.
+        LocalStore.open(dir, "all-minilm-l6-v2", 384).close();
+    }
+
+    @Test
+    void aSecondOpenInTheSameProcessIsRefused() {
+        try (LocalStore ignored = LocalStore.open(dir, "m", 8)) {
+            assertThatThrownBy(() -> LocalStore.open(dir, "m", 8))
+                    .isInstanceOf(StoreException.class)
+                    .hasMessageContaining("in use by process " + ProcessHandle.current().pid());
+        }
+    }
+
+    @Test
+    void anotherProcessHoldingTheStoreIsNamedAndItsDeathFreesIt() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                HoldStore.class.getName(), dir.toString()).redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            String line = out.readLine();
+            assertThat(line).isEqualTo("OPEN " + child.pid());
+
+            assertThatThrownBy(() -> LocalStore.open(dir, "test-model", 8))
+                    .isInstanceOf(StoreException.class)
+                    .hasMessage("the store at " + dir.toAbsolutePath() + " is in use by process " + child.pid()
+                            + "; stop that process or set RAG_HOME to another directory");
+
+            child.destroyForcibly(); // SIGKILL: no chance to clean up
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            try (LocalStore store = LocalStore.open(dir, "test-model", 8)) {
+                assertThat(store.jobs().projects()).isEmpty();
+            }
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    @Test
+    void keywordSearchSplitsIdentifiersAndReadsPaths() {
+        ProjectId p = ProjectId.random();
+        try (LocalStore store = LocalStore.open(dir, "m", 8)) {
+            store.vectorStore().upsert(List.of(
+                    new EmbeddedChunk(Chunk.of(p, "src/io/ConfigLoader.java", "java", 1, 1,
+                            "Config parseConfigFile(Path path) { return read(path); }"), unit(0)),
+                    new EmbeddedChunk(Chunk.of(p, "db/schema.py", "python", 1, 1,
+                            "def create_user_table(conn):\n    conn.execute(SQL)"), unit(1)),
+                    new EmbeddedChunk(Chunk.of(p, "web/routes.js", "javascript", 1, 1,
+                            "app.get('/health', (req, res) => res.send('ok'))"), unit(2))));
+
+            assertThat(top(store, p, "how is the config file parsed")).isEqualTo("src/io/ConfigLoader.java");
+            assertThat(top(store, p, "user table")).isEqualTo("db/schema.py");
+            assertThat(top(store, p, "createUserTable")).isEqualTo("db/schema.py");
+            assertThat(top(store, p, "config loader")).isEqualTo("src/io/ConfigLoader.java");
+            assertThat(top(store, p, "routes")).isEqualTo("web/routes.js");
+            assertThat(store.vectorStore().keywordSearch(p, "the of and ?!", 5)).isEmpty();
+        }
+    }
+
+    @Test
+    void theDataDirectoryComesFromRagHome() {
+        assertThat(LocalStore.home(Map.of("RAG_HOME", "/data/rag"), "/home/u")).isEqualTo(Path.of("/data/rag"));
+        assertThat(LocalStore.home(Map.of(), "/home/u")).isEqualTo(Path.of("/home/u/.repo-rag"));
+        assertThat(LocalStore.home(Map.of("RAG_HOME", " "), "/home/u")).isEqualTo(Path.of("/home/u/.repo-rag"));
+    }
+
+    private static String top(LocalStore store, ProjectId p, String query) {
+        List<ScoredChunk> hits = store.vectorStore().keywordSearch(p, query, 3);
+        assertThat(hits).as("hits for '%s'", query).isNotEmpty();
+        return hits.get(0).chunk().path();
+    }
+
+    private static float[] unit(int axis) {
+        float[] v = new float[8];
+        v[axis] = 1f;
+        return v;
+    }
+}
