@@ -1,0 +1,304 @@
+package dev.reporag.local;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.reporag.core.port.EmbeddingException;
+import dev.reporag.core.port.Embedder;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Embeds text in this process with an ONNX model from a LangChain4j artifact ({@link LocalModel}).
+ *
+ * <p>Two things differ from LangChain4j's own {@code embedAll}, and both are measured in
+ * docs/benchmarks/rag-adapters-local.md:
+ * <ul>
+ *   <li><b>Windows</b>: the MiniLM tokenizer LangChain4j ships cuts every input after 128 word
+ *   pieces, about 400 characters of code, so most of a 1,000-character chunk was never seen. Here a
+ *   long input is split into windows of at most {@code windowTokens} word pieces, each window is
+ *   embedded, and the text's vector is the token-weighted mean of its windows.</li>
+ *   <li><b>Batches</b>: windows of all texts in a call are sorted by length and run through ONNX
+ *   Runtime as padded batches, instead of one model call per text.</li>
+ * </ul>
+ * Thread-safe; close it to free the native session.
+ */
+public final class LocalEmbedder implements Embedder, AutoCloseable {
+    /** Inputs longer than this are still read in full, but the core should not make chunks longer. */
+    static final int DEFAULT_MAX_INPUT_CHARS = 4000;
+
+    private final LocalModel model;
+    private final int windowTokens;
+    private final int batchSize;
+    private final int maxInputChars;
+    private final OrtEnvironment environment;
+    private final OrtSession session;
+    private final HuggingFaceTokenizer tokenizer;
+    private final boolean wantsTokenTypes;
+    private final long clsId;
+    private final long sepId;
+
+    private LocalEmbedder(Builder b) {
+        this.model = b.model;
+        this.windowTokens = b.windowTokens == 0 ? model.maxTokens() : b.windowTokens;
+        this.batchSize = b.batchSize;
+        this.maxInputChars = b.maxInputChars;
+        DjlCache.configure();
+        try {
+            environment = OrtEnvironment.getEnvironment();
+            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+                options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+                options.setIntraOpNumThreads(b.threads);
+                session = environment.createSession(resource(model.modelResource()), options);
+            }
+            Map<String, String> tokenizerOptions = Map.of("truncation", "false", "padding", "false",
+                    "addSpecialTokens", "true");
+            try (InputStream json = stream(model.tokenizerResource())) {
+                tokenizer = HuggingFaceTokenizer.newInstance(json, tokenizerOptions);
+            }
+        } catch (OrtException | IOException e) {
+            throw new EmbeddingException("cannot load the local embedding model " + model.id() + ": "
+                    + e.getMessage(), false, null, e);
+        }
+        wantsTokenTypes = session.getInputNames().contains("token_type_ids");
+        long[] specials = tokenizer.encode("").getIds();
+        clsId = specials[0];
+        sepId = specials[specials.length - 1];
+    }
+
+    /** The default model and settings. */
+    public static LocalEmbedder create() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String modelId() {
+        return model.id();
+    }
+
+    @Override
+    public int dimension() {
+        return model.dimension();
+    }
+
+    @Override
+    public int maxInputChars() {
+        return maxInputChars;
+    }
+
+    public LocalModel model() {
+        return model;
+    }
+
+    @Override
+    public List<float[]> embedAll(List<String> texts) {
+        if (texts.isEmpty()) {
+            return List.of();
+        }
+        List<Window> windows = new ArrayList<>();
+        for (int t = 0; t < texts.size(); t++) {
+            windows.addAll(windows(t, texts.get(t)));
+        }
+        // Similar lengths in one batch waste little on padding.
+        windows.sort(Comparator.comparingInt(w -> w.ids.length));
+        float[][] sums = new float[texts.size()][model.dimension()];
+        for (int from = 0; from < windows.size(); from += batchSize) {
+            List<Window> batch = windows.subList(from, Math.min(windows.size(), from + batchSize));
+            float[][] vectors = run(batch);
+            for (int i = 0; i < batch.size(); i++) {
+                Window window = batch.get(i);
+                float weight = window.ids.length - 2; // content tokens, as LangChain4j weighs its partitions
+                float[] sum = sums[window.text];
+                for (int d = 0; d < sum.length; d++) {
+                    sum[d] += weight * vectors[i][d];
+                }
+            }
+        }
+        List<float[]> result = new ArrayList<>(texts.size());
+        for (float[] sum : sums) {
+            result.add(normalize(sum));
+        }
+        return result;
+    }
+
+    record Window(int text, long[] ids) {
+    }
+
+    /** Splits a text's word pieces into windows, each framed by [CLS] and [SEP]. */
+    List<Window> windows(int text, String content) {
+        long[] all = tokenizer.encode(content, false, false).getIds();
+        int room = windowTokens - 2;
+        List<Window> windows = new ArrayList<>();
+        if (all.length == 0) {
+            windows.add(new Window(text, new long[] {clsId, sepId}));
+            return windows;
+        }
+        for (int start = 0; start < all.length; start += room) {
+            int end = Math.min(all.length, start + room);
+            long[] ids = new long[end - start + 2];
+            ids[0] = clsId;
+            System.arraycopy(all, start, ids, 1, end - start);
+            ids[ids.length - 1] = sepId;
+            windows.add(new Window(text, ids));
+        }
+        return windows;
+    }
+
+    /** Word pieces of a text, without [CLS] and [SEP]. */
+    int tokens(String text) {
+        return tokenizer.encode(text, false, false).getIds().length;
+    }
+
+    private float[][] run(List<Window> batch) {
+        int length = batch.get(batch.size() - 1).ids.length; // sorted: the last is the longest
+        long[][] ids = new long[batch.size()][length];
+        long[][] mask = new long[batch.size()][length];
+        for (int i = 0; i < batch.size(); i++) {
+            long[] w = batch.get(i).ids;
+            System.arraycopy(w, 0, ids[i], 0, w.length);
+            Arrays.fill(mask[i], 0, w.length, 1L);
+        }
+        Map<String, OnnxTensor> inputs = new HashMap<>();
+        try {
+            inputs.put("input_ids", OnnxTensor.createTensor(environment, ids));
+            inputs.put("attention_mask", OnnxTensor.createTensor(environment, mask));
+            if (wantsTokenTypes) {
+                inputs.put("token_type_ids", OnnxTensor.createTensor(environment, new long[batch.size()][length]));
+            }
+            try (OrtSession.Result result = session.run(inputs)) {
+                float[][][] hidden = (float[][][]) result.get(0).getValue();
+                float[][] pooled = new float[batch.size()][];
+                for (int i = 0; i < batch.size(); i++) {
+                    pooled[i] = normalize(pool(hidden[i], batch.get(i).ids.length));
+                }
+                return pooled;
+            }
+        } catch (OrtException e) {
+            throw new EmbeddingException("the local embedding model failed: " + e.getMessage(), false, null, e);
+        } finally {
+            inputs.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private float[] pool(float[][] tokens, int length) {
+        if (model.pooling() == LocalModel.Pooling.CLS) {
+            return tokens[0].clone();
+        }
+        float[] mean = new float[tokens[0].length];
+        for (int t = 0; t < length; t++) {
+            for (int d = 0; d < mean.length; d++) {
+                mean[d] += tokens[t][d];
+            }
+        }
+        for (int d = 0; d < mean.length; d++) {
+            mean[d] /= length;
+        }
+        return mean;
+    }
+
+    private static float[] normalize(float[] v) {
+        double norm = 0;
+        for (float x : v) {
+            norm += (double) x * x;
+        }
+        if (norm > 0) {
+            float scale = (float) (1 / Math.sqrt(norm));
+            for (int i = 0; i < v.length; i++) {
+                v[i] *= scale;
+            }
+        }
+        return v;
+    }
+
+    private InputStream stream(String name) throws IOException {
+        InputStream in = LocalEmbedder.class.getClassLoader().getResourceAsStream(name);
+        if (in == null) {
+            throw new IOException("the model files are not on the class path; add the dependency "
+                    + model.artifact());
+        }
+        return in;
+    }
+
+    private byte[] resource(String name) throws IOException {
+        try (InputStream in = stream(name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException ignored) {
+            // the process is letting it go anyway
+        }
+        tokenizer.close();
+    }
+
+    /** Settings with defaults; {@link #build()} loads the model (a few seconds). */
+    public static final class Builder {
+        private LocalModel model = LocalModel.ALL_MINILM_L6_V2;
+        private int windowTokens;
+        private int batchSize = 16;
+        private int threads = Runtime.getRuntime().availableProcessors();
+        private int maxInputChars = DEFAULT_MAX_INPUT_CHARS;
+
+        private Builder() {
+        }
+
+        public Builder model(LocalModel model) {
+            this.model = java.util.Objects.requireNonNull(model, "model");
+            return this;
+        }
+
+        /** Word pieces per window, [CLS] and [SEP] included; default the model's own limit. */
+        public Builder windowTokens(int windowTokens) {
+            this.windowTokens = windowTokens;
+            return this;
+        }
+
+        /** Windows per ONNX call; default 16. */
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /** ONNX Runtime threads per call; default the number of processors. */
+        public Builder threads(int threads) {
+            this.threads = threads;
+            return this;
+        }
+
+        /** What the core is told to fit chunks into; default 4,000 characters. */
+        public Builder maxInputChars(int maxInputChars) {
+            this.maxInputChars = maxInputChars;
+            return this;
+        }
+
+        public LocalEmbedder build() {
+            int window = windowTokens == 0 ? model.maxTokens() : windowTokens;
+            if (window < 8 || window > model.maxTokens() * 4 || window > 512) {
+                throw new IllegalArgumentException("windowTokens must be within 8.." + Math.min(512,
+                        model.maxTokens() * 4) + ": " + windowTokens);
+            }
+            if (batchSize < 1 || threads < 1 || maxInputChars < 200) {
+                throw new IllegalArgumentException("batchSize and threads must be positive, maxInputChars >= 200");
+            }
+            return new LocalEmbedder(this);
+        }
+    }
+}

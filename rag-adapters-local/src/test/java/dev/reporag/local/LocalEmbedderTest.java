@@ -1,0 +1,85 @@
+package dev.reporag.local;
+
+import dev.reporag.core.contract.EmbedderContract;
+import dev.reporag.core.port.Embedder;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** One model instance for the whole class: loading it takes seconds. */
+class LocalEmbedderTest extends EmbedderContract {
+    private static LocalEmbedder embedder;
+
+    @BeforeAll
+    static void load() {
+        embedder = LocalEmbedder.create();
+    }
+
+    @AfterAll
+    static void close() {
+        embedder.close();
+    }
+
+    @Override
+    protected Embedder embedder() {
+        return embedder;
+    }
+
+    @Test
+    void declaresTheDefaultModel() {
+        assertThat(embedder.modelId()).isEqualTo("all-minilm-l6-v2");
+        assertThat(embedder.dimension()).isEqualTo(384);
+        assertThat(embedder.maxInputChars()).isEqualTo(4000);
+    }
+
+    @Test
+    void seesTheEndOfALongChunk() {
+        // LangChain4j's own embedAll stops reading after 128 word pieces: these two embed alike there.
+        String prefix = "int total = computeTotal(order, discount, taxRate);\n".repeat(30);
+        List<float[]> v = embedder.embedAll(List.of(prefix + "return sendInvoiceByEmail(customer);",
+                prefix + "throw new IllegalStateException(\"database connection lost\");"));
+        assertThat(embedder.tokens(prefix)).isGreaterThan(300);
+        assertThat(cosine(v.get(0), v.get(1))).isLessThan(0.999);
+    }
+
+    @Test
+    void aShortTextIsOneWindowAndALongTextSeveral() {
+        assertThat(embedder.windows(0, "short text")).hasSize(1);
+        String longText = "alpha beta gamma delta ".repeat(100); // 400 word pieces
+        assertThat(embedder.windows(0, longText)).hasSize((400 + 125) / 126)
+                .allSatisfy(w -> assertThat(w.ids()).hasSizeLessThanOrEqualTo(128));
+    }
+
+    @Test
+    void batchingDoesNotChangeVectors() {
+        List<String> texts = List.of("a", "public static void main(String[] args)", "x = y + 1\n".repeat(80));
+        List<float[]> together = embedder.embedAll(texts);
+        for (int i = 0; i < texts.size(); i++) {
+            assertClose(together.get(i), embedder.embedAll(List.of(texts.get(i))).get(0));
+        }
+    }
+
+    @Test
+    void agreesWithLangChain4jOnInputsItReadsInFull() {
+        List<String> texts = List.of("Parses the configuration file and returns the settings.",
+                "public Optional<User> findByEmail(String email) { return repository.find(email); }");
+        var reference = new AllMiniLmL6V2EmbeddingModel()
+                .embedAll(texts.stream().map(TextSegment::from).toList()).content();
+        List<float[]> ours = embedder.embedAll(texts);
+        for (int i = 0; i < texts.size(); i++) {
+            assertClose(ours.get(i), reference.get(i).vector());
+        }
+    }
+
+    @Test
+    void anEmptyTextStillGetsAVector() {
+        assertThat(embedder.embedAll(List.of("", "   "))).hasSize(2)
+                .allSatisfy(v -> assertThat(v).hasSize(384));
+    }
+}
