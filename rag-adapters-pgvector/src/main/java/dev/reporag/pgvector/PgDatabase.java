@@ -1,0 +1,232 @@
+package dev.reporag.pgvector;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.reporag.core.port.ConversationRepository;
+import dev.reporag.core.port.JobRepository;
+import dev.reporag.core.port.StoreException;
+import dev.reporag.core.port.VectorStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Objects;
+
+/**
+ * One PostgreSQL database with pgvector holding repo-rag's vectors, jobs and conversations: a
+ * small connection pool, the schema (migrated by Flyway when opened, and on demand), and the
+ * adapters built on them. Open it once per process and close it on shutdown.
+ *
+ * <pre>{@code
+ * PgDatabase db = PgDatabase.builder(System.getenv("DATABASE_URL"))
+ *         .embeddingModel(embedder.modelId(), embedder.dimension())
+ *         .build();
+ * VectorStore store = db.vectorStore();
+ * JobRepository jobs = db.jobs();
+ * }</pre>
+ */
+public final class PgDatabase implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PgDatabase.class);
+
+    /** Connections for a small host: a worker, a few HTTP requests and the lease renewer. */
+    public static final int DEFAULT_POOL_SIZE = 4;
+
+    private final HikariDataSource dataSource;
+    private final SchemaMigrations migrations;
+    private final PgVectorStore vectorStore;
+    private final JdbcJobRepository jobs;
+    private final JdbcConversationRepository conversations;
+
+    private PgDatabase(Builder builder) {
+        DatabaseUrl url = builder.url;
+        this.dataSource = pool(url, builder);
+        try {
+            this.migrations = new SchemaMigrations(dataSource, builder.schema, builder.modelId, builder.dimension);
+            if (builder.migrateOnStart) {
+                migrations.migrate();
+            }
+            VectorSearch search = effectiveSearch(builder.vectorSearch);
+            this.vectorStore = new PgVectorStore(dataSource, builder.dimension, search, builder.efSearch);
+            this.jobs = new JdbcJobRepository(dataSource);
+            this.conversations = new JdbcConversationRepository(dataSource);
+            log.info("PostgreSQL store ready at {} (schema {}, model {} with {} dimensions, pool {})", url,
+                    builder.schema == null ? "default" : builder.schema, builder.modelId, builder.dimension,
+                    builder.poolSize);
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+    }
+
+    /** Iterative index scans need pgvector 0.8; older versions search exactly. */
+    private VectorSearch effectiveSearch(VectorSearch requested) {
+        if (requested == VectorSearch.EXACT) {
+            return requested;
+        }
+        int[] version;
+        try {
+            version = migrations.pgvectorVersion();
+        } catch (StoreException notYetInstalled) {
+            return requested;
+        }
+        if (version[0] == 0 && version[1] < 8) {
+            log.warn("pgvector {}.{} has no iterative index scans (0.8 does): searching exactly within each project",
+                    version[0], version[1]);
+            return VectorSearch.EXACT;
+        }
+        return requested;
+    }
+
+    /** Connects with the defaults and migrates the schema; see {@link #builder(String)}. */
+    public static PgDatabase connect(String databaseUrl, String modelId, int dimension) {
+        return builder(databaseUrl).embeddingModel(modelId, dimension).build();
+    }
+
+    /** @param databaseUrl {@code DATABASE_URL} in Render's form or JDBC form, see {@link DatabaseUrl} */
+    public static Builder builder(String databaseUrl) {
+        return new Builder(DatabaseUrl.parse(databaseUrl));
+    }
+
+    public static Builder builder(DatabaseUrl databaseUrl) {
+        return new Builder(Objects.requireNonNull(databaseUrl, "databaseUrl"));
+    }
+
+    /**
+     * Applies pending migrations (none when the schema is current) and checks that the stored
+     * vectors come from the configured embedding model.
+     *
+     * @throws StoreException when the database was built for another model or dimension
+     */
+    public void migrate() {
+        migrations.migrate();
+    }
+
+    public VectorStore vectorStore() {
+        return vectorStore;
+    }
+
+    public JobRepository jobs() {
+        return jobs;
+    }
+
+    public ConversationRepository conversations() {
+        return conversations;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    private static HikariDataSource pool(DatabaseUrl url, Builder builder) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("repo-rag-pg");
+        config.setJdbcUrl(url.jdbcUrl());
+        url.user().ifPresent(config::setUsername);
+        url.password().ifPresent(config::setPassword);
+        config.setMaximumPoolSize(builder.poolSize);
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(builder.connectTimeoutMillis);
+        config.addDataSourceProperty("ApplicationName", "repo-rag");
+        if (builder.schema != null) {
+            // public stays on the path: that is where CREATE EXTENSION usually put the vector type.
+            config.addDataSourceProperty("currentSchema", builder.schema + ",public");
+        }
+        try {
+            return new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot connect to PostgreSQL at " + url + ": " + rootMessage(e), e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    /** Options; every one has a default except the embedding model. */
+    public static final class Builder {
+        private final DatabaseUrl url;
+        private String modelId;
+        private int dimension;
+        private String schema;
+        private int poolSize = DEFAULT_POOL_SIZE;
+        private long connectTimeoutMillis = 10_000;
+        private boolean migrateOnStart = true;
+        private VectorSearch vectorSearch = VectorSearch.AUTO;
+        private int efSearch = 100;
+
+        private Builder(DatabaseUrl url) {
+            this.url = url;
+        }
+
+        /** The embedder whose vectors this database stores; required. */
+        public Builder embeddingModel(String modelId, int dimension) {
+            if (modelId == null || modelId.isBlank()) {
+                throw new IllegalArgumentException("modelId must not be blank");
+            }
+            if (dimension < 1 || dimension > 16_000) {
+                throw new IllegalArgumentException("dimension must be within 1..16000: " + dimension);
+            }
+            this.modelId = modelId;
+            this.dimension = dimension;
+            return this;
+        }
+
+        /** A schema of its own (created if missing) instead of the user's default; null for the default. */
+        public Builder schema(String schema) {
+            if (schema != null && !schema.matches("[a-z_][a-z0-9_]{0,62}")) {
+                throw new IllegalArgumentException("schema must be a lower-case SQL identifier: " + schema);
+            }
+            this.schema = schema;
+            return this;
+        }
+
+        /** Maximum connections; default {@value PgDatabase#DEFAULT_POOL_SIZE}. */
+        public Builder poolSize(int poolSize) {
+            if (poolSize < 1) {
+                throw new IllegalArgumentException("poolSize must be positive");
+            }
+            this.poolSize = poolSize;
+            return this;
+        }
+
+        public Builder connectTimeoutMillis(long millis) {
+            if (millis < 250) {
+                throw new IllegalArgumentException("connect timeout must be at least 250 ms");
+            }
+            this.connectTimeoutMillis = millis;
+            return this;
+        }
+
+        /** Whether opening migrates the schema (default true); {@link PgDatabase#migrate()} does it on demand. */
+        public Builder migrateOnStart(boolean migrate) {
+            this.migrateOnStart = migrate;
+            return this;
+        }
+
+        /** How a search within one project finds its nearest chunks; default {@link VectorSearch#AUTO}. */
+        public Builder vectorSearch(VectorSearch vectorSearch) {
+            this.vectorSearch = Objects.requireNonNull(vectorSearch, "vectorSearch");
+            return this;
+        }
+
+        /** {@code hnsw.ef_search} for index scans (default 100; pgvector's own default is 40). */
+        public Builder efSearch(int efSearch) {
+            if (efSearch < 1 || efSearch > 1000) {
+                throw new IllegalArgumentException("efSearch must be within 1..1000");
+            }
+            this.efSearch = efSearch;
+            return this;
+        }
+
+        public PgDatabase build() {
+            if (modelId == null) {
+                throw new IllegalStateException("embeddingModel(modelId, dimension) is required");
+            }
+            return new PgDatabase(this);
+        }
+    }
+}

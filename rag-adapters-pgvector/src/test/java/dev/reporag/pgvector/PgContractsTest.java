@@ -1,0 +1,60 @@
+package dev.reporag.pgvector;
+
+import dev.reporag.core.contract.ConversationRepositoryContract;
+import dev.reporag.core.contract.JobRepositoryContract;
+import dev.reporag.core.contract.VectorStoreContract;
+import dev.reporag.core.model.Project;
+import dev.reporag.core.model.ProjectId;
+import dev.reporag.core.port.ConversationRepository;
+import dev.reporag.core.port.JobRepository;
+import dev.reporag.core.port.VectorStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Nested;
+
+import java.time.Instant;
+
+/** The rag-core port contracts, on real PostgreSQL with pgvector, in a schema of their own. */
+class PgContractsTest {
+    private static final TestSchema SCHEMA = new TestSchema("contracts");
+
+    @AfterAll
+    static void dropSchema() {
+        SCHEMA.close();
+    }
+
+    private static PgDatabase database(int dimension) {
+        return SCHEMA.open("contract-model", dimension);
+    }
+
+    @Nested
+    class VectorStoreTest extends VectorStoreContract {
+        @Override
+        protected VectorStore createStore(int dimension) {
+            PgDatabase db = database(dimension);
+            SCHEMA.truncate("chunks");
+            return db.vectorStore();
+        }
+    }
+
+    @Nested
+    class JobRepositoryTest extends JobRepositoryContract {
+        @Override
+        protected JobRepository createRepository() {
+            PgDatabase db = database(16);
+            SCHEMA.truncate("projects");
+            return db.jobs();
+        }
+    }
+
+    @Nested
+    class ConversationsTest extends ConversationRepositoryContract {
+        @Override
+        protected ConversationRepository createRepository(ProjectId project) {
+            PgDatabase db = database(16);
+            SCHEMA.truncate("projects");
+            db.jobs().saveProject(new Project(project, "conversations-" + project, "https://example.com/r.git", null,
+                    Instant.parse("2026-01-01T00:00:00Z")));
+            return db.conversations();
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.reporag.pgvector;
+
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.postgresql.PostgreSQLContainer;
+import org.testcontainers.utility.DockerImageName;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * A schema of its own on a real PostgreSQL with pgvector, for one test class: a Testcontainers
+ * pgvector container where Docker works, else the database named by RAG_TEST_DATABASE_URL
+ * (scripts/setup-postgres.sh prepares one). With neither, tests fail with a message saying so:
+ * they never skip.
+ */
+final class TestSchema implements AutoCloseable {
+    static final String ENV = "RAG_TEST_DATABASE_URL";
+    private static String url;
+    private static PostgreSQLContainer container;
+
+    private final String name;
+    private PgDatabase database;
+
+    TestSchema(String prefix) {
+        this.name = ("t_" + prefix + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** The JDBC URL of the test server; starts the container on first use. */
+    static synchronized String serverUrl() {
+        if (url != null) {
+            return url;
+        }
+        String fromEnv = System.getenv(ENV);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            url = fromEnv;
+        } else if (DockerClientFactory.instance().isDockerAvailable()) {
+            container = new PostgreSQLContainer(DockerImageName.parse("pgvector/pgvector:pg16")
+                    .asCompatibleSubstituteFor("postgres"));
+            container.start();
+            url = container.getJdbcUrl() + "&user=" + container.getUsername() + "&password=" + container.getPassword();
+        } else {
+            throw new IllegalStateException("no PostgreSQL for the tests: Docker is not available for Testcontainers"
+                    + " and " + ENV + " is not set. Run scripts/test.sh (it prepares PostgreSQL with pgvector), or"
+                    + " export " + ENV + "=jdbc:postgresql://127.0.0.1:5432/reporag_test?user=postgres");
+        }
+        try (Connection connection = adminConnection(); Statement statement = connection.createStatement()) {
+            // In public, so that dropping a test schema never drops the extension.
+            statement.execute("CREATE EXTENSION IF NOT EXISTS vector SCHEMA public");
+        } catch (SQLException e) {
+            throw new IllegalStateException("the test database at " + DatabaseUrl.parse(url)
+                    + " cannot be used (is pgvector installed? scripts/setup-postgres.sh installs it): "
+                    + e.getMessage(), e);
+        }
+        return url;
+    }
+
+    static Connection adminConnection() throws SQLException {
+        DatabaseUrl parsed = DatabaseUrl.parse(serverUrl());
+        return DriverManager.getConnection(parsed.jdbcUrl(), parsed.user().orElse(null),
+                parsed.password().orElse(null));
+    }
+
+    /** The database in this schema, opened (and migrated) once. */
+    synchronized PgDatabase open(String modelId, int dimension) {
+        if (database == null) {
+            database = builder().embeddingModel(modelId, dimension).build();
+        }
+        return database;
+    }
+
+    PgDatabase.Builder builder() {
+        return PgDatabase.builder(serverUrl()).schema(name);
+    }
+
+    /** Connected with this schema first on the search path. */
+    Connection connection() throws SQLException {
+        Connection connection = adminConnection();
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET search_path TO " + name + ", public");
+        }
+        return connection;
+    }
+
+    void truncate(String... tables) {
+        try (Connection connection = connection(); Statement statement = connection.createStatement()) {
+            statement.execute("TRUNCATE " + String.join(", ", tables) + " CASCADE");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (database != null) {
+            database.close();
+            database = null;
+        }
+        try (Connection connection = adminConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("DROP SCHEMA IF EXISTS " + name + " CASCADE");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
