@@ -1,0 +1,322 @@
+package dev.reporag.git;
+
+import dev.reporag.core.port.SourceException;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.api.errors.JGitInternalException;
+import org.eclipse.jgit.errors.IncorrectObjectTypeException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
+import org.eclipse.jgit.lib.SubmoduleConfig;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.TagOpt;
+import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.transport.TransportHttp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+
+/**
+ * Bare, shallow clones under the cache directory, one per repository URL
+ * ({@code <cacheDir>/<hash of the URL>}). A first clone is made in a temporary directory and moved
+ * into place, so a failed clone leaves nothing behind; later opens fetch into the clone. An
+ * in-process lock and a file lock ({@code <hash>.lock}, across processes) serialise updates of one
+ * repository. Garbage collection is off in the clones, so earlier commits stay readable for
+ * {@link GitSnapshot#changesSince}.
+ */
+final class CloneCache {
+    private static final Logger log = LoggerFactory.getLogger(CloneCache.class);
+    private static final String OWN_REFS = "refs/reporag/";
+
+    /** A repository brought up to date and the commit the ref resolved to; the caller closes it. */
+    record Fetched(Repository repository, RevCommit commit) {
+    }
+
+    private record Target(String remoteRef, String localRef) {
+    }
+
+    private final GitSourceSettings settings;
+    private final SourceUrlPolicy policy;
+    private final HostCredentialsProvider credentials;
+    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+    CloneCache(GitSourceSettings settings, SourceUrlPolicy policy) {
+        this.settings = settings;
+        this.policy = policy;
+        this.credentials = new HostCredentialsProvider(settings.credentials());
+    }
+
+    Fetched update(SourceLocation location, String ref) {
+        long deadline = System.nanoTime() + settings.timeout().toNanos();
+        Path root = settings.cacheDir();
+        String key = location.cacheKey();
+        ReentrantLock lock = locks.computeIfAbsent(key, k -> new ReentrantLock());
+        try {
+            if (!lock.tryLock(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw busy(location);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SourceException("interrupted while waiting to fetch " + location.display());
+        }
+        try {
+            Files.createDirectories(root);
+            try (FileChannel channel = FileChannel.open(root.resolve(key + ".lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = lockFile(channel, deadline, location)) {
+                Path dir = root.resolve(key);
+                if (Files.isDirectory(dir)) {
+                    Repository repository = openExisting(dir);
+                    if (repository != null) {
+                        try {
+                            ObjectId commit = fetch(repository, location, ref, deadline);
+                            return new Fetched(repository, parseCommit(repository, commit, location, ref));
+                        } catch (RuntimeException e) {
+                            repository.close();
+                            throw e;
+                        }
+                    }
+                    log.warn("the cache of {} is not a usable repository; cloning it again", location.display());
+                    deleteRecursively(dir);
+                }
+                return cloneInto(root, dir, key, location, ref, deadline);
+            }
+        } catch (IOException e) {
+            throw new SourceException("the cache directory " + root + " is not usable: " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Fetched cloneInto(Path root, Path dir, String key, SourceLocation location, String ref, long deadline)
+            throws IOException {
+        removeLeftovers(root, key);
+        Path temporary = Files.createTempDirectory(root, "." + key + "-");
+        ObjectId commit;
+        try {
+            try (Git git = Git.init().setBare(true).setDirectory(temporary.toFile()).call()) {
+                StoredConfig config = git.getRepository().getConfig();
+                config.setInt("gc", null, "auto", 0);
+                config.setBoolean("core", null, "logAllRefUpdates", false);
+                config.save();
+                commit = fetch(git.getRepository(), location, ref, deadline);
+            } catch (GitAPIException e) {
+                throw new SourceException("could not create a repository in " + root + ": " + e.getMessage(), e);
+            }
+            Files.move(temporary, dir, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            deleteRecursively(temporary);
+            throw e;
+        }
+        Repository repository = openExisting(dir);
+        if (repository == null) {
+            throw new SourceException("the new clone of " + location.display() + " could not be opened");
+        }
+        try {
+            return new Fetched(repository, parseCommit(repository, commit, location, ref));
+        } catch (RuntimeException e) {
+            repository.close();
+            throw e;
+        }
+    }
+
+    /** Resolves the ref against what the remote advertises, then fetches that one ref at depth 1. */
+    private ObjectId fetch(Repository repository, SourceLocation location, String ref, long deadline) {
+        long started = System.nanoTime();
+        String url = location.transportUrl();
+        Git git = Git.wrap(repository);
+        Map<String, Ref> advertised;
+        try {
+            advertised = git.lsRemote().setRemote(url).setCredentialsProvider(credentials)
+                    .setTimeout(seconds(deadline)).setTransportConfigCallback(this::configure).callAsMap();
+        } catch (GitAPIException | JGitInternalException e) {
+            throw GitErrors.fetchFailed(e, context(location, ref, BoundedMonitor.Stop.NONE));
+        }
+        Target target = target(advertised, ref, location);
+        BoundedMonitor monitor = new BoundedMonitor(remaining(deadline), repository.getDirectory().toPath(),
+                settings.maxRepositoryBytes());
+        try {
+            git.fetch().setRemote(url).setRefSpecs(new RefSpec("+" + target.remoteRef() + ":" + target.localRef()))
+                    .setDepth(1).setTagOpt(TagOpt.NO_TAGS).setRemoveDeletedRefs(false)
+                    .setRecurseSubmodules(SubmoduleConfig.FetchRecurseSubmodulesMode.NO)
+                    .setCredentialsProvider(credentials).setTimeout(seconds(deadline)).setProgressMonitor(monitor)
+                    .setTransportConfigCallback(this::configure).call();
+        } catch (GitAPIException | JGitInternalException e) {
+            throw GitErrors.fetchFailed(e, context(location, ref, monitor.stop()));
+        }
+        monitor.checkAfterwards();
+        if (monitor.stop() == BoundedMonitor.Stop.TOO_BIG) {
+            throw GitErrors.tooBig(context(location, ref, monitor.stop()));
+        }
+        try {
+            Ref fetched = repository.exactRef(target.localRef());
+            if (fetched == null || fetched.getObjectId() == null) {
+                throw new SourceException("could not fetch " + describe(ref) + " of " + location.display());
+            }
+            log.info("fetched {} of {} in {} ms", describe(ref), location.display(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            return fetched.getObjectId();
+        } catch (IOException e) {
+            throw new SourceException("could not read the fetched ref of " + location.display() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static Target target(Map<String, Ref> advertised, String ref, SourceLocation location) {
+        if (ref == null) {
+            Ref head = advertised.get(Constants.HEAD);
+            if (head == null || head.getObjectId() == null) {
+                if (advertised.isEmpty()) {
+                    throw empty(location);
+                }
+                throw new SourceException(location.display() + " has no default branch (HEAD); name a branch");
+            }
+            String name = head.isSymbolic() ? head.getTarget().getName() : Constants.HEAD;
+            return new Target(name, OWN_REFS + "default");
+        }
+        for (String candidate : List.of(ref, Constants.R_HEADS + ref, Constants.R_TAGS + ref)) {
+            if (candidate.startsWith(Constants.R_REFS) && advertised.containsKey(candidate)) {
+                return new Target(candidate, OWN_REFS + candidate.substring(Constants.R_REFS.length()));
+            }
+        }
+        String lower = ref.toLowerCase(Locale.ROOT);
+        if (ObjectId.isId(lower)) {
+            return new Target(lower, OWN_REFS + "commits/" + lower);
+        }
+        if (advertised.isEmpty()) {
+            throw empty(location);
+        }
+        String hint = lower.matches("[0-9a-f]{4,39}") ? "; give a commit by its full 40-character id" : "";
+        throw new SourceException("branch or tag '" + ref + "' not found in " + location.display() + hint);
+    }
+
+    private static RevCommit parseCommit(Repository repository, ObjectId id, SourceLocation location, String ref) {
+        try (RevWalk walk = new RevWalk(repository)) {
+            RevCommit commit = walk.parseCommit(id); // peels an annotated tag
+            walk.parseBody(commit);
+            return commit;
+        } catch (IncorrectObjectTypeException e) {
+            throw new SourceException(describe(ref) + " of " + location.display() + " does not name a commit");
+        } catch (IOException e) {
+            throw new SourceException("could not read the commit of " + location.display() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void configure(Transport transport) {
+        if (transport instanceof TransportHttp http) {
+            http.setHttpConnectionFactory(new CheckedHttpConnectionFactory(policy));
+        }
+    }
+
+    private GitErrors.Context context(SourceLocation location, String ref, BoundedMonitor.Stop stop) {
+        String host = location instanceof SourceLocation.Remote remote ? remote.host() : "this machine";
+        return new GitErrors.Context(location.display(), host, ref, credentials.hasCredentialsFor(host), stop,
+                settings.timeout().toSeconds(), settings.maxRepositoryBytes());
+    }
+
+    private static Repository openExisting(Path dir) {
+        try {
+            Repository repository = new FileRepositoryBuilder().setGitDir(dir.toFile()).setMustExist(true).build();
+            if (repository.getObjectDatabase().exists()) {
+                return repository;
+            }
+            repository.close();
+            return null;
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private FileLock lockFile(FileChannel channel, long deadline, SourceLocation location) throws IOException {
+        while (true) {
+            try {
+                FileLock lock = channel.tryLock();
+                if (lock != null) {
+                    return lock;
+                }
+            } catch (OverlappingFileLockException e) {
+                // another source object of this JVM holds it: wait like for another process
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw busy(location);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SourceException("interrupted while waiting to fetch " + location.display());
+            }
+        }
+    }
+
+    /** Temporary clones of a process that died mid-clone; safe to remove while holding the lock. */
+    private static void removeLeftovers(Path root, String key) throws IOException {
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(root, "." + key + "-*")) {
+            for (Path leftover : leftovers) {
+                deleteRecursively(leftover);
+            }
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            log.warn("could not remove {}: {}", dir, e.getMessage());
+        }
+    }
+
+    private static SourceException busy(SourceLocation location) {
+        return new SourceException("another job is still fetching " + location.display() + "; try again later");
+    }
+
+    private static SourceException empty(SourceLocation location) {
+        return new SourceException("the repository " + location.display() + " is empty (it has no commits)");
+    }
+
+    private static String describe(String ref) {
+        return ref == null ? "the default branch" : "'" + ref + "'";
+    }
+
+    private static Duration remaining(long deadline) {
+        return Duration.ofNanos(Math.max(deadline - System.nanoTime(), TimeUnit.SECONDS.toNanos(1)));
+    }
+
+    private static int seconds(long deadline) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, remaining(deadline).toSeconds()));
+    }
+}

@@ -1,0 +1,201 @@
+package dev.reporag.git;
+
+import dev.reporag.core.model.FileKind;
+import dev.reporag.core.model.SourceFile;
+import dev.reporag.core.port.ChangeSet;
+import dev.reporag.core.port.Snapshot;
+import dev.reporag.core.port.SourceException;
+import org.eclipse.jgit.diff.DiffConfig;
+import org.eclipse.jgit.diff.DiffEntry;
+import org.eclipse.jgit.diff.RenameDetector;
+import org.eclipse.jgit.errors.MissingObjectException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.NullProgressMonitor;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevObject;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.TreeFilter;
+
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * One commit of a cached repository, read straight from the object database: there is no working
+ * tree, so a symlink is only a blob holding its target's name and is never followed. Thread-safe:
+ * every read and every listing uses its own ObjectReader.
+ */
+final class GitSnapshot implements Snapshot {
+    private final Repository repository;
+    private final RevCommit commit;
+    private final long maxFileBytes;
+
+    GitSnapshot(Repository repository, RevCommit commit, long maxFileBytes) {
+        this.repository = repository;
+        this.commit = commit;
+        this.maxFileBytes = maxFileBytes;
+    }
+
+    @Override
+    public String commit() {
+        return commit.name();
+    }
+
+    @Override
+    public Stream<SourceFile> files() {
+        ObjectReader reader = repository.newObjectReader();
+        TreeWalk walk = new TreeWalk(reader);
+        try {
+            walk.addTree(commit.getTree());
+            walk.setRecursive(true); // gitlinks are entries, never entered
+        } catch (IOException e) {
+            walk.close();
+            reader.close();
+            throw new SourceException("could not list the files of commit " + commit.name() + ": " + e.getMessage(), e);
+        }
+        Spliterator<SourceFile> entries = new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE,
+                Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.DISTINCT) {
+            @Override
+            public boolean tryAdvance(Consumer<? super SourceFile> action) {
+                try {
+                    if (!walk.next()) {
+                        return false;
+                    }
+                    action.accept(entry(walk, reader));
+                    return true;
+                } catch (IOException e) {
+                    throw new SourceException("could not list the files of commit " + commit.name() + ": "
+                            + e.getMessage(), e);
+                }
+            }
+        };
+        return StreamSupport.stream(entries, false).onClose(() -> {
+            walk.close();
+            reader.close();
+        });
+    }
+
+    private static SourceFile entry(TreeWalk walk, ObjectReader reader) throws IOException {
+        String path = walk.getPathString();
+        ObjectId id = walk.getObjectId(0);
+        FileMode mode = walk.getFileMode(0);
+        if (mode == FileMode.GITLINK) {
+            return new SourceFile(path, 0, id.name(), null, FileKind.SUBMODULE);
+        }
+        long size = reader.getObjectSize(id, Constants.OBJ_BLOB); // from the object header only
+        FileKind kind = mode == FileMode.SYMLINK ? FileKind.SYMLINK : FileKind.REGULAR;
+        return new SourceFile(path, size, id.name(), null, kind);
+    }
+
+    @Override
+    public byte[] read(SourceFile file) {
+        if (file.kind() != FileKind.REGULAR) {
+            throw new SourceException(file.path() + " is a " + file.kind().name().toLowerCase(Locale.ROOT)
+                    + ", which is never read");
+        }
+        try (ObjectReader reader = repository.newObjectReader()) {
+            ObjectId id = blobOf(file, reader);
+            long size = reader.getObjectSize(id, Constants.OBJ_BLOB);
+            if (size > maxFileBytes) {
+                throw new SourceException(file.path() + " is " + size + " bytes, over the read limit of "
+                        + maxFileBytes + " bytes");
+            }
+            return reader.open(id, Constants.OBJ_BLOB).getBytes((int) Math.min(maxFileBytes, Integer.MAX_VALUE - 8));
+        } catch (IOException e) {
+            throw new SourceException("could not read " + file.path() + " of commit " + commit.name() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The file's blob, looked up by path in this commit: only its regular files are ever read. */
+    private ObjectId blobOf(SourceFile file, ObjectReader reader) throws IOException {
+        try (TreeWalk walk = TreeWalk.forPath(reader, file.path(), commit.getTree())) {
+            if (walk == null || walk.getFileMode(0) == FileMode.TREE) {
+                throw new SourceException("no file " + file.path() + " in commit " + commit.name());
+            }
+            FileMode mode = walk.getFileMode(0);
+            if (mode == FileMode.SYMLINK || mode == FileMode.GITLINK) {
+                throw new SourceException(file.path() + " is not a regular file in commit " + commit.name()
+                        + "; it is never read");
+            }
+            return walk.getObjectId(0);
+        }
+    }
+
+    @Override
+    public Optional<ChangeSet> changesSince(String earlierCommit) {
+        return diffSince(earlierCommit).map(GitSnapshot::toChangeSet);
+    }
+
+    /**
+     * Every path that differs between an earlier commit and this one, renames detected (exact, and
+     * by content for files up to the read limit). Empty when the earlier commit or its tree is not in
+     * the cache: the caller then reconciles everything.
+     */
+    Optional<List<DiffEntry>> diffSince(String earlierCommit) {
+        if (earlierCommit == null || !ObjectId.isId(earlierCommit.toLowerCase(Locale.ROOT))) {
+            return Optional.empty();
+        }
+        ObjectId earlier = ObjectId.fromString(earlierCommit.toLowerCase(Locale.ROOT));
+        try (ObjectReader reader = repository.newObjectReader(); RevWalk revWalk = new RevWalk(reader)) {
+            if (!reader.has(earlier)) {
+                return Optional.empty();
+            }
+            RevObject object = revWalk.parseAny(earlier);
+            if (!(object instanceof RevCommit old) || !reader.has(old.getTree())) {
+                return Optional.empty();
+            }
+            try (TreeWalk walk = new TreeWalk(reader)) {
+                walk.setRecursive(true);
+                walk.addTree(old.getTree());
+                walk.addTree(commit.getTree());
+                walk.setFilter(TreeFilter.ANY_DIFF);
+                List<DiffEntry> entries = DiffEntry.scan(walk);
+                RenameDetector renames = new RenameDetector(reader, repository.getConfig().get(DiffConfig.KEY));
+                renames.setBigFileThreshold((int) Math.min(maxFileBytes, Integer.MAX_VALUE));
+                renames.setSkipContentRenamesForBinaryFiles(true);
+                renames.addAll(entries);
+                return Optional.of(renames.compute(reader, NullProgressMonitor.INSTANCE));
+            }
+        } catch (MissingObjectException e) {
+            return Optional.empty(); // part of the earlier commit is not in this cache
+        } catch (IOException | org.eclipse.jgit.api.errors.CanceledException e) {
+            throw new SourceException("could not compare commit " + earlierCommit + " with " + commit.name() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static ChangeSet toChangeSet(List<DiffEntry> entries) {
+        Set<String> changed = new HashSet<>();
+        Set<String> deleted = new HashSet<>();
+        for (DiffEntry entry : entries) {
+            switch (entry.getChangeType()) {
+                case ADD, MODIFY, COPY -> changed.add(entry.getNewPath());
+                case DELETE -> deleted.add(entry.getOldPath());
+                case RENAME -> {
+                    deleted.add(entry.getOldPath());
+                    changed.add(entry.getNewPath());
+                }
+            }
+        }
+        return new ChangeSet(changed, deleted);
+    }
+
+    @Override
+    public void close() {
+        repository.close();
+    }
+}

@@ -1,0 +1,129 @@
+package dev.reporag.git;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * How {@link JGitRepositorySource} fetches. The adapter reads no environment; the composition root
+ * maps these environment variables (names documented in docs/git-source.md):
+ * {@code RAG_ALLOW_LOCAL_SOURCES} to {@code allowLocalSources}, {@code GITHUB_TOKEN} to
+ * {@link #withGitHubToken}, and the cache directory to {@code $RAG_HOME/git}.
+ *
+ * @param cacheDir           where clones are kept, one directory per repository URL
+ * @param allowLocalSources  allow local paths, file://, http://, git:// and loopback hosts (development
+ *                           and tests only); private and metadata addresses stay refused
+ * @param allowedHosts       when not empty, the only hosts fetched from (e.g. github.com)
+ * @param timeout            bounds one whole clone or fetch, and each network read
+ * @param maxRepositoryBytes bounds the bytes one clone or fetch may download
+ * @param maxFileBytes       {@code read} refuses larger blobs (a sanity cap; the core's own limit is lower)
+ * @param credentials        per host (lower case), sent only to that host over HTTP(S)
+ */
+public record GitSourceSettings(
+        Path cacheDir,
+        boolean allowLocalSources,
+        Set<String> allowedHosts,
+        Duration timeout,
+        long maxRepositoryBytes,
+        long maxFileBytes,
+        Map<String, HostCredentials> credentials) {
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
+    public static final long DEFAULT_MAX_REPOSITORY_BYTES = 500L * 1024 * 1024;
+    public static final long DEFAULT_MAX_FILE_BYTES = 10L * 1024 * 1024;
+
+    /** A user name and a secret (password or token) for one host; the secret never shows in toString. */
+    public record HostCredentials(String username, String secret) {
+        public HostCredentials {
+            Objects.requireNonNull(username, "username");
+            Objects.requireNonNull(secret, "secret");
+        }
+
+        @Override
+        public String toString() {
+            return "HostCredentials[username=" + username + ", secret=***]";
+        }
+    }
+
+    public GitSourceSettings {
+        Objects.requireNonNull(cacheDir, "cacheDir");
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive");
+        }
+        if (maxRepositoryBytes <= 0 || maxFileBytes <= 0) {
+            throw new IllegalArgumentException("size limits must be positive");
+        }
+        allowedHosts = allowedHosts == null ? Set.of() : allowedHosts.stream()
+                .map(h -> h.strip().toLowerCase(Locale.ROOT)).filter(h -> !h.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
+        Map<String, HostCredentials> byHost = new HashMap<>();
+        if (credentials != null) {
+            credentials.forEach((host, c) -> byHost.put(host.strip().toLowerCase(Locale.ROOT), c));
+        }
+        credentials = Map.copyOf(byHost);
+    }
+
+    /** https only, any public host, 5 minute timeout, 500 MB per download, 10 MB per file, no credentials. */
+    public static GitSourceSettings defaults(Path cacheDir) {
+        return new GitSourceSettings(cacheDir, false, Set.of(), DEFAULT_TIMEOUT, DEFAULT_MAX_REPOSITORY_BYTES,
+                DEFAULT_MAX_FILE_BYTES, Map.of());
+    }
+
+    public GitSourceSettings withAllowLocalSources(boolean allow) {
+        return new GitSourceSettings(cacheDir, allow, allowedHosts, timeout, maxRepositoryBytes, maxFileBytes,
+                credentials);
+    }
+
+    public GitSourceSettings withAllowedHosts(Set<String> hosts) {
+        return new GitSourceSettings(cacheDir, allowLocalSources, hosts, timeout, maxRepositoryBytes, maxFileBytes,
+                credentials);
+    }
+
+    public GitSourceSettings withTimeout(Duration value) {
+        return new GitSourceSettings(cacheDir, allowLocalSources, allowedHosts, value, maxRepositoryBytes,
+                maxFileBytes, credentials);
+    }
+
+    public GitSourceSettings withMaxRepositoryBytes(long value) {
+        return new GitSourceSettings(cacheDir, allowLocalSources, allowedHosts, timeout, value, maxFileBytes,
+                credentials);
+    }
+
+    public GitSourceSettings withMaxFileBytes(long value) {
+        return new GitSourceSettings(cacheDir, allowLocalSources, allowedHosts, timeout, maxRepositoryBytes, value,
+                credentials);
+    }
+
+    /** Adds credentials for one host. */
+    public GitSourceSettings withCredentials(String host, String username, String secret) {
+        Map<String, HostCredentials> more = new HashMap<>(credentials);
+        more.put(host, new HostCredentials(username, secret));
+        return new GitSourceSettings(cacheDir, allowLocalSources, allowedHosts, timeout, maxRepositoryBytes,
+                maxFileBytes, more);
+    }
+
+    /**
+     * Uses a GitHub token (GITHUB_TOKEN) for github.com only: a token sent to whatever host a user
+     * names would leak it. Blank means none.
+     */
+    public GitSourceSettings withGitHubToken(String token) {
+        if (token == null || token.isBlank()) {
+            return this;
+        }
+        return withCredentials("github.com", "x-access-token", token.strip());
+    }
+
+    @Override
+    public String toString() {
+        return "GitSourceSettings[cacheDir=" + cacheDir + ", allowLocalSources=" + allowLocalSources
+                + ", allowedHosts=" + allowedHosts + ", timeout=" + timeout + ", maxRepositoryBytes="
+                + maxRepositoryBytes + ", maxFileBytes=" + maxFileBytes + ", credentials for hosts="
+                + credentials.keySet() + "]";
+    }
+}

@@ -1,0 +1,48 @@
+package dev.reporag.git;
+
+import dev.reporag.core.model.Project;
+import dev.reporag.core.port.RepositorySource;
+import dev.reporag.core.port.Snapshot;
+import dev.reporag.core.port.SourceException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link RepositorySource} backed by JGit: shallow, single-ref clones in a cache directory,
+ * fetched into on later opens, with files streamed from the object database. Sources are checked
+ * by {@link SourceUrlPolicy} before anything is fetched. See docs/git-source.md.
+ */
+public final class JGitRepositorySource implements RepositorySource {
+    private static final Logger log = LoggerFactory.getLogger(JGitRepositorySource.class);
+
+    private final GitSourceSettings settings;
+    private final SourceUrlPolicy policy;
+    private final CloneCache cache;
+
+    public JGitRepositorySource(GitSourceSettings settings) {
+        this(settings, HostResolver.SYSTEM);
+    }
+
+    JGitRepositorySource(GitSourceSettings settings, HostResolver resolver) {
+        this.settings = settings;
+        this.policy = new SourceUrlPolicy(settings.allowLocalSources(), settings.allowedHosts(), resolver);
+        this.cache = new CloneCache(settings, policy);
+        if (settings.allowLocalSources()) {
+            log.warn("local sources are allowed ({}): local paths, file://, http:// and loopback hosts can be "
+                    + "fetched; use this for development and tests only", SourceUrlPolicy.LOCAL_SWITCH);
+        }
+    }
+
+    @Override
+    public Snapshot open(Project project) {
+        SourceLocation location = policy.check(project.source());
+        CloneCache.Fetched fetched = cache.update(location, project.ref());
+        return new GitSnapshot(fetched.repository(), fetched.commit(), settings.maxFileBytes());
+    }
+
+    /** Checks form, scheme, host and resolved addresses; a host that does not resolve now passes. */
+    @Override
+    public void validate(String source) throws SourceException {
+        policy.checkWithoutRequiringDns(source);
+    }
+}

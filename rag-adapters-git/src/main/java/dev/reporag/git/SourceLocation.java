@@ -1,0 +1,58 @@
+package dev.reporag.git;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** Where a checked source points: a remote URL without credentials, or a local repository path. */
+sealed interface SourceLocation {
+    /** What JGit is given to fetch from. */
+    String transportUrl();
+
+    /** What messages and logs show; never holds credentials. */
+    String display();
+
+    /** Names the cache directory: the same repository always maps to the same directory. */
+    default String cacheKey() {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(transportUrl().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * @param scheme lower case, e.g. https
+     * @param host   lower case ASCII; IPv6 literals without brackets
+     * @param port   -1 for the scheme's default
+     * @param path   starts with '/', no trailing '/'
+     */
+    record Remote(String scheme, String host, int port, String path) implements SourceLocation {
+        @Override
+        public String transportUrl() {
+            String h = host.indexOf(':') >= 0 ? '[' + host + ']' : host;
+            return scheme + "://" + h + (port < 0 ? "" : ":" + port) + path;
+        }
+
+        @Override
+        public String display() {
+            return transportUrl();
+        }
+    }
+
+    record Local(Path path) implements SourceLocation {
+        @Override
+        public String transportUrl() {
+            return path.toString();
+        }
+
+        @Override
+        public String display() {
+            return path.toString();
+        }
+    }
+}
