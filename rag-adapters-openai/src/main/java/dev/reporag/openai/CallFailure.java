@@ -1,0 +1,175 @@
+package dev.reporag.openai;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.langchain4j.exception.HttpException;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
+
+/**
+ * One failed API call, classified: whether waiting and trying again may help, and a message a user
+ * can act on. Messages never carry the key, a URL's credentials or a 401 body (OpenAI's echoes
+ * part of the key).
+ */
+final class CallFailure extends RuntimeException {
+    enum Kind {
+        /** 429: wait what the server advised, then retry. */
+        RATE_LIMITED,
+        /** 5xx, 408, 409, timeouts, connection failures, malformed responses: back off, retry. */
+        TRANSIENT,
+        /** 400, 401, 403, 404, no quota, unknown host: retrying cannot help. */
+        PERMANENT,
+        /** The calling thread was interrupted: the job is stopping. */
+        CANCELLED
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.regex.Pattern KEY_LIKE =
+            java.util.regex.Pattern.compile("\\b(?:sk|gsk|key)[-_][A-Za-z0-9_*.\\-]{3,}");
+
+    private final Kind kind;
+    private final int status;
+    private final transient RateLimitHeaders headers;
+
+    CallFailure(Kind kind, int status, String message, RateLimitHeaders headers, Throwable cause) {
+        super(message, cause, false, false);
+        this.kind = kind;
+        this.status = status;
+        this.headers = headers == null ? RateLimitHeaders.NONE : headers;
+    }
+
+    static CallFailure malformed(String provider, String what) {
+        return new CallFailure(Kind.TRANSIENT, 0, provider + " sent a malformed response (" + what + ")", null, null);
+    }
+
+    Kind kind() {
+        return kind;
+    }
+
+    /** The HTTP status, or 0 when there was no response. */
+    int status() {
+        return status;
+    }
+
+    RateLimitHeaders headers() {
+        return headers;
+    }
+
+    /**
+     * Classifies whatever LangChain4j or the HTTP seam threw.
+     *
+     * @param provider "OpenAI", "Groq" or "OpenAI-compatible server at host:port"
+     */
+    static CallFailure classify(Throwable thrown, String provider, String model, Duration timeout) {
+        if (thrown instanceof CallFailure failure) {
+            return failure;
+        }
+        for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof HttpStatusException http) {
+                return fromStatus(http.statusCode(), RateLimitHeaders.parse(http.headers()), http.body(), provider,
+                        model, thrown);
+            }
+            if (t instanceof HttpException http) {
+                // LangChain4j's JDK client (streams) keeps no headers.
+                return fromStatus(http.statusCode(), RateLimitHeaders.NONE, http.getMessage(), provider, model,
+                        thrown);
+            }
+            if (t instanceof ObservedHttpClient.CancelledCall || t instanceof InterruptedException) {
+                return new CallFailure(Kind.CANCELLED, 0, "the call to " + provider + " was interrupted", null, thrown);
+            }
+            if (t instanceof HttpTimeoutException || t instanceof dev.langchain4j.exception.TimeoutException
+                    || t instanceof java.util.concurrent.TimeoutException) {
+                return new CallFailure(Kind.TRANSIENT, 0, provider + " did not answer within " + seconds(timeout),
+                        null, thrown);
+            }
+            if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+                return new CallFailure(Kind.PERMANENT, 0, "cannot resolve the host of " + provider
+                        + "; check the base URL", null, thrown);
+            }
+            if (t instanceof ConnectException) {
+                return new CallFailure(Kind.TRANSIENT, 0, "could not connect to " + provider, null, thrown);
+            }
+            if (t instanceof JacksonException) {
+                return malformed(provider, "not the JSON expected");
+            }
+            if (t instanceof IOException io) {
+                return new CallFailure(Kind.TRANSIENT, 0, "the connection to " + provider + " failed ("
+                        + shortened(io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage(), 120)
+                        + ")", null, thrown);
+            }
+        }
+        return new CallFailure(Kind.PERMANENT, 0, "the call to " + provider + " failed unexpectedly ("
+                + thrown.getClass().getSimpleName() + ")", null, thrown);
+    }
+
+    private static CallFailure fromStatus(int status, RateLimitHeaders headers, String body, String provider,
+                                          String model, Throwable cause) {
+        String detail = errorMessage(body);
+        if (status == 429) {
+            if ("insufficient_quota".equals(errorCode(body))) {
+                return new CallFailure(Kind.PERMANENT, status, "the " + provider
+                        + " account has run out of quota (429 insufficient_quota); check its plan and billing",
+                        headers, cause);
+            }
+            return new CallFailure(Kind.RATE_LIMITED, status, provider + " rate limit reached (429)", headers, cause);
+        }
+        if (status >= 500 || status == 408 || status == 409) {
+            return new CallFailure(Kind.TRANSIENT, status, provider + " answered " + status
+                    + (detail.isEmpty() ? "" : ": " + detail), headers, cause);
+        }
+        String message = switch (status) {
+            case 401 -> provider.startsWith("OpenAI-compatible")
+                    ? "the API key was rejected (401) by the " + provider
+                    : "the " + provider + " API key was rejected (401)";
+            case 403 -> provider + " refused access (403) to model '" + model
+                    + "'; check the key's permissions" + (detail.isEmpty() ? "" : ": " + detail);
+            case 404 -> "model '" + model + "' was not found (404) at " + provider
+                    + "; check the model name and the base URL";
+            case 400 -> provider + " rejected the request (400)" + (detail.isEmpty() ? "" : ": " + detail);
+            default -> provider + " refused the request (" + status + ")" + (detail.isEmpty() ? "" : ": " + detail);
+        };
+        return new CallFailure(Kind.PERMANENT, status, message, headers, cause);
+    }
+
+    /** The error's own message from {"error": {"message": ...}}, shortened; "" if none. */
+    private static String errorMessage(String body) {
+        JsonNode error = error(body);
+        return error == null ? "" : shortened(error.path("message").asText(""), 300);
+    }
+
+    private static String errorCode(String body) {
+        JsonNode error = error(body);
+        return error == null ? "" : error.path("code").asText("");
+    }
+
+    private static JsonNode error(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            JsonNode error = JSON.readTree(body).path("error");
+            return error.isObject() ? error : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String shortened(String text, int max) {
+        // A server may echo a key in an error; keys look like sk-…, sk-proj-…, gsk_….
+        String oneLine = KEY_LIKE.matcher(text).replaceAll("[redacted]").replaceAll("\\s+", " ").trim();
+        return oneLine.length() <= max ? oneLine : oneLine.substring(0, max) + "…";
+    }
+
+    private static String seconds(Duration timeout) {
+        if (timeout == null) {
+            return "the timeout";
+        }
+        return timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms";
+    }
+}
