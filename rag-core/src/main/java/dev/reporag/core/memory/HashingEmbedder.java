@@ -20,6 +20,7 @@ public final class HashingEmbedder implements Embedder {
     private final AtomicInteger calls = new AtomicInteger();
     private final AtomicLong inputs = new AtomicLong();
     private volatile int failAfterCalls = -1;
+    private volatile int failUntilCall = Integer.MAX_VALUE;
     private volatile EmbeddingException failure;
 
     public HashingEmbedder() {
@@ -46,10 +47,17 @@ public final class HashingEmbedder implements Embedder {
         return maxInputChars;
     }
 
-    /** From the next {@code calls} successful calls on, every call throws {@code failure}. */
+    /** After {@code calls} more calls, every call throws {@code failure}. */
     public void failAfter(int calls, EmbeddingException failure) {
+        failAfter(calls, Integer.MAX_VALUE, failure);
+    }
+
+    /** After {@code calls} more calls, the next {@code failing} calls throw {@code failure}. */
+    public synchronized void failAfter(int calls, int failing, EmbeddingException failure) {
         this.failure = failure;
-        this.failAfterCalls = this.calls.get() + calls;
+        int start = this.calls.get() + calls;
+        this.failUntilCall = failing == Integer.MAX_VALUE ? Integer.MAX_VALUE : start + failing;
+        this.failAfterCalls = start;
     }
 
     public void stopFailing() {
@@ -70,7 +78,7 @@ public final class HashingEmbedder implements Embedder {
     public List<float[]> embedAll(List<String> texts) {
         int call = calls.getAndIncrement();
         int limit = failAfterCalls;
-        if (limit >= 0 && call >= limit) {
+        if (limit >= 0 && call >= limit && call < failUntilCall) {
             throw failure;
         }
         List<float[]> vectors = new ArrayList<>(texts.size());
