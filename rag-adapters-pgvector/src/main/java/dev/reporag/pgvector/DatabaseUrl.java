@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -37,7 +38,7 @@ public final class DatabaseUrl {
         this.database = database;
         this.user = user;
         this.password = password;
-        this.parameters = Map.copyOf(parameters);
+        this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     }
 
     /**

@@ -184,10 +184,10 @@ public final class PgDatabase implements AutoCloseable {
             return this;
         }
 
-        /** Maximum connections; default {@value PgDatabase#DEFAULT_POOL_SIZE}. */
+        /** Maximum connections; default {@value PgDatabase#DEFAULT_POOL_SIZE}, at least 2 (Flyway holds two while migrating). */
         public Builder poolSize(int poolSize) {
-            if (poolSize < 1) {
-                throw new IllegalArgumentException("poolSize must be positive");
+            if (poolSize < 2) {
+                throw new IllegalArgumentException("poolSize must be at least 2: migrating holds two connections");
             }
             this.poolSize = poolSize;
             return this;
