@@ -75,6 +75,9 @@ final class SourceUrlPolicy {
         }
         String s = source.strip();
         String display = displayable(s);
+        if (REMOTE_HELPER.matcher(s).matches()) {
+            throw refused(display, "remote helpers such as ext:: run commands and are never allowed");
+        }
         if (s.chars().anyMatch(c -> c <= ' ' || c == 0x7f || c == '\\')) {
             throw refused(display, "it contains spaces, control characters or backslashes");
         }
@@ -85,9 +88,6 @@ final class SourceUrlPolicy {
                 return localFileUrl(url.group(2), display);
             }
             return remote(scheme, url.group(2), display, requireDns);
-        }
-        if (REMOTE_HELPER.matcher(s).matches()) {
-            throw refused(display, "remote helpers such as ext:: run commands and are never allowed");
         }
         if (SCP_LIKE.matcher(s).matches()) {
             throw refused(display, "ssh sources are not supported; use the https URL of the repository");
@@ -227,12 +227,22 @@ final class SourceUrlPolicy {
         if (kind.isEmpty() || (kind.get() == AddressRanges.Kind.LOOPBACK && allowLocal)) {
             return;
         }
+        String how = numericIpv4Quietly(host) ? " stands for " : " resolves to ";
         String what = address.getHostAddress().equals(host)
                 ? "'" + host + "' is " + kind.get().description()
-                : "the host '" + host + "' resolves to " + address.getHostAddress() + ", " + kind.get().description();
+                : "the host '" + host + "'" + how + address.getHostAddress() + ", " + kind.get().description();
         String hint = kind.get() == AddressRanges.Kind.LOOPBACK
                 ? "; set " + LOCAL_SWITCH + " to allow loopback hosts in development" : "";
         throw refused(display, what + hint);
+    }
+
+    private static boolean numericIpv4Quietly(String host) {
+        for (String part : host.split("\\.", -1)) {
+            if (!NUMERIC_LABEL.matcher(part).matches()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static InetAddress ipv6Literal(String host, String display) {
