@@ -26,8 +26,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class RequestScheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RequestScheduler.class);
-    /** A request carries at most this share of a minute's token budget, so starts stay smooth. */
-    private static final int REQUESTS_PER_MINUTE_OF_TOKENS = 20;
+    /** A request carries at most a second of the token budget (at least one full input), so starts stay smooth. */
+    private static final int REQUESTS_PER_MINUTE_OF_TOKENS = 60;
 
     /** Counters since the scheduler was created. */
     public record Stats(long requests, long succeeded, long rateLimited, long retried, long failed, long tokens,
