@@ -8,6 +8,7 @@ import org.eclipse.jgit.errors.IncorrectObjectTypeException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.lib.SubmoduleConfig;
@@ -175,12 +176,24 @@ final class CloneCache {
         }
         try {
             Ref fetched = repository.exactRef(target.localRef());
-            if (fetched == null || fetched.getObjectId() == null) {
+            ObjectId id = fetched == null ? null : fetched.getObjectId();
+            if (id == null && ObjectId.isId(target.remoteRef())) {
+                // JGit fetches a commit named by id but does not write the destination ref: keep it reachable.
+                id = ObjectId.fromString(target.remoteRef());
+                if (!repository.getObjectDatabase().has(id)) {
+                    throw new SourceException("the commit '" + ref + "' is not available from " + location.display());
+                }
+                RefUpdate update = repository.updateRef(target.localRef());
+                update.setNewObjectId(id);
+                update.setForceUpdate(true);
+                update.update();
+            }
+            if (id == null) {
                 throw new SourceException("could not fetch " + describe(ref) + " of " + location.display());
             }
             log.info("fetched {} of {} in {} ms", describe(ref), location.display(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-            return fetched.getObjectId();
+            return id;
         } catch (IOException e) {
             throw new SourceException("could not read the fetched ref of " + location.display() + ": "
                     + e.getMessage(), e);

@@ -3,6 +3,7 @@ package dev.reporag.git;
 import dev.reporag.core.port.SourceException;
 import org.eclipse.jgit.api.errors.InvalidRemoteException;
 import org.eclipse.jgit.errors.NoRemoteRepositoryException;
+import org.eclipse.jgit.lib.ObjectId;
 
 import javax.net.ssl.SSLException;
 import java.io.InterruptedIOException;
@@ -77,7 +78,8 @@ final class GitErrors {
         if (all.contains("timed out") || all.contains("timeout")) {
             return timeout(context);
         }
-        if (all.contains("want ") && all.contains("not valid")) {
+        boolean commitId = context.ref() != null && ObjectId.isId(context.ref().toLowerCase(Locale.ROOT));
+        if (commitId || all.contains("not our ref")) {
             return new SourceException("the commit '" + context.ref() + "' is not available from "
                     + context.display() + " (unknown, or the server does not serve commits by id)");
         }
@@ -88,7 +90,11 @@ final class GitErrors {
         if (e instanceof SocketException || all.contains("connection reset") || all.contains("connection failed")) {
             return new SourceException("the connection to " + context.display() + " failed (network failure)");
         }
-        return new SourceException("could not fetch " + context.display() + ": " + clean(rootMessage(e)));
+        String detail = clean(rootMessage(e));
+        if (detail.startsWith(context.display() + ": ")) {
+            detail = detail.substring(context.display().length() + 2);
+        }
+        return new SourceException("could not fetch " + context.display() + ": " + detail);
     }
 
     static SourceException notFound(Context context) {

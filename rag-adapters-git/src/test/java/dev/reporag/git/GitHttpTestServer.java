@@ -6,6 +6,8 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.PacketLineOut;
 import org.eclipse.jgit.transport.RefAdvertiser;
+import org.eclipse.jgit.transport.ServiceMayNotContinueException;
+import org.eclipse.jgit.transport.UploadPackInternalServerErrorException;
 import org.eclipse.jgit.transport.UploadPack;
 
 import java.io.IOException;
@@ -156,6 +158,8 @@ final class GitHttpTestServer implements AutoCloseable {
             exchange.sendResponseHeaders(200, 0);
             try (OutputStream out = exchange.getResponseBody()) {
                 uploadPack.upload(in, out, null);
+            } catch (UploadPackInternalServerErrorException | ServiceMayNotContinueException e) {
+                // Like GitServlet: the error was already sent to the client in the protocol.
             }
         }
     }
