@@ -122,7 +122,11 @@ final class CloneCache {
         try {
             try (Git git = Git.init().setBare(true).setDirectory(temporary.toFile()).call()) {
                 StoredConfig config = git.getRepository().getConfig();
+                // Never collect: earlier commits stay readable for changesSince, and no background
+                // collection runs while the clone is being moved into place.
                 config.setInt("gc", null, "auto", 0);
+                config.setInt("gc", null, "autoPackLimit", 0);
+                config.setBoolean("gc", null, "autoDetach", false);
                 config.setBoolean("core", null, "logAllRefUpdates", false);
                 config.save();
                 commit = fetch(git.getRepository(), location, ref, deadline);

@@ -4,6 +4,7 @@ import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheBuilder;
 import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.internal.storage.file.ObjectDirectory;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
@@ -79,7 +80,8 @@ final class TestRepository implements AutoCloseable {
 
     /** Commits exactly these entries on the branch (created if needed) and returns the commit id. */
     String commit(String branch, List<Entry> entries) throws IOException {
-        try (ObjectInserter inserter = repository.newObjectInserter()) {
+        // A pack inserter writes one pack instead of a loose file per object: much faster for big commits.
+        try (ObjectInserter inserter = ((ObjectDirectory) repository.getObjectDatabase()).newPackInserter()) {
             DirCache index = DirCache.newInCore();
             DirCacheBuilder builder = index.builder();
             List<Entry> sorted = new ArrayList<>(entries);
