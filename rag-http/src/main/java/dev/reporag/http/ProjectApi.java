@@ -1,0 +1,153 @@
+package dev.reporag.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.reporag.core.RepoRag;
+import dev.reporag.core.model.Answer;
+import dev.reporag.core.model.IngestionJob;
+import dev.reporag.core.model.Project;
+import dev.reporag.core.model.ProjectId;
+import dev.reporag.core.port.NotFoundException;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.sse.SseClient;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/** The /api/projects handlers: each translates one request into one use case of {@link RepoRag}. */
+final class ProjectApi {
+    private final RepoRag rag;
+    private final ObjectMapper mapper;
+    private final Bodies bodies;
+    private final ProjectEvents events;
+    private final AskRateLimiter askLimiter;
+    private final ClientAddress clients;
+
+    ProjectApi(RepoRag rag, ObjectMapper mapper, ProjectEvents events, AskRateLimiter askLimiter,
+               ClientAddress clients) {
+        this.rag = rag;
+        this.mapper = mapper;
+        this.bodies = new Bodies(mapper);
+        this.events = events;
+        this.askLimiter = askLimiter;
+        this.clients = clients;
+    }
+
+    void list(Context ctx) {
+        ctx.json(rag.statuses().stream().map(Views::project).toList());
+    }
+
+    void create(Context ctx) {
+        JsonNode body = bodies.object(ctx);
+        Project project = rag.register(Bodies.text(body, "name", true), Bodies.text(body, "repoUrl", true),
+                Bodies.text(body, "ref", false));
+        ctx.status(201).header("Location", "/api/projects/" + project.id().value())
+                .json(Views.project(rag.status(project.id())));
+    }
+
+    void get(Context ctx) {
+        ctx.json(Views.project(rag.status(id(ctx))));
+    }
+
+    void delete(Context ctx) {
+        rag.delete(id(ctx));
+        ctx.status(204);
+    }
+
+    void ingest(Context ctx) {
+        IngestionJob job = rag.requestIngestion(id(ctx));
+        ctx.status(202).header("Location", "/api/projects/" + job.projectId().value()).json(Views.job(job));
+    }
+
+    void retry(Context ctx) {
+        IngestionJob job = rag.retry(id(ctx));
+        ctx.status(202).header("Location", "/api/projects/" + job.projectId().value()).json(Views.job(job));
+    }
+
+    void events(SseClient client) {
+        events.subscribe(id(client.ctx()), client);
+    }
+
+    void ask(Context ctx) {
+        ProjectId id = id(ctx);
+        JsonNode body = bodies.object(ctx);
+        limit(ctx);
+        Answer answer = rag.ask(id, Bodies.text(body, "question", true), Bodies.text(body, "conversationId", false));
+        ctx.json(Views.answer(answer));
+    }
+
+    /**
+     * Streams the answer as server-sent events: {@code token} events as the text is written, then
+     * {@code answer} with the citations. The stream starts only with the first token, so a refusal
+     * (not READY, bad question) still gets its plain status code and JSON error.
+     */
+    void askStream(Context ctx) {
+        ProjectId id = id(ctx);
+        JsonNode body = bodies.object(ctx);
+        limit(ctx);
+        EventWriter out = new EventWriter(ctx);
+        Answer answer;
+        try {
+            answer = rag.askStreaming(id, Bodies.text(body, "question", true),
+                    Bodies.text(body, "conversationId", false), token -> out.send("token", Map.of("text", token)));
+        } catch (RuntimeException e) {
+            if (!out.started) {
+                throw e;
+            }
+            out.send("error", new Views.ErrorView(ErrorMapping.publicMessage(e)));
+            return;
+        }
+        out.send("answer", Views.answer(answer));
+    }
+
+    private void limit(Context ctx) {
+        long wait = askLimiter.acquire(clients.of(ctx));
+        if (wait > 0) {
+            ctx.header("Retry-After", Long.toString(wait));
+            throw new HttpResponseException(429, "too many questions from this client; try again in " + wait
+                    + " s", Map.of());
+        }
+    }
+
+    static ProjectId id(Context ctx) {
+        String raw = ctx.pathParam("id");
+        try {
+            return new ProjectId(raw);
+        } catch (IllegalArgumentException e) {
+            throw new NotFoundException("no project with id " + (raw.length() > 64 ? raw.substring(0, 64) + "..." : raw));
+        }
+    }
+
+    /** Writes server-sent events straight to the response, committing it at the first event. */
+    private final class EventWriter {
+        private final Context ctx;
+        private OutputStream stream;
+        boolean started;
+
+        EventWriter(Context ctx) {
+            this.ctx = ctx;
+        }
+
+        void send(String event, Object data) {
+            try {
+                if (!started) {
+                    started = true;
+                    ctx.status(200);
+                    ctx.res().setContentType("text/event-stream;charset=utf-8");
+                    ctx.res().setHeader("Cache-Control", "no-cache");
+                    ctx.res().setHeader("X-Accel-Buffering", "no");
+                    stream = ctx.res().getOutputStream();
+                }
+                String frame = "event: " + event + "\ndata: " + mapper.writeValueAsString(data) + "\n\n";
+                stream.write(frame.getBytes(StandardCharsets.UTF_8));
+                stream.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("the client closed the stream", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.reporag.http;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.reporag.core.RepoRag;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.ContentTooLargeResponse;
+import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Builds the HTTP service over a {@link RepoRag}: the JSON API under /api, status and answer
+ * streams as server-sent events, the web page at /, and /health, /ready and /metrics. Requests
+ * only enqueue ingestion; the caller runs the workers ({@link RepoRag#newWorker}).
+ *
+ * <pre>{@code
+ * Javalin app = RagHttpServer.create(rag, HttpSettings.fromEnvironment(System.getenv()), registry);
+ * app.start(8080);
+ * }</pre>
+ */
+public final class RagHttpServer {
+    private static final String PROJECT = "/api/projects/{id}";
+
+    private RagHttpServer() {
+    }
+
+    /**
+     * Returns the configured, not yet started app. The registry is shared: meters the caller adds
+     * (e.g. the embedding adapter's) are rendered by /metrics as well.
+     */
+    public static Javalin create(RepoRag rag, HttpSettings settings, PrometheusMeterRegistry registry) {
+        Objects.requireNonNull(rag, "rag");
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(registry, "registry");
+        ObjectMapper mapper = JavalinJackson.defaultMapper()
+                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        ClientAddress clients = new ClientAddress(settings.trustForwardedFor());
+        AdminGuard admin = new AdminGuard(settings.adminToken(), clients);
+        ProjectEvents events = new ProjectEvents(rag, mapper, settings.ssePollInterval());
+        HttpMetrics metrics = new HttpMetrics(rag, registry, Instant.now());
+        ProjectApi api = new ProjectApi(rag, mapper, events,
+                new AskRateLimiter(settings.askPerMinute(), System::nanoTime), clients);
+        return Javalin.create(cfg -> configure(cfg, rag, settings, mapper, admin, events, metrics, api));
+    }
+
+    private static void configure(JavalinConfig cfg, RepoRag rag, HttpSettings settings, ObjectMapper mapper,
+                                  AdminGuard admin, ProjectEvents events, HttpMetrics metrics, ProjectApi api) {
+        cfg.startup.showJavalinBanner = false;
+        cfg.startup.showOldJavalinVersionWarning = false;
+        cfg.jsonMapper(new JavalinJackson(mapper, false));
+        cfg.http.maxRequestSize = settings.maxBodyBytes();
+        cfg.staticFiles.add(files -> {
+            files.hostedPath = "/";
+            files.directory = "/reporag-web";
+            files.location = Location.CLASSPATH;
+            files.headers = Map.of("Cache-Control", "no-cache");
+        });
+        if (!settings.corsOrigins().isEmpty()) {
+            cfg.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
+                settings.corsOrigins().forEach(origin -> rule.allowHost(origin));
+                rule.exposeHeader("Retry-After");
+                rule.exposeHeader("Location");
+            }));
+        }
+        cfg.requestLogger.http(metrics::request);
+        cfg.events.serverStopping(events::close);
+
+        var r = cfg.routes;
+        r.before(ctx -> {
+            securityHeaders(ctx);
+            rejectLargeBody(ctx, settings.maxBodyBytes());
+        });
+
+        r.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
+        r.get("/ready", ctx -> {
+            rag.statuses();
+            ctx.json(Map.of("status", "ready"));
+        });
+        r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+        r.get("/api/info", ctx -> ctx.json(Map.of("chatModel", rag.hasChatModel(),
+                "adminTokenRequired", settings.hasAdminToken())));
+
+        r.get("/api/projects", api::list);
+        r.post("/api/projects", admin.guard(api::create));
+        r.get(PROJECT, api::get);
+        r.delete(PROJECT, admin.guard(api::delete));
+        r.post(PROJECT + "/ingest", admin.guard(api::ingest));
+        r.post(PROJECT + "/retry", admin.guard(api::retry));
+        r.sse(PROJECT + "/events", api::events);
+        r.post(PROJECT + "/ask", api::ask);
+        r.post(PROJECT + "/ask/stream", api::askStream);
+
+        ErrorMapping.register(r);
+    }
+
+    private static void securityHeaders(Context ctx) {
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
+    }
+
+    private static void rejectLargeBody(Context ctx, long max) {
+        // Refused before anything reads the body; Javalin also caps bodies without a length.
+        if (ctx.req().getContentLengthLong() > max) {
+            throw new ContentTooLargeResponse("the request body is larger than " + max + " bytes");
+        }
+    }
+}

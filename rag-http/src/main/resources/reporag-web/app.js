@@ -1,0 +1,291 @@
+'use strict';
+// The repo-rag page: plain DOM, no build step. Every value from the server is shown through
+// textContent, never innerHTML.
+
+const TOKEN_KEY = 'reporag.adminToken';
+const $ = (id) => document.getElementById(id);
+let events = null;       // the EventSource of the open project
+let current = null;      // the open project's last known state
+let conversationId = null;
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  Object.entries(attrs || {}).forEach(([k, v]) => {
+    if (k === 'class') node.className = v; else node.setAttribute(k, v);
+  });
+  children.flat().forEach((c) => node.append(c instanceof Node ? c : document.createTextNode(String(c))));
+  return node;
+}
+
+function adminHeaders() {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  return token ? { Authorization: 'Bearer ' + token } : {};
+}
+
+async function api(method, path, body, admin) {
+  const headers = admin ? adminHeaders() : {};
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (response.status === 204) return null;
+  let data = null;
+  try { data = await response.json(); } catch (e) { /* not JSON */ }
+  if (!response.ok) {
+    let message = (data && data.error) || ('request failed with status ' + response.status);
+    if (response.status === 401 || response.status === 403) message += ' (enter the admin token at the top of the page)';
+    throw new Error(message);
+  }
+  return data;
+}
+
+const LABELS = { PENDING: 'Pending', PROCESSING: 'Processing', READY: 'Ready', FAILED: 'Failed' };
+function badge(node, status) {
+  node.textContent = LABELS[status] || status;
+  node.className = 'badge ' + String(status).toLowerCase();
+  node.dataset.status = status;
+}
+
+function showError(node, message) {
+  node.textContent = message || '';
+  node.hidden = !message;
+}
+
+// ---- home ----
+async function showHome() {
+  closeEvents();
+  $('project-view').hidden = true;
+  $('home-view').hidden = false;
+  try {
+    renderProjects(await api('GET', '/api/projects'));
+  } catch (e) {
+    notice(e.message);
+  }
+}
+
+function renderProjects(projects) {
+  const list = $('project-list');
+  list.replaceChildren();
+  $('empty-projects').hidden = projects.length > 0;
+  projects.forEach((p) => {
+    const b = el('span', {});
+    badge(b, p.status);
+    list.append(el('li', {}, el('a', { class: 'project-link', href: '#/projects/' + encodeURIComponent(p.id), 'data-id': p.id },
+      el('span', { class: 'name' }, p.name), b, el('span', { class: 'repo mono' }, p.repoUrl))));
+  });
+}
+
+$('add-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  showError($('add-error'), '');
+  const body = { name: $('add-name').value.trim(), repoUrl: $('add-repo').value.trim() };
+  if ($('add-ref').value.trim()) body.ref = $('add-ref').value.trim();
+  $('add-submit').disabled = true;
+  try {
+    const project = await api('POST', '/api/projects', body, true);
+    $('add-form').reset();
+    location.hash = '#/projects/' + encodeURIComponent(project.id);
+  } catch (e) {
+    showError($('add-error'), e.message);
+  } finally {
+    $('add-submit').disabled = false;
+  }
+});
+
+// ---- project ----
+async function showProject(id) {
+  $('home-view').hidden = true;
+  $('project-view').hidden = false;
+  showError($('action-error'), '');
+  if (!current || current.id !== id) {
+    conversationId = null;
+    $('messages').replaceChildren();
+    $('chat').hidden = true;
+  }
+  try {
+    renderProject(await api('GET', '/api/projects/' + encodeURIComponent(id)));
+  } catch (e) {
+    showError($('action-error'), e.message);
+    return;
+  }
+  openEvents(id);
+}
+
+function renderProject(p) {
+  current = p;
+  $('project-name').textContent = p.name;
+  $('project-repo').textContent = p.repoUrl + (p.ref ? ' @ ' + p.ref : '');
+  badge($('status-badge'), p.status);
+  const percent = Math.max(0, Math.min(100, p.progress | 0));
+  $('progress').setAttribute('aria-valuenow', String(percent));
+  $('progress-bar').style.width = percent + '%';
+  $('progress-bar').className = 'progress-bar ' + (p.status === 'READY' ? 'ready' : p.status === 'FAILED' ? 'failed' : '');
+  $('progress-label').textContent = percent + '%';
+  $('fact-files').textContent = p.files ? (p.filesDone + ' / ' + p.files) : '-';
+  $('fact-chunks').textContent = p.chunksTotal ? (p.chunks + ' / ' + p.chunksTotal) : (p.chunks || '-');
+  $('fact-skipped').textContent = p.files || p.skipped ? p.skipped : '-';
+  $('fact-commit').textContent = p.commit ? p.commit.substring(0, 12) : '-';
+  $('fact-commit').title = p.commit || '';
+  const failed = p.status === 'FAILED';
+  $('error-box').hidden = !failed;
+  $('error-text').textContent = failed ? (p.error || 'unknown error') : '';
+  const active = p.status === 'PENDING' && p.jobId || p.status === 'PROCESSING';
+  $('initialize').disabled = Boolean(active) || failed;
+  $('initialize').textContent = p.answerable ? 'Re-index' : 'Initialize AI';
+  $('initialize').title = active ? 'An ingestion is queued or running' : '';
+  $('start-conversation').disabled = !p.answerable;
+  $('start-conversation').title = p.answerable ? '' : 'Available once the project is Ready';
+  $('question').disabled = !p.answerable;
+  $('ask').disabled = !p.answerable;
+}
+
+function openEvents(id) {
+  closeEvents();
+  events = new EventSource('/api/projects/' + encodeURIComponent(id) + '/events');
+  events.addEventListener('status', (e) => {
+    const p = JSON.parse(e.data);
+    if (current && p.id === current.id) renderProject(p);
+  });
+  events.addEventListener('deleted', () => { closeEvents(); location.hash = '#/'; });
+  // EventSource reconnects by itself after network errors; nothing to do here.
+}
+
+function closeEvents() {
+  if (events) { events.close(); events = null; }
+}
+
+async function projectAction(button, method, suffix) {
+  showError($('action-error'), '');
+  button.disabled = true;
+  try {
+    await api(method, '/api/projects/' + encodeURIComponent(current.id) + suffix, undefined, true);
+    if (method !== 'DELETE') renderProject(await api('GET', '/api/projects/' + encodeURIComponent(current.id)));
+    return true;
+  } catch (e) {
+    showError($('action-error'), e.message);
+    button.disabled = false;
+    return false;
+  }
+}
+
+$('initialize').addEventListener('click', () => projectAction($('initialize'), 'POST', '/ingest'));
+$('retry').addEventListener('click', () => projectAction($('retry'), 'POST', '/retry'));
+$('delete-project').addEventListener('click', async () => {
+  if (!confirm('Delete "' + current.name + '" and its index?')) return;
+  if (await projectAction($('delete-project'), 'DELETE', '')) {
+    $('delete-project').disabled = false;
+    location.hash = '#/';
+  }
+});
+$('start-conversation').addEventListener('click', () => {
+  conversationId = null;
+  $('messages').replaceChildren();
+  $('chat').hidden = false;
+  $('question').focus();
+});
+
+// ---- chat ----
+$('ask-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const question = $('question').value.trim();
+  if (!question) return;
+  $('question').value = '';
+  $('messages').append(el('div', { class: 'message question' }, question));
+  const text = el('div', { class: 'text' });
+  const answer = el('div', { class: 'message answer' }, text);
+  $('messages').append(answer);
+  $('ask').disabled = true;
+  try {
+    const result = await askStreaming(question, (token) => {
+      text.textContent += token;
+      scrollChat();
+    });
+    text.textContent = result.answer;
+    conversationId = result.conversationId;
+    if (result.citations.length) answer.append(citations(result.citations));
+  } catch (e) {
+    answer.className = 'message error';
+    text.textContent = e.message;
+  } finally {
+    $('ask').disabled = !(current && current.answerable);
+    scrollChat();
+  }
+});
+
+function citations(list) {
+  return el('ol', { class: 'citations' }, list.map((c) => el('li', { class: 'citation' },
+    el('span', { class: 'n' }, '[' + c.number + ']'),
+    c.url && /^https:\/\//.test(c.url)
+      ? el('a', { href: c.url, target: '_blank', rel: 'noopener noreferrer' }, c.label)
+      : el('span', { class: 'mono' }, c.label))));
+}
+
+function scrollChat() {
+  $('messages').scrollTop = $('messages').scrollHeight;
+}
+
+// POST .../ask/stream answers as server-sent events; refusals come back as plain JSON errors.
+async function askStreaming(question, onToken) {
+  const body = { question };
+  if (conversationId) body.conversationId = conversationId;
+  const response = await fetch('/api/projects/' + encodeURIComponent(current.id) + '/ask/stream', {
+    method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' }, body: JSON.stringify(body),
+  });
+  const type = response.headers.get('Content-Type') || '';
+  if (!type.startsWith('text/event-stream')) {
+    let data = null;
+    try { data = await response.json(); } catch (e) { /* not JSON */ }
+    throw new Error((data && data.error) || ('request failed with status ' + response.status));
+  }
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  let result = null;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    let end;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const frame = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let name = 'message';
+      let data = '';
+      frame.split('\n').forEach((line) => {
+        if (line.startsWith('event: ')) name = line.slice(7);
+        else if (line.startsWith('data: ')) data += line.slice(6);
+      });
+      const payload = JSON.parse(data || 'null');
+      if (name === 'token') onToken(payload.text);
+      else if (name === 'answer') result = payload;
+      else if (name === 'error') throw new Error(payload.error);
+    }
+  }
+  if (!result) throw new Error('the answer stream ended early');
+  return result;
+}
+
+// ---- token, notices, routing ----
+function notice(message) {
+  showError($('notice'), message);
+}
+
+function renderTokenState() {
+  const has = Boolean(sessionStorage.getItem(TOKEN_KEY));
+  $('token-state').textContent = has ? 'saved for this tab' : '';
+  $('admin-token').value = '';
+  $('admin-token').placeholder = has ? '\u2022\u2022\u2022\u2022\u2022\u2022 (saved)' : 'for add, ingest, retry, delete';
+}
+
+$('save-token').addEventListener('click', () => {
+  const value = $('admin-token').value.trim();
+  if (value) sessionStorage.setItem(TOKEN_KEY, value); else sessionStorage.removeItem(TOKEN_KEY);
+  renderTokenState();
+});
+
+function route() {
+  const match = location.hash.match(/^#\/projects\/([A-Za-z0-9_-]+)$/);
+  if (match) showProject(match[1]); else showHome();
+}
+
+window.addEventListener('hashchange', route);
+renderTokenState();
+route();

@@ -1,0 +1,219 @@
+package dev.reporag.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.reporag.core.model.ProjectId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static dev.reporag.http.TestApp.REPO;
+import static dev.reporag.http.TestApp.TOKEN;
+import static dev.reporag.http.TestApp.map;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ProjectApiTest {
+    private TestApp app;
+
+    @BeforeEach
+    void start() {
+        app = TestApp.start(TestApp.settings());
+    }
+
+    @AfterEach
+    void stop() {
+        app.close();
+    }
+
+    @Test
+    void createsAProjectAndShowsItAsPending() {
+        TestApp.Response created = app.post("/api/projects", map("name", "shop", "repoUrl", REPO, "ref", "main"), TOKEN);
+
+        assertThat(created.status()).isEqualTo(201);
+        JsonNode project = created.body();
+        String id = project.get("id").asText();
+        assertThat(created.header("Location")).isEqualTo("/api/projects/" + id);
+        assertThat(project.get("name").asText()).isEqualTo("shop");
+        assertThat(project.get("repoUrl").asText()).isEqualTo(REPO);
+        assertThat(project.get("ref").asText()).isEqualTo("main");
+        assertThat(project.get("status").asText()).isEqualTo("PENDING");
+        assertThat(project.get("progress").asInt()).isZero();
+        assertThat(project.get("answerable").asBoolean()).isFalse();
+        assertThat(project.get("error").isNull()).isTrue();
+        assertThat(project.get("createdAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+
+        assertThat(app.get("/api/projects/" + id).body().get("name").asText()).isEqualTo("shop");
+        JsonNode list = app.get("/api/projects").body();
+        assertThat(list.isArray()).isTrue();
+        assertThat(list).extracting(n -> n.get("id").asText()).containsExactly(id);
+    }
+
+    @Test
+    void rejectsInvalidProjectsWithAMessageNamingTheProblem() {
+        assertError(app.post("/api/projects", map("repoUrl", REPO), TOKEN), 400, "'name' is required");
+        assertError(app.post("/api/projects", map("name", "x"), TOKEN), 400, "'repoUrl' is required");
+        assertError(app.post("/api/projects", map("name", 5, "repoUrl", REPO), TOKEN), 400, "'name' must be a string");
+        assertError(app.post("/api/projects", map("name", "x", "repoUrl", "  "), TOKEN), 400, "repository URL is empty");
+        assertError(app.post("/api/projects", map("name", "", "repoUrl", REPO), TOKEN), 400, "project name");
+        assertError(app.postRaw("/api/projects", "{not json", TOKEN, Map.of()), 400, "not valid JSON");
+        assertError(app.postRaw("/api/projects", "[1,2]", TOKEN, Map.of()), 400, "must be a JSON object");
+        assertError(app.postRaw("/api/projects", "", TOKEN, Map.of()), 400, "must be a JSON object");
+
+        app.createProject("shop", REPO);
+        assertError(app.post("/api/projects", map("name", "shop", "repoUrl", REPO), TOKEN), 409, "already exists");
+        assertThat(app.get("/api/projects").body()).hasSize(1);
+    }
+
+    @Test
+    void refusesBodiesOverTheLimit() {
+        String big = "x".repeat((int) HttpSettings.DEFAULT_MAX_BODY_BYTES + 1);
+        TestApp.Response response = app.post("/api/projects", map("name", big, "repoUrl", REPO), TOKEN);
+
+        assertError(response, 413, "larger than");
+        assertThat(app.get("/api/projects").body()).isEmpty();
+    }
+
+    @Test
+    void unknownProjectsAndRoutesAre404WithAJsonError() {
+        assertError(app.get("/api/projects/" + ProjectId.random()), 404, "no project with id");
+        assertError(app.get("/api/projects/not%20an%20id"), 404, "no project with id");
+        assertError(app.post("/api/projects/" + ProjectId.random() + "/ingest", "{}", TOKEN), 404, "no project");
+        assertError(app.delete("/api/projects/" + ProjectId.random(), TOKEN), 404, "no project");
+        assertError(app.post("/api/projects/" + ProjectId.random() + "/ask", map("question", "what is this?"), null),
+                404, "no project");
+        assertError(app.get("/api/nothing-here"), 404, "not found");
+    }
+
+    @Test
+    void concurrentIngestRequestsYieldOneJob() throws Exception {
+        String id = app.createProject("shop", REPO);
+        int clients = 16;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<TestApp.Response>> futures = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            Callable<TestApp.Response> call = () -> {
+                go.await();
+                return app.post("/api/projects/" + id + "/ingest", "", TOKEN);
+            };
+            futures.add(pool.submit(call));
+        }
+        go.countDown();
+        Set<String> jobIds = new HashSet<>();
+        for (Future<TestApp.Response> future : futures) {
+            TestApp.Response response = future.get();
+            assertThat(response.status()).isEqualTo(202);
+            assertThat(response.body().get("status").asText()).isEqualTo("PENDING");
+            assertThat(response.body().get("projectId").asText()).isEqualTo(id);
+            jobIds.add(response.body().get("id").asText());
+        }
+        pool.shutdown();
+
+        assertThat(jobIds).hasSize(1);
+        assertThat(app.get("/api/projects/" + id).body().get("jobId").asText()).isEqualTo(jobIds.iterator().next());
+    }
+
+    @Test
+    void ingestionRunsOnTheWorkerAndTheProjectBecomesAnswerable() {
+        app.commitShop(REPO);
+        String id = app.createProject("shop", REPO);
+
+        TestApp.Response accepted = app.post("/api/projects/" + id + "/ingest", "", TOKEN);
+        assertThat(accepted.status()).isEqualTo(202);
+        // No worker runs yet: the request only enqueued.
+        TestApp.sleep(200);
+        assertThat(app.get("/api/projects/" + id).body().get("status").asText()).isEqualTo("PENDING");
+
+        app.startWorker();
+        JsonNode ready = app.awaitStatus(id, "READY", Duration.ofSeconds(20));
+        assertThat(ready.get("progress").asInt()).isEqualTo(100);
+        assertThat(ready.get("files").asInt()).isEqualTo(2);
+        assertThat(ready.get("chunks").asLong()).isPositive().isEqualTo(app.store.count(new ProjectId(id)));
+        assertThat(ready.get("commit").asText()).hasSize(40);
+        assertThat(ready.get("answerable").asBoolean()).isTrue();
+
+        TestApp.Response answer = app.post("/api/projects/" + id + "/ask", map("question", "where is parseConfigFile?"), null);
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.body().get("answer").asText()).contains("parseConfigFile");
+        JsonNode citation = answer.body().get("citations").get(0);
+        assertThat(citation.get("path").asText()).isEqualTo("src/config/ConfigLoader.java");
+        assertThat(citation.get("url").asText()).startsWith("https://github.com/acme/shop/blob/");
+        assertThat(citation.get("label").asText()).startsWith("src/config/ConfigLoader.java:");
+        String conversation = answer.body().get("conversationId").asText();
+
+        TestApp.Response followUp = app.post("/api/projects/" + id + "/ask",
+                map("question", "and how is the cart total computed?", "conversationId", conversation), null);
+        assertThat(followUp.status()).isEqualTo(200);
+        assertThat(followUp.body().get("conversationId").asText()).isEqualTo(conversation);
+
+        assertError(app.post("/api/projects/" + id + "/ask", map("question", "x?", "conversationId", "nope"), null),
+                404, "no conversation");
+        assertError(app.post("/api/projects/" + id + "/ask", map("question", " "), null), 400, "question is empty");
+    }
+
+    @Test
+    void askingBeforeReadyIsAConflictWithAClearMessage() {
+        String id = app.createProject("shop", REPO);
+
+        TestApp.Response response = app.post("/api/projects/" + id + "/ask", map("question", "what does it do?"), null);
+
+        assertError(response, 409, "not ready yet");
+        assertError(app.post("/api/projects/" + id + "/ask/stream", map("question", "what does it do?"), null),
+                409, "not ready yet");
+    }
+
+    @Test
+    void aFailedProjectShowsItsErrorAndCanBeRetried() {
+        app.startWorker();
+        String id = app.createProject("ghost", "https://github.com/acme/missing.git");
+        app.post("/api/projects/" + id + "/ingest", "", TOKEN);
+
+        JsonNode failed = app.awaitStatus(id, "FAILED", Duration.ofSeconds(20));
+        assertThat(failed.get("error").asText()).contains("repository not found");
+
+        app.source.commit("https://github.com/acme/missing.git", Map.of("a.py", "def hello():\n    return 42\n"));
+        TestApp.Response retried = app.post("/api/projects/" + id + "/retry", "", TOKEN);
+        assertThat(retried.status()).isEqualTo(202);
+        assertThat(retried.body().get("id").asText()).isNotEqualTo(failed.get("jobId").asText());
+        JsonNode ready = app.awaitStatus(id, "READY", Duration.ofSeconds(20));
+        assertThat(ready.get("error").isNull()).isTrue();
+
+        assertError(app.post("/api/projects/" + id + "/retry", "", TOKEN), 409, "nothing to retry");
+    }
+
+    @Test
+    void deleteRemovesTheProjectAndItsVectors() {
+        app.commitShop(REPO);
+        app.startWorker();
+        String id = app.createProject("shop", REPO);
+        app.post("/api/projects/" + id + "/ingest", "", TOKEN);
+        app.awaitStatus(id, "READY", Duration.ofSeconds(20));
+        assertThat(app.store.count(new ProjectId(id))).isPositive();
+
+        TestApp.Response deleted = app.delete("/api/projects/" + id, TOKEN);
+
+        assertThat(deleted.status()).isEqualTo(204);
+        assertThat(app.store.count(new ProjectId(id))).isZero();
+        assertError(app.get("/api/projects/" + id), 404, "no project");
+        assertThat(app.get("/api/projects").body()).isEmpty();
+    }
+
+    static void assertError(TestApp.Response response, int status, String message) {
+        assertThat(response.status()).as(response.text()).isEqualTo(status);
+        assertThat(response.header("Content-Type")).startsWith("application/json");
+        assertThat(response.body().get("error").asText()).contains(message);
+        assertThat(response.body().size()).isEqualTo(1);
+        assertThat(response.text()).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain(".java:");
+    }
+}
