@@ -88,30 +88,39 @@ final class CloneCache {
         try {
             Files.createDirectories(root);
             try (FileChannel channel = FileChannel.open(root.resolve(key + ".lock"),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = lockFile(channel, deadline, location)) {
-                Path dir = root.resolve(key);
-                if (Files.isDirectory(dir)) {
-                    Repository repository = openExisting(dir);
-                    if (repository != null) {
-                        try {
-                            ObjectId commit = fetch(repository, location, ref, deadline);
-                            return new Fetched(repository, parseCommit(repository, commit, location, ref));
-                        } catch (RuntimeException e) {
-                            repository.close();
-                            throw e;
-                        }
-                    }
-                    log.warn("the cache of {} is not a usable repository; cloning it again", location.display());
-                    deleteRecursively(dir);
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                FileLock fileLock = lockFile(channel, deadline, location);
+                try {
+                    return updateLocked(root, key, location, ref, deadline);
+                } finally {
+                    fileLock.release();
                 }
-                return cloneInto(root, dir, key, location, ref, deadline);
             }
         } catch (IOException e) {
             throw new SourceException("the cache directory " + root + " is not usable: " + e.getMessage(), e);
         } finally {
             lock.unlock();
         }
+    }
+
+    private Fetched updateLocked(Path root, String key, SourceLocation location, String ref, long deadline)
+            throws IOException {
+        Path dir = root.resolve(key);
+        if (Files.isDirectory(dir)) {
+            Repository repository = openExisting(dir);
+            if (repository != null) {
+                try {
+                    ObjectId commit = fetch(repository, location, ref, deadline);
+                    return new Fetched(repository, parseCommit(repository, commit, location, ref));
+                } catch (RuntimeException e) {
+                    repository.close();
+                    throw e;
+                }
+            }
+            log.warn("the cache of {} is not a usable repository; cloning it again", location.display());
+            deleteRecursively(dir);
+        }
+        return cloneInto(root, dir, key, location, ref, deadline);
     }
 
     private Fetched cloneInto(Path root, Path dir, String key, SourceLocation location, String ref, long deadline)

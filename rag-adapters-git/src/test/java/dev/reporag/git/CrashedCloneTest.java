@@ -47,11 +47,12 @@ class CrashedCloneTest {
             JGitRepositorySource source = new JGitRepositorySource(GitSourceSettings.defaults(cache)
                     .withAllowLocalSources(true).withTimeout(Duration.ofSeconds(1)));
             try (FileChannel channel = FileChannel.open(cache.resolve(cacheKey(url) + ".lock"),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock held = channel.lock()) {
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                FileLock held = channel.lock();
                 assertThatThrownBy(() -> source.open(project(url)))
                         .isInstanceOf(SourceException.class)
                         .hasMessage("another job is still fetching " + url + "; try again later");
+                held.release();
             }
             try (Snapshot snapshot = source.open(project(url))) {
                 assertThat(snapshot.commit()).isNotBlank();

@@ -398,6 +398,7 @@ class JGitRepositorySourceTest {
             assertThat(again.commit()).isNotBlank();
         }
         assertThat(clones()).as("credentials in the URL do not make another cache").hasSize(1);
+        assertThat(Files.readString(clones().get(0).resolve("config"))).doesNotContain("[remote").doesNotContain("url");
         try (Stream<Path> files = Files.walk(cache)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1))
