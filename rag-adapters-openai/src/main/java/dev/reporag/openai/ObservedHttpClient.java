@@ -31,6 +31,8 @@ final class ObservedHttpClient implements HttpClient {
     private final HttpClient streams;
 
     private ObservedHttpClient(Builder builder) {
+        // HTTP/2 where TLS negotiates it; plain-http servers (local ones) get HTTP/1.1 without the
+        // h2c upgrade dance, which can hold a retry behind a hung first request.
         java.net.http.HttpClient.Builder jdkBuilder = java.net.http.HttpClient.newBuilder();
         if (builder.connectTimeout != null) {
             jdkBuilder.connectTimeout(builder.connectTimeout);
@@ -77,7 +79,11 @@ final class ObservedHttpClient implements HttpClient {
     }
 
     private java.net.http.HttpRequest toJdk(HttpRequest request) {
-        java.net.http.HttpRequest.Builder builder = java.net.http.HttpRequest.newBuilder(URI.create(request.url()));
+        URI uri = URI.create(request.url());
+        java.net.http.HttpRequest.Builder builder = java.net.http.HttpRequest.newBuilder(uri);
+        if ("http".equalsIgnoreCase(uri.getScheme())) {
+            builder.version(java.net.http.HttpClient.Version.HTTP_1_1);
+        }
         request.headers().forEach((name, values) -> {
             if (values != null) {
                 values.forEach(value -> builder.header(name, value));

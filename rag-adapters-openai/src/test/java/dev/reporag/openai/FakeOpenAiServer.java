@@ -204,11 +204,12 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private void serveEmbeddings(HttpExchange exchange) throws IOException {
         try (exchange) {
             long at = System.nanoTime();
+            // Read the whole request first: answering before it is in resets the client's send.
+            JsonNode body = JSON.readTree(exchange.getRequestBody());
             if (!authorized(exchange)) {
                 log.add(new Logged(at, 0, 0, 401, 0));
                 return;
             }
-            JsonNode body = JSON.readTree(exchange.getRequestBody());
             List<String> inputs = new ArrayList<>();
             JsonNode input = body.path("input");
             if (input.isArray()) {
@@ -279,10 +280,10 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
     private void chat(HttpExchange exchange) throws IOException {
         try (exchange) {
+            JsonNode body = JSON.readTree(exchange.getRequestBody());
             if (!authorized(exchange)) {
                 return;
             }
-            JsonNode body = JSON.readTree(exchange.getRequestBody());
             chatRequests.add(body);
             Fault fault = scripted.poll();
             if (fault != null && suffer(exchange, fault)) {

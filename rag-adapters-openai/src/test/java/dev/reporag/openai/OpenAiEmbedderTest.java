@@ -19,6 +19,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The embedder and its scheduler against a fake OpenAI server on a local port. */
 class OpenAiEmbedderTest {
+    /** Budgets of the rate-limit tests: 20 requests and 8,000 tokens a second. */
+    private static final int RPM = 1_200;
+    private static final int TPM = 480_000;
+
     private final FakeOpenAiServer server = FakeOpenAiServer.start();
     private final List<RequestScheduler> schedulers = new ArrayList<>();
 
@@ -158,11 +162,11 @@ class OpenAiEmbedderTest {
 
     @Test
     void staysWithinTheRequestAndTokenBudgets() {
-        // Buckets that hold only 3 s of refill catch any burst.
-        server.limits(600, 240_000, 3);
-        OpenAiEmbedder embedder = embedder(SchedulerSettings.defaults().withRequestsPerMinute(600)
-                .withTokensPerMinute(240_000).withBatchSize(4));
-        List<String> texts = chunks(100, 1000);
+        // Buckets that hold only 1 s of refill catch any burst.
+        server.limits(RPM, TPM, 1);
+        OpenAiEmbedder embedder = embedder(SchedulerSettings.defaults().withRequestsPerMinute(RPM)
+                .withTokensPerMinute(TPM).withBatchSize(2));
+        List<String> texts = chunks(60, 1000);
 
         List<float[]> vectors = embedder.embedAll(texts);
 
@@ -172,27 +176,27 @@ class OpenAiEmbedderTest {
 
     @Test
     void learnsTheBudgetsFromTheRateLimitHeaders() {
-        server.limits(600, 240_000, 3);
+        server.limits(RPM, TPM, 1);
         // Told ten times the real budget; the first response corrects it.
-        RequestScheduler scheduler = scheduler(SchedulerSettings.defaults().withRequestsPerMinute(6_000)
-                .withTokensPerMinute(2_400_000).withBatchSize(4).withConcurrency(1));
+        RequestScheduler scheduler = scheduler(SchedulerSettings.defaults().withRequestsPerMinute(RPM * 10)
+                .withTokensPerMinute(TPM * 10).withBatchSize(2).withConcurrency(1));
         OpenAiEmbedder embedder = new OpenAiEmbedder(settings(), scheduler);
-        List<String> texts = chunks(100, 1000);
+        List<String> texts = chunks(60, 1000);
 
         List<float[]> vectors = embedder.embedAll(texts);
 
         assertFromServer(texts, vectors, 1536);
-        assertThat(scheduler.stats().tokensPerMinute()).isEqualTo(240_000);
-        assertThat(scheduler.stats().requestsPerMinute()).isEqualTo(600);
+        assertThat(scheduler.stats().tokensPerMinute()).isEqualTo(TPM);
+        assertThat(scheduler.stats().requestsPerMinute()).isEqualTo(RPM);
         assertThat(server.log().stream().filter(r -> r.status() == 429).count()).isLessThanOrEqualTo(1);
     }
 
     @Test
     void withoutKnowingTheBudgetItIsRateLimitedYetCompletesCorrectly() {
-        server.limits(600, 240_000, 3);
+        server.limits(RPM, TPM, 1);
         server.sendLimitHeaders = false;
-        RequestScheduler scheduler = scheduler(SchedulerSettings.defaults().withRequestsPerMinute(60_000)
-                .withTokensPerMinute(24_000_000).withBatchSize(4).withConcurrency(4)
+        RequestScheduler scheduler = scheduler(SchedulerSettings.defaults().withRequestsPerMinute(RPM * 100)
+                .withTokensPerMinute(TPM * 100).withBatchSize(2).withConcurrency(4)
                 .withMaxAttempts(30));
         OpenAiEmbedder embedder = new OpenAiEmbedder(settings(), scheduler);
         List<String> texts = chunks(60, 1000);
@@ -308,9 +312,9 @@ class OpenAiEmbedderTest {
 
     @Test
     void aHangIsCutAtTheTimeoutAndRetried() {
-        server.hangMillis = 2_000;
+        server.hangMillis = 5_000;
         server.failNext(Fault.HANG);
-        OpenAiEmbedder embedder = new OpenAiEmbedder(settings().withTimeout(Duration.ofMillis(300)),
+        OpenAiEmbedder embedder = new OpenAiEmbedder(settings().withTimeout(Duration.ofMillis(600)),
                 scheduler(SchedulerSettings.defaults()));
 
         long start = System.nanoTime();
@@ -318,7 +322,8 @@ class OpenAiEmbedderTest {
         long millis = (System.nanoTime() - start) / 1_000_000;
 
         assertFromServer(List.of("y = 2"), vectors, 1536);
-        assertThat(millis).isBetween(300L, 1_900L);
+        assertThat(server.log()).extracting(Logged::status).containsExactly(0, 200);
+        assertThat(millis).isBetween(600L, 4_000L);
     }
 
     @Test
@@ -330,9 +335,11 @@ class OpenAiEmbedderTest {
 
         List<Logged> log = server.log();
         assertThat(log).hasSize(4);
+        // Starts are 200 ms apart; arrivals at the server jitter a little around them.
         for (int i = 1; i < log.size(); i++) {
-            assertThat((log.get(i).atNanos() - log.get(i - 1).atNanos()) / 1_000_000).isGreaterThanOrEqualTo(195);
+            assertThat((log.get(i).atNanos() - log.get(i - 1).atNanos()) / 1_000_000).isGreaterThanOrEqualTo(150);
         }
+        assertThat((log.get(3).atNanos() - log.get(0).atNanos()) / 1_000_000).isGreaterThanOrEqualTo(580);
     }
 
     @Test
