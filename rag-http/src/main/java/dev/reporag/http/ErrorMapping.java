@@ -24,7 +24,7 @@ final class ErrorMapping {
     private ErrorMapping() {
     }
 
-    static void register(RoutesConfig routes) {
+    static void register(RoutesConfig routes, long maxBodyBytes) {
         routes.exception(NotFoundException.class, (e, ctx) -> reply(ctx, 404, e.getMessage()));
         routes.exception(InvalidInputException.class, (e, ctx) -> reply(ctx, 400, e.getMessage()));
         routes.exception(ConflictException.class, (e, ctx) -> reply(ctx, 409, e.getMessage()));
@@ -33,7 +33,9 @@ final class ErrorMapping {
             log.warn("{} {} failed: {}", ctx.method(), ctx.path(), e.getMessage());
             reply(ctx, status, e.getMessage());
         });
-        routes.exception(HttpResponseException.class, (e, ctx) -> reply(ctx, e.getStatus(), message(e)));
+        String tooLarge = "the request body is larger than " + maxBodyBytes + " bytes";
+        routes.exception(HttpResponseException.class, (e, ctx) -> reply(ctx, e.getStatus(),
+                e.getStatus() == 413 ? tooLarge : message(e)));
         routes.exception(Exception.class, (e, ctx) -> {
             log.error("{} {} failed unexpectedly", ctx.method(), ctx.path(), e);
             reply(ctx, 500, INTERNAL);
@@ -70,7 +72,6 @@ final class ErrorMapping {
         if (message == null || message.isBlank()) {
             return switch (e.getStatus()) {
                 case 404 -> "not found";
-                case 413 -> "the request body is too large";
                 default -> "request failed with status " + e.getStatus();
             };
         }

@@ -68,6 +68,16 @@ final class ProjectApi {
         ctx.status(202).header("Location", "/api/projects/" + job.projectId().value()).json(Views.job(job));
     }
 
+    /** Refuses a status stream of an unknown project, or a request that does not accept one. */
+    void requireEventStream(Context ctx) {
+        rag.status(id(ctx));
+        String accept = ctx.header("Accept");
+        if (accept == null || !accept.contains("text/event-stream")) {
+            throw new HttpResponseException(406, "this endpoint streams server-sent events; send"
+                    + " 'Accept: text/event-stream' (as EventSource does)", Map.of());
+        }
+    }
+
     void events(SseClient client) {
         events.subscribe(id(client.ctx()), client);
     }

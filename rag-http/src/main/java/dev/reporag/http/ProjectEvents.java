@@ -54,7 +54,11 @@ final class ProjectEvents implements AutoCloseable {
         client.keepAlive();
         client.onClose(() -> unsubscribe(id, client));
         watches.compute(id, (k, watch) -> {
-            Watch w = watch == null ? new Watch() : watch;
+            Watch w = watch;
+            if (w == null) {
+                w = new Watch();
+                w.last = current;
+            }
             w.clients.add(client);
             return w;
         });

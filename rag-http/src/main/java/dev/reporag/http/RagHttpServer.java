@@ -7,9 +7,13 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.ContentTooLargeResponse;
 import io.javalin.http.Context;
+import io.javalin.http.sse.SseHandler;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.reporag.core.port.RagException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.Map;
@@ -26,6 +30,7 @@ import java.util.Objects;
  * }</pre>
  */
 public final class RagHttpServer {
+    private static final Logger log = LoggerFactory.getLogger(RagHttpServer.class);
     private static final String PROJECT = "/api/projects/{id}";
 
     private RagHttpServer() {
@@ -79,10 +84,7 @@ public final class RagHttpServer {
         });
 
         r.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
-        r.get("/ready", ctx -> {
-            rag.statuses();
-            ctx.json(Map.of("status", "ready"));
-        });
+        r.get("/ready", ctx -> ready(ctx, rag));
         r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
         r.get("/api/info", ctx -> ctx.json(Map.of("chatModel", rag.hasChatModel(),
                 "adminTokenRequired", settings.hasAdminToken())));
@@ -93,11 +95,28 @@ public final class RagHttpServer {
         r.delete(PROJECT, admin.guard(api::delete));
         r.post(PROJECT + "/ingest", admin.guard(api::ingest));
         r.post(PROJECT + "/retry", admin.guard(api::retry));
-        r.sse(PROJECT + "/events", api::events);
+        SseHandler statusStream = new SseHandler(api::events);
+        r.get(PROJECT + "/events", ctx -> {
+            // SseHandler commits a 200 at once, so refusals are answered before it runs.
+            api.requireEventStream(ctx);
+            statusStream.handle(ctx);
+        });
         r.post(PROJECT + "/ask", api::ask);
         r.post(PROJECT + "/ask/stream", api::askStream);
 
-        ErrorMapping.register(r);
+        ErrorMapping.register(r, settings.maxBodyBytes());
+    }
+
+    private static void ready(Context ctx, RepoRag rag) {
+        try {
+            rag.statuses();
+        } catch (RuntimeException e) {
+            log.warn("not ready: the job repository is not reachable: {}", e.getMessage());
+            ErrorMapping.reply(ctx, 503, "not ready: the job store is not reachable"
+                    + (e instanceof RagException ? " (" + e.getMessage() + ")" : ""));
+            return;
+        }
+        ctx.json(Map.of("status", "ready"));
     }
 
     private static void securityHeaders(Context ctx) {
@@ -110,7 +129,7 @@ public final class RagHttpServer {
     private static void rejectLargeBody(Context ctx, long max) {
         // Refused before anything reads the body; Javalin also caps bodies without a length.
         if (ctx.req().getContentLengthLong() > max) {
-            throw new ContentTooLargeResponse("the request body is larger than " + max + " bytes");
+            throw new ContentTooLargeResponse();
         }
     }
 }

@@ -12,6 +12,7 @@ import dev.reporag.core.memory.InMemoryRepositorySource;
 import dev.reporag.core.memory.InMemoryVectorStore;
 import dev.reporag.core.policy.RagSettings;
 import dev.reporag.core.port.AnswerModel;
+import dev.reporag.core.port.JobRepository;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -34,7 +35,7 @@ final class TestApp implements AutoCloseable {
     final InMemoryRepositorySource source = new InMemoryRepositorySource();
     final HashingEmbedder embedder = new HashingEmbedder(64, 4000);
     final InMemoryVectorStore store = new InMemoryVectorStore(64);
-    final InMemoryJobRepository jobs = new InMemoryJobRepository();
+    final JobRepository jobs;
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     final RepoRag rag;
     final Javalin app;
@@ -49,6 +50,11 @@ final class TestApp implements AutoCloseable {
     }
 
     TestApp(HttpSettings settings, AnswerModel answerModel, RagSettings ragSettings) {
+        this(settings, answerModel, ragSettings, new InMemoryJobRepository());
+    }
+
+    TestApp(HttpSettings settings, AnswerModel answerModel, RagSettings ragSettings, JobRepository jobs) {
+        this.jobs = jobs;
         rag = RepoRag.builder().source(source).embedder(embedder).vectorStore(store).jobs(jobs)
                 .conversations(new InMemoryConversationRepository()).answerModel(answerModel)
                 .settings(ragSettings).build();

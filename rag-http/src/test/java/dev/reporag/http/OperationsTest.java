@@ -1,0 +1,89 @@
+package dev.reporag.http;
+
+import io.micrometer.core.instrument.Counter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import static dev.reporag.http.ProjectApiTest.assertError;
+import static dev.reporag.http.TestApp.REPO;
+import static dev.reporag.http.TestApp.TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class OperationsTest {
+    private TestApp app;
+
+    @AfterEach
+    void stop() {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    @Test
+    void healthAndReadinessFollowTheStore() {
+        FlakyJobRepository jobs = new FlakyJobRepository();
+        app = new TestApp(TestApp.settings(), null, TestApp.fastSettings().build(), jobs);
+
+        assertThat(app.get("/health").body().get("status").asText()).isEqualTo("ok");
+        assertThat(app.get("/ready").status()).isEqualTo(200);
+
+        jobs.down = true;
+        assertError(app.get("/ready"), 503, "not reachable");
+        assertThat(app.get("/health").status()).isEqualTo(200);
+        // A store failure in the API is a 500 with the store's own (secret-free) message.
+        assertError(app.get("/api/projects"), 500, "refused the connection");
+
+        jobs.down = false;
+        assertThat(app.get("/ready").status()).isEqualTo(200);
+    }
+
+    @Test
+    void metricsShowJobsChunksProcessingTimeRequestsAndTheCallersMeters() {
+        app = TestApp.start(TestApp.settings());
+        Counter embeddingRequests = Counter.builder("rag.embedding.requests").register(app.registry);
+        embeddingRequests.increment(3);
+        app.commitShop(REPO);
+        app.startWorker();
+        String ready = app.createProject("shop", REPO);
+        app.createProject("idle", REPO);
+        app.post("/api/projects/" + ready + "/ingest", "", TOKEN);
+        app.awaitStatus(ready, "READY", Duration.ofSeconds(20));
+        long chunks = app.get("/api/projects/" + ready).body().get("chunks").asLong();
+
+        TestApp.Response metrics = app.get("/metrics");
+
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.header("Content-Type")).startsWith("text/plain");
+        assertThat(metrics.text())
+                .contains("rag_jobs{status=\"READY\"} 1.0")
+                .contains("rag_jobs{status=\"PENDING\"} 1.0")
+                .contains("rag_jobs{status=\"FAILED\"} 0.0")
+                .contains("rag_chunks_stored " + chunks + ".0")
+                .contains("rag_job_processing_seconds_count{outcome=\"READY\"} 1")
+                .contains("rag_embedding_requests_total 3.0")
+                .containsPattern("http_server_requests_seconds_count\\{method=\"GET\",route=\"/api/projects/\\{id}\","
+                        + "status=\"200\"} \\d+");
+        // Scraping again does not count the same job twice.
+        assertThat(app.get("/metrics").text()).contains("rag_job_processing_seconds_count{outcome=\"READY\"} 1");
+    }
+
+    @Test
+    void chunkedBodiesOverTheLimitAreRefusedToo() {
+        app = TestApp.start(TestApp.settings().withMaxBodyBytes(2048));
+        byte[] body = ("{\"name\":\"" + "x".repeat(5000) + "\",\"repoUrl\":\"" + REPO + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+
+        TestApp.Response response = app.send(HttpRequest.newBuilder(URI.create(app.base() + "/api/projects"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))), TOKEN);
+
+        assertError(response, 413, "larger than 2048 bytes");
+        assertThat(app.get("/api/projects").body()).isEmpty();
+    }
+}
