@@ -45,7 +45,8 @@ public final class PgDatabase implements AutoCloseable {
                 migrations.migrate();
             }
             VectorSearch search = effectiveSearch(builder.vectorSearch);
-            this.vectorStore = new PgVectorStore(dataSource, builder.dimension, search, builder.efSearch);
+            this.vectorStore = new PgVectorStore(dataSource, builder.dimension, search, builder.efSearch,
+                    builder.exactSearchMaxRows);
             this.jobs = new JdbcJobRepository(dataSource);
             this.conversations = new JdbcConversationRepository(dataSource);
             log.info("PostgreSQL store ready at {} (schema {}, model {} with {} dimensions, pool {})", url,
@@ -157,6 +158,7 @@ public final class PgDatabase implements AutoCloseable {
         private boolean migrateOnStart = true;
         private VectorSearch vectorSearch = VectorSearch.AUTO;
         private int efSearch = 100;
+        private int exactSearchMaxRows = PgVectorStore.EXACT_SEARCH_MAX_ROWS;
 
         private Builder(DatabaseUrl url) {
             this.url = url;
@@ -219,6 +221,15 @@ public final class PgDatabase implements AutoCloseable {
                 throw new IllegalArgumentException("efSearch must be within 1..1000");
             }
             this.efSearch = efSearch;
+            return this;
+        }
+
+        /** Under {@link VectorSearch#AUTO}, projects up to this many chunks are searched exactly. */
+        public Builder exactSearchMaxRows(int rows) {
+            if (rows < 0) {
+                throw new IllegalArgumentException("exactSearchMaxRows must not be negative");
+            }
+            this.exactSearchMaxRows = rows;
             return this;
         }
 

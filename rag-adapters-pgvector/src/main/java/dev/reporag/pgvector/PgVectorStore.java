@@ -28,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * whole batch binds arrays and unnests them.
  */
 final class PgVectorStore implements VectorStore {
-    /** Projects up to this many chunks are searched exactly under {@link VectorSearch#AUTO}. */
+    /** Projects up to this many chunks are searched exactly under {@link VectorSearch#AUTO} by default. */
     static final int EXACT_SEARCH_MAX_ROWS = 20_000;
     private static final long COUNT_TTL_NANOS = 60_000_000_000L;
 
@@ -74,13 +74,15 @@ final class PgVectorStore implements VectorStore {
     private final int dimension;
     private final VectorSearch search;
     private final int efSearch;
+    private final int exactMaxRows;
     private final Map<ProjectId, long[]> counts = new ConcurrentHashMap<>();
 
-    PgVectorStore(DataSource dataSource, int dimension, VectorSearch search, int efSearch) {
+    PgVectorStore(DataSource dataSource, int dimension, VectorSearch search, int efSearch, int exactMaxRows) {
         this.dataSource = dataSource;
         this.dimension = dimension;
         this.search = search;
         this.efSearch = efSearch;
+        this.exactMaxRows = exactMaxRows;
     }
 
     @Override
@@ -244,7 +246,7 @@ final class PgVectorStore implements VectorStore {
         return switch (search) {
             case EXACT -> false;
             case HNSW_ITERATIVE -> true;
-            case AUTO -> cachedCount(project) > EXACT_SEARCH_MAX_ROWS;
+            case AUTO -> cachedCount(project) > exactMaxRows;
         };
     }
 

@@ -10,6 +10,6 @@ public enum VectorSearch {
     EXACT,
     /** The HNSW index with pgvector 0.8's iterative scan (relaxed order, re-sorted), which keeps scanning until k rows of the project are found. */
     HNSW_ITERATIVE,
-    /** Exact for projects up to {@link PgVectorStore#EXACT_SEARCH_MAX_ROWS} chunks, the HNSW index above. */
+    /** Exact for projects up to {@code PgDatabase.Builder.exactSearchMaxRows} chunks, the HNSW index above. */
     AUTO
 }

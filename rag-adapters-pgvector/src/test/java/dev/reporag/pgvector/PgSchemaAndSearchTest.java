@@ -122,7 +122,7 @@ class PgSchemaAndSearchTest {
     @Test
     void aBatchOfAHundredChunksIsOneStatement() throws SQLException {
         AtomicInteger statements = new AtomicInteger();
-        PgVectorStore store = new PgVectorStore(counting(statements), DIMENSION, VectorSearch.EXACT, 40);
+        PgVectorStore store = new PgVectorStore(counting(statements), DIMENSION, VectorSearch.EXACT, 40, 0);
         Random random = new Random(3);
         List<EmbeddedChunk> batch = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
@@ -154,7 +154,7 @@ class PgSchemaAndSearchTest {
 
         List<List<String>> results = new ArrayList<>();
         for (VectorSearch mode : VectorSearch.values()) {
-            PgVectorStore store = new PgVectorStore(dataSource(), DIMENSION, mode, 40);
+            PgVectorStore store = new PgVectorStore(dataSource(), DIMENSION, mode, 40, 10);
             List<ScoredChunk> hits = store.vectorSearch(alpha, query, 10);
             assertThat(hits).as(mode.name()).hasSize(10)
                     .allSatisfy(h -> assertThat(h.chunk().projectId()).isEqualTo(alpha))
