@@ -1,0 +1,233 @@
+package dev.reporag.cli;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Everything the composition root reads from the environment (see docs/configuration.md), parsed
+ * and checked once, so a bad value fails at start-up with one clear line. Command-line flags
+ * override it through the {@code with...} methods. Secrets are never printed.
+ */
+record Config(
+        String openAiKey, String openAiBaseUrl, String groqKey, String embedder, String embeddingModel,
+        int embeddingDimensions, String chatModel,
+        Integer batchSize, Duration delay, Duration timeout, Integer rpm, Integer tpm, Integer concurrency,
+        String databaseUrl, Path home, int port, String adminToken, List<String> corsOrigins, boolean trustProxy,
+        boolean allowLocalSources, Set<String> allowedHosts, String githubToken,
+        long maxFileBytes, int chunkSize, int chunkOverlap, List<String> excludes, List<String> includes,
+        int workers, int topK, Duration lease, int maxAttempts) {
+
+    static final Set<String> EMBEDDERS = Set.of("auto", "local", "openai", "hashing");
+
+    static Config fromEnvironment(Map<String, String> env) {
+        Reader r = new Reader(env);
+        String embedder = r.text("RAG_EMBEDDER").orElse("auto").toLowerCase(Locale.ROOT);
+        if (!EMBEDDERS.contains(embedder)) {
+            throw new ConfigException("RAG_EMBEDDER must be one of auto, local, openai, hashing; got '" + embedder + "'");
+        }
+        Config config = new Config(
+                r.text("OPENAI_API_KEY").orElse(null),
+                r.url("OPENAI_BASE_URL").orElse(null),
+                r.text("GROQ_API_KEY").orElse(null),
+                embedder,
+                r.text("RAG_EMBEDDING_MODEL").orElse(null),
+                r.integer("RAG_EMBEDDING_DIMENSIONS", 1, 8192).orElse(0),
+                r.text("RAG_CHAT_MODEL").orElse(null),
+                r.integer("RAG_BATCH_SIZE", 1, 2048).orElse(null),
+                r.seconds("RAG_DELAY").orElse(Duration.ZERO),
+                r.seconds("RAG_TIMEOUT").orElse(Duration.ofSeconds(60)),
+                r.integer("RAG_RPM", 1, 1_000_000).orElse(null),
+                r.integer("RAG_TPM", 1, 1_000_000_000).orElse(null),
+                r.integer("RAG_CONCURRENCY", 1, 64).orElse(null),
+                r.text("DATABASE_URL").orElse(null),
+                r.text("RAG_HOME").map(Path::of).orElse(null),
+                r.integer("PORT", 1, 65535).orElse(8080),
+                r.text("RAG_ADMIN_TOKEN").orElse(null),
+                r.list("RAG_CORS_ORIGINS"),
+                r.bool("RAG_TRUST_PROXY").orElse(false),
+                r.bool("RAG_ALLOW_LOCAL_SOURCES").orElse(false),
+                Set.copyOf(r.list("RAG_ALLOWED_HOSTS").stream().map(h -> h.toLowerCase(Locale.ROOT)).toList()),
+                r.text("GITHUB_TOKEN").orElse(null),
+                r.integer("RAG_MAX_FILE_BYTES", 1, 100 * 1024 * 1024).map(Integer::longValue).orElse(50L * 1024),
+                r.integer("RAG_CHUNK_SIZE", 100, 100_000).orElse(1000),
+                r.integer("RAG_CHUNK_OVERLAP", 0, 50_000).orElse(200),
+                r.list("RAG_EXCLUDE"),
+                r.list("RAG_INCLUDE"),
+                r.integer("RAG_WORKERS", 0, 64).orElse(1),
+                r.integer("RAG_TOP_K", 1, 50).orElse(6),
+                r.seconds("RAG_LEASE").orElse(Duration.ofSeconds(60)),
+                r.integer("RAG_MAX_ATTEMPTS", 1, 100).orElse(3));
+        if (config.chunkOverlap * 2 >= config.chunkSize) {
+            throw new ConfigException("RAG_CHUNK_OVERLAP (" + config.chunkOverlap + ") must be under half of"
+                    + " RAG_CHUNK_SIZE (" + config.chunkSize + ")");
+        }
+        if (config.lease.toMillis() < 1000) {
+            throw new ConfigException("RAG_LEASE must be at least 1 second");
+        }
+        if ("openai".equals(embedder) && config.openAiKey == null) {
+            throw new ConfigException("RAG_EMBEDDER=openai needs OPENAI_API_KEY");
+        }
+        return config;
+    }
+
+    /** Which embedder runs: OpenAI when a key is there (unless told otherwise), else in-process. */
+    String effectiveEmbedder() {
+        if (!"auto".equals(embedder)) {
+            return embedder;
+        }
+        return openAiKey != null ? "openai" : "local";
+    }
+
+    Config withBatchSize(Integer value) {
+        return value == null ? this : copy(b -> b.batchSize = checkRange("--batch-size", value, 1, 2048));
+    }
+
+    Config withDelay(Double seconds) {
+        return seconds == null ? this : copy(b -> b.delay = toDuration("--delay", String.valueOf(seconds)));
+    }
+
+    Config withHome(Path value) {
+        return value == null ? this : copy(b -> b.home = value);
+    }
+
+    Config withDatabaseUrl(String value) {
+        return value == null ? this : copy(b -> b.databaseUrl = value);
+    }
+
+    Config withAllowLocalSources(boolean value) {
+        return copy(b -> b.allowLocalSources = value);
+    }
+
+    Config withPort(Integer value) {
+        return value == null ? this : copy(b -> b.port = checkRange("--port", value, 1, 65535));
+    }
+
+    Config withWorkers(Integer value) {
+        return value == null ? this : copy(b -> b.workers = checkRange("--workers", value, 0, 64));
+    }
+
+    @Override
+    public String toString() {
+        return "Config[embedder=" + effectiveEmbedder() + ", store=" + (databaseUrl == null ? "embedded" : "postgresql")
+                + ", openAiKey=" + (openAiKey == null ? "unset" : "set") + ", groqKey="
+                + (groqKey == null ? "unset" : "set") + ", adminToken=" + (adminToken == null ? "unset" : "set") + "]";
+    }
+
+    private static int checkRange(String name, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new ConfigException(name + " must be from " + min + " to " + max + ", got " + value);
+        }
+        return value;
+    }
+
+    static Duration toDuration(String name, String text) {
+        try {
+            double seconds = Double.parseDouble(text.strip());
+            if (seconds < 0 || seconds > 3600 || Double.isNaN(seconds)) {
+                throw new NumberFormatException();
+            }
+            return Duration.ofMillis(Math.round(seconds * 1000));
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name + " must be a number of seconds from 0 to 3600, got '" + text + "'");
+        }
+    }
+
+    private Config copy(java.util.function.Consumer<Builder> change) {
+        Builder b = new Builder(this);
+        change.accept(b);
+        return b.build();
+    }
+
+    /** Mutable copy for the with-ers; keeps the record itself immutable. */
+    private static final class Builder {
+        Integer batchSize;
+        Duration delay;
+        Path home;
+        String databaseUrl;
+        boolean allowLocalSources;
+        int port;
+        int workers;
+        private final Config c;
+
+        Builder(Config c) {
+            this.c = c;
+            batchSize = c.batchSize;
+            delay = c.delay;
+            home = c.home;
+            databaseUrl = c.databaseUrl;
+            allowLocalSources = c.allowLocalSources;
+            port = c.port;
+            workers = c.workers;
+        }
+
+        Config build() {
+            return new Config(c.openAiKey, c.openAiBaseUrl, c.groqKey, c.embedder, c.embeddingModel,
+                    c.embeddingDimensions, c.chatModel, batchSize, delay, c.timeout, c.rpm, c.tpm, c.concurrency,
+                    databaseUrl, home, port, c.adminToken, c.corsOrigins, c.trustProxy, allowLocalSources,
+                    c.allowedHosts, c.githubToken, c.maxFileBytes, c.chunkSize, c.chunkOverlap, c.excludes,
+                    c.includes, workers, c.topK, c.lease, c.maxAttempts);
+        }
+    }
+
+    /** Reads typed values, naming the variable in every error. */
+    private record Reader(Map<String, String> env) {
+        Optional<String> text(String name) {
+            String value = env.get(name);
+            return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+        }
+
+        Optional<Integer> integer(String name, int min, int max) {
+            return text(name).map(v -> {
+                try {
+                    int n = Integer.parseInt(v);
+                    if (n < min || n > max) {
+                        throw new NumberFormatException();
+                    }
+                    return n;
+                } catch (NumberFormatException e) {
+                    throw new ConfigException(name + " must be a whole number from " + min + " to " + max
+                            + ", got '" + v + "'");
+                }
+            });
+        }
+
+        Optional<Duration> seconds(String name) {
+            return text(name).map(v -> toDuration(name, v));
+        }
+
+        Optional<Boolean> bool(String name) {
+            return text(name).map(v -> switch (v.toLowerCase(Locale.ROOT)) {
+                case "true", "1", "yes", "on" -> true;
+                case "false", "0", "no", "off" -> false;
+                default -> throw new ConfigException(name + " must be true or false, got '" + v + "'");
+            });
+        }
+
+        Optional<String> url(String name) {
+            return text(name).map(v -> {
+                try {
+                    URI uri = URI.create(v);
+                    if (uri.getHost() == null || !(v.startsWith("https://") || v.startsWith("http://"))) {
+                        throw new IllegalArgumentException();
+                    }
+                    return v;
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(name + " must be an http(s) URL, got '" + v + "'");
+                }
+            });
+        }
+
+        List<String> list(String name) {
+            return text(name).map(v -> Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                    .collect(Collectors.toUnmodifiableList())).orElse(List.of());
+        }
+    }
+}

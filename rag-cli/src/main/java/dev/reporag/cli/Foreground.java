@@ -1,0 +1,134 @@
+package dev.reporag.cli;
+
+import dev.reporag.core.RepoRag;
+import dev.reporag.core.ingest.Cancellation;
+import dev.reporag.core.model.IngestionJob;
+import dev.reporag.core.model.JobStatus;
+import dev.reporag.core.model.Project;
+import dev.reporag.core.model.ProjectStatus;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Shared steps of the commands that work in the foreground: find or register, then process. */
+final class Foreground {
+    private Foreground() {
+    }
+
+    /** Whether a source names something on this machine rather than a remote URL. */
+    static boolean isLocal(String source) {
+        if (source.startsWith("file:")) {
+            return true;
+        }
+        if (source.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") || source.matches("^[^/]+@[^/]+:.*")) {
+            return false;
+        }
+        return true;
+    }
+
+    /** Local paths become absolute, so one directory is one project whatever the working directory. */
+    static String normalize(String source) {
+        String trimmed = source.strip();
+        if (isLocal(trimmed) && !trimmed.startsWith("file:")) {
+            Path path = Path.of(trimmed).toAbsolutePath().normalize();
+            if (!Files.isDirectory(path)) {
+                throw new dev.reporag.core.port.InvalidInputException("no directory at " + path);
+            }
+            return path.toString();
+        }
+        return trimmed;
+    }
+
+    static String defaultName(String source) {
+        String s = source.replaceAll("[/\\\\]+$", "").replaceAll("\\.git$", "");
+        String name = s.substring(Math.max(s.lastIndexOf('/'), s.lastIndexOf(':')) + 1);
+        return name.isBlank() ? "repository" : name;
+    }
+
+    /** The project for this source (and name, when given), registering it when it is new. */
+    static Project findOrRegister(RepoRag rag, String source, String name, String ref) {
+        Optional<Project> bySource = rag.statuses().stream().map(ProjectStatus::project)
+                .filter(p -> p.source().equals(source) && (name == null || p.name().equals(name)))
+                .findFirst();
+        if (bySource.isPresent()) {
+            return bySource.get();
+        }
+        String chosen = name != null ? name : defaultName(source);
+        Optional<Project> byName = rag.findProject(chosen);
+        if (byName.isPresent()) {
+            if (name == null) {
+                throw new dev.reporag.core.port.InvalidInputException("a project named '" + chosen
+                        + "' already exists for " + byName.get().source() + "; choose another with --name");
+            }
+            return byName.get();
+        }
+        return rag.register(chosen, source, ref);
+    }
+
+    /**
+     * Requests an ingestion and runs it here, showing progress; waits instead when another worker
+     * holds it. Ctrl-C stops it cleanly, and the next run resumes.
+     */
+    static IngestionJob run(RepoRag rag, Project project, ProgressPrinter progress) throws InterruptedException {
+        IngestionJob job = rag.requestIngestion(project.id());
+        Cancellation cancellation = new Cancellation();
+        Thread hook = new Thread(() -> {
+            cancellation.cancel();
+            progress.stopping();
+        }, "rag-ctrl-c");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            Optional<IngestionJob> done = rag.process(job.id(), RepoRag.newWorkerId(), cancellation, progress);
+            if (done.isPresent()) {
+                progress.finish(done.get());
+                return done.get();
+            }
+            // Another worker holds it (a server or worker on the same database): follow its progress.
+            IngestionJob current = job;
+            while (!cancellation.isCancelled()) {
+                current = rag.job(job.id()).orElseThrow();
+                if (current.status().isFinished()) {
+                    break;
+                }
+                progress.onProgress(current, current.progress());
+                Thread.sleep(1000);
+            }
+            progress.finish(current);
+            return current;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: the JVM is exiting after Ctrl-C
+            }
+        }
+    }
+
+    /** One line that says how a job ended. */
+    static void summarize(PrintWriter out, Project project, IngestionJob job) {
+        if (job.status() == JobStatus.READY) {
+            out.printf("%s is READY: %d files, %d chunks (%d embedded now), %d skipped, commit %s%n", project.name(),
+                    job.progress().filesDone(), job.progress().chunksTotal(), job.progress().chunksEmbedded(),
+                    job.progress().filesSkipped(), shortCommit(job.commit()));
+        } else if (job.status() == JobStatus.FAILED) {
+            out.printf("%s FAILED: %s%n", project.name(), job.error());
+        } else {
+            out.printf("%s stopped at %d%%; run the same command again to resume%n", project.name(),
+                    job.progress().percent());
+        }
+    }
+
+    static int exitCode(IngestionJob job) {
+        return switch (job.status()) {
+            case READY -> ExitCodes.OK;
+            case FAILED -> ExitCodes.FAILED;
+            default -> ExitCodes.INTERRUPTED;
+        };
+    }
+
+    static String shortCommit(String commit) {
+        return commit == null ? "-" : commit.substring(0, Math.min(12, commit.length()));
+    }
+}

@@ -1,0 +1,65 @@
+package dev.reporag.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.reporag.core.model.Answer;
+import dev.reporag.core.model.Citation;
+import dev.reporag.core.model.ProjectStatus;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The stable --json shapes (documented in docs/cli.md). */
+final class Json {
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Json() {
+    }
+
+    static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Map<String, Object> project(ProjectStatus status) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", status.project().id().value());
+        json.put("name", status.project().name());
+        json.put("source", status.project().source());
+        json.put("ref", status.project().ref());
+        json.put("status", status.status().name());
+        json.put("progress", status.progress().percent());
+        json.put("files", status.progress().filesDone());
+        json.put("chunks", status.progress().chunksTotal());
+        json.put("skipped", status.progress().filesSkipped());
+        json.put("commit", status.job().map(j -> j.commit()).orElse(null));
+        json.put("error", status.error().orElse(null));
+        return json;
+    }
+
+    static Map<String, Object> answer(Answer answer) {
+        List<Map<String, Object>> citations = new ArrayList<>();
+        for (Citation c : answer.citations()) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("number", c.number());
+            json.put("path", c.path());
+            json.put("startLine", c.startLine());
+            json.put("endLine", c.endLine());
+            json.put("commit", c.commit());
+            json.put("url", c.url());
+            citations.add(json);
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("answer", answer.text());
+        json.put("citations", citations);
+        json.put("extractive", answer.extractive());
+        json.put("conversationId", answer.conversationId());
+        return json;
+    }
+}

@@ -1,0 +1,34 @@
+package dev.reporag.cli;
+
+import picocli.CommandLine;
+
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/** The {@code rag} executable. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        int code = run(args, System.getenv(), System.in, out, err, System.console() != null);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Runs one command line; tests call this in-process with their own streams and environment. */
+    static int run(String[] args, Map<String, String> env, InputStream in, PrintWriter out, PrintWriter err,
+                   boolean terminal) {
+        CommandLine commandLine = new CommandLine(new RagCommand(env, in, terminal));
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setExecutionExceptionHandler(new ErrorHandler());
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        return commandLine.execute(args);
+    }
+}

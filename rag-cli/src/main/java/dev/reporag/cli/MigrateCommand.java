@@ -1,0 +1,31 @@
+package dev.reporag.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "migrate", mixinStandardHelpOptions = true,
+        description = "Applies database migrations (PostgreSQL). The embedded store needs none.")
+final class MigrateCommand implements Callable<Integer> {
+    @ParentCommand
+    RagCommand root;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        try (Wiring wiring = Wiring.open(root.config())) {
+            var out = spec.commandLine().getOut();
+            if (wiring.database().isPresent()) {
+                wiring.database().get().migrate();
+                out.println("the database schema is up to date");
+            } else {
+                out.println("nothing to migrate: the " + wiring.storeDescription() + " needs no migrations");
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.reporag.cli;
+
+import dev.reporag.core.RepoRag;
+import dev.reporag.core.model.IngestionJob;
+import dev.reporag.core.model.JobStatus;
+import dev.reporag.core.model.Project;
+import dev.reporag.core.model.ProjectStatus;
+import dev.reporag.core.port.NotFoundException;
+import dev.reporag.core.port.RagException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "process", mixinStandardHelpOptions = true,
+        description = {"Processes one project, or every pending one (and failed ones on request), in the foreground.",
+                "It goes on past a failing project and reports each outcome; exit code 1 if any FAILED."})
+final class ProcessCommand implements Callable<Integer> {
+    @ParentCommand
+    RagCommand root;
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--project-id", paramLabel = "ID|NAME", description = "The project to process.")
+    String projectId;
+    @Option(names = "--all-pending", description = "Every project that is PENDING.")
+    boolean allPending;
+    @Option(names = "--retry-failed", description = "Also every project that is FAILED.")
+    boolean retryFailed;
+    @Option(names = "--batch-size", paramLabel = "N", description = "Texts per embedding request (RAG_BATCH_SIZE).")
+    Integer batchSize;
+    @Option(names = "--delay", paramLabel = "SECONDS", description = "Least time between two requests (RAG_DELAY).")
+    Double delay;
+
+    @Override
+    public Integer call() throws Exception {
+        if (projectId == null && !allPending && !retryFailed) {
+            throw new ParameterException(spec.commandLine(),
+                    "say what to process: --project-id, --all-pending and/or --retry-failed");
+        }
+        try (Wiring wiring = Wiring.open(root.config().withBatchSize(batchSize).withDelay(delay))) {
+            RepoRag rag = wiring.rag();
+            List<ProjectStatus> targets = new ArrayList<>();
+            if (projectId != null) {
+                Project project = rag.findProject(projectId)
+                        .orElseThrow(() -> new NotFoundException("no project with id or name '" + projectId + "'"));
+                targets.add(rag.status(project.id()));
+            }
+            for (ProjectStatus status : rag.statuses()) {
+                boolean wanted = (allPending && status.status() == JobStatus.PENDING)
+                        || (retryFailed && status.status() == JobStatus.FAILED);
+                if (wanted && targets.stream().noneMatch(t -> t.project().id().equals(status.project().id()))) {
+                    targets.add(status);
+                }
+            }
+            var out = spec.commandLine().getOut();
+            if (targets.isEmpty()) {
+                out.println("nothing to process");
+                return ExitCodes.OK;
+            }
+            int failed = 0;
+            int ready = 0;
+            for (ProjectStatus target : targets) {
+                Project project = target.project();
+                try {
+                    if (target.status() == JobStatus.FAILED) {
+                        rag.retry(project.id());
+                    }
+                    IngestionJob job = Foreground.run(rag, project,
+                            new ProgressPrinter(project.name(), spec.commandLine().getErr(), root.terminal()));
+                    Foreground.summarize(out, project, job);
+                    if (job.status() == JobStatus.FAILED) {
+                        failed++;
+                    } else if (job.status() == JobStatus.READY) {
+                        ready++;
+                    } else {
+                        out.printf("stopped; %d READY, %d FAILED so far%n", ready, failed);
+                        return ExitCodes.INTERRUPTED;
+                    }
+                } catch (RagException e) {
+                    out.printf("%s FAILED: %s%n", project.name(), e.getMessage());
+                    failed++;
+                }
+                out.flush();
+            }
+            out.printf("processed %d project(s): %d READY, %d FAILED%n", targets.size(), ready, failed);
+            return failed > 0 ? ExitCodes.FAILED : ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package dev.reporag.cli;
+
+import dev.reporag.core.RepoRag;
+import dev.reporag.core.memory.HashingEmbedder;
+import dev.reporag.core.policy.BatchPolicy;
+import dev.reporag.core.policy.FileFilter;
+import dev.reporag.core.policy.RagSettings;
+import dev.reporag.core.port.AnswerModel;
+import dev.reporag.core.port.ConversationRepository;
+import dev.reporag.core.port.Embedder;
+import dev.reporag.core.port.JobRepository;
+import dev.reporag.core.port.RagException;
+import dev.reporag.core.port.VectorStore;
+import dev.reporag.git.GitSourceSettings;
+import dev.reporag.git.JGitRepositorySource;
+import dev.reporag.local.LocalEmbedder;
+import dev.reporag.local.LocalStore;
+import dev.reporag.openai.OpenAiAnswerModel;
+import dev.reporag.openai.OpenAiChatSettings;
+import dev.reporag.openai.OpenAiEmbedder;
+import dev.reporag.openai.OpenAiEmbeddingSettings;
+import dev.reporag.openai.RequestScheduler;
+import dev.reporag.openai.SchedulerSettings;
+import dev.reporag.pgvector.PgDatabase;
+
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * The composition root: the one place that reads {@link Config} and builds adapters. Everything it
+ * opens is closed in reverse order.
+ */
+final class Wiring implements AutoCloseable {
+    private final Config config;
+    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    private final RepoRag rag;
+    private final RequestScheduler scheduler;
+    private final PgDatabase database;
+    private final String storeDescription;
+
+    private Wiring(Config config) {
+        this.config = config;
+        try {
+            Embedder embedder;
+            RequestScheduler openAiScheduler = null;
+            switch (config.effectiveEmbedder()) {
+                case "openai" -> {
+                    openAiScheduler = remember(new RequestScheduler(schedulerSettings(config)));
+                    embedder = new OpenAiEmbedder(embeddingSettings(config), openAiScheduler);
+                }
+                case "hashing" -> embedder = new HashingEmbedder(256, 4000);
+                default -> embedder = remember(LocalEmbedder.create());
+            }
+            this.scheduler = openAiScheduler;
+
+            VectorStore store;
+            JobRepository jobs;
+            ConversationRepository conversations;
+            if (config.databaseUrl() != null) {
+                database = remember(PgDatabase.builder(config.databaseUrl())
+                        .embeddingModel(embedder.modelId(), embedder.dimension())
+                        .build());
+                store = database.vectorStore();
+                jobs = database.jobs();
+                conversations = database.conversations();
+                storeDescription = "PostgreSQL";
+            } else {
+                database = null;
+                LocalStore local = remember(LocalStore.open(home().resolve("store"), embedder.modelId(),
+                        embedder.dimension()));
+                store = local.vectorStore();
+                jobs = local.jobs();
+                conversations = local.conversations();
+                storeDescription = "embedded store at " + local.directory();
+            }
+
+            AnswerModel answerModel = OpenAiChatSettings
+                    .select(config.openAiKey(), config.openAiBaseUrl(), config.groqKey(), config.chatModel())
+                    .map(s -> (AnswerModel) new OpenAiAnswerModel(s.withTimeout(config.timeout().plusSeconds(60))))
+                    .orElse(null);
+
+            this.rag = remember(RepoRag.builder()
+                    .source(new JGitRepositorySource(gitSettings(config)))
+                    .embedder(embedder)
+                    .vectorStore(store)
+                    .jobs(jobs)
+                    .conversations(conversations)
+                    .answerModel(answerModel)
+                    .settings(ragSettings(config, embedder))
+                    .build());
+        } catch (RagException | IllegalArgumentException e) {
+            close();
+            throw new ConfigException(e.getMessage());
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    static Wiring open(Config config) {
+        return new Wiring(config);
+    }
+
+    RepoRag rag() {
+        return rag;
+    }
+
+    Config config() {
+        return config;
+    }
+
+    /** The OpenAI request scheduler when OpenAI embeds, for metrics. */
+    java.util.Optional<RequestScheduler> scheduler() {
+        return java.util.Optional.ofNullable(scheduler);
+    }
+
+    java.util.Optional<PgDatabase> database() {
+        return java.util.Optional.ofNullable(database);
+    }
+
+    String storeDescription() {
+        return storeDescription;
+    }
+
+    Path home() {
+        return config.home() != null ? config.home() : Path.of(System.getProperty("user.home"), ".repo-rag");
+    }
+
+    private <T extends AutoCloseable> T remember(T closeable) {
+        opened.push(closeable);
+        return closeable;
+    }
+
+    static RagSettings ragSettings(Config config, Embedder embedder) {
+        boolean remote = embedder instanceof OpenAiEmbedder;
+        int concurrency = config.concurrency() != null ? config.concurrency() : remote ? 4 : 1;
+        int batchSize = config.batchSize() != null ? config.batchSize() : BatchPolicy.DEFAULT_BATCH_SIZE;
+        return RagSettings.builder()
+                .fileFilter(FileFilter.withExtraExcludes(config.maxFileBytes(), config.excludes(), config.includes()))
+                .chunkSize(config.chunkSize())
+                .chunkOverlap(config.chunkOverlap())
+                .batch(new BatchPolicy(batchSize, BatchPolicy.DEFAULT_MAX_TOKENS, config.delay(), concurrency))
+                .lease(config.lease())
+                .maxAttempts(config.maxAttempts())
+                .topK(config.topK())
+                .build();
+    }
+
+    private GitSourceSettings gitSettings(Config config) {
+        GitSourceSettings git = GitSourceSettings.defaults(home().resolve("git"))
+                .withAllowLocalSources(config.allowLocalSources())
+                .withGitHubToken(config.githubToken());
+        return config.allowedHosts().isEmpty() ? git : git.withAllowedHosts(config.allowedHosts());
+    }
+
+    private static OpenAiEmbeddingSettings embeddingSettings(Config config) {
+        OpenAiEmbeddingSettings settings = OpenAiEmbeddingSettings.of(config.openAiKey()).withTimeout(config.timeout());
+        if (config.openAiBaseUrl() != null) {
+            settings = settings.withBaseUrl(config.openAiBaseUrl());
+        }
+        if (config.embeddingModel() != null) {
+            settings = settings.withModel(config.embeddingModel());
+        }
+        return config.embeddingDimensions() > 0 ? settings.withDimensions(config.embeddingDimensions()) : settings;
+    }
+
+    private static SchedulerSettings schedulerSettings(Config config) {
+        SchedulerSettings settings = SchedulerSettings.defaults();
+        if (config.rpm() != null) {
+            settings = settings.withRequestsPerMinute(config.rpm());
+        }
+        if (config.tpm() != null) {
+            settings = settings.withTokensPerMinute(config.tpm());
+        }
+        if (config.concurrency() != null) {
+            settings = settings.withConcurrency(config.concurrency());
+        }
+        // RAG_DELAY is kept by the core between batches; the scheduler only paces by budget.
+        return config.batchSize() != null ? settings.withBatchSize(config.batchSize()) : settings;
+    }
+
+    @Override
+    public void close() {
+        while (!opened.isEmpty()) {
+            try {
+                opened.pop().close();
+            } catch (Exception e) {
+                org.slf4j.LoggerFactory.getLogger(Wiring.class).warn("could not close cleanly: {}", e.getMessage());
+            }
+        }
+    }
+}

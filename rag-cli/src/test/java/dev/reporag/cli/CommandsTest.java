@@ -1,0 +1,210 @@
+package dev.reporag.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Each command in-process, on the embedded store with the fast test embedder and real Git repositories. */
+class CommandsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+    private Map<String, String> env;
+    private Path repo;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        env = new HashMap<>();
+        env.put("RAG_HOME", tmp.resolve("home").toString());
+        env.put("RAG_EMBEDDER", "hashing");
+        repo = TestRepos.create(tmp.resolve("shop"), TestRepos.shop());
+    }
+
+    private CliRun rag(String... args) {
+        return CliRun.run(env, "", args);
+    }
+
+    @Test
+    void ingestIndexesARepositoryAndReportsProgressAsPlainLines() {
+        CliRun run = rag("ingest", repo.toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).containsPattern("shop is READY: 4 files, \\d+ chunks \\(\\d+ embedded now\\), 1 skipped,"
+                + " commit [0-9a-f]{12}");
+        assertThat(run.err()).contains("shop: indexing commit").containsPattern("shop: \\d+% \\(");
+        assertThat(run.err()).doesNotContain("\u001b").doesNotContain("\r");
+    }
+
+    @Test
+    void statusShowsATableAndStableJson() throws Exception {
+        rag("ingest", repo.toString());
+        rag("add", "https://github.com/acme/other.git", "--name", "other");
+
+        CliRun table = rag("status");
+        assertThat(table.exitCode()).isZero();
+        assertThat(table.out()).contains("NAME", "STATUS", "PROGRESS", "FILES", "CHUNKS", "SKIPPED", "COMMIT")
+                .containsPattern("shop\\s+READY\\s+100%\\s+4\\s+\\d+\\s+1")
+                .containsPattern("other\\s+PENDING\\s+0%")
+                .contains("2 project(s): 1 READY, 0 PROCESSING, 1 PENDING, 0 FAILED; success rate 100%;"
+                        + " median processing time");
+
+        JsonNode json = JSON.readTree(rag("status", "--json").out());
+        assertThat(json.isArray()).isTrue();
+        assertThat(json).hasSize(2);
+        JsonNode shop = json.get(0);
+        assertThat(shop.fieldNames()).toIterable().containsExactly("id", "name", "source", "ref", "status",
+                "progress", "files", "chunks", "skipped", "commit", "error");
+        assertThat(shop.get("status").asText()).isEqualTo("READY");
+        assertThat(shop.get("progress").asInt()).isEqualTo(100);
+        assertThat(shop.get("files").asInt()).isEqualTo(4);
+        assertThat(shop.get("skipped").asInt()).isEqualTo(1);
+        assertThat(shop.get("commit").asText()).hasSize(40);
+        assertThat(shop.get("source").asText()).isEqualTo(repo.toAbsolutePath().toString());
+    }
+
+    @Test
+    void askAnswersWithCitationsAsTextAndJson() throws Exception {
+        rag("ingest", repo.toString());
+
+        CliRun text = rag("ask", "--project", "shop", "where is parseConfigFile?");
+        assertThat(text.exitCode()).as(text.toString()).isZero();
+        assertThat(text.out()).contains("[1] src/shop/ConfigLoader.java:1-");
+
+        JsonNode json = JSON.readTree(rag("ask", "--project", "shop", "--json", "where is parseConfigFile?").out());
+        assertThat(json.get("answer").asText()).contains("parseConfigFile");
+        JsonNode first = json.get("citations").get(0);
+        assertThat(first.get("path").asText()).isEqualTo("src/shop/ConfigLoader.java");
+        assertThat(first.get("startLine").asInt()).isEqualTo(1);
+        assertThat(first.get("endLine").asInt()).isGreaterThanOrEqualTo(4);
+        assertThat(first.get("commit").asText()).hasSize(40);
+        assertThat(json.get("extractive").asBoolean()).isTrue();
+    }
+
+    @Test
+    void askWithRepoIsTheMainJobInOneCommandAndUpdatesIncrementally() throws Exception {
+        CliRun first = rag("ask", "--repo", repo.toString(), "--json", "how is the cart total computed?");
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        assertThat(JSON.readTree(first.out()).get("citations").get(0).get("path").asText())
+                .isEqualTo("src/shop/Cart.java");
+
+        TestRepos.commit(repo, Map.of("src/shop/Refunds.java", "class Refunds {\n  void refundOrder() {}\n}\n"),
+                "refunds");
+        CliRun second = rag("ask", "--repo", repo.toString(), "--json", "where is refundOrder?");
+        assertThat(second.exitCode()).as(second.toString()).isZero();
+        assertThat(JSON.readTree(second.out()).get("citations").get(0).get("path").asText())
+                .isEqualTo("src/shop/Refunds.java");
+
+        JsonNode status = JSON.readTree(rag("status", "--json").out());
+        assertThat(status).hasSize(1); // the same project, updated
+    }
+
+    @Test
+    void processGoesOnPastAFailingProjectAndSaysSo() {
+        String good = rag("add", repo.toString()).out().strip();
+        env.put("RAG_ALLOW_LOCAL_SOURCES", "true");
+        CliRun addMissing = rag("add", "https://127.0.0.1:9/missing.git", "--name", "missing");
+        assertThat(addMissing.exitCode()).as(addMissing.toString()).isZero();
+
+        CliRun run = rag("process", "--all-pending");
+
+        assertThat(good).matches("[0-9a-f-]{36}");
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        assertThat(run.out()).contains("shop is READY").contains("missing FAILED:")
+                .contains("processed 2 project(s): 1 READY, 1 FAILED");
+        assertThat(rag("status", "--failed").out()).contains("missing").doesNotContain("shop ");
+    }
+
+    @Test
+    void chatKeepsAConversation() {
+        rag("ingest", repo.toString());
+
+        CliRun chat = CliRun.run(env, "where is parseConfigFile?\nand the cart total?\n\n", "chat", "--project",
+                "shop");
+
+        assertThat(chat.exitCode()).as(chat.toString()).isZero();
+        assertThat(chat.out()).contains("Chatting about shop").contains("ConfigLoader.java").contains("Cart.java");
+    }
+
+    @Test
+    void usageErrorsExitWithTwo() {
+        assertThat(rag("ingest").exitCode()).isEqualTo(2);
+        assertThat(rag("status", "--bogus").exitCode()).isEqualTo(2);
+        assertThat(rag("process").err()).contains("say what to process");
+        assertThat(rag("process").exitCode()).isEqualTo(2);
+        CliRun unknown = rag("ask", "--project", "nope", "hello?");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).isEqualTo("error: no project with id or name 'nope'; see `rag status`\n");
+        assertThat(rag("ask", "--project", "a", "--repo", "b", "q").exitCode()).isEqualTo(2);
+        assertThat(rag("ingest", tmp.resolve("no-such-dir").toString()).err()).contains("no directory at");
+    }
+
+    @Test
+    void badConfigurationIsOneLineAndExitCodeThree() {
+        env.put("RAG_BATCH_SIZE", "lots");
+        CliRun run = rag("status");
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err()).isEqualTo("configuration error: RAG_BATCH_SIZE must be a whole number from 1 to 2048,"
+                + " got 'lots'\n");
+
+        env.remove("RAG_BATCH_SIZE");
+        env.put("RAG_EMBEDDER", "openai");
+        assertThat(rag("status").err()).isEqualTo("configuration error: RAG_EMBEDDER=openai needs OPENAI_API_KEY\n");
+
+        env.put("RAG_EMBEDDER", "hashing");
+        env.put("DATABASE_URL", "mysql://nope");
+        CliRun db = rag("status");
+        assertThat(db.exitCode()).isEqualTo(3);
+        assertThat(db.err()).startsWith("configuration error: ").doesNotContain("Exception").hasLineCount(1);
+    }
+
+    @Test
+    void aStoreBuiltForAnotherModelRefusesToOpen() {
+        rag("ingest", repo.toString());
+        env.put("RAG_EMBEDDER", "local");
+
+        CliRun run = rag("status");
+
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err()).startsWith("configuration error: ").contains("hashing-256").hasLineCount(1);
+    }
+
+    @Test
+    void secretsNeverAppearInOutput() {
+        env.put("OPENAI_API_KEY", "sk-test-secret-value-123");
+        env.put("OPENAI_BASE_URL", "http://127.0.0.1:9/v1");
+        env.put("RAG_EMBEDDER", "hashing");
+        env.put("RAG_TIMEOUT", "2");
+        rag("ingest", repo.toString());
+
+        CliRun run = rag("ask", "--project", "shop", "what is the cart?");
+
+        assertThat(run.toString()).doesNotContain("sk-test-secret-value-123");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).startsWith("error: ");
+    }
+
+    @Test
+    void migrateSaysTheEmbeddedStoreNeedsNothing() {
+        CliRun run = rag("migrate");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("nothing to migrate");
+    }
+
+    @Test
+    void helpAndVersion() {
+        CliRun help = rag("--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("ingest", "add", "process", "status", "ask", "chat", "worker", "migrate",
+                "Exit codes:");
+        assertThat(rag("--version").out()).startsWith("repo-rag ");
+    }
+}
