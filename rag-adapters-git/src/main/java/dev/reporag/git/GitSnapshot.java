@@ -120,16 +120,20 @@ final class GitSnapshot implements Snapshot {
         }
     }
 
-    /** The file's blob, looked up by path in this commit: only its regular files are ever read. */
+    /**
+     * The file's blob: by the id the listing gave (no tree lookup per read), else by path in this
+     * commit. Either way only a blob is read, never a path on disk: a symlink mislabelled as a
+     * regular file yields its link text, not its target.
+     */
     private ObjectId blobOf(SourceFile file, ObjectReader reader) throws IOException {
+        String id = file.blobId().toLowerCase(Locale.ROOT);
+        if (ObjectId.isId(id) && reader.has(ObjectId.fromString(id), Constants.OBJ_BLOB)) {
+            return ObjectId.fromString(id);
+        }
         try (TreeWalk walk = TreeWalk.forPath(reader, file.path(), commit.getTree())) {
-            if (walk == null || walk.getFileMode(0) == FileMode.TREE) {
-                throw new SourceException("no file " + file.path() + " in commit " + commit.name());
-            }
-            FileMode mode = walk.getFileMode(0);
-            if (mode == FileMode.SYMLINK || mode == FileMode.GITLINK) {
-                throw new SourceException(file.path() + " is not a regular file in commit " + commit.name()
-                        + "; it is never read");
+            if (walk == null || walk.getFileMode(0) != FileMode.REGULAR_FILE
+                    && walk.getFileMode(0) != FileMode.EXECUTABLE_FILE) {
+                throw new SourceException("no regular file " + file.path() + " in commit " + commit.name());
             }
             return walk.getObjectId(0);
         }

@@ -147,10 +147,14 @@ class JGitRepositorySourceTest {
             assertThat(link.size()).isEqualTo("/etc/passwd".length()); // the link's own blob, not the target
             assertThatThrownBy(() -> snapshot.read(link)).isInstanceOf(SourceException.class)
                     .hasMessageContaining("never read");
-            // A caller that mislabels it still gets nothing: the commit says it is a symlink.
+            // Mislabelled as a regular file, it yields its link text: blobs are read, never disk paths.
             SourceFile forged = SourceFile.regular("passwd", link.size(), link.blobId());
-            assertThatThrownBy(() -> snapshot.read(forged)).isInstanceOf(SourceException.class)
-                    .hasMessageContaining("not a regular file");
+            assertThat(snapshot.read(forged)).isEqualTo("/etc/passwd".getBytes(StandardCharsets.UTF_8));
+            SourceFile byPath = SourceFile.regular("passwd", link.size(), "not-an-id");
+            assertThatThrownBy(() -> snapshot.read(byPath)).isInstanceOf(SourceException.class)
+                    .hasMessageContaining("no regular file passwd");
+            SourceFile missing = SourceFile.regular("nope.txt", 1, "not-an-id");
+            assertThatThrownBy(() -> snapshot.read(missing)).hasMessageContaining("no regular file nope.txt");
         }
         try (Stream<Path> files = Files.walk(cache)) {
             assertThat(files.filter(Files::isSymbolicLink).toList()).as("no working tree, no links").isEmpty();
