@@ -7,6 +7,7 @@ const $ = (id) => document.getElementById(id);
 let events = null;       // the EventSource of the open project
 let current = null;      // the open project's last known state
 let conversationId = null;
+let listTimer = null;    // refreshes the project list while it is shown
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -54,8 +55,14 @@ async function showHome() {
   closeEvents();
   $('project-view').hidden = true;
   $('home-view').hidden = false;
+  await refreshProjects();
+  if (!listTimer) listTimer = setInterval(refreshProjects, 3000);
+}
+
+async function refreshProjects() {
   try {
     renderProjects(await api('GET', '/api/projects'));
+    notice('');
   } catch (e) {
     notice(e.message);
   }
@@ -92,6 +99,7 @@ $('add-form').addEventListener('submit', async (event) => {
 
 // ---- project ----
 async function showProject(id) {
+  if (listTimer) { clearInterval(listTimer); listTimer = null; }
   $('home-view').hidden = true;
   $('project-view').hidden = false;
   showError($('action-error'), '');

@@ -85,7 +85,19 @@ final class TestApp implements AutoCloseable {
 
     /** Commits a small shop repository with a distinctive function to ask about. */
     void commitShop(String repo) {
+        commitShop(repo, 0);
+    }
+
+    /** The shop with {@code extraFiles} more files of filler code, for a longer ingestion. */
+    void commitShop(String repo, int extraFiles) {
         Map<String, String> files = new TreeMap<>();
+        for (int f = 0; f < extraFiles; f++) {
+            StringBuilder text = new StringBuilder("package util;\n\nclass Helper" + f + " {\n");
+            for (int i = 0; i < 40; i++) {
+                text.append("    long weight").append(i).append(" = scale(").append(f * 100 + i).append(");\n");
+            }
+            files.put("src/util/Helper" + f + ".java", text.append("}\n").toString());
+        }
         StringBuilder cart = new StringBuilder("package cart;\n\nclass Cart {\n");
         for (int i = 0; i < 60; i++) {
             cart.append("    // cart detail number ").append(i).append('\n');

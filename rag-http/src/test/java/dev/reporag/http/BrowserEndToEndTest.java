@@ -1,0 +1,182 @@
+package dev.reporag.http;
+
+import dev.reporag.core.memory.ScriptedAnswerModel;
+import dev.reporag.core.policy.BatchPolicy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.reporag.http.TestApp.REPO;
+import static dev.reporag.http.TestApp.TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The web page in Debian's headless Chromium: add a project, initialize it, watch the progress bar
+ * reach Ready, ask, and see an answer with a citation link. Screenshots go to
+ * target/screenshots/. Without Chromium this test fails: run scripts/setup-chromium.sh.
+ */
+class BrowserEndToEndTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    private TestApp app;
+    private WebDriver browser;
+    private WebDriverWait wait;
+
+    @BeforeEach
+    void start(@TempDir Path profile) throws IOException {
+        assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
+                .as("headless Chromium is missing: run scripts/setup-chromium.sh (installs Debian's chromium and"
+                        + " chromium-driver)").isTrue();
+        Files.createDirectories(SCREENSHOTS);
+        // Paced, small batches: the progress bar visibly moves for a couple of seconds.
+        app = new TestApp(TestApp.settings(), ScriptedAnswerModel.answering(
+                "The cart total is computed in Cart.total(), which sums the item prices with a stream [1]."),
+                TestApp.fastSettings().batch(new BatchPolicy(2, 100_000, Duration.ofMillis(120), 1))
+                        .chunkSize(300).chunkOverlap(50).build());
+        app.startWorker();
+
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,900", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(100));
+    }
+
+    @AfterEach
+    void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    @Test
+    void addInitializeWatchProgressAndAskWithCitations() {
+        app.commitShop(REPO, 12);
+        browser.get(app.base() + "/");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("add-form")));
+
+        byId("admin-token").sendKeys(TOKEN);
+        byId("save-token").click();
+        byId("add-name").sendKeys("shop");
+        byId("add-repo").sendKeys(REPO);
+        byId("add-submit").click();
+
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("project-view")));
+        wait.until(ExpectedConditions.textToBe(By.id("project-name"), "shop"));
+        assertThat(byId("status-badge").getText()).isEqualTo("Pending");
+        assertThat(byId("start-conversation").isEnabled()).isFalse();
+        screenshot("1-project-added");
+
+        byId("initialize").click();
+        List<Integer> progress = new ArrayList<>();
+        wait.until(driver -> {
+            progress.add(Integer.parseInt(byId("progress").getAttribute("aria-valuenow")));
+            String status = byId("status-badge").getAttribute("data-status");
+            if ("PROCESSING".equals(status) && progress.get(progress.size() - 1) > 0
+                    && !Files.exists(SCREENSHOTS.resolve("2-processing.png"))) {
+                screenshot("2-processing");
+            }
+            return "READY".equals(status);
+        });
+        assertThat(byId("status-badge").getText()).isEqualTo("Ready");
+        assertThat(byId("progress").getAttribute("aria-valuenow")).isEqualTo("100");
+        assertThat(byId("progress-label").getText()).isEqualTo("100%");
+        assertThat(progress).isSorted();
+        assertThat(progress).as("the bar moved through intermediate values").anyMatch(p -> p > 0 && p < 100);
+        screenshot("3-ready");
+
+        byId("start-conversation").click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("question")));
+        byId("question").sendKeys("How is the cart total computed?");
+        byId("ask").click();
+
+        WebElement link = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector(".message.answer .citation a")));
+        assertThat(browser.findElement(By.cssSelector(".message.answer .text")).getText())
+                .contains("sums the item prices");
+        List<WebElement> links = browser.findElements(By.cssSelector(".message.answer .citation a"));
+        assertThat(links).extracting(WebElement::getText).anyMatch(text -> text.startsWith("src/cart/Cart.java:"));
+        assertThat(links).extracting(a -> a.getAttribute("href")).allMatch(href -> href.startsWith(
+                "https://github.com/acme/shop/blob/")).anyMatch(href -> href.contains("/src/cart/Cart.java#L"));
+        assertThat(link.getAttribute("target")).isEqualTo("_blank");
+        screenshot("4-answer");
+
+        browser.get(app.base() + "/#/");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".project-link")));
+        assertThat(browser.findElement(By.cssSelector(".project-link .badge")).getText()).isEqualTo("Ready");
+        screenshot("5-projects");
+    }
+
+    @Test
+    void aFailedProjectShowsItsErrorAndRetries() {
+        String id = app.createProject("ghost", "https://github.com/acme/ghost.git");
+        app.post("/api/projects/" + id + "/ingest", "", TOKEN);
+        app.awaitStatus(id, "FAILED", Duration.ofSeconds(20));
+        app.createProject("waiting", REPO);
+
+        browser.get(app.base() + "/");
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(".project-link"), 2));
+        assertThat(browser.findElements(By.cssSelector(".project-link .badge")))
+                .extracting(WebElement::getText).containsExactly("Failed", "Pending");
+        browser.get(app.base() + "/#/projects/" + id);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("error-box")));
+        assertThat(byId("error-text").getText()).contains("repository not found");
+        screenshot("6-failed");
+
+        // Without the token the retry is refused, and the page says why.
+        byId("retry").click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("action-error")));
+        assertThat(byId("action-error").getText()).contains("admin token");
+        screenshot("7-retry-refused");
+
+        app.source.commit("https://github.com/acme/ghost.git", java.util.Map.of("main.py", "print('hello')\n"));
+        byId("admin-token").sendKeys(TOKEN);
+        byId("save-token").click();
+        byId("retry").click();
+        wait.until(ExpectedConditions.attributeToBe(By.id("status-badge"), "data-status", "READY"));
+        assertThat(byId("error-box").isDisplayed()).isFalse();
+    }
+
+    private WebElement byId(String id) {
+        return browser.findElement(By.id(id));
+    }
+
+    private void screenshot(String name) {
+        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        try {
+            Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not save screenshot " + name, e);
+        }
+    }
+}
