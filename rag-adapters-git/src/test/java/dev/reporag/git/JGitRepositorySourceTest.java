@@ -8,6 +8,8 @@ import dev.reporag.core.port.ChangeSet;
 import dev.reporag.core.port.Snapshot;
 import dev.reporag.core.port.SourceException;
 import org.eclipse.jgit.diff.DiffEntry;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.RefUpdate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -259,6 +261,32 @@ class JGitRepositorySourceTest {
             assertThat(snapshot.commit()).isEqualTo(onMain);
         }
         assertThat(clones()).as("one cache per repository URL").hasSize(1);
+    }
+
+    @Test
+    void theDefaultBranchIsWhateverTheRemoteHeadNames() throws Exception {
+        String onTrunk;
+        try (TestRepository repository = repository("trunk.git")) {
+            repository.commit("main", List.of(text("a.txt", "main\n")));
+            onTrunk = repository.commit("trunk", List.of(text("a.txt", "trunk\n")));
+            RefUpdate head = repository.repository().updateRef(Constants.HEAD);
+            head.link(Constants.R_HEADS + "trunk");
+        }
+        try (Snapshot snapshot = source().open(project(server.url("trunk.git"), null))) {
+            assertThat(snapshot.commit()).isEqualTo(onTrunk);
+        }
+    }
+
+    @Test
+    void aServerThatIsNotListeningIsANetworkFailure() throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + port + "/gone.git";
+        assertThatThrownBy(() -> source().open(project(url, null)))
+                .isInstanceOf(SourceException.class)
+                .hasMessage("could not connect to " + url + " (network failure)");
     }
 
     @Test
