@@ -60,9 +60,11 @@ final class AskCommand implements Callable<Integer> {
             if (source != null) {
                 project = Foreground.findOrRegister(rag, source, null, null);
                 IngestionJob job = Foreground.run(rag, project, new ProgressPrinter(project.name(), err,
-                        root.terminal()));
-                if (job.status() != JobStatus.READY) {
+                        root.terminal()), err);
+                if (job.status() == JobStatus.FAILED) {
                     Foreground.summarize(err, project, job);
+                }
+                if (job.status() != JobStatus.READY) {
                     return Foreground.exitCode(job);
                 }
             } else {

@@ -11,6 +11,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** Shared steps of the commands that work in the foreground: find or register, then process. */
 final class Foreground {
@@ -71,33 +73,46 @@ final class Foreground {
      * Requests an ingestion and runs it here, showing progress; waits instead when another worker
      * holds it. Ctrl-C stops it cleanly, and the next run resumes.
      */
-    static IngestionJob run(RepoRag rag, Project project, ProgressPrinter progress) throws InterruptedException {
+    static IngestionJob run(RepoRag rag, Project project, ProgressPrinter progress, PrintWriter out)
+            throws InterruptedException {
         IngestionJob job = rag.requestIngestion(project.id());
         Cancellation cancellation = new Cancellation();
+        CountDownLatch settled = new CountDownLatch(1);
+        // On Ctrl-C the JVM exits once the hooks return: wait until the job is given back.
         Thread hook = new Thread(() -> {
             cancellation.cancel();
             progress.stopping();
+            try {
+                settled.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }, "rag-ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
+        IngestionJob result = job;
         try {
             Optional<IngestionJob> done = rag.process(job.id(), RepoRag.newWorkerId(), cancellation, progress);
             if (done.isPresent()) {
-                progress.finish(done.get());
-                return done.get();
-            }
-            // Another worker holds it (a server or worker on the same database): follow its progress.
-            IngestionJob current = job;
-            while (!cancellation.isCancelled()) {
-                current = rag.job(job.id()).orElseThrow();
-                if (current.status().isFinished()) {
-                    break;
+                result = done.get();
+            } else {
+                // Another worker holds it (a server or worker on the same database): follow its progress.
+                while (!cancellation.isCancelled()) {
+                    result = rag.job(job.id()).orElseThrow();
+                    if (result.status().isFinished()) {
+                        break;
+                    }
+                    progress.onProgress(result, result.progress());
+                    Thread.sleep(1000);
                 }
-                progress.onProgress(current, current.progress());
-                Thread.sleep(1000);
             }
-            progress.finish(current);
-            return current;
+            progress.finish(result);
+            if (cancellation.isCancelled()) {
+                summarize(out, project, result);
+                out.flush();
+            }
+            return result;
         } finally {
+            settled.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {

@@ -43,9 +43,12 @@ final class IngestCommand implements Callable<Integer> {
         try (Wiring wiring = Wiring.open(config)) {
             Project project = Foreground.findOrRegister(wiring.rag(), source, name, ref);
             var err = spec.commandLine().getErr();
-            IngestionJob job = Foreground.run(wiring.rag(), project,
-                    new ProgressPrinter(project.name(), err, root.terminal()));
             var out = spec.commandLine().getOut();
+            IngestionJob job = Foreground.run(wiring.rag(), project,
+                    new ProgressPrinter(project.name(), err, root.terminal()), out);
+            if (job.status().isActive()) {
+                return Foreground.exitCode(job);
+            }
             if (json) {
                 out.println(Json.write(Json.project(wiring.rag().status(project.id()))));
             } else {

@@ -73,8 +73,10 @@ final class ProcessCommand implements Callable<Integer> {
                         rag.retry(project.id());
                     }
                     IngestionJob job = Foreground.run(rag, project,
-                            new ProgressPrinter(project.name(), spec.commandLine().getErr(), root.terminal()));
-                    Foreground.summarize(out, project, job);
+                            new ProgressPrinter(project.name(), spec.commandLine().getErr(), root.terminal()), out);
+                    if (!job.status().isActive()) {
+                        Foreground.summarize(out, project, job);
+                    }
                     if (job.status() == JobStatus.FAILED) {
                         failed++;
                     } else if (job.status() == JobStatus.READY) {
