@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param maxBodyBytes      largest request body accepted (RAG_MAX_BODY_BYTES)
  * @param askPerMinute      questions one client may ask per minute (RAG_ASK_RATE_PER_MINUTE)
  * @param trustForwardedFor whether the client address is taken from X-Forwarded-For, for a service
- *                          behind exactly one reverse proxy (RAG_TRUST_FORWARDED_FOR)
+ *                          behind exactly one reverse proxy (RAG_TRUST_PROXY)
  * @param ssePollInterval   how often status streams look for changes (RAG_SSE_POLL_MS)
  */
 public record HttpSettings(String adminToken, List<String> corsOrigins, long maxBodyBytes, int askPerMinute,
@@ -64,7 +64,7 @@ public record HttpSettings(String adminToken, List<String> corsOrigins, long max
                 Arrays.stream(origins.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList(),
                 number(env, "RAG_MAX_BODY_BYTES", d.maxBodyBytes()),
                 (int) number(env, "RAG_ASK_RATE_PER_MINUTE", d.askPerMinute()),
-                Boolean.parseBoolean(env.getOrDefault("RAG_TRUST_FORWARDED_FOR", "false").strip()),
+                Boolean.parseBoolean(env.getOrDefault("RAG_TRUST_PROXY", "false").strip()),
                 Duration.ofMillis(number(env, "RAG_SSE_POLL_MS", d.ssePollInterval().toMillis())));
     }
 

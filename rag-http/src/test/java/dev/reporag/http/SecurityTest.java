@@ -151,7 +151,7 @@ class SecurityTest {
     void settingsNeverPrintTheToken() {
         assertThat(TestApp.settings().toString()).doesNotContain(TOKEN).contains("<set>");
         HttpSettings env = HttpSettings.fromEnvironment(Map.of("RAG_ADMIN_TOKEN", " t0k ", "RAG_CORS_ORIGINS",
-                "https://a.example, https://b.example", "RAG_ASK_RATE_PER_MINUTE", "7", "RAG_TRUST_FORWARDED_FOR",
+                "https://a.example, https://b.example", "RAG_ASK_RATE_PER_MINUTE", "7", "RAG_TRUST_PROXY",
                 "true", "RAG_SSE_POLL_MS", "250", "RAG_MAX_BODY_BYTES", "2048"));
         assertThat(env).isEqualTo(new HttpSettings("t0k", List.of("https://a.example", "https://b.example"), 2048, 7,
                 true, Duration.ofMillis(250)));
