@@ -61,6 +61,7 @@ public final class RagHttpServer {
         cfg.startup.showOldJavalinVersionWarning = false;
         cfg.jsonMapper(new JavalinJackson(mapper, false));
         cfg.http.maxRequestSize = settings.maxBodyBytes();
+        cfg.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
         cfg.staticFiles.add(files -> {
             files.hostedPath = "/";
             files.directory = "/reporag-web";

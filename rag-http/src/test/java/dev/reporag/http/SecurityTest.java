@@ -144,6 +144,7 @@ class SecurityTest {
         assertThat(page.text()).contains("<title>repo-rag</title>");
         assertThat(page.header("X-Content-Type-Options")).isEqualTo("nosniff");
         assertThat(page.header("Content-Security-Policy")).contains("default-src 'self'");
+        assertThat(page.header("Server")).isNull();
         assertThat(app.get("/app.js").status()).isEqualTo(200);
     }
 
