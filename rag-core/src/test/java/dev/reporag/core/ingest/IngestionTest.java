@@ -197,10 +197,17 @@ class IngestionTest {
     void aFailingEmbedderFailsTheJobAndTheRetryEmbedsOnlyWhatIsMissing() {
         Map<String, String> files = repository();
         source.commit(REPO, files);
-        Project project = rag.register("demo", REPO, null);
+        // One request at a time, so "the first three batches" is well defined.
+        RepoRag serial = RepoRag.builder().source(source).embedder(embedder).vectorStore(store).jobs(jobs)
+                .conversations(new InMemoryConversationRepository())
+                .settings(settings.toBuilder().batch(new BatchPolicy(5, 100_000, Duration.ZERO, 1)).build()).build();
+        Project project = serial.register("demo", REPO, null);
         embedder.failAfter(3, EmbeddingException.permanent("the OpenAI API key was rejected (401)"));
 
-        IngestionJob failed = ingest(project);
+        IngestionJob started = serial.requestIngestion(project.id());
+        IngestionJob failed = serial.process(started.id(), "w", new Cancellation(), IngestionListener.NONE)
+                .orElseThrow();
+        serial.close();
 
         assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
         assertThat(failed.error()).isEqualTo("the OpenAI API key was rejected (401)");
