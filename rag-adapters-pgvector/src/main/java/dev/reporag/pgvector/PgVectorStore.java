@@ -28,8 +28,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * whole batch binds arrays and unnests them.
  */
 final class PgVectorStore implements VectorStore {
-    /** Projects up to this many chunks are searched exactly under {@link VectorSearch#AUTO} by default. */
-    static final int EXACT_SEARCH_MAX_ROWS = 20_000;
+    /**
+     * Projects up to this many chunks are searched exactly under {@link VectorSearch#AUTO} by default:
+     * ~2 ms there, and an iterative index scan of a tiny share of a big table may hit
+     * hnsw.max_scan_tuples before it finds k rows. Above it the index wins (benchmark: at 5,000
+     * rows exact p95 10.8 ms, iterative 8.1 ms at recall 0.98).
+     */
+    static final int EXACT_SEARCH_MAX_ROWS = 2_000;
     private static final long COUNT_TTL_NANOS = 60_000_000_000L;
 
     private static final String COLUMNS = "c.id, c.project_id, c.path, c.language, c.start_line, c.end_line,"
