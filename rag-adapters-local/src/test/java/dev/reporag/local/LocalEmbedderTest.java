@@ -1,9 +1,9 @@
 package dev.reporag.local;
 
-import dev.reporag.core.contract.EmbedderContract;
-import dev.reporag.core.port.Embedder;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import dev.reporag.core.contract.EmbedderContract;
+import dev.reporag.core.port.Embedder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
