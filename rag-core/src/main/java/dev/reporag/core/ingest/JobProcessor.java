@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -46,7 +47,7 @@ public final class JobProcessor {
     private static final Logger log = LoggerFactory.getLogger(JobProcessor.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
     /** Room left in each embedder input for the path header. */
-    private static final int HEADER_BUDGET = 100;
+    private static final int HEADER_BUDGET = 200;
 
     private final RepositorySource source;
     private final Embedder embedder;
@@ -79,7 +80,16 @@ public final class JobProcessor {
 
     /** The text sent to the embedder: a short header naming the file, then the exact chunk. */
     static String embedText(Chunk chunk) {
-        return chunk.path() + " (" + chunk.language() + ")\n" + chunk.text();
+        return embedText(chunk, "");
+    }
+
+    /**
+     * The header also names the class or function the chunk sits in ({@code enclosing}, may be
+     * empty), which the chunk itself often does not show; stored text and citations stay exact.
+     */
+    static String embedText(Chunk chunk, String enclosing) {
+        String header = chunk.path() + " (" + chunk.language() + ")";
+        return (enclosing.isEmpty() ? header : header + " " + enclosing) + "\n" + chunk.text();
     }
 
     /**
@@ -261,14 +271,17 @@ public final class JobProcessor {
                 batcher.fileDone(file.size());
                 return;
             }
-            for (TextChunk piece : chunker.split(decoded.text())) {
+            List<TextChunk> pieces = chunker.split(decoded.text());
+            List<String> enclosing = Chunker.enclosingDeclarations(decoded.text(), file.language(), pieces);
+            for (int i = 0; i < pieces.size(); i++) {
+                TextChunk piece = pieces.get(i);
                 Chunk chunk = Chunk.of(job.projectId(), file.path(), file.language(), piece.startLine(),
                         piece.endLine(), piece.text());
                 chunksTotal++;
                 if (stored.remove(chunk.id())) {
                     chunksDone++;
                 } else {
-                    batcher.add(chunk, embedText(chunk));
+                    batcher.add(chunk, embedText(chunk, enclosing.get(i)));
                 }
             }
             filesDone++;

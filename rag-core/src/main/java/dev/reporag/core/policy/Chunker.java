@@ -15,13 +15,26 @@ public final class Chunker {
     public static final int DEFAULT_MAX_CHARS = 1000;
     public static final int DEFAULT_OVERLAP_CHARS = 200;
 
-    /** Lines that usually start a declaration or its doc comment, across common languages. */
+    /**
+     * Lines that usually start a declaration or its doc comment, across common languages: Java-like
+     * types and methods, Python/Ruby {@code def}/{@code class}, Go {@code func}, JS/TS
+     * {@code function}/{@code export}/class methods, Rust {@code fn}/{@code impl}. Control statements
+     * ({@code if (...)}, {@code return f(...)}) never count.
+     */
     private static final Pattern DECLARATION = Pattern.compile(
-            "^[ \\t]{0,4}(?:(?:public|private|protected|internal|static|final|abstract|sealed|override|open"
-                    + "|export|default|async|pub|inline|virtual)\\s+)*"
-                    + "(?:class|interface|enum|record|struct|trait|impl|object|def|fn|func|function|module"
-                    + "|namespace|package|type|@[A-Za-z]|/\\*\\*|///|#\\[|CREATE\\s|void\\s|[A-Za-z_][\\w<>\\[\\],.?]*"
-                    + "\\s+[A-Za-z_]\\w*\\s*\\()");
+            "^[ \\t]{0,4}(?!(?:if|for|while|switch|catch|return|else|do|try|new|throw|await|yield|case|elif|except"
+                    + "|with|match|loop|when)\\b)"
+                    + "(?:(?:public|private|protected|internal|static|final|abstract|sealed|override|open|export"
+                    + "|default|async|pub(?:\\([^)]*\\))?|inline|virtual|unsafe|const|extern(?:\\s+\"[^\"]*\")?|get|set"
+                    + "|readonly|suspend|data)\\s+)*"
+                    + "(?:(?:class|interface|enum|record|struct|trait|impl|object|def|fn|func|fun|function|module"
+                    + "|namespace|package|type|mod)\\b|@[A-Za-z]|/\\*\\*|///|#\\[|CREATE\\s|void\\s"
+                    + "|(?:const|let|var)\\s+[\\w$]+\\s*=\\s*(?:async\\s*)?(?:\\(|function)"
+                    + "|[A-Za-z_][\\w<>\\[\\],.?]*\\s+[A-Za-z_]\\w*\\s*\\("
+                    + "|\\*?[A-Za-z_$][\\w$]*\\s*\\([^;]*\\)[^;=]*\\{\\s*$)");
+
+    /** Annotations, decorators and comments that belong to the declaration below them. */
+    private static final Pattern ATTACHED = Pattern.compile("^\\s*(?:@|/\\*|\\*|//|#)");
 
     private final int maxChars;
     private final int overlapChars;
@@ -79,21 +92,41 @@ public final class Chunker {
         return chunks;
     }
 
-    /** Moves the cut back to just before a blank line or declaration in the chunk's last stretch. */
+    /**
+     * Moves the cut back to just before a blank line or a declaration in the chunk's last stretch;
+     * of several, the least indented wins (an outer declaration beats a nested one), then the latest.
+     */
     private int preferredCut(List<String> lines, int start, int end, int size) {
         int minSize = maxChars / 2;
         int kept = size;
-        for (int cut = end; cut > start + 1; cut--) {
-            if (kept < minSize) {
-                break;
-            }
+        int best = end;
+        int bestIndent = Integer.MAX_VALUE;
+        for (int cut = end; cut > start + 1 && kept >= minSize; cut--) {
             String next = lines.get(cut);
-            if (lines.get(cut - 1).isBlank() || DECLARATION.matcher(next).find()) {
-                return cut;
+            int candidate = -1;
+            if (lines.get(cut - 1).isBlank() && !next.isBlank()) {
+                candidate = cut;
+            } else if (DECLARATION.matcher(next).find()) {
+                candidate = withAttachedLines(lines, start, cut, kept, minSize);
+            }
+            if (candidate >= 0 && indentation(next) < bestIndent) {
+                best = candidate;
+                bestIndent = indentation(next);
             }
             kept -= lines.get(cut - 1).length();
         }
-        return end;
+        return best;
+    }
+
+    /** Moves a cut before a declaration up over its doc comment and annotations, if the chunk stays big enough. */
+    private static int withAttachedLines(List<String> lines, int start, int cut, int kept, int minSize) {
+        int c = cut;
+        int left = kept;
+        while (c - 1 > start + 1 && !lines.get(c - 1).isBlank() && ATTACHED.matcher(lines.get(c - 1)).find()) {
+            left -= lines.get(c - 1).length();
+            c--;
+        }
+        return left >= minSize ? c : cut;
     }
 
     /** Starts the next chunk with about {@code overlapChars} of the previous one, always moving on. */
@@ -143,6 +176,127 @@ public final class Chunker {
             if (Character.isHighSurrogate(line.charAt(from + step - 1))) {
                 from--;
             }
+        }
+    }
+
+    /**
+     * For each chunk, the declarations enclosing its first line, outermost first and at most two
+     * ({@code "public class Cart > Money total()"}), or "" when none is cheap to find. A backwards
+     * scan from the chunk's first line looks for declaration lines of the language family at lower
+     * indentation. Meant for the embedder's header: chunk text and line numbers are not touched.
+     */
+    public static List<String> enclosingDeclarations(String text, String language, List<TextChunk> chunks) {
+        Family family = Family.of(language);
+        List<String> result = new ArrayList<>(chunks.size());
+        if (family == null) {
+            chunks.forEach(c -> result.add(""));
+            return result;
+        }
+        List<String> lines = lines(text);
+        for (TextChunk chunk : chunks) {
+            result.add(enclosing(lines, chunk.startLine() - 1, chunk.endLine() - 1, family));
+        }
+        return result;
+    }
+
+    private static final int MAX_SCAN_LINES = 3000;
+    private static final int MAX_DECLARATION_CHARS = 70;
+
+    private static String enclosing(List<String> lines, int first, int last, Family family) {
+        int threshold = -1;
+        for (int i = first; i <= last && i < lines.size(); i++) {
+            if (!lines.get(i).isBlank()) {
+                threshold = indentation(lines.get(i));
+                break;
+            }
+        }
+        List<String> found = new ArrayList<>(2);
+        for (int i = first - 1; i >= 0 && i >= first - MAX_SCAN_LINES && threshold > 0 && found.size() < 2; i--) {
+            String line = lines.get(i);
+            if (line.isBlank()) {
+                continue;
+            }
+            int indent = indentation(line);
+            String code = line.strip();
+            if (indent >= threshold || ATTACHED.matcher(code).find() || code.startsWith("{")
+                    || code.startsWith(")")) {
+                continue; // deeper code, comments and lone braces say nothing about the nesting
+            }
+            if (family.declares(code)) {
+                found.add(0, shorten(code));
+            }
+            // Any code at lower indentation (a declaration, an "if", a closing brace) bounds the search.
+            threshold = indent;
+        }
+        return String.join(" > ", found);
+    }
+
+    private static String shorten(String declaration) {
+        String d = declaration.replaceAll("\\s*\\{.*$", "").replaceAll("\\s*(?::|=>)\\s*$", "")
+                .replaceAll("\\s+", " ");
+        return d.length() <= MAX_DECLARATION_CHARS ? d : d.substring(0, MAX_DECLARATION_CHARS - 3) + "...";
+    }
+
+    /** Columns of leading white space, a tab counting as four. */
+    private static int indentation(String line) {
+        int columns = 0;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == ' ') {
+                columns++;
+            } else if (c == '\t') {
+                columns += 4;
+            } else {
+                break;
+            }
+        }
+        return columns;
+    }
+
+    /** Declaration lines (stripped) of one family of languages. */
+    private enum Family {
+        JAVA_LIKE("(?:(?:[\\w@]+(?:\\([^)]*\\))?)\\s+)*(?:class|interface|enum|record|struct|trait|object|namespace"
+                + "|@interface|extension|protocol)\\s+[\\w$]"
+                + "|(?:[\\w@]+\\s+)*(?:fun|func|def)\\s+[\\w$<.]"
+                + "|(?:[\\w$@<>\\[\\],.?]+\\s+)+[\\w$]+\\s*\\([^;]*$"),
+        SCRIPT("(?:export\\s+)?(?:default\\s+)?(?:async\\s+)?function\\b"
+                + "|(?:export\\s+)?(?:default\\s+)?(?:abstract\\s+)?(?:class|interface|enum|namespace|module)\\s+[\\w$]"
+                + "|(?:export\\s+)?(?:const|let|var)\\s+[\\w$]+\\s*(?::[^=]+)?=\\s*(?:async\\s*)?"
+                + "(?:function\\b|\\([^)]*\\)\\s*(?::[^=]+)?=>|[\\w$]+\\s*=>)"
+                + "|(?:(?:public|private|protected|static|async|get|set|readonly|override)\\s+)*\\*?[\\w$]+\\s*"
+                + "(?:<[^>]*>)?\\s*\\([^;]*\\)\\s*(?::[^{;]+)?\\{\\s*$"),
+        GO("func\\b|type\\s+\\w+\\s+(?:struct|interface)\\b"),
+        PYTHON("(?:async\\s+)?def\\s+\\w+|class\\s+\\w+|module\\s+\\w+"),
+        RUST("(?:pub(?:\\([^)]*\\))?\\s+)?(?:(?:async|const|unsafe|extern(?:\\s+\"[^\"]*\")?)\\s+)*fn\\s+\\w+"
+                + "|(?:unsafe\\s+)?impl\\b|(?:pub(?:\\([^)]*\\))?\\s+)?(?:struct|enum|trait|mod|union)\\s+\\w+"),
+        C("(?:typedef\\s+)?(?:struct|class|union|enum|namespace)\\s+\\w+[^;]*$"
+                + "|(?:[\\w*&:<>,~]+\\s+)+\\**[\\w:~]+\\s*\\([^;]*$");
+
+        /** Statements that look like calls or declarations but never are. */
+        private static final Pattern CONTROL = Pattern.compile("^(?:if|else|for|foreach|while|do|switch|case|catch"
+                + "|try|finally|return|throw|new|synchronized|when|match|loop|elif|except|with|yield|await|assert"
+                + "|using|lock|go|defer|select|delete|sizeof|goto)\\b");
+
+        private final Pattern pattern;
+
+        Family(String regex) {
+            this.pattern = Pattern.compile("^(?:" + regex + ")");
+        }
+
+        boolean declares(String code) {
+            return !CONTROL.matcher(code).find() && pattern.matcher(code).find();
+        }
+
+        static Family of(String language) {
+            return switch (language) {
+                case "java", "kotlin", "scala", "groovy", "csharp", "dart", "swift", "php" -> JAVA_LIKE;
+                case "javascript", "typescript", "vue" -> SCRIPT;
+                case "go" -> GO;
+                case "python", "ruby" -> PYTHON;
+                case "rust" -> RUST;
+                case "c", "cpp", "objc" -> C;
+                default -> null;
+            };
         }
     }
 
