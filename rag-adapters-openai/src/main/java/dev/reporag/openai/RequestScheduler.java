@@ -108,6 +108,10 @@ public final class RequestScheduler implements AutoCloseable {
             if (e.getCause() instanceof EmbeddingException failure) {
                 throw failure;
             }
+            if (e.getCause() instanceof CancellationException) {
+                // The scheduler was closed under the call (shutdown): the job may resume later.
+                throw new EmbeddingException("embedding was interrupted", true, null, e.getCause());
+            }
             throw new EmbeddingException("embedding failed unexpectedly (" + e.getCause().getClass().getSimpleName()
                     + ")", false, null, e.getCause());
         } catch (InterruptedException e) {
