@@ -17,6 +17,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Embeds text in this process with an ONNX model from a LangChain4j artifact ({@link LocalModel}).
@@ -29,7 +33,7 @@ import java.util.Map;
  *   long input is split into windows of at most {@code windowTokens} word pieces, each window is
  *   embedded, and the text's vector is the token-weighted mean of its windows.</li>
  *   <li><b>Batches</b>: windows of all texts in a call are sorted by length and run through ONNX
- *   Runtime as padded batches, instead of one model call per text.</li>
+ *   Runtime as padded batches, several batches side by side, instead of one model call per text.</li>
  * </ul>
  * Thread-safe; close it to free the native session.
  */
@@ -45,6 +49,7 @@ public final class LocalEmbedder implements Embedder, AutoCloseable {
     private final OrtSession session;
     private final HuggingFaceTokenizer tokenizer;
     private final boolean wantsTokenTypes;
+    private final ExecutorService pool;
     private final long clsId;
     private final long sepId;
 
@@ -58,7 +63,9 @@ public final class LocalEmbedder implements Embedder, AutoCloseable {
             environment = OrtEnvironment.getEnvironment();
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
                 options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-                options.setIntraOpNumThreads(b.threads);
+                // One thread per call and calls side by side: no barrier inside a call waits for a
+                // thread the OS has descheduled, which made multi-threaded calls erratic on a busy host.
+                options.setIntraOpNumThreads(1);
                 session = environment.createSession(resource(model.modelResource()), options);
             }
             Map<String, String> tokenizerOptions = Map.of("truncation", "false", "padding", "false",
@@ -71,6 +78,11 @@ public final class LocalEmbedder implements Embedder, AutoCloseable {
                     + e.getMessage(), false, null, e);
         }
         wantsTokenTypes = session.getInputNames().contains("token_type_ids");
+        pool = Executors.newFixedThreadPool(b.threads, r -> {
+            Thread thread = new Thread(r, "local-embedder");
+            thread.setDaemon(true);
+            return thread;
+        });
         long[] specials = tokenizer.encode("").getIds();
         clsId = specials[0];
         sepId = specials[specials.length - 1];
@@ -115,10 +127,18 @@ public final class LocalEmbedder implements Embedder, AutoCloseable {
         }
         // Similar lengths in one batch waste little on padding.
         windows.sort(Comparator.comparingInt(w -> w.ids.length));
-        float[][] sums = new float[texts.size()][model.dimension()];
+        List<List<Window>> batches = new ArrayList<>();
         for (int from = 0; from < windows.size(); from += batchSize) {
-            List<Window> batch = windows.subList(from, Math.min(windows.size(), from + batchSize));
-            float[][] vectors = run(batch);
+            batches.add(windows.subList(from, Math.min(windows.size(), from + batchSize)));
+        }
+        List<Future<float[][]>> runs = new ArrayList<>();
+        for (List<Window> batch : batches) {
+            runs.add(pool.submit(() -> run(batch)));
+        }
+        float[][] sums = new float[texts.size()][model.dimension()];
+        for (int b = 0; b < batches.size(); b++) {
+            List<Window> batch = batches.get(b);
+            float[][] vectors = result(runs.get(b));
             for (int i = 0; i < batch.size(); i++) {
                 Window window = batch.get(i);
                 float weight = window.ids.length - 2; // content tokens, as LangChain4j weighs its partitions
@@ -133,6 +153,20 @@ public final class LocalEmbedder implements Embedder, AutoCloseable {
             result.add(normalize(sum));
         }
         return result;
+    }
+
+    private static float[][] result(Future<float[][]> run) {
+        try {
+            return run.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EmbeddingException("interrupted while embedding", true, null, e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof EmbeddingException failure) {
+                throw failure;
+            }
+            throw new EmbeddingException("the local embedding model failed: " + e.getCause(), false, null, e);
+        }
     }
 
     record Window(int text, long[] ids) {
@@ -241,6 +275,7 @@ public final class LocalEmbedder implements Embedder, AutoCloseable {
 
     @Override
     public void close() {
+        pool.shutdownNow();
         try {
             session.close();
         } catch (OrtException ignored) {
@@ -277,7 +312,7 @@ public final class LocalEmbedder implements Embedder, AutoCloseable {
             return this;
         }
 
-        /** ONNX Runtime threads per call; default the number of processors. */
+        /** Batches run side by side, one ONNX Runtime thread each; default the number of processors. */
         public Builder threads(int threads) {
             this.threads = threads;
             return this;
