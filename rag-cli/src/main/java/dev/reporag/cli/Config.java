@@ -20,9 +20,8 @@ record Config(
         String openAiKey, String openAiBaseUrl, String groqKey, String embedder, String embeddingModel,
         int embeddingDimensions, String chatModel,
         Integer batchSize, Duration delay, Duration timeout, Integer rpm, Integer tpm, Integer concurrency,
-        String databaseUrl, Path home, int port, String adminToken, List<String> corsOrigins, boolean trustProxy,
-        boolean allowLocalSources, Set<String> allowedHosts, String githubToken,
-        long maxFileBytes, int chunkSize, int chunkOverlap, List<String> excludes, List<String> includes,
+        String databaseUrl, Path home, int port, boolean allowLocalSources, Set<String> allowedHosts, String githubToken,
+        Duration gitTimeout, long maxRepositoryBytes, long maxFileBytes, int chunkSize, int chunkOverlap, List<String> excludes, List<String> includes,
         int workers, int topK, Duration lease, int maxAttempts) {
 
     static final Set<String> EMBEDDERS = Set.of("auto", "local", "openai", "hashing");
@@ -50,12 +49,11 @@ record Config(
                 r.text("DATABASE_URL").orElse(null),
                 r.text("RAG_HOME").map(Path::of).orElse(null),
                 r.integer("PORT", 1, 65535).orElse(8080),
-                r.text("RAG_ADMIN_TOKEN").orElse(null),
-                r.list("RAG_CORS_ORIGINS"),
-                r.bool("RAG_TRUST_PROXY").orElse(false),
                 r.bool("RAG_ALLOW_LOCAL_SOURCES").orElse(false),
                 Set.copyOf(r.list("RAG_ALLOWED_HOSTS").stream().map(h -> h.toLowerCase(Locale.ROOT)).toList()),
                 r.text("GITHUB_TOKEN").orElse(null),
+                r.seconds("RAG_GIT_TIMEOUT").orElse(Duration.ofMinutes(5)),
+                r.integer("RAG_GIT_MAX_REPO_MB", 1, 100_000).map(mb -> mb * 1024L * 1024).orElse(500L * 1024 * 1024),
                 r.integer("RAG_MAX_FILE_BYTES", 1, 100 * 1024 * 1024).map(Integer::longValue).orElse(50L * 1024),
                 r.integer("RAG_CHUNK_SIZE", 100, 100_000).orElse(1000),
                 r.integer("RAG_CHUNK_OVERLAP", 0, 50_000).orElse(200),
@@ -107,7 +105,7 @@ record Config(
     }
 
     Config withPort(Integer value) {
-        return value == null ? this : copy(b -> b.port = checkRange("--port", value, 1, 65535));
+        return value == null ? this : copy(b -> b.port = checkRange("--port", value, 0, 65535));
     }
 
     Config withWorkers(Integer value) {
@@ -118,7 +116,7 @@ record Config(
     public String toString() {
         return "Config[embedder=" + effectiveEmbedder() + ", store=" + (databaseUrl == null ? "embedded" : "postgresql")
                 + ", openAiKey=" + (openAiKey == null ? "unset" : "set") + ", groqKey="
-                + (groqKey == null ? "unset" : "set") + ", adminToken=" + (adminToken == null ? "unset" : "set") + "]";
+                + (groqKey == null ? "unset" : "set") + "]";
     }
 
     private static int checkRange(String name, int value, int min, int max) {
@@ -171,8 +169,8 @@ record Config(
         Config build() {
             return new Config(c.openAiKey, c.openAiBaseUrl, c.groqKey, c.embedder, c.embeddingModel,
                     c.embeddingDimensions, c.chatModel, batchSize, delay, c.timeout, c.rpm, c.tpm, c.concurrency,
-                    databaseUrl, home, port, c.adminToken, c.corsOrigins, c.trustProxy, allowLocalSources,
-                    c.allowedHosts, c.githubToken, c.maxFileBytes, c.chunkSize, c.chunkOverlap, c.excludes,
+                    databaseUrl, home, port, allowLocalSources,
+                    c.allowedHosts, c.githubToken, c.gitTimeout, c.maxRepositoryBytes, c.maxFileBytes, c.chunkSize, c.chunkOverlap, c.excludes,
                     c.includes, workers, c.topK, c.lease, c.maxAttempts);
         }
     }

@@ -19,12 +19,7 @@ final class MigrateCommand implements Callable<Integer> {
     public Integer call() {
         try (Wiring wiring = Wiring.open(root.config())) {
             var out = spec.commandLine().getOut();
-            if (wiring.database().isPresent()) {
-                wiring.database().get().migrate();
-                out.println("the database schema is up to date");
-            } else {
-                out.println("nothing to migrate: the " + wiring.storeDescription() + " needs no migrations");
-            }
+            out.println(wiring.migrate());
             return ExitCodes.OK;
         }
     }

@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
                 + " with citations.", "",
                 "Configuration comes from the environment (see docs/configuration.md); flags override it."},
         subcommands = {IngestCommand.class, AddCommand.class, ProcessCommand.class, StatusCommand.class,
-                AskCommand.class, ChatCommand.class, WorkerCommand.class, MigrateCommand.class},
+                AskCommand.class, ChatCommand.class, ServeCommand.class, WorkerCommand.class, MigrateCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:a job FAILED, or the operation could not be done",
                 "2:usage error (bad arguments, unknown project)",
@@ -53,6 +53,10 @@ final class RagCommand implements Callable<Integer> {
     /** The environment's configuration with the global flags applied. */
     Config config() {
         return Config.fromEnvironment(env).withHome(home).withDatabaseUrl(databaseUrl);
+    }
+
+    Map<String, String> environment() {
+        return env;
     }
 
     InputStream in() {

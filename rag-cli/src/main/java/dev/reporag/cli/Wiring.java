@@ -110,13 +110,28 @@ final class Wiring implements AutoCloseable {
         return config;
     }
 
-    /** The OpenAI request scheduler when OpenAI embeds, for metrics. */
-    java.util.Optional<RequestScheduler> scheduler() {
-        return java.util.Optional.ofNullable(scheduler);
+    /** Applies database migrations, and says what it did. */
+    String migrate() {
+        if (database == null) {
+            return "nothing to migrate: the " + storeDescription + " needs no migrations";
+        }
+        database.migrate();
+        return "the database schema is up to date";
     }
 
-    java.util.Optional<PgDatabase> database() {
-        return java.util.Optional.ofNullable(database);
+    /** Adds the embedding requests, tokens and rate-limit answers of the OpenAI scheduler, when it is used. */
+    void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        if (scheduler == null) {
+            return;
+        }
+        io.micrometer.core.instrument.FunctionCounter.builder("rag_embedding_requests", scheduler,
+                s -> s.stats().requests()).description("embedding API requests sent").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("rag_embedding_tokens", scheduler,
+                s -> s.stats().tokens()).description("tokens sent to the embedding API").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("rag_embedding_rate_limited", scheduler,
+                s -> s.stats().rateLimited()).description("embedding requests answered 429").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("rag_embedding_failures", scheduler,
+                s -> s.stats().failed()).description("embedding requests that failed for good").register(registry);
     }
 
     String storeDescription() {
@@ -135,7 +150,8 @@ final class Wiring implements AutoCloseable {
     static RagSettings ragSettings(Config config, Embedder embedder) {
         boolean remote = embedder instanceof OpenAiEmbedder;
         int concurrency = config.concurrency() != null ? config.concurrency() : remote ? 4 : 1;
-        int batchSize = config.batchSize() != null ? config.batchSize() : BatchPolicy.DEFAULT_BATCH_SIZE;
+        // With an API, the scheduler packs requests by tokens: hand it large groups unless told otherwise.
+        int batchSize = config.batchSize() != null ? config.batchSize() : remote ? 512 : BatchPolicy.DEFAULT_BATCH_SIZE;
         return RagSettings.builder()
                 .fileFilter(FileFilter.withExtraExcludes(config.maxFileBytes(), config.excludes(), config.includes()))
                 .chunkSize(config.chunkSize())
@@ -150,7 +166,9 @@ final class Wiring implements AutoCloseable {
     private GitSourceSettings gitSettings(Config config) {
         GitSourceSettings git = GitSourceSettings.defaults(home().resolve("git"))
                 .withAllowLocalSources(config.allowLocalSources())
-                .withGitHubToken(config.githubToken());
+                .withGitHubToken(config.githubToken())
+                .withTimeout(config.gitTimeout())
+                .withMaxRepositoryBytes(config.maxRepositoryBytes());
         return config.allowedHosts().isEmpty() ? git : git.withAllowedHosts(config.allowedHosts());
     }
 

@@ -55,6 +55,17 @@ public final class RagHttpServer {
         return Javalin.create(cfg -> configure(cfg, rag, settings, mapper, admin, events, metrics, api));
     }
 
+    /**
+     * Creates the app and starts it on {@code port} (0 picks a free one), for callers that need no
+     * Javalin type: close the handle to stop it.
+     */
+    public static RunningServer start(RepoRag rag, HttpSettings settings, PrometheusMeterRegistry registry,
+                                      String host, int port) {
+        Javalin app = create(rag, settings, registry);
+        app.start(host, port);
+        return new RunningServer(app);
+    }
+
     private static void configure(JavalinConfig cfg, RepoRag rag, HttpSettings settings, ObjectMapper mapper,
                                   AdminGuard admin, ProjectEvents events, HttpMetrics metrics, ProjectApi api) {
         cfg.startup.showJavalinBanner = false;
