@@ -54,6 +54,7 @@ public final class FileFilter {
     private static final String LFS_POINTER = "version https://git-lfs.github.com/spec/";
     private static final int SNIFF_BYTES = 8000;
 
+    private final SecretRedactor redactor = new SecretRedactor();
     private final long maxFileBytes;
     private final List<Glob> secrets;
     private final List<Glob> excludes;
@@ -112,7 +113,10 @@ public final class FileFilter {
         return Optional.empty();
     }
 
-    /** Decodes content as UTF-8 text, or says why it is not indexable text. */
+    /**
+     * Decodes content as UTF-8 text with secret-shaped strings redacted, or says why it is not
+     * indexable text.
+     */
     public Decoded decode(SourceFile file, byte[] content) {
         if (content.length > maxFileBytes) {
             return new Decoded(null, new SkippedFile(file.path(), SkipReason.TOO_LARGE,
@@ -143,11 +147,16 @@ public final class FileFilter {
         if (text.isBlank()) {
             return new Decoded(null, new SkippedFile(file.path(), SkipReason.EMPTY, null));
         }
-        return new Decoded(text, null);
+        SecretRedactor.Result redacted = redactor.redact(text);
+        return new Decoded(redacted.text(), null, redacted.redactions());
     }
 
-    /** Either text to index or the reason it was skipped. */
-    public record Decoded(String text, SkippedFile skipped) {
+    /** Either text to index (with how many secrets were redacted in it) or the reason it was skipped. */
+    public record Decoded(String text, SkippedFile skipped, int redactions) {
+        Decoded(String text, SkippedFile skipped) {
+            this(text, skipped, 0);
+        }
+
         public boolean isText() {
             return text != null;
         }
