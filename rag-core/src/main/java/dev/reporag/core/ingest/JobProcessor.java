@@ -25,15 +25,24 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -42,10 +51,19 @@ import java.util.stream.Stream;
  * reconcile against what is stored, embed in batches, store, and end READY or FAILED. Stored
  * chunks are the checkpoint: a resumed job skips them. After a READY job, only the files changed
  * since its commit are read again.
+ *
+ * <p>Files are read, decoded and chunked a few at a time on {@link #PREPARE_THREADS} threads, ahead
+ * of the job thread, which takes them in listing order (so progress and checkpoints stay ordered)
+ * and reconciles, batches and saves progress. At most a small window of files is held at once, so
+ * memory does not grow with the repository.
  */
 public final class JobProcessor {
     private static final Logger log = LoggerFactory.getLogger(JobProcessor.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
+    /** Threads that read and chunk files ahead of the job thread: the cores, at most four. */
+    static final int PREPARE_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    /** Files prepared ahead per thread: enough to keep them busy, small enough to stay flat. */
+    private static final int AHEAD_PER_THREAD = 4;
     /** Room left in each embedder input for the path header. */
     private static final int HEADER_BUDGET = 200;
 
@@ -136,6 +154,24 @@ public final class JobProcessor {
         return jobs.job(job.id()).orElse(job);
     }
 
+    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + THREADS.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    private static void awaitQuietly(ExecutorService pool) {
+        try {
+            if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+                log.warn("file reads still running after 30 s; closing the snapshot anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void finish(IngestionJob job, String worker, JobOutcome outcome) {
         if (!jobs.finish(job.id(), worker, outcome, clock.instant())) {
             log.warn("job {} was taken over or deleted before it finished; its result is dropped", job.id());
@@ -172,7 +208,7 @@ public final class JobProcessor {
         Progress execute() {
             Project project = jobs.project(job.projectId())
                     .orElseThrow(() -> new StoreException("the project was deleted"));
-            try (Snapshot snapshot = source.open(project)) {
+            try (Snapshot snapshot = open(project)) {
                 cancellation.throwIfCancelled();
                 commit = snapshot.commit();
                 listener.onCommit(job, commit);
@@ -183,17 +219,18 @@ public final class JobProcessor {
                                 : snapshot.changesSince(previous));
                 changes.ifPresent(c -> log.info("job {}: {} changed and {} deleted paths since the last index",
                         job.id(), c.changed().size(), c.deleted().size()));
-                count(snapshot, changes);
+                BitSet toRead = count(snapshot, changes);
                 save(true);
-                Set<String> stored = changes.isPresent()
+                // A copy: reconciling removes from it, and a store may hand out an unmodifiable set.
+                Set<String> stored = new HashSet<>(changes.isPresent()
                         ? store.chunkIds(project.id(), changes.get().changed())
-                        : store.chunkIds(project.id());
+                        : store.chunkIds(project.id()));
                 changes.ifPresent(c -> {
                     if (!c.deleted().isEmpty()) {
                         store.deletePaths(project.id(), c.deleted());
                     }
                 });
-                index(snapshot, changes, stored);
+                index(snapshot, toRead, stored);
                 if (!stored.isEmpty()) {
                     // What is left was not seen again: chunks of deleted or changed files.
                     store.delete(project.id(), stored);
@@ -203,11 +240,18 @@ public final class JobProcessor {
             }
         }
 
-        /** First pass, on metadata only: the totals that make the percentage honest from the start. */
-        private void count(Snapshot snapshot, Optional<ChangeSet> changes) {
+        /**
+         * First pass, on metadata only: the totals that make the percentage honest from the start.
+         * Returns which entries of the listing (by position) the second pass reads, so the path
+         * checks run once per file; one bit per file keeps this flat.
+         */
+        private BitSet count(Snapshot snapshot, Optional<ChangeSet> changes) {
+            BitSet toRead = new BitSet();
+            lastSave = clock.instant(); // a walk shorter than the progress interval shows no partial total
             try (Stream<SourceFile> files = snapshot.files()) {
                 Iterator<SourceFile> it = files.iterator();
-                while (it.hasNext()) {
+                for (int index = 0; it.hasNext(); index++) {
+                    cancellation.throwIfCancelled();
                     SourceFile file = it.next();
                     Optional<SkippedFile> skipped = filter.checkPath(file);
                     if (skipped.isPresent()) {
@@ -217,25 +261,30 @@ public final class JobProcessor {
                         filesTotal++;
                         if (inScope(file, changes)) {
                             bytesTotal += file.size();
+                            toRead.set(index);
                         } else {
                             filesDone++;
                         }
                     }
+                    save(false); // a long walk shows the files found so far, at 0%
                 }
             }
+            return toRead;
         }
 
         private boolean inScope(SourceFile file, Optional<ChangeSet> changes) {
             return changes.isEmpty() || changes.get().changed().contains(file.path());
         }
 
-        /** Second pass: read, chunk, reconcile and embed one file at a time. */
-        private void index(Snapshot snapshot, Optional<ChangeSet> changes, Set<String> stored) {
-            ExecutorService pool = Executors.newFixedThreadPool(settings.batch().concurrency(), runnable -> {
-                Thread thread = new Thread(runnable, "rag-embed-" + THREADS.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-            });
+        /**
+         * Second pass: files are read and chunked ahead on the prepare threads; here, in listing
+         * order, their chunks are reconciled with what is stored and the new ones embedded.
+         */
+        private void index(Snapshot snapshot, BitSet toRead, Set<String> stored) {
+            ExecutorService pool = Executors.newFixedThreadPool(settings.batch().concurrency(), daemon("rag-embed-"));
+            // Never interrupted: an interrupt can close a channel a shared pack file is read through.
+            ExecutorService readers = Executors.newFixedThreadPool(PREPARE_THREADS, daemon("rag-read-"));
+            Deque<Future<Prepared>> ahead = new ArrayDeque<>();
             EmbeddingBatcher batcher = new EmbeddingBatcher(embedder, store, settings.batch(), settings.retry(),
                     pool, cancellation, (chunks, bytes) -> {
                         chunksDone += chunks;
@@ -245,48 +294,137 @@ public final class JobProcessor {
                     });
             try (Stream<SourceFile> files = snapshot.files()) {
                 Iterator<SourceFile> it = files.iterator();
-                while (it.hasNext()) {
-                    SourceFile file = it.next();
-                    if (filter.checkPath(file).isPresent() || !inScope(file, changes)) {
-                        continue;
+                int index = 0;
+                while (true) {
+                    while (ahead.size() < PREPARE_THREADS * AHEAD_PER_THREAD && it.hasNext()) {
+                        SourceFile file = it.next();
+                        if (toRead.get(index++)) {
+                            ahead.addLast(readers.submit(() -> prepare(snapshot, file)));
+                        }
+                    }
+                    if (ahead.isEmpty()) {
+                        break;
                     }
                     cancellation.throwIfCancelled();
-                    indexFile(snapshot, file, stored, batcher);
+                    take(await(ahead.removeFirst()), stored, batcher);
                 }
                 batcher.finish();
             } catch (RuntimeException e) {
+                ahead.forEach(f -> f.cancel(false));
                 batcher.abandon();
                 throw e;
             } finally {
                 pool.shutdownNow();
+                readers.shutdown();
+                awaitQuietly(readers); // the snapshot closes next: let running reads end first
             }
         }
 
-        private void indexFile(Snapshot snapshot, SourceFile file, Set<String> stored, EmbeddingBatcher batcher) {
+        /** A file read, decoded and chunked, with the text each new chunk would be embedded as. */
+        private record Prepared(SourceFile file, SkippedFile skipped, List<Chunk> chunks, List<String> texts) {
+        }
+
+        /** Runs on a prepare thread: no state of the run is touched here. */
+        private Prepared prepare(Snapshot snapshot, SourceFile file) {
+            if (cancellation.isCancelled()) {
+                return null;
+            }
             FileFilter.Decoded decoded = filter.decode(file, snapshot.read(file));
             if (!decoded.isText()) {
-                filesSkipped++;
-                filesTotal--;
-                listener.onSkipped(job, decoded.skipped());
-                batcher.fileDone(file.size());
-                return;
+                return new Prepared(file, decoded.skipped(), List.of(), List.of());
             }
             List<TextChunk> pieces = chunker.split(decoded.text());
             List<String> enclosing = Chunker.enclosingDeclarations(decoded.text(), file.language(), pieces);
+            List<Chunk> chunks = new ArrayList<>(pieces.size());
+            List<String> texts = new ArrayList<>(pieces.size());
             for (int i = 0; i < pieces.size(); i++) {
                 TextChunk piece = pieces.get(i);
                 Chunk chunk = Chunk.of(job.projectId(), file.path(), file.language(), piece.startLine(),
                         piece.endLine(), piece.text());
+                chunks.add(chunk);
+                texts.add(embedText(chunk, enclosing.get(i)));
+            }
+            return new Prepared(file, null, chunks, texts);
+        }
+
+        private Prepared await(Future<Prepared> future) {
+            try {
+                Prepared prepared = future.get();
+                cancellation.throwIfCancelled(); // null only when cancelled
+                return prepared;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                cancellation.cancel();
+                throw new Cancellation.CancelledException();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+
+        /** On the job thread, in listing order: reconcile, batch, count. */
+        private void take(Prepared prepared, Set<String> stored, EmbeddingBatcher batcher) {
+            SourceFile file = prepared.file();
+            if (prepared.skipped() != null) {
+                filesSkipped++;
+                filesTotal--;
+                listener.onSkipped(job, prepared.skipped());
+                batcher.fileDone(file.size());
+                return;
+            }
+            for (int i = 0; i < prepared.chunks().size(); i++) {
+                Chunk chunk = prepared.chunks().get(i);
                 chunksTotal++;
                 if (stored.remove(chunk.id())) {
                     chunksDone++;
                 } else {
-                    batcher.add(chunk, embedText(chunk, enclosing.get(i)));
+                    batcher.add(chunk, prepared.texts().get(i));
                 }
             }
             filesDone++;
             batcher.fileDone(file.size());
             save(false);
+        }
+
+        /**
+         * Opens the snapshot (a clone or fetch, which may take minutes) on its own thread, so a
+         * cancelled job is given back at once; an open that completes later is closed unused.
+         */
+        private Snapshot open(Project project) {
+            CompletableFuture<Snapshot> opening = new CompletableFuture<>();
+            Thread opener = daemon("rag-open-").newThread(() -> {
+                try {
+                    opening.complete(source.open(project));
+                } catch (Throwable e) {
+                    opening.completeExceptionally(e);
+                }
+            });
+            opener.start();
+            while (true) {
+                try {
+                    return opening.get(50, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    if (cancellation.isCancelled()) {
+                        opening.thenAccept(Snapshot::close);
+                        throw new Cancellation.CancelledException();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    cancellation.cancel();
+                    opening.thenAccept(Snapshot::close);
+                    throw new Cancellation.CancelledException();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException runtime) {
+                        throw runtime;
+                    }
+                    if (e.getCause() instanceof Error error) {
+                        throw error;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
         }
 
         private Progress progress(long inStore) {
