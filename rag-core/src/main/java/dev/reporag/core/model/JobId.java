@@ -2,12 +2,15 @@ package dev.reporag.core.model;
 
 import java.util.Objects;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /** Identifies one ingestion job. */
 public record JobId(String value) {
+    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
     public JobId {
         Objects.requireNonNull(value, "job id");
-        if (!value.matches("[A-Za-z0-9_-]{1,64}")) {
+        if (!VALID.matcher(value).matches()) {
             throw new IllegalArgumentException("invalid job id: " + value);
         }
     }
