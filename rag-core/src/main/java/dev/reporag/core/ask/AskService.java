@@ -130,7 +130,13 @@ public final class AskService {
         float[] vector = embedder.embedAll(List.of(query)).get(0);
         List<ScoredChunk> byVector = store.vectorSearch(projectId, vector, wide);
         List<ScoredChunk> byKeyword = store.keywordSearch(projectId, query, wide);
-        List<ScoredChunk> fused = RankFusion.fuse(List.of(byVector, byKeyword), wide);
+        List<String> identifiers = QueryTerms.identifiers(query);
+        List<ScoredChunk> fused = identifiers.isEmpty()
+                ? RankFusion.fuse(List.of(byVector, byKeyword), wide)
+                // Code-like words alone, as a third ranking: the chunks that hold them rise above
+                // those that merely share the question's ordinary words.
+                : RankFusion.fuse(List.of(byVector, byKeyword,
+                        store.keywordSearch(projectId, String.join(" ", identifiers), wide)), wide);
         return Sources.merge(fused, k);
     }
 

@@ -1,0 +1,35 @@
+package dev.reporag.core.ask;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The words of a question that look like code: camelCase and PascalCase names with two or more
+ * humps, snake_case and CONSTANT_CASE, dotted names and paths, calls. A user types these to find
+ * that exact code, so they get a keyword search of their own.
+ */
+final class QueryTerms {
+    private static final Pattern SEPARATORS = Pattern.compile("[\\s,;:!?\"'`()\\[\\]{}<>=+*&|]+");
+    private static final Pattern CODE_LIKE = Pattern.compile(
+            "\\p{Ll}[\\p{L}\\p{N}]*\\p{Lu}[\\p{L}\\p{N}_]*"                // parseConfigFile
+                    + "|\\p{Lu}\\p{Ll}[\\p{L}\\p{N}]*\\p{Lu}[\\p{L}\\p{N}_]*"   // CountDownLatch
+                    + "|[\\p{L}\\p{N}]+(?:_[\\p{L}\\p{N}]+)+"                  // compute_shipping_cost, COUNT_BITS
+                    + "|(?=[\\w-]*\\w\\w[./])[\\w-]+(?:[./][\\w-]+)*[./][\\w-]*\\w\\w"); // src/a/B.java, Map.Entry
+    private static final int MAX_TERMS = 8;
+
+    private QueryTerms() {
+    }
+
+    static List<String> identifiers(String question) {
+        Set<String> found = new LinkedHashSet<>();
+        for (String word : SEPARATORS.split(question)) {
+            String w = word.replaceAll("^[.]+|[.]+$", "");
+            if (!w.isEmpty() && CODE_LIKE.matcher(w).matches() && found.size() < MAX_TERMS) {
+                found.add(w);
+            }
+        }
+        return List.copyOf(found);
+    }
+}
