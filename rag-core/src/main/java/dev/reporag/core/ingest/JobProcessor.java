@@ -64,6 +64,8 @@ public final class JobProcessor {
     static final int PREPARE_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     /** Files prepared ahead per thread: enough to keep them busy, small enough to stay flat. */
     private static final int AHEAD_PER_THREAD = 4;
+    /** A walk over the listing shorter than this reports no partial totals. */
+    private static final Duration QUIET_WALK = Duration.ofSeconds(5);
     /** Room left in each embedder input for the path header. */
     private static final int HEADER_BUDGET = 200;
 
@@ -247,7 +249,7 @@ public final class JobProcessor {
          */
         private BitSet count(Snapshot snapshot, Optional<ChangeSet> changes) {
             BitSet toRead = new BitSet();
-            lastSave = clock.instant(); // a walk shorter than the progress interval shows no partial total
+            Instant started = clock.instant();
             try (Stream<SourceFile> files = snapshot.files()) {
                 Iterator<SourceFile> it = files.iterator();
                 for (int index = 0; it.hasNext(); index++) {
@@ -266,7 +268,9 @@ public final class JobProcessor {
                             filesDone++;
                         }
                     }
-                    save(false); // a long walk shows the files found so far, at 0%
+                    if (Duration.between(started, clock.instant()).compareTo(QUIET_WALK) > 0) {
+                        save(false); // only a long walk shows the files found so far, at 0%
+                    }
                 }
             }
             return toRead;
