@@ -3,8 +3,7 @@ package dev.reporag.cli;
 import dev.reporag.core.model.Project;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -18,22 +17,14 @@ final class AddCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "REPO", description = "A repository URL, or a path on this machine.")
-    String repo;
-    @Option(names = "--name", description = "Project name (default: from the URL or directory).")
-    String name;
-    @Option(names = "--ref", description = "Branch, tag or commit (default: the default branch).")
-    String ref;
+    @Mixin
+    RepoOptions target;
 
     @Override
     public Integer call() {
-        String source = Foreground.normalize(repo);
-        Config config = root.config();
-        if (Foreground.isLocal(source)) {
-            config = config.withAllowLocalSources(true);
-        }
-        try (Wiring wiring = Wiring.open(config)) {
-            Project project = Foreground.findOrRegister(wiring.rag(), source, name, ref);
+        String source = target.source();
+        try (Wiring wiring = Wiring.open(RepoOptions.allowingLocal(root.config(), source))) {
+            Project project = Foreground.findOrRegister(wiring.rag(), source, target.name, target.ref);
             spec.commandLine().getOut().println(project.id().value());
             return ExitCodes.OK;
         }

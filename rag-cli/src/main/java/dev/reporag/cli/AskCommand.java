@@ -47,11 +47,8 @@ final class AskCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Config config = root.config();
         String source = target.repo == null ? null : Foreground.normalize(target.repo);
-        if (source != null && Foreground.isLocal(source)) {
-            config = config.withAllowLocalSources(true);
-        }
+        Config config = source == null ? root.config() : RepoOptions.allowingLocal(root.config(), source);
         try (Wiring wiring = Wiring.open(config)) {
             RepoRag rag = wiring.rag();
             PrintWriter out = spec.commandLine().getOut();

@@ -4,7 +4,7 @@ import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.Project;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,28 +20,18 @@ final class IngestCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "REPO", description = "A repository URL, or a path on this machine.")
-    String repo;
-    @Option(names = "--name", description = "Project name (default: from the URL or directory).")
-    String name;
-    @Option(names = "--ref", description = "Branch, tag or commit (default: the default branch).")
-    String ref;
-    @Option(names = "--batch-size", paramLabel = "N", description = "Texts per embedding request (RAG_BATCH_SIZE).")
-    Integer batchSize;
-    @Option(names = "--delay", paramLabel = "SECONDS", description = "Least time between two requests (RAG_DELAY).")
-    Double delay;
+    @Mixin
+    RepoOptions target;
+    @Mixin
+    BatchOptions batch;
     @Option(names = "--json", description = "Print the project's status as JSON.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
-        String source = Foreground.normalize(repo);
-        Config config = root.config().withBatchSize(batchSize).withDelay(delay);
-        if (Foreground.isLocal(source)) {
-            config = config.withAllowLocalSources(true);
-        }
-        try (Wiring wiring = Wiring.open(config)) {
-            Project project = Foreground.findOrRegister(wiring.rag(), source, name, ref);
+        String source = target.source();
+        try (Wiring wiring = Wiring.open(RepoOptions.allowingLocal(batch.apply(root.config()), source))) {
+            Project project = Foreground.findOrRegister(wiring.rag(), source, target.name, target.ref);
             var err = spec.commandLine().getErr();
             var out = spec.commandLine().getOut();
             IngestionJob job = Foreground.run(wiring.rag(), project,

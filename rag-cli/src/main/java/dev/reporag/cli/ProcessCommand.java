@@ -9,6 +9,7 @@ import dev.reporag.core.port.NotFoundException;
 import dev.reporag.core.port.RagException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
@@ -33,10 +34,8 @@ final class ProcessCommand implements Callable<Integer> {
     boolean allPending;
     @Option(names = "--retry-failed", description = "Also every project that is FAILED.")
     boolean retryFailed;
-    @Option(names = "--batch-size", paramLabel = "N", description = "Texts per embedding request (RAG_BATCH_SIZE).")
-    Integer batchSize;
-    @Option(names = "--delay", paramLabel = "SECONDS", description = "Least time between two requests (RAG_DELAY).")
-    Double delay;
+    @Mixin
+    BatchOptions batch;
 
     @Override
     public Integer call() throws Exception {
@@ -44,7 +43,7 @@ final class ProcessCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "say what to process: --project-id, --all-pending and/or --retry-failed");
         }
-        try (Wiring wiring = Wiring.open(root.config().withBatchSize(batchSize).withDelay(delay))) {
+        try (Wiring wiring = Wiring.open(batch.apply(root.config()))) {
             RepoRag rag = wiring.rag();
             List<ProjectStatus> targets = new ArrayList<>();
             if (projectId != null) {
