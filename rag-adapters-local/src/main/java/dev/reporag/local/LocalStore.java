@@ -4,10 +4,12 @@ import dev.reporag.core.port.ConversationRepository;
 import dev.reporag.core.port.JobRepository;
 import dev.reporag.core.port.StoreException;
 import dev.reporag.core.port.VectorStore;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -69,7 +71,13 @@ public final class LocalStore implements AutoCloseable {
             state = new MvState(directory);
             checkModel(state, directory, modelId, dimension);
             LuceneVectorStore vectors = new LuceneVectorStore(directory.resolve("index"), dimension);
-            return new LocalStore(directory, lock, state, vectors);
+            LocalStore store = new LocalStore(directory, lock, state, vectors);
+            int orphans = store.jobs.expireLeases(Instant.now());
+            if (orphans > 0) {
+                LoggerFactory.getLogger(LocalStore.class).info("{} job(s) left running by a stopped process can"
+                        + " resume now", orphans);
+            }
+            return store;
         } catch (RuntimeException e) {
             if (state != null) {
                 state.close();

@@ -60,6 +60,25 @@ class LocalStoreTest {
     }
 
     @Test
+    void jobsLeftRunningByAnEarlierOwnerCanBeTakenOverAtOnce() {
+        Instant now = Instant.now();
+        IngestionJob job;
+        try (LocalStore store = LocalStore.open(dir, "m", 3)) {
+            Project project = new Project(ProjectId.random(), "p", "mem://p", null, now);
+            store.jobs().saveProject(project);
+            store.jobs().enqueue(project.id(), now);
+            // Claimed for an hour, and never given back: as if the process had been killed.
+            job = store.jobs().claim("killed", now, Duration.ofHours(1), 3).orElseThrow();
+        }
+        try (LocalStore store = LocalStore.open(dir, "m", 3)) {
+            IngestionJob taken = store.jobs().claimJob(job.id(), "next", Instant.now(), Duration.ofMinutes(1))
+                    .orElseThrow(() -> new AssertionError("the dead owner's lease still holds the job"));
+            assertThat(taken.attempts()).isEqualTo(2);
+            assertThat(taken.leaseOwner()).isEqualTo("next");
+        }
+    }
+
+    @Test
     void refusesAnotherModelOrDimension() {
         LocalStore.open(dir, "all-minilm-l6-v2", 384).close();
 
