@@ -43,6 +43,21 @@ final class TestDatabase implements AutoCloseable {
         return server + (server.contains("?") ? "&" : "?") + "currentSchema=" + schema + ",public";
     }
 
+    /**
+     * The adapter on this schema, for the embedding model a `rag` process recorded when it migrated
+     * the schema (so tests need not know how an adapter names its model).
+     */
+    dev.reporag.pgvector.PgDatabase open() throws SQLException {
+        try (Connection connection = connection(); Statement statement = connection.createStatement();
+             java.sql.ResultSet model = statement.executeQuery("SELECT model_id, dimension FROM embedding_model")) {
+            if (!model.next()) {
+                throw new IllegalStateException("no rag process has migrated schema " + schema + " yet");
+            }
+            return dev.reporag.pgvector.PgDatabase.builder(databaseUrl())
+                    .embeddingModel(model.getString(1), model.getInt(2)).migrateOnStart(false).build();
+        }
+    }
+
     Connection connection() throws SQLException {
         Connection connection = admin();
         try (Statement statement = connection.createStatement()) {
