@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Groups new chunks into embedding requests, sends up to {@code concurrency} at once with a floor
@@ -28,8 +29,17 @@ import java.util.concurrent.ThreadLocalRandom;
 final class EmbeddingBatcher {
     private static final Logger log = LoggerFactory.getLogger(EmbeddingBatcher.class);
 
-    private record Pending(Future<?> future, int chunks, long[] bytes) {
+    /**
+     * One request in flight. {@code state} decides, once, whether it stores its vectors or is
+     * abandoned: only a request still embedding is interrupted, never one writing to the store
+     * (an interrupted NIO write closes the channel, and with it a Lucene index or a pack file).
+     */
+    private record Pending(Future<?> future, int chunks, long[] bytes, AtomicInteger state) {
     }
+
+    private static final int EMBEDDING = 0;
+    private static final int STORING = 1;
+    private static final int ABANDONED = 2;
 
     interface Completion {
         void batchStored(int chunks, long bytesDone);
@@ -92,10 +102,13 @@ final class EmbeddingBatcher {
         }
     }
 
-    /** Stops waiting; running requests end on their own (their results are idempotent upserts). */
+    /**
+     * Stops waiting. Requests still embedding are interrupted and store nothing; a store write
+     * already under way ends on its own (an idempotent upsert).
+     */
     void abandon() {
         for (Pending pending : inFlight) {
-            pending.future().cancel(true);
+            pending.future().cancel(pending.state().compareAndSet(EMBEDDING, ABANDONED));
         }
         inFlight.clear();
     }
@@ -120,7 +133,9 @@ final class EmbeddingBatcher {
         tokens = 0;
         long[] bytes = {bufferBytes};
         bufferBytes = 0;
-        inFlight.addLast(new Pending(executor.submit(() -> embedAndStore(batch, batchTexts)), batch.size(), bytes));
+        AtomicInteger state = new AtomicInteger(EMBEDDING);
+        inFlight.addLast(new Pending(executor.submit(() -> embedAndStore(batch, batchTexts, state)), batch.size(),
+                bytes, state));
     }
 
     private void awaitOldest() {
@@ -142,7 +157,7 @@ final class EmbeddingBatcher {
         completion.batchStored(oldest.chunks(), oldest.bytes()[0]);
     }
 
-    private Void embedAndStore(List<Chunk> batch, List<String> batchTexts) {
+    private Void embedAndStore(List<Chunk> batch, List<String> batchTexts, AtomicInteger state) {
         List<float[]> vectors = embedWithRetry(batchTexts);
         if (vectors.size() != batch.size()) {
             throw new RagException("the embedding model returned " + vectors.size() + " vectors for "
@@ -153,6 +168,9 @@ final class EmbeddingBatcher {
             embedded.add(new EmbeddedChunk(batch.get(i), vectors.get(i)));
         }
         cancellation.throwIfCancelled();
+        if (!state.compareAndSet(EMBEDDING, STORING)) {
+            throw new Cancellation.CancelledException();
+        }
         store.upsert(embedded);
         return null;
     }

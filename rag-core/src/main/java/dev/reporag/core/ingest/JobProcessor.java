@@ -318,7 +318,7 @@ public final class JobProcessor {
                 batcher.abandon();
                 throw e;
             } finally {
-                pool.shutdownNow();
+                pool.shutdown(); // abandon() interrupted what may be; a store write is never interrupted
                 readers.shutdown();
                 awaitQuietly(readers); // the snapshot closes next: let running reads end first
             }

@@ -40,7 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The long loops of a job besides embedding (which IngestionTest covers): the open (a clone or
- * fetch) and the walk over the file listing stop promptly when cancelled, and the job resumes.
+ * fetch) and the walk over the file listing stop promptly when cancelled, and the job resumes;
+ * cancelling never interrupts a store write (an interrupted NIO write closes a Lucene index).
  * The source here is the in-memory one, observed through a thin decorator that can hold an open
  * back the way a slow clone would.
  */
@@ -159,6 +160,28 @@ class LongLoopsTest {
         assertThat(full.status()).as(String.valueOf(full.error())).isEqualTo(JobStatus.READY);
     }
 
+    @Test
+    void cancellingNeverInterruptsAStoreWrite() throws Exception {
+        CountDownLatch writing = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        AtomicInteger finishedWrites = new AtomicInteger();
+        rag.close();
+        rag = build(new SlowWrites(memoryStore, writing, interrupted, finishedWrites));
+        memory.commit(REPO, files(40, "a"));
+        Project project = rag.register("big", REPO, null);
+        IngestionJob job = rag.requestIngestion(project.id());
+        Cancellation cancellation = new Cancellation();
+
+        CompletableFuture<IngestionJob> running = CompletableFuture.supplyAsync(
+                () -> rag.process(job.id(), "w", cancellation, IngestionListener.NONE).orElseThrow());
+        assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
+        cancellation.cancel();
+
+        assertThat(running.get(10, TimeUnit.SECONDS).status()).isEqualTo(JobStatus.PENDING);
+        waitFor(() -> finishedWrites.get() >= 1);
+        assertThat(interrupted).as("a store write was interrupted").isFalse();
+    }
+
     private IngestionJob ingest(Project project) {
         IngestionJob job = rag.requestIngestion(project.id());
         return rag.process(job.id(), "w", new Cancellation(), IngestionListener.NONE).orElseThrow();
@@ -266,6 +289,54 @@ class LongLoopsTest {
 
         public Set<String> chunkIds(ProjectId project, Collection<String> paths) {
             return Set.copyOf(delegate.chunkIds(project, paths));
+        }
+
+        public void delete(ProjectId project, Collection<String> chunkIds) {
+            delegate.delete(project, chunkIds);
+        }
+
+        public void deletePaths(ProjectId project, Collection<String> paths) {
+            delegate.deletePaths(project, paths);
+        }
+
+        public void deleteProject(ProjectId project) {
+            delegate.deleteProject(project);
+        }
+
+        public long count(ProjectId project) {
+            return delegate.count(project);
+        }
+
+        public List<ScoredChunk> vectorSearch(ProjectId project, float[] query, int k) {
+            return delegate.vectorSearch(project, query, k);
+        }
+
+        public List<ScoredChunk> keywordSearch(ProjectId project, String query, int k) {
+            return delegate.keywordSearch(project, query, k);
+        }
+    }
+
+    /** Writes that take a while, noting whether anything interrupted them. */
+    private record SlowWrites(VectorStore delegate, CountDownLatch writing, AtomicBoolean interrupted,
+                              AtomicInteger finished) implements VectorStore {
+        public void upsert(List<EmbeddedChunk> chunks) {
+            writing.countDown();
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                interrupted.set(true);
+                Thread.currentThread().interrupt();
+            }
+            delegate.upsert(chunks);
+            finished.incrementAndGet();
+        }
+
+        public Set<String> chunkIds(ProjectId project) {
+            return delegate.chunkIds(project);
+        }
+
+        public Set<String> chunkIds(ProjectId project, Collection<String> paths) {
+            return delegate.chunkIds(project, paths);
         }
 
         public void delete(ProjectId project, Collection<String> chunkIds) {
