@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 
 /**
  * Where the job's CPU time goes, stage by stage, on one thread over files already in memory (the
- * indexable JDK sources that {@link ScaleBench} unpacks): path checks, decoding, splitting, the
+ * indexable JDK sources, unpacked from src.zip when not there yet): path checks, decoding, splitting, the
  * embedder header's enclosing declarations, and chunk ids. Each stage runs three times; the last
  * run is printed (warm JIT). Prints MB/s per stage.
  *
@@ -30,6 +30,9 @@ public final class StageBench {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args.length > 0 ? args[0]
                 : Path.of(System.getProperty("java.io.tmpdir"), "reporag-scale", "files").toString());
+        if (!Files.isDirectory(dir)) {
+            JdkCorpus.unpackIndexable(JdkCorpus.DEFAULT_ZIP, FileFilter.defaults(), dir);
+        }
         List<SourceFile> files = new ArrayList<>();
         List<byte[]> contents = new ArrayList<>();
         long bytes = 0;

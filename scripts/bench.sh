@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Runs every benchmark of the project, one after another, and prints each one's figures under the
+# exact command that reproduces it. Benchmarks are never part of scripts/test.sh. All of them take
+# about an hour on 2 cores; name some to run only those.
+#
+#   scripts/bench.sh                 # all
+#   scripts/bench.sh scale stages    # some: git model throughput store openai pgvector http scale stages
+#
+# Figures and how to read them: docs/benchmarks.md (and docs/benchmarks/<module>.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ZIP=/usr/lib/jvm/temurin-25-jdk-amd64/lib/src.zip
+export XDG_CONFIG_HOME="${XDG_CONFIG_HOME:-$PWD/target/xdg}"
+export RAG_TEST_DATABASE_URL="${RAG_TEST_DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/reporag_test?user=postgres}"
+SELECTED=" ${*:-git model throughput store openai pgvector http scale stages} "
+
+wanted() { [[ "$SELECTED" == *" $1 "* ]]; }
+
+# name, module, main class, arguments (may be empty)
+bench() {
+  local name=$1 module=$2 main=$3 args=${4:-}
+  wanted "$name" || return 0
+  local cmd="mvn -B -q -pl $module test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=$main"
+  [ -n "$args" ] && cmd="$cmd -Dexec.args=\"$args\""
+  echo
+  echo "=== $name ($module)"
+  echo "command: $cmd"
+  local start=$SECONDS
+  if eval "$cmd"; then
+    echo "--- $name took $((SECONDS - start)) s"
+  else
+    echo "--- $name FAILED after $((SECONDS - start)) s (exit $?)"
+  fi
+}
+
+echo "machine: $(nproc) cores, $(free -m | awk '/^Mem:/ {print $2 " MiB RAM"}'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "java: $(java -version 2>&1 | head -1); maven: $(mvn -v 2>/dev/null | head -1)"
+echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with local changes)')"
+
+# Each benchmark resolves its sibling modules from ~/.m2: install the tree as it is, once.
+mvn -B -q install -DskipTests
+
+if wanted pgvector; then
+  bash scripts/setup-postgres.sh >/dev/null
+fi
+
+bench git        rag-adapters-git      dev.reporag.git.bench.GitSourceBench
+bench model      rag-adapters-local    dev.reporag.local.bench.ModelBench "$ZIP 400 150 l4j,w128,q128,w256,small400,bgeq,bge"
+bench throughput rag-adapters-local    dev.reporag.local.bench.ThroughputBench "$ZIP 200 3"
+bench store      rag-adapters-local    dev.reporag.local.bench.StoreBench "${TMPDIR:-/tmp}/store-bench-dir 20"
+bench openai     rag-adapters-openai   dev.reporag.openai.bench.RateLimitBenchmark
+bench pgvector   rag-adapters-pgvector dev.reporag.pgvector.bench.PgVectorBenchmark
+bench http       rag-http              dev.reporag.http.bench.LoadBench "200 20 5"
+bench scale      rag-cli               dev.reporag.scale.ScaleBench
+bench stages     rag-cli               dev.reporag.scale.StageBench
