@@ -43,7 +43,9 @@ final class ProcessCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "say what to process: --project-id, --all-pending and/or --retry-failed");
         }
-        try (Wiring wiring = Wiring.open(batch.apply(root.config()))) {
+        // Every stored project passed the source checks when it was registered: one registered from a
+        // local path (`rag ingest .`, `rag add .`) must stay processable, and retryable, here.
+        try (Wiring wiring = Wiring.open(batch.apply(root.config()).withAllowLocalSources(true))) {
             RepoRag rag = wiring.rag();
             List<ProjectStatus> targets = new ArrayList<>();
             if (projectId != null) {
