@@ -138,6 +138,10 @@ public final class FileFilter {
         } catch (CharacterCodingException e) {
             return new Decoded(null, new SkippedFile(file.path(), SkipReason.UNREADABLE, "not valid UTF-8 text"));
         }
+        if (content.length > sniff && text.indexOf('\0') >= 0) {
+            // Text up front and NUL later is still binary, and PostgreSQL cannot store NUL in text.
+            return new Decoded(null, new SkippedFile(file.path(), SkipReason.BINARY, "contains NUL bytes"));
+        }
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
         }

@@ -100,6 +100,15 @@ class FileFilterTest {
     }
 
     @Test
+    void aNulPastTheSniffedStartIsStillBinary() {
+        byte[] content = new byte[9_000];
+        java.util.Arrays.fill(content, (byte) 'a');
+        content[8_500] = 0;
+        assertThat(filter.decode(file("x.py", content.length), content).skipped().reason())
+                .isEqualTo(SkipReason.BINARY);
+    }
+
+    @Test
     void refusesNonsenseSettings() {
         assertThatThrownBy(() -> new FileFilter(0, List.of(), List.of())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new FileFilter(10, List.of("{a,b"), List.of()))
