@@ -10,6 +10,12 @@ import java.util.Map;
 
 /** Merges overlapping or adjacent chunks of one file, so a source is never shown twice. */
 final class Sources {
+    /**
+     * Separate sources one file may take: a big file with many matching chunks would otherwise
+     * crowd every other file out of the answer.
+     */
+    static final int MAX_PER_FILE = 3;
+
     private Sources() {
     }
 
@@ -32,7 +38,7 @@ final class Sources {
                 }
             }
             if (!merged) {
-                if (order.size() == limit) {
+                if (order.size() == limit || sameFile.size() == MAX_PER_FILE) {
                     continue;
                 }
                 sameFile.add(chunk);
