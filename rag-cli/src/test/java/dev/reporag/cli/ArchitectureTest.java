@@ -16,6 +16,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 class ArchitectureTest {
     private static final JavaClasses ALL = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            // Test jars (contract tests, fake servers, benchmarks) are test code too.
+            .withImportOption(location -> !location.contains("-tests.jar"))
             .importPackages("dev.reporag");
 
     private static final String[] ADAPTERS = {"dev.reporag.git..", "dev.reporag.openai..", "dev.reporag.pgvector..",
