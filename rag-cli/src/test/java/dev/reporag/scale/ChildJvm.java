@@ -21,7 +21,13 @@ import java.util.concurrent.TimeUnit;
  * last reading before the child exits.
  */
 final class ChildJvm {
-    record Result(int exitCode, long wallMillis, long peakRssKb, List<long[]> rssSamples, String out, String err) {
+    /**
+     * @param peakRssKb  VmHWM: the most resident memory at any time, file-backed pages included
+     * @param peakAnonKb the most RssAnon sampled: heap and native memory, what the JVM itself holds
+     * @param peakFileKb the most RssFile sampled: mapped files (jars, a Lucene index), reclaimable
+     */
+    record Result(int exitCode, long wallMillis, long peakRssKb, long peakAnonKb, long peakFileKb,
+                  List<long[]> rssSamples, String out, String err) {
         boolean ok() {
             return exitCode == 0;
         }
@@ -63,16 +69,20 @@ final class ChildJvm {
         Path status = Path.of("/proc", Long.toString(process.pid()), "status");
         List<long[]> samples = new ArrayList<>();
         long peak = 0;
+        long anon = 0;
+        long file = 0;
         while (!process.waitFor(200, TimeUnit.MILLISECONDS)) {
             long[] memory = readStatus(status);
             if (memory != null) {
                 peak = Math.max(peak, memory[1]);
+                anon = Math.max(anon, memory[2]);
+                file = Math.max(file, memory[3]);
                 samples.add(new long[]{(System.nanoTime() - start) / 1_000_000, memory[0]});
             }
         }
         long wall = (System.nanoTime() - start) / 1_000_000;
         pump.join(10_000);
-        return new Result(process.exitValue(), wall, peak, samples, Files.readString(out, StandardCharsets.UTF_8),
+        return new Result(process.exitValue(), wall, peak, anon, file, samples, Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));
     }
 
@@ -95,19 +105,22 @@ final class ChildJvm {
         return pump;
     }
 
-    /** {VmRSS, VmHWM} in KiB, or null once the process is gone. */
+    /** {VmRSS, VmHWM, RssAnon, RssFile} in KiB, or null once the process is gone. */
     private static long[] readStatus(Path status) {
         try {
-            long rss = -1;
-            long hwm = -1;
+            long[] values = {-1, -1, 0, 0};
             for (String line : Files.readAllLines(status)) {
                 if (line.startsWith("VmRSS:")) {
-                    rss = kib(line);
+                    values[0] = kib(line);
                 } else if (line.startsWith("VmHWM:")) {
-                    hwm = kib(line);
+                    values[1] = kib(line);
+                } else if (line.startsWith("RssAnon:")) {
+                    values[2] = kib(line);
+                } else if (line.startsWith("RssFile:")) {
+                    values[3] = kib(line);
                 }
             }
-            return rss < 0 || hwm < 0 ? null : new long[]{rss, hwm};
+            return values[0] < 0 || values[1] < 0 ? null : values;
         } catch (IOException | RuntimeException gone) {
             return null;
         }

@@ -216,9 +216,10 @@ public final class ScaleBench {
     private void rate(String what, long millis, long files, long bytes, String detail, ChildJvm.Result r) {
         double seconds = millis / 1000.0;
         System.out.printf(Locale.ROOT, "%s: %,d files, %.1f MB, %s in %.1f s = %.0f files/s, %.1f MB/s;"
-                        + " child wall %.1f s, peak RSS %d MiB (RSS over the run: %s)%n", what, files, bytes / 1e6,
-                detail, seconds, files / seconds, bytes / 1e6 / seconds, r.wallMillis() / 1000.0, r.peakRssKb() / 1024,
-                r.rssProfile());
+                        + " child wall %.1f s, peak RSS %d MiB (most anonymous %d MiB, most file-backed %d MiB;"
+                        + " RSS over the run: %s)%n", what, files, bytes / 1e6, detail, seconds, files / seconds,
+                bytes / 1e6 / seconds, r.wallMillis() / 1000.0, r.peakRssKb() / 1024, r.peakAnonKb() / 1024,
+                r.peakFileKb() / 1024, r.rssProfile());
     }
 
     /** When the first progress line came, whether the total was known then, and how good the ETAs were. */
