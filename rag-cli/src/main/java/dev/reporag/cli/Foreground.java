@@ -91,19 +91,21 @@ final class Foreground {
         Runtime.getRuntime().addShutdownHook(hook);
         IngestionJob result = job;
         try {
-            Optional<IngestionJob> done = rag.process(job.id(), RepoRag.newWorkerId(), cancellation, progress);
-            if (done.isPresent()) {
-                result = done.get();
-            } else {
-                // Another worker holds it (a server or worker on the same database): follow its progress.
-                while (!cancellation.isCancelled()) {
-                    result = rag.job(job.id()).orElseThrow();
-                    if (result.status().isFinished()) {
-                        break;
-                    }
-                    progress.onProgress(result, result.progress());
-                    Thread.sleep(1000);
+            String worker = RepoRag.newWorkerId();
+            while (!cancellation.isCancelled()) {
+                Optional<IngestionJob> done = rag.process(job.id(), worker, cancellation, progress);
+                if (done.isPresent()) {
+                    result = done.get();
+                    break;
                 }
+                // Another worker holds it (a server or worker on the same database): follow its progress,
+                // and take the job over if that worker dies and its lease runs out.
+                result = rag.job(job.id()).orElseThrow();
+                if (result.status().isFinished()) {
+                    break;
+                }
+                progress.onProgress(result, result.progress());
+                Thread.sleep(1000);
             }
             progress.finish(result);
             if (cancellation.isCancelled()) {
