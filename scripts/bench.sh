@@ -4,7 +4,7 @@
 # about an hour on 2 cores; name some to run only those.
 #
 #   scripts/bench.sh                 # all
-#   scripts/bench.sh scale stages    # some: git model throughput store openai pgvector http scale stages
+#   scripts/bench.sh scale stages    # some: git model throughput store openai pgvector http retrieval scale stages
 #
 # Figures and how to read them: docs/benchmarks.md (and docs/benchmarks/<module>.md).
 set -euo pipefail
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 ZIP=/usr/lib/jvm/temurin-25-jdk-amd64/lib/src.zip
 export XDG_CONFIG_HOME="${XDG_CONFIG_HOME:-$PWD/target/xdg}"
 export RAG_TEST_DATABASE_URL="${RAG_TEST_DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/reporag_test?user=postgres}"
-SELECTED=" ${*:-git model throughput store openai pgvector http scale stages} "
+SELECTED=" ${*:-git model throughput store openai pgvector http retrieval scale stages} "
 
 wanted() { [[ "$SELECTED" == *" $1 "* ]]; }
 
@@ -52,5 +52,6 @@ bench store      rag-adapters-local    dev.reporag.local.bench.StoreBench "${TMP
 bench openai     rag-adapters-openai   dev.reporag.openai.bench.RateLimitBenchmark
 bench pgvector   rag-adapters-pgvector dev.reporag.pgvector.bench.PgVectorBenchmark
 bench http       rag-http              dev.reporag.http.bench.LoadBench "200 20 5"
+bench retrieval  rag-cli               dev.reporag.bench.RetrievalBench
 bench scale      rag-cli               dev.reporag.scale.ScaleBench
 bench stages     rag-cli               dev.reporag.scale.StageBench

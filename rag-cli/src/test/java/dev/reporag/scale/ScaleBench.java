@@ -240,11 +240,10 @@ public final class ScaleBench {
         double end = r.wallMillis() / 1000.0;
         double[] first = lines.get(0);
         StringBuilder etas = new StringBuilder();
-        for (double[] line : lines) {
-            if (line[4] >= 0 && etas.length() < 400) {
-                etas.append(String.format(Locale.ROOT, " %d%% at %.0fs ETA %.0fs (actual %.0fs);", (int) line[1],
-                        line[0], line[4], end - line[0]));
-            }
+        for (int target : new int[]{5, 10, 25, 50, 75, 90}) {
+            lines.stream().filter(l -> l[1] >= target && l[4] >= 0).findFirst().ifPresent(l -> etas.append(
+                    String.format(Locale.ROOT, " %d%% at %.0fs: ETA %.0fs, actual %.0fs;", (int) l[1], l[0], l[4],
+                            end - l[0])));
         }
         boolean monotonic = true;
         for (int i = 1; i < lines.size(); i++) {
