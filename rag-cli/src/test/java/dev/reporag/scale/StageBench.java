@@ -28,6 +28,17 @@ public final class StageBench {
     }
 
     public static void main(String[] args) throws Exception {
+        if (System.getProperty("stagebench.child") == null) {
+            // Its own JVM with a fixed heap: inside Maven's, the GC load depends on Maven's settings.
+            Path work = Files.createTempDirectory("stagebench");
+            ChildJvm.Result r = ChildJvm.run(work, "stages", List.of("-Xmx1g", "-Dstagebench.child=true"), java.util.Map.of(),
+                    StageBench.class.getName(), args);
+            System.out.print(r.out());
+            if (!r.ok()) {
+                System.out.println("StageBench failed (exit " + r.exitCode() + "): " + r.err());
+            }
+            return;
+        }
         Path dir = Path.of(args.length > 0 ? args[0]
                 : Path.of(System.getProperty("java.io.tmpdir"), "reporag-scale", "files").toString());
         if (!Files.isDirectory(dir)) {
@@ -44,7 +55,8 @@ public final class StageBench {
                 bytes += content.length;
             }
         }
-        System.out.printf(Locale.ROOT, "%,d files, %.1f MB in memory, one thread%n", files.size(), bytes / 1e6);
+        System.out.printf(Locale.ROOT, "%,d files, %.1f MB in memory, one thread of a child JVM at -Xmx1g%n",
+                files.size(), bytes / 1e6);
         FileFilter filter = FileFilter.defaults();
         Chunker chunker = Chunker.defaults();
         ProjectId project = ProjectId.random();
