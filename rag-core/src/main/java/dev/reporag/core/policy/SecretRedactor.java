@@ -1,6 +1,8 @@
 package dev.reporag.core.policy;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -8,33 +10,52 @@ import java.util.regex.Pattern;
  * Replaces secret-shaped strings in ordinary source files (API keys, tokens, private keys,
  * passwords in assignments and URLs) with {@code [REDACTED]} before anything is embedded or
  * stored. Line breaks are kept, so citations still point at the right lines.
+ *
+ * <p>It runs over every file, so each rule first looks for a cheap literal ("AKIA", "://", a
+ * quote and '=' on a line) and runs its regular expression only where that is found.
  */
 public final class SecretRedactor {
     static final String MARK = "[REDACTED]";
 
-    /** Whole matches that are secrets by their shape alone. */
-    private static final List<Pattern> TOKENS = List.of(
-            Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY( BLOCK)?-----.*?-----END [A-Z ]*PRIVATE KEY( BLOCK)?-----",
-                    Pattern.DOTALL),
-            Pattern.compile("\\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\\b"),
-            Pattern.compile("\\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"),
-            Pattern.compile("\\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}"),
-            Pattern.compile("\\bgithub_pat_[A-Za-z0-9_]{22,}"),
-            Pattern.compile("\\bglpat-[A-Za-z0-9_-]{20,}"),
-            Pattern.compile("\\bxox[abposr]-[A-Za-z0-9-]{10,}"),
-            Pattern.compile("\\b[sr]k_(?:live|test)_[0-9a-zA-Z]{20,}"),
-            Pattern.compile("\\bAIza[0-9A-Za-z_-]{35}"),
-            Pattern.compile("\\bgsk_[A-Za-z0-9]{20,}"),
-            Pattern.compile("\\bhf_[A-Za-z0-9]{30,}"),
-            Pattern.compile("\\beyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}"));
+    /** A secret recognised by its shape alone, and the literals one of which it always contains. */
+    private record TokenRule(Pattern pattern, List<String> needles) {
+        boolean mayMatch(String text) {
+            for (String needle : needles) {
+                if (text.contains(needle)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
 
-    /** Secrets in context: only the value (group "v") is replaced, the name stays readable. */
-    private static final List<Pattern> VALUES = List.of(
-            // password = "hunter2hunter2", "apiKey": "abc...", SECRET_TOKEN='...'
-            Pattern.compile("(?i)(?:pass(?:word|wd)?|secret|api[_-]?key|access[_-]?key|auth[_-]?token|token"
-                    + "|private[_-]?key|client[_-]?secret)[\\w.-]*[\"']?\\s*[:=]\\s*[\"'](?<v>[^\"'\\s]{8,})[\"']"),
-            // scheme://user:password@host
-            Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*://[^/\\s:@]+:(?<v>[^/\\s@]{3,})@"));
+    private static final List<TokenRule> TOKENS = List.of(
+            rule("-----BEGIN [A-Z ]*PRIVATE KEY( BLOCK)?-----.*?-----END [A-Z ]*PRIVATE KEY( BLOCK)?-----",
+                    "PRIVATE KEY"),
+            rule("\\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\\b", "AKIA", "ASIA", "AGPA", "AIDA", "AROA"),
+            rule("\\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}", "sk-"),
+            rule("\\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}", "ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
+            rule("\\bgithub_pat_[A-Za-z0-9_]{22,}", "github_pat_"),
+            rule("\\bglpat-[A-Za-z0-9_-]{20,}", "glpat-"),
+            rule("\\bxox[abposr]-[A-Za-z0-9-]{10,}", "xox"),
+            rule("\\b[sr]k_(?:live|test)_[0-9a-zA-Z]{20,}", "k_live_", "k_test_"),
+            rule("\\bAIza[0-9A-Za-z_-]{35}", "AIza"),
+            rule("\\bgsk_[A-Za-z0-9]{20,}", "gsk_"),
+            rule("\\bhf_[A-Za-z0-9]{30,}", "hf_"),
+            rule("\\beyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}", "eyJ"));
+
+    /** password = "hunter2hunter2", "apiKey": "abc...", SECRET_TOKEN='...': the value goes. */
+    private static final Pattern ASSIGNMENT = Pattern.compile(
+            "(?i)(?:pass(?:word|wd)?|secret|api[_-]?key|access[_-]?key|auth[_-]?token|token"
+                    + "|private[_-]?key|client[_-]?secret)[\\w.-]*[\"']?\\s*[:=]\\s*[\"'](?<v>[^\"'\\s]{8,})[\"']");
+    private static final List<String> ASSIGNMENT_WORDS = List.of("pass", "secret", "key", "token");
+
+    /** After "://": user:password@ — the password goes. */
+    private static final Pattern URL_CREDENTIALS = Pattern.compile("[^/\\s:@]+:(?<v>[^/\\s@]{3,})@");
+
+    private static TokenRule rule(String regex, String... needles) {
+        return new TokenRule(Pattern.compile(regex, Pattern.DOTALL), List.of(needles));
+    }
 
     /** The text with secrets replaced, and how many were. */
     public record Result(String text, int redactions) {
@@ -43,40 +64,122 @@ public final class SecretRedactor {
     public Result redact(String text) {
         int count = 0;
         String out = text;
-        for (Pattern pattern : TOKENS) {
-            Matcher m = pattern.matcher(out);
-            StringBuilder sb = new StringBuilder();
-            boolean found = false;
+        for (TokenRule rule : TOKENS) {
+            if (!rule.mayMatch(out)) {
+                continue;
+            }
+            Matcher m = rule.pattern().matcher(out);
+            StringBuilder sb = null;
             while (m.find()) {
-                found = true;
+                if (sb == null) {
+                    sb = new StringBuilder(out.length());
+                }
                 count++;
                 m.appendReplacement(sb, Matcher.quoteReplacement(MARK + keepNewlines(m.group())));
             }
-            if (found) {
+            if (sb != null) {
                 m.appendTail(sb);
                 out = sb.toString();
             }
         }
-        for (Pattern pattern : VALUES) {
-            Matcher m = pattern.matcher(out);
-            StringBuilder sb = new StringBuilder();
-            boolean found = false;
-            int last = 0;
-            while (m.find()) {
-                if (m.group("v").equals(MARK) || m.group("v").startsWith("[REDACTED")) {
-                    continue;
-                }
-                found = true;
-                count++;
-                sb.append(out, last, m.start("v")).append(MARK);
-                last = m.end("v");
+        List<int[]> values = new ArrayList<>();
+        findAssignedValues(out, values);
+        findUrlPasswords(out, values);
+        if (values.isEmpty()) {
+            return new Result(out, count);
+        }
+        values.sort((a, b) -> Integer.compare(a[0], b[0]));
+        StringBuilder sb = new StringBuilder(out.length());
+        int last = 0;
+        for (int[] value : values) {
+            if (value[0] < last) {
+                continue; // overlaps one already replaced
             }
-            if (found) {
-                sb.append(out, last, out.length());
-                out = sb.toString();
+            sb.append(out, last, value[0]).append(MARK);
+            last = value[1];
+            count++;
+        }
+        sb.append(out, last, out.length());
+        return new Result(sb.toString(), count);
+    }
+
+    /** Only lines with a quote, an '=' or ':', and a telling word are matched against the pattern. */
+    private static void findAssignedValues(String text, List<int[]> values) {
+        Matcher m = ASSIGNMENT.matcher(text);
+        int start = 0;
+        while (start < text.length()) {
+            int end = text.indexOf('\n', start);
+            end = end < 0 ? text.length() : end;
+            if (candidateLine(text, start, end)) {
+                m.region(start, end);
+                while (m.find()) {
+                    if (looksLikeSecret(m.group("v"))) {
+                        values.add(new int[]{m.start("v"), m.end("v")});
+                    }
+                }
+            }
+            start = end + 1;
+        }
+    }
+
+    /**
+     * Names and placeholders are not secrets: {@code PASSWORD_FILE = "jmxremote.password"},
+     * {@code TOKEN = "{USERNAME}"}, {@code ER_TOKENS = "ER_TOKENS"}. A secret has a digit, a symbol
+     * or mixed case, and does not spell out what it is.
+     */
+    static boolean looksLikeSecret(String value) {
+        if (value.startsWith("[REDACTED") || "{<$%[".indexOf(value.charAt(0)) >= 0 || value.contains("${")) {
+            return false;
+        }
+        String lower = value.toLowerCase(Locale.ROOT);
+        for (String word : ASSIGNMENT_WORDS) {
+            if (lower.contains(word)) {
+                return false;
             }
         }
-        return new Result(out, count);
+        boolean digit = false;
+        boolean upper = false;
+        boolean lowerCase = false;
+        boolean symbol = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            digit |= Character.isDigit(c);
+            upper |= Character.isUpperCase(c);
+            lowerCase |= Character.isLowerCase(c);
+            symbol |= !Character.isLetterOrDigit(c) && c != '.' && c != '-' && c != '_';
+        }
+        boolean identifierLike = value.matches("[A-Z][A-Z0-9_]*|[a-z][a-zA-Z]*");
+        return !identifierLike && (digit || symbol || (upper && lowerCase));
+    }
+
+    private static boolean candidateLine(String text, int start, int end) {
+        boolean quote = false;
+        boolean assign = false;
+        for (int i = start; i < end && !(quote && assign); i++) {
+            char c = text.charAt(i);
+            quote |= c == '"' || c == '\'';
+            assign |= c == '=' || c == ':';
+        }
+        if (!quote || !assign) {
+            return false;
+        }
+        String line = text.substring(start, end).toLowerCase(Locale.ROOT);
+        for (String word : ASSIGNMENT_WORDS) {
+            if (line.contains(word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void findUrlPasswords(String text, List<int[]> values) {
+        Matcher m = URL_CREDENTIALS.matcher(text);
+        for (int at = text.indexOf("://"); at >= 0; at = text.indexOf("://", at + 3)) {
+            m.region(at + 3, text.length());
+            if (m.lookingAt() && !m.group("v").startsWith("[REDACTED")) {
+                values.add(new int[]{m.start("v"), m.end("v")});
+            }
+        }
     }
 
     private static String keepNewlines(String secret) {

@@ -31,7 +31,7 @@ class SecretRedactorTest {
     @Test
     void redactsAssignedPasswordsAndUrlCredentialsButKeepsNames() {
         String text = """
-                db.password = "correct-horse-battery"
+                db.password = "c0rrect-h0rse-battery"
                 "apiKey": "0123456789abcdef",
                 String url = "postgres://rag:s3cretpass@db.example.com/rag";
                 int tokens = countTokens(text);
@@ -54,6 +54,19 @@ class SecretRedactorTest {
 
         assertThat(result.text()).isEqualTo("a\n[REDACTED]\n\n\n\nb\n");
         assertThat(result.redactions()).isEqualTo(1);
+    }
+
+    @Test
+    void namesAndPlaceholdersAreNotSecrets() {
+        String code = """
+                private static final String KEYSTORE_PASSWORD_ENV = "keystorepasswordenv";
+                private static final String PASSWORD_FILE_NAME = "jmxremote.password";
+                private static final String USERNAME_TOKEN = "{USERNAME}";
+                final String NMTOKENS = "NMTOKENS";
+                String apiKey = "${API_KEY}";
+                String token = "passwordFile";
+                """;
+        assertThat(redactor.redact(code)).isEqualTo(new SecretRedactor.Result(code, 0));
     }
 
     @Test
