@@ -56,9 +56,9 @@ public final class FileFilter {
 
     private final SecretRedactor redactor = new SecretRedactor();
     private final long maxFileBytes;
-    private final List<Glob> secrets;
-    private final List<Glob> excludes;
-    private final List<Glob> includes;
+    private final GlobSet secrets;
+    private final GlobSet excludes;
+    private final GlobSet includes;
 
     /**
      * @param excludeGlobs   paths to leave out (matched against the whole path and, for patterns
@@ -70,9 +70,9 @@ public final class FileFilter {
             throw new IllegalArgumentException("the file size limit must be positive");
         }
         this.maxFileBytes = maxFileBytes;
-        this.secrets = compile(SECRET_GLOBS);
-        this.excludes = compile(excludeGlobs);
-        this.includes = compile(includeGlobs);
+        this.secrets = new GlobSet(SECRET_GLOBS);
+        this.excludes = new GlobSet(excludeGlobs);
+        this.includes = new GlobSet(includeGlobs);
     }
 
     public static FileFilter defaults() {
@@ -98,10 +98,10 @@ public final class FileFilter {
         if (file.kind() == FileKind.SUBMODULE) {
             return skip(file, SkipReason.SUBMODULE, null);
         }
-        if (matches(secrets, file.path())) {
+        if (secrets.matches(file.path())) {
             return skip(file, SkipReason.SECRET, "may hold secrets; never read");
         }
-        if (matches(excludes, file.path()) && !matches(includes, file.path())) {
+        if (excludes.matches(file.path()) && !includes.matches(file.path())) {
             return skip(file, SkipReason.EXCLUDED_PATH, null);
         }
         if (file.size() > maxFileBytes) {
@@ -168,18 +168,5 @@ public final class FileFilter {
 
     private static Optional<SkippedFile> skip(SourceFile file, SkipReason reason, String detail) {
         return Optional.of(new SkippedFile(file.path(), reason, detail));
-    }
-
-    private static boolean matches(List<Glob> globs, String path) {
-        for (Glob glob : globs) {
-            if (glob.matches(path)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static List<Glob> compile(List<String> globs) {
-        return globs.stream().map(Glob::new).toList();
     }
 }
