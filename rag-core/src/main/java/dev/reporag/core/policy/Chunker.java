@@ -106,7 +106,7 @@ public final class Chunker {
             int candidate = -1;
             if (lines.get(cut - 1).isBlank() && !next.isBlank()) {
                 candidate = cut;
-            } else if (DECLARATION.matcher(next).find()) {
+            } else if (leadingBlanks(next) <= 4 && DECLARATION.matcher(next).find()) {
                 candidate = withAttachedLines(lines, start, cut, kept, minSize);
             }
             if (candidate >= 0 && indentation(next) < bestIndent) {
@@ -193,48 +193,86 @@ public final class Chunker {
             return result;
         }
         List<String> lines = lines(text);
+        int[] up = nearestOuterLines(lines);
         for (TextChunk chunk : chunks) {
-            result.add(enclosing(lines, chunk.startLine() - 1, chunk.endLine() - 1, family));
+            int first = -1;
+            for (int i = chunk.startLine() - 1; i < chunk.endLine() && i < lines.size(); i++) {
+                if (!lines.get(i).isBlank()) {
+                    first = i;
+                    break;
+                }
+            }
+            List<String> found = new ArrayList<>(2);
+            for (int i = first < 0 ? -1 : up[first]; i >= 0 && found.size() < 2; i = up[i]) {
+                String code = lines.get(i).strip();
+                if (family.declares(code)) {
+                    found.add(0, shorten(code));
+                }
+            }
+            result.add(String.join(" > ", found));
         }
         return result;
     }
 
-    private static final int MAX_SCAN_LINES = 3000;
-    private static final int MAX_DECLARATION_CHARS = 70;
-
-    private static String enclosing(List<String> lines, int first, int last, Family family) {
-        int threshold = -1;
-        for (int i = first; i <= last && i < lines.size(); i++) {
-            if (!lines.get(i).isBlank()) {
-                threshold = indentation(lines.get(i));
-                break;
-            }
-        }
-        List<String> found = new ArrayList<>(2);
-        for (int i = first - 1; i >= 0 && i >= first - MAX_SCAN_LINES && threshold > 0 && found.size() < 2; i--) {
+    /**
+     * For each line, the nearest line above it at lower indentation that says something about the
+     * nesting (not blank, not a comment or annotation, not a lone brace), or -1: one forward pass
+     * with a stack of such lines, instead of a backwards scan per chunk.
+     */
+    private static int[] nearestOuterLines(List<String> lines) {
+        int[] up = new int[lines.size()];
+        int[] stack = new int[lines.size()];
+        int[] stackIndent = new int[lines.size()];
+        int depth = 0;
+        for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
-            if (line.isBlank()) {
-                continue;
+            up[i] = -1;
+            int k = 0;
+            while (k < line.length() && Character.isWhitespace(line.charAt(k))) {
+                k++;
+            }
+            if (k == line.length()) {
+                continue; // blank
             }
             int indent = indentation(line);
-            String code = line.strip();
-            if (indent >= threshold || ATTACHED.matcher(code).find() || code.startsWith("{")
-                    || code.startsWith(")")) {
-                continue; // deeper code, comments and lone braces say nothing about the nesting
+            int d = depth;
+            while (d > 0 && stackIndent[d - 1] >= indent) {
+                d--;
             }
-            if (family.declares(code)) {
-                found.add(0, shorten(code));
+            up[i] = d > 0 ? stack[d - 1] : -1;
+            char c = line.charAt(k);
+            char next = k + 1 < line.length() ? line.charAt(k + 1) : ' ';
+            // What ATTACHED matches (comments, annotations), and lone braces: no say in the nesting.
+            boolean saysNothing = c == '@' || c == '#' || c == '*' || (c == '/' && (next == '*' || next == '/'))
+                    || c == '{' || c == ')';
+            if (!saysNothing) {
+                depth = d;
+                stack[depth] = i;
+                stackIndent[depth] = indent;
+                depth++;
             }
-            // Any code at lower indentation (a declaration, an "if", a closing brace) bounds the search.
-            threshold = indent;
         }
-        return String.join(" > ", found);
+        return up;
     }
 
+    private static final int MAX_DECLARATION_CHARS = 70;
+    private static final Pattern FROM_BRACE = Pattern.compile("\\s*\\{.*$");
+    private static final Pattern TRAILING_COLON_OR_ARROW = Pattern.compile("\\s*(?::|=>)\\s*$");
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+
     private static String shorten(String declaration) {
-        String d = declaration.replaceAll("\\s*\\{.*$", "").replaceAll("\\s*(?::|=>)\\s*$", "")
-                .replaceAll("\\s+", " ");
+        String d = SPACES.matcher(TRAILING_COLON_OR_ARROW.matcher(FROM_BRACE.matcher(declaration).replaceAll(""))
+                .replaceAll("")).replaceAll(" ");
         return d.length() <= MAX_DECLARATION_CHARS ? d : d.substring(0, MAX_DECLARATION_CHARS - 3) + "...";
+    }
+
+    /** Leading spaces and tabs; DECLARATION allows at most four, so longer runs need no regex. */
+    private static int leadingBlanks(String line) {
+        int i = 0;
+        while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
+            i++;
+        }
+        return i;
     }
 
     /** Columns of leading white space, a tab counting as four. */
