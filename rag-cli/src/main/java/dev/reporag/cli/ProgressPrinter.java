@@ -24,6 +24,8 @@ final class ProgressPrinter implements IngestionListener {
     private int lastPercent = -1;
     private long lastLineNanos;
     private long chunksAtStart = -1;
+    private static final Duration RECENT = Duration.ofSeconds(30);
+    private final java.util.LinkedList<long[]> samples = new java.util.LinkedList<>();
 
     ProgressPrinter(String name, PrintWriter err, boolean terminal) {
         this.name = name;
@@ -50,6 +52,7 @@ final class ProgressPrinter implements IngestionListener {
     public synchronized void onProgress(IngestionJob job, Progress progress) {
         if (chunksAtStart < 0) {
             chunksAtStart = progress.chunksEmbedded();
+            samples.add(new long[]{System.nanoTime(), progress.percent()});
         }
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         double rate = seconds > 0 ? (progress.chunksEmbedded() - chunksAtStart) / seconds : 0;
@@ -65,16 +68,27 @@ final class ProgressPrinter implements IngestionListener {
         if (progress.percent() != lastPercent && due) {
             lastPercent = progress.percent();
             lastLineNanos = now;
-            err.printf("%s: %d%% (%s%s)%n", name, progress.percent(), detail, eta(progress.percent(), seconds));
+            err.printf("%s: %d%% (%s%s)%n", name, progress.percent(), detail, eta(progress.percent(), now));
             err.flush();
         }
     }
 
-    private static String eta(int percent, double seconds) {
-        if (percent <= 0 || percent >= 100 || seconds < 1) {
+    /**
+     * Time left at the speed of the last half minute or so: a run often speeds up once the first
+     * files are read, so a straight line from the start overestimates for a long while.
+     */
+    private String eta(int percent, long now) {
+        samples.addLast(new long[]{now, percent});
+        while (samples.size() > 2 && now - samples.get(1)[0] > RECENT.toNanos()) {
+            samples.removeFirst();
+        }
+        long[] oldest = samples.getFirst();
+        double seconds = (now - oldest[0]) / 1e9;
+        double gained = percent - oldest[1];
+        if (percent <= 0 || percent >= 100 || seconds < 1 || gained <= 0) {
             return "";
         }
-        long left = Math.round(seconds * (100 - percent) / percent);
+        long left = Math.round(seconds * (100 - percent) / gained);
         return String.format(", ETA %d:%02d", left / 60, left % 60);
     }
 
