@@ -2,6 +2,7 @@ package dev.reporag.core.ask;
 
 import dev.reporag.core.model.Chunk;
 import dev.reporag.core.model.ScoredChunk;
+import dev.reporag.core.policy.Chunker;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,7 +59,7 @@ final class Sources {
         if (second.endLine() <= first.endLine()) {
             return wholeLines(second) ? first : null;
         }
-        List<String> secondLines = lines(second.text());
+        List<String> secondLines = Chunker.lines(second.text());
         if (!wholeLines(first) || secondLines.size() != second.endLine() - second.startLine() + 1) {
             return null; // pieces of one long line: line arithmetic does not apply
         }
@@ -72,21 +73,6 @@ final class Sources {
     }
 
     private static boolean wholeLines(Chunk chunk) {
-        return lines(chunk.text()).size() == chunk.endLine() - chunk.startLine() + 1;
-    }
-
-    private static List<String> lines(String text) {
-        List<String> lines = new ArrayList<>();
-        int from = 0;
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) == '\n') {
-                lines.add(text.substring(from, i + 1));
-                from = i + 1;
-            }
-        }
-        if (from < text.length()) {
-            lines.add(text.substring(from));
-        }
-        return lines;
+        return Chunker.lines(chunk.text()).size() == chunk.endLine() - chunk.startLine() + 1;
     }
 }

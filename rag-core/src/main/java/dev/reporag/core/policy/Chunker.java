@@ -339,7 +339,7 @@ public final class Chunker {
     }
 
     /** Lines with their terminators ("\n" or "\r\n"), so joining them gives the text back. */
-    static List<String> lines(String text) {
+    public static List<String> lines(String text) {
         List<String> lines = new ArrayList<>();
         int from = 0;
         for (int i = 0; i < text.length(); i++) {
