@@ -1,6 +1,7 @@
 package dev.reporag.scale;
 
 import dev.reporag.core.policy.FileFilter;
+import dev.reporag.openai.FakeOpenAiServer;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -194,7 +195,7 @@ public final class ScaleBench {
     }
 
     private void openAi(Path repo) throws Exception {
-        try (FakeEmbeddingServer server = new FakeEmbeddingServer(tpm)) {
+        try (FakeOpenAiServer server = FakeOpenAiServer.start().limits(0, tpm)) {
             Map<String, String> env = new LinkedHashMap<>();
             env.put("RAG_EMBEDDER", "openai");
             env.put("OPENAI_API_KEY", "sk-fake-for-the-benchmark");
@@ -206,9 +207,13 @@ public final class ScaleBench {
             long t = System.nanoTime();
             ChildJvm.Result r = ingest("openai", repo, env, true);
             double minutes = (System.nanoTime() - t) / 60e9;
+            List<FakeOpenAiServer.Logged> log = server.log();
+            long refused = log.stream().filter(l -> l.status() == 429).count();
+            long inputs = log.stream().filter(l -> l.status() == 200).mapToLong(FakeOpenAiServer.Logged::inputs).sum();
+            long tokens = log.stream().filter(l -> l.status() == 200).mapToLong(FakeOpenAiServer.Logged::tokens).sum();
             System.out.printf(Locale.ROOT, "fake server saw %,d requests (%,d answered 429), %,d inputs, %,d tokens"
-                            + " = %,.0f tokens/minute over the run%n", server.requests.get(), server.refused.get(),
-                    server.inputs.get(), server.tokens.get(), server.tokens.get() / minutes);
+                            + " = %,.0f tokens/minute over the run%n", log.size(), refused, inputs, tokens,
+                    tokens / minutes);
             reproduce("--only=openai --tpm=" + tpm);
         }
     }
