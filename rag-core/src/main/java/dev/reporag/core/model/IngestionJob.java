@@ -33,11 +33,6 @@ public record IngestionJob(JobId id, ProjectId projectId, JobStatus status, Prog
         return Optional.ofNullable(error);
     }
 
-    public IngestionJob withStatus(JobStatus newStatus, Instant now) {
-        return new IngestionJob(id, projectId, newStatus, progress, error, attempts, commit, createdAt, startedAt,
-                finishedAt, now, leaseOwner, leaseExpiresAt);
-    }
-
     public IngestionJob claimedBy(String owner, Instant leaseUntil, Instant now) {
         return new IngestionJob(id, projectId, JobStatus.PROCESSING, progress, null, attempts + 1, commit, createdAt,
                 startedAt == null ? now : startedAt, null, now, owner, leaseUntil);

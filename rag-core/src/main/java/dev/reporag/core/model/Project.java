@@ -2,7 +2,6 @@ package dev.reporag.core.model;
 
 import java.time.Instant;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * A repository people want to ask questions about.
@@ -22,10 +21,6 @@ public record Project(ProjectId id, String name, String source, String ref, Inst
         if (ref != null && ref.isBlank()) {
             ref = null;
         }
-    }
-
-    public Optional<String> refOrDefault() {
-        return Optional.ofNullable(ref);
     }
 
     private static String requireText(String value, String what) {

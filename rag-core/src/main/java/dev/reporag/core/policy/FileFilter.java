@@ -151,16 +151,11 @@ public final class FileFilter {
         if (text.isBlank()) {
             return new Decoded(null, new SkippedFile(file.path(), SkipReason.EMPTY, null));
         }
-        SecretRedactor.Result redacted = redactor.redact(text);
-        return new Decoded(redacted.text(), null, redacted.redactions());
+        return new Decoded(redactor.redact(text).text(), null);
     }
 
-    /** Either text to index (with how many secrets were redacted in it) or the reason it was skipped. */
-    public record Decoded(String text, SkippedFile skipped, int redactions) {
-        Decoded(String text, SkippedFile skipped) {
-            this(text, skipped, 0);
-        }
-
+    /** Either text to index or the reason it was skipped. */
+    public record Decoded(String text, SkippedFile skipped) {
         public boolean isText() {
             return text != null;
         }
