@@ -104,6 +104,15 @@ record Config(
         return copy(b -> b.allowLocalSources = value);
     }
 
+    /**
+     * For processing projects already registered. The embedded store belongs to this machine's user
+     * (one process at a time, never a server's), so local paths registered there by `rag ingest .` stay
+     * processable; a shared database (a server, a cron job) keeps RAG_ALLOW_LOCAL_SOURCES as it is.
+     */
+    Config forStoredProjects() {
+        return databaseUrl == null ? withAllowLocalSources(true) : this;
+    }
+
     Config withPort(Integer value) {
         return value == null ? this : copy(b -> b.port = checkRange("--port", value, 0, 65535));
     }

@@ -43,9 +43,7 @@ final class ProcessCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "say what to process: --project-id, --all-pending and/or --retry-failed");
         }
-        // Every stored project passed the source checks when it was registered: one registered from a
-        // local path (`rag ingest .`, `rag add .`) must stay processable, and retryable, here.
-        try (Wiring wiring = Wiring.open(batch.apply(root.config()).withAllowLocalSources(true))) {
+        try (Wiring wiring = Wiring.open(batch.apply(root.config()).forStoredProjects())) {
             RepoRag rag = wiring.rag();
             List<ProjectStatus> targets = new ArrayList<>();
             if (projectId != null) {
