@@ -337,8 +337,9 @@ public final class JobProcessor {
             if (!decoded.isText()) {
                 return new Prepared(file, decoded.skipped(), List.of(), List.of());
             }
-            List<TextChunk> pieces = chunker.split(decoded.text());
-            List<String> enclosing = Chunker.enclosingDeclarations(decoded.text(), file.language(), pieces);
+            List<String> lines = Chunker.lines(decoded.text());
+            List<TextChunk> pieces = chunker.split(lines);
+            List<String> enclosing = Chunker.enclosingDeclarations(lines, file.language(), pieces);
             List<Chunk> chunks = new ArrayList<>(pieces.size());
             List<String> texts = new ArrayList<>(pieces.size());
             for (int i = 0; i < pieces.size(); i++) {

@@ -64,7 +64,11 @@ public final class Chunker {
     }
 
     public List<TextChunk> split(String text) {
-        List<String> lines = lines(text);
+        return split(lines(text));
+    }
+
+    /** As {@link #split(String)}, for text already cut by {@link #lines(String)}. */
+    public List<TextChunk> split(List<String> lines) {
         List<TextChunk> chunks = new ArrayList<>();
         int n = lines.size();
         int i = 0;
@@ -106,7 +110,7 @@ public final class Chunker {
             int candidate = -1;
             if (lines.get(cut - 1).isBlank() && !next.isBlank()) {
                 candidate = cut;
-            } else if (leadingBlanks(next) <= 4 && DECLARATION.matcher(next).find()) {
+            } else if (mayDeclare(next) && DECLARATION.matcher(next).lookingAt()) {
                 candidate = withAttachedLines(lines, start, cut, kept, minSize);
             }
             if (candidate >= 0 && indentation(next) < bestIndent) {
@@ -122,7 +126,7 @@ public final class Chunker {
     private static int withAttachedLines(List<String> lines, int start, int cut, int kept, int minSize) {
         int c = cut;
         int left = kept;
-        while (c - 1 > start + 1 && !lines.get(c - 1).isBlank() && ATTACHED.matcher(lines.get(c - 1)).find()) {
+        while (c - 1 > start + 1 && !lines.get(c - 1).isBlank() && ATTACHED.matcher(lines.get(c - 1)).lookingAt()) {
             left -= lines.get(c - 1).length();
             c--;
         }
@@ -149,12 +153,13 @@ public final class Chunker {
     }
 
     private void emit(List<String> lines, int start, int end, List<TextChunk> chunks) {
-        StringBuilder text = new StringBuilder();
+        StringBuilder builder = new StringBuilder(maxChars);
         for (int k = start; k < end; k++) {
-            text.append(lines.get(k));
+            builder.append(lines.get(k));
         }
-        if (!text.toString().isBlank()) {
-            chunks.add(new TextChunk(start + 1, end, text.toString()));
+        String text = builder.toString();
+        if (!text.isBlank()) {
+            chunks.add(new TextChunk(start + 1, end, text));
         }
     }
 
@@ -186,14 +191,20 @@ public final class Chunker {
      * indentation. Meant for the embedder's header: chunk text and line numbers are not touched.
      */
     public static List<String> enclosingDeclarations(String text, String language, List<TextChunk> chunks) {
+        return enclosingDeclarations(lines(text), language, chunks);
+    }
+
+    /** As {@link #enclosingDeclarations(String, String, List)}, for text already cut by {@link #lines(String)}. */
+    public static List<String> enclosingDeclarations(List<String> lines, String language, List<TextChunk> chunks) {
         Family family = Family.of(language);
         List<String> result = new ArrayList<>(chunks.size());
         if (family == null) {
             chunks.forEach(c -> result.add(""));
             return result;
         }
-        List<String> lines = lines(text);
         int[] up = nearestOuterLines(lines);
+        // Neighbouring chunks share their outer lines: each line is classified and shortened once.
+        String[] declared = new String[lines.size()];
         for (TextChunk chunk : chunks) {
             int first = -1;
             for (int i = chunk.startLine() - 1; i < chunk.endLine() && i < lines.size(); i++) {
@@ -202,14 +213,22 @@ public final class Chunker {
                     break;
                 }
             }
-            List<String> found = new ArrayList<>(2);
-            for (int i = first < 0 ? -1 : up[first]; i >= 0 && found.size() < 2; i = up[i]) {
-                String code = lines.get(i).strip();
-                if (family.declares(code)) {
-                    found.add(0, shorten(code));
+            String inner = null;
+            String outer = null;
+            for (int i = first < 0 ? -1 : up[first]; i >= 0 && outer == null; i = up[i]) {
+                if (declared[i] == null) {
+                    String code = lines.get(i).strip();
+                    declared[i] = family.declares(code) ? shorten(code) : NOT_DECLARED;
+                }
+                if (declared[i] != NOT_DECLARED) {
+                    if (inner == null) {
+                        inner = declared[i];
+                    } else {
+                        outer = declared[i];
+                    }
                 }
             }
-            result.add(String.join(" > ", found));
+            result.add(inner == null ? "" : outer == null ? inner : outer + " > " + inner);
         }
         return result;
     }
@@ -256,6 +275,8 @@ public final class Chunker {
     }
 
     private static final int MAX_DECLARATION_CHARS = 70;
+    /** Marks a line already found not to declare anything; compared by identity. */
+    private static final String NOT_DECLARED = new String("not declared");
     private static final Pattern FROM_BRACE = Pattern.compile("\\s*\\{.*$");
     private static final Pattern TRAILING_COLON_OR_ARROW = Pattern.compile("\\s*(?::|=>)\\s*$");
     private static final Pattern SPACES = Pattern.compile("\\s+");
@@ -266,13 +287,27 @@ public final class Chunker {
         return d.length() <= MAX_DECLARATION_CHARS ? d : d.substring(0, MAX_DECLARATION_CHARS - 3) + "...";
     }
 
-    /** Leading spaces and tabs; DECLARATION allows at most four, so longer runs need no regex. */
-    private static int leadingBlanks(String line) {
+    /**
+     * A cheap necessary condition for {@link #DECLARATION}, which most lines fail: at most four
+     * blanks, then a character one of its alternatives can start with (a "}" or a " * " doc line
+     * never can). Saves the regex on most lines.
+     */
+    private static boolean mayDeclare(String line) {
         int i = 0;
         while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
             i++;
         }
-        return i;
+        if (i > 4 || i == line.length()) {
+            return false;
+        }
+        char c = line.charAt(i);
+        char next = i + 1 < line.length() ? line.charAt(i + 1) : ' ';
+        return switch (c) {
+            case '@', '#' -> true;
+            case '/' -> next == '*' || next == '/';
+            case '*' -> Character.isLetter(next) || next == '_' || next == '$';
+            default -> c == '_' || c == '$' || (c < 128 && Character.isLetter(c));
+        };
     }
 
     /** Columns of leading white space, a tab counting as four. */
@@ -322,7 +357,7 @@ public final class Chunker {
         }
 
         boolean declares(String code) {
-            return !CONTROL.matcher(code).find() && pattern.matcher(code).find();
+            return !CONTROL.matcher(code).lookingAt() && pattern.matcher(code).lookingAt();
         }
 
         static Family of(String language) {
@@ -340,13 +375,11 @@ public final class Chunker {
 
     /** Lines with their terminators ("\n" or "\r\n"), so joining them gives the text back. */
     public static List<String> lines(String text) {
-        List<String> lines = new ArrayList<>();
+        List<String> lines = new ArrayList<>(text.length() / 32 + 1);
         int from = 0;
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) == '\n') {
-                lines.add(text.substring(from, i + 1));
-                from = i + 1;
-            }
+        for (int end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', from)) {
+            lines.add(text.substring(from, end + 1));
+            from = end + 1;
         }
         if (from < text.length()) {
             lines.add(text.substring(from));

@@ -163,9 +163,21 @@ public final class SecretRedactor {
         if (!quote || !assign) {
             return false;
         }
-        String line = text.substring(start, end).toLowerCase(Locale.ROOT);
         for (String word : ASSIGNMENT_WORDS) {
-            if (line.contains(word)) {
+            if (containsIgnoreCase(text, start, end, word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether text[start, end) holds {@code word} (lower case ASCII) in any case, without copying the line. */
+    private static boolean containsIgnoreCase(String text, int start, int end, String word) {
+        char first = word.charAt(0);
+        char firstUpper = Character.toUpperCase(first);
+        for (int i = start; i <= end - word.length(); i++) {
+            char c = text.charAt(i);
+            if ((c == first || c == firstUpper) && text.regionMatches(true, i + 1, word, 1, word.length() - 1)) {
                 return true;
             }
         }
