@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -24,6 +25,7 @@ final class BoundedMonitor implements ProgressMonitor {
     enum Stop { NONE, TIMEOUT, TOO_BIG, CANCELLED }
 
     static final Duration REPORT_INTERVAL = Duration.ofMillis(250);
+    private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
 
     private final long deadlineNanos;
     private final Path objectsDir;
@@ -109,7 +111,8 @@ final class BoundedMonitor implements ProgressMonitor {
     public void beginTask(String title, int totalWork) {
         // The remote's tasks (read from the side band) begin without the one before being ended.
         endTask();
-        task = title;
+        // The remote names its own tasks: no control character of theirs reaches a terminal or log.
+        task = CONTROL.matcher(title).replaceAll("?");
         done = 0;
         total = Math.max(0, totalWork); // UNKNOWN is 0
         report();

@@ -15,8 +15,9 @@ public interface FetchMonitor {
     boolean isCancelled();
 
     /**
-     * One step of the fetch, e.g. "Receiving objects" at 1234 of 2742. {@code total} is 0 when the
-     * step's size is unknown; otherwise {@code done <= total}. Sources throttle these calls.
+     * One step of the fetch, e.g. "Receiving objects" at 1234 of 2742. {@code task} is one line of
+     * printable text; {@code total} is 0 when the step's size is unknown, otherwise
+     * {@code done <= total}. Sources throttle these calls.
      */
     default void onFetchProgress(String task, long done, long total) {
     }
