@@ -1,5 +1,6 @@
 package dev.reporag.git;
 
+import dev.reporag.core.port.FetchMonitor;
 import org.eclipse.jgit.lib.ProgressMonitor;
 
 import java.io.IOException;
@@ -7,28 +8,44 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Bounds one clone or fetch in time and in bytes received. JGit polls {@code isCancelled} while it
- * receives and indexes a pack; the incoming pack is written under {@code objects/}, so its growth
- * is measured there (at most every 100 ms).
+ * Bounds one clone or fetch in time and in bytes received, stops it when the caller's
+ * {@link FetchMonitor} says cancelled, and passes JGit's progress on to that monitor. JGit polls
+ * {@code isCancelled} while it receives and indexes a pack (about once per object); the incoming
+ * pack is written under {@code objects/}, so its growth is measured there (at most every 100 ms).
+ *
+ * <p>JGit calls the progress methods from the fetching thread only. Each task is reported when it
+ * begins, at most every {@link #REPORT_INTERVAL} while it runs, and as it ends (when it ends, or
+ * when the next task begins), unless that last state was just reported.
  */
 final class BoundedMonitor implements ProgressMonitor {
-    enum Stop { NONE, TIMEOUT, TOO_BIG }
+    enum Stop { NONE, TIMEOUT, TOO_BIG, CANCELLED }
+
+    static final Duration REPORT_INTERVAL = Duration.ofMillis(250);
+    private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
 
     private final long deadlineNanos;
     private final Path objectsDir;
     private final long maxBytes;
     private final long baseline;
+    private final FetchMonitor fetch;
     private long nextMeasure = System.nanoTime();
     private volatile Stop stop = Stop.NONE;
+    private String task;
+    private long done;
+    private long total;
+    private long reportedDone;
+    private long nextReport;
 
-    BoundedMonitor(Duration timeout, Path gitDir, long maxBytes) {
+    BoundedMonitor(Duration timeout, Path gitDir, long maxBytes, FetchMonitor fetch) {
         this.deadlineNanos = System.nanoTime() + timeout.toNanos();
         this.objectsDir = gitDir.resolve("objects");
         this.maxBytes = maxBytes;
         this.baseline = size(objectsDir);
+        this.fetch = fetch;
     }
 
     Stop stop() {
@@ -38,6 +55,10 @@ final class BoundedMonitor implements ProgressMonitor {
     @Override
     public boolean isCancelled() {
         if (stop != Stop.NONE) {
+            return true;
+        }
+        if (fetch.isCancelled()) {
+            stop = Stop.CANCELLED;
             return true;
         }
         long now = System.nanoTime();
@@ -55,10 +76,14 @@ final class BoundedMonitor implements ProgressMonitor {
         return false;
     }
 
-    /** Checks the bounds once more after JGit is done, for downloads too quick to be polled. */
+    /**
+     * Checks the size once more after JGit is done, for downloads too quick to be polled; measured
+     * even when a timeout or cancellation came too late to stop the fetch, so neither can hide it.
+     */
     void checkAfterwards() {
-        nextMeasure = System.nanoTime();
-        isCancelled();
+        if (size(objectsDir) - baseline > maxBytes) {
+            stop = Stop.TOO_BIG;
+        }
     }
 
     private static long size(Path dir) {
@@ -84,14 +109,38 @@ final class BoundedMonitor implements ProgressMonitor {
 
     @Override
     public void beginTask(String title, int totalWork) {
+        // The remote's tasks (read from the side band) begin without the one before being ended.
+        endTask();
+        // The remote names its own tasks: no control character of theirs reaches a terminal or log.
+        task = CONTROL.matcher(title).replaceAll("?");
+        done = 0;
+        total = Math.max(0, totalWork); // UNKNOWN is 0
+        report();
     }
 
     @Override
     public void update(int completed) {
+        if (task != null) {
+            done += completed;
+            if (System.nanoTime() - nextReport >= 0) {
+                report();
+            }
+        }
     }
 
     @Override
     public void endTask() {
+        if (task != null && done != reportedDone) {
+            report();
+        }
+        task = null;
+    }
+
+    private void report() {
+        nextReport = System.nanoTime() + REPORT_INTERVAL.toNanos();
+        reportedDone = done;
+        // The port promises done <= total; a count that overshoots its announced total is capped.
+        fetch.onFetchProgress(task, total > 0 ? Math.min(done, total) : done, total);
     }
 
     @Override

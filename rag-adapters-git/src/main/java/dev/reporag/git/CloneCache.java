@@ -1,5 +1,6 @@
 package dev.reporag.git;
 
+import dev.reporag.core.port.FetchMonitor;
 import dev.reporag.core.port.SourceException;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -48,7 +49,8 @@ import java.util.stream.Stream;
  * into place, so a failed clone leaves nothing behind; later opens fetch into the clone. An
  * in-process lock and a file lock ({@code <hash>.lock}, across processes) serialise updates of one
  * repository. Garbage collection is off in the clones, so earlier commits stay readable for
- * {@link GitSnapshot#changesSince}.
+ * {@link GitSnapshot#changesSince}. The caller's {@link FetchMonitor} hears the fetch's progress
+ * and can stop it, and a wait for the locks; a stopped first clone leaves nothing behind either.
  */
 final class CloneCache {
     private static final Logger log = LoggerFactory.getLogger(CloneCache.class);
@@ -72,26 +74,19 @@ final class CloneCache {
         this.credentials = new HostCredentialsProvider(settings.credentials());
     }
 
-    Fetched update(SourceLocation location, String ref) {
+    Fetched update(SourceLocation location, String ref, FetchMonitor monitor) {
         long deadline = System.nanoTime() + settings.timeout().toNanos();
         Path root = settings.cacheDir();
         String key = location.cacheKey();
         ReentrantLock lock = locks.computeIfAbsent(key, k -> new ReentrantLock());
-        try {
-            if (!lock.tryLock(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                throw busy(location);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SourceException("interrupted while waiting to fetch " + location.display());
-        }
+        lockInProcess(lock, deadline, location, monitor);
         try {
             Files.createDirectories(root);
             try (FileChannel channel = FileChannel.open(root.resolve(key + ".lock"),
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-                FileLock fileLock = lockFile(channel, deadline, location);
+                FileLock fileLock = lockFile(channel, deadline, location, monitor);
                 try {
-                    return updateLocked(root, key, location, ref, deadline);
+                    return updateLocked(root, key, location, ref, deadline, monitor);
                 } finally {
                     fileLock.release();
                 }
@@ -103,14 +98,14 @@ final class CloneCache {
         }
     }
 
-    private Fetched updateLocked(Path root, String key, SourceLocation location, String ref, long deadline)
-            throws IOException {
+    private Fetched updateLocked(Path root, String key, SourceLocation location, String ref, long deadline,
+                                 FetchMonitor monitor) throws IOException {
         Path dir = root.resolve(key);
         if (Files.isDirectory(dir)) {
             Repository repository = openExisting(dir);
             if (repository != null) {
                 try {
-                    ObjectId commit = fetch(repository, location, ref, deadline);
+                    ObjectId commit = fetch(repository, location, ref, deadline, monitor);
                     return new Fetched(repository, parseCommit(repository, commit, location, ref));
                 } catch (RuntimeException e) {
                     repository.close();
@@ -120,11 +115,11 @@ final class CloneCache {
             log.warn("the cache of {} is not a usable repository; cloning it again", location.display());
             deleteRecursively(dir);
         }
-        return cloneInto(root, dir, key, location, ref, deadline);
+        return cloneInto(root, dir, key, location, ref, deadline, monitor);
     }
 
-    private Fetched cloneInto(Path root, Path dir, String key, SourceLocation location, String ref, long deadline)
-            throws IOException {
+    private Fetched cloneInto(Path root, Path dir, String key, SourceLocation location, String ref, long deadline,
+                              FetchMonitor monitor) throws IOException {
         removeLeftovers(root, key);
         Path temporary = Files.createTempDirectory(root, "." + key + "-");
         ObjectId commit;
@@ -138,12 +133,13 @@ final class CloneCache {
                 config.setBoolean("gc", null, "autoDetach", false);
                 config.setBoolean("core", null, "logAllRefUpdates", false);
                 config.save();
-                commit = fetch(git.getRepository(), location, ref, deadline);
+                commit = fetch(git.getRepository(), location, ref, deadline, monitor);
             } catch (GitAPIException e) {
                 throw new SourceException("could not create a repository in " + root + ": " + e.getMessage(), e);
             }
             Files.move(temporary, dir, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
+            // Also a cancelled clone: the next open starts again from nothing.
             deleteRecursively(temporary);
             throw e;
         }
@@ -160,11 +156,14 @@ final class CloneCache {
     }
 
     /** Resolves the ref against what the remote advertises, then fetches that one ref at depth 1. */
-    private ObjectId fetch(Repository repository, SourceLocation location, String ref, long deadline) {
+    private ObjectId fetch(Repository repository, SourceLocation location, String ref, long deadline,
+                           FetchMonitor fetchMonitor) {
         long started = System.nanoTime();
         String url = location.transportUrl();
         Git git = Git.wrap(repository);
         Map<String, Ref> advertised;
+        // ls-remote takes no progress monitor, so it cannot be cancelled: it exchanges only the
+        // ref list, which is short, and it is bounded by the timeout like the rest.
         try {
             advertised = git.lsRemote().setRemote(url).setCredentialsProvider(credentials)
                     .setTimeout(seconds(deadline)).setTransportConfigCallback(this::configure).callAsMap();
@@ -172,8 +171,11 @@ final class CloneCache {
             throw GitErrors.fetchFailed(e, context(location, ref, BoundedMonitor.Stop.NONE));
         }
         Target target = target(advertised, ref, location);
+        if (fetchMonitor.isCancelled()) {
+            throw cancelled(location);
+        }
         BoundedMonitor monitor = new BoundedMonitor(remaining(deadline), repository.getDirectory().toPath(),
-                settings.maxRepositoryBytes());
+                settings.maxRepositoryBytes(), fetchMonitor);
         try {
             git.fetch().setRemote(url).setRefSpecs(new RefSpec("+" + target.remoteRef() + ":" + target.localRef()))
                     .setDepth(1).setTagOpt(TagOpt.NO_TAGS).setRemoveDeletedRefs(false)
@@ -186,6 +188,10 @@ final class CloneCache {
         monitor.checkAfterwards();
         if (monitor.stop() == BoundedMonitor.Stop.TOO_BIG) {
             throw GitErrors.tooBig(context(location, ref, monitor.stop()));
+        }
+        if (monitor.stop() == BoundedMonitor.Stop.CANCELLED) {
+            // JGit saw the cancellation late and finished anyway: stop as asked (a first clone is removed).
+            throw cancelled(location);
         }
         try {
             Ref fetched = repository.exactRef(target.localRef());
@@ -278,7 +284,26 @@ final class CloneCache {
         }
     }
 
-    private FileLock lockFile(FileChannel channel, long deadline, SourceLocation location) throws IOException {
+    /** Waits for this process's lock of one repository until the deadline or a cancellation. */
+    private static void lockInProcess(ReentrantLock lock, long deadline, SourceLocation location,
+                                      FetchMonitor monitor) {
+        try {
+            while (!lock.tryLock(50, TimeUnit.MILLISECONDS)) {
+                if (monitor.isCancelled()) {
+                    throw cancelled(location);
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw busy(location);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SourceException("interrupted while waiting to fetch " + location.display());
+        }
+    }
+
+    private FileLock lockFile(FileChannel channel, long deadline, SourceLocation location, FetchMonitor monitor)
+            throws IOException {
         while (true) {
             try {
                 FileLock lock = channel.tryLock();
@@ -287,6 +312,9 @@ final class CloneCache {
                 }
             } catch (OverlappingFileLockException e) {
                 // another source object of this JVM holds it: wait like for another process
+            }
+            if (monitor.isCancelled()) {
+                throw cancelled(location);
             }
             if (System.nanoTime() - deadline > 0) {
                 throw busy(location);
@@ -328,6 +356,10 @@ final class CloneCache {
 
     private static SourceException busy(SourceLocation location) {
         return new SourceException("another job is still fetching " + location.display() + "; try again later");
+    }
+
+    private static SourceException cancelled(SourceLocation location) {
+        return GitErrors.cancelled(location.display());
     }
 
     private static SourceException empty(SourceLocation location) {

@@ -39,6 +39,9 @@ final class GitErrors {
             case TOO_BIG -> {
                 return tooBig(context);
             }
+            case CANCELLED -> {
+                return cancelled(context.display());
+            }
             default -> {
             }
         }
@@ -104,6 +107,11 @@ final class GitErrors {
     static SourceException timeout(Context context) {
         return new SourceException("fetching " + context.display() + " took longer than the timeout of "
                 + context.timeoutSeconds() + " s");
+    }
+
+    /** The caller's monitor asked to stop; the cache is left as it was before this fetch. */
+    static SourceException cancelled(String display) {
+        return new SourceException("fetching " + display + " was cancelled");
     }
 
     static SourceException tooBig(Context context) {

@@ -1,6 +1,7 @@
 package dev.reporag.git;
 
 import dev.reporag.core.model.Project;
+import dev.reporag.core.port.FetchMonitor;
 import dev.reporag.core.port.RepositorySource;
 import dev.reporag.core.port.Snapshot;
 import dev.reporag.core.port.SourceException;
@@ -35,8 +36,18 @@ public final class JGitRepositorySource implements RepositorySource {
 
     @Override
     public Snapshot open(Project project) {
+        return open(project, FetchMonitor.NONE);
+    }
+
+    /**
+     * Reports the clone's or fetch's progress to {@code monitor} (JGit's tasks, e.g. "Receiving
+     * objects", a few times a second at most) and stops it, with a {@link SourceException}, when
+     * the monitor says cancelled.
+     */
+    @Override
+    public Snapshot open(Project project, FetchMonitor monitor) {
         SourceLocation location = policy.check(project.source());
-        CloneCache.Fetched fetched = cache.update(location, project.ref());
+        CloneCache.Fetched fetched = cache.update(location, project.ref(), monitor);
         return new GitSnapshot(fetched.repository(), fetched.commit(), settings.maxFileBytes());
     }
 

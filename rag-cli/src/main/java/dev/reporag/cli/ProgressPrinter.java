@@ -11,23 +11,40 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
  * Shows a job's progress: a live bar on a terminal, plain lines otherwise (logs, pipes, CI), at
- * most one every few seconds or ten percent, with no control characters.
+ * most one every few seconds or ten percent, with no control characters. While the repository is
+ * cloned or fetched, its steps show on the bar's message, or as lines: none for a fetch done within
+ * a few seconds, then one every few seconds, and the completion of a step a line was shown for.
  */
 final class ProgressPrinter implements IngestionListener {
     private final String name;
     private final PrintWriter err;
     private final ProgressBar bar;
-    private final long startNanos = System.nanoTime();
+    private final LongSupplier clock;
+    private final long startNanos;
     private int lastPercent = -1;
     private long lastLineNanos;
     private long chunksAtStart = -1;
     private static final Duration RECENT = Duration.ofSeconds(30);
+    private static final Duration LINE_INTERVAL = Duration.ofSeconds(3);
+    private boolean fetching;
+    private long lastFetchLineNanos;
+    private String lastFetchLine;
+    private String lastFetchTask;
     private final java.util.LinkedList<long[]> samples = new java.util.LinkedList<>();
 
     ProgressPrinter(String name, PrintWriter err, boolean terminal) {
+        this(name, err, terminal, System::nanoTime);
+    }
+
+    /** With the clock (nanoseconds) that paces the lines, for tests. */
+    ProgressPrinter(String name, PrintWriter err, boolean terminal, LongSupplier clock) {
+        this.clock = clock;
+        this.startNanos = clock.getAsLong();
+        this.lastLineNanos = startNanos - LINE_INTERVAL.toNanos() - 1; // the first line is due
         this.name = name;
         this.err = err;
         this.bar = terminal ? new ProgressBarBuilder()
@@ -38,6 +55,31 @@ final class ProgressPrinter implements IngestionListener {
                 .setConsumer(new ConsoleProgressBarConsumer(new PrintStream(System.err, true)))
                 .setUpdateIntervalMillis(250)
                 .build() : null;
+    }
+
+    @Override
+    public synchronized void onFetchProgress(IngestionJob job, String task, long done, long total) {
+        String detail = total > 0
+                ? String.format("%s %d%% (%d/%d)", task, done * 100 / total, done, total)
+                : task + " " + done;
+        if (bar != null) {
+            bar.setExtraMessage(" fetching: " + detail);
+            return;
+        }
+        long now = clock.getAsLong();
+        if (!fetching) {
+            fetching = true;
+            lastFetchLineNanos = now; // a quick fetch shows no line at all
+        }
+        boolean due = now - lastFetchLineNanos > LINE_INTERVAL.toNanos()
+                || (total > 0 && done >= total && task.equals(lastFetchTask));
+        if (due && !detail.equals(lastFetchLine)) {
+            lastFetchLine = detail;
+            lastFetchTask = task;
+            lastFetchLineNanos = now;
+            err.printf("%s: fetching: %s%n", name, detail);
+            err.flush();
+        }
     }
 
     @Override
@@ -52,9 +94,9 @@ final class ProgressPrinter implements IngestionListener {
     public synchronized void onProgress(IngestionJob job, Progress progress) {
         if (chunksAtStart < 0) {
             chunksAtStart = progress.chunksEmbedded();
-            samples.add(new long[]{System.nanoTime(), progress.percent()});
+            samples.add(new long[]{clock.getAsLong(), progress.percent()});
         }
-        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        double seconds = (clock.getAsLong() - startNanos) / 1e9;
         double rate = seconds > 0 ? (progress.chunksEmbedded() - chunksAtStart) / seconds : 0;
         String detail = String.format("%d/%d files, %d/%d chunks, %.0f chunks/s", progress.filesDone(),
                 progress.filesTotal(), progress.chunksDone(), progress.chunksTotal(), rate);
@@ -63,8 +105,8 @@ final class ProgressPrinter implements IngestionListener {
             bar.setExtraMessage(" " + detail);
             return;
         }
-        long now = System.nanoTime();
-        boolean due = now - lastLineNanos > Duration.ofSeconds(3).toNanos() || progress.percent() >= lastPercent + 10;
+        long now = clock.getAsLong();
+        boolean due = now - lastLineNanos > LINE_INTERVAL.toNanos() || progress.percent() >= lastPercent + 10;
         if (progress.percent() != lastPercent && due) {
             lastPercent = progress.percent();
             lastLineNanos = now;

@@ -9,6 +9,13 @@ public interface IngestionListener {
     IngestionListener NONE = new IngestionListener() {
     };
 
+    /**
+     * A step of the clone or fetch that opens the repository, before the commit is known:
+     * {@code total} is 0 when unknown. Throttled by the source (a few calls a second at most).
+     */
+    default void onFetchProgress(IngestionJob job, String task, long done, long total) {
+    }
+
     default void onCommit(IngestionJob job, String commit) {
     }
 

@@ -13,6 +13,7 @@ import dev.reporag.core.policy.RagSettings;
 import dev.reporag.core.policy.TextChunk;
 import dev.reporag.core.port.ChangeSet;
 import dev.reporag.core.port.Embedder;
+import dev.reporag.core.port.FetchMonitor;
 import dev.reporag.core.port.JobRepository;
 import dev.reporag.core.port.RagException;
 import dev.reporag.core.port.RepositorySource;
@@ -66,6 +67,8 @@ public final class JobProcessor {
     private static final int AHEAD_PER_THREAD = 4;
     /** A walk over the listing shorter than this reports no partial totals. */
     private static final Duration QUIET_WALK = Duration.ofSeconds(5);
+    /** A clone shorter than this logs no progress; a longer one logs a line this often. */
+    private static final Duration FETCH_LOG_INTERVAL = Duration.ofSeconds(10);
     /** Room left in each embedder input for the path header. */
     private static final int HEADER_BUDGET = 200;
 
@@ -395,13 +398,15 @@ public final class JobProcessor {
 
         /**
          * Opens the snapshot (a clone or fetch, which may take minutes) on its own thread, so a
-         * cancelled job is given back at once; an open that completes later is closed unused.
+         * cancelled job is given back at once. The source hears the cancellation through its
+         * monitor and stops fetching soon after; an open that completes anyway is closed unused.
          */
         private Snapshot open(Project project) {
             CompletableFuture<Snapshot> opening = new CompletableFuture<>();
+            FetchMonitor monitor = new OpenMonitor(job, cancellation, listener);
             Thread opener = daemon("rag-open-").newThread(() -> {
                 try {
-                    opening.complete(source.open(project));
+                    opening.complete(source.open(project, monitor));
                 } catch (Throwable e) {
                     opening.completeExceptionally(e);
                 }
@@ -421,6 +426,12 @@ public final class JobProcessor {
                     opening.thenAccept(Snapshot::close);
                     throw new Cancellation.CancelledException();
                 } catch (ExecutionException e) {
+                    if (cancellation.isCancelled()) {
+                        // The source stopped because it was asked to: not a failure of the job.
+                        log.debug("job {}: the open ended after the cancellation: {}", job.id(),
+                                e.getCause().getMessage());
+                        throw new Cancellation.CancelledException();
+                    }
                     if (e.getCause() instanceof RuntimeException runtime) {
                         throw runtime;
                     }
@@ -453,6 +464,43 @@ public final class JobProcessor {
                 throw new Cancellation.CancelledException();
             }
             listener.onProgress(job, progress);
+        }
+    }
+
+    /**
+     * The monitor a source fetches with: progress goes to the listener (and, every
+     * {@link #FETCH_LOG_INTERVAL}, to the log, the only channel of a background worker), and the
+     * job's cancellation stops the fetch. Nothing is reported once the job is cancelled: the caller
+     * has been given the job back. Used by the opening thread only.
+     */
+    private static final class OpenMonitor implements FetchMonitor {
+        private final IngestionJob job;
+        private final Cancellation cancellation;
+        private final IngestionListener listener;
+        private long nextLog = System.nanoTime() + FETCH_LOG_INTERVAL.toNanos();
+
+        OpenMonitor(IngestionJob job, Cancellation cancellation, IngestionListener listener) {
+            this.job = job;
+            this.cancellation = cancellation;
+            this.listener = listener;
+        }
+
+        @Override
+        public void onFetchProgress(String task, long done, long total) {
+            if (cancellation.isCancelled()) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (now - nextLog >= 0) {
+                nextLog = now + FETCH_LOG_INTERVAL.toNanos();
+                log.info("job {}: fetching: {} {}{}", job.id(), task, done, total > 0 ? "/" + total : "");
+            }
+            listener.onFetchProgress(job, task, done, total);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return cancellation.isCancelled();
         }
     }
 }

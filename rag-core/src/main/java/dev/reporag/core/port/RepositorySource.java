@@ -13,6 +13,16 @@ public interface RepositorySource {
     Snapshot open(Project project);
 
     /**
+     * Like {@link #open(Project)}, reporting the fetch's progress to {@code monitor} and stopping
+     * it when the monitor says so. Sources with nothing to fetch need not override this.
+     *
+     * @throws SourceException with a message a user can act on, also when stopped
+     */
+    default Snapshot open(Project project, FetchMonitor monitor) {
+        return open(project);
+    }
+
+    /**
      * Checks a source given by a user before a project is stored (URL form, scheme, host), without
      * fetching anything.
      *

@@ -16,8 +16,10 @@ import dev.reporag.core.model.SourceFile;
 import dev.reporag.core.policy.BatchPolicy;
 import dev.reporag.core.policy.RagSettings;
 import dev.reporag.core.port.ChangeSet;
+import dev.reporag.core.port.FetchMonitor;
 import dev.reporag.core.port.RepositorySource;
 import dev.reporag.core.port.Snapshot;
+import dev.reporag.core.port.SourceException;
 import dev.reporag.core.port.VectorStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -43,7 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * fetch) and the walk over the file listing stop promptly when cancelled, and the job resumes;
  * cancelling never interrupts a store write (an interrupted NIO write closes a Lucene index).
  * The source here is the in-memory one, observed through a thin decorator that can hold an open
- * back the way a slow clone would.
+ * back the way a slow clone would, or "fetch" with progress until its monitor says cancelled.
  */
 class LongLoopsTest {
     private static final String REPO = "mem://big";
@@ -105,6 +108,60 @@ class LongLoopsTest {
         IngestionJob resumed = rag.process(job.id(), "w", new Cancellation(), IngestionListener.NONE).orElseThrow();
         assertThat(resumed.status()).isEqualTo(JobStatus.READY);
         assertThat(resumed.progress().filesDone()).isEqualTo(20);
+    }
+
+    @Test
+    void aCancelledFetchStopsTheFetchingThreadAndGivesTheJobBack() throws Exception {
+        memory.commit(REPO, files(20, "a"));
+        Project project = rag.register("big", REPO, null);
+        IngestionJob job = rag.requestIngestion(project.id());
+        source.fetchUntilCancelled = true;
+        Cancellation cancellation = new Cancellation();
+        List<String> heard = new CopyOnWriteArrayList<>();
+        IngestionListener listener = new IngestionListener() {
+            @Override
+            public void onFetchProgress(IngestionJob j, String task, long done, long total) {
+                heard.add(task + " " + done + "/" + total);
+                if (done == 3) {
+                    // Cancelled from inside the fetch: the source then fails at once, and that
+                    // failure must not make the job FAILED.
+                    cancellation.cancel();
+                }
+            }
+        };
+
+        IngestionJob stopped = rag.process(job.id(), "w", cancellation, listener).orElseThrow();
+
+        assertThat(stopped.status()).as(String.valueOf(stopped.error())).isEqualTo(JobStatus.PENDING);
+        assertThat(stopped.error()).isNull();
+        assertThat(stopped.leaseOwner()).isNull();
+        assertThat(source.fetchEnded.await(2, TimeUnit.SECONDS)).as("the fetching thread ended").isTrue();
+        assertThat(source.fetchSawCancel).isTrue();
+        assertThat(heard).containsExactly("Receiving objects 0/1000", "Receiving objects 1/1000",
+                "Receiving objects 2/1000", "Receiving objects 3/1000");
+
+        source.fetchUntilCancelled = false;
+        IngestionJob resumed = rag.process(job.id(), "w", new Cancellation(), IngestionListener.NONE).orElseThrow();
+        assertThat(resumed.status()).isEqualTo(JobStatus.READY);
+    }
+
+    @Test
+    void aCancelWhileTheSourceFetchesReachesItsMonitor() throws Exception {
+        memory.commit(REPO, files(20, "a"));
+        Project project = rag.register("big", REPO, null);
+        IngestionJob job = rag.requestIngestion(project.id());
+        source.fetchUntilCancelled = true;
+        Cancellation cancellation = new Cancellation();
+
+        CompletableFuture<IngestionJob> running = CompletableFuture.supplyAsync(
+                () -> rag.process(job.id(), "w", cancellation, IngestionListener.NONE).orElseThrow());
+        assertThat(source.openEntered.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(100);
+        cancellation.cancel();
+
+        assertThat(running.get(2, TimeUnit.SECONDS).status()).isEqualTo(JobStatus.PENDING);
+        assertThat(source.fetchEnded.await(2, TimeUnit.SECONDS)).as("the fetching thread ended").isTrue();
+        assertThat(source.fetchSawCancel).isTrue();
     }
 
     @Test
@@ -204,6 +261,10 @@ class LongLoopsTest {
         final AtomicInteger closed = new AtomicInteger();
         volatile java.util.function.IntConsumer onListed = n -> { };
         private final AtomicBoolean held = new AtomicBoolean();
+        /** Opens then "fetch" like a slow clone: progress every 5 ms until the monitor cancels. */
+        volatile boolean fetchUntilCancelled;
+        final CountDownLatch fetchEnded = new CountDownLatch(1);
+        volatile boolean fetchSawCancel;
 
         Observed(RepositorySource delegate) {
             this.delegate = delegate;
@@ -212,6 +273,30 @@ class LongLoopsTest {
         void holdOpen() {
             openGate = new CountDownLatch(1);
             held.set(true);
+        }
+
+        @Override
+        public Snapshot open(Project project, FetchMonitor monitor) {
+            if (!fetchUntilCancelled) {
+                return open(project);
+            }
+            openEntered.countDown();
+            try {
+                // Bounded, so a monitor that never cancels lets the open end (and the test fail).
+                for (int done = 0; done < 1000; done++) {
+                    if (monitor.isCancelled()) {
+                        fetchSawCancel = true;
+                        throw new SourceException("fetching " + project.source() + " was cancelled");
+                    }
+                    monitor.onFetchProgress("Receiving objects", done, 1000);
+                    Thread.sleep(5);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                fetchEnded.countDown();
+            }
+            return open(project);
         }
 
         @Override

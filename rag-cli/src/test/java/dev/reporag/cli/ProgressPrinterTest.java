@@ -1,0 +1,65 @@
+package dev.reporag.cli;
+
+import dev.reporag.core.model.IngestionJob;
+import dev.reporag.core.model.ProjectId;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The plain lines the printer writes while a repository is fetched (no terminal: no bar), on a test clock. */
+class ProgressPrinterTest {
+    private final AtomicLong nanos = new AtomicLong(1_000);
+    private final StringWriter err = new StringWriter();
+    private final ProgressPrinter printer = new ProgressPrinter("shop", new PrintWriter(err), false, nanos::get);
+    private final IngestionJob job = IngestionJob.pending(ProjectId.random(), Instant.now());
+
+    private void after(long millis) {
+        nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(millis));
+    }
+
+    private String lines(String... lines) {
+        return String.join(System.lineSeparator(), lines) + System.lineSeparator();
+    }
+
+    @Test
+    void aQuickFetchPrintsNothing() {
+        printer.onFetchProgress(job, "remote: Counting objects", 0, 0);
+        after(100);
+        printer.onFetchProgress(job, "remote: Counting objects", 9, 0);
+        printer.onFetchProgress(job, "Receiving objects", 0, 9);
+        after(100);
+        printer.onFetchProgress(job, "Receiving objects", 9, 9);
+        printer.onFetchProgress(job, "Updating references", 1, 1);
+
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void aSlowFetchPrintsALineEveryFewSecondsAndTheEndOfTheStepItShowed() {
+        printer.onFetchProgress(job, "remote: Counting objects", 0, 0);
+        after(1_000);
+        printer.onFetchProgress(job, "remote: Counting objects", 2743, 0);
+        printer.onFetchProgress(job, "Receiving objects", 0, 2742);
+        after(2_500);
+        printer.onFetchProgress(job, "Receiving objects", 1234, 2742); // 3.5 s in: shown
+        after(1_000);
+        printer.onFetchProgress(job, "Receiving objects", 1500, 2742); // 1 s later: quiet
+        after(1_000);
+        printer.onFetchProgress(job, "Receiving objects", 2742, 2742); // the end of the step shown
+        printer.onFetchProgress(job, "Receiving objects", 2742, 2742); // the same again: not repeated
+        printer.onFetchProgress(job, "Updating references", 1, 1); // never shown in progress: quiet
+        after(3_500);
+        printer.onFetchProgress(job, "remote: Counting objects", 17, 0); // unknown size: its count
+
+        assertThat(err.toString()).isEqualTo(lines(
+                "shop: fetching: Receiving objects 45% (1234/2742)",
+                "shop: fetching: Receiving objects 100% (2742/2742)",
+                "shop: fetching: remote: Counting objects 17"));
+    }
+}
