@@ -281,16 +281,80 @@ public final class Chunker {
     private static final Pattern TRAILING_COLON_OR_ARROW = Pattern.compile("\\s*(?::|=>)\\s*$");
     private static final Pattern SPACES = Pattern.compile("\\s+");
 
+    /** The declaration without its body, a trailing ":" or "=>", and runs of white space. */
     private static String shorten(String declaration) {
-        String d = SPACES.matcher(TRAILING_COLON_OR_ARROW.matcher(FROM_BRACE.matcher(declaration).replaceAll(""))
-                .replaceAll("")).replaceAll(" ");
+        String d = hasLineTerminator(declaration)
+                ? SPACES.matcher(TRAILING_COLON_OR_ARROW.matcher(FROM_BRACE.matcher(declaration).replaceAll(""))
+                        .replaceAll("")).replaceAll(" ")
+                : collapseSpaces(withoutTrailingColonOrArrow(beforeBrace(declaration)));
         return d.length() <= MAX_DECLARATION_CHARS ? d : d.substring(0, MAX_DECLARATION_CHARS - 3) + "...";
     }
 
+    // What the three patterns above do, without a regex, for text with no line terminator (so "."
+    // and "$" in them cannot stop early): declarations are single lines, so nearly always.
+
+    private static boolean hasLineTerminator(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A regex {@code \s}: space, tab, line feed, vertical tab, form feed, carriage return. */
+    private static boolean isRegexSpace(char c) {
+        return c == ' ' || (c >= '\t' && c <= '\r');
+    }
+
+    private static int trimmedEnd(String s, int end) {
+        while (end > 0 && isRegexSpace(s.charAt(end - 1))) {
+            end--;
+        }
+        return end;
+    }
+
+    private static String beforeBrace(String s) {
+        int brace = s.indexOf('{');
+        return brace < 0 ? s : s.substring(0, trimmedEnd(s, brace));
+    }
+
+    private static String withoutTrailingColonOrArrow(String s) {
+        int end = trimmedEnd(s, s.length());
+        if (end > 0 && s.charAt(end - 1) == ':') {
+            return s.substring(0, trimmedEnd(s, end - 1));
+        }
+        if (end > 1 && s.charAt(end - 1) == '>' && s.charAt(end - 2) == '=') {
+            return s.substring(0, trimmedEnd(s, end - 2));
+        }
+        return s;
+    }
+
+    private static String collapseSpaces(String s) {
+        StringBuilder out = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (isRegexSpace(c) && (c != ' ' || (i + 1 < s.length() && isRegexSpace(s.charAt(i + 1))))) {
+                if (out == null) {
+                    out = new StringBuilder(s.length()).append(s, 0, i);
+                }
+                out.append(' ');
+                while (i + 1 < s.length() && isRegexSpace(s.charAt(i + 1))) {
+                    i++;
+                }
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? s : out.toString();
+    }
+
     /**
-     * A cheap necessary condition for {@link #DECLARATION}, which most lines fail: at most four
-     * blanks, then a character one of its alternatives can start with (a "}" or a " * " doc line
-     * never can). Saves the regex on most lines.
+     * A cheap necessary condition for {@link #DECLARATION}, which most lines fail, so the regex runs
+     * on few: at most four blanks, then what one of its alternatives starts with ("/**" but not
+     * "//", "@Name" but not "@ "), and for a word, an opening parenthesis or one of the words those
+     * alternatives need.
      */
     private static boolean mayDeclare(String line) {
         int i = 0;
@@ -303,11 +367,34 @@ public final class Chunker {
         char c = line.charAt(i);
         char next = i + 1 < line.length() ? line.charAt(i + 1) : ' ';
         return switch (c) {
-            case '@', '#' -> true;
-            case '/' -> next == '*' || next == '/';
-            case '*' -> Character.isLetter(next) || next == '_' || next == '$';
-            default -> c == '_' || c == '$' || (c < 128 && Character.isLetter(c));
+            case '@' -> isAsciiLetter(next);
+            case '#' -> next == '[';
+            case '/' -> line.startsWith("/**", i) || line.startsWith("///", i);
+            case '*' -> (isAsciiLetter(next) || next == '_' || next == '$') && line.indexOf('(', i) >= 0;
+            default -> (isAsciiLetter(c) || c == '_' || c == '$')
+                    && (line.indexOf('(', i) >= 0 || containsAny(line, i, DECLARATION_WORDS));
         };
+    }
+
+    /**
+     * Every alternative of {@link #DECLARATION} that needs no "(" contains one of these (as part of
+     * "function", "module", "func", "interface"... or on its own), also after modifiers.
+     */
+    private static final String[] DECLARATION_WORDS = {"class", "interface", "enum", "record", "struct", "trait",
+            "impl", "object", "def", "fn", "fun", "mod", "namespace", "package", "type", "void", "CREATE",
+            "@", "/**", "///", "#["};
+
+    private static boolean containsAny(String line, int from, String[] words) {
+        for (String word : words) {
+            if (line.indexOf(word, from) >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 
     /** Columns of leading white space, a tab counting as four. */
