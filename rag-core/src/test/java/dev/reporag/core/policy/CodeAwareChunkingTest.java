@@ -166,6 +166,15 @@ class CodeAwareChunkingTest {
     }
 
     @Test
+    void headersLoseBodiesTrailingColonsAndArrowsAndRunsOfWhiteSpace() {
+        assertThat(enclosing("java", "public\tclass   Odd  { int y;\n    int x;\n}\n", 2)).isEqualTo("public class Odd");
+        assertThat(enclosing("python", "class A :\n    def  run(self) :  \n        pass\n", 3))
+                .isEqualTo("class A > def run(self)");
+        assertThat(enclosing("scala", "object B {\n    def f(x: Int) =>\n        x\n}\n", 3))
+                .isEqualTo("object B > def f(x: Int)");
+    }
+
+    @Test
     void noHeaderWhereNothingIsCheapToFind() {
         assertThat(enclosing("markdown", "# Title\n\n    indented code\n", 3)).isEmpty();
         assertThat(enclosing("java", "class A {\n}\n", 1)).isEmpty();
