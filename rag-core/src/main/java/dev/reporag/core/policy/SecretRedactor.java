@@ -19,14 +19,6 @@ public final class SecretRedactor {
 
     /** A secret recognised by its shape alone, and the literals one of which it always contains. */
     private record TokenRule(Pattern pattern, List<String> needles) {
-        boolean mayMatch(String text) {
-            for (String needle : needles) {
-                if (text.contains(needle)) {
-                    return true;
-                }
-            }
-            return false;
-        }
     }
 
     private static final List<TokenRule> TOKENS = List.of(
@@ -64,10 +56,12 @@ public final class SecretRedactor {
     public Result redact(String text) {
         int count = 0;
         String out = text;
-        for (TokenRule rule : TOKENS) {
-            if (!rule.mayMatch(out)) {
+        boolean[] mayMatch = rulesWithANeedleIn(text);
+        for (int r = 0; r < TOKENS.size(); r++) {
+            if (!mayMatch[r]) {
                 continue;
             }
+            TokenRule rule = TOKENS.get(r);
             Matcher m = rule.pattern().matcher(out);
             StringBuilder sb = null;
             while (m.find()) {
@@ -103,12 +97,77 @@ public final class SecretRedactor {
         return new Result(sb.toString(), count);
     }
 
-    /** Only lines with a quote, an '=' or ':', and a telling word are matched against the pattern. */
+    /** For each ASCII character, the needles (rule index, needle) that start with it. */
+    private static final Needle[][] NEEDLES_BY_FIRST_CHAR = needlesByFirstChar();
+
+    private record Needle(int rule, String text) {
+    }
+
+    private static Needle[][] needlesByFirstChar() {
+        List<List<Needle>> byChar = new ArrayList<>();
+        for (int c = 0; c < 128; c++) {
+            byChar.add(new ArrayList<>());
+        }
+        for (int r = 0; r < TOKENS.size(); r++) {
+            for (String needle : TOKENS.get(r).needles()) {
+                byChar.get(needle.charAt(0)).add(new Needle(r, needle));
+            }
+        }
+        Needle[][] table = new Needle[128][];
+        for (int c = 0; c < 128; c++) {
+            table[c] = byChar.get(c).isEmpty() ? null : byChar.get(c).toArray(Needle[]::new);
+        }
+        return table;
+    }
+
+    /**
+     * Which rules have one of their needles in the text: one pass over it, not one scan per
+     * needle. A replacement never creates a needle (no needle holds "[", "]" or a line break), so
+     * this also holds for the text as earlier rules leave it.
+     */
+    private static boolean[] rulesWithANeedleIn(String text) {
+        boolean[] found = new boolean[TOKENS.size()];
+        int left = found.length;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            Needle[] needles = c < 128 ? NEEDLES_BY_FIRST_CHAR[c] : null;
+            if (needles == null) {
+                continue;
+            }
+            for (Needle needle : needles) {
+                if (!found[needle.rule()] && text.startsWith(needle.text(), i)) {
+                    found[needle.rule()] = true;
+                    if (--left == 0) {
+                        return found;
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Only lines with a quote, an '=' or ':', and a telling word are matched against the pattern;
+     * lines are found from their quotes, so the many without one are never looked at.
+     */
     private static void findAssignedValues(String text, List<int[]> values) {
         Matcher m = ASSIGNMENT.matcher(text);
+        int nextDouble = text.indexOf('"');
+        int nextSingle = text.indexOf('\'');
         int start = 0;
         while (start < text.length()) {
-            int end = text.indexOf('\n', start);
+            if (nextDouble >= 0 && nextDouble < start) {
+                nextDouble = text.indexOf('"', start);
+            }
+            if (nextSingle >= 0 && nextSingle < start) {
+                nextSingle = text.indexOf('\'', start);
+            }
+            int quote = nextDouble < 0 ? nextSingle : nextSingle < 0 ? nextDouble : Math.min(nextDouble, nextSingle);
+            if (quote < 0) {
+                return;
+            }
+            start = text.lastIndexOf('\n', quote) + 1; // the quote's line; at or after the current start
+            int end = text.indexOf('\n', quote);
             end = end < 0 ? text.length() : end;
             if (candidateLine(text, start, end)) {
                 m.region(start, end);
