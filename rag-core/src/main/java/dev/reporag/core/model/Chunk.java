@@ -37,7 +37,7 @@ public record Chunk(String id, ProjectId projectId, String path, String language
     public static Chunk of(ProjectId projectId, String path, String language, int startLine, int endLine, String text) {
         String hash = sha256(text);
         String name = projectId.value() + '\n' + path + '\n' + startLine + '\n' + endLine + '\n' + hash;
-        String id = UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+        String id = nameUuid(name.getBytes(StandardCharsets.UTF_8)).toString();
         return new Chunk(id, projectId, path, language, startLine, endLine, text, hash);
     }
 
@@ -49,14 +49,34 @@ public record Chunk(String id, ProjectId projectId, String path, String language
         return HEX.formatHex(SHA_256.get().digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /**
+     * {@link UUID#nameUUIDFromBytes} (version 3, MD5), computed with this thread's digest: ids must
+     * never change, or an upgrade would embed every chunk again.
+     */
+    static UUID nameUuid(byte[] name) {
+        byte[] md5 = MD5.get().digest(name);
+        md5[6] = (byte) ((md5[6] & 0x0f) | 0x30);
+        md5[8] = (byte) ((md5[8] & 0x3f) | 0x80);
+        long msb = 0;
+        long lsb = 0;
+        for (int i = 0; i < 8; i++) {
+            msb = (msb << 8) | (md5[i] & 0xff);
+            lsb = (lsb << 8) | (md5[i + 8] & 0xff);
+        }
+        return new UUID(msb, lsb);
+    }
+
     private static final HexFormat HEX = HexFormat.of();
 
     /** One digest per thread: looking one up costs more than hashing a chunk. digest() resets it. */
-    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> digest("SHA-256"));
+    private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> digest("MD5"));
+
+    private static MessageDigest digest(String algorithm) {
         try {
-            return MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance(algorithm);
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+            throw new IllegalStateException(algorithm + " is part of every JDK", e);
         }
-    });
+    }
 }
