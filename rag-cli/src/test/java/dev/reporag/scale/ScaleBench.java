@@ -33,7 +33,9 @@ import java.util.stream.Stream;
  *
  * <p>Options: {@code --zip=PATH} (Temurin 25's src.zip), {@code --work=DIR}
  * ($TMPDIR/reporag-scale), {@code --xmx=256m}, {@code --tpm=10000000} (the fake server's and the
- * client's tokens per minute), {@code --only=lc4j,pipeline,hashing,incremental,openai} (all).
+ * client's tokens per minute), {@code --only=lc4j,pipeline,hashing,incremental,openai} (all),
+ * {@code --rounds=3} (the LangChain4j one-at-a-time and pipeline jobs run this many times in their
+ * child JVM: the first round is a fresh JVM, the last a warm one).
  */
 public final class ScaleBench {
     private static final String COMMAND = "mvn -B -q -pl rag-cli test-compile exec:java -Dexec.classpathScope=test"
@@ -49,6 +51,10 @@ public final class ScaleBench {
     private final String xmx;
     private final long tpm;
     private final Set<String> only;
+    private final int rounds;
+    /** Job milliseconds, fresh JVM and warm, of LangChain4j one file at a time and of the pipeline. */
+    private long[] baselineMillis;
+    private long[] pipelineMillis;
     private JdkCorpus.Indexable indexable;
     private ChildJvm.Result hashing;
 
@@ -59,6 +65,7 @@ public final class ScaleBench {
         xmx = options.getOrDefault("xmx", "256m");
         tpm = Long.parseLong(options.getOrDefault("tpm", "10000000"));
         only = Set.of(options.getOrDefault("only", "lc4j,pipeline,hashing,incremental,openai").split(","));
+        rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -91,6 +98,11 @@ public final class ScaleBench {
         }
         if (only.contains("pipeline")) {
             pipeline(repo);
+        }
+        if (baselineMillis != null && pipelineMillis != null) {
+            System.out.printf(Locale.ROOT, "repo-rag job vs LangChain4j one file at a time, same bytes: %.2fx as fast"
+                            + " in a fresh JVM, %.2fx warm (round %d)%n", baselineMillis[0] / (double) pipelineMillis[0],
+                    baselineMillis[1] / (double) pipelineMillis[1], rounds);
         }
         if (only.contains("hashing")) {
             hashing = ingest("hashing", repo, Map.of("RAG_EMBEDDER", "hashing"), true);
@@ -126,7 +138,7 @@ public final class ScaleBench {
 
     private void baseline(Path files, String mode) throws Exception {
         ChildJvm.Result r = ChildJvm.run(work, "lc4j-" + mode, jvm(), Map.of(), SplitBaseline.class.getName(),
-                files.toString(), mode);
+                files.toString(), mode, String.valueOf(mode.equals("all") ? 1 : rounds));
         Map<String, String> kv = keyValues(r.out());
         String what = mode.equals("all") ? "LangChain4j loadDocumentsRecursively + splitAll"
                 : "LangChain4j loadDocument + split, one file at a time";
@@ -137,6 +149,10 @@ public final class ScaleBench {
         } else {
             rate(what, Long.parseLong(kv.get("jobMillis")), Long.parseLong(kv.get("files")), indexable.bytes(),
                     kv.get("chunks") + " segments", r);
+            if (kv.containsKey("warmMillis")) {
+                warm(what, Long.parseLong(kv.get("warmMillis")), Long.parseLong(kv.get("files")), indexable.bytes());
+                baselineMillis = new long[]{Long.parseLong(kv.get("jobMillis")), Long.parseLong(kv.get("warmMillis"))};
+            }
         }
         reproduce("--only=lc4j");
     }
@@ -144,7 +160,7 @@ public final class ScaleBench {
     private void pipeline(Path repo) throws Exception {
         Path dir = fresh("pipeline");
         ChildJvm.Result r = ChildJvm.run(work, "pipeline", jvm(), env(dir), PipelineRun.class.getName(),
-                repo.toString(), dir.toString());
+                repo.toString(), dir.toString(), String.valueOf(rounds));
         Map<String, String> kv = keyValues(r.out());
         if (!r.ok() || !"READY".equals(kv.get("status"))) {
             System.out.printf("repo-rag pipeline: FAILED (exit %d): %s%n", r.exitCode(), lastLine(r.err()));
@@ -155,6 +171,11 @@ public final class ScaleBench {
         rate("repo-rag job, no embedding and no storing (walk, read, filter, chunk, batch)",
                 Long.parseLong(kv.get("jobMillis")), Long.parseLong(kv.get("files")), Long.parseLong(kv.get("bytes")),
                 kv.get("chunks") + " chunks", r);
+        if (kv.containsKey("warmMillis")) {
+            warm("repo-rag job", Long.parseLong(kv.get("warmMillis")), Long.parseLong(kv.get("files")),
+                    Long.parseLong(kv.get("bytes")));
+            pipelineMillis = new long[]{Long.parseLong(kv.get("jobMillis")), Long.parseLong(kv.get("warmMillis"))};
+        }
         reproduce("--only=pipeline");
     }
 
@@ -225,6 +246,13 @@ public final class ScaleBench {
                         + " RSS over the run: %s)%n", what, files, bytes / 1e6, detail, seconds, files / seconds,
                 bytes / 1e6 / seconds, r.wallMillis() / 1000.0, r.peakRssKb() / 1024, r.peakAnonKb() / 1024,
                 r.peakFileKb() / 1024, r.rssProfile());
+    }
+
+    /** The last round in the same JVM; peak RSS above covers every round. */
+    private void warm(String what, long millis, long files, long bytes) {
+        double seconds = millis / 1000.0;
+        System.out.printf(Locale.ROOT, "  %s, round %d in the same JVM (warm): %.1f s = %.0f files/s, %.1f MB/s%n",
+                what, rounds, seconds, files / seconds, bytes / 1e6 / seconds);
     }
 
     /** When the first progress line came, whether the total was known then, and how good the ETAs were. */
