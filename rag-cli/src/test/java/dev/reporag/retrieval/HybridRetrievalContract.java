@@ -92,6 +92,20 @@ abstract class HybridRetrievalContract {
                 + "    String format(Config config) {\n        return config.toString();\n    }\n}\n");
         files.put("src/shop/Errors.java", "package shop;\n\n/** The errors the shop throws. */\nclass Errors {\n"
                 + "    void fail() {\n        throw new IllegalStateException(\"out of stock\");\n    }\n}\n");
+        StringBuilder stock = new StringBuilder("# Stock\n\n");
+        for (int i = 0; i < 8; i++) {
+            stock.append("When an item is out of stock, the order waits until stock of the item is back (rule ")
+                    .append(i).append(").\n\n");
+        }
+        files.put("docs/stock.md", stock.toString());
+        StringBuilder inventory = new StringBuilder("package shop;\n\nclass Inventory {\n");
+        for (int i = 0; i < 12; i++) {
+            inventory.append("    int shelf").append(i).append(" = load(").append(i).append(", CAPACITY);\n");
+        }
+        inventory.append("    void reserve(Item item) {\n        if (count(item) == 0) {\n"
+                + "            throw new IllegalStateException(\"the order waits until stock is back\");\n"
+                + "        }\n    }\n}\n");
+        files.put("src/shop/Inventory.java", inventory.toString());
         Files.createDirectories(dir);
         try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call()) {
             for (Map.Entry<String, String> file : files.entrySet()) {
@@ -144,6 +158,18 @@ abstract class HybridRetrievalContract {
         // The file's text never says "invoice"; only its path does.
         assertThat(first("what is in src/billing/InvoiceFormatter.java?").path())
                 .isEqualTo("src/billing/InvoiceFormatter.java");
+    }
+
+    @Test
+    void aQuotedMessageFindsTheLineThatThrowsIt() {
+        Citation citation = first("why does the shop say \"The order waits until stock is back\"?");
+
+        assertThat(citation.path()).isEqualTo("src/shop/Inventory.java");
+        assertThat(citation.startLine()).isLessThanOrEqualTo(18);
+        assertThat(citation.endLine()).isGreaterThanOrEqualTo(18);
+        // Unquoted, the same words are ordinary words, which other files hold more often.
+        assertThat(first("why does the shop say the order waits until stock is back?").path())
+                .isNotEqualTo("src/shop/Inventory.java");
     }
 
     @Test

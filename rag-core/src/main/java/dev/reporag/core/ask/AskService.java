@@ -21,16 +21,24 @@ import dev.reporag.core.port.VectorStore;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * Answers a question about a READY project: hybrid retrieval (vectors and keywords, fused by
- * rank), numbered sources, and the answer model — or, with none configured, the best passages
+ * rank; chunks holding a quoted phrase verbatim first), numbered sources, and the answer model — or, with none configured, the best passages
  * themselves. Conversations keep their history, and follow-ups are retrieved with it.
  */
 public final class AskService {
+    /** Keyword candidates per source wanted, searched for chunks holding a quoted phrase. */
+    private static final int VERBATIM_CANDIDATES = 12;
+    private static final Pattern WHITE_SPACE = Pattern.compile("\\s+");
+
     private final JobRepository jobs;
     private final VectorStore store;
     private final Embedder embedder;
@@ -137,7 +145,35 @@ public final class AskService {
                 // those that merely share the question's ordinary words.
                 : RankFusion.fuse(List.of(byVector, byKeyword,
                         store.keywordSearch(projectId, String.join(" ", identifiers), wide)), wide);
-        return Sources.merge(fused, k);
+        List<String> phrases = QueryTerms.phrases(query);
+        return Sources.merge(phrases.isEmpty() ? fused : verbatimFirst(projectId, phrases, fused, k), k);
+    }
+
+    /**
+     * Chunks that hold a quoted phrase verbatim (ignoring case and runs of white space) go first,
+     * taking up to half the sources: a pasted error message finds the line that throws it, which
+     * ranks below the many chunks that merely share its words. Candidates come from a keyword
+     * search for the phrases' words, wide, as such a line can be one word among many.
+     */
+    private List<ScoredChunk> verbatimFirst(ProjectId projectId, List<String> phrases, List<ScoredChunk> fused, int k) {
+        List<String> wanted = phrases.stream().map(AskService::normalized).toList();
+        List<ScoredChunk> verbatim = store.keywordSearch(projectId, String.join(" ", phrases), k * VERBATIM_CANDIDATES)
+                .stream()
+                .filter(hit -> wanted.stream().anyMatch(normalized(hit.chunk().text())::contains))
+                .limit(Math.max(1, k / 2))
+                .toList();
+        if (verbatim.isEmpty()) {
+            return fused;
+        }
+        List<ScoredChunk> ranked = new ArrayList<>(verbatim);
+        Set<String> ids = new HashSet<>();
+        verbatim.forEach(hit -> ids.add(hit.chunk().id()));
+        fused.stream().filter(hit -> !ids.contains(hit.chunk().id())).forEach(ranked::add);
+        return ranked;
+    }
+
+    private static String normalized(String text) {
+        return WHITE_SPACE.matcher(text.toLowerCase(Locale.ROOT)).replaceAll(" ");
     }
 
     private static String extractive(List<Chunk> sources) {

@@ -3,6 +3,7 @@ package dev.reporag.core.ask;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -18,6 +19,10 @@ final class QueryTerms {
                     + "|[\\p{L}\\p{N}]+(?:_[\\p{L}\\p{N}]+)+"                  // compute_shipping_cost, COUNT_BITS
                     + "|(?=[\\w-]*\\w\\w[./])[\\w-]+(?:[./][\\w-]+)*[./][\\w-]*\\w\\w"); // src/a/B.java, Map.Entry
     private static final int MAX_TERMS = 8;
+    /** Text in double quotes, curly quotes or backticks, on one line. */
+    private static final Pattern QUOTED = Pattern.compile("\"([^\"\\n]{3,200})\"|\u201C([^\u201D\\n]{3,200})\u201D"
+            + "|`([^`\\n]{3,200})`");
+    private static final int MAX_PHRASES = 3;
 
     private QueryTerms() {
     }
@@ -28,6 +33,22 @@ final class QueryTerms {
             String w = word.replaceAll("^[.]+|[.]+$", "");
             if (!w.isEmpty() && CODE_LIKE.matcher(w).matches() && found.size() < MAX_TERMS) {
                 found.add(w);
+            }
+        }
+        return List.copyOf(found);
+    }
+
+    /**
+     * What the user quoted: a pasted error message ("duplicate element:"), a line of code. Two words
+     * or eight characters at least, so a quoted single short word stays an ordinary word.
+     */
+    static List<String> phrases(String question) {
+        Set<String> found = new LinkedHashSet<>();
+        Matcher m = QUOTED.matcher(question);
+        while (m.find() && found.size() < MAX_PHRASES) {
+            String quoted = (m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3)).strip();
+            if (quoted.length() >= 8 || quoted.contains(" ")) {
+                found.add(quoted);
             }
         }
         return List.copyOf(found);

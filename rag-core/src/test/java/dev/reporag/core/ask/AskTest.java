@@ -99,6 +99,36 @@ class AskTest {
     }
 
     @Test
+    void aQuotedErrorMessageFindsTheLineThatThrowsIt() {
+        RepoRag rag = rag(null);
+        Map<String, String> files = new TreeMap<>();
+        StringBuilder guide = new StringBuilder("# Tasks\n\n");
+        for (int i = 0; i < 12; i++) {
+            guide.append("A task that is already scheduled can be cancelled; a cancelled task is never scheduled"
+                    + " again, and scheduling a task twice is an error (case ").append(i).append(").\n\n");
+        }
+        files.put("docs/tasks.md", guide.toString());
+        files.put("src/sched/TaskQueue.java", "class TaskQueue {\n" + filler("queue of scheduled tasks", 40) + "}\n");
+        files.put("src/sched/Timer.java", "class Timer {\n" + filler("timer", 30)
+                + "    void sched(Task task) {\n        if (task.state != VIRGIN)\n"
+                + "            throw new IllegalStateException(\"Task already scheduled or cancelled\");\n    }\n"
+                + filler("timer", 30) + "}\n");
+        source.commit(SOURCE, files);
+        Project project = rag.register("sched", SOURCE, null);
+        rag.process(rag.requestIngestion(project.id()).id(), "w", new Cancellation(), IngestionListener.NONE);
+
+        Answer quoted = rag.ask(project.id(), "why do I get \"task already  scheduled or cancelled\"?", null);
+
+        Citation first = quoted.citations().get(0);
+        assertThat(first.path()).isEqualTo("src/sched/Timer.java");
+        assertThat(first.startLine()).isLessThanOrEqualTo(34);
+        assertThat(first.endLine()).isGreaterThanOrEqualTo(34);
+        // The same words unquoted are ordinary words, which files about tasks hold more often.
+        assertThat(rag.ask(project.id(), "why do I get task already scheduled or cancelled?", null).citations().get(0)
+                .path()).isNotEqualTo("src/sched/Timer.java");
+    }
+
+    @Test
     void theAnswerModelGetsNumberedSourcesAndRules() {
         ScriptedAnswerModel model = ScriptedAnswerModel.answering("It sums item prices [1].");
         RepoRag rag = rag(model);

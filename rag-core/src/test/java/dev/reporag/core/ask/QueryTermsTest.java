@@ -19,6 +19,16 @@ class QueryTermsTest {
     }
 
     @Test
+    void quotedPhrasesAreFound() {
+        assertThat(QueryTerms.phrases("Set.of throws \"duplicate element:\", where?")).containsExactly("duplicate element:");
+        assertThat(QueryTerms.phrases("what does \u201Cstream has already been operated upon\u201D mean, and `x = y + 1`?"))
+                .containsExactly("stream has already been operated upon", "x = y + 1");
+        assertThat(QueryTerms.phrases("is `Timer` or \"ok\" a word, and `scheduleAtFixedRate`?"))
+                .containsExactly("scheduleAtFixedRate"); // one short word stays an ordinary word
+        assertThat(QueryTerms.phrases("an \"unclosed quote\nacross lines\"")).isEmpty();
+    }
+
+    @Test
     void plainProseHasNone() {
         assertThat(QueryTerms.identifiers("Which class lets threads wait until a count reaches zero? It's e.g. fine."))
                 .isEmpty();
