@@ -35,7 +35,7 @@ import java.util.function.Function;
  * </pre>
  *
  * Options: {@code -Dbench.corpus=java/util/} (the tree of java.base indexed),
- * {@code -Dbench.sets=jdk-concurrent,jdk-util} (the labelled sets scored; only the first with a
+ * {@code -Dbench.sets=jdk-concurrent,jdk-util,jdk-util-heldout} (the labelled sets scored; only the first with a
  * java/util/concurrent corpus), {@code -Dbench.srcZip=...} (default Temurin 25's lib/src.zip), {@code -Dbench.maxFileBytes}
  * (102400), {@code -Dbench.verbose=true} (lists the questions each retriever missed),
  * {@code -Dbench.dir=DIR} (keeps the indexes there and reuses them on the next run: for trying
@@ -43,7 +43,7 @@ import java.util.function.Function;
  */
 public final class RetrievalBench {
     /** Labelled sets, each a resource {@code /bench/<name>-questions.tsv}. */
-    private static final List<String> ALL_SETS = List.of("jdk-concurrent", "jdk-util");
+    private static final List<String> ALL_SETS = List.of("jdk-concurrent", "jdk-util", "jdk-util-heldout");
     /**
      * The whole java.util tree: 354 files of which the labelled set's 93 are a quarter, so every
      * question has a few hundred plausible distractors, as in a real repository of that size.
