@@ -35,8 +35,9 @@ import java.util.regex.Pattern;
  * themselves. Conversations keep their history, and follow-ups are retrieved with it.
  */
 public final class AskService {
-    /** Keyword candidates per source wanted, searched for chunks holding a quoted phrase. */
+    /** Keyword candidates per source wanted, searched for chunks holding a quoted phrase, and their cap. */
     private static final int VERBATIM_CANDIDATES = 12;
+    private static final int MAX_VERBATIM_CANDIDATES = 200;
     private static final Pattern WHITE_SPACE = Pattern.compile("\\s+");
 
     private final JobRepository jobs;
@@ -157,7 +158,8 @@ public final class AskService {
      */
     private List<ScoredChunk> verbatimFirst(ProjectId projectId, List<String> phrases, List<ScoredChunk> fused, int k) {
         List<String> wanted = phrases.stream().map(AskService::normalized).toList();
-        List<ScoredChunk> verbatim = store.keywordSearch(projectId, String.join(" ", phrases), k * VERBATIM_CANDIDATES)
+        List<ScoredChunk> verbatim = store.keywordSearch(projectId, String.join(" ", phrases),
+                        Math.min(k * VERBATIM_CANDIDATES, MAX_VERBATIM_CANDIDATES))
                 .stream()
                 .filter(hit -> wanted.stream().anyMatch(normalized(hit.chunk().text())::contains))
                 .limit(Math.max(1, k / 2))
