@@ -70,8 +70,12 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
         this.dimension = dimension;
         try {
             directory = FSDirectory.open(dir);
+            // Every write commits, so closing has nothing to commit; without this, close() waits
+            // for running merges, which rebuild HNSW graphs and kept `rag ingest` of the JDK's
+            // sources alive for minutes after its job was READY. Aborted merges run again later.
             IndexWriterConfig config = new IndexWriterConfig(new CodeAnalyzer(true))
-                    .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+                    .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+                    .setCommitOnClose(false);
             writer = new IndexWriter(directory, config);
             writer.commit(); // an empty index is a valid one from the first open on
             searchers = new SearcherManager(writer, null);
@@ -171,7 +175,7 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
     public void close() {
         try {
             searchers.close();
-            writer.close(); // commits nothing new: every write has committed already
+            writer.close(); // a rollback to the last commit, which every write made: aborts merges, loses nothing
             directory.close();
         } catch (IOException e) {
             throw new StoreException("cannot close the chunk index: " + e.getMessage(), e);

@@ -19,8 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,6 +58,35 @@ class LocalStoreTest {
             assertThat(store.vectorStore().chunkIds(project.id())).containsExactly(chunk.id());
             assertThat(store.vectorStore().vectorSearch(project.id(), unit(2), 1).get(0).chunk()).isEqualTo(chunk);
             assertThat(store.conversations().turns(conversation)).containsExactly(new Turn("q", "a"));
+        }
+    }
+
+    @Test
+    void closingWhileSegmentsMergeKeepsEveryWriteThatReturned() {
+        ProjectId project = ProjectId.random();
+        List<String> kept = new ArrayList<>();
+        Random random = new Random(7);
+        try (LocalStore store = LocalStore.open(dir, "m", 8)) {
+            // One commit, so one segment, per batch: enough segments that merges start.
+            for (int batch = 0; batch < 60; batch++) {
+                List<EmbeddedChunk> chunks = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    int n = batch * 10 + i;
+                    float[] vector = new float[8];
+                    for (int d = 0; d < 8; d++) {
+                        vector[d] = random.nextFloat() - 0.5f;
+                    }
+                    Chunk chunk = Chunk.of(project, "src/F" + n + ".java", "java", 1, 1, "class F" + n + " {}");
+                    chunks.add(new EmbeddedChunk(chunk, vector));
+                    kept.add(chunk.id());
+                }
+                store.vectorStore().upsert(chunks);
+            }
+            store.vectorStore().delete(project, kept.subList(0, 5));
+        }
+        try (LocalStore store = LocalStore.open(dir, "m", 8)) {
+            assertThat(store.vectorStore().chunkIds(project)).containsExactlyInAnyOrderElementsOf(kept.subList(5, 600));
+            assertThat(store.vectorStore().vectorSearch(project, unit(3), 10)).hasSize(10);
         }
     }
 
