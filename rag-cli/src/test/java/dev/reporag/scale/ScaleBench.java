@@ -219,11 +219,11 @@ public final class ScaleBench {
         try (FakeOpenAiServer server = FakeOpenAiServer.start().limits(0, tpm)) {
             Map<String, String> env = new LinkedHashMap<>();
             env.put("RAG_EMBEDDER", "openai");
-            env.put("OPENAI_API_KEY", "sk-fake-for-the-benchmark");
+            env.put("OPENAI_API_KEY", FakeOpenAiServer.KEY);
             env.put("OPENAI_BASE_URL", server.baseUrl());
             env.put("RAG_TPM", Long.toString(tpm));
             env.put("RAG_EMBEDDING_DIMENSIONS", "256");
-            System.out.printf(Locale.ROOT, "fake OpenAI-compatible server at %s: %,d tokens/minute (chars/4); client"
+            System.out.printf(Locale.ROOT, "fake OpenAI-compatible server at %s: %,d tokens/minute (cl100k counts); client"
                     + " RAG_TPM=%d, RAG_EMBEDDING_DIMENSIONS=256, other settings default%n", server.baseUrl(), tpm, tpm);
             long t = System.nanoTime();
             ChildJvm.Result r = ingest("openai", repo, env, true);
