@@ -29,7 +29,7 @@ public final class SecretRedactor {
             rule("\\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}", "ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
             rule("\\bgithub_pat_[A-Za-z0-9_]{22,}", "github_pat_"),
             rule("\\bglpat-[A-Za-z0-9_-]{20,}", "glpat-"),
-            rule("\\bxox[abposr]-[A-Za-z0-9-]{10,}", "xox"),
+            rule("\\bxox[abposr]-[A-Za-z0-9-]{10,}", "xoxa-", "xoxb-", "xoxp-", "xoxo-", "xoxs-", "xoxr-"),
             rule("\\b[sr]k_(?:live|test)_[0-9a-zA-Z]{20,}", "k_live_", "k_test_"),
             rule("\\bAIza[0-9A-Za-z_-]{35}", "AIza"),
             rule("\\bgsk_[A-Za-z0-9]{20,}", "gsk_"),
@@ -97,48 +97,61 @@ public final class SecretRedactor {
         return new Result(sb.toString(), count);
     }
 
-    /** For each ASCII character, the needles (rule index, needle) that start with it. */
-    private static final Needle[][] NEEDLES_BY_FIRST_CHAR = needlesByFirstChar();
+    /**
+     * Characters that are rare in source code, one in every needle: each occurrence of a needle is
+     * found from its anchor, and the anchors themselves by {@link String#indexOf(int)}, which is
+     * fast. Scanning for every needle, or testing needles at every position, cost more than all
+     * the other work on a file.
+     */
+    private static final String ANCHORS = "-_APJ";
 
-    private record Needle(int rule, String text) {
+    /** A needle of a rule, with the position of its anchor character in it. */
+    private record Needle(int rule, String text, int anchorAt) {
     }
 
-    private static Needle[][] needlesByFirstChar() {
-        List<List<Needle>> byChar = new ArrayList<>();
-        for (int c = 0; c < 128; c++) {
-            byChar.add(new ArrayList<>());
+    /** For each anchor, in {@link #ANCHORS} order, the needles found from it. */
+    private static final List<List<Needle>> NEEDLES_BY_ANCHOR = needlesByAnchor();
+
+    private static List<List<Needle>> needlesByAnchor() {
+        List<List<Needle>> byAnchor = new ArrayList<>();
+        for (int a = 0; a < ANCHORS.length(); a++) {
+            byAnchor.add(new ArrayList<>());
         }
         for (int r = 0; r < TOKENS.size(); r++) {
             for (String needle : TOKENS.get(r).needles()) {
-                byChar.get(needle.charAt(0)).add(new Needle(r, needle));
+                int anchor = -1;
+                for (int i = 0; i < needle.length() && anchor < 0; i++) {
+                    anchor = ANCHORS.indexOf(needle.charAt(i));
+                    if (anchor >= 0) {
+                        byAnchor.get(anchor).add(new Needle(r, needle, i));
+                    }
+                }
+                if (anchor < 0) {
+                    throw new IllegalStateException("needle without an anchor character: " + needle);
+                }
             }
         }
-        Needle[][] table = new Needle[128][];
-        for (int c = 0; c < 128; c++) {
-            table[c] = byChar.get(c).isEmpty() ? null : byChar.get(c).toArray(Needle[]::new);
-        }
-        return table;
+        return byAnchor;
     }
 
     /**
-     * Which rules have one of their needles in the text: one pass over it, not one scan per
-     * needle. A replacement never creates a needle (no needle holds "[", "]" or a line break), so
-     * this also holds for the text as earlier rules leave it.
+     * Which rules have one of their needles in the text. A replacement never creates a needle (no
+     * needle holds "[", "]" or a line break), so this also holds for the text as earlier rules
+     * leave it.
      */
     private static boolean[] rulesWithANeedleIn(String text) {
         boolean[] found = new boolean[TOKENS.size()];
         int left = found.length;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            Needle[] needles = c < 128 ? NEEDLES_BY_FIRST_CHAR[c] : null;
-            if (needles == null) {
-                continue;
-            }
-            for (Needle needle : needles) {
-                if (!found[needle.rule()] && text.startsWith(needle.text(), i)) {
-                    found[needle.rule()] = true;
-                    if (--left == 0) {
-                        return found;
+        for (int a = 0; a < ANCHORS.length(); a++) {
+            List<Needle> needles = NEEDLES_BY_ANCHOR.get(a);
+            for (int at = text.indexOf(ANCHORS.charAt(a)); at >= 0; at = text.indexOf(ANCHORS.charAt(a), at + 1)) {
+                for (Needle needle : needles) {
+                    int start = at - needle.anchorAt();
+                    if (!found[needle.rule()] && start >= 0 && text.startsWith(needle.text(), start)) {
+                        found[needle.rule()] = true;
+                        if (--left == 0) {
+                            return found;
+                        }
                     }
                 }
             }
