@@ -31,11 +31,12 @@ import java.util.regex.Pattern;
 
 /**
  * Answers a question about a READY project: hybrid retrieval (vectors and keywords, fused by
- * rank; chunks holding a quoted phrase verbatim first), numbered sources, and the answer model — or, with none configured, the best passages
- * themselves. Conversations keep their history, and follow-ups are retrieved with it.
+ * rank; chunks holding a quoted phrase verbatim first), numbered sources, and the answer model —
+ * or, with none configured, the best passages themselves. Conversations keep their history, and
+ * follow-ups are retrieved with it.
  */
 public final class AskService {
-    /** Keyword candidates per source wanted, searched for chunks holding a quoted phrase, and their cap. */
+    /** Keyword candidates searched for chunks holding a quoted phrase: per source wanted, and at most. */
     private static final int VERBATIM_CANDIDATES = 12;
     private static final int MAX_VERBATIM_CANDIDATES = 200;
     private static final Pattern WHITE_SPACE = Pattern.compile("\\s+");

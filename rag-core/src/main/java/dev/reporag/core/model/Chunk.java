@@ -18,6 +18,12 @@ import java.util.UUID;
  */
 public record Chunk(String id, ProjectId projectId, String path, String language, int startLine, int endLine,
                     String text, String contentHash) {
+    private static final HexFormat HEX = HexFormat.of();
+
+    /** One digest per thread: looking one up costs more than hashing a chunk. digest() resets it. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> digest("SHA-256"));
+    private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> digest("MD5"));
+
     public Chunk {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(projectId, "projectId");
@@ -65,12 +71,6 @@ public record Chunk(String id, ProjectId projectId, String path, String language
         }
         return new UUID(msb, lsb);
     }
-
-    private static final HexFormat HEX = HexFormat.of();
-
-    /** One digest per thread: looking one up costs more than hashing a chunk. digest() resets it. */
-    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> digest("SHA-256"));
-    private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> digest("MD5"));
 
     private static MessageDigest digest(String algorithm) {
         try {

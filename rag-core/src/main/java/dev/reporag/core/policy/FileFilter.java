@@ -129,19 +129,14 @@ public final class FileFilter {
             }
         }
         String text;
-        if (isAscii(content)) {
-            // Most source files: valid UTF-8 as they are, decoded in one copy without a CharsetDecoder.
-            text = new String(content, StandardCharsets.US_ASCII);
-        } else {
-            try {
-                text = StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(content))
-                        .toString();
-            } catch (CharacterCodingException e) {
-                return new Decoded(null, new SkippedFile(file.path(), SkipReason.UNREADABLE, "not valid UTF-8 text"));
-            }
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(content))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return new Decoded(null, new SkippedFile(file.path(), SkipReason.UNREADABLE, "not valid UTF-8 text"));
         }
         if (content.length > sniff && text.indexOf('\0') >= 0) {
             // Text up front and NUL later is still binary, and PostgreSQL cannot store NUL in text.
@@ -157,15 +152,6 @@ public final class FileFilter {
             return new Decoded(null, new SkippedFile(file.path(), SkipReason.EMPTY, null));
         }
         return new Decoded(redactor.redact(text).text(), null);
-    }
-
-    private static boolean isAscii(byte[] content) {
-        for (byte b : content) {
-            if (b < 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Either text to index or the reason it was skipped. */
