@@ -5,6 +5,7 @@
 const TOKEN_KEY = 'reporag.adminToken';
 const $ = (id) => document.getElementById(id);
 let events = null;       // the EventSource of the open project
+let statusEvents = 0;    // status events received: an older read must not overwrite a newer event
 let current = null;      // the open project's last known state
 let conversationId = null;
 let listTimer = null;    // refreshes the project list while it is shown
@@ -149,6 +150,7 @@ function openEvents(id) {
   closeEvents();
   events = new EventSource('/api/projects/' + encodeURIComponent(id) + '/events');
   events.addEventListener('status', (e) => {
+    statusEvents++;
     const p = JSON.parse(e.data);
     if (current && p.id === current.id) renderProject(p);
   });
@@ -165,7 +167,13 @@ async function projectAction(button, method, suffix) {
   button.disabled = true;
   try {
     await api(method, '/api/projects/' + encodeURIComponent(current.id) + suffix, undefined, true);
-    if (method !== 'DELETE') renderProject(await api('GET', '/api/projects/' + encodeURIComponent(current.id)));
+    if (method !== 'DELETE') {
+      // Shown at once, unless the event stream delivered a state meanwhile: this read may be older
+      // (a quick job can end between the read and its response), and the stream only sends changes.
+      const seen = statusEvents;
+      const p = await api('GET', '/api/projects/' + encodeURIComponent(current.id));
+      if (statusEvents === seen) renderProject(p);
+    }
     return true;
   } catch (e) {
     showError($('action-error'), e.message);
