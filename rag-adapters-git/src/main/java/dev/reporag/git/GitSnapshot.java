@@ -8,11 +8,13 @@ import dev.reporag.core.port.SourceException;
 import org.eclipse.jgit.diff.DiffConfig;
 import org.eclipse.jgit.diff.DiffEntry;
 import org.eclipse.jgit.diff.RenameDetector;
+import org.eclipse.jgit.errors.IncorrectObjectTypeException;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -107,13 +109,12 @@ final class GitSnapshot implements Snapshot {
                     + ", which is never read");
         }
         try (ObjectReader reader = repository.newObjectReader()) {
-            ObjectId id = blobOf(file, reader);
-            long size = reader.getObjectSize(id, Constants.OBJ_BLOB);
-            if (size > maxFileBytes) {
-                throw new SourceException(file.path() + " is " + size + " bytes, over the read limit of "
+            ObjectLoader blob = openBlob(file, reader);
+            if (blob.getSize() > maxFileBytes) {
+                throw new SourceException(file.path() + " is " + blob.getSize() + " bytes, over the read limit of "
                         + maxFileBytes + " bytes");
             }
-            return reader.open(id, Constants.OBJ_BLOB).getBytes((int) Math.min(maxFileBytes, Integer.MAX_VALUE - 8));
+            return blob.getBytes((int) Math.min(maxFileBytes, Integer.MAX_VALUE - 8));
         } catch (IOException e) {
             throw new SourceException("could not read " + file.path() + " of commit " + commit.name() + ": "
                     + e.getMessage(), e);
@@ -121,21 +122,26 @@ final class GitSnapshot implements Snapshot {
     }
 
     /**
-     * The file's blob: by the id the listing gave (no tree lookup per read), else by path in this
-     * commit. Either way only a blob is read, never a path on disk: a symlink mislabelled as a
-     * regular file yields its link text, not its target.
+     * The file's blob, opened once: by the id the listing gave (no tree lookup per read), else by
+     * path in this commit. Either way only a blob is read, never a path on disk: a symlink
+     * mislabelled as a regular file yields its link text, not its target. Opening a small blob
+     * inflates it, so it is not checked for first (JGit's {@code has(id, type)} opens it too).
      */
-    private ObjectId blobOf(SourceFile file, ObjectReader reader) throws IOException {
+    private ObjectLoader openBlob(SourceFile file, ObjectReader reader) throws IOException {
         String id = file.blobId().toLowerCase(Locale.ROOT);
-        if (ObjectId.isId(id) && reader.has(ObjectId.fromString(id), Constants.OBJ_BLOB)) {
-            return ObjectId.fromString(id);
+        if (ObjectId.isId(id)) {
+            try {
+                return reader.open(ObjectId.fromString(id), Constants.OBJ_BLOB);
+            } catch (MissingObjectException | IncorrectObjectTypeException notThisBlob) {
+                // not in this repository: look the path up instead
+            }
         }
         try (TreeWalk walk = TreeWalk.forPath(reader, file.path(), commit.getTree())) {
             if (walk == null || walk.getFileMode(0) != FileMode.REGULAR_FILE
                     && walk.getFileMode(0) != FileMode.EXECUTABLE_FILE) {
                 throw new SourceException("no regular file " + file.path() + " in commit " + commit.name());
             }
-            return walk.getObjectId(0);
+            return reader.open(walk.getObjectId(0), Constants.OBJ_BLOB);
         }
     }
 

@@ -155,6 +155,11 @@ class JGitRepositorySourceTest {
             SourceFile byPath = SourceFile.regular("passwd", link.size(), "not-an-id");
             assertThatThrownBy(() -> snapshot.read(byPath)).isInstanceOf(SourceException.class)
                     .hasMessageContaining("no regular file passwd");
+            // An id that is no blob of this repository (unknown, or a commit's) falls back to the path.
+            byte[] a = "a\n".getBytes(StandardCharsets.UTF_8);
+            assertThat(snapshot.read(SourceFile.regular("a.txt", 2, "0123456789abcdef0123456789abcdef01234567")))
+                    .isEqualTo(a);
+            assertThat(snapshot.read(SourceFile.regular("a.txt", 2, snapshot.commit()))).isEqualTo(a);
             SourceFile missing = SourceFile.regular("nope.txt", 1, "not-an-id");
             assertThatThrownBy(() -> snapshot.read(missing)).hasMessageContaining("no regular file nope.txt");
         }
