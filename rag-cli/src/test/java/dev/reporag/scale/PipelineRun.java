@@ -18,6 +18,7 @@ import dev.reporag.core.port.VectorStore;
 import dev.reporag.git.GitSourceSettings;
 import dev.reporag.git.JGitRepositorySource;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,11 +63,16 @@ public final class PipelineRun {
             System.out.println("cloneMillis=" + ms(t));
 
             IngestionJob job = rag.requestIngestion(project.id());
+            long cpu = processCpuMillis();
+            long jit = jitMillis();
             t = System.nanoTime();
             IngestionJob done = rag.process(job.id(), "bench", new Cancellation(), IngestionListener.NONE).orElseThrow();
             long took = ms(t);
             System.out.println("status=" + done.status());
             System.out.println("jobMillis=" + took);
+            // Where a fresh JVM's time goes: all threads' CPU, and the JIT compilers' share of it.
+            System.out.println("jobCpuMillis=" + (processCpuMillis() - cpu));
+            System.out.println("jobJitMillis=" + (jitMillis() - jit));
             long chunks = store.upserted.get();
             // More rounds in this JVM, each a new project of the same repository (its clone cache
             // reused), so each is a full job: the last shows what a long-lived worker's JIT gives.
@@ -89,6 +95,15 @@ public final class PipelineRun {
             System.out.println("chunks=" + chunks);
             System.out.println("heapUsedMiB=" + ((Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20));
         }
+    }
+
+    private static long processCpuMillis() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1_000_000;
+    }
+
+    private static long jitMillis() {
+        return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
     }
 
     private static long ms(long startNanos) {

@@ -171,6 +171,8 @@ public final class ScaleBench {
         rate("repo-rag job, no embedding and no storing (walk, read, filter, chunk, batch)",
                 Long.parseLong(kv.get("jobMillis")), Long.parseLong(kv.get("files")), Long.parseLong(kv.get("bytes")),
                 kv.get("chunks") + " chunks", r);
+        System.out.printf("  the fresh JVM's job used %s ms of CPU on all threads, %s ms of it in the JIT compilers%n",
+                kv.get("jobCpuMillis"), kv.get("jobJitMillis"));
         if (kv.containsKey("warmMillis")) {
             warm("repo-rag job", Long.parseLong(kv.get("warmMillis")), Long.parseLong(kv.get("files")),
                     Long.parseLong(kv.get("bytes")));
