@@ -52,7 +52,6 @@ public final class FileFilter {
             "*.min.js", "*.min.css", "*.map", "*.bundle.js", "*.pb.go", "*_pb2.py");
 
     private static final String LFS_POINTER = "version https://git-lfs.github.com/spec/";
-    private static final int SNIFF_BYTES = 8000;
 
     private final SecretRedactor redactor = new SecretRedactor();
     private final long maxFileBytes;
@@ -122,25 +121,17 @@ public final class FileFilter {
             return new Decoded(null, new SkippedFile(file.path(), SkipReason.TOO_LARGE,
                     content.length + " bytes is over the limit of " + maxFileBytes));
         }
-        int sniff = Math.min(content.length, SNIFF_BYTES);
-        for (int i = 0; i < sniff; i++) {
-            if (content[i] == 0) {
+        for (byte b : content) {
+            if (b == 0) {
+                // Binary, even when text comes first; and PostgreSQL cannot store NUL in text.
                 return new Decoded(null, new SkippedFile(file.path(), SkipReason.BINARY, "contains NUL bytes"));
             }
         }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(content))
-                    .toString();
-        } catch (CharacterCodingException e) {
+        // The String constructor's decoder is the JDK's fastest, but it replaces malformed input
+        // with U+FFFD: only text holding that character is decoded again, strictly, to tell.
+        String text = new String(content, StandardCharsets.UTF_8);
+        if (text.indexOf('\uFFFD') >= 0 && !isValidUtf8(content)) {
             return new Decoded(null, new SkippedFile(file.path(), SkipReason.UNREADABLE, "not valid UTF-8 text"));
-        }
-        if (content.length > sniff && text.indexOf('\0') >= 0) {
-            // Text up front and NUL later is still binary, and PostgreSQL cannot store NUL in text.
-            return new Decoded(null, new SkippedFile(file.path(), SkipReason.BINARY, "contains NUL bytes"));
         }
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
@@ -152,6 +143,18 @@ public final class FileFilter {
             return new Decoded(null, new SkippedFile(file.path(), SkipReason.EMPTY, null));
         }
         return new Decoded(redactor.redact(text).text(), null);
+    }
+
+    private static boolean isValidUtf8(byte[] content) {
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(content));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
     }
 
     /** Either text to index or the reason it was skipped. */

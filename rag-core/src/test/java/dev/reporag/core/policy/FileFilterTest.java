@@ -100,6 +100,23 @@ class FileFilterTest {
     }
 
     @Test
+    void onlyValidUtf8IsText() {
+        SourceFile f = file("x.txt", 10);
+        // A real U+FFFD in valid text stays text; the decoder's stand-in for a bad byte does not.
+        assertThat(filter.decode(f, "bad byte: \uFFFD\n".getBytes(StandardCharsets.UTF_8)).text())
+                .isEqualTo("bad byte: \uFFFD\n");
+        byte[][] malformed = {
+                {'a', (byte) 0xED, (byte) 0xA0, (byte) 0x80}, // an encoded surrogate
+                {'a', (byte) 0xC0, (byte) 0xAF}, // an overlong '/'
+                {'a', (byte) 0xE6, (byte) 0x97}, // cut off at the end
+                {(byte) 0xEF, (byte) 0xBF, (byte) 0xBD, 'a', (byte) 0xFF}, // a real U+FFFD, then a bad byte
+        };
+        for (byte[] content : malformed) {
+            assertThat(filter.decode(f, content).skipped().reason()).isEqualTo(SkipReason.UNREADABLE);
+        }
+    }
+
+    @Test
     void aNulPastTheSniffedStartIsStillBinary() {
         byte[] content = new byte[9_000];
         java.util.Arrays.fill(content, (byte) 'a');
