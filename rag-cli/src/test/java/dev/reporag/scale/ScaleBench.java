@@ -35,7 +35,9 @@ import java.util.stream.Stream;
  * ($TMPDIR/reporag-scale), {@code --xmx=256m}, {@code --tpm=10000000} (the fake server's and the
  * client's tokens per minute), {@code --only=lc4j,pipeline,hashing,incremental,openai} (all),
  * {@code --rounds=3} (the LangChain4j one-at-a-time and pipeline jobs run this many times in their
- * child JVM: the first round is a fresh JVM, the last a warm one).
+ * child JVM: the first round is a fresh JVM, the last a warm one), {@code --pairs=3} (that many
+ * fresh child JVMs of each, alternated, with the median ratio printed: one pair's ratio moves with
+ * the host's load).
  */
 public final class ScaleBench {
     private static final String COMMAND = "mvn -B -q -pl rag-cli test-compile exec:java -Dexec.classpathScope=test"
@@ -52,6 +54,8 @@ public final class ScaleBench {
     private final long tpm;
     private final Set<String> only;
     private final int rounds;
+    /** Fresh-JVM pairs of the LangChain4j baseline and the job, alternated; the median ratio is reported. */
+    private final int pairs;
     /** Job milliseconds, fresh JVM and warm, of LangChain4j one file at a time and of the pipeline. */
     private long[] baselineMillis;
     private long[] pipelineMillis;
@@ -66,6 +70,7 @@ public final class ScaleBench {
         tpm = Long.parseLong(options.getOrDefault("tpm", "10000000"));
         only = Set.of(options.getOrDefault("only", "lc4j,pipeline,hashing,incremental,openai").split(","));
         rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
+        pairs = Integer.parseInt(options.getOrDefault("pairs", "3"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -88,21 +93,36 @@ public final class ScaleBench {
         System.out.printf(Locale.ROOT, "child JVMs: %s -Xmx%s, %d cores, load average %s%n",
                 System.getProperty("java.version"), xmx, Runtime.getRuntime().availableProcessors(), loadAverage());
 
+        Path files = work.resolve("files");
         if (only.contains("lc4j")) {
-            Path files = work.resolve("files");
             if (!Files.isDirectory(files)) {
                 JdkCorpus.unpackIndexable(zip, FileFilter.defaults(), files);
             }
             baseline(files, "all");
-            baseline(files, "each");
         }
-        if (only.contains("pipeline")) {
-            pipeline(repo);
+        // Pairs of fresh JVMs, alternating, because one pair's ratio moves with the host's load.
+        List<double[]> ratios = new ArrayList<>();
+        for (int pair = 1; pair <= (only.contains("lc4j") && only.contains("pipeline") ? pairs : 1); pair++) {
+            if (only.contains("lc4j")) {
+                baseline(files, "each");
+            }
+            if (only.contains("pipeline")) {
+                pipeline(repo);
+            }
+            if (baselineMillis != null && pipelineMillis != null) {
+                double[] ratio = {baselineMillis[0] / (double) pipelineMillis[0],
+                        baselineMillis[1] / (double) pipelineMillis[1]};
+                ratios.add(ratio);
+                System.out.printf(Locale.ROOT, "pair %d: repo-rag job vs LangChain4j one file at a time, same bytes:"
+                        + " %.2fx as fast in a fresh JVM, %.2fx warm (round %d)%n", pair, ratio[0], ratio[1], rounds);
+                baselineMillis = null;
+                pipelineMillis = null;
+            }
         }
-        if (baselineMillis != null && pipelineMillis != null) {
-            System.out.printf(Locale.ROOT, "repo-rag job vs LangChain4j one file at a time, same bytes: %.2fx as fast"
-                            + " in a fresh JVM, %.2fx warm (round %d)%n", baselineMillis[0] / (double) pipelineMillis[0],
-                    baselineMillis[1] / (double) pipelineMillis[1], rounds);
+        if (ratios.size() > 1) {
+            System.out.printf(Locale.ROOT, "median of %d pairs: %s in a fresh JVM, %s warm%n", ratios.size(),
+                    median(ratios, 0), median(ratios, 1));
+            reproduce("--only=lc4j,pipeline --pairs=" + pairs);
         }
         if (only.contains("hashing")) {
             hashing = ingest("hashing", repo, Map.of("RAG_EMBEDDER", "hashing"), true);
@@ -305,6 +325,13 @@ public final class ScaleBench {
         deleteRecursively(dir);
         Files.createDirectories(dir);
         return dir;
+    }
+
+    private static String median(List<double[]> ratios, int column) {
+        double[] sorted = ratios.stream().mapToDouble(r -> r[column]).sorted().toArray();
+        double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+        return String.format(Locale.ROOT, "%.2fx (%.2f-%.2fx)", median, sorted[0], sorted[sorted.length - 1]);
     }
 
     private static void reproduce(String args) {
