@@ -5,6 +5,7 @@ import dev.reporag.core.model.Citation;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.Project;
+import dev.reporag.core.model.SourceFile;
 import dev.reporag.core.policy.FileFilter;
 import dev.reporag.core.policy.RagSettings;
 import dev.reporag.core.port.VectorStore;
@@ -34,9 +35,13 @@ import java.util.function.Function;
  *     -Dexec.mainClass=dev.reporag.bench.RetrievalBench
  * </pre>
  *
- * Options: {@code -Dbench.corpus=java/util/} (the tree of java.base indexed),
+ * Options: {@code -Dbench.corpus=java/util/} (the tree of java.base indexed), or
+ * {@code -Dbench.corpus=repo:<commit>} (this repository itself at that commit, read from the .git above the
+ * working directory; e.g. {@code repo:4498ce5} with the {@code repo-rag} set, and every file of the commit kept
+ * by repo-rag's filter too, docs included, so that the three retrievers see the same files),
  * {@code -Dbench.sets=jdk-concurrent,jdk-util,jdk-util-heldout} (the labelled sets scored; only the first with a
- * java/util/concurrent corpus), {@code -Dbench.srcZip=...} (default Temurin 25's lib/src.zip), {@code -Dbench.maxFileBytes}
+ * java/util/concurrent corpus, {@code repo-rag} with a repo: corpus), {@code -Dbench.srcZip=...} (default Temurin
+ * 25's lib/src.zip; not read for a repo: corpus), {@code -Dbench.maxFileBytes}
  * (102400), {@code -Dbench.verbose=true} (lists the questions each retriever missed),
  * {@code -Dbench.dir=DIR} (keeps the indexes there and reuses them on the next run: for trying
  * retrieval changes without embedding again; figures to publish come from a fresh run).
@@ -44,6 +49,8 @@ import java.util.function.Function;
 public final class RetrievalBench {
     /** Labelled sets, each a resource {@code /bench/<name>-questions.tsv}. */
     private static final List<String> ALL_SETS = List.of("jdk-concurrent", "jdk-util", "jdk-util-heldout");
+    /** The labelled set about this repository, the default with a {@code repo:} corpus. */
+    private static final String REPO_SET = "repo-rag";
     /**
      * The whole java.util tree: 354 files of which the labelled set's 93 are a quarter, so every
      * question has a few hundred plausible distractors, as in a real repository of that size.
@@ -71,11 +78,14 @@ public final class RetrievalBench {
 
     private static void run(Path srcZip, String corpus, long maxBytes, boolean verbose, Path work, boolean reuse)
             throws Exception {
-        String projectName = "jdk-" + corpus.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("-$", "");
-        Map<String, String> files = JdkCorpus.read(srcZip, "java.base", corpus, maxBytes);
+        boolean repo = RepoCorpus.isRepo(corpus);
+        String projectName = (repo ? "repo-rag-" : "jdk-") + (repo ? RepoCorpus.revision(corpus) : corpus)
+                .replaceAll("[^A-Za-z0-9]+", "-").replaceAll("-$", "");
+        Map<String, String> files = repo ? RepoCorpus.read(RepoCorpus.revision(corpus), maxBytes)
+                : JdkCorpus.read(srcZip, "java.base", corpus, maxBytes);
         // The java/util set's files are outside a java/util/concurrent corpus.
-        List<String> setNames = List.of(System.getProperty("bench.sets",
-                corpus.equals(DEFAULT_CORPUS) ? String.join(",", ALL_SETS) : ALL_SETS.get(0)).split(","));
+        List<String> setNames = List.of(System.getProperty("bench.sets", repo ? REPO_SET
+                : corpus.equals(DEFAULT_CORPUS) ? String.join(",", ALL_SETS) : ALL_SETS.get(0)).split(","));
         Map<String, List<LabelledQuestion>> sets = new LinkedHashMap<>();
         for (String set : setNames) {
             sets.put(set, LabelledQuestion.load("/bench/" + set + "-questions.tsv"));
@@ -86,14 +96,24 @@ public final class RetrievalBench {
                 throw new IllegalStateException("the corpus has no " + q.expectedPath() + " (" + q.question() + ")");
             }
         }
-        System.out.printf("corpus: java.base/%s** of %s, %d files <= %d bytes, %,d chars;"
-                + " %d labelled questions (%s)%n", corpus, srcZip, files.size(), maxBytes,
+        System.out.printf("corpus: %s, %d files <= %d bytes, %,d chars;"
+                + " %d labelled questions (%s)%n",
+                repo ? "this repository at " + RepoCorpus.revision(corpus) : "java.base/" + corpus + "** of " + srcZip,
+                files.size(), maxBytes,
                 files.values().stream().mapToLong(String::length).sum(), questions.size(),
                 String.join(", ", sets.entrySet().stream().map(e -> e.getKey() + " " + e.getValue().size()).toList()));
         List<Retrieved> results = new ArrayList<>();
 
+        FileFilter productFilter = FileFilter.withExtraExcludes(maxBytes, List.of(), List.of());
+        if (repo) {
+            // The product's default excludes drop documentation (docs/**), which the LangChain4j recipe
+            // is given: keep every corpus file (secrets would still stay out) so all three see the same.
+            System.out.printf("(a)/(b) filter: all corpus files kept; the default excludes would skip %d of them%n",
+                    files.keySet().stream().filter(p -> productFilter.checkPath(SourceFile.regular(p, 1, "-"))
+                            .isPresent()).count());
+        }
         RagSettings settings = RagSettings.builder()
-                .fileFilter(FileFilter.withExtraExcludes(maxBytes, List.of(), List.of()))
+                .fileFilter(repo ? FileFilter.withExtraExcludes(maxBytes, List.of(), List.of("**")) : productFilter)
                 .topK(Scores.DEPTH)
                 .build();
         try (LocalEmbedder embedder = LocalEmbedder.create();
@@ -112,9 +132,11 @@ public final class RetrievalBench {
                     project = existing.get();
                     System.out.println("(a)/(b) ingestion: reused the index in " + work.resolve("store"));
                 } else {
-                    JdkCorpus extracted = JdkCorpus.extract(srcZip, "java.base", corpus, maxBytes,
-                            work.resolve("repo"));
-                    project = hybrid.register(projectName, extracted.repository().toString(), null);
+                    Path target = work.resolve("repo");
+                    Path repository = repo
+                            ? RepoCorpus.extract(RepoCorpus.revision(corpus), maxBytes, target).repository()
+                            : JdkCorpus.extract(srcZip, "java.base", corpus, maxBytes, target).repository();
+                    project = hybrid.register(projectName, repository.toString(), null);
                     hybrid.requestIngestion(project.id());
                     long start = System.nanoTime();
                     IngestionJob job = hybrid.processNext("bench").orElseThrow();
