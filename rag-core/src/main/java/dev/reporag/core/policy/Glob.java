@@ -6,9 +6,16 @@ import java.util.regex.Pattern;
  * A path glob: {@code *} within one segment, {@code **} across segments, {@code ?} one character,
  * {@code {a,b}} alternatives. A pattern without '/' matches a file or directory name at any depth
  * ("*.key", "node_modules"); a pattern with '/' is anchored at the repository root, except that a
- * pattern ending in "/**" also matches that directory at any depth ("docs/**").
+ * pattern ending in "/**" also matches that directory at any depth ("docs/**") — but not as a
+ * package inside a JVM source tree ({@code src/main/java/com/acme/docs/}), where the name is a
+ * package of code, not a folder of documentation or build output.
  */
 final class Glob {
+    /** A directory of a path that opens a JVM source tree, whose subdirectories are packages. */
+    static final String SOURCE_ROOT = "src/[^/]+/(?:java|kotlin|scala|groovy)/";
+    /** Whole leading directories, none of which opens a source tree. */
+    private static final String OUTSIDE_SOURCE_TREES = "(?:(?!" + SOURCE_ROOT + ")[^/]+/)*";
+
     private final Pattern pattern;
 
     Glob(String glob) {
@@ -23,7 +30,7 @@ final class Glob {
         if (!g.contains("/")) {
             regex = "(?:.*/)?" + toRegex(g) + "(?:/.*)?";
         } else if (g.endsWith("/**") && !g.substring(0, g.length() - 3).contains("/")) {
-            regex = "(?:.*/)?" + toRegex(g);
+            regex = OUTSIDE_SOURCE_TREES + toRegex(g);
         } else {
             regex = toRegex(g);
         }

@@ -4,14 +4,18 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Many {@link Glob}s matched at once. The common shapes — a name ("node_modules", ".env"), a
- * suffix ("*.min.js"), a prefix ("LICENSE*") or a directory at any depth ("docs/**") — become set
- * look-ups on the path's segments; only the rest run as regular expressions. Every file of every
- * repository passes through here, so this keeps the path check to a few microseconds.
+ * suffix ("*.min.js"), a prefix ("LICENSE*") or a directory at any depth outside JVM source trees
+ * ("docs/**") — become set look-ups on the path's segments; only the rest run as regular
+ * expressions. Every file of every repository passes through here, so this keeps the path check to
+ * a few microseconds.
  */
 final class GlobSet {
+    private static final Pattern SOURCE_ROOT = Pattern.compile("(?<![^/])" + Glob.SOURCE_ROOT);
     private final Set<String> names = new HashSet<>();
     private final Set<String> suffixes = new HashSet<>();
     private final List<String> prefixes = new ArrayList<>();
@@ -55,7 +59,8 @@ final class GlobSet {
             int slash = path.indexOf('/', start);
             boolean last = slash < 0;
             String segment = last ? path.substring(start) : path.substring(start, slash);
-            if (matchesSegment(segment) || (!last && directories.contains(segment))) {
+            if (matchesSegment(segment)
+                    || (!last && directories.contains(segment) && !inSourceTree(path, start))) {
                 return true;
             }
             if (last) {
@@ -69,6 +74,12 @@ final class GlobSet {
             }
         }
         return false;
+    }
+
+    /** Whether a JVM source tree opens before {@code end}, as {@link Glob} sees it. */
+    private static boolean inSourceTree(String path, int end) {
+        Matcher root = SOURCE_ROOT.matcher(path);
+        return root.find() && root.start() < end;
     }
 
     private boolean matchesSegment(String segment) {

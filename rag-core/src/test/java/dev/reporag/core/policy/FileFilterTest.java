@@ -29,7 +29,10 @@ class FileFilterTest {
     @ParameterizedTest
     @ValueSource(strings = {"src/Main.java", "README.md", "app/models/user.rb", "pkg/server.go",
             "web/src/App.tsx", "requirements.txt", "Dockerfile", "sub/dir/README.md", "src/envelope.js",
-            "lib/keyboard.py", "src/build_info.rs"})
+            "lib/keyboard.py", "src/build_info.rs",
+            // packages named like excluded folders, inside JVM source trees
+            "src/main/java/dev/reporag/docs/DocsCheckTest.java", "app/src/main/kotlin/org/x/build/BuildInfo.kt",
+            "src/test/scala/a/target/Aim.scala", "lib/src/main/groovy/out/Printer.groovy"})
     void keepsCode(String path) {
         assertThat(reason(path)).isEmpty();
     }
@@ -47,7 +50,10 @@ class FileFilterTest {
             "lib/a.jar", "dist/app.js", "node_modules/react/index.js", "frontend/node_modules/x/y.js",
             "vendor/github.com/pkg/errors/errors.go", "static/app.min.js", "package-lock.json", "yarn.lock",
             "Cargo.lock", "go.sum", "build/generated/X.java", "target/classes/A.class", "archive.tar.gz",
-            "fonts/x.woff2", "LICENSE", "CHANGELOG.md"})
+            "fonts/x.woff2", "LICENSE", "CHANGELOG.md",
+            // build output and docs beside a source tree, not inside it
+            "core/build/generated/src/main/java/A.java", "module/target/generated-sources/B.java",
+            "docs/src/main/java/Example.java", "src/main/docs/guide.md"})
     void skipsNonCodePaths(String path) {
         assertThat(reason(path)).contains(SkipReason.EXCLUDED_PATH);
     }

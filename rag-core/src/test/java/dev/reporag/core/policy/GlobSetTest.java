@@ -44,6 +44,20 @@ class GlobSetTest {
     }
 
     @Test
+    void agreesInsideAndAroundJvmSourceTrees() {
+        List<String> paths = new ArrayList<>();
+        for (String root : List.of("", "src/main/java/", "app/src/test/kotlin/", "src/main/", "src/x/scala/y/",
+                "docs/src/main/java/", "src/main/groovy/build/", "java/")) {
+            for (String rest : List.of("docs/A.java", "com/acme/build/B.kt", "target/C.java", "x/out/D.scala",
+                    "java/E.java", "src/F.java", "docs", "README.md")) {
+                paths.add(root + rest);
+            }
+        }
+        assertAgrees(FileFilter.DEFAULT_EXCLUDE_GLOBS, paths);
+        assertAgrees(List.of("java/**", "src/**", "main/**", "com/**"), paths);
+    }
+
+    @Test
     void agreesOnGeneralPatterns() {
         assertAgrees(List.of("src/gen/**", "**/test/*.java", "*.{png,jpg}", "file?.txt", "/build/**", "a*b",
                 "*_pb2.py"), List.of("src/gen/A.java", "x/src/gen/A.java", "a/test/X.java", "test/X.java",
