@@ -106,6 +106,13 @@ abstract class HybridRetrievalContract {
                 + "            throw new IllegalStateException(\"the order waits until stock is back\");\n"
                 + "        }\n    }\n}\n");
         files.put("src/shop/Inventory.java", inventory.toString());
+        files.put("src/shop/Orders.java", "package shop;\n\nclass Orders {\n    void cancel(Order order) {\n"
+                + "        if (order.shipped()) {\n            throw new IllegalStateException(\"order \" + order.id()"
+                + " + \" has shipped on \" + order.date()\n                    + \"; it can only be returned\");\n"
+                + "        }\n    }\n}\n");
+        files.put("guide/orders.md", "# Orders\n\nAn order can be cancelled until it ships. Cancelling a shipped"
+                + " order fails:\n\n    order 4711 has shipped on 2026-11-02; it can only be returned\n\n"
+                + "A shipped order can only be returned.\n");
         Files.createDirectories(dir);
         try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call()) {
             for (Map.Entry<String, String> file : files.entrySet()) {
@@ -170,6 +177,18 @@ abstract class HybridRetrievalContract {
         // Unquoted, the same words are ordinary words, which other files hold more often.
         assertThat(first("why does the shop say the order waits until stock is back?").path())
                 .isNotEqualTo("src/shop/Inventory.java");
+    }
+
+    @Test
+    void aQuotedMessageWithValuesFindsTheCodeThatBuildsItBeforeItsCopyInTheDocs() {
+        Answer answer = rag.ask(project.id(), "cancelling says \"order 4711 has shipped on 2026-11-02; it can only be"
+                + " returned\" - where is that thrown?", null);
+
+        assertThat(answer.citations()).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(answer.citations().get(0).path()).isEqualTo("src/shop/Orders.java");
+        assertThat(answer.citations().get(0).startLine()).isLessThanOrEqualTo(6);
+        assertThat(answer.citations().get(0).endLine()).isGreaterThanOrEqualTo(7);
+        assertThat(answer.citations().get(1).path()).isEqualTo("guide/orders.md");
     }
 
     @Test

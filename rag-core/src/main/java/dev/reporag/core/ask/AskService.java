@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Answers a question about a READY project: hybrid retrieval (vectors and keywords, fused by
@@ -152,27 +153,63 @@ public final class AskService {
     }
 
     /**
-     * Chunks that hold a quoted phrase verbatim (ignoring case and runs of white space) go first,
-     * taking up to half the sources: a pasted error message finds the line that throws it, which
-     * ranks below the many chunks that merely share its words. Candidates come from a keyword
-     * search for the phrases' words, wide, as such a line can be one word among many.
+     * Chunks that hold a quoted phrase go first, taking up to half the sources: a pasted error
+     * message finds the line that throws it, which ranks below the many chunks that merely share its
+     * words. When the message has values filled in ('shop', 403, a path), the chunks that hold its
+     * constant parts in order but not the message whole come before those that hold it whole: the
+     * first build the message, the others only copy its output (docs, tests). Candidates come from a
+     * keyword search, wide, as such a line can be one word among many. Case and runs of white space
+     * are ignored.
      */
     private List<ScoredChunk> verbatimFirst(ProjectId projectId, List<String> phrases, List<ScoredChunk> fused, int k) {
         List<String> wanted = phrases.stream().map(AskService::normalized).toList();
-        List<ScoredChunk> verbatim = store.keywordSearch(projectId, String.join(" ", phrases),
-                        Math.min(k * VERBATIM_CANDIDATES, MAX_VERBATIM_CANDIDATES))
-                .stream()
-                .filter(hit -> wanted.stream().anyMatch(normalized(hit.chunk().text())::contains))
+        List<List<String>> constantParts = phrases.stream()
+                .map(phrase -> QueryTerms.fragments(phrase).stream().map(AskService::normalized).toList())
+                .toList();
+        // The values filled in are searched for only where the message has no constant parts.
+        StringBuilder words = new StringBuilder();
+        for (int i = 0; i < phrases.size(); i++) {
+            words.append(constantParts.get(i).isEmpty() ? phrases.get(i) : String.join(" ", constantParts.get(i)))
+                    .append(' ');
+        }
+        List<ScoredChunk> assembling = new ArrayList<>();
+        List<ScoredChunk> holding = new ArrayList<>();
+        for (ScoredChunk hit : store.keywordSearch(projectId, words.toString().strip(),
+                Math.min(k * VERBATIM_CANDIDATES, MAX_VERBATIM_CANDIDATES))) {
+            String text = normalized(hit.chunk().text());
+            if (constantParts.stream().anyMatch(parts -> containsInOrder(text, parts))
+                    && wanted.stream().noneMatch(text::contains)) {
+                assembling.add(hit);
+            } else if (wanted.stream().anyMatch(text::contains)) {
+                holding.add(hit);
+            }
+        }
+        List<ScoredChunk> first = Stream.concat(assembling.stream(), holding.stream())
                 .limit(Math.max(1, k / 2))
                 .toList();
-        if (verbatim.isEmpty()) {
+        if (first.isEmpty()) {
             return fused;
         }
-        List<ScoredChunk> ranked = new ArrayList<>(verbatim);
+        List<ScoredChunk> ranked = new ArrayList<>(first);
         Set<String> ids = new HashSet<>();
-        verbatim.forEach(hit -> ids.add(hit.chunk().id()));
+        first.forEach(hit -> ids.add(hit.chunk().id()));
         fused.stream().filter(hit -> !ids.contains(hit.chunk().id())).forEach(ranked::add);
         return ranked;
+    }
+
+    private static boolean containsInOrder(String text, List<String> parts) {
+        if (parts.isEmpty()) {
+            return false;
+        }
+        int from = 0;
+        for (String part : parts) {
+            int at = text.indexOf(part, from);
+            if (at < 0) {
+                return false;
+            }
+            from = at + part.length();
+        }
+        return true;
     }
 
     private static String normalized(String text) {

@@ -1,5 +1,6 @@
 package dev.reporag.core.ask;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -23,6 +24,12 @@ final class QueryTerms {
     private static final Pattern QUOTED = Pattern.compile("\"([^\"\\n]{3,200})\"|\u201C([^\u201D\\n]{3,200})\u201D"
             + "|`([^`\\n]{3,200})`");
     private static final int MAX_PHRASES = 3;
+    /** In a quoted message, what a program usually filled in: a parenthesised or single-quoted value. */
+    private static final Pattern FILLED_SPAN = Pattern.compile(
+            "\\([^()\\n]*\\)|(?<![\\p{L}\\p{N}])'[^'\\n]*'(?![\\p{L}\\p{N}])");
+    /** ... or a word holding a number, a path or an address, or a name of code. */
+    private static final Pattern FILLED_WORD = Pattern.compile(".*[\\p{N}/\\\\@].*|" + CODE_LIKE.pattern());
+    private static final Pattern EDGE_PUNCTUATION = Pattern.compile("^[^\\p{L}\\p{N}]+|[^\\p{L}\\p{N}]+$");
 
     private QueryTerms() {
     }
@@ -52,5 +59,53 @@ final class QueryTerms {
             }
         }
         return List.copyOf(found);
+    }
+
+    /**
+     * The constant parts of a quoted message, in order: the runs of two or more words between the
+     * values a program filled in. "a project named 'shop' already exists for /home/me/shop" gives
+     * "a project named" and "already exists for": the code that builds the message holds these
+     * around its variables, while only copies of the output hold the message whole. Empty when
+     * nothing in the phrase looks filled in.
+     */
+    static List<String> fragments(String phrase) {
+        List<String> fragments = new ArrayList<>();
+        boolean filled = false;
+        Matcher spans = FILLED_SPAN.matcher(phrase);
+        int from = 0;
+        while (true) {
+            boolean found = spans.find();
+            filled |= found;
+            filled |= addFragments(phrase.substring(from, found ? spans.start() : phrase.length()), fragments);
+            if (!found) {
+                break;
+            }
+            from = spans.end();
+        }
+        return filled ? List.copyOf(fragments) : List.of();
+    }
+
+    /** Adds the fragments of a stretch without filled-in spans; returns whether it had filled-in words. */
+    private static boolean addFragments(String stretch, List<String> fragments) {
+        boolean filled = false;
+        List<String> words = new ArrayList<>();
+        for (String token : stretch.strip().split("\\s+")) {
+            if (FILLED_WORD.matcher(EDGE_PUNCTUATION.matcher(token).replaceAll("")).matches()) {
+                filled = true;
+                addFragment(words, fragments);
+            } else {
+                words.add(token);
+            }
+        }
+        addFragment(words, fragments);
+        return filled;
+    }
+
+    private static void addFragment(List<String> words, List<String> fragments) {
+        String fragment = EDGE_PUNCTUATION.matcher(String.join(" ", words)).replaceAll("");
+        if (fragment.split("[^\\p{L}\\p{N}]+").length >= 2) {
+            fragments.add(fragment);
+        }
+        words.clear();
     }
 }

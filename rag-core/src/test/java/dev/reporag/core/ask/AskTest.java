@@ -129,6 +129,34 @@ class AskTest {
     }
 
     @Test
+    void aQuotedMessageWithValuesFindsTheCodeThatBuildsItBeforeTheDocsThatQuoteIt() {
+        RepoRag rag = rag(null);
+        Map<String, String> files = new TreeMap<>();
+        files.put("guide/cli.md", "# CLI\n\n" + filler("projects", 10) + "Registering twice prints:\n\n"
+                + "    a project named 'shop' already exists for /home/me/work/shop; choose another with --name\n\n"
+                + filler("projects", 10));
+        files.put("src/cli/Projects.java", "class Projects {\n" + filler("projects", 30)
+                + "    Project register(String name, String source) {\n"
+                + "        if (byName.containsKey(name))\n"
+                + "            throw new UsageException(\"a project named '\" + name + \"' already exists for \"\n"
+                + "                    + byName.get(name).source() + \"; choose another with --name\");\n"
+                + "    }\n" + filler("projects", 30) + "}\n");
+        files.put("src/cli/Names.java", "class Names {\n" + filler("a project named after the directory; choose"
+                + " another name when it already exists", 20) + "}\n");
+        source.commit(SOURCE, files);
+        Project project = rag.register("cli", SOURCE, null);
+        rag.process(rag.requestIngestion(project.id()).id(), "w", new Cancellation(), IngestionListener.NONE);
+
+        List<Citation> citations = rag.ask(project.id(), "rag ingest prints \"a project named 'shop' already exists"
+                + " for /home/me/work/shop; choose another with --name\" - where does it come from?", null).citations();
+
+        assertThat(citations.get(0).path()).isEqualTo("src/cli/Projects.java");
+        assertThat(citations.get(0).startLine()).isLessThanOrEqualTo(34);
+        assertThat(citations.get(0).endLine()).isGreaterThanOrEqualTo(35);
+        assertThat(citations.get(1).path()).isEqualTo("guide/cli.md"); // the copy of the output comes next
+    }
+
+    @Test
     void theAnswerModelGetsNumberedSourcesAndRules() {
         ScriptedAnswerModel model = ScriptedAnswerModel.answering("It sums item prices [1].");
         RepoRag rag = rag(model);

@@ -29,6 +29,27 @@ class QueryTermsTest {
     }
 
     @Test
+    void aMessageWithValuesFilledInSplitsIntoItsConstantParts() {
+        assertThat(QueryTerms.fragments("a project named 'shop' already exists for /home/me/shop; choose another"
+                + " with --name")).containsExactly("a project named", "already exists for", "choose another with --name");
+        assertThat(QueryTerms.fragments("worker w-1a2b could not claim work (PostgreSQL: Connection refused);"
+                + " retrying in 8000 ms")).containsExactly("could not claim work", "retrying in");
+        assertThat(QueryTerms.fragments("unexpected error (NullPointerException); see the worker log for details"))
+                .containsExactly("unexpected error", "see the worker log for details");
+        assertThat(QueryTerms.fragments("3 of 512 inputs are longer than 8192 tokens: each is embedded"))
+                .containsExactly("inputs are longer than", "tokens: each is embedded");
+        // An apostrophe inside a word opens no quoted value; a name of code is a filled-in value.
+        assertThat(QueryTerms.fragments("OpenAI refused access; check the key's permissions"))
+                .containsExactly("refused access; check the key's permissions");
+    }
+
+    @Test
+    void aMessageWithNothingFilledInHasNoParts() {
+        assertThat(QueryTerms.fragments("Task already scheduled or cancelled")).isEmpty();
+        assertThat(QueryTerms.fragments("duplicate element:")).isEmpty();
+    }
+
+    @Test
     void plainProseHasNone() {
         assertThat(QueryTerms.identifiers("Which class lets threads wait until a count reaches zero? It's e.g. fine."))
                 .isEmpty();
