@@ -9,12 +9,18 @@ import java.util.regex.Pattern;
  * Turns a question into a tsquery for the chunks' keyword column: the same words the column
  * indexes (punctuation splits, camelCase split into parts as well as kept whole), lower-cased and
  * OR-ed, so "where is parseConfigFile defined?" matches a chunk that has only the identifier.
- * Terms are letters and digits only, so the result is always a valid tsquery.
+ * English stop words are left out, as the embedded store's analyzer does: OR-ed, "is" and "the"
+ * would rank prose that repeats them above the code that holds the one word that matters. Terms
+ * are letters and digits only, so the result is always a valid tsquery.
  */
 final class KeywordQuery {
     private static final Pattern NON_WORD = Pattern.compile("[^\\p{L}\\p{N}]+");
     private static final Pattern CAMEL = Pattern.compile("(?<=[\\p{Ll}\\p{N}])(?=\\p{Lu})|(?<=\\p{Lu})(?=\\p{Lu}\\p{Ll})");
     private static final int MAX_TERMS = 64;
+    /** Lucene's {@code EnglishAnalyzer.ENGLISH_STOP_WORDS_SET}, so both stores drop the same words. */
+    private static final Set<String> STOP_WORDS = Set.of("a", "an", "and", "are", "as", "at", "be", "but", "by",
+            "for", "if", "in", "into", "is", "it", "no", "not", "of", "on", "or", "such", "that", "the", "their",
+            "then", "there", "these", "they", "this", "to", "was", "will", "with");
 
     private KeywordQuery() {
     }
@@ -26,11 +32,18 @@ final class KeywordQuery {
             if (word.isEmpty()) {
                 continue;
             }
-            terms.add(word.toLowerCase(Locale.ROOT));
+            addTerm(word, terms);
             for (String part : CAMEL.split(word)) {
-                terms.add(part.toLowerCase(Locale.ROOT));
+                addTerm(part, terms);
             }
         }
         return String.join(" | ", terms.stream().limit(MAX_TERMS).toList());
+    }
+
+    private static void addTerm(String word, Set<String> terms) {
+        String term = word.toLowerCase(Locale.ROOT);
+        if (!STOP_WORDS.contains(term)) {
+            terms.add(term);
+        }
     }
 }

@@ -120,6 +120,19 @@ class PgSchemaAndSearchTest {
     }
 
     @Test
+    void keywordSearchLeavesOutEnglishStopWords() {
+        var store = db.vectorStore();
+        store.upsert(List.of(
+                embedded(chunk(alpha, "src/Parser.java", "class Parser {\n  Config parse(String text) {}\n}"), axis(0)),
+                embedded(chunk(alpha, "guide.txt", "It is the way it is. The box is in the hall, and it is not in"
+                        + " the bag; it is the one that is there."), axis(1))));
+
+        assertThat(paths(store.keywordSearch(alpha, "where is the parser?", 5))).containsExactly("src/Parser.java");
+        assertThat(store.keywordSearch(alpha, "is it the one?", 5)).as("only stop words and one").hasSize(1);
+        assertThat(store.keywordSearch(alpha, "is it in the", 5)).as("only stop words").isEmpty();
+    }
+
+    @Test
     void aBatchOfAHundredChunksIsOneStatement() throws SQLException {
         AtomicInteger statements = new AtomicInteger();
         PgVectorStore store = new PgVectorStore(counting(statements), DIMENSION, VectorSearch.EXACT, 40, 0);
