@@ -37,10 +37,10 @@ import java.util.function.Function;
  *
  * Options: {@code -Dbench.corpus=java/util/} (the tree of java.base indexed), or
  * {@code -Dbench.corpus=repo:<commit>} (this repository itself at that commit, read from the .git above the
- * working directory; e.g. {@code repo:4498ce5} with the {@code repo-rag} set, and every file of the commit kept
+ * working directory; e.g. {@code repo:4498ce5} with the {@code repo-rag} sets, and every file of the commit kept
  * by repo-rag's filter too, docs included, so that the three retrievers see the same files),
  * {@code -Dbench.sets=jdk-concurrent,jdk-util,jdk-util-heldout} (the labelled sets scored; only the first with a
- * java/util/concurrent corpus, {@code repo-rag} with a repo: corpus), {@code -Dbench.srcZip=...} (default Temurin
+ * java/util/concurrent corpus, {@code repo-rag,repo-rag-heldout} with a repo: corpus), {@code -Dbench.srcZip=...} (default Temurin
  * 25's lib/src.zip; not read for a repo: corpus), {@code -Dbench.maxFileBytes}
  * (102400), {@code -Dbench.verbose=true} (lists the questions each retriever missed),
  * {@code -Dbench.dir=DIR} (keeps the indexes there and reuses them on the next run: for trying
@@ -49,8 +49,8 @@ import java.util.function.Function;
 public final class RetrievalBench {
     /** Labelled sets, each a resource {@code /bench/<name>-questions.tsv}. */
     private static final List<String> ALL_SETS = List.of("jdk-concurrent", "jdk-util", "jdk-util-heldout");
-    /** The labelled set about this repository, the default with a {@code repo:} corpus. */
-    private static final String REPO_SET = "repo-rag";
+    /** The labelled sets about this repository, the default with a {@code repo:} corpus. */
+    private static final String REPO_SETS = "repo-rag,repo-rag-heldout";
     /**
      * The whole java.util tree: 354 files of which the labelled set's 93 are a quarter, so every
      * question has a few hundred plausible distractors, as in a real repository of that size.
@@ -84,7 +84,7 @@ public final class RetrievalBench {
         Map<String, String> files = repo ? RepoCorpus.read(RepoCorpus.revision(corpus), maxBytes)
                 : JdkCorpus.read(srcZip, "java.base", corpus, maxBytes);
         // The java/util set's files are outside a java/util/concurrent corpus.
-        List<String> setNames = List.of(System.getProperty("bench.sets", repo ? REPO_SET
+        List<String> setNames = List.of(System.getProperty("bench.sets", repo ? REPO_SETS
                 : corpus.equals(DEFAULT_CORPUS) ? String.join(",", ALL_SETS) : ALL_SETS.get(0)).split(","));
         Map<String, List<LabelledQuestion>> sets = new LinkedHashMap<>();
         for (String set : setNames) {
