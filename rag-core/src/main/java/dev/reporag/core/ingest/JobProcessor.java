@@ -201,6 +201,7 @@ public final class JobProcessor {
         private long bytesDone;
         private final int percentFloor;
         private Instant lastSave = Instant.EPOCH;
+        private final Eta eta = new Eta();
 
         Run(IngestionJob job, String worker, Cancellation cancellation, IngestionListener listener) {
             this.job = job;
@@ -451,14 +452,18 @@ public final class JobProcessor {
                     done, chunksEmbedded, Math.max(percentFloor, percent));
         }
 
-        /** Saves progress after each batch, and at most every progress interval otherwise. */
+        /**
+         * Saves progress, with the time left as this worker sees it (the server showing it may be
+         * another process), after each batch, and at most every progress interval otherwise.
+         */
         private void save(boolean force) {
             Instant now = clock.instant();
             if (!force && Duration.between(lastSave, now).compareTo(settings.progressInterval()) < 0) {
                 return;
             }
             lastSave = now;
-            Progress progress = progress(-1);
+            Progress counted = progress(-1);
+            Progress progress = counted.withEta(eta.update(now, counted.percent()));
             if (!jobs.saveProgress(job.id(), worker, progress, commit, now)) {
                 cancellation.leaseLost();
                 throw new Cancellation.CancelledException();

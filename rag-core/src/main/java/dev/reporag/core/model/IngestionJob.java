@@ -5,7 +5,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One run of the ingestion pipeline for a project.
+ * One run of the ingestion pipeline for a project. Its progress carries an estimate of the time
+ * left only while a worker is making progress: a claim, a release and the end drop it.
  *
  * @param attempts       how many times a worker has claimed this job
  * @param commit         the commit indexed, once READY (or being indexed, while PROCESSING)
@@ -34,8 +35,8 @@ public record IngestionJob(JobId id, ProjectId projectId, JobStatus status, Prog
     }
 
     public IngestionJob claimedBy(String owner, Instant leaseUntil, Instant now) {
-        return new IngestionJob(id, projectId, JobStatus.PROCESSING, progress, null, attempts + 1, commit, createdAt,
-                startedAt == null ? now : startedAt, null, now, owner, leaseUntil);
+        return new IngestionJob(id, projectId, JobStatus.PROCESSING, progress.withoutEta(), null, attempts + 1, commit,
+                createdAt, startedAt == null ? now : startedAt, null, now, owner, leaseUntil);
     }
 
     public IngestionJob withLease(Instant leaseUntil, Instant now) {
@@ -50,17 +51,17 @@ public record IngestionJob(JobId id, ProjectId projectId, JobStatus status, Prog
     }
 
     public IngestionJob released(Instant now) {
-        return new IngestionJob(id, projectId, JobStatus.PENDING, progress, error, attempts, commit, createdAt,
-                startedAt, null, now, null, null);
+        return new IngestionJob(id, projectId, JobStatus.PENDING, progress.withoutEta(), error, attempts, commit,
+                createdAt, startedAt, null, now, null, null);
     }
 
     public IngestionJob finished(JobOutcome outcome, Instant now) {
         if (outcome instanceof JobOutcome.Ready ready) {
-            return new IngestionJob(id, projectId, JobStatus.READY, ready.progress().withPercent(100), null, attempts,
-                    ready.commit(), createdAt, startedAt, now, now, null, null);
+            return new IngestionJob(id, projectId, JobStatus.READY, ready.progress().withPercent(100).withoutEta(),
+                    null, attempts, ready.commit(), createdAt, startedAt, now, now, null, null);
         }
         JobOutcome.Failed failed = (JobOutcome.Failed) outcome;
-        return new IngestionJob(id, projectId, JobStatus.FAILED, progress, failed.error(), attempts, commit,
-                createdAt, startedAt, now, now, null, null);
+        return new IngestionJob(id, projectId, JobStatus.FAILED, progress.withoutEta(), failed.error(), attempts,
+                commit, createdAt, startedAt, now, now, null, null);
     }
 }

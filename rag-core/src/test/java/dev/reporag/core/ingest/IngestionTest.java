@@ -21,13 +21,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -322,6 +327,59 @@ class IngestionTest {
         assertThat(seen.get(seen.size() - 1).percent()).isGreaterThanOrEqualTo(90);
         assertThat(statusesSeen).containsOnly(JobStatus.PROCESSING);
         assertThat(done.progress().percent()).isEqualTo(100);
+    }
+
+    @Test
+    void theWorkerStoresItsEstimateOfTheTimeLeftWithEachSaveAndNoneOnceReady() {
+        // A clock a second further at every save: the estimate depends on this clock only.
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
+        Clock clock = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        source.commit(REPO, repository());
+        List<Progress> reported = new CopyOnWriteArrayList<>();
+        List<Progress> stored = new CopyOnWriteArrayList<>();
+        try (RepoRag timed = RepoRag.builder().source(source).embedder(embedder).vectorStore(store).jobs(jobs)
+                .conversations(new InMemoryConversationRepository()).settings(settings).clock(clock).build()) {
+            Project project = timed.register("demo", REPO, null);
+            IngestionJob job = timed.requestIngestion(project.id());
+
+            IngestionJob done = timed.process(job.id(), "w", new Cancellation(), new IngestionListener() {
+                @Override
+                public void onProgress(IngestionJob j, Progress progress) {
+                    reported.add(progress);
+                    stored.add(timed.status(project.id()).progress());
+                    now.updateAndGet(t -> t.plusSeconds(1));
+                }
+            }).orElseThrow();
+
+            assertThat(stored).isEqualTo(reported);
+            assertThat(reported.get(0).eta()).as("no estimate from a single sample").isEmpty();
+            // Saves a second apart: once the percentage has moved, every save has an estimate.
+            int moved = 0;
+            while (reported.get(moved).percent() == reported.get(0).percent()) {
+                moved++;
+            }
+            assertThat(reported.subList(0, moved)).allSatisfy(p -> assertThat(p.eta()).isEmpty());
+            assertThat(reported.subList(moved, reported.size())).isNotEmpty()
+                    .allSatisfy(p -> assertThat(p.eta()).isPresent());
+            assertThat(done.status()).isEqualTo(JobStatus.READY);
+            assertThat(done.progress().eta()).isEmpty();
+            assertThat(timed.status(project.id()).progress().etaSeconds()).isEqualTo(Progress.ETA_UNKNOWN);
+        }
     }
 
     @Test
