@@ -19,7 +19,9 @@ import java.time.Instant;
 
 /**
  * Binary forms of the records kept in {@link MvState}. Each starts with a format version, so a
- * later release can read what an earlier one wrote.
+ * later release can read what an earlier one wrote. A field added within a version goes at the
+ * end of its record and is read only when bytes remain: older records still open, and an older
+ * release reading a newer record ignores what it does not know.
  */
 final class Codec {
     private static final int VERSION = 1;
@@ -72,6 +74,7 @@ final class Codec {
             writeInstant(out, j.updatedAt());
             writeNullable(out, j.leaseOwner());
             writeNullableInstant(out, j.leaseExpiresAt());
+            out.writeLong(p.etaSeconds()); // added after the first release: last
         });
     }
 
@@ -92,6 +95,11 @@ final class Codec {
             Instant updated = readInstant(in);
             String owner = readNullable(in);
             Instant lease = readNullableInstant(in);
+            if (in.available() > 0) { // absent from records written before the estimate was kept
+                Progress p = progress;
+                progress = new Progress(p.filesTotal(), p.filesDone(), p.filesSkipped(), p.chunksTotal(),
+                        p.chunksDone(), p.chunksEmbedded(), p.percent(), in.readLong());
+            }
             return new StoredJob(sequence, new IngestionJob(id, project, status, progress, error, attempts, commit,
                     created, started, finished, updated, owner, lease));
         });

@@ -62,6 +62,27 @@ class LocalStoreTest {
     }
 
     @Test
+    void aStoreWrittenBeforeJobsKeptAnEstimateStillOpens() {
+        IngestionJob job = CodecTest.JOB;
+        Project project = new Project(job.projectId(), "shop", "https://example.com/shop.git", null, T0);
+        try (LocalStore store = LocalStore.open(dir, "m", 8)) {
+            store.jobs().saveProject(project);
+        }
+        try (MvState state = new MvState(dir)) { // the job as the previous release left it
+            state.write(() -> state.jobs.put(job.id().value(), CodecTest.WRITTEN_BEFORE_THE_ESTIMATE));
+        }
+
+        try (LocalStore store = LocalStore.open(dir, "m", 8)) {
+            IngestionJob old = store.jobs().latestJob(project.id()).orElseThrow();
+            assertThat(old.id()).isEqualTo(job.id());
+            assertThat(old.progress()).isEqualTo(job.progress().withoutEta());
+            assertThat(store.jobs().saveProgress(job.id(), "worker-1", job.progress(), null, T0.plusSeconds(10)))
+                    .isTrue();
+            assertThat(store.jobs().job(job.id()).orElseThrow().progress().eta()).contains(Duration.ofSeconds(754));
+        }
+    }
+
+    @Test
     void closingWhileSegmentsMergeKeepsEveryWriteThatReturned() {
         ProjectId project = ProjectId.random();
         List<String> kept = new ArrayList<>();

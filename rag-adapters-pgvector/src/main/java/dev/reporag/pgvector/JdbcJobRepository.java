@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ import java.util.Optional;
 final class JdbcJobRepository implements JobRepository {
     private static final String JOB_COLUMNS = "id, project_id, status, files_total, files_done, files_skipped,"
             + " chunks_total, chunks_done, chunks_embedded, percent, error, attempts, commit_id, created_at,"
-            + " started_at, finished_at, updated_at, lease_owner, lease_expires_at";
+            + " started_at, finished_at, updated_at, lease_owner, lease_expires_at, eta_seconds";
     private static final String ACTIVE = "status IN ('PENDING', 'PROCESSING')";
     /** Only the lease holder may touch a job. */
     private static final String HELD = " WHERE id = ? AND status = 'PROCESSING' AND lease_owner = ?";
@@ -181,7 +182,7 @@ final class JdbcJobRepository implements JobRepository {
                     JobOutcome.Failed failed = JobOutcome.abandoned(job.attempts());
                     try (PreparedStatement statement = connection.prepareStatement("UPDATE ingestion_jobs SET"
                             + " status = 'FAILED', error = ?, finished_at = ?, updated_at = ?, lease_owner = NULL,"
-                            + " lease_expires_at = NULL WHERE id = ?")) {
+                            + " lease_expires_at = NULL, eta_seconds = NULL WHERE id = ?")) {
                         statement.setString(1, failed.error());
                         Jdbc.setInstant(statement, 2, now);
                         Jdbc.setInstant(statement, 3, now);
@@ -214,9 +215,11 @@ final class JdbcJobRepository implements JobRepository {
 
     private Optional<IngestionJob> take(Connection connection, JobId job, String worker, Instant now, Duration lease,
                                         String condition) throws SQLException {
+        // The estimate of a previous holder is not this one's: the new holder saves its own.
         return jobs(connection, "UPDATE ingestion_jobs SET status = 'PROCESSING', attempts = attempts + 1,"
                 + " lease_owner = ?, lease_expires_at = ?, started_at = COALESCE(started_at, ?), error = NULL,"
-                + " finished_at = NULL, updated_at = ? WHERE id = ?" + condition + " RETURNING " + JOB_COLUMNS,
+                + " finished_at = NULL, updated_at = ?, eta_seconds = NULL WHERE id = ?" + condition
+                + " RETURNING " + JOB_COLUMNS,
                 statement -> {
                     statement.setString(1, worker);
                     Jdbc.setInstant(statement, 2, now.plus(lease));
@@ -242,16 +245,22 @@ final class JdbcJobRepository implements JobRepository {
         // One UPDATE of one row by primary key: cheap enough after every batch.
         return heldUpdate(job, worker, "files_total = ?, files_done = ?, files_skipped = ?, chunks_total = ?,"
                 + " chunks_done = ?, chunks_embedded = ?, percent = GREATEST(percent, ?),"
-                + " commit_id = COALESCE(?, commit_id), updated_at = ?", 9, statement -> {
+                + " commit_id = COALESCE(?, commit_id), updated_at = ?, eta_seconds = ?", 10, statement -> {
             setProgress(statement, progress, 1);
             statement.setString(8, commit);
             Jdbc.setInstant(statement, 9, now);
+            if (progress.etaSeconds() == Progress.ETA_UNKNOWN) {
+                statement.setNull(10, Types.BIGINT);
+            } else {
+                statement.setLong(10, progress.etaSeconds());
+            }
         });
     }
 
     @Override
     public boolean finish(JobId job, String worker, JobOutcome outcome, Instant now) {
-        String done = ", finished_at = ?, updated_at = ?, lease_owner = NULL, lease_expires_at = NULL";
+        String done = ", finished_at = ?, updated_at = ?, lease_owner = NULL, lease_expires_at = NULL,"
+                + " eta_seconds = NULL";
         if (outcome instanceof JobOutcome.Ready ready) {
             return heldUpdate(job, worker, "status = 'READY', files_total = ?, files_done = ?, files_skipped = ?,"
                     + " chunks_total = ?, chunks_done = ?, chunks_embedded = ?, percent = ?, commit_id = ?,"
@@ -273,7 +282,7 @@ final class JdbcJobRepository implements JobRepository {
     @Override
     public boolean release(JobId job, String worker, Instant now) {
         return heldUpdate(job, worker, "status = 'PENDING', finished_at = NULL, updated_at = ?, lease_owner = NULL,"
-                + " lease_expires_at = NULL", 1, statement -> Jdbc.setInstant(statement, 1, now));
+                + " lease_expires_at = NULL, eta_seconds = NULL", 1, statement -> Jdbc.setInstant(statement, 1, now));
     }
 
     private boolean heldUpdate(JobId job, String worker, String assignments, int parameters, Binder binder) {
@@ -317,9 +326,13 @@ final class JdbcJobRepository implements JobRepository {
     }
 
     private static IngestionJob job(ResultSet rows) throws SQLException {
+        long eta = rows.getLong("eta_seconds");
+        if (rows.wasNull()) {
+            eta = Progress.ETA_UNKNOWN;
+        }
         Progress progress = new Progress(rows.getInt("files_total"), rows.getInt("files_done"),
                 rows.getInt("files_skipped"), rows.getLong("chunks_total"), rows.getLong("chunks_done"),
-                rows.getLong("chunks_embedded"), rows.getInt("percent"));
+                rows.getLong("chunks_embedded"), rows.getInt("percent"), eta);
         return new IngestionJob(new JobId(rows.getString("id")), new ProjectId(rows.getString("project_id")),
                 JobStatus.valueOf(rows.getString("status")), progress, rows.getString("error"),
                 rows.getInt("attempts"), rows.getString("commit_id"), Jdbc.instant(rows, "created_at"),

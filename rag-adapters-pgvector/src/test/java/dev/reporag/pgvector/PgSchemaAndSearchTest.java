@@ -2,13 +2,17 @@ package dev.reporag.pgvector;
 
 import dev.reporag.core.model.Chunk;
 import dev.reporag.core.model.EmbeddedChunk;
+import dev.reporag.core.model.IngestionJob;
+import dev.reporag.core.model.JobId;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.model.ScoredChunk;
 import dev.reporag.core.port.StoreException;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
 import javax.sql.DataSource;
 import java.io.PrintWriter;
@@ -18,10 +22,13 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
@@ -56,6 +63,38 @@ class PgSchemaAndSearchTest {
         assertThat(count("SELECT count(*) FROM " + SchemaMigrations.HISTORY_TABLE + " WHERE success"))
                 .isEqualTo(applied);
         assertThat(count("SELECT count(*) FROM embedding_model")).isEqualTo(1);
+    }
+
+    @Test
+    void aDatabaseOfTheFirstReleaseUpgradesAndItsJobsHaveNoEstimateUntilAWorkerSavesOne() throws SQLException {
+        try (TestSchema first = new TestSchema("upgrade")) {
+            DatabaseUrl server = DatabaseUrl.parse(TestSchema.serverUrl());
+            PGSimpleDataSource dataSource = new PGSimpleDataSource();
+            dataSource.setURL(server.jdbcUrl());
+            server.user().ifPresent(dataSource::setUser);
+            server.password().ifPresent(dataSource::setPassword);
+            dataSource.setCurrentSchema(first.name() + ",public");
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/reporag")
+                    .table(SchemaMigrations.HISTORY_TABLE).placeholders(Map.of("dimension", "16"))
+                    .schemas(first.name()).defaultSchema(first.name()).createSchemas(true)
+                    .target("1").load().migrate();
+            try (Connection connection = first.connection(); Statement statement = connection.createStatement()) {
+                statement.executeUpdate("INSERT INTO projects (id, name, source, created_at)"
+                        + " VALUES ('" + alpha + "', 'shop', 'https://example.com/shop.git', now())");
+                statement.executeUpdate("INSERT INTO ingestion_jobs (id, project_id, status, percent, attempts,"
+                        + " created_at, updated_at, lease_owner, lease_expires_at) VALUES ('old-job', '" + alpha
+                        + "', 'PROCESSING', 42, 1, now(), now(), 'w1', now() + interval '1 hour')");
+            }
+
+            PgDatabase upgraded = first.open("model-a", DIMENSION);
+
+            IngestionJob old = upgraded.jobs().job(new JobId("old-job")).orElseThrow();
+            assertThat(old.progress().percent()).isEqualTo(42);
+            assertThat(old.progress().eta()).isEmpty();
+            assertThat(upgraded.jobs().saveProgress(old.id(), "w1", old.progress().withEta(
+                    Optional.of(Duration.ofSeconds(90))), null, Instant.now())).isTrue();
+            assertThat(upgraded.jobs().job(old.id()).orElseThrow().progress().eta()).contains(Duration.ofSeconds(90));
+        }
     }
 
     @Test

@@ -219,6 +219,67 @@ public abstract class JobRepositoryContract {
     }
 
     @Test
+    void progressKeepsTheWorkersEstimateOfTheTimeLeft() {
+        Project project = newProject("p");
+        IngestionJob job = repository.enqueue(project.id(), t0);
+        assertThat(job.progress().eta()).isEmpty();
+        repository.claim("w1", t0, LEASE, 3).orElseThrow();
+
+        assertThat(repository.saveProgress(job.id(), "w1", progress(40, 754), null, t0.plusSeconds(1))).isTrue();
+        assertThat(repository.job(job.id()).orElseThrow().progress()).isEqualTo(progress(40, 754));
+        assertThat(repository.latestJob(project.id()).orElseThrow().progress().eta())
+                .contains(Duration.ofSeconds(754));
+
+        // A save without an estimate clears it; a lower percent keeps the percent, not the old estimate.
+        repository.saveProgress(job.id(), "w1", progress(45), null, t0.plusSeconds(2));
+        assertThat(repository.job(job.id()).orElseThrow().progress().eta()).isEmpty();
+        repository.saveProgress(job.id(), "w1", progress(30, 12), null, t0.plusSeconds(3));
+        assertThat(repository.job(job.id()).orElseThrow().progress()).isEqualTo(progress(45, 12));
+    }
+
+    @Test
+    void aJobThatIsNotProcessingHasNoEstimate() {
+        Project project = newProject("p");
+        IngestionJob job = repository.enqueue(project.id(), t0);
+        repository.claim("w1", t0, LEASE, 3).orElseThrow();
+        repository.saveProgress(job.id(), "w1", progress(20, 300), null, t0.plusSeconds(1));
+
+        repository.release(job.id(), "w1", t0.plusSeconds(2));
+        assertThat(repository.job(job.id()).orElseThrow().progress()).isEqualTo(progress(20));
+
+        repository.claim("w2", t0.plusSeconds(3), LEASE, 3).orElseThrow();
+        repository.saveProgress(job.id(), "w2", progress(30, 200), null, t0.plusSeconds(4));
+        // A worker that crashed left its estimate; the next claim does not show it as its own.
+        IngestionJob taken = repository.claim("w3", t0.plusSeconds(4).plus(LEASE), LEASE, 3).orElseThrow();
+        assertThat(taken.progress().eta()).isEmpty();
+        assertThat(repository.job(job.id()).orElseThrow().progress().eta()).isEmpty();
+
+        repository.saveProgress(job.id(), "w3", progress(60, 100), null, t0.plusSeconds(40));
+        repository.finish(job.id(), "w3", new JobOutcome.Failed("boom"), t0.plusSeconds(41));
+        assertThat(repository.job(job.id()).orElseThrow().progress()).isEqualTo(progress(60));
+
+        IngestionJob next = repository.enqueue(project.id(), t0.plusSeconds(42));
+        repository.claim("w1", t0.plusSeconds(43), LEASE, 3).orElseThrow();
+        repository.saveProgress(next.id(), "w1", progress(90, 5), null, t0.plusSeconds(44));
+        repository.finish(next.id(), "w1", new JobOutcome.Ready("abc", progress(90, 5)), t0.plusSeconds(45));
+        assertThat(repository.job(next.id()).orElseThrow().progress()).isEqualTo(progress(100));
+    }
+
+    @Test
+    void anAbandonedJobFailsWithoutAnEstimate() {
+        Project project = newProject("p");
+        IngestionJob job = repository.enqueue(project.id(), t0);
+        repository.claim("w1", t0, LEASE, 1).orElseThrow();
+        repository.saveProgress(job.id(), "w1", progress(50, 60), null, t0.plusSeconds(1));
+
+        assertThat(repository.claim("w2", t0.plus(LEASE).plusSeconds(1), LEASE, 1)).isEmpty();
+
+        IngestionJob failed = repository.job(job.id()).orElseThrow();
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.progress()).isEqualTo(progress(50));
+    }
+
+    @Test
     void finishingReadyIsOneHundredPercentAndAllowsANewJob() {
         Project project = newProject("p");
         IngestionJob job = repository.enqueue(project.id(), t0);
@@ -329,5 +390,9 @@ public abstract class JobRepositoryContract {
 
     protected static Progress progress(int percent) {
         return new Progress(10, 3, 1, 40, 30, 30, percent);
+    }
+
+    protected static Progress progress(int percent, long etaSeconds) {
+        return new Progress(10, 3, 1, 40, 30, 30, percent, etaSeconds);
     }
 }
