@@ -128,6 +128,9 @@ function renderProject(p) {
   $('progress-bar').style.width = percent + '%';
   $('progress-bar').className = 'progress-bar ' + (p.status === 'READY' ? 'ready' : p.status === 'FAILED' ? 'failed' : '');
   $('progress-label').textContent = percent + '%';
+  const eta = etaText(p);
+  $('progress-eta').textContent = eta;
+  $('progress-eta').hidden = !eta;
   $('fact-files').textContent = p.files ? (p.filesDone + ' / ' + p.files) : '-';
   $('fact-chunks').textContent = p.chunksTotal ? (p.chunks + ' / ' + p.chunksTotal) : (p.chunks || '-');
   $('fact-skipped').textContent = p.files || p.skipped ? p.skipped : '-';
@@ -144,6 +147,14 @@ function renderProject(p) {
   $('start-conversation').title = p.answerable ? '' : 'Available once the project is Ready';
   $('question').disabled = !p.answerable;
   $('ask').disabled = !p.answerable;
+}
+
+// The time left as the worker running the job estimates it; nothing until it has one, or once
+// the job is no longer processing.
+function etaText(p) {
+  const seconds = p.status === 'PROCESSING' && typeof p.etaSeconds === 'number' ? p.etaSeconds : -1;
+  if (seconds < 0) return '';
+  return seconds < 60 ? 'less than a minute left' : 'about ' + Math.round(seconds / 60) + ' min left';
 }
 
 function openEvents(id) {

@@ -6,6 +6,7 @@ import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.Progress;
 import dev.reporag.core.model.ProjectStatus;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -16,6 +17,7 @@ final class Views {
 
     /**
      * @param progress   0 to 100
+     * @param etaSeconds the time left as estimated by the worker, while PROCESSING; null when unknown
      * @param files      files of the snapshot that passed the checks
      * @param chunks     chunks stored so far
      * @param skipped    files left out by the filter
@@ -23,12 +25,14 @@ final class Views {
      * @param answerable whether questions can be answered now (some ingestion has completed)
      */
     record ProjectView(String id, String name, String repoUrl, String ref, String status, int progress,
-                       int files, int filesDone, long chunks, long chunksTotal, int skipped, String commit,
-                       String error, boolean answerable, String jobId, String createdAt, String updatedAt) {
+                       Long etaSeconds, int files, int filesDone, long chunks, long chunksTotal, int skipped,
+                       String commit, String error, boolean answerable, String jobId, String createdAt,
+                       String updatedAt) {
     }
 
-    record JobView(String id, String projectId, String status, int progress, int attempts, String commit,
-                   String error, String createdAt, String updatedAt) {
+    /** @param etaSeconds as in {@link ProjectView} */
+    record JobView(String id, String projectId, String status, int progress, Long etaSeconds, int attempts,
+                   String commit, String error, String createdAt, String updatedAt) {
     }
 
     record CitationView(int number, String path, int startLine, int endLine, String label, String commit,
@@ -49,15 +53,20 @@ final class Views {
                 : ready == null ? null : ready.commit();
         Instant updated = job == null ? status.project().createdAt() : job.updatedAt();
         return new ProjectView(status.project().id().value(), status.project().name(), status.project().source(),
-                status.project().ref(), status.status().name(), progress.percent(), progress.filesTotal(),
-                progress.filesDone(), progress.chunksDone(), progress.chunksTotal(), progress.filesSkipped(), commit,
-                status.error().orElse(null), status.answerable(), job == null ? null : job.id().value(),
-                status.project().createdAt().toString(), updated.toString());
+                status.project().ref(), status.status().name(), progress.percent(), eta(progress),
+                progress.filesTotal(), progress.filesDone(), progress.chunksDone(), progress.chunksTotal(),
+                progress.filesSkipped(), commit, status.error().orElse(null), status.answerable(),
+                job == null ? null : job.id().value(), status.project().createdAt().toString(), updated.toString());
     }
 
     static JobView job(IngestionJob job) {
         return new JobView(job.id().value(), job.projectId().value(), job.status().name(), job.progress().percent(),
-                job.attempts(), job.commit(), job.error(), job.createdAt().toString(), job.updatedAt().toString());
+                eta(job.progress()), job.attempts(), job.commit(), job.error(), job.createdAt().toString(),
+                job.updatedAt().toString());
+    }
+
+    private static Long eta(Progress progress) {
+        return progress.eta().map(Duration::toSeconds).orElse(null);
     }
 
     static AnswerView answer(Answer answer) {

@@ -1,6 +1,9 @@
 package dev.reporag.http;
 
 import dev.reporag.core.memory.ScriptedAnswerModel;
+import dev.reporag.core.model.JobId;
+import dev.reporag.core.model.JobOutcome;
+import dev.reporag.core.model.Progress;
 import dev.reporag.core.policy.BatchPolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -99,9 +103,13 @@ class BrowserEndToEndTest {
 
         byId("initialize").click();
         List<Integer> progress = new ArrayList<>();
+        List<String> etas = new ArrayList<>();
         wait.until(driver -> {
             progress.add(Integer.parseInt(byId("progress").getAttribute("aria-valuenow")));
             String status = byId("status-badge").getAttribute("data-status");
+            if ("PROCESSING".equals(status) && byId("progress-eta").isDisplayed()) {
+                etas.add(byId("progress-eta").getText());
+            }
             if ("PROCESSING".equals(status) && progress.get(progress.size() - 1) > 0
                     && !Files.exists(SCREENSHOTS.resolve("2-processing.png"))) {
                 screenshot("2-processing");
@@ -113,6 +121,9 @@ class BrowserEndToEndTest {
         assertThat(byId("progress-label").getText()).isEqualTo("100%");
         assertThat(progress).isSorted();
         assertThat(progress).as("the bar moved through intermediate values").anyMatch(p -> p > 0 && p < 100);
+        // The job takes a few seconds: the worker's estimate shows once it has a second of progress.
+        assertThat(etas).as("the time left, while processing").contains("less than a minute left");
+        assertThat(byId("progress-eta").isDisplayed()).as("no estimate once ready").isFalse();
         screenshot("3-ready");
 
         byId("start-conversation").click();
@@ -135,6 +146,31 @@ class BrowserEndToEndTest {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".project-link")));
         assertThat(browser.findElement(By.cssSelector(".project-link .badge")).getText()).isEqualTo("Ready");
         screenshot("5-projects");
+    }
+
+    @Test
+    void aJobRunByAWorkerElsewhereShowsItsEstimate() {
+        String id = app.createProject("shop", REPO);
+        app.stopWorker(); // the job is this test's, as if a worker in another process ran it
+        JobId job = new JobId(app.post("/api/projects/" + id + "/ingest", "", TOKEN).body().get("id").asText());
+        Instant now = Instant.now();
+        app.jobs.claim("other-process", now, Duration.ofMinutes(5), 3).orElseThrow();
+        app.jobs.saveProgress(job, "other-process", new Progress(10, 4, 0, 40, 16, 16, 40), null, now);
+
+        browser.get(app.base() + "/#/projects/" + id);
+        wait.until(ExpectedConditions.attributeToBe(By.id("progress"), "aria-valuenow", "40"));
+        assertThat(byId("progress-eta").isDisplayed()).as("no estimate yet").isFalse();
+
+        app.jobs.saveProgress(job, "other-process", new Progress(10, 5, 0, 40, 20, 20, 50, 754), null, now);
+        wait.until(ExpectedConditions.textToBe(By.id("progress-eta"), "about 13 min left"));
+        screenshot("2b-estimate");
+
+        app.jobs.saveProgress(job, "other-process", new Progress(10, 9, 0, 40, 38, 38, 95, 59), null, now);
+        wait.until(ExpectedConditions.textToBe(By.id("progress-eta"), "less than a minute left"));
+
+        app.jobs.finish(job, "other-process", new JobOutcome.Ready("c0ffee", Progress.NONE), now);
+        wait.until(ExpectedConditions.attributeToBe(By.id("status-badge"), "data-status", "READY"));
+        assertThat(byId("progress-eta").isDisplayed()).isFalse();
     }
 
     @Test

@@ -1,12 +1,16 @@
 package dev.reporag.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.reporag.core.model.JobId;
+import dev.reporag.core.model.JobOutcome;
+import dev.reporag.core.model.Progress;
 import dev.reporag.core.model.ProjectId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -49,6 +53,7 @@ class ProjectApiTest {
         assertThat(project.get("ref").asText()).isEqualTo("main");
         assertThat(project.get("status").asText()).isEqualTo("PENDING");
         assertThat(project.get("progress").asInt()).isZero();
+        assertThat(project.get("etaSeconds").isNull()).as("present, and null while unknown").isTrue();
         assertThat(project.get("answerable").asBoolean()).isFalse();
         assertThat(project.get("error").isNull()).isTrue();
         assertThat(project.get("createdAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
@@ -125,6 +130,27 @@ class ProjectApiTest {
     }
 
     @Test
+    void showsTheEstimateOfTheWorkerRunningTheJobWhileItIsProcessing() {
+        String id = app.createProject("shop", REPO);
+        TestApp.Response queued = app.post("/api/projects/" + id + "/ingest", "", TOKEN);
+        assertThat(queued.body().get("etaSeconds").isNull()).isTrue();
+        // A worker in another process: this server only reads what it saved.
+        JobId job = new JobId(queued.body().get("id").asText());
+        Instant now = Instant.now();
+        app.jobs.claim("other-process", now, Duration.ofMinutes(1), 3).orElseThrow();
+        app.jobs.saveProgress(job, "other-process", new Progress(10, 4, 0, 40, 16, 16, 40, 754), null, now);
+
+        JsonNode processing = app.get("/api/projects/" + id).body();
+        assertThat(processing.get("status").asText()).isEqualTo("PROCESSING");
+        assertThat(processing.get("etaSeconds").asLong()).isEqualTo(754);
+        assertThat(app.post("/api/projects/" + id + "/ingest", "", TOKEN).body().get("etaSeconds").asLong())
+                .as("the job view").isEqualTo(754);
+
+        app.jobs.finish(job, "other-process", new JobOutcome.Failed("boom"), now.plusSeconds(1));
+        assertThat(app.get("/api/projects/" + id).body().get("etaSeconds").isNull()).isTrue();
+    }
+
+    @Test
     void ingestionRunsOnTheWorkerAndTheProjectBecomesAnswerable() {
         app.commitShop(REPO);
         String id = app.createProject("shop", REPO);
@@ -138,6 +164,7 @@ class ProjectApiTest {
         app.startWorker();
         JsonNode ready = app.awaitStatus(id, "READY", Duration.ofSeconds(20));
         assertThat(ready.get("progress").asInt()).isEqualTo(100);
+        assertThat(ready.get("etaSeconds").isNull()).isTrue();
         assertThat(ready.get("files").asInt()).isEqualTo(2);
         assertThat(ready.get("chunks").asLong()).isPositive().isEqualTo(app.store.count(new ProjectId(id)));
         assertThat(ready.get("commit").asText()).hasSize(40);

@@ -2,6 +2,8 @@ package dev.reporag.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.reporag.core.memory.ScriptedAnswerModel;
+import dev.reporag.core.model.JobId;
+import dev.reporag.core.model.Progress;
 import dev.reporag.core.policy.BatchPolicy;
 import dev.reporag.core.port.AnswerModel;
 import dev.reporag.core.port.AnswerPrompt;
@@ -14,6 +16,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +95,29 @@ class StreamsTest {
         List<Integer> percents = seen.stream().map(s -> s.get("progress").asInt()).toList();
         assertThat(percents).isSorted();
         assertThat(percents).anyMatch(p -> p > 0 && p < 100);
+    }
+
+    @Test
+    void aNewEstimateAloneIsSentAsAnEvent() throws Exception {
+        app = TestApp.start(TestApp.settings());
+        String id = app.createProject("shop", REPO);
+        JobId job = new JobId(app.post("/api/projects/" + id + "/ingest", "", TOKEN).body().get("id").asText());
+        Instant now = Instant.now();
+        app.jobs.claim("other-process", now, Duration.ofMinutes(1), 3).orElseThrow();
+        app.jobs.saveProgress(job, "other-process", new Progress(10, 4, 0, 40, 16, 16, 40, 120), null, now);
+        BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+        subscribe("/api/projects/" + id + "/events", events::add);
+        assertThat(app.json.readTree(events.poll(5, TimeUnit.SECONDS).data()).get("etaSeconds").asLong())
+                .isEqualTo(120);
+
+        // Same counts, same percent: only the estimate moved.
+        app.jobs.saveProgress(job, "other-process", new Progress(10, 4, 0, 40, 16, 16, 40, 150), null, now);
+
+        Event next = events.poll(5, TimeUnit.SECONDS);
+        assertThat(next).isNotNull();
+        JsonNode status = app.json.readTree(next.data());
+        assertThat(status.get("progress").asInt()).isEqualTo(40);
+        assertThat(status.get("etaSeconds").asLong()).isEqualTo(150);
     }
 
     @Test

@@ -79,6 +79,14 @@ final class TestApp implements AutoCloseable {
         worker.start();
     }
 
+    /** Leaves the jobs to the test, as if only workers in other processes ran them. */
+    void stopWorker() {
+        if (worker != null) {
+            worker.stop(Duration.ofSeconds(5));
+            worker = null;
+        }
+    }
+
     String base() {
         return "http://127.0.0.1:" + app.port();
     }
