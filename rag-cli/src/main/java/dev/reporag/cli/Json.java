@@ -7,6 +7,7 @@ import dev.reporag.core.model.Answer;
 import dev.reporag.core.model.Citation;
 import dev.reporag.core.model.ProjectStatus;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +36,7 @@ final class Json {
         json.put("ref", status.project().ref());
         json.put("status", status.status().name());
         json.put("progress", status.progress().percent());
+        json.put("etaSeconds", status.progress().eta().map(Duration::toSeconds).orElse(null));
         json.put("files", status.progress().filesDone());
         json.put("chunks", status.progress().chunksTotal());
         json.put("skipped", status.progress().filesSkipped());

@@ -11,6 +11,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
@@ -18,6 +19,7 @@ import java.util.function.LongSupplier;
  * most one every few seconds or ten percent, with no control characters. While the repository is
  * cloned or fetched, its steps show on the bar's message, or as lines: none for a fetch done within
  * a few seconds, then one every few seconds, and the completion of a step a line was shown for.
+ * The time left is the job's own estimate, made by the worker (the same the web page shows).
  */
 final class ProgressPrinter implements IngestionListener {
     private final String name;
@@ -28,13 +30,13 @@ final class ProgressPrinter implements IngestionListener {
     private int lastPercent = -1;
     private long lastLineNanos;
     private long chunksAtStart = -1;
-    private static final Duration RECENT = Duration.ofSeconds(30);
     private static final Duration LINE_INTERVAL = Duration.ofSeconds(3);
     private boolean fetching;
     private long lastFetchLineNanos;
     private String lastFetchLine;
     private String lastFetchTask;
-    private final java.util.LinkedList<long[]> samples = new java.util.LinkedList<>();
+    /** The job's latest estimate, read by the bar's own rendering thread. */
+    private volatile Optional<Duration> eta = Optional.empty();
 
     ProgressPrinter(String name, PrintWriter err, boolean terminal) {
         this(name, err, terminal, System::nanoTime);
@@ -54,6 +56,7 @@ final class ProgressPrinter implements IngestionListener {
                 .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
                 .setConsumer(new ConsoleProgressBarConsumer(new PrintStream(System.err, true)))
                 .setUpdateIntervalMillis(250)
+                .setEtaFunction(state -> eta)
                 .build() : null;
     }
 
@@ -94,8 +97,8 @@ final class ProgressPrinter implements IngestionListener {
     public synchronized void onProgress(IngestionJob job, Progress progress) {
         if (chunksAtStart < 0) {
             chunksAtStart = progress.chunksEmbedded();
-            samples.add(new long[]{clock.getAsLong(), progress.percent()});
         }
+        eta = progress.eta();
         double seconds = (clock.getAsLong() - startNanos) / 1e9;
         double rate = seconds > 0 ? (progress.chunksEmbedded() - chunksAtStart) / seconds : 0;
         String detail = String.format("%d/%d files, %d/%d chunks, %.0f chunks/s", progress.filesDone(),
@@ -110,28 +113,11 @@ final class ProgressPrinter implements IngestionListener {
         if (progress.percent() != lastPercent && due) {
             lastPercent = progress.percent();
             lastLineNanos = now;
-            err.printf("%s: %d%% (%s%s)%n", name, progress.percent(), detail, eta(progress.percent(), now));
+            String left = progress.eta()
+                    .map(t -> String.format(", ETA %d:%02d", t.toMinutes(), t.toSecondsPart())).orElse("");
+            err.printf("%s: %d%% (%s%s)%n", name, progress.percent(), detail, left);
             err.flush();
         }
-    }
-
-    /**
-     * Time left at the speed of the last half minute or so: a run often speeds up once the first
-     * files are read, so a straight line from the start overestimates for a long while.
-     */
-    private String eta(int percent, long now) {
-        samples.addLast(new long[]{now, percent});
-        while (samples.size() > 2 && now - samples.get(1)[0] > RECENT.toNanos()) {
-            samples.removeFirst();
-        }
-        long[] oldest = samples.getFirst();
-        double seconds = (now - oldest[0]) / 1e9;
-        double gained = percent - oldest[1];
-        if (percent <= 0 || percent >= 100 || seconds < 1 || gained <= 0) {
-            return "";
-        }
-        long left = Math.round(seconds * (100 - percent) / gained);
-        return String.format(", ETA %d:%02d", left / 60, left % 60);
     }
 
     synchronized void stopping() {

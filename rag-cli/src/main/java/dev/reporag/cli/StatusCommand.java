@@ -31,8 +31,8 @@ final class StatusCommand implements Callable<Integer> {
     String projectId;
     @Option(names = "--failed", description = "Only FAILED projects.")
     boolean failed;
-    @Option(names = "--json", description = "A JSON list of {id, name, source, ref, status, progress, files, chunks,"
-            + " skipped, commit, error}.")
+    @Option(names = "--json", description = "A JSON list of {id, name, source, ref, status, progress, etaSeconds,"
+            + " files, chunks, skipped, commit, error}.")
     boolean json;
 
     @Override

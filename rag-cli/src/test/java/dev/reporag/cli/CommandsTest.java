@@ -62,7 +62,8 @@ class CommandsTest {
         assertThat(json).hasSize(2);
         JsonNode shop = json.get(0);
         assertThat(shop.fieldNames()).toIterable().containsExactly("id", "name", "source", "ref", "status",
-                "progress", "files", "chunks", "skipped", "commit", "error");
+                "progress", "etaSeconds", "files", "chunks", "skipped", "commit", "error");
+        assertThat(shop.get("etaSeconds").isNull()).as("a READY job has no time left").isTrue();
         assertThat(shop.get("status").asText()).isEqualTo("READY");
         assertThat(shop.get("progress").asInt()).isEqualTo(100);
         assertThat(shop.get("files").asInt()).isEqualTo(4);

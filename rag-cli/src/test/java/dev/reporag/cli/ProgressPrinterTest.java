@@ -1,6 +1,7 @@
 package dev.reporag.cli;
 
 import dev.reporag.core.model.IngestionJob;
+import dev.reporag.core.model.Progress;
 import dev.reporag.core.model.ProjectId;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The plain lines the printer writes while a repository is fetched (no terminal: no bar), on a test clock. */
+/** The plain lines the printer writes (no terminal: no bar), on a test clock. */
 class ProgressPrinterTest {
     private final AtomicLong nanos = new AtomicLong(1_000);
     private final StringWriter err = new StringWriter();
@@ -25,6 +26,20 @@ class ProgressPrinterTest {
 
     private String lines(String... lines) {
         return String.join(System.lineSeparator(), lines) + System.lineSeparator();
+    }
+
+    @Test
+    void linesShowTheJobsEstimateOfTheTimeLeftOnceItHasOne() {
+        printer.onProgress(job, new Progress(10, 1, 0, 40, 4, 4, 10));
+        after(4_000);
+        printer.onProgress(job, new Progress(10, 4, 0, 40, 16, 16, 40, 754));
+        after(4_000);
+        printer.onProgress(job, new Progress(10, 9, 0, 40, 38, 38, 95, 5));
+
+        assertThat(err.toString()).isEqualTo(lines(
+                "shop: 10% (1/10 files, 4/40 chunks, 0 chunks/s)",
+                "shop: 40% (4/10 files, 16/40 chunks, 3 chunks/s, ETA 12:34)",
+                "shop: 95% (9/10 files, 38/40 chunks, 4 chunks/s, ETA 0:05)"));
     }
 
     @Test
