@@ -4,7 +4,7 @@
 # about an hour on 2 cores; name some to run only those.
 #
 #   scripts/bench.sh                 # all
-#   scripts/bench.sh scale stages    # some: git model throughput store openai pgvector http retrieval scale stages
+#   scripts/bench.sh scale stages    # some: git model throughput store openai pgvector http retrieval retrieval-repo scale stages
 #
 # Figures and how to read them: docs/benchmarks.md (and docs/benchmarks/<module>.md).
 set -euo pipefail
@@ -13,16 +13,17 @@ cd "$(dirname "$0")/.."
 ZIP=/usr/lib/jvm/temurin-25-jdk-amd64/lib/src.zip
 export XDG_CONFIG_HOME="${XDG_CONFIG_HOME:-$PWD/target/xdg}"
 export RAG_TEST_DATABASE_URL="${RAG_TEST_DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/reporag_test?user=postgres}"
-SELECTED=" ${*:-git model throughput store openai pgvector http retrieval scale stages} "
+SELECTED=" ${*:-git model throughput store openai pgvector http retrieval retrieval-repo scale stages} "
 
 wanted() { [[ "$SELECTED" == *" $1 "* ]]; }
 
-# name, module, main class, arguments (may be empty)
+# name, module, main class, arguments (may be empty), system properties (may be empty)
 bench() {
-  local name=$1 module=$2 main=$3 args=${4:-}
+  local name=$1 module=$2 main=$3 args=${4:-} properties=${5:-}
   wanted "$name" || return 0
   local cmd="mvn -B -q -pl $module test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=$main"
   [ -n "$args" ] && cmd="$cmd -Dexec.args=\"$args\""
+  [ -n "$properties" ] && cmd="$cmd $properties"
   echo
   echo "=== $name ($module)"
   echo "command: $cmd"
@@ -53,5 +54,6 @@ bench openai     rag-adapters-openai   dev.reporag.openai.bench.RateLimitBenchma
 bench pgvector   rag-adapters-pgvector dev.reporag.pgvector.bench.PgVectorBenchmark
 bench http       rag-http              dev.reporag.http.bench.LoadBench "200 20 5"
 bench retrieval  rag-cli               dev.reporag.bench.RetrievalBench
+bench retrieval-repo rag-cli           dev.reporag.bench.RetrievalBench "" "-Dbench.corpus=repo:4498ce5"
 bench scale      rag-cli               dev.reporag.scale.ScaleBench
 bench stages     rag-cli               dev.reporag.scale.StageBench
