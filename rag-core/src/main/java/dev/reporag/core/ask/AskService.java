@@ -41,6 +41,9 @@ public final class AskService {
     private static final int VERBATIM_CANDIDATES = 12;
     private static final int MAX_VERBATIM_CANDIDATES = 200;
     private static final Pattern WHITE_SPACE = Pattern.compile("\\s+");
+    /** Test code by the common layouts: a test directory, or a test file's name. */
+    private static final Pattern TEST_PATH = Pattern.compile("(?:^|/)(?:test|tests|__tests__|spec|specs)/"
+            + "|(?:Test|Tests|IT|Spec)\\.\\w+$|(?:^|/)test_[^/]*$|_test\\.\\w+$|\\.(?:test|spec)\\.\\w+$");
 
     private final JobRepository jobs;
     private final VectorStore store;
@@ -155,36 +158,30 @@ public final class AskService {
     /**
      * Chunks that hold a quoted phrase go first, taking up to half the sources: a pasted error
      * message finds the line that throws it, which ranks below the many chunks that merely share its
-     * words. When the message has values filled in ('shop', 403, a path), the chunks that hold its
-     * constant parts in order but not the message whole come before those that hold it whole: the
-     * first build the message, the others only copy its output (docs, tests). Candidates come from a
-     * keyword search, wide, as such a line can be one word among many. Case and runs of white space
-     * are ignored.
+     * words. In that first half, code that spells the message out comes first; then chunks that hold
+     * its constant parts in order but not the message whole, as when values were filled in ('shop',
+     * 403, a path): they build it; then docs and tests that hold it whole, which copy the output.
+     * Candidates come from a keyword search, wide, as such a line can be one word among many. Case
+     * and runs of white space are ignored.
      */
     private List<ScoredChunk> verbatimFirst(ProjectId projectId, List<String> phrases, List<ScoredChunk> fused, int k) {
         List<String> wanted = phrases.stream().map(AskService::normalized).toList();
         List<List<String>> constantParts = phrases.stream()
                 .map(phrase -> QueryTerms.fragments(phrase).stream().map(AskService::normalized).toList())
                 .toList();
-        // The values filled in are searched for only where the message has no constant parts.
-        StringBuilder words = new StringBuilder();
-        for (int i = 0; i < phrases.size(); i++) {
-            words.append(constantParts.get(i).isEmpty() ? phrases.get(i) : String.join(" ", constantParts.get(i)))
-                    .append(' ');
-        }
-        List<ScoredChunk> assembling = new ArrayList<>();
-        List<ScoredChunk> holding = new ArrayList<>();
-        for (ScoredChunk hit : store.keywordSearch(projectId, words.toString().strip(),
+        List<ScoredChunk> spelledOut = new ArrayList<>();
+        List<ScoredChunk> assembled = new ArrayList<>();
+        List<ScoredChunk> copied = new ArrayList<>();
+        for (ScoredChunk hit : store.keywordSearch(projectId, String.join(" ", phrases),
                 Math.min(k * VERBATIM_CANDIDATES, MAX_VERBATIM_CANDIDATES))) {
             String text = normalized(hit.chunk().text());
-            if (constantParts.stream().anyMatch(parts -> containsInOrder(text, parts))
-                    && wanted.stream().noneMatch(text::contains)) {
-                assembling.add(hit);
-            } else if (wanted.stream().anyMatch(text::contains)) {
-                holding.add(hit);
+            if (wanted.stream().anyMatch(text::contains)) {
+                (copiesOutput(hit.chunk()) ? copied : spelledOut).add(hit);
+            } else if (constantParts.stream().anyMatch(parts -> containsInOrder(text, parts))) {
+                assembled.add(hit);
             }
         }
-        List<ScoredChunk> first = Stream.concat(assembling.stream(), holding.stream())
+        List<ScoredChunk> first = Stream.of(spelledOut, assembled, copied).flatMap(List::stream)
                 .limit(Math.max(1, k / 2))
                 .toList();
         if (first.isEmpty()) {
@@ -195,6 +192,12 @@ public final class AskService {
         first.forEach(hit -> ids.add(hit.chunk().id()));
         fused.stream().filter(hit -> !ids.contains(hit.chunk().id())).forEach(ranked::add);
         return ranked;
+    }
+
+    /** Docs, plain text and tests: where a program's output is quoted rather than produced. */
+    static boolean copiesOutput(Chunk chunk) {
+        return chunk.language().equals("markdown") || chunk.language().equals("text")
+                || TEST_PATH.matcher(chunk.path()).find();
     }
 
     private static boolean containsInOrder(String text, List<String> parts) {

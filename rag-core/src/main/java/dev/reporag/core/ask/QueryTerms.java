@@ -66,9 +66,7 @@ final class QueryTerms {
      * values a program filled in. "a project named 'shop' already exists for /home/me/shop" gives
      * "a project named" and "already exists for": the code that builds the message holds these
      * around its variables, while only copies of the output hold the message whole. Empty when
-     * nothing in the phrase looks filled in, or when fewer than two parts are left: one part alone
-     * ("'windowSize' must be greater than zero") is shared by too much text to tell where the
-     * message is built, and the name in quotes may well be spelled out in the code.
+     * nothing in the phrase looks filled in.
      */
     static List<String> fragments(String phrase) {
         List<String> fragments = new ArrayList<>();
@@ -84,7 +82,7 @@ final class QueryTerms {
             }
             from = spans.end();
         }
-        return filled && fragments.size() >= 2 ? List.copyOf(fragments) : List.of();
+        return filled ? List.copyOf(fragments) : List.of();
     }
 
     /** Adds the fragments of a stretch without filled-in spans; returns whether it had filled-in words. */

@@ -14,6 +14,7 @@ import dev.reporag.core.model.Chunk;
 import dev.reporag.core.model.Citation;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobStatus;
+import dev.reporag.core.model.Languages;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.port.AnswerModel;
@@ -154,6 +155,45 @@ class AskTest {
         assertThat(citations.get(0).startLine()).isLessThanOrEqualTo(34);
         assertThat(citations.get(0).endLine()).isGreaterThanOrEqualTo(35);
         assertThat(citations.get(1).path()).isEqualTo("guide/cli.md"); // the copy of the output comes next
+    }
+
+    @Test
+    void codeThatSpellsAQuotedMessageOutComesBeforeCodeSharingPartOfItAndTestsQuotingIt() {
+        RepoRag rag = rag(null);
+        Map<String, String> files = new TreeMap<>();
+        files.put("src/stream/Windows.java", "class Windows {\n" + filler("windows", 20)
+                + "    Windows(int windowSize) {\n        if (windowSize <= 0)\n"
+                + "            throw new IllegalArgumentException(\"'windowSize' must be greater than zero\");\n"
+                + "    }\n}\n");
+        files.put("src/stream/Batches.java", "class Batches {\n    Batches(int size) {\n        if (size <= 0)\n"
+                + "            throw new IllegalArgumentException(\"'\" + size + \"' must be greater than zero\");\n"
+                + "    }\n}\n");
+        files.put("src/test/java/stream/WindowsTest.java", "class WindowsTest {\n    void refusesZero() {\n"
+                + "        assertThatThrownBy(() -> new Windows(0))\n"
+                + "                .hasMessage(\"'windowSize' must be greater than zero\");\n    }\n}\n");
+        source.commit(SOURCE, files);
+        Project project = rag.register("stream", SOURCE, null);
+        rag.process(rag.requestIngestion(project.id()).id(), "w", new Cancellation(), IngestionListener.NONE);
+
+        List<String> paths = rag.ask(project.id(), "where is \"'windowSize' must be greater than zero\" thrown?", null)
+                .citations().stream().map(Citation::path).toList();
+
+        assertThat(paths).startsWith("src/stream/Windows.java", "src/stream/Batches.java",
+                "src/test/java/stream/WindowsTest.java");
+    }
+
+    @Test
+    void docsPlainTextAndTestsCopyOutput() {
+        for (String path : List.of("docs/cli.md", "notes.txt", "src/test/java/a/ProjectsTest.java", "tests/x.py",
+                "pkg/server_test.go", "web/app.spec.ts", "test_app.py", "src/it/java/a/StoreIT.java")) {
+            assertThat(AskService.copiesOutput(Chunk.of(new ProjectId("p"), path, Languages.ofPath(path), 1, 1, "x")))
+                    .as(path).isTrue();
+        }
+        for (String path : List.of("src/main/java/a/Projects.java", "src/testing/Fixture.java", "app/contest.py",
+                "src/Latest.java")) {
+            assertThat(AskService.copiesOutput(Chunk.of(new ProjectId("p"), path, Languages.ofPath(path), 1, 1, "x")))
+                    .as(path).isFalse();
+        }
     }
 
     @Test
