@@ -9,7 +9,9 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -36,9 +38,16 @@ class InterruptTest {
         env.put("RAG_HOME", tmp.resolve("home").toString());
         env.put("RAG_EMBEDDER", "hashing");
 
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>();
+        if (sigintIgnored()) {
+            // A shell starts background jobs with SIGINT ignored and children inherit that, so the
+            // JVM would never see the Ctrl-C: give the child the default disposition back.
+            command.addAll(List.of("env", "--default-signal=INT"));
+        }
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "dev.reporag.cli.Main",
-                "ingest", repo.toString(), "--batch-size", "2", "--delay", "0.1");
+                "ingest", repo.toString(), "--batch-size", "2", "--delay", "0.1"));
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
         builder.redirectOutput(tmp.resolve("out.txt").toFile());
         Process process = builder.start();
@@ -74,5 +83,19 @@ class InterruptTest {
         int embeddedNow = Integer.parseInt(counts.group(2));
         assertThat(total).isEqualTo(60);
         assertThat(embeddedNow).isLessThan(60).isGreaterThan(0);
+    }
+
+    /** Whether this process ignores SIGINT (signal 2: bit 1 of the SigIgn mask), as it then passes on. */
+    private static boolean sigintIgnored() throws Exception {
+        Path status = Path.of("/proc/self/status");
+        if (!java.nio.file.Files.exists(status)) {
+            return false;
+        }
+        for (String line : java.nio.file.Files.readAllLines(status)) {
+            if (line.startsWith("SigIgn:")) {
+                return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & 0b10) != 0;
+            }
+        }
+        return false;
     }
 }
