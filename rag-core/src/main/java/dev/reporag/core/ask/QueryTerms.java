@@ -73,15 +73,12 @@ final class QueryTerms {
         boolean filled = false;
         Matcher spans = FILLED_SPAN.matcher(phrase);
         int from = 0;
-        while (true) {
-            boolean found = spans.find();
-            filled |= found;
-            filled |= addFragments(phrase.substring(from, found ? spans.start() : phrase.length()), fragments);
-            if (!found) {
-                break;
-            }
+        while (spans.find()) {
+            filled = true;
+            addFragments(phrase.substring(from, spans.start()), fragments);
             from = spans.end();
         }
+        filled |= addFragments(phrase.substring(from), fragments);
         return filled ? List.copyOf(fragments) : List.of();
     }
 
