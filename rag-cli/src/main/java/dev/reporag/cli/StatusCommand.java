@@ -62,9 +62,11 @@ final class StatusCommand implements Callable<Integer> {
 
     static void printTable(PrintWriter out, List<ProjectStatus> statuses) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[]{"NAME", "STATUS", "PROGRESS", "FILES", "CHUNKS", "SKIPPED", "COMMIT", "ID", "ERROR"});
+        rows.add(new String[]{"NAME", "STATUS", "PROGRESS", "ETA", "FILES", "CHUNKS", "SKIPPED", "COMMIT", "ID",
+                "ERROR"});
         for (ProjectStatus s : statuses) {
             rows.add(new String[]{s.project().name(), s.status().name(), s.progress().percent() + "%",
+                    s.progress().eta().map(StatusCommand::minutesSeconds).orElse("-"),
                     String.valueOf(s.progress().filesDone()), String.valueOf(s.progress().chunksTotal()),
                     String.valueOf(s.progress().filesSkipped()),
                     Foreground.shortCommit(s.job().map(IngestionJob::commit).orElse(null)),
@@ -83,6 +85,11 @@ final class StatusCommand implements Callable<Integer> {
             }
             out.println(line.toString().stripTrailing());
         }
+    }
+
+    /** The worker's estimate of the time left, as the progress lines print it ("12:05"). */
+    private static String minutesSeconds(Duration left) {
+        return String.format("%d:%02d", left.toMinutes(), left.toSecondsPart());
     }
 
     private static String oneLine(String text) {

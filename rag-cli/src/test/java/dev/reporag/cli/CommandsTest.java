@@ -51,9 +51,9 @@ class CommandsTest {
 
         CliRun table = rag("status");
         assertThat(table.exitCode()).isZero();
-        assertThat(table.out()).contains("NAME", "STATUS", "PROGRESS", "FILES", "CHUNKS", "SKIPPED", "COMMIT")
-                .containsPattern("shop\\s+READY\\s+100%\\s+4\\s+\\d+\\s+1")
-                .containsPattern("other\\s+PENDING\\s+0%")
+        assertThat(table.out()).contains("NAME", "STATUS", "PROGRESS", "ETA", "FILES", "CHUNKS", "SKIPPED", "COMMIT")
+                .containsPattern("shop\\s+READY\\s+100%\\s+-\\s+4\\s+\\d+\\s+1")
+                .containsPattern("other\\s+PENDING\\s+0%\\s+-")
                 .contains("2 project(s): 1 READY, 0 PROCESSING, 1 PENDING, 0 FAILED; success rate 100%;"
                         + " median processing time");
 
