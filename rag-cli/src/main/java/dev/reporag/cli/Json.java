@@ -36,7 +36,7 @@ final class Json {
         json.put("ref", status.project().ref());
         json.put("status", status.status().name());
         json.put("progress", status.progress().percent());
-        json.put("etaSeconds", status.progress().eta().map(Duration::toSeconds).orElse(null));
+        json.put("etaSeconds", status.eta().map(Duration::toSeconds).orElse(null));
         json.put("files", status.progress().filesDone());
         json.put("chunks", status.progress().chunksTotal());
         json.put("skipped", status.progress().filesSkipped());

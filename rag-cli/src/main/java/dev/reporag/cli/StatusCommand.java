@@ -66,7 +66,7 @@ final class StatusCommand implements Callable<Integer> {
                 "ERROR"});
         for (ProjectStatus s : statuses) {
             rows.add(new String[]{s.project().name(), s.status().name(), s.progress().percent() + "%",
-                    s.progress().eta().map(StatusCommand::minutesSeconds).orElse("-"),
+                    s.eta().map(StatusCommand::minutesSeconds).orElse("-"),
                     String.valueOf(s.progress().filesDone()), String.valueOf(s.progress().chunksTotal()),
                     String.valueOf(s.progress().filesSkipped()),
                     Foreground.shortCommit(s.job().map(IngestionJob::commit).orElse(null)),

@@ -24,6 +24,7 @@ import dev.reporag.core.port.RepositorySource;
 import dev.reporag.core.port.VectorStore;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -150,13 +151,15 @@ public final class RepoRag implements AutoCloseable {
 
     public ProjectStatus status(ProjectId id) {
         Project project = requireProject(id);
-        return new ProjectStatus(project, jobs.latestJob(id).orElse(null), jobs.latestReadyJob(id).orElse(null));
+        return new ProjectStatus(project, jobs.latestJob(id).orElse(null), jobs.latestReadyJob(id).orElse(null),
+                clock.instant());
     }
 
     public List<ProjectStatus> statuses() {
+        Instant now = clock.instant();
         return jobs.projects().stream()
                 .map(p -> new ProjectStatus(p, jobs.latestJob(p.id()).orElse(null),
-                        jobs.latestReadyJob(p.id()).orElse(null)))
+                        jobs.latestReadyJob(p.id()).orElse(null), now))
                 .toList();
     }
 

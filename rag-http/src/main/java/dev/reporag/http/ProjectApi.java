@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Map;
 
 /** The /api/projects handlers: each translates one request into one use case of {@link RepoRag}. */
@@ -60,12 +61,14 @@ final class ProjectApi {
 
     void ingest(Context ctx) {
         IngestionJob job = rag.requestIngestion(id(ctx));
-        ctx.status(202).header("Location", "/api/projects/" + job.projectId().value()).json(Views.job(job));
+        ctx.status(202).header("Location", "/api/projects/" + job.projectId().value())
+                .json(Views.job(job, Instant.now()));
     }
 
     void retry(Context ctx) {
         IngestionJob job = rag.retry(id(ctx));
-        ctx.status(202).header("Location", "/api/projects/" + job.projectId().value()).json(Views.job(job));
+        ctx.status(202).header("Location", "/api/projects/" + job.projectId().value())
+                .json(Views.job(job, Instant.now()));
     }
 
     /** Refuses a status stream of an unknown project, or a request that does not accept one. */

@@ -9,6 +9,7 @@ import dev.reporag.core.model.ProjectStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /** The JSON shapes of the API; kept apart from the core's records so the wire format is explicit. */
 final class Views {
@@ -17,7 +18,8 @@ final class Views {
 
     /**
      * @param progress   0 to 100
-     * @param etaSeconds the time left as estimated by the worker, while PROCESSING; null when unknown
+     * @param etaSeconds the time left as estimated by the worker, while it holds the job; null when
+     *                   unknown or when its lease ran out (the worker is gone)
      * @param files      files of the snapshot that passed the checks
      * @param chunks     chunks stored so far
      * @param skipped    files left out by the filter
@@ -53,20 +55,20 @@ final class Views {
                 : ready == null ? null : ready.commit();
         Instant updated = job == null ? status.project().createdAt() : job.updatedAt();
         return new ProjectView(status.project().id().value(), status.project().name(), status.project().source(),
-                status.project().ref(), status.status().name(), progress.percent(), eta(progress),
+                status.project().ref(), status.status().name(), progress.percent(), seconds(status.eta()),
                 progress.filesTotal(), progress.filesDone(), progress.chunksDone(), progress.chunksTotal(),
                 progress.filesSkipped(), commit, status.error().orElse(null), status.answerable(),
                 job == null ? null : job.id().value(), status.project().createdAt().toString(), updated.toString());
     }
 
-    static JobView job(IngestionJob job) {
+    static JobView job(IngestionJob job, Instant now) {
         return new JobView(job.id().value(), job.projectId().value(), job.status().name(), job.progress().percent(),
-                eta(job.progress()), job.attempts(), job.commit(), job.error(), job.createdAt().toString(),
+                seconds(job.eta(now)), job.attempts(), job.commit(), job.error(), job.createdAt().toString(),
                 job.updatedAt().toString());
     }
 
-    private static Long eta(Progress progress) {
-        return progress.eta().map(Duration::toSeconds).orElse(null);
+    private static Long seconds(Optional<Duration> eta) {
+        return eta.map(Duration::toSeconds).orElse(null);
     }
 
     static AnswerView answer(Answer answer) {

@@ -151,6 +151,23 @@ class ProjectApiTest {
     }
 
     @Test
+    void aWorkerThatStoppedRenewingItsLeaseHasNoEstimate() {
+        String id = app.createProject("shop", REPO);
+        JobId job = new JobId(app.post("/api/projects/" + id + "/ingest", "", TOKEN).body().get("id").asText());
+        // Claimed two minutes ago for one minute, never renewed: its worker is gone.
+        Instant then = Instant.now().minus(Duration.ofMinutes(2));
+        app.jobs.claim("dead-process", then, Duration.ofMinutes(1), 3).orElseThrow();
+        app.jobs.saveProgress(job, "dead-process", new Progress(10, 4, 0, 40, 16, 16, 40, 754), null, then);
+
+        JsonNode project = app.get("/api/projects/" + id).body();
+        assertThat(project.get("status").asText()).isEqualTo("PROCESSING");
+        assertThat(project.get("progress").asInt()).isEqualTo(40);
+        assertThat(project.get("etaSeconds").isNull()).as("the dead worker's estimate is stale").isTrue();
+        assertThat(app.post("/api/projects/" + id + "/ingest", "", TOKEN).body().get("etaSeconds").isNull())
+                .as("the job view").isTrue();
+    }
+
+    @Test
     void ingestionRunsOnTheWorkerAndTheProjectBecomesAnswerable() {
         app.commitShop(REPO);
         String id = app.createProject("shop", REPO);

@@ -1,5 +1,6 @@
 package dev.reporag.core.model;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -32,6 +33,16 @@ public record IngestionJob(JobId id, ProjectId projectId, JobStatus status, Prog
 
     public Optional<String> errorMessage() {
         return Optional.ofNullable(error);
+    }
+
+    /**
+     * The worker's estimate of the time left, while a worker holds this job. A job whose worker died
+     * keeps its last estimate in the store until another worker takes it over; once its lease has
+     * run out that estimate is stale and none is given.
+     */
+    public Optional<Duration> eta(Instant now) {
+        boolean held = status == JobStatus.PROCESSING && leaseExpiresAt != null && leaseExpiresAt.isAfter(now);
+        return held ? progress.eta() : Optional.empty();
     }
 
     public IngestionJob claimedBy(String owner, Instant leaseUntil, Instant now) {
