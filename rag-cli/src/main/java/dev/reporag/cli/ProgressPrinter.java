@@ -114,10 +114,15 @@ final class ProgressPrinter implements IngestionListener {
             lastPercent = progress.percent();
             lastLineNanos = now;
             String left = progress.eta()
-                    .map(t -> String.format(", ETA %d:%02d", t.toMinutes(), t.toSecondsPart())).orElse("");
+                    .map(t -> ", ETA " + minutesSeconds(t)).orElse("");
             err.printf("%s: %d%% (%s%s)%n", name, progress.percent(), detail, left);
             err.flush();
         }
+    }
+
+    /** The time left as the progress lines and `rag status` print it: "12:05". */
+    static String minutesSeconds(Duration left) {
+        return String.format("%d:%02d", left.toMinutes(), left.toSecondsPart());
     }
 
     synchronized void stopping() {

@@ -66,7 +66,7 @@ final class StatusCommand implements Callable<Integer> {
                 "ERROR"});
         for (ProjectStatus s : statuses) {
             rows.add(new String[]{s.project().name(), s.status().name(), s.progress().percent() + "%",
-                    s.eta().map(StatusCommand::minutesSeconds).orElse("-"),
+                    s.eta().map(ProgressPrinter::minutesSeconds).orElse("-"),
                     String.valueOf(s.progress().filesDone()), String.valueOf(s.progress().chunksTotal()),
                     String.valueOf(s.progress().filesSkipped()),
                     Foreground.shortCommit(s.job().map(IngestionJob::commit).orElse(null)),
@@ -85,11 +85,6 @@ final class StatusCommand implements Callable<Integer> {
             }
             out.println(line.toString().stripTrailing());
         }
-    }
-
-    /** The worker's estimate of the time left, as the progress lines print it ("12:05"). */
-    private static String minutesSeconds(Duration left) {
-        return String.format("%d:%02d", left.toMinutes(), left.toSecondsPart());
     }
 
     private static String oneLine(String text) {
