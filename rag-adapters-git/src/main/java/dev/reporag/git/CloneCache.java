@@ -75,6 +75,11 @@ final class CloneCache {
     }
 
     Fetched update(SourceLocation location, String ref, FetchMonitor monitor) {
+        return update(location, ref, 1, monitor);
+    }
+
+    /** Brings the ref up to date with {@code depth} commits of its history (1 for its tree only). */
+    Fetched update(SourceLocation location, String ref, int depth, FetchMonitor monitor) {
         long deadline = System.nanoTime() + settings.timeout().toNanos();
         Path root = settings.cacheDir();
         String key = location.cacheKey();
@@ -86,7 +91,7 @@ final class CloneCache {
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
                 FileLock fileLock = lockFile(channel, deadline, location, monitor);
                 try {
-                    return updateLocked(root, key, location, ref, deadline, monitor);
+                    return updateLocked(root, key, location, ref, depth, deadline, monitor);
                 } finally {
                     fileLock.release();
                 }
@@ -98,14 +103,14 @@ final class CloneCache {
         }
     }
 
-    private Fetched updateLocked(Path root, String key, SourceLocation location, String ref, long deadline,
+    private Fetched updateLocked(Path root, String key, SourceLocation location, String ref, int depth, long deadline,
                                  FetchMonitor monitor) throws IOException {
         Path dir = root.resolve(key);
         if (Files.isDirectory(dir)) {
             Repository repository = openExisting(dir);
             if (repository != null) {
                 try {
-                    ObjectId commit = fetch(repository, location, ref, deadline, monitor);
+                    ObjectId commit = fetch(repository, location, ref, depth, deadline, monitor);
                     return new Fetched(repository, parseCommit(repository, commit, location, ref));
                 } catch (RuntimeException e) {
                     repository.close();
@@ -115,11 +120,11 @@ final class CloneCache {
             log.warn("the cache of {} is not a usable repository; cloning it again", location.display());
             deleteRecursively(dir);
         }
-        return cloneInto(root, dir, key, location, ref, deadline, monitor);
+        return cloneInto(root, dir, key, location, ref, depth, deadline, monitor);
     }
 
-    private Fetched cloneInto(Path root, Path dir, String key, SourceLocation location, String ref, long deadline,
-                              FetchMonitor monitor) throws IOException {
+    private Fetched cloneInto(Path root, Path dir, String key, SourceLocation location, String ref, int depth,
+                              long deadline, FetchMonitor monitor) throws IOException {
         removeLeftovers(root, key);
         Path temporary = Files.createTempDirectory(root, "." + key + "-");
         ObjectId commit;
@@ -133,7 +138,7 @@ final class CloneCache {
                 config.setBoolean("gc", null, "autoDetach", false);
                 config.setBoolean("core", null, "logAllRefUpdates", false);
                 config.save();
-                commit = fetch(git.getRepository(), location, ref, deadline, monitor);
+                commit = fetch(git.getRepository(), location, ref, depth, deadline, monitor);
             } catch (GitAPIException e) {
                 throw new SourceException("could not create a repository in " + root + ": " + e.getMessage(), e);
             }
@@ -155,8 +160,11 @@ final class CloneCache {
         }
     }
 
-    /** Resolves the ref against what the remote advertises, then fetches that one ref at depth 1. */
-    private ObjectId fetch(Repository repository, SourceLocation location, String ref, long deadline,
+    /**
+     * Resolves the ref against what the remote advertises, then fetches that one ref at {@code depth}
+     * (1 for an ingestion; more deepens a shallow clone, for history).
+     */
+    private ObjectId fetch(Repository repository, SourceLocation location, String ref, int depth, long deadline,
                            FetchMonitor fetchMonitor) {
         long started = System.nanoTime();
         String url = location.transportUrl();
@@ -178,7 +186,7 @@ final class CloneCache {
                 settings.maxRepositoryBytes(), fetchMonitor);
         try {
             git.fetch().setRemote(url).setRefSpecs(new RefSpec("+" + target.remoteRef() + ":" + target.localRef()))
-                    .setDepth(1).setTagOpt(TagOpt.NO_TAGS).setRemoveDeletedRefs(false)
+                    .setDepth(depth).setTagOpt(TagOpt.NO_TAGS).setRemoveDeletedRefs(false)
                     .setRecurseSubmodules(SubmoduleConfig.FetchRecurseSubmodulesMode.NO)
                     .setCredentialsProvider(credentials).setTimeout(seconds(deadline)).setProgressMonitor(monitor)
                     .setTransportConfigCallback(this::configure).call();

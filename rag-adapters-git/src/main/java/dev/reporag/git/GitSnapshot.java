@@ -3,6 +3,7 @@ package dev.reporag.git;
 import dev.reporag.core.model.FileKind;
 import dev.reporag.core.model.SourceFile;
 import dev.reporag.core.port.ChangeSet;
+import dev.reporag.core.port.CommitInfo;
 import dev.reporag.core.port.Snapshot;
 import dev.reporag.core.port.SourceException;
 import org.eclipse.jgit.diff.DiffConfig;
@@ -20,10 +21,13 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevObject;
 import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.treewalk.EmptyTreeIterator;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.TreeFilter;
 
 import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -202,6 +206,83 @@ final class GitSnapshot implements Snapshot {
             }
         }
         return new ChangeSet(changed, deleted);
+    }
+
+    /**
+     * Walks the first-parent line from this commit. A commit whose parents this clone lacks (the
+     * edge of a shallow clone) ends the list: what it changed is not known here.
+     */
+    @Override
+    public List<CommitInfo> history(int max) {
+        List<CommitInfo> commits = new ArrayList<>();
+        try (ObjectReader reader = repository.newObjectReader(); RevWalk walk = new RevWalk(reader)) {
+            Set<ObjectId> shallow = repository.getObjectDatabase().getShallowCommits();
+            walk.setFirstParent(true);
+            walk.markStart(walk.parseCommit(commit));
+            for (RevCommit next = walk.next(); next != null && commits.size() < max; next = walk.next()) {
+                if (shallow.contains(next)) {
+                    break;
+                }
+                commits.add(describe(next, reader));
+            }
+        } catch (IOException e) {
+            throw new SourceException("could not read the history of commit " + commit.name() + ": " + e.getMessage(), e);
+        }
+        return commits;
+    }
+
+    private static CommitInfo describe(RevCommit commit, ObjectReader reader) throws IOException {
+        List<String> parents = new ArrayList<>();
+        for (RevCommit parent : commit.getParents()) {
+            parents.add(parent.name());
+        }
+        Set<String> added = new HashSet<>();
+        Set<String> modified = new HashSet<>();
+        Set<String> deleted = new HashSet<>();
+        if (parents.size() <= 1) {
+            try (TreeWalk diff = new TreeWalk(reader)) {
+                diff.setRecursive(true);
+                if (parents.isEmpty()) {
+                    diff.addTree(new EmptyTreeIterator());
+                } else {
+                    diff.addTree(commit.getParent(0).getTree());
+                }
+                diff.addTree(commit.getTree());
+                diff.setFilter(TreeFilter.ANY_DIFF);
+                for (DiffEntry entry : DiffEntry.scan(diff)) {
+                    switch (entry.getChangeType()) {
+                        case ADD, COPY -> added.add(entry.getNewPath());
+                        case MODIFY -> modified.add(entry.getNewPath());
+                        case DELETE -> deleted.add(entry.getOldPath());
+                        case RENAME -> {
+                            deleted.add(entry.getOldPath());
+                            added.add(entry.getNewPath());
+                        }
+                    }
+                }
+            }
+        }
+        return new CommitInfo(commit.name(), parents, commit.getShortMessage(),
+                Instant.ofEpochSecond(commit.getCommitTime()), added, modified, deleted);
+    }
+
+    /** An earlier commit of this clone, sharing its repository (each snapshot releases its own use). */
+    @Override
+    public Snapshot at(String commitId) {
+        String id = commitId == null ? "" : commitId.toLowerCase(Locale.ROOT);
+        if (!ObjectId.isId(id)) {
+            throw new SourceException("'" + commitId + "' is not a full commit id");
+        }
+        try (RevWalk walk = new RevWalk(repository)) {
+            RevCommit earlier = walk.parseCommit(ObjectId.fromString(id));
+            walk.parseBody(earlier);
+            repository.incrementOpen();
+            return new GitSnapshot(repository, earlier, maxFileBytes);
+        } catch (MissingObjectException | IncorrectObjectTypeException e) {
+            throw new SourceException("commit " + commitId + " is not in the local copy of this repository");
+        } catch (IOException e) {
+            throw new SourceException("could not read commit " + commitId + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -16,6 +16,9 @@ import org.slf4j.LoggerFactory;
 public final class JGitRepositorySource implements RepositorySource {
     private static final Logger log = LoggerFactory.getLogger(JGitRepositorySource.class);
 
+    /** The deepest history {@link #openWithHistory} fetches. */
+    public static final int MAX_HISTORY_DEPTH = 5_000;
+
     private final GitSourceSettings settings;
     private final SourceUrlPolicy policy;
     private final CloneCache cache;
@@ -48,6 +51,20 @@ public final class JGitRepositorySource implements RepositorySource {
     public Snapshot open(Project project, FetchMonitor monitor) {
         SourceLocation location = policy.check(project.source());
         CloneCache.Fetched fetched = cache.update(location, project.ref(), monitor);
+        return new GitSnapshot(fetched.repository(), fetched.commit(), settings.maxFileBytes());
+    }
+
+    /**
+     * Deepens the shallow clone to {@code depth} commits of the ref's history (at most
+     * {@link #MAX_HISTORY_DEPTH}); the same limits of time and size apply as to any fetch.
+     */
+    @Override
+    public Snapshot openWithHistory(Project project, int depth, FetchMonitor monitor) {
+        if (depth < 1) {
+            throw new IllegalArgumentException("depth must be positive: " + depth);
+        }
+        SourceLocation location = policy.check(project.source());
+        CloneCache.Fetched fetched = cache.update(location, project.ref(), Math.min(depth, MAX_HISTORY_DEPTH), monitor);
         return new GitSnapshot(fetched.repository(), fetched.commit(), settings.maxFileBytes());
     }
 

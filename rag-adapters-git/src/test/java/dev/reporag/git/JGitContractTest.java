@@ -42,9 +42,9 @@ class JGitContractTest {
         }
 
         @Override
-        protected void commit(String source, Map<String, String> files) throws Exception {
+        protected void commit(String source, String message, Map<String, String> files) throws Exception {
             try (TestRepository repository = TestRepository.open(Path.of(source))) {
-                repository.commitText(files);
+                repository.commitText(message, files);
             }
         }
 
@@ -88,10 +88,10 @@ class JGitContractTest {
         }
 
         @Override
-        protected void commit(String url, Map<String, String> files) throws Exception {
+        protected void commit(String url, String message, Map<String, String> files) throws Exception {
             String name = url.substring(url.lastIndexOf('/') + 1);
             try (TestRepository repository = TestRepository.open(repos.resolve(name))) {
-                repository.commitText(files);
+                repository.commitText(message, files);
             }
         }
 

@@ -73,13 +73,22 @@ final class TestRepository implements AutoCloseable {
     }
 
     String commitText(Map<String, String> files) throws IOException {
+        return commitText(null, files);
+    }
+
+    /** Commits exactly these text files on main with this message (null: a made-up one). */
+    String commitText(String message, Map<String, String> files) throws IOException {
         List<Entry> entries = new ArrayList<>();
         files.forEach((path, text) -> entries.add(Entry.text(path, text)));
-        return commit("main", entries);
+        return commit("main", entries, message);
     }
 
     /** Commits exactly these entries on the branch (created if needed) and returns the commit id. */
     String commit(String branch, List<Entry> entries) throws IOException {
+        return commit(branch, entries, null);
+    }
+
+    private String commit(String branch, List<Entry> entries, String message) throws IOException {
         // A pack inserter writes one pack instead of a loose file per object: much faster for big commits.
         try (ObjectInserter inserter = ((ObjectDirectory) repository.getObjectDatabase()).newPackInserter()) {
             DirCache index = DirCache.newInCore();
@@ -104,7 +113,7 @@ final class TestRepository implements AutoCloseable {
             PersonIdent who = new PersonIdent("Test", "test@example.com");
             commit.setAuthor(who);
             commit.setCommitter(who);
-            commit.setMessage("commit " + entries.size() + " entries\n");
+            commit.setMessage(message != null ? message + "\n" : "commit " + entries.size() + " entries\n");
             ObjectId id = inserter.insert(commit);
             inserter.flush();
             setRef(Constants.R_HEADS + branch, id);

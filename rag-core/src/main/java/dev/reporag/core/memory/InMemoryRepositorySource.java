@@ -4,6 +4,7 @@ import dev.reporag.core.model.FileKind;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.SourceFile;
 import dev.reporag.core.port.ChangeSet;
+import dev.reporag.core.port.CommitInfo;
 import dev.reporag.core.port.RepositorySource;
 import dev.reporag.core.port.Snapshot;
 import dev.reporag.core.port.SourceException;
@@ -11,6 +12,8 @@ import dev.reporag.core.port.SourceException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -30,7 +33,7 @@ import java.util.stream.Stream;
  * change detection can be tested; a project's ref, when set, names a commit to open.
  */
 public final class InMemoryRepositorySource implements RepositorySource {
-    private record Version(String commit, Map<String, byte[]> files) {
+    private record Version(String commit, String message, Instant time, Map<String, byte[]> files) {
     }
 
     private final Map<String, List<Version>> history = new ConcurrentHashMap<>();
@@ -38,16 +41,26 @@ public final class InMemoryRepositorySource implements RepositorySource {
 
     /** Makes a new commit of the repository at {@code source} and returns its id. */
     public String commit(String source, Map<String, String> files) {
+        return commit(source, "change", files);
+    }
+
+    /** Like {@link #commit}, with a commit message (its first line is the subject history shows). */
+    public String commit(String source, String message, Map<String, String> files) {
         Map<String, byte[]> bytes = new TreeMap<>();
         files.forEach((path, text) -> bytes.put(path, text.getBytes(StandardCharsets.UTF_8)));
-        return commitBytes(source, bytes);
+        return commitBytes(source, message, bytes);
     }
 
     /** Like {@link #commit} with raw content, for binary files. */
-    public synchronized String commitBytes(String source, Map<String, byte[]> files) {
+    public String commitBytes(String source, Map<String, byte[]> files) {
+        return commitBytes(source, "change", files);
+    }
+
+    private synchronized String commitBytes(String source, String message, Map<String, byte[]> files) {
         List<Version> versions = history.computeIfAbsent(source, s -> new CopyOnWriteArrayList<>());
         String commit = hash(source + '\n' + versions.size() + '\n' + files.keySet());
-        versions.add(new Version(commit, new TreeMap<>(files)));
+        // One second apart, in order, like commits made one after another.
+        versions.add(new Version(commit, message, Instant.EPOCH.plusSeconds(versions.size()), new TreeMap<>(files)));
         return commit;
     }
 
@@ -126,6 +139,38 @@ public final class InMemoryRepositorySource implements RepositorySource {
                 }
             }
             return Optional.of(new ChangeSet(changed, deleted));
+        }
+
+        /** The versions before it are its first-parent line; every version is kept, so all are there. */
+        @Override
+        public List<CommitInfo> history(int max) {
+            List<CommitInfo> commits = new ArrayList<>();
+            for (int i = versions.indexOf(version); i >= 0 && commits.size() < max; i--) {
+                Version current = versions.get(i);
+                Version parent = i == 0 ? null : versions.get(i - 1);
+                Map<String, byte[]> before = parent == null ? Map.of() : parent.files();
+                Set<String> added = new HashSet<>(current.files().keySet());
+                added.removeAll(before.keySet());
+                Set<String> deleted = new HashSet<>(before.keySet());
+                deleted.removeAll(current.files().keySet());
+                Set<String> modified = new HashSet<>();
+                before.forEach((path, content) -> {
+                    byte[] now = current.files().get(path);
+                    if (now != null && !java.util.Arrays.equals(now, content)) {
+                        modified.add(path);
+                    }
+                });
+                commits.add(new CommitInfo(current.commit(), parent == null ? List.of() : List.of(parent.commit()),
+                        current.message().lines().findFirst().orElse(""), current.time(), added, modified, deleted));
+            }
+            return commits;
+        }
+
+        @Override
+        public Snapshot at(String commit) {
+            return versions.stream().filter(v -> v.commit().equals(commit)).findFirst()
+                    .map(v -> (Snapshot) new MapSnapshot(v, versions))
+                    .orElseThrow(() -> new SourceException("commit " + commit + " is not available from this source"));
         }
 
         @Override

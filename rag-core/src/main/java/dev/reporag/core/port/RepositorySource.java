@@ -23,6 +23,18 @@ public interface RepositorySource {
     }
 
     /**
+     * Like {@link #open(Project, FetchMonitor)}, with up to {@code depth} commits of the ref's
+     * first-parent line readable through {@link Snapshot#history} and {@link Snapshot#at}: a source
+     * that keeps shallow copies fetches the history it lacks. Sources that keep no history need not
+     * override this; their snapshots then show only their own commit.
+     *
+     * @throws SourceException with a message a user can act on, also when stopped
+     */
+    default Snapshot openWithHistory(Project project, int depth, FetchMonitor monitor) {
+        return open(project, monitor);
+    }
+
+    /**
      * Checks a source given by a user before a project is stored (URL form, scheme, host), without
      * fetching anything.
      *

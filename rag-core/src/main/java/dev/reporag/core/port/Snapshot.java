@@ -2,6 +2,7 @@ package dev.reporag.core.port;
 
 import dev.reporag.core.model.SourceFile;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -24,6 +25,25 @@ public interface Snapshot extends AutoCloseable {
      * (shallow history, force-push, rewritten branch): the caller then reconciles everything.
      */
     Optional<ChangeSet> changesSince(String earlierCommit);
+
+    /**
+     * This commit and those before it on its first-parent line, newest first, at most {@code max}:
+     * as many as the source holds (a shallow copy holds only this one; see
+     * {@link RepositorySource#openWithHistory}).
+     */
+    default List<CommitInfo> history(int max) {
+        return List.of();
+    }
+
+    /**
+     * The tree of an earlier commit of this repository, one that {@link #history} listed. Close it
+     * too; it does not outlive this snapshot.
+     *
+     * @throws SourceException when the source does not hold that commit
+     */
+    default Snapshot at(String commit) {
+        throw new SourceException("commit " + commit + " is not available from this source");
+    }
 
     @Override
     void close();

@@ -5,6 +5,8 @@ import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.model.SourceFile;
 import dev.reporag.core.port.ChangeSet;
+import dev.reporag.core.port.CommitInfo;
+import dev.reporag.core.port.FetchMonitor;
 import dev.reporag.core.port.RepositorySource;
 import dev.reporag.core.port.Snapshot;
 import dev.reporag.core.port.SourceException;
@@ -32,7 +34,12 @@ public abstract class RepositorySourceContract {
     protected abstract String createRepository(Map<String, String> files) throws Exception;
 
     /** Commits a new version of the repository that holds exactly {@code files}. */
-    protected abstract void commit(String source, Map<String, String> files) throws Exception;
+    protected void commit(String source, Map<String, String> files) throws Exception {
+        commit(source, "change", files);
+    }
+
+    /** Commits a new version holding exactly {@code files}, with this one-line message. */
+    protected abstract void commit(String source, String message, Map<String, String> files) throws Exception;
 
     /** A source that names no repository. */
     protected abstract String missingRepository() throws Exception;
@@ -114,6 +121,75 @@ public abstract class RepositorySourceContract {
         try (Snapshot snapshot = source().open(project(source))) {
             Optional<ChangeSet> changes = snapshot.changesSince("0123456789abcdef0123456789abcdef01234567");
             assertThat(changes).isEmpty();
+        }
+    }
+
+    @Test
+    void historyListsTheFirstParentLineNewestFirstWithWhatEachCommitChanged() throws Exception {
+        String source = createRepository(files());
+        Map<String, String> second = files();
+        second.put("lib/util.js", "export const x = 2;\n");
+        second.put("src/New.java", "class New {}\n");
+        second.remove("README.md");
+        commit(source, "Add New and drop the readme", second);
+        Map<String, String> third = new LinkedHashMap<>(second);
+        third.put("src/main/App.java", "class App {\n  void run() { stop(); }\n}\n");
+        commit(source, "Stop the app when it runs", third);
+
+        try (Snapshot snapshot = source().openWithHistory(project(source), 10, FetchMonitor.NONE)) {
+            List<CommitInfo> history = snapshot.history(10);
+
+            assertThat(history).hasSize(3);
+            assertThat(history.get(0).id()).isEqualTo(snapshot.commit());
+            assertThat(history).extracting(CommitInfo::subject).startsWith("Stop the app when it runs",
+                    "Add New and drop the readme");
+            assertThat(history.get(0).parent()).isEqualTo(history.get(1).id());
+            assertThat(history.get(1).parent()).isEqualTo(history.get(2).id());
+            assertThat(history.get(2).parents()).isEmpty();
+            assertThat(history.get(0).modified()).containsExactly("src/main/App.java");
+            assertThat(history.get(0).added()).isEmpty();
+            assertThat(history.get(1).added()).containsExactly("src/New.java");
+            assertThat(history.get(1).modified()).containsExactly("lib/util.js");
+            assertThat(history.get(1).deleted()).containsExactly("README.md");
+            assertThat(history.get(2).added()).containsExactlyInAnyOrderElementsOf(files().keySet());
+            assertThat(history.get(1).time()).isBeforeOrEqualTo(history.get(0).time());
+            assertThat(snapshot.history(2)).extracting(CommitInfo::id)
+                    .containsExactly(history.get(0).id(), history.get(1).id());
+        }
+    }
+
+    @Test
+    void readsTheTreeOfAnEarlierCommit() throws Exception {
+        String source = createRepository(files());
+        Map<String, String> next = files();
+        next.put("lib/util.js", "export const x = 2;\n");
+        next.remove("README.md");
+        commit(source, "Change util", next);
+
+        try (Snapshot snapshot = source().openWithHistory(project(source), 5, FetchMonitor.NONE)) {
+            String parent = snapshot.history(2).get(0).parent();
+            try (Snapshot earlier = snapshot.at(parent); Stream<SourceFile> stream = earlier.files()) {
+                assertThat(earlier.commit()).isEqualTo(parent);
+                List<SourceFile> listed = stream.toList();
+                assertThat(listed).extracting(SourceFile::path).containsExactlyInAnyOrderElementsOf(files().keySet());
+                SourceFile util = listed.stream().filter(f -> f.path().equals("lib/util.js")).findFirst().orElseThrow();
+                assertThat(new String(earlier.read(util), StandardCharsets.UTF_8)).isEqualTo("export const x = 1;\n");
+            }
+            // The later snapshot is still usable after the earlier one is closed.
+            try (Stream<SourceFile> stream = snapshot.files()) {
+                assertThat(stream.map(SourceFile::path)).doesNotContain("README.md").contains("lib/util.js");
+            }
+        }
+    }
+
+    @Test
+    void anUnknownEarlierCommitIsAClearError() throws Exception {
+        String source = createRepository(files());
+        try (Snapshot snapshot = source().openWithHistory(project(source), 5, FetchMonitor.NONE)) {
+            assertThatThrownBy(() -> snapshot.at("0123456789abcdef0123456789abcdef01234567").close())
+                    .isInstanceOf(SourceException.class)
+                    .hasMessageContaining("0123456789abcdef0123456789abcdef01234567")
+                    .hasMessageNotContaining("Exception");
         }
     }
 

@@ -51,8 +51,8 @@ class InMemoryContractsTest {
         }
 
         @Override
-        protected void commit(String name, Map<String, String> files) {
-            source.commit(name, files);
+        protected void commit(String name, String message, Map<String, String> files) {
+            source.commit(name, message, files);
         }
 
         @Override
