@@ -1,6 +1,9 @@
 package dev.reporag.core;
 
 import dev.reporag.core.ask.AskService;
+import dev.reporag.core.eval.EvalReport;
+import dev.reporag.core.eval.Evaluation;
+import dev.reporag.core.eval.StoreEvalIndex;
 import dev.reporag.core.ingest.Cancellation;
 import dev.reporag.core.ingest.IngestionListener;
 import dev.reporag.core.ingest.JobProcessor;
@@ -17,10 +20,13 @@ import dev.reporag.core.port.AnswerModel;
 import dev.reporag.core.port.ConflictException;
 import dev.reporag.core.port.ConversationRepository;
 import dev.reporag.core.port.Embedder;
+import dev.reporag.core.port.FetchMonitor;
 import dev.reporag.core.port.InvalidInputException;
 import dev.reporag.core.port.JobRepository;
 import dev.reporag.core.port.NotFoundException;
 import dev.reporag.core.port.RepositorySource;
+import dev.reporag.core.port.Snapshot;
+import dev.reporag.core.port.SourceException;
 import dev.reporag.core.port.VectorStore;
 
 import java.time.Clock;
@@ -48,10 +54,13 @@ public final class RepoRag implements AutoCloseable {
     private final JobProcessor processor;
     private final AskService askService;
     private final boolean chatModel;
+    private final Embedder embedder;
+    /** The most questions one evaluation makes. */
+    public static final int MAX_EVAL_QUESTIONS = 1000;
 
     private RepoRag(Builder b) {
         this.source = Objects.requireNonNull(b.source, "a repository source is required");
-        Embedder embedder = Objects.requireNonNull(b.embedder, "an embedder is required");
+        this.embedder = Objects.requireNonNull(b.embedder, "an embedder is required");
         this.store = Objects.requireNonNull(b.store, "a vector store is required");
         this.jobs = Objects.requireNonNull(b.jobs, "a job repository is required");
         ConversationRepository conversations = Objects.requireNonNull(b.conversations,
@@ -200,6 +209,59 @@ public final class RepoRag implements AutoCloseable {
     /** Like {@link #ask} and streams the answer's text to {@code onToken} as it is written. */
     public Answer askStreaming(ProjectId id, String question, String conversationId, Consumer<String> onToken) {
         return askService.ask(id, question, conversationId, Objects.requireNonNull(onToken));
+    }
+
+    /**
+     * Measures how well this project's questions are answered: questions are made from its own
+     * history and doc comments ({@link Evaluation#make}), asked of a scratch index built as an
+     * ingestion would build it (with the tree before each commit, and with each doc comment left
+     * out), and scored by the rank of the expected file. Takes about as long as an ingestion, and
+     * embeds about as much; the scratch index is removed afterwards.
+     *
+     * @param questions how many to make, about half from history and half from doc comments
+     * @param progress  hears a line per step
+     * @throws ConflictException when the project is not READY, or no question can be made
+     */
+    public EvalReport evaluate(ProjectId id, int questions, Consumer<String> progress) {
+        Project project = requireProject(id);
+        if (questions < 2 || questions > MAX_EVAL_QUESTIONS) {
+            throw new InvalidInputException("the number of questions must be within 2.." + MAX_EVAL_QUESTIONS);
+        }
+        IngestionJob ready = jobs.latestReadyJob(id).orElseThrow(() -> new ConflictException("project '"
+                + project.name() + "' is not READY: run its ingestion, then evaluate it"));
+        progress.accept("reading the history of '" + project.name() + "'");
+        try (Snapshot head = source.openWithHistory(project, Evaluation.HISTORY_DEPTH, FetchMonitor.NONE)) {
+            if (head.commit().equals(ready.commit())) {
+                return evaluate(project, head, questions, progress);
+            }
+            Snapshot indexed;
+            try {
+                indexed = head.at(ready.commit());
+            } catch (SourceException e) {
+                throw new ConflictException("the branch of '" + project.name() + "' has moved on since commit "
+                        + ready.commit() + " was indexed; run its ingestion again, then evaluate it");
+            }
+            try (indexed) {
+                return evaluate(project, indexed, questions, progress);
+            }
+        }
+    }
+
+    private EvalReport evaluate(Project project, Snapshot tree, int questions, Consumer<String> progress) {
+        int fromHistory = (questions + 1) / 2;
+        Evaluation.Questions made = Evaluation.make(tree, settings.fileFilter(), fromHistory, questions - fromHistory);
+        if (made.questions().isEmpty()) {
+            throw new ConflictException("no question could be made from '" + project.name() + "': "
+                    + String.join("; ", made.notes()));
+        }
+        progress.accept(made.questions().size() + " questions made; building the scratch index");
+        try (StoreEvalIndex index = new StoreEvalIndex(embedder, store, settings, StoreEvalIndex.scratchOf(project.id()),
+                new Cancellation())) {
+            EvalReport report = Evaluation.run(tree, settings.fileFilter(), made.questions(), index, progress);
+            List<String> notes = new java.util.ArrayList<>(made.notes());
+            notes.addAll(report.notes());
+            return new EvalReport(report.commit(), report.overall(), report.byKind(), report.results(), notes);
+        }
     }
 
     private Project requireProject(ProjectId id) {

@@ -6,10 +6,8 @@ import dev.reporag.core.model.Citation;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
-import dev.reporag.core.model.ScoredChunk;
 import dev.reporag.core.model.Turn;
 import dev.reporag.core.policy.RagSettings;
-import dev.reporag.core.policy.RankFusion;
 import dev.reporag.core.port.AnswerModel;
 import dev.reporag.core.port.ConflictException;
 import dev.reporag.core.port.ConversationRepository;
@@ -21,14 +19,9 @@ import dev.reporag.core.port.VectorStore;
 
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Answers a question about a READY project: hybrid retrieval (vectors and keywords, fused by
@@ -37,17 +30,8 @@ import java.util.stream.Stream;
  * follow-ups are retrieved with it.
  */
 public final class AskService {
-    /** Keyword candidates searched for chunks holding a quoted phrase: per source wanted, and at most. */
-    private static final int VERBATIM_CANDIDATES = 12;
-    private static final int MAX_VERBATIM_CANDIDATES = 200;
-    private static final Pattern WHITE_SPACE = Pattern.compile("\\s+");
-    /** Test code by the common layouts: a test directory, or a test file's name. */
-    private static final Pattern TEST_PATH = Pattern.compile("(?:^|/)(?:test|tests|__tests__|spec|specs)/"
-            + "|(?:Test|Tests|IT|Spec)\\.\\w+$|(?:^|/)test_[^/]*$|_test\\.\\w+$|\\.(?:test|spec)\\.\\w+$");
-
     private final JobRepository jobs;
-    private final VectorStore store;
-    private final Embedder embedder;
+    private final Retriever retriever;
     private final AnswerModel answerModel;
     private final ConversationRepository conversations;
     private final RagSettings settings;
@@ -57,8 +41,7 @@ public final class AskService {
     public AskService(JobRepository jobs, VectorStore store, Embedder embedder, AnswerModel answerModel,
                       ConversationRepository conversations, RagSettings settings, Clock clock) {
         this.jobs = jobs;
-        this.store = store;
-        this.embedder = embedder;
+        this.retriever = new Retriever(store, embedder);
         this.answerModel = answerModel;
         this.conversations = conversations;
         this.settings = settings;
@@ -80,7 +63,7 @@ public final class AskService {
                 : conversationOf(projectId, conversationId);
         List<Turn> history = conversations.turns(conversation);
 
-        List<Chunk> sources = retrieve(projectId, retrievalQuery(q, history));
+        List<Chunk> sources = retriever.sources(projectId, retrievalQuery(q, history), settings.topK());
         List<Citation> citations = new ArrayList<>();
         for (int i = 0; i < sources.size(); i++) {
             Chunk source = sources.get(i);
@@ -136,87 +119,6 @@ public final class AskService {
             return question;
         }
         return question + "\n" + history.get(history.size() - 1).question();
-    }
-
-    List<Chunk> retrieve(ProjectId projectId, String query) {
-        int k = settings.topK();
-        int wide = k * 3;
-        float[] vector = embedder.embedAll(List.of(query)).get(0);
-        List<ScoredChunk> byVector = store.vectorSearch(projectId, vector, wide);
-        List<ScoredChunk> byKeyword = store.keywordSearch(projectId, query, wide);
-        List<String> identifiers = QueryTerms.identifiers(query);
-        List<ScoredChunk> fused = identifiers.isEmpty()
-                ? RankFusion.fuse(List.of(byVector, byKeyword), wide)
-                // Code-like words alone, as a third ranking: the chunks that hold them rise above
-                // those that merely share the question's ordinary words.
-                : RankFusion.fuse(List.of(byVector, byKeyword,
-                        store.keywordSearch(projectId, String.join(" ", identifiers), wide)), wide);
-        List<String> phrases = QueryTerms.phrases(query);
-        return Sources.merge(phrases.isEmpty() ? fused : verbatimFirst(projectId, phrases, fused, k), k);
-    }
-
-    /**
-     * Chunks that hold a quoted phrase go first, taking up to half the sources: a pasted error
-     * message finds the line that throws it, which ranks below the many chunks that merely share its
-     * words. In that first half, code that spells the message out comes first; then chunks that hold
-     * its constant parts in order but not the message whole, as when values were filled in ('shop',
-     * 403, a path): they build it; then docs and tests that hold it whole, which copy the output.
-     * Candidates come from a keyword search, wide, as such a line can be one word among many. Case
-     * and runs of white space are ignored.
-     */
-    private List<ScoredChunk> verbatimFirst(ProjectId projectId, List<String> phrases, List<ScoredChunk> fused, int k) {
-        List<String> wanted = phrases.stream().map(AskService::normalized).toList();
-        List<List<String>> constantParts = phrases.stream()
-                .map(phrase -> QueryTerms.fragments(phrase).stream().map(AskService::normalized).toList())
-                .toList();
-        List<ScoredChunk> spelledOut = new ArrayList<>();
-        List<ScoredChunk> assembled = new ArrayList<>();
-        List<ScoredChunk> copied = new ArrayList<>();
-        for (ScoredChunk hit : store.keywordSearch(projectId, String.join(" ", phrases),
-                Math.min(k * VERBATIM_CANDIDATES, MAX_VERBATIM_CANDIDATES))) {
-            String text = normalized(hit.chunk().text());
-            if (wanted.stream().anyMatch(text::contains)) {
-                (copiesOutput(hit.chunk()) ? copied : spelledOut).add(hit);
-            } else if (constantParts.stream().anyMatch(parts -> containsInOrder(text, parts))) {
-                assembled.add(hit);
-            }
-        }
-        List<ScoredChunk> first = Stream.of(spelledOut, assembled, copied).flatMap(List::stream)
-                .limit(Math.max(1, k / 2))
-                .toList();
-        if (first.isEmpty()) {
-            return fused;
-        }
-        List<ScoredChunk> ranked = new ArrayList<>(first);
-        Set<String> ids = new HashSet<>();
-        first.forEach(hit -> ids.add(hit.chunk().id()));
-        fused.stream().filter(hit -> !ids.contains(hit.chunk().id())).forEach(ranked::add);
-        return ranked;
-    }
-
-    /** Docs, plain text and tests: where a program's output is quoted rather than produced. */
-    static boolean copiesOutput(Chunk chunk) {
-        return chunk.language().equals("markdown") || chunk.language().equals("text")
-                || TEST_PATH.matcher(chunk.path()).find();
-    }
-
-    private static boolean containsInOrder(String text, List<String> parts) {
-        if (parts.isEmpty()) {
-            return false;
-        }
-        int from = 0;
-        for (String part : parts) {
-            int at = text.indexOf(part, from);
-            if (at < 0) {
-                return false;
-            }
-            from = at + part.length();
-        }
-        return true;
-    }
-
-    private static String normalized(String text) {
-        return WHITE_SPACE.matcher(text.toLowerCase(Locale.ROOT)).replaceAll(" ");
     }
 
     private static String extractive(List<Chunk> sources) {

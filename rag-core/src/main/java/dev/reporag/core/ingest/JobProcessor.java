@@ -10,7 +10,6 @@ import dev.reporag.core.model.SourceFile;
 import dev.reporag.core.policy.Chunker;
 import dev.reporag.core.policy.FileFilter;
 import dev.reporag.core.policy.RagSettings;
-import dev.reporag.core.policy.TextChunk;
 import dev.reporag.core.port.ChangeSet;
 import dev.reporag.core.port.Embedder;
 import dev.reporag.core.port.FetchMonitor;
@@ -27,7 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Deque;
 import java.util.HashSet;
@@ -341,19 +339,9 @@ public final class JobProcessor {
             if (!decoded.isText()) {
                 return new Prepared(file, decoded.skipped(), List.of(), List.of());
             }
-            List<String> lines = Chunker.lines(decoded.text());
-            List<TextChunk> pieces = chunker.split(lines);
-            List<String> enclosing = Chunker.enclosingDeclarations(lines, file.language(), pieces);
-            List<Chunk> chunks = new ArrayList<>(pieces.size());
-            List<String> texts = new ArrayList<>(pieces.size());
-            for (int i = 0; i < pieces.size(); i++) {
-                TextChunk piece = pieces.get(i);
-                Chunk chunk = Chunk.of(job.projectId(), file.path(), file.language(), piece.startLine(),
-                        piece.endLine(), piece.text());
-                chunks.add(chunk);
-                texts.add(embedText(chunk, enclosing.get(i)));
-            }
-            return new Prepared(file, null, chunks, texts);
+            FileChunker.Chunks chunks = FileChunker.chunk(chunker, job.projectId(), file.path(), file.language(),
+                    decoded.text());
+            return new Prepared(file, null, chunks.chunks(), chunks.texts());
         }
 
         private Prepared await(Future<Prepared> future) {

@@ -186,12 +186,12 @@ class AskTest {
     void docsPlainTextAndTestsCopyOutput() {
         for (String path : List.of("docs/cli.md", "notes.txt", "src/test/java/a/ProjectsTest.java", "tests/x.py",
                 "pkg/server_test.go", "web/app.spec.ts", "test_app.py", "src/it/java/a/StoreIT.java")) {
-            assertThat(AskService.copiesOutput(Chunk.of(new ProjectId("p"), path, Languages.ofPath(path), 1, 1, "x")))
+            assertThat(Retriever.copiesOutput(Chunk.of(new ProjectId("p"), path, Languages.ofPath(path), 1, 1, "x")))
                     .as(path).isTrue();
         }
         for (String path : List.of("src/main/java/a/Projects.java", "src/testing/Fixture.java", "app/contest.py",
                 "src/Latest.java")) {
-            assertThat(AskService.copiesOutput(Chunk.of(new ProjectId("p"), path, Languages.ofPath(path), 1, 1, "x")))
+            assertThat(Retriever.copiesOutput(Chunk.of(new ProjectId("p"), path, Languages.ofPath(path), 1, 1, "x")))
                     .as(path).isFalse();
         }
     }

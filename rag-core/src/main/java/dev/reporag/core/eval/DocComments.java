@@ -1,0 +1,289 @@
+package dev.reporag.core.eval;
+
+import dev.reporag.core.model.Languages;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds the doc comments of methods and functions (Javadoc-style blocks, Python docstrings, Go
+ * comment lines) and their first sentence, and removes a doc comment from a file's text: the
+ * doc-comment half of the evaluation's label procedure. A line heuristic, like the chunker's: it
+ * needs no parser per language, and a comment it misreads only costs a question.
+ */
+public final class DocComments {
+    /** A doc comment: its lines (1-based, inclusive), the function it documents and its first sentence. */
+    public record DocComment(int startLine, int endLine, String function, String sentence) {
+    }
+
+    private static final Set<String> BLOCK_LANGUAGES = Set.of("java", "kotlin", "scala", "groovy", "javascript",
+            "typescript", "php", "csharp", "swift", "dart");
+    private static final Set<String> CONTROL = Set.of("if", "for", "while", "switch", "catch", "return", "new",
+            "throw", "else", "do", "try", "synchronized", "super", "this", "class", "interface", "enum", "record",
+            "typeof", "await", "yield", "function", "import", "export", "const", "let", "var", "type");
+    /** A method: modifiers, a type, a name and its parameters (a field's initializer is no method). */
+    private static final Pattern METHOD = Pattern.compile("^\\s*(?:(?:public|protected|private|internal|static"
+                    + "|final|abstract|synchronized|native|default|override|open|suspend|inline|operator|infix|async|readonly|get|set|def|fun|func"
+                    + "|strictfp|transient|declare)\\s+)*(?:<[^>]*>\\s*)?(?:[\\w$.\\[\\]<>?,]+(?:\\s*<[^(]*>)?\\s+)?"
+                    + "\\*?([A-Za-z_$][\\w$]*)\\s*(?:<[^(]*>)?\\s*\\(");
+    /** A method or function declaration line of a Java-like or JS/TS language; group 1 is its name. */
+    private static final List<Pattern> BLOCK_FUNCTIONS = List.of(
+            Pattern.compile("^\\s*(?:export\\s+)?(?:default\\s+)?(?:async\\s+)?function\\s*\\*?\\s*([A-Za-z_$][\\w$]*)"
+                    + "\\s*[<(]"),
+            Pattern.compile("^\\s*(?:export\\s+)?(?:const|let|var)\\s+([A-Za-z_$][\\w$]*)\\s*(?::[^=]+)?=\\s*"
+                    + "(?:async\\s*)?(?:function\\b|\\(|[A-Za-z_$][\\w$]*\\s*=>|<)"),
+            METHOD);
+    private static final Pattern TYPE_DECLARATION = Pattern.compile(
+            "\\b(?:class|interface|enum|record|struct|object|trait|@interface)\\s+[A-Za-z_$]");
+    private static final Pattern PY_DEF = Pattern.compile("^(\\s*)(?:async\\s+)?def\\s+([A-Za-z_]\\w*)\\s*\\(");
+    private static final Pattern GO_FUNC = Pattern.compile("^func\\s+(?:\\([^)]*\\)\\s*)?([A-Za-z_]\\w*)\\s*[\\[(]");
+    private static final Pattern INLINE_TAG = Pattern.compile("\\{@(?:code|link|linkplain|literal|value)\\s+([^}]*)}");
+    private static final Pattern HTML_TAG = Pattern.compile("</?[A-Za-z][^>]*>");
+    private static final Pattern SENTENCE_END = Pattern.compile(
+            "(?<!\\be\\.g|\\bi\\.e|\\betc|\\bvs|\\bcf|\\bapprox|\\bi\\.e\\.|\\be\\.g\\.)[.!?](?=\\s|$)");
+    private static final Pattern WORD = Pattern.compile("[A-Za-z][A-Za-z'-]*");
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+    /** Words at least, and at most, in a sentence that makes a question. */
+    static final int MIN_WORDS = 5;
+    static final int MAX_WORDS = 50;
+
+    private DocComments() {
+    }
+
+    /** The doc comments of the functions and methods of a file whose first sentence makes a question. */
+    public static List<DocComment> find(String path, String text) {
+        String language = Languages.ofPath(path);
+        List<String> lines = text.lines().toList();
+        List<DocComment> found = new ArrayList<>();
+        if (BLOCK_LANGUAGES.contains(language)) {
+            blockComments(lines, found);
+        } else if (language.equals("python")) {
+            docstrings(lines, found);
+        } else if (language.equals("go")) {
+            goComments(lines, found);
+        }
+        return found;
+    }
+
+    /** The text without lines {@code startLine..endLine} (1-based, inclusive). */
+    public static String remove(String text, int startLine, int endLine) {
+        List<String> lines = text.lines().toList();
+        StringBuilder kept = new StringBuilder(text.length());
+        for (int i = 0; i < lines.size(); i++) {
+            if (i + 1 < startLine || i + 1 > endLine) {
+                kept.append(lines.get(i)).append('\n');
+            }
+        }
+        return kept.toString();
+    }
+
+    private static void blockComments(List<String> lines, List<DocComment> found) {
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (!line.startsWith("/**") || line.startsWith("/***")) {
+                continue;
+            }
+            int end = i;
+            while (end < lines.size() && !lines.get(end).contains("*/")) {
+                end++;
+            }
+            if (end >= lines.size()) {
+                return;
+            }
+            int declaration = end + 1;
+            while (declaration < lines.size() && isAnnotation(lines.get(declaration))) {
+                declaration++;
+            }
+            if (declaration < lines.size()) {
+                String name = blockFunctionName(lines.get(declaration));
+                if (name != null) {
+                    StringBuilder body = new StringBuilder();
+                    for (int l = i; l <= end; l++) {
+                        String content = lines.get(l).strip();
+                        if (l == i) {
+                            content = content.substring(3);
+                        }
+                        int close = content.indexOf("*/");
+                        if (close >= 0) {
+                            content = content.substring(0, close);
+                        }
+                        content = content.startsWith("*") ? content.substring(1) : content;
+                        body.append(content.strip()).append('\n');
+                    }
+                    add(found, i + 1, end + 1, name, body.toString(), null);
+                }
+            }
+            i = end;
+        }
+    }
+
+    private static boolean isAnnotation(String line) {
+        String s = line.strip();
+        return s.startsWith("@") && !s.startsWith("@interface");
+    }
+
+    static String blockFunctionName(String line) {
+        if (TYPE_DECLARATION.matcher(line).find()) {
+            return null;
+        }
+        if (line.strip().endsWith(";") && !line.contains("{") && !line.contains("=>")) {
+            // An abstract or interface method: documented too, and a question just the same.
+            if (!line.contains("(")) {
+                return null;
+            }
+        }
+        for (Pattern pattern : BLOCK_FUNCTIONS) {
+            Matcher m = pattern.matcher(line);
+            if (m.find() && !CONTROL.contains(m.group(1))
+                    && (pattern != METHOD || !line.substring(0, line.indexOf('(')).contains("="))) {
+                return m.group(1);
+            }
+        }
+        return null;
+    }
+
+    private static void docstrings(List<String> lines, List<DocComment> found) {
+        for (int i = 0; i < lines.size(); i++) {
+            Matcher def = PY_DEF.matcher(lines.get(i));
+            if (!def.find()) {
+                continue;
+            }
+            int signatureEnd = i;
+            int depth = 0;
+            for (; signatureEnd < lines.size(); signatureEnd++) {
+                String code = lines.get(signatureEnd);
+                for (char c : code.toCharArray()) {
+                    depth += c == '(' || c == '[' ? 1 : c == ')' || c == ']' ? -1 : 0;
+                }
+                if (depth <= 0 && code.stripTrailing().endsWith(":")) {
+                    break;
+                }
+            }
+            int first = signatureEnd + 1;
+            while (first < lines.size() && lines.get(first).isBlank()) {
+                first++;
+            }
+            if (first >= lines.size()) {
+                return;
+            }
+            String opening = lines.get(first).strip();
+            String prefix = opening.startsWith("r") || opening.startsWith("u") ? opening.substring(1) : opening;
+            String quote = prefix.startsWith("\"\"\"") ? "\"\"\"" : prefix.startsWith("'''") ? "'''" : null;
+            if (quote == null) {
+                continue;
+            }
+            String rest = prefix.substring(3);
+            int end = first;
+            StringBuilder body = new StringBuilder();
+            if (rest.contains(quote)) {
+                body.append(rest, 0, rest.indexOf(quote));
+            } else {
+                body.append(rest).append('\n');
+                for (end = first + 1; end < lines.size() && !lines.get(end).contains(quote); end++) {
+                    body.append(lines.get(end).strip()).append('\n');
+                }
+                if (end >= lines.size()) {
+                    return;
+                }
+                String last = lines.get(end);
+                body.append(last, 0, last.indexOf(quote));
+            }
+            add(found, first + 1, end + 1, def.group(2), body.toString(), null);
+            i = end;
+        }
+    }
+
+    private static void goComments(List<String> lines, List<DocComment> found) {
+        for (int i = 0; i < lines.size(); i++) {
+            Matcher func = GO_FUNC.matcher(lines.get(i));
+            if (!func.find()) {
+                continue;
+            }
+            int start = i;
+            while (start > 0 && lines.get(start - 1).strip().startsWith("//")) {
+                start--;
+            }
+            if (start == i) {
+                continue;
+            }
+            StringBuilder body = new StringBuilder();
+            for (int l = start; l < i; l++) {
+                body.append(lines.get(l).strip().substring(2).strip()).append('\n');
+            }
+            add(found, start + 1, i, func.group(1), body.toString(), func.group(1));
+        }
+    }
+
+    private static void add(List<DocComment> found, int start, int end, String function, String body,
+                            String leadingName) {
+        String sentence = firstSentence(body, leadingName);
+        if (sentence != null) {
+            found.add(new DocComment(start, end, function, sentence));
+        }
+    }
+
+    /**
+     * The comment's first sentence as plain words: tags and markup removed, inline code kept; in Go
+     * the function's own name that starts it by convention is dropped. Null when it is too short or
+     * too long to be a question, or says nothing of its own ({@code {@inheritDoc}}).
+     */
+    static String firstSentence(String body, String leadingName) {
+        StringBuilder paragraph = new StringBuilder();
+        for (String line : body.split("\n", -1)) {
+            String s = line.strip();
+            if (s.startsWith("@") || s.startsWith(":param") || s.startsWith(":return") || s.startsWith(":raises")
+                    || s.matches("(?:Args|Arguments|Parameters|Returns|Raises|Example|Examples|Usage|Note)s?:.*")
+                    || s.startsWith("---") || s.startsWith("```") || s.startsWith(">>>")) {
+                break;
+            }
+            if (s.isEmpty()) {
+                if (paragraph.length() > 0) {
+                    break;
+                }
+                continue;
+            }
+            paragraph.append(s).append(' ');
+        }
+        String text = paragraph.toString();
+        if (text.contains("{@inheritDoc") || text.toLowerCase(Locale.ROOT).startsWith("deprecated")) {
+            return null;
+        }
+        text = INLINE_TAG.matcher(text).replaceAll(m -> Matcher.quoteReplacement(linkText(m.group(1))));
+        text = HTML_TAG.matcher(text).replaceAll(" ");
+        text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").replace("&nbsp;", " ")
+                .replace("`", "");
+        text = SPACES.matcher(text).replaceAll(" ").strip();
+        Matcher end = SENTENCE_END.matcher(text);
+        if (end.find()) {
+            text = text.substring(0, end.start());
+        }
+        if (leadingName != null && text.startsWith(leadingName + " ")) {
+            text = text.substring(leadingName.length() + 1);
+        }
+        long words = WORD.matcher(text).results().count();
+        if (words < MIN_WORDS || words > MAX_WORDS) {
+            return null;
+        }
+        return text;
+    }
+
+    /** {@code Foo#bar(int) the bar} reads "the bar"; {@code Foo#bar(int)} reads "bar"; code stays as it is. */
+    private static String linkText(String tag) {
+        String t = tag.strip();
+        int space = t.indexOf(' ');
+        if (space > 0 && (t.contains("#") || t.indexOf('(') < 0 || t.indexOf('(') > space)) {
+            String target = t.substring(0, space);
+            if (target.matches("[\\w.$#]+(?:\\([^)]*\\))?")) {
+                return t.substring(space + 1).strip();
+            }
+        }
+        int hash = t.indexOf('#');
+        String member = hash >= 0 ? t.substring(hash + 1) : t;
+        int paren = member.indexOf('(');
+        return paren > 0 && hash >= 0 ? member.substring(0, paren) : member;
+    }
+}

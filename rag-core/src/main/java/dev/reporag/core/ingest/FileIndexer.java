@@ -1,0 +1,91 @@
+package dev.reporag.core.ingest;
+
+import dev.reporag.core.model.Languages;
+import dev.reporag.core.model.ProjectId;
+import dev.reporag.core.policy.Chunker;
+import dev.reporag.core.policy.RagSettings;
+import dev.reporag.core.port.Embedder;
+import dev.reporag.core.port.VectorStore;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Indexes given file texts into a store under one project id, cut and embedded exactly as an
+ * ingestion job does (same chunker, embedder input, batching and retries), without a job: for an
+ * evaluation's scratch index, whose files are texts made from a repository's history.
+ */
+public final class FileIndexer implements AutoCloseable {
+    private final Embedder embedder;
+    private final VectorStore store;
+    private final RagSettings settings;
+    private final ProjectId project;
+    private final Chunker chunker;
+    private final Cancellation cancellation;
+    private final ExecutorService pool;
+    private long chunksEmbedded;
+
+    public FileIndexer(Embedder embedder, VectorStore store, RagSettings settings, ProjectId project,
+                       Cancellation cancellation) {
+        this.embedder = embedder;
+        this.store = store;
+        this.settings = settings;
+        this.project = project;
+        this.chunker = JobProcessor.chunkerFor(settings, embedder);
+        this.cancellation = cancellation;
+        this.pool = Executors.newFixedThreadPool(settings.batch().concurrency(), runnable -> {
+            Thread thread = new Thread(runnable, "rag-eval-embed");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Replaces the chunks of these files (path to decoded text) with chunks of the new text. */
+    public void put(Map<String, String> files) {
+        if (files.isEmpty()) {
+            return;
+        }
+        store.deletePaths(project, files.keySet());
+        EmbeddingBatcher batcher = new EmbeddingBatcher(embedder, store, settings.batch(), settings.retry(), pool,
+                cancellation, (chunks, bytes) -> chunksEmbedded += chunks);
+        try {
+            files.forEach((path, text) -> {
+                FileChunker.Chunks chunks = FileChunker.chunk(chunker, project, path, Languages.ofPath(path), text);
+                for (int i = 0; i < chunks.chunks().size(); i++) {
+                    batcher.add(chunks.chunks().get(i), chunks.texts().get(i));
+                }
+                batcher.fileDone(text.getBytes(StandardCharsets.UTF_8).length);
+            });
+            batcher.finish();
+        } catch (RuntimeException e) {
+            batcher.abandon();
+            throw e;
+        }
+    }
+
+    /** Removes every chunk of these files. */
+    public void remove(Collection<String> paths) {
+        if (!paths.isEmpty()) {
+            store.deletePaths(project, List.copyOf(paths));
+        }
+    }
+
+    /** Removes everything indexed under the project id. */
+    public void clear() {
+        store.deleteProject(project);
+    }
+
+    /** Chunks embedded and stored so far. */
+    public long chunksEmbedded() {
+        return chunksEmbedded;
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}

@@ -1,0 +1,176 @@
+package dev.reporag.core.eval;
+
+import dev.reporag.core.memory.InMemoryRepositorySource;
+import dev.reporag.core.model.Project;
+import dev.reporag.core.model.ProjectId;
+import dev.reporag.core.policy.FileFilter;
+import dev.reporag.core.port.FetchMonitor;
+import dev.reporag.core.port.Snapshot;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The label procedure and the replay on a small repository made here, with a fake index that shows what it holds. */
+class EvaluationTest {
+    private static final String REPO = "mem://shop";
+
+    /** Ranks files by how many of the question's words they hold; remembers what it was given. */
+    static final class WordIndex implements EvalIndex {
+        final Map<String, String> files = new HashMap<>();
+        final List<String> putPaths = new ArrayList<>();
+        final Map<String, Map<String, String>> seenAtQuestion = new HashMap<>();
+
+        @Override
+        public void put(Map<String, String> batch) {
+            files.putAll(batch);
+            putPaths.addAll(batch.keySet());
+        }
+
+        @Override
+        public void remove(Set<String> paths) {
+            paths.forEach(files::remove);
+        }
+
+        @Override
+        public List<String> rank(String question, int max) {
+            seenAtQuestion.put(question, Map.copyOf(files));
+            List<String> words = Arrays.stream(question.toLowerCase(Locale.ROOT).split("\\W+"))
+                    .filter(w -> w.length() > 3).toList();
+            return files.entrySet().stream()
+                    .filter(e -> score(e.getValue(), words) > 0)
+                    .sorted(Comparator.comparingLong((Map.Entry<String, String> e) -> -score(e.getValue(), words))
+                            .thenComparing(Map.Entry::getKey))
+                    .map(Map.Entry::getKey).limit(max).toList();
+        }
+
+        private static long score(String text, List<String> words) {
+            String lower = text.toLowerCase(Locale.ROOT);
+            return words.stream().filter(lower::contains).count();
+        }
+    }
+
+    static Map<String, String> files(String cart, String pricing) {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("docs/guide.md", "# Shop\n\nThe cart total of the order.\n");
+        files.put("src/Cart.java", cart);
+        files.put("src/Pricing.java", pricing);
+        files.put("src/test/CartTest.java", "class CartTest { void discount() {} }\n");
+        return files;
+    }
+
+    static final String CART_V1 = """
+            class Cart {
+                /**
+                 * Adds every line of the basket to the running total of the order.
+                 */
+                Money total() { return sum(); }
+            }
+            """;
+    static final String CART_V2 = CART_V1.replace("return sum();", "return sum().minus(discount());");
+    static final String PRICING = """
+            class Pricing {
+                /**
+                 * Converts the amount between currencies with the rate of the day.
+                 */
+                Money convert(Money amount) { return amount; }
+            }
+            """;
+
+    /** Three commits: the first, one that adds a discount to Cart.java, one that only changes a test. */
+    static String commitShop(InMemoryRepositorySource source) {
+        source.commit(REPO, "Initial import of the shop", files(CART_V1, PRICING));
+        source.commit(REPO, "Apply the discount of the customer to the cart total", files(CART_V2, PRICING));
+        Map<String, String> last = files(CART_V2, PRICING);
+        last.put("src/test/CartTest.java", "class CartTest { void discountApplies() {} }\n");
+        return source.commit(REPO, "Check that discounts apply in the tests", last);
+    }
+
+    @Test
+    void historyQuestionsAreAskedOfTheParentTreeAndDocQuestionsWithoutTheirComment() {
+        InMemoryRepositorySource source = new InMemoryRepositorySource();
+        String head = commitShop(source);
+        Project project = new Project(ProjectId.random(), "shop", REPO, null, Instant.now());
+        FileFilter filter = FileFilter.defaults();
+        try (Snapshot snapshot = source.openWithHistory(project, 100, FetchMonitor.NONE)) {
+            Evaluation.Questions made = Evaluation.make(snapshot, filter, 5, 5);
+
+            assertThat(made.questions()).filteredOn(q -> q.kind().equals(EvalQuestion.HISTORY))
+                    .singleElement().satisfies(q -> {
+                        assertThat(q.text()).isEqualTo("Apply the discount of the customer to the cart total");
+                        assertThat(q.expected()).containsExactly("src/Cart.java");
+                    });
+            assertThat(made.questions()).filteredOn(q -> q.kind().equals(EvalQuestion.DOC))
+                    .extracting(EvalQuestion::text).containsExactlyInAnyOrder(
+                            "Adds every line of the basket to the running total of the order",
+                            "Converts the amount between currencies with the rate of the day");
+            assertThat(made.notes()).anyMatch(n -> n.startsWith("history: 1 of the 3 commits"))
+                    .anyMatch(n -> n.startsWith("doc comments: 2 source files"));
+
+            WordIndex index = new WordIndex();
+            EvalReport report = Evaluation.run(snapshot, filter, made.questions(), index, line -> { });
+
+            Map<String, String> atHistory = index.seenAtQuestion.get(
+                    "Apply the discount of the customer to the cart total");
+            assertThat(atHistory.get("src/Cart.java")).isEqualTo(CART_V1); // the tree before the commit
+            Map<String, String> atDoc = index.seenAtQuestion.get(
+                    "Converts the amount between currencies with the rate of the day");
+            assertThat(atDoc.get("src/Pricing.java")).doesNotContain("Converts the amount")
+                    .contains("Money convert(Money amount)");
+            assertThat(atDoc.get("src/Cart.java")).doesNotContain("Adds every line").contains("discount()");
+            assertThat(atDoc).doesNotContainKey("docs/guide.md"); // the filter's rules hold: docs are left out
+            assertThat(atDoc).containsKey("src/test/CartTest.java");
+
+            assertThat(report.commit()).isEqualTo(head);
+            assertThat(report.overall().questions()).isEqualTo(3);
+            assertThat(report.byKind()).containsOnlyKeys(EvalQuestion.HISTORY, EvalQuestion.DOC);
+            // The history question's words are in the old Cart.java ("total"), so the fake finds it first.
+            assertThat(report.results()).filteredOn(r -> r.question().kind().equals(EvalQuestion.HISTORY))
+                    .singleElement().satisfies(r -> assertThat(r.rank()).isEqualTo(1));
+            // With the comment gone, no file holds "basket" or "running": found only by "total" (Cart) at best.
+            assertThat(report.results()).allSatisfy(r -> assertThat(r.rank()).isBetween(0, EvalReport.DEPTH));
+            // Moving between trees re-reads only what changed: Cart.java twice (hidden comment, then v1).
+            assertThat(index.putPaths.stream().filter("src/Cart.java"::equals).count()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void scoresAreSharesOfQuestionsAndMeanReciprocalRanks() {
+        EvalQuestion q = new EvalQuestion("q", "k", Set.of("a"), "c", null, "o");
+        EvalReport.Score score = EvalReport.Score.of(List.of(new EvalReport.Result(q, 1, List.of()),
+                new EvalReport.Result(q, 4, List.of()), new EvalReport.Result(q, 0, List.of()),
+                new EvalReport.Result(q, 7, List.of())));
+
+        assertThat(score.questions()).isEqualTo(4);
+        assertThat(score.recall1()).isEqualTo(0.25);
+        assertThat(score.recall5()).isEqualTo(0.5);
+        assertThat(score.mrr()).isCloseTo((1 + 0.25 + 1.0 / 7) / 4, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
+    void aRepositoryWithoutHistoryOrDocCommentsMakesNoQuestionAndSaysWhy() {
+        InMemoryRepositorySource source = new InMemoryRepositorySource();
+        source.commit(REPO, "Initial import", Map.of("src/A.java", "class A { void run() {} }\n"));
+        Project project = new Project(ProjectId.random(), "shop", REPO, null, Instant.now());
+        try (Snapshot snapshot = source.openWithHistory(project, 100, FetchMonitor.NONE)) {
+            Evaluation.Questions made = Evaluation.make(snapshot, FileFilter.defaults(), 5, 5);
+
+            assertThat(made.questions()).isEmpty();
+            assertThat(made.notes()).containsExactly(
+                    "history: 1 commit of history is available (a repository with one commit, or a source that keeps"
+                            + " no history), so no question was made from it",
+                    "doc comments: 0 source files have a function or method doc comment whose first sentence makes"
+                            + " a question (5 wanted)");
+        }
+    }
+}
