@@ -1,0 +1,85 @@
+package dev.reporag.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A main class run in a JVM of its own on this one's class path, timed from start to exit, its
+ * peak resident memory read from /proc (the kernel's VmHWM, sampled every 100 ms until it exits).
+ */
+final class ChildProcess {
+    record Result(int exitCode, double seconds, long peakRssKb, String out, String err) {
+    }
+
+    private ChildProcess() {
+    }
+
+    static Result run(Path work, String label, List<String> jvmOptions, Map<String, String> env, String mainClass,
+                      List<String> args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(classpath());
+        command.add(mainClass);
+        command.addAll(args);
+        Path out = work.resolve(label + ".out");
+        Path err = work.resolve(label + ".err");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().putAll(env);
+        long start = System.nanoTime();
+        Process process = builder.start();
+        Path status = Path.of("/proc", Long.toString(process.pid()), "status");
+        long peak = 0;
+        while (!process.waitFor(100, TimeUnit.MILLISECONDS)) {
+            peak = Math.max(peak, peakRss(status));
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Result(process.exitValue(), seconds, peak, Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    /** VmHWM in KiB, or 0 once the process is gone. */
+    private static long peakRss(Path status) {
+        try {
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException gone) {
+            // exited between two samples
+        }
+        return 0;
+    }
+
+    /** exec:java exposes the class path only through its class loader. */
+    private static String classpath() {
+        Set<String> entries = new LinkedHashSet<>();
+        for (ClassLoader loader = Thread.currentThread().getContextClassLoader(); loader != null;
+             loader = loader.getParent()) {
+            if (loader instanceof URLClassLoader urls) {
+                for (URL url : urls.getURLs()) {
+                    try {
+                        entries.add(Path.of(url.toURI()).toString());
+                    } catch (URISyntaxException | IllegalArgumentException notAFile) {
+                        // not for a child JVM
+                    }
+                }
+            }
+        }
+        return entries.isEmpty() ? System.getProperty("java.class.path") : String.join(File.pathSeparator, entries);
+    }
+}
