@@ -45,6 +45,26 @@ final class Json {
         return json;
     }
 
+    /** {@code rag eval --json}: the shape, plus the commit and the notes. */
+    static Map<String, Object> evaluation(dev.reporag.core.eval.EvalReport report) {
+        Map<String, Object> json = score(report.overall());
+        Map<String, Object> byKind = new LinkedHashMap<>();
+        report.byKind().forEach((kind, score) -> byKind.put(kind, score(score)));
+        json.put("byKind", byKind);
+        json.put("commit", report.commit());
+        json.put("notes", report.notes());
+        return json;
+    }
+
+    private static Map<String, Object> score(dev.reporag.core.eval.EvalReport.Score score) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("questions", score.questions());
+        json.put("recall1", score.recall1());
+        json.put("recall5", score.recall5());
+        json.put("mrr", score.mrr());
+        return json;
+    }
+
     static Map<String, Object> answer(Answer answer) {
         List<Map<String, Object>> citations = new ArrayList<>();
         for (Citation c : answer.citations()) {

@@ -153,7 +153,9 @@ final class Wiring implements AutoCloseable {
         // With an API, the scheduler packs requests by tokens: hand it large groups unless told otherwise.
         int batchSize = config.batchSize() != null ? config.batchSize() : remote ? 512 : BatchPolicy.DEFAULT_BATCH_SIZE;
         return RagSettings.builder()
-                .fileFilter(FileFilter.withExtraExcludes(config.maxFileBytes(), config.excludes(), config.includes()))
+                .fileFilter(FileFilter.withExtraExcludes(config.maxFileBytes(),
+                        Math.max(config.maxFileBytes(), FileFilter.DEFAULT_MAX_SOURCE_FILE_BYTES), config.excludes(),
+                        config.includes()))
                 .chunkSize(config.chunkSize())
                 .chunkOverlap(config.chunkOverlap())
                 .batch(new BatchPolicy(batchSize, BatchPolicy.DEFAULT_MAX_TOKENS, config.delay(), concurrency))

@@ -1,6 +1,9 @@
 package dev.reporag.retrieval;
 
 import dev.reporag.core.RepoRag;
+import dev.reporag.core.eval.EvalQuestion;
+import dev.reporag.core.eval.EvalReport;
+import dev.reporag.core.eval.StoreEvalIndex;
 import dev.reporag.core.memory.HashingEmbedder;
 import dev.reporag.core.model.Answer;
 import dev.reporag.core.model.Citation;
@@ -125,6 +128,39 @@ abstract class HybridRetrievalContract {
                     .setSign(false).call();
         }
         return dir;
+    }
+
+    @Test
+    void anEvaluationAsksTheProjectsOwnQuestionsOnAScratchIndexOfThisStore() throws Exception {
+        Path repo = dir.resolve("repo");
+        Path loader = repo.resolve("src/shop/config/ConfigLoader.java");
+        Files.writeString(loader, "package shop.config;\n\nclass ConfigLoader {\n"
+                + "    /** Parses the config file at the given path into a Config, refusing empty files. */\n"
+                + "    static Config parseConfigFile(Path path) throws MalformedConfigException {\n"
+                + "        String text = Files.readString(path);\n"
+                + "        if (text.isBlank()) throw new MalformedConfigException(\"empty\");\n"
+                + "        return Config.of(text);\n    }\n}\n");
+        try (Git git = Git.open(repo.toFile())) {
+            git.add().addFilepattern(".").call();
+            git.commit().setMessage("Refuse config files that are empty before parsing them")
+                    .setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").setSign(false).call();
+        }
+        rag.requestIngestion(project.id());
+        assertThat(rag.processNext("test").orElseThrow().status()).isEqualTo(JobStatus.READY);
+        long chunks = stores.vectors().count(project.id());
+
+        EvalReport report = rag.evaluate(project.id(), 10, line -> { });
+
+        assertThat(report.byKind()).containsOnlyKeys(EvalQuestion.HISTORY, EvalQuestion.DOC);
+        assertThat(report.results()).extracting(r -> r.question().text()).containsExactlyInAnyOrder(
+                "Refuse config files that are empty before parsing them",
+                "Parses the config file at the given path into a Config, refusing empty files");
+        assertThat(report.results()).allSatisfy(r -> {
+            assertThat(r.question().expected()).containsExactly("src/shop/config/ConfigLoader.java");
+            assertThat(r.top()).isNotEmpty().doesNotHaveDuplicates();
+        });
+        assertThat(stores.vectors().count(StoreEvalIndex.scratchOf(project.id()))).isZero();
+        assertThat(stores.vectors().count(project.id())).isEqualTo(chunks);
     }
 
     private Citation first(String question) {
