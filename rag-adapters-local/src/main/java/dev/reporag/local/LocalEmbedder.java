@@ -50,6 +50,7 @@ public final class LocalEmbedder implements Embedder, AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private final boolean wantsTokenTypes;
     private final ExecutorService pool;
+    private final int threads;
     private final long clsId;
     private final long sepId;
 
@@ -78,7 +79,8 @@ public final class LocalEmbedder implements Embedder, AutoCloseable {
                     + e.getMessage(), false, null, e);
         }
         wantsTokenTypes = session.getInputNames().contains("token_type_ids");
-        pool = Executors.newFixedThreadPool(b.threads, r -> {
+        threads = b.threads;
+        pool = Executors.newFixedThreadPool(threads, r -> {
             Thread thread = new Thread(r, "local-embedder");
             thread.setDaemon(true);
             return thread;
@@ -127,10 +129,7 @@ public final class LocalEmbedder implements Embedder, AutoCloseable {
         }
         // Similar lengths in one batch waste little on padding.
         windows.sort(Comparator.comparingInt(w -> w.ids.length));
-        List<List<Window>> batches = new ArrayList<>();
-        for (int from = 0; from < windows.size(); from += batchSize) {
-            batches.add(windows.subList(from, Math.min(windows.size(), from + batchSize)));
-        }
+        List<List<Window>> batches = batches(windows, batchSize, threads);
         List<Future<float[][]>> runs = new ArrayList<>();
         for (List<Window> batch : batches) {
             runs.add(pool.submit(() -> run(batch)));
@@ -153,6 +152,21 @@ public final class LocalEmbedder implements Embedder, AutoCloseable {
             result.add(normalize(sum));
         }
         return result;
+    }
+
+    /**
+     * Cuts the sorted windows into batches of at most {@code batchSize}, as many as a multiple of
+     * {@code threads}, of even sizes: every thread gets the same number of batches, so no core idles
+     * while the last one runs alone (75 windows on 2 threads: 6 batches of 12-13, not 16,16,16,16,11).
+     */
+    static List<List<Window>> batches(List<Window> windows, int batchSize, int threads) {
+        int count = (windows.size() + batchSize - 1) / batchSize;
+        count = Math.min(windows.size(), (count + threads - 1) / threads * threads);
+        List<List<Window>> batches = new ArrayList<>(count);
+        for (int b = 0; b < count; b++) {
+            batches.add(windows.subList(windows.size() * b / count, windows.size() * (b + 1) / count));
+        }
+        return batches;
     }
 
     private static float[][] result(Future<float[][]> run) {
@@ -284,12 +298,25 @@ public final class LocalEmbedder implements Embedder, AutoCloseable {
         tokenizer.close();
     }
 
+    /** Heap a JVM has per embedding thread, beyond the first, before another thread is used by default. */
+    static final long HEAP_PER_THREAD = 96L * 1024 * 1024;
+
+    /**
+     * Every core, but on a small host no more threads than the heap allows: each runs a batch whose
+     * tensors and results live beside the job's own buffers (a 512 MB instance gets a ~300 MB heap
+     * with the Dockerfile's flags: two threads; a 128 MB heap: one).
+     */
+    static int defaultThreads(int processors, long maxHeapBytes) {
+        return (int) Math.max(1, Math.min(processors, maxHeapBytes / HEAP_PER_THREAD - 1));
+    }
+
     /** Settings with defaults; {@link #build()} loads the model (a few seconds). */
     public static final class Builder {
         private LocalModel model = LocalModel.ALL_MINILM_L6_V2;
         private int windowTokens;
         private int batchSize = 16;
-        private int threads = Runtime.getRuntime().availableProcessors();
+        private int threads = defaultThreads(Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory());
         private int maxInputChars = DEFAULT_MAX_INPUT_CHARS;
 
         private Builder() {
@@ -312,7 +339,10 @@ public final class LocalEmbedder implements Embedder, AutoCloseable {
             return this;
         }
 
-        /** Batches run side by side, one ONNX Runtime thread each; default the number of processors. */
+        /**
+         * Batches run side by side, one ONNX Runtime thread each; default the number of processors,
+         * at most one per {@link #HEAP_PER_THREAD} of the heap beyond the first (see {@link #defaultThreads}).
+         */
         public Builder threads(int threads) {
             this.threads = threads;
             return this;

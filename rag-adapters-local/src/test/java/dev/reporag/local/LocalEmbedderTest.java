@@ -78,6 +78,30 @@ class LocalEmbedderTest extends EmbedderContract {
     }
 
     @Test
+    void batchesAreEvenAndAMultipleOfTheThreadsSoNoCoreWaitsForTheLast() {
+        List<LocalEmbedder.Window> windows = new java.util.ArrayList<>();
+        for (int i = 0; i < 75; i++) {
+            windows.add(new LocalEmbedder.Window(i, new long[i % 7 + 2]));
+        }
+        List<List<LocalEmbedder.Window>> batches = LocalEmbedder.batches(windows, 16, 2);
+
+        assertThat(batches).hasSize(6).allSatisfy(b -> assertThat(b.size()).isBetween(12, 13));
+        assertThat(batches.stream().flatMap(List::stream).toList()).isEqualTo(windows);
+        assertThat(LocalEmbedder.batches(windows, 16, 1)).hasSize(5);
+        assertThat(LocalEmbedder.batches(windows.subList(0, 1), 16, 4)).hasSize(1);
+        assertThat(LocalEmbedder.batches(windows.subList(0, 3), 16, 2)).extracting(List::size).containsExactly(1, 2);
+    }
+
+    @Test
+    void usesEveryCoreUnlessTheHeapIsSmall() {
+        long mb = 1024 * 1024;
+        assertThat(LocalEmbedder.defaultThreads(2, 300 * mb)).isEqualTo(2); // a 512 MB instance (Dockerfile flags)
+        assertThat(LocalEmbedder.defaultThreads(8, 300 * mb)).isEqualTo(2);
+        assertThat(LocalEmbedder.defaultThreads(2, 128 * mb)).isEqualTo(1);
+        assertThat(LocalEmbedder.defaultThreads(4, 6000 * mb)).isEqualTo(4);
+    }
+
+    @Test
     void anEmptyTextStillGetsAVector() {
         assertThat(embedder.embedAll(List.of("", "   "))).hasSize(2)
                 .allSatisfy(v -> assertThat(v).hasSize(384));

@@ -8,12 +8,14 @@ import dev.reporag.core.ingest.Cancellation;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.policy.BatchPolicy;
+import dev.reporag.core.policy.FileFilter;
 import dev.reporag.core.policy.RagSettings;
 import dev.reporag.core.port.FetchMonitor;
 import dev.reporag.core.port.Snapshot;
 import dev.reporag.git.GitSourceSettings;
 import dev.reporag.git.JGitRepositorySource;
 import dev.reporag.local.LocalEmbedder;
+import dev.reporag.local.LocalModel;
 import dev.reporag.local.LocalStore;
 
 import java.io.IOException;
@@ -74,15 +76,19 @@ public final class MultiRepoBench {
         Path caches = keep == null ? null : Path.of(keep);
         List<String> wanted = Arrays.stream(System.getProperty("bench.repos", "").split(","))
                 .map(String::strip).filter(s -> !s.isEmpty()).toList();
-        List<BenchRepository> repositories = BenchRepository.all().stream()
-                .filter(r -> wanted.isEmpty() || wanted.contains(r.name()) || wanted.contains(r.key())).toList();
+        List<BenchRepository> all = BenchRepository.all();
+        // In the order asked for, else in the file's order.
+        List<BenchRepository> repositories = wanted.isEmpty() ? all : wanted.stream()
+                .map(w -> all.stream().filter(r -> r.name().equals(w) || r.key().equals(w)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("no repository " + w + " in the list")))
+                .toList();
         OUT.printf("machine: %d cores, Java %s; %d repositories; %d questions per kind%s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), repositories.size(),
                 perKind, heldOut ? " + held-out" : "");
         List<Row> rows = new ArrayList<>();
         List<IndexingRun.Result> timings = new ArrayList<>();
         RagSettings settings = productSettings();
-        try (LocalEmbedder embedder = LocalEmbedder.create()) {
+        try (LocalEmbedder embedder = embedder()) {
             JGitRepositorySource source = new JGitRepositorySource(GitSourceSettings.defaults(work.resolve("git"))
                     .withAllowLocalSources(true));
             for (BenchRepository repository : repositories) {
@@ -119,9 +125,40 @@ public final class MultiRepoBench {
         summary(rows, timings);
     }
 
-    /** The settings `rag ingest` uses on the embedded default (rag-cli's Wiring, for an in-process embedder). */
+    /**
+     * The default LocalEmbedder, or another model ({@code -Dbench.model=all-minilm-l6-v2-q}) or window
+     * ({@code -Dbench.windowTokens=256}) for measuring them.
+     */
+    private static LocalEmbedder embedder() {
+        LocalEmbedder.Builder builder = LocalEmbedder.builder();
+        String model = System.getProperty("bench.model");
+        if (model != null) {
+            builder.model(Arrays.stream(LocalModel.values()).filter(m -> m.id().equals(model)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no local model " + model)));
+        }
+        Integer window = Integer.getInteger("bench.windowTokens");
+        if (window != null) {
+            builder.windowTokens(window);
+        }
+        return builder.build();
+    }
+
+    /** Tells vectors of one embedder set-up from another's in the cache. */
+    private static String embedderTag(LocalEmbedder embedder) {
+        String window = System.getProperty("bench.windowTokens");
+        return embedder.modelId() + (window == null ? "" : "-w" + window);
+    }
+
+    /**
+     * The settings `rag ingest` uses on the embedded default (rag-cli's Wiring, for an in-process
+     * embedder). {@code -Dbench.maxSourceFileBytes=51200} gives the size rule before large source
+     * files were let in.
+     */
     static RagSettings productSettings() {
+        long sourceLimit = Long.getLong("bench.maxSourceFileBytes", FileFilter.DEFAULT_MAX_SOURCE_FILE_BYTES);
         return RagSettings.builder()
+                .fileFilter(FileFilter.withExtraExcludes(FileFilter.DEFAULT_MAX_FILE_BYTES, sourceLimit, List.of(),
+                        List.of()))
                 .batch(new BatchPolicy(BatchPolicy.DEFAULT_BATCH_SIZE, BatchPolicy.DEFAULT_MAX_TOKENS, Duration.ZERO, 1))
                 .build();
     }
@@ -140,7 +177,8 @@ public final class MultiRepoBench {
                 repository.language(), counts);
         made.notes().forEach(note -> OUT.println("note: " + note));
 
-        VectorCache ragVectors = new VectorCache(cache(caches, repository, "repo-rag"), embedder.dimension());
+        VectorCache ragVectors = new VectorCache(cache(caches, repository, "repo-rag-" + embedderTag(embedder)),
+                embedder.dimension());
         long start = System.nanoTime();
         EvalReport rag;
         Path storeDir = work.resolve("store-" + repository.key());
@@ -155,7 +193,8 @@ public final class MultiRepoBench {
             delete(storeDir);
         }
 
-        VectorCache recipeVectors = new VectorCache(cache(caches, repository, "recipe"), embedder.dimension());
+        VectorCache recipeVectors = new VectorCache(cache(caches, repository, "recipe-all-minilm-l6-v2"),
+                embedder.dimension());
         start = System.nanoTime();
         RecipeIndex recipeIndex = new RecipeIndex(recipeVectors);
         EvalReport recipe = Evaluation.run(snapshot, settings.fileFilter(), questions, recipeIndex, line -> { });
