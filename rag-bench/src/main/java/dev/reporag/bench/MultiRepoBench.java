@@ -1,5 +1,6 @@
 package dev.reporag.bench;
 
+import dev.reporag.core.ask.RetrievalOptions;
 import dev.reporag.core.eval.EvalQuestion;
 import dev.reporag.core.eval.EvalReport;
 import dev.reporag.core.eval.Evaluation;
@@ -143,6 +144,12 @@ public final class MultiRepoBench {
         return builder.build();
     }
 
+    /** Retrieval techniques to measure ({@code -Dbench.techniques=tests,files}); default what answers use. */
+    private static RetrievalOptions techniques() {
+        String spec = System.getProperty("bench.techniques");
+        return spec == null ? RetrievalOptions.DEFAULT : RetrievalOptions.parse(spec);
+    }
+
     /** Tells vectors of one embedder set-up from another's in the cache. */
     private static String embedderTag(LocalEmbedder embedder) {
         String window = System.getProperty("bench.windowTokens");
@@ -184,7 +191,7 @@ public final class MultiRepoBench {
         Path storeDir = work.resolve("store-" + repository.key());
         try (LocalStore store = LocalStore.open(storeDir, embedder.modelId(), embedder.dimension());
              StoreEvalIndex index = new StoreEvalIndex(new CachedEmbedder(embedder, ragVectors), store.vectorStore(),
-                     settings, new ProjectId("bench"), new Cancellation())) {
+                     settings, new ProjectId("bench"), new Cancellation(), techniques())) {
             rag = Evaluation.run(snapshot, settings.fileFilter(), questions, index, line -> { });
             OUT.printf("repo-rag: %,d chunks indexed over %d trees (%,d embedded now in %.1f s), %.1f s in all%n",
                     index.chunksEmbedded(), treeCount(questions), ragVectors.embedded(), ragVectors.embedSeconds(),
@@ -201,6 +208,7 @@ public final class MultiRepoBench {
         OUT.printf("recipe: %,d segments indexed (%,d embedded now in %.1f s), %.1f s in all%n",
                 recipeIndex.segments(), recipeVectors.embedded(), recipeVectors.embedSeconds(),
                 (System.nanoTime() - start) / 1e9);
+        OUT.println("repo-rag techniques: " + techniques());
         Set<String> notes = new TreeSet<>(rag.notes());
         notes.addAll(recipe.notes());
         notes.forEach(note -> OUT.println("note: " + note));

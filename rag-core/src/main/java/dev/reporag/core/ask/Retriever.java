@@ -9,10 +9,15 @@ import dev.reporag.core.port.Embedder;
 import dev.reporag.core.port.VectorStore;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -28,12 +33,29 @@ public final class Retriever {
     private static final int MAX_VERBATIM_CANDIDATES = 200;
     private static final Pattern WHITE_SPACE = Pattern.compile("\\s+");
 
+    /** Words that make a question about tests: then test code is not demoted. */
+    private static final Pattern ABOUT_TESTS = Pattern.compile(
+            "(?i)\\b(?:tests?|tested|testing|specs?|fixtures?|mocks?|assert\\w*)\\b");
+    /** Weight of a test chunk's score when the question is not about tests. */
+    private static final double TEST_WEIGHT = 0.5;
+    /** Share of words two chunks of different files have in common to count as copies. */
+    private static final double DUPLICATE_OVERLAP = 0.8;
+    /** Weight of a file's second and later chunks in its score, each half the one before. */
+    private static final double NEXT_CHUNK_WEIGHT = 0.5;
+    private static final Pattern WORDS = Pattern.compile("[^\\p{L}\\p{N}]+");
+
     private final VectorStore store;
     private final Embedder embedder;
+    private final RetrievalOptions options;
 
     public Retriever(VectorStore store, Embedder embedder) {
+        this(store, embedder, RetrievalOptions.DEFAULT);
+    }
+
+    public Retriever(VectorStore store, Embedder embedder, RetrievalOptions options) {
         this.store = store;
         this.embedder = embedder;
+        this.options = options;
     }
 
     /** The best {@code k} sources for a question, overlapping chunks of a file merged. */
@@ -55,7 +77,7 @@ public final class Retriever {
 
     /** Chunks ranked for a question, about {@code 3 × k} of them. */
     List<ScoredChunk> ranked(ProjectId projectId, String query, int k) {
-        int wide = k * 3;
+        int wide = k * options.depth();
         float[] vector = embedder.embedAll(List.of(query)).get(0);
         List<ScoredChunk> byVector = store.vectorSearch(projectId, vector, wide);
         List<ScoredChunk> byKeyword = store.keywordSearch(projectId, query, wide);
@@ -66,8 +88,80 @@ public final class Retriever {
                 // those that merely share the question's ordinary words.
                 : RankFusion.fuse(List.of(byVector, byKeyword,
                         store.keywordSearch(projectId, String.join(" ", identifiers), wide)), wide);
-        List<String> phrases = QueryTerms.phrases(query);
+        if (options.demoteTests() && !ABOUT_TESTS.matcher(query).find()) {
+            fused = reweighted(fused);
+        }
+        if (options.collapseDuplicates()) {
+            fused = duplicatesLast(fused);
+        }
+        if (options.fileScores()) {
+            fused = byFile(fused);
+        }
+        List<String> phrases = new ArrayList<>(QueryTerms.phrases(query));
+        if (options.literalsFirst()) {
+            QueryTerms.identifiers(query).stream().filter(w -> !phrases.contains(w)).forEach(phrases::add);
+        }
         return phrases.isEmpty() ? fused : verbatimFirst(projectId, phrases, fused, k);
+    }
+
+    /** Test chunks at {@link #TEST_WEIGHT} of their score, then in score order again. */
+    private static List<ScoredChunk> reweighted(List<ScoredChunk> fused) {
+        return fused.stream()
+                .map(hit -> CodePaths.isTest(hit.chunk().path()) ? new ScoredChunk(hit.chunk(), hit.score() * TEST_WEIGHT)
+                        : hit)
+                .sorted(Comparator.comparingDouble(ScoredChunk::score).reversed())
+                .toList();
+    }
+
+    /** A chunk whose words are mostly those of a better chunk of another file goes to the end. */
+    private static List<ScoredChunk> duplicatesLast(List<ScoredChunk> fused) {
+        List<ScoredChunk> kept = new ArrayList<>();
+        List<Set<String>> keptWords = new ArrayList<>();
+        List<ScoredChunk> copies = new ArrayList<>();
+        for (ScoredChunk hit : fused) {
+            Set<String> words = Set.copyOf(Arrays.asList(WORDS.split(hit.chunk().text().toLowerCase(Locale.ROOT))));
+            boolean copy = false;
+            for (int i = 0; i < kept.size() && !copy; i++) {
+                copy = !kept.get(i).chunk().path().equals(hit.chunk().path())
+                        && overlap(words, keptWords.get(i)) >= DUPLICATE_OVERLAP;
+            }
+            if (copy) {
+                copies.add(hit);
+            } else {
+                kept.add(hit);
+                keptWords.add(words);
+            }
+        }
+        kept.addAll(copies);
+        return kept;
+    }
+
+    private static double overlap(Set<String> a, Set<String> b) {
+        long shared = a.stream().filter(b::contains).count();
+        return (double) shared / Math.max(1, Math.max(a.size(), b.size()));
+    }
+
+    /**
+     * Files in the order of their score (their best chunk's, plus {@link #NEXT_CHUNK_WEIGHT} of the
+     * next, a quarter of the third, …), each file's chunks together in their own order.
+     */
+    private static List<ScoredChunk> byFile(List<ScoredChunk> fused) {
+        Map<String, List<ScoredChunk>> files = new LinkedHashMap<>();
+        fused.forEach(hit -> files.computeIfAbsent(hit.chunk().path(), p -> new ArrayList<>()).add(hit));
+        Map<String, Double> scores = new HashMap<>();
+        files.forEach((path, hits) -> {
+            double score = 0;
+            double weight = 1;
+            for (ScoredChunk hit : hits) {
+                score += weight * hit.score();
+                weight *= NEXT_CHUNK_WEIGHT;
+            }
+            scores.put(path, score);
+        });
+        return files.keySet().stream()
+                .sorted(Comparator.comparingDouble((String path) -> scores.get(path)).reversed())
+                .flatMap(path -> files.get(path).stream())
+                .toList();
     }
 
     /**

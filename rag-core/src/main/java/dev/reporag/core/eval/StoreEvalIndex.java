@@ -1,5 +1,6 @@
 package dev.reporag.core.eval;
 
+import dev.reporag.core.ask.RetrievalOptions;
 import dev.reporag.core.ask.Retriever;
 import dev.reporag.core.ingest.Cancellation;
 import dev.reporag.core.ingest.FileIndexer;
@@ -25,8 +26,14 @@ public final class StoreEvalIndex implements EvalIndex {
 
     public StoreEvalIndex(Embedder embedder, VectorStore store, RagSettings settings, ProjectId scratch,
                           Cancellation cancellation) {
+        this(embedder, store, settings, scratch, cancellation, RetrievalOptions.DEFAULT);
+    }
+
+    /** With other retrieval techniques than answers use: for measuring them. */
+    public StoreEvalIndex(Embedder embedder, VectorStore store, RagSettings settings, ProjectId scratch,
+                          Cancellation cancellation, RetrievalOptions options) {
         this.indexer = new FileIndexer(embedder, store, settings, scratch, cancellation);
-        this.retriever = new Retriever(store, embedder);
+        this.retriever = new Retriever(store, embedder, options);
         this.scratch = scratch;
         indexer.clear();
     }
