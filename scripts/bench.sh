@@ -4,7 +4,14 @@
 # about an hour on 2 cores; name some to run only those.
 #
 #   scripts/bench.sh                 # all
-#   scripts/bench.sh scale stages    # some: git model throughput store openai pgvector http retrieval retrieval-repo scale stages
+#   scripts/bench.sh scale stages    # some: git model throughput store openai pgvector http retrieval retrieval-repo
+#                                    #       retrieval-multi embed-speed scale stages
+#
+# retrieval-multi and embed-speed read the public repositories listed in
+# rag-bench/src/main/resources/repositories.tsv from Git directories under $BENCH_MIRRORS
+# (default /work/.mirror/<owner>+<name>/repo, where the search tool's fetch puts them; any bare
+# clone of the same commit works). retrieval-multi takes hours on 2 shared cores; set BENCH_DIR to
+# keep the vectors it computes between runs.
 #
 # Figures and how to read them: docs/benchmarks.md (and docs/benchmarks/<module>.md).
 set -euo pipefail
@@ -13,7 +20,7 @@ cd "$(dirname "$0")/.."
 ZIP=/usr/lib/jvm/temurin-25-jdk-amd64/lib/src.zip
 export XDG_CONFIG_HOME="${XDG_CONFIG_HOME:-$PWD/target/xdg}"
 export RAG_TEST_DATABASE_URL="${RAG_TEST_DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/reporag_test?user=postgres}"
-SELECTED=" ${*:-git model throughput store openai pgvector http retrieval retrieval-repo scale stages} "
+SELECTED=" ${*:-git model throughput store openai pgvector http retrieval retrieval-repo retrieval-multi embed-speed scale stages} "
 
 wanted() { [[ "$SELECTED" == *" $1 "* ]]; }
 
@@ -55,5 +62,8 @@ bench pgvector   rag-adapters-pgvector dev.reporag.pgvector.bench.PgVectorBenchm
 bench http       rag-http              dev.reporag.http.bench.LoadBench "200 20 5"
 bench retrieval  rag-cli               dev.reporag.bench.RetrievalBench
 bench retrieval-repo rag-cli           dev.reporag.bench.RetrievalBench "" "-Dbench.corpus=repo:4498ce5"
+MULTI="-Dbench.mirrors=${BENCH_MIRRORS:-/work/.mirror}${BENCH_DIR:+ -Dbench.dir=$BENCH_DIR}"
+bench retrieval-multi rag-bench        dev.reporag.bench.MultiRepoBench "" "$MULTI"
+bench embed-speed rag-bench            dev.reporag.bench.EmbedSpeedBench "jobrunr/jobrunr 0 2 recipe,default,q8,w256,b8,b32" "$MULTI"
 bench scale      rag-cli               dev.reporag.scale.ScaleBench
 bench stages     rag-cli               dev.reporag.scale.StageBench
