@@ -88,7 +88,7 @@ public final class Retriever {
                 // those that merely share the question's ordinary words.
                 : RankFusion.fuse(List.of(byVector, byKeyword,
                         store.keywordSearch(projectId, String.join(" ", identifiers), wide)), wide);
-        if (options.demoteTests() && !ABOUT_TESTS.matcher(query).find()) {
+        if (options.demoteTests() && !aboutTests(query)) {
             fused = reweighted(fused);
         }
         if (options.collapseDuplicates()) {
@@ -104,8 +104,12 @@ public final class Retriever {
         return phrases.isEmpty() ? fused : verbatimFirst(projectId, phrases, fused, k);
     }
 
+    static boolean aboutTests(String query) {
+        return ABOUT_TESTS.matcher(query).find();
+    }
+
     /** Test chunks at {@link #TEST_WEIGHT} of their score, then in score order again. */
-    private static List<ScoredChunk> reweighted(List<ScoredChunk> fused) {
+    static List<ScoredChunk> reweighted(List<ScoredChunk> fused) {
         return fused.stream()
                 .map(hit -> CodePaths.isTest(hit.chunk().path()) ? new ScoredChunk(hit.chunk(), hit.score() * TEST_WEIGHT)
                         : hit)
@@ -114,7 +118,7 @@ public final class Retriever {
     }
 
     /** A chunk whose words are mostly those of a better chunk of another file goes to the end. */
-    private static List<ScoredChunk> duplicatesLast(List<ScoredChunk> fused) {
+    static List<ScoredChunk> duplicatesLast(List<ScoredChunk> fused) {
         List<ScoredChunk> kept = new ArrayList<>();
         List<Set<String>> keptWords = new ArrayList<>();
         List<ScoredChunk> copies = new ArrayList<>();
@@ -145,7 +149,7 @@ public final class Retriever {
      * Files in the order of their score (their best chunk's, plus {@link #NEXT_CHUNK_WEIGHT} of the
      * next, a quarter of the third, …), each file's chunks together in their own order.
      */
-    private static List<ScoredChunk> byFile(List<ScoredChunk> fused) {
+    static List<ScoredChunk> byFile(List<ScoredChunk> fused) {
         Map<String, List<ScoredChunk>> files = new LinkedHashMap<>();
         fused.forEach(hit -> files.computeIfAbsent(hit.chunk().path(), p -> new ArrayList<>()).add(hit));
         Map<String, Double> scores = new HashMap<>();
