@@ -61,8 +61,8 @@ public final class MultiRepoBench {
     private MultiRepoBench() {
     }
 
-    /** One repository's scores, for the summary. */
-    record Row(String repository, EvalReport rag, EvalReport recipe) {
+    /** One repository's scores, for the summary; {@code variants} when several technique sets were measured. */
+    record Row(String repository, EvalReport rag, EvalReport recipe, Map<String, EvalReport> variants) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -189,10 +189,19 @@ public final class MultiRepoBench {
         long start = System.nanoTime();
         EvalReport rag;
         Path storeDir = work.resolve("store-" + repository.key());
+        Map<String, EvalReport> variantReports = Map.of();
         try (LocalStore store = LocalStore.open(storeDir, embedder.modelId(), embedder.dimension());
              StoreEvalIndex index = new StoreEvalIndex(new CachedEmbedder(embedder, ragVectors), store.vectorStore(),
                      settings, new ProjectId("bench"), new Cancellation(), techniques())) {
-            rag = Evaluation.run(snapshot, settings.fileFilter(), questions, index, line -> { });
+            String spec = System.getProperty("bench.variants");
+            if (spec == null) {
+                rag = Evaluation.run(snapshot, settings.fileFilter(), questions, index, line -> { });
+            } else {
+                Variants variants = new Variants(index, Variants.parse(spec));
+                rag = Evaluation.run(snapshot, settings.fileFilter(), questions, variants, line -> { });
+                variantReports = variants.reports(rag);
+                rag = variantReports.values().iterator().next();
+            }
             OUT.printf("repo-rag: %,d chunks indexed over %d trees (%,d embedded now in %.1f s), %.1f s in all%n",
                     index.chunksEmbedded(), treeCount(questions), ragVectors.embedded(), ragVectors.embedSeconds(),
                     (System.nanoTime() - start) / 1e9);
@@ -214,13 +223,18 @@ public final class MultiRepoBench {
         notes.forEach(note -> OUT.println("note: " + note));
 
         table(rag, recipe);
+        variantReports.forEach((name, report) -> OUT.printf(Locale.ROOT,
+                "variant %-28s history+doc %.3f / %.3f / %.3f | held-out %.3f / %.3f / %.3f%n", name,
+                select(report, "procedure").recall1(), select(report, "procedure").recall5(),
+                select(report, "procedure").mrr(), select(report, "held-out").recall1(),
+                select(report, "held-out").recall5(), select(report, "held-out").mrr()));
         if (verbose) {
             questions(rag, recipe);
         }
         if (caches != null) {
             writeResults(caches.resolve(repository.key() + "-results.tsv"), rag, recipe);
         }
-        return new Row(repository.name(), rag, recipe);
+        return new Row(repository.name(), rag, recipe, variantReports);
     }
 
     /** The questions the label procedure makes, without asking any retriever. */
@@ -328,6 +342,24 @@ public final class MultiRepoBench {
                         b.mrr(), (a.recall5() - b.recall5()) * 100, below.isEmpty() ? "none" : String.join(", ", below),
                         met ? "met" : "**not met**");
             }
+        }
+        if (rows.stream().anyMatch(r -> !r.variants().isEmpty())) {
+            OUT.println();
+            OUT.println("## Variants: history + doc R@5 (R@1) per repository, and the recipe's");
+            for (String name : rows.get(0).variants().keySet()) {
+                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "| %-28s |", name));
+                double sum = 0;
+                for (Row row : rows) {
+                    EvalReport.Score score = select(row.variants().get(name), "procedure");
+                    sum += score.recall5();
+                    line.append(String.format(Locale.ROOT, " %.3f (%.3f) |", score.recall5(), score.recall1()));
+                }
+                OUT.println(line.append(String.format(Locale.ROOT, " mean %.3f |", sum / rows.size())));
+            }
+            StringBuilder recipe = new StringBuilder(String.format(Locale.ROOT, "| %-28s |", "recipe"));
+            rows.forEach(row -> recipe.append(String.format(Locale.ROOT, " %.3f (%.3f) |",
+                    select(row.recipe(), "procedure").recall5(), select(row.recipe(), "procedure").recall1())));
+            OUT.println(recipe);
         }
         if (!timings.isEmpty()) {
             OUT.println();

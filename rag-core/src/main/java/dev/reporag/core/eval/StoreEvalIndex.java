@@ -23,6 +23,8 @@ public final class StoreEvalIndex implements EvalIndex {
     private final FileIndexer indexer;
     private final Retriever retriever;
     private final ProjectId scratch;
+    private final Embedder embedder;
+    private final VectorStore store;
 
     public StoreEvalIndex(Embedder embedder, VectorStore store, RagSettings settings, ProjectId scratch,
                           Cancellation cancellation) {
@@ -35,6 +37,8 @@ public final class StoreEvalIndex implements EvalIndex {
         this.indexer = new FileIndexer(embedder, store, settings, scratch, cancellation);
         this.retriever = new Retriever(store, embedder, options);
         this.scratch = scratch;
+        this.embedder = embedder;
+        this.store = store;
         indexer.clear();
     }
 
@@ -57,6 +61,11 @@ public final class StoreEvalIndex implements EvalIndex {
     @Override
     public List<String> rank(String question, int max) {
         return retriever.files(scratch, question, max);
+    }
+
+    /** The same index ranked with other techniques: measuring several costs one index. */
+    public List<String> rank(String question, int max, RetrievalOptions options) {
+        return new Retriever(store, embedder, options).files(scratch, question, max);
     }
 
     /** Chunks embedded so far. */
