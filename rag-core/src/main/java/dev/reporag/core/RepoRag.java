@@ -45,6 +45,9 @@ import java.util.function.Consumer;
  * status, and ask. Build it with {@link #builder()}.
  */
 public final class RepoRag implements AutoCloseable {
+    /** The most questions one evaluation makes. */
+    public static final int MAX_EVAL_QUESTIONS = 1000;
+
     private final RepositorySource source;
     private final VectorStore store;
     private final JobRepository jobs;
@@ -55,8 +58,6 @@ public final class RepoRag implements AutoCloseable {
     private final AskService askService;
     private final boolean chatModel;
     private final Embedder embedder;
-    /** The most questions one evaluation makes. */
-    public static final int MAX_EVAL_QUESTIONS = 1000;
 
     private RepoRag(Builder b) {
         this.source = Objects.requireNonNull(b.source, "a repository source is required");
