@@ -20,7 +20,11 @@ import java.util.concurrent.TimeUnit;
  * peak resident memory read from /proc (the kernel's VmHWM, sampled every 100 ms until it exits).
  */
 final class ChildProcess {
-    record Result(int exitCode, double seconds, long peakRssKb, String out, String err) {
+    /**
+     * @param peakRssKb  VmHWM: the most resident memory at any time, file-backed pages included
+     * @param peakAnonKb the most RssAnon sampled: heap and native memory, what the JVM itself holds
+     */
+    record Result(int exitCode, double seconds, long peakRssKb, long peakAnonKb, String out, String err) {
     }
 
     private ChildProcess() {
@@ -43,19 +47,21 @@ final class ChildProcess {
         Process process = builder.start();
         Path status = Path.of("/proc", Long.toString(process.pid()), "status");
         long peak = 0;
+        long anon = 0;
         while (!process.waitFor(100, TimeUnit.MILLISECONDS)) {
-            peak = Math.max(peak, peakRss(status));
+            peak = Math.max(peak, memory(status, "VmHWM:"));
+            anon = Math.max(anon, memory(status, "RssAnon:"));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Result(process.exitValue(), seconds, peak, Files.readString(out, StandardCharsets.UTF_8),
+        return new Result(process.exitValue(), seconds, peak, anon, Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));
     }
 
-    /** VmHWM in KiB, or 0 once the process is gone. */
-    private static long peakRss(Path status) {
+    /** A /proc status field in KiB, or 0 once the process is gone. */
+    private static long memory(Path status, String field) {
         try {
             for (String line : Files.readAllLines(status)) {
-                if (line.startsWith("VmHWM:")) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
             }

@@ -28,13 +28,14 @@ final class IndexingRun {
     private static final Pattern CHUNKS = Pattern.compile("\"chunks\"\\s*:\\s*(\\d+)");
     private static final Pattern RECIPE = Pattern.compile("segments=(\\d+) seconds=([0-9.]+)");
 
-    record Result(String repository, long chunks, double ragSeconds, long ragPeakKb, long segments,
+    record Result(String repository, long chunks, double ragSeconds, long ragPeakKb, long ragAnonKb, long segments,
                   double recipeSeconds, double recipeWallSeconds, long recipePeakKb, int files) {
         String row() {
             return String.format(Locale.ROOT, "| %s | %d | %,d chunks in %.1f s (%.1f chunks/s), peak RSS %d MiB"
-                            + " | %,d segments in %.1f s (%.1f segments/s; JVM wall %.1f s), peak RSS %d MiB | %.2f× |",
-                    repository, files, chunks, ragSeconds, chunks / ragSeconds, ragPeakKb / 1024, segments,
-                    recipeSeconds, segments / recipeSeconds, recipeWallSeconds, recipePeakKb / 1024,
+                            + " (anonymous %d MiB) | %,d segments in %.1f s (%.1f segments/s; JVM wall %.1f s), peak RSS"
+                            + " %d MiB | %.2f× |",
+                    repository, files, chunks, ragSeconds, chunks / ragSeconds, ragPeakKb / 1024, ragAnonKb / 1024,
+                    segments, recipeSeconds, segments / recipeSeconds, recipeWallSeconds, recipePeakKb / 1024,
                     recipeWallSeconds / ragSeconds);
         }
     }
@@ -64,7 +65,8 @@ final class IndexingRun {
         if (recipe.exitCode() != 0 || !m.find()) {
             throw new IllegalStateException("the recipe failed (" + recipe.exitCode() + "): " + recipe.err());
         }
-        return new Result(repository.name(), chunkCount, rag.seconds(), rag.peakRssKb(), Long.parseLong(m.group(1)),
+        return new Result(repository.name(), chunkCount, rag.seconds(), rag.peakRssKb(), rag.peakAnonKb(),
+                Long.parseLong(m.group(1)),
                 Double.parseDouble(m.group(2)), recipe.seconds(), recipe.peakRssKb(), files);
     }
 
