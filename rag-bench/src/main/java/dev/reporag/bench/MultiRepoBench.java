@@ -173,7 +173,12 @@ public final class MultiRepoBench {
     private static Row retrieval(BenchRepository repository, Snapshot snapshot, RagSettings settings,
                                  LocalEmbedder embedder, int perKind, boolean heldOut, Path caches, Path work,
                                  boolean verbose) throws IOException {
-        Evaluation.Questions made = Evaluation.make(snapshot, settings.fileFilter(), perKind, perKind);
+        // -Dbench.questionsMaxSourceFileBytes=51200: questions made under the old size rule, so that
+        // indexes under both rules answer the same questions.
+        Long questionLimit = Long.getLong("bench.questionsMaxSourceFileBytes");
+        FileFilter questionFilter = questionLimit == null ? settings.fileFilter() : FileFilter.withExtraExcludes(
+                FileFilter.DEFAULT_MAX_FILE_BYTES, questionLimit, List.of(), List.of());
+        Evaluation.Questions made = Evaluation.make(snapshot, questionFilter, perKind, perKind);
         List<EvalQuestion> questions = new ArrayList<>(made.questions());
         if (heldOut) {
             questions.addAll(HeldOut.load(repository));
