@@ -53,6 +53,7 @@ class EvalCommandTest {
         CliRun text = rag("eval", "--project", "shop", "--questions", "6");
         assertThat(text.exitCode()).as(text.toString()).isZero();
         assertThat(text.out()).containsPattern("shop at [0-9a-f]{12}: 3 questions")
+                .containsPattern("(?s)kind.*\\ndoc .*\\nhistory .*\\nall ")
                 .containsPattern("history\\s+2\\s+\\d\\.\\d{3}\\s+\\d\\.\\d{3}\\s+\\d\\.\\d{3}")
                 .containsPattern("doc\\s+1\\s+")
                 .containsPattern("all\\s+3\\s+")

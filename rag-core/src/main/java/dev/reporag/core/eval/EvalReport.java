@@ -1,7 +1,9 @@
 package dev.reporag.core.eval;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * How well a retriever found the expected files: overall and by kind of question, with every
@@ -16,7 +18,7 @@ public record EvalReport(String commit, Score overall, Map<String, Score> byKind
     public static final int DEPTH = 10;
 
     public EvalReport {
-        byKind = Map.copyOf(byKind);
+        byKind = Collections.unmodifiableMap(new TreeMap<>(byKind)); // kinds in a stable order
         results = List.copyOf(results);
         notes = List.copyOf(notes);
     }
