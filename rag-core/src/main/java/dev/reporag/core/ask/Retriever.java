@@ -9,15 +9,11 @@ import dev.reporag.core.port.Embedder;
 import dev.reporag.core.port.VectorStore;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -38,11 +34,6 @@ public final class Retriever {
             "(?i)\\b(?:tests?|tested|testing|specs?|fixtures?|mocks?|assert\\w*)\\b");
     /** Weight of a test chunk's score when the question is not about tests. */
     private static final double TEST_WEIGHT = 0.5;
-    /** Share of words two chunks of different files have in common to count as copies. */
-    private static final double DUPLICATE_OVERLAP = 0.8;
-    /** Weight of a file's second and later chunks in its score, each half the one before. */
-    private static final double NEXT_CHUNK_WEIGHT = 0.5;
-    private static final Pattern WORDS = Pattern.compile("[^\\p{L}\\p{N}]+");
 
     private final VectorStore store;
     private final Embedder embedder;
@@ -75,7 +66,7 @@ public final class Retriever {
         return List.copyOf(files);
     }
 
-    /** Chunks ranked for a question, about {@code 3 × k} of them. */
+    /** Chunks ranked for a question, about {@code depth × k} of them (see {@link RetrievalOptions}). */
     List<ScoredChunk> ranked(ProjectId projectId, String query, int k) {
         int wide = k * options.depth();
         float[] vector = embedder.embedAll(List.of(query)).get(0);
@@ -91,16 +82,7 @@ public final class Retriever {
         if (options.demoteTests() && !aboutTests(query)) {
             fused = reweighted(fused);
         }
-        if (options.collapseDuplicates()) {
-            fused = duplicatesLast(fused);
-        }
-        if (options.fileScores()) {
-            fused = byFile(fused);
-        }
-        List<String> phrases = new ArrayList<>(QueryTerms.phrases(query));
-        if (options.literalsFirst()) {
-            QueryTerms.identifiers(query).stream().filter(w -> !phrases.contains(w)).forEach(phrases::add);
-        }
+        List<String> phrases = QueryTerms.phrases(query);
         return phrases.isEmpty() ? fused : verbatimFirst(projectId, phrases, fused, k);
     }
 
@@ -114,57 +96,6 @@ public final class Retriever {
                 .map(hit -> CodePaths.isTest(hit.chunk().path()) ? new ScoredChunk(hit.chunk(), hit.score() * TEST_WEIGHT)
                         : hit)
                 .sorted(Comparator.comparingDouble(ScoredChunk::score).reversed())
-                .toList();
-    }
-
-    /** A chunk whose words are mostly those of a better chunk of another file goes to the end. */
-    static List<ScoredChunk> duplicatesLast(List<ScoredChunk> fused) {
-        List<ScoredChunk> kept = new ArrayList<>();
-        List<Set<String>> keptWords = new ArrayList<>();
-        List<ScoredChunk> copies = new ArrayList<>();
-        for (ScoredChunk hit : fused) {
-            Set<String> words = Set.copyOf(Arrays.asList(WORDS.split(hit.chunk().text().toLowerCase(Locale.ROOT))));
-            boolean copy = false;
-            for (int i = 0; i < kept.size() && !copy; i++) {
-                copy = !kept.get(i).chunk().path().equals(hit.chunk().path())
-                        && overlap(words, keptWords.get(i)) >= DUPLICATE_OVERLAP;
-            }
-            if (copy) {
-                copies.add(hit);
-            } else {
-                kept.add(hit);
-                keptWords.add(words);
-            }
-        }
-        kept.addAll(copies);
-        return kept;
-    }
-
-    private static double overlap(Set<String> a, Set<String> b) {
-        long shared = a.stream().filter(b::contains).count();
-        return (double) shared / Math.max(1, Math.max(a.size(), b.size()));
-    }
-
-    /**
-     * Files in the order of their score (their best chunk's, plus {@link #NEXT_CHUNK_WEIGHT} of the
-     * next, a quarter of the third, …), each file's chunks together in their own order.
-     */
-    static List<ScoredChunk> byFile(List<ScoredChunk> fused) {
-        Map<String, List<ScoredChunk>> files = new LinkedHashMap<>();
-        fused.forEach(hit -> files.computeIfAbsent(hit.chunk().path(), p -> new ArrayList<>()).add(hit));
-        Map<String, Double> scores = new HashMap<>();
-        files.forEach((path, hits) -> {
-            double score = 0;
-            double weight = 1;
-            for (ScoredChunk hit : hits) {
-                score += weight * hit.score();
-                weight *= NEXT_CHUNK_WEIGHT;
-            }
-            scores.put(path, score);
-        });
-        return files.keySet().stream()
-                .sorted(Comparator.comparingDouble((String path) -> scores.get(path)).reversed())
-                .flatMap(path -> files.get(path).stream())
                 .toList();
     }
 

@@ -40,56 +40,30 @@ class RetrieverTest {
     }
 
     @Test
-    void aNearCopyOfABetterChunkOfAnotherFileGoesLast() {
-        String migration = "CREATE TABLE jobrunr_jobs (id NCHAR(36) PRIMARY KEY, version INT NOT NULL, state VARCHAR(36))";
-        List<ScoredChunk> fused = List.of(hit("sql/postgres/v001.sql", 0.03, migration),
-                hit("sql/mysql/v001.sql", 0.029, migration.replace("NCHAR", "CHAR")),
-                hit("src/JobTable.java", 0.02, "class JobTable { void insert(Job job) { } }"),
-                hit("sql/postgres/v001.sql", 0.019, migration + " -- same file, kept"));
-
-        assertThat(paths(Retriever.duplicatesLast(fused))).containsExactly("sql/postgres/v001.sql",
-                "src/JobTable.java", "sql/postgres/v001.sql", "sql/mysql/v001.sql");
-    }
-
-    @Test
-    void aFileWithSeveralGoodChunksOutranksOneWithASingleSlightlyBetterChunk() {
-        List<ScoredChunk> fused = List.of(hit("a/Sibling.java", 0.030, "x"), hit("a/Right.java", 0.028, "y"),
-                hit("a/Right.java", 0.027, "z"), hit("a/Other.java", 0.01, "w"));
-
-        assertThat(paths(Retriever.byFile(fused))).containsExactly("a/Right.java", "a/Right.java",
-                "a/Sibling.java", "a/Other.java");
-    }
-
-    @Test
-    void aLiteralOfTheQuestionFindsTheOneFileThatHoldsItExactly() {
+    void answersDemoteTestCodeButNotForQuestionsAboutTests() {
         HashingEmbedder embedder = new HashingEmbedder(256, 4000);
         InMemoryVectorStore store = new InMemoryVectorStore(embedder.dimension());
-        List<Chunk> chunks = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            chunks.add(Chunk.of(P, "src/jobs/JobsView" + i + ".js", "javascript", 1, 3,
-                    "// shows the jobs by state on the dashboard\nrender(jobs.byState(" + i + "));\n"));
-        }
-        chunks.add(Chunk.of(P, "src/metrics/Binder.java", "java", 1, 2,
-                "class Binder {\n  void bind() { registry.gauge(\"jobrunr.jobs.by-state\", tags, count); }\n}\n"));
         List<EmbeddedChunk> embedded = new ArrayList<>();
-        for (Chunk chunk : chunks) {
+        for (Chunk chunk : List.of(
+                Chunk.of(P, "src/test/java/RetryTest.java", "java", 1, 1,
+                        "how is the retry header value parsed before the retry: assertEquals(5, wait)"),
+                Chunk.of(P, "src/main/java/Retry.java", "java", 1, 1, "parse the retry header value"),
+                Chunk.of(P, "src/main/java/Other.java", "java", 1, 1, "unrelated code about colours"))) {
             embedded.add(new EmbeddedChunk(chunk, embedder.embedAll(List.of(chunk.text())).get(0)));
         }
         store.upsert(embedded);
-        String question = "where is the gauge jobrunr.jobs.by-state registered?";
+        String question = "how is the retry header value parsed before the retry";
 
-        List<String> with = new Retriever(store, embedder, RetrievalOptions.parse("literals")).files(P, question, 5);
-
-        List<String> without = new Retriever(store, embedder, RetrievalOptions.parse("none")).files(P, question, 5);
-
-        assertThat(with.get(0)).isEqualTo("src/metrics/Binder.java");
-        assertThat(without.get(0)).as("the common words alone").isNotEqualTo("src/metrics/Binder.java");
+        assertThat(new Retriever(store, embedder, RetrievalOptions.BASELINE).files(P, question, 3).get(0))
+                .isEqualTo("src/test/java/RetryTest.java");
+        assertThat(new Retriever(store, embedder).files(P, question, 3).get(0)).isEqualTo("src/main/java/Retry.java");
+        assertThat(new Retriever(store, embedder).files(P, question + " in the tests", 3).get(0))
+                .isEqualTo("src/test/java/RetryTest.java");
     }
 
     @Test
     void techniquesAreNamedInAList() {
-        assertThat(RetrievalOptions.parse("depth=5,tests,files"))
-                .isEqualTo(new RetrievalOptions(5, true, false, false, true));
-        assertThat(RetrievalOptions.parse("none")).isEqualTo(new RetrievalOptions(3, false, false, false, false));
+        assertThat(RetrievalOptions.parse("depth=5,tests")).isEqualTo(RetrievalOptions.DEFAULT);
+        assertThat(RetrievalOptions.parse("none")).isEqualTo(RetrievalOptions.BASELINE);
     }
 }
