@@ -42,7 +42,7 @@ record Config(
                 r.text("RAG_CHAT_MODEL").orElse(null),
                 r.integer("RAG_BATCH_SIZE", 1, 2048).orElse(null),
                 r.seconds("RAG_DELAY").orElse(Duration.ZERO),
-                r.seconds("RAG_TIMEOUT").orElse(Duration.ofSeconds(60)),
+                r.positiveSeconds("RAG_TIMEOUT").orElse(Duration.ofSeconds(60)),
                 r.integer("RAG_RPM", 1, 1_000_000).orElse(null),
                 r.integer("RAG_TPM", 1, 1_000_000_000).orElse(null),
                 r.integer("RAG_CONCURRENCY", 1, 64).orElse(null),
@@ -52,7 +52,7 @@ record Config(
                 r.bool("RAG_ALLOW_LOCAL_SOURCES").orElse(false),
                 Set.copyOf(r.list("RAG_ALLOWED_HOSTS").stream().map(h -> h.toLowerCase(Locale.ROOT)).toList()),
                 r.text("GITHUB_TOKEN").orElse(null),
-                r.seconds("RAG_GIT_TIMEOUT").orElse(Duration.ofMinutes(5)),
+                r.positiveSeconds("RAG_GIT_TIMEOUT").orElse(Duration.ofMinutes(5)),
                 r.integer("RAG_GIT_MAX_REPO_MB", 1, 100_000).map(mb -> mb * 1024L * 1024).orElse(500L * 1024 * 1024),
                 r.integer("RAG_MAX_FILE_BYTES", 1, 100 * 1024 * 1024).map(Integer::longValue).orElse(50L * 1024),
                 r.integer("RAG_CHUNK_SIZE", 100, 100_000).orElse(1000),
@@ -208,6 +208,18 @@ record Config(
 
         Optional<Duration> seconds(String name) {
             return text(name).map(v -> toDuration(name, v));
+        }
+
+        /** A time limit: zero would fail every call, so it is refused here, naming the variable. */
+        Optional<Duration> positiveSeconds(String name) {
+            return text(name).map(v -> {
+                Duration value = toDuration(name, v);
+                if (value.isZero()) {
+                    throw new ConfigException(name + " must be more than 0 seconds (it bounds each call; at most"
+                            + " 3600), got '" + v + "'");
+                }
+                return value;
+            });
         }
 
         Optional<Boolean> bool(String name) {

@@ -51,6 +51,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new ConfigException(e.getMessage());
         }
         try (Wiring wiring = Wiring.open(config)) {
+            Logs.warnIfLocalSourcesAllowed(config);
             RepoRag rag = wiring.rag();
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             wiring.bindMetrics(registry);

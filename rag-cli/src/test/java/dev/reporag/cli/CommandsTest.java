@@ -45,6 +45,24 @@ class CommandsTest {
     }
 
     @Test
+    void aLocalPathOnTheCommandLineNeedsNoWarningAboutAVariableNobodySet() {
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        root.addAppender(logs);
+        try {
+            assertThat(rag("add", repo.toString()).exitCode()).isZero();
+            assertThat(rag("process").exitCode()).isZero();
+        } finally {
+            root.detachAppender(logs);
+        }
+        assertThat(logs.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .noneMatch(m -> m.contains("RAG_ALLOW_LOCAL_SOURCES") || m.contains("local sources are allowed"));
+    }
+
+    @Test
     void statusShowsATableAndStableJson() throws Exception {
         rag("ingest", repo.toString());
         rag("add", "https://github.com/acme/other.git", "--name", "other");
@@ -125,6 +143,23 @@ class CommandsTest {
     }
 
     @Test
+    void processWithNoArgumentsProcessesEveryPendingProjectAndSaysSo() {
+        CliRun empty = rag("process");
+        assertThat(empty.exitCode()).as(empty.toString()).isZero();
+        assertThat(empty.out()).contains("processing every PENDING project").contains("nothing to process: no project"
+                + " is PENDING");
+
+        rag("add", repo.toString());
+        CliRun run = rag("process");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).startsWith("processing every PENDING project").contains("shop is READY")
+                .contains("processed 1 project(s): 1 READY, 0 FAILED");
+        assertThat(rag("process", "--retry-failed").out()).doesNotContain("processing every PENDING")
+                .contains("nothing to process: no project is FAILED");
+    }
+
+    @Test
     void chatKeepsAConversation() {
         rag("ingest", repo.toString());
 
@@ -139,8 +174,6 @@ class CommandsTest {
     void usageErrorsExitWithTwo() {
         assertThat(rag("ingest").exitCode()).isEqualTo(2);
         assertThat(rag("status", "--bogus").exitCode()).isEqualTo(2);
-        assertThat(rag("process").err()).contains("say what to process");
-        assertThat(rag("process").exitCode()).isEqualTo(2);
         CliRun unknown = rag("ask", "--project", "nope", "hello?");
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err()).isEqualTo("error: no project with id or name 'nope'; see `rag status`\n");

@@ -54,6 +54,9 @@ class ServeTest {
                 }
             }
             assertThat(port).as(log.toString()).isPositive();
+            assertThat(log.toString()).as("a server told to fetch local paths says it once")
+                    .containsOnlyOnce("RAG_ALLOW_LOCAL_SOURCES=true: local paths, file://, http:// and loopback hosts"
+                            + " can be fetched");
             drain = new Thread(() -> out.lines().forEach(l -> {
                 synchronized (log) {
                     log.append(l).append('\n');

@@ -85,8 +85,60 @@ public final class RepoRag implements AutoCloseable {
      * Registers a project after checking its source (scheme, host) without fetching it.
      *
      * @throws InvalidInputException for a bad name or a refused source
+     * @throws ConflictException     when the name is taken
      */
     public Project register(String name, String repositorySource, String ref) {
+        String source = checkRegistration(name, repositorySource);
+        if (jobs.projectByName(name.strip()).isPresent()) {
+            throw new ConflictException("a project named '" + name.strip() + "' already exists");
+        }
+        Project project = new Project(ProjectId.random(), name, source, ref, clock.instant());
+        jobs.saveProject(project);
+        return project;
+    }
+
+    /** A project as {@link #registerOrFind} left it: made now, or found already registered. */
+    public record Registration(Project project, boolean created) {
+    }
+
+    /**
+     * The rule the CLI's {@code add} and the API's {@code POST /api/projects} share: a source (with
+     * the same ref) already registered is that project, whatever name is asked for; otherwise a new
+     * project is registered under {@code name}.
+     *
+     * @throws InvalidInputException for a bad name or a refused source
+     * @throws ConflictException     when the name is taken by a project of another source or ref
+     */
+    public Registration registerOrFind(String name, String repositorySource, String ref) {
+        String source = checkRegistration(name, repositorySource);
+        Optional<Project> existing = registered(source, ref);
+        if (existing.isPresent()) {
+            return new Registration(existing.get(), false);
+        }
+        Optional<Project> sameName = jobs.projectByName(name.strip());
+        if (sameName.isPresent()) {
+            throw new ConflictException("a project named '" + name.strip() + "' already exists for "
+                    + sameName.get().source() + (sameName.get().ref() == null ? "" : " at " + sameName.get().ref()));
+        }
+        Project project = new Project(ProjectId.random(), name, source, ref, clock.instant());
+        try {
+            jobs.saveProject(project);
+        } catch (dev.reporag.core.port.StoreException raced) {
+            // Registered at the same time by another request: that one is the project.
+            return registered(source, ref).map(p -> new Registration(p, false)).orElseThrow(() -> raced);
+        }
+        return new Registration(project, true);
+    }
+
+    private Optional<Project> registered(String source, String ref) {
+        String wantedRef = ref == null || ref.isBlank() ? null : ref; // as Project keeps it
+        return jobs.projects().stream()
+                .filter(p -> p.source().equals(source) && Objects.equals(p.ref(), wantedRef))
+                .findFirst();
+    }
+
+    /** Validates a name and a source; returns the source as stored. */
+    private String checkRegistration(String name, String repositorySource) {
         if (name == null || name.isBlank() || name.length() > 200 || name.chars().anyMatch(Character::isISOControl)) {
             throw new InvalidInputException("a project name must be 1 to 200 printable characters");
         }
@@ -98,12 +150,7 @@ public final class RepoRag implements AutoCloseable {
         } catch (dev.reporag.core.port.SourceException e) {
             throw new InvalidInputException(e.getMessage());
         }
-        if (jobs.projectByName(name.strip()).isPresent()) {
-            throw new ConflictException("a project named '" + name.strip() + "' already exists");
-        }
-        Project project = new Project(ProjectId.random(), name, repositorySource, ref, clock.instant());
-        jobs.saveProject(project);
-        return project;
+        return repositorySource.strip();
     }
 
     public Optional<Project> project(ProjectId id) {

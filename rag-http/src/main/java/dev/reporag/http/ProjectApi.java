@@ -44,9 +44,10 @@ final class ProjectApi {
 
     void create(Context ctx) {
         JsonNode body = bodies.object(ctx);
-        Project project = rag.register(Bodies.text(body, "name", true), Bodies.text(body, "repoUrl", true),
-                Bodies.text(body, "ref", false));
-        ctx.status(201).header("Location", "/api/projects/" + project.id().value())
+        RepoRag.Registration registration = rag.registerOrFind(Bodies.text(body, "name", true),
+                Bodies.text(body, "repoUrl", true), Bodies.text(body, "ref", false));
+        Project project = registration.project();
+        ctx.status(registration.created() ? 201 : 200).header("Location", "/api/projects/" + project.id().value())
                 .json(Views.project(rag.status(project.id())));
     }
 

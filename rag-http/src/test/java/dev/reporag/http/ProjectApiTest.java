@@ -76,8 +76,25 @@ class ProjectApiTest {
         assertError(app.postRaw("/api/projects", "", TOKEN, Map.of()), 400, "must be a JSON object");
 
         app.createProject("shop", REPO);
-        assertError(app.post("/api/projects", map("name", "shop", "repoUrl", REPO), TOKEN), 409, "already exists");
+        assertError(app.post("/api/projects", map("name", "shop", "repoUrl", REPO + "-other"), TOKEN), 409,
+                "a project named 'shop' already exists for " + REPO);
         assertThat(app.get("/api/projects").body()).hasSize(1);
+    }
+
+    @Test
+    void registeringASourceAgainReturnsThatProjectWhateverTheName() {
+        String id = app.createProject("shop", REPO);
+
+        TestApp.Response again = app.post("/api/projects", map("name", "another-name", "repoUrl", REPO), TOKEN);
+
+        assertThat(again.status()).as("found, not created").isEqualTo(200);
+        assertThat(again.body().get("id").asText()).isEqualTo(id);
+        assertThat(again.body().get("name").asText()).isEqualTo("shop");
+        assertThat(again.header("Location")).isEqualTo("/api/projects/" + id);
+        TestApp.Response otherRef = app.post("/api/projects", map("name", "shop-dev", "repoUrl", REPO, "ref", "dev"),
+                TOKEN);
+        assertThat(otherRef.status()).as("another ref is another project").isEqualTo(201);
+        assertThat(app.get("/api/projects").body()).hasSize(2);
     }
 
     @Test

@@ -73,9 +73,7 @@ public final class AskService {
         Project project = jobs.project(projectId)
                 .orElseThrow(() -> new NotFoundException("no project with id " + projectId));
         String q = validate(question);
-        IngestionJob ready = jobs.latestReadyJob(projectId)
-                .orElseThrow(() -> new ConflictException("project '" + project.name()
-                        + "' is not ready yet: run its ingestion and ask again once it is READY"));
+        IngestionJob ready = jobs.latestReadyJob(projectId).orElseThrow(() -> notReady(project));
         String conversation = conversationId == null ? conversations.start(projectId, clock.instant())
                 : conversationOf(projectId, conversationId);
         List<Turn> history = conversations.turns(conversation);
@@ -102,6 +100,18 @@ public final class AskService {
         }
         conversations.append(conversation, new Turn(q, text), clock.instant());
         return new Answer(text, citations, extractive, conversation);
+    }
+
+    /** Says why a project without an index cannot answer, and what to do about it. */
+    private ConflictException notReady(Project project) {
+        Optional<IngestionJob> latest = jobs.latestJob(project.id());
+        String why = latest.map(job -> switch (job.status()) {
+            case FAILED -> "its ingestion FAILED; retry it (after fixing the cause shown in its error)";
+            case PROCESSING -> "it is being indexed (" + job.progress().percent() + "%)";
+            default -> "its ingestion is queued (PENDING)";
+        }).orElse("no ingestion has been requested yet; start one");
+        return new ConflictException("project '" + project.name() + "' is not ready yet: " + why
+                + ", and ask again once it is READY");
     }
 
     private static void emit(Consumer<String> onToken, String text) {

@@ -250,7 +250,17 @@ class AskTest {
         Project ready = readyProject(rag);
 
         assertThatThrownBy(() -> rag.ask(notReady.id(), "anything?", null)).isInstanceOf(ConflictException.class)
-                .hasMessageContaining("not ready yet");
+                .hasMessage("project 'x' is not ready yet: no ingestion has been requested yet; start one, and ask"
+                        + " again once it is READY");
+        rag.requestIngestion(notReady.id());
+        assertThatThrownBy(() -> rag.ask(notReady.id(), "anything?", null))
+                .hasMessageContaining("its ingestion is queued (PENDING)");
+        Project failing = rag.register("gone", "mem://gone", null);
+        rag.requestIngestion(failing.id());
+        rag.processNext("w"); // the queue's oldest first: x, READY
+        assertThat(rag.processNext("w")).get().extracting(IngestionJob::status).isEqualTo(JobStatus.FAILED);
+        assertThatThrownBy(() -> rag.ask(failing.id(), "anything?", null)).isInstanceOf(ConflictException.class)
+                .hasMessageContaining("its ingestion FAILED; retry it").hasMessageNotContaining("run its ingestion");
         assertThatThrownBy(() -> rag.ask(ProjectId.random(), "anything?", null))
                 .isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> rag.ask(ready.id(), "   ", null)).isInstanceOf(InvalidInputException.class);
