@@ -115,16 +115,42 @@ class PgSchemaAndSearchTest {
     }
 
     @Test
-    void refusesToOpenWithAnotherModelOrDimension() {
+    void aDatabaseHoldingVectorsRefusesAnotherModelOrDimensionAndSaysHowToSwitch() {
+        db.vectorStore().upsert(List.of(embedded(chunk(alpha, "A.java", "class A {}"), axis(0))));
+
         assertThatThrownBy(() -> SCHEMA.builder().embeddingModel("model-b", DIMENSION).build())
                 .isInstanceOf(StoreException.class)
-                .hasMessageContaining("holds vectors of embedding model 'model-a' (16 dimensions)")
-                .hasMessageContaining("configured model is 'model-b' (16 dimensions)");
+                .hasMessageContaining("holds 1 vectors of embedding model 'model-a' (16 dimensions)")
+                .hasMessageContaining("configured model is 'model-b' (16 dimensions)")
+                .hasMessageContaining("switch models by indexing again into an empty store");
         assertThatThrownBy(() -> SCHEMA.builder().embeddingModel("model-a", 384).build())
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("configured model is 'model-a' (384 dimensions)");
         try (PgDatabase same = SCHEMA.builder().embeddingModel("model-a", DIMENSION).poolSize(2).build()) {
-            assertThat(same.vectorStore().count(alpha)).isZero();
+            assertThat(same.vectorStore().count(alpha)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aDatabaseWithNoVectorsTakesTheModelOfTheRunAndItsDimension() throws SQLException {
+        try (TestSchema fresh = new TestSchema("adopt")) {
+            // A first command without an API key records the in-process model; nothing was embedded.
+            fresh.open("all-minilm-l6-v2", 384);
+            try (PgDatabase openAi = fresh.builder().embeddingModel("text-embedding-3-small", 1536).poolSize(2)
+                    .build()) {
+                float[] vector = new float[1536];
+                vector[7] = 1;
+                openAi.vectorStore().upsert(List.of(embedded(chunk(alpha, "A.java", "class A {}"), vector)));
+                assertThat(openAi.vectorStore().vectorSearch(alpha, vector, 1)).hasSize(1);
+            }
+            try (Connection connection = fresh.connection(); Statement statement = connection.createStatement();
+                 ResultSet row = statement.executeQuery("SELECT model_id, dimension FROM embedding_model")) {
+                assertThat(row.next()).isTrue();
+                assertThat(row.getString(1)).isEqualTo("text-embedding-3-small");
+                assertThat(row.getInt(2)).isEqualTo(1536);
+            }
+            assertThatThrownBy(() -> fresh.builder().embeddingModel("all-minilm-l6-v2", 384).build())
+                    .hasMessageContaining("holds 1 vectors of embedding model 'text-embedding-3-small'");
         }
     }
 

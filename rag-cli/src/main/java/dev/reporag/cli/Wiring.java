@@ -14,6 +14,7 @@ import dev.reporag.core.port.VectorStore;
 import dev.reporag.git.GitSourceSettings;
 import dev.reporag.git.JGitRepositorySource;
 import dev.reporag.local.LocalEmbedder;
+import dev.reporag.local.LocalModel;
 import dev.reporag.local.LocalStore;
 import dev.reporag.openai.OpenAiAnswerModel;
 import dev.reporag.openai.OpenAiChatSettings;
@@ -38,6 +39,7 @@ final class Wiring implements AutoCloseable {
     private final RequestScheduler scheduler;
     private final PgDatabase database;
     private final String storeDescription;
+    private final Embedder embedder;
 
     private Wiring(Config config) {
         this.config = config;
@@ -50,9 +52,14 @@ final class Wiring implements AutoCloseable {
                     embedder = new OpenAiEmbedder(embeddingSettings(config), openAiScheduler);
                 }
                 case "hashing" -> embedder = new HashingEmbedder(256, 4000);
-                default -> embedder = remember(LocalEmbedder.create());
+                default -> {
+                    LocalModel model = LocalModel.ALL_MINILM_L6_V2;
+                    embedder = remember(new LazyEmbedder(model.id(), model.dimension(),
+                            LocalEmbedder.DEFAULT_MAX_INPUT_CHARS, () -> LocalEmbedder.builder().model(model).build()));
+                }
             }
             this.scheduler = openAiScheduler;
+            this.embedder = embedder;
 
             VectorStore store;
             JobRepository jobs;
@@ -132,6 +139,11 @@ final class Wiring implements AutoCloseable {
                 s -> s.stats().rateLimited()).description("embedding requests answered 429").register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder("rag_embedding_failures", scheduler,
                 s -> s.stats().failed()).description("embedding requests that failed for good").register(registry);
+    }
+
+    /** Whether an in-process model has been loaded (only a text to embed loads it). */
+    boolean modelLoaded() {
+        return !(embedder instanceof LazyEmbedder lazy) || lazy.isLoaded();
     }
 
     String storeDescription() {

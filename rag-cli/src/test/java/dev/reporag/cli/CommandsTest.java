@@ -201,14 +201,20 @@ class CommandsTest {
     }
 
     @Test
-    void aStoreBuiltForAnotherModelRefusesToOpen() {
-        rag("ingest", repo.toString());
+    void anEmptyStoreTakesTheModelOfTheRunAndAStoreHoldingVectorsRefusesAnother() {
+        // A first command on a fresh home with the in-process model records it; the store stays empty.
         env.put("RAG_EMBEDDER", "local");
+        assertThat(rag("add", repo.toString()).exitCode()).isZero();
+        env.put("RAG_EMBEDDER", "hashing");
+        CliRun ingest = rag("ingest", repo.toString());
+        assertThat(ingest.exitCode()).as(ingest.toString()).isZero();
 
+        env.put("RAG_EMBEDDER", "local");
         CliRun run = rag("status");
 
         assertThat(run.exitCode()).isEqualTo(3);
-        assertThat(run.err()).startsWith("configuration error: ").contains("hashing-256").hasLineCount(1);
+        assertThat(run.err()).startsWith("configuration error: ").contains("vectors of model 'hashing-256'")
+                .contains("switch models by indexing again into an empty store").hasLineCount(1);
     }
 
     @Test
