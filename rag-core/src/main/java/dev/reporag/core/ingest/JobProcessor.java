@@ -15,7 +15,6 @@ import dev.reporag.core.port.ChangeSet;
 import dev.reporag.core.port.Embedder;
 import dev.reporag.core.port.FetchMonitor;
 import dev.reporag.core.port.JobRepository;
-import dev.reporag.core.port.RagException;
 import dev.reporag.core.port.RepositorySource;
 import dev.reporag.core.port.Snapshot;
 import dev.reporag.core.port.StoreException;
@@ -144,15 +143,16 @@ public final class JobProcessor {
                 jobs.release(job.id(), worker, clock.instant());
                 log.info("job {} stopped; it will resume from what is stored", job.id());
             }
-        } catch (RagException e) {
+        } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
+            // An OutOfMemoryError is left to the JVM: the job is taken over when its lease runs out.
             heartbeat.cancel(false);
-            log.warn("job {} failed: {}", job.id(), e.getMessage());
-            finish(job, worker, new JobOutcome.Failed(e.getMessage()));
-        } catch (RuntimeException e) {
-            heartbeat.cancel(false);
-            log.error("job {} failed unexpectedly", job.id(), e);
-            finish(job, worker, new JobOutcome.Failed("unexpected error (" + e.getClass().getSimpleName()
-                    + "); see the worker log for details"));
+            String error = Failures.errorOf(e);
+            if (Failures.unexpectedRoot(e).isPresent()) {
+                log.warn("job {} failed: {}", job.id(), error, e);
+            } else {
+                log.warn("job {} failed: {}", job.id(), error);
+            }
+            finish(job, worker, new JobOutcome.Failed(error));
         } finally {
             heartbeat.cancel(false);
         }
