@@ -4,6 +4,7 @@ import dev.reporag.core.model.Chunk;
 import dev.reporag.core.model.EmbeddedChunk;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobId;
+import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.model.ScoredChunk;
@@ -84,6 +85,9 @@ class PgSchemaAndSearchTest {
                 statement.executeUpdate("INSERT INTO ingestion_jobs (id, project_id, status, percent, attempts,"
                         + " created_at, updated_at, lease_owner, lease_expires_at) VALUES ('old-job', '" + alpha
                         + "', 'PROCESSING', 42, 1, now(), now(), 'w1', now() + interval '1 hour')");
+                statement.executeUpdate("INSERT INTO ingestion_jobs (id, project_id, status, percent, attempts,"
+                        + " created_at, updated_at) VALUES ('done-job', '" + alpha + "', 'READY', 100, 1,"
+                        + " now() - interval '1 day', now())");
             }
 
             PgDatabase upgraded = first.open("model-a", DIMENSION);
@@ -94,6 +98,9 @@ class PgSchemaAndSearchTest {
             assertThat(upgraded.jobs().saveProgress(old.id(), "w1", old.progress().withEta(
                     Optional.of(Duration.ofSeconds(90))), null, Instant.now())).isTrue();
             assertThat(upgraded.jobs().job(old.id()).orElseThrow().progress().eta()).contains(Duration.ofSeconds(90));
+            // Jobs that ended before the upgrade are counted from the start.
+            assertThat(upgraded.jobs().finishedJobs()).isEqualTo(Map.of(JobStatus.READY, 1L));
+            assertThat(upgraded.jobs().skippedFiles(alpha)).isEmpty();
         }
     }
 

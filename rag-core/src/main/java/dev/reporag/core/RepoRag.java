@@ -12,6 +12,9 @@ import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.model.ProjectStatus;
+import dev.reporag.core.model.SkippedFiles;
+import dev.reporag.core.model.WorkerKind;
+import dev.reporag.core.policy.QueueWait;
 import dev.reporag.core.policy.RagSettings;
 import dev.reporag.core.port.AnswerModel;
 import dev.reporag.core.port.ConflictException;
@@ -24,8 +27,10 @@ import dev.reporag.core.port.RepositorySource;
 import dev.reporag.core.port.VectorStore;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -48,6 +53,7 @@ public final class RepoRag implements AutoCloseable {
     private final JobProcessor processor;
     private final AskService askService;
     private final boolean chatModel;
+    private final Duration scheduledRunInterval;
 
     private RepoRag(Builder b) {
         this.source = Objects.requireNonNull(b.source, "a repository source is required");
@@ -66,6 +72,7 @@ public final class RepoRag implements AutoCloseable {
         this.processor = new JobProcessor(source, embedder, store, jobs, settings, clock, heartbeats);
         this.askService = new AskService(jobs, store, embedder, b.answerModel, conversations, settings, clock);
         this.chatModel = b.answerModel != null;
+        this.scheduledRunInterval = b.scheduledRunInterval;
     }
 
     public static Builder builder() {
@@ -198,16 +205,50 @@ public final class RepoRag implements AutoCloseable {
 
     public ProjectStatus status(ProjectId id) {
         Project project = requireProject(id);
-        return new ProjectStatus(project, jobs.latestJob(id).orElse(null), jobs.latestReadyJob(id).orElse(null),
-                clock.instant());
+        return status(project, clock.instant(), new Sightings());
     }
 
     public List<ProjectStatus> statuses() {
         Instant now = clock.instant();
-        return jobs.projects().stream()
-                .map(p -> new ProjectStatus(p, jobs.latestJob(p.id()).orElse(null),
-                        jobs.latestReadyJob(p.id()).orElse(null), now))
-                .toList();
+        Sightings sightings = new Sightings();
+        return jobs.projects().stream().map(p -> status(p, now, sightings)).toList();
+    }
+
+    private ProjectStatus status(Project project, Instant now, Sightings sightings) {
+        IngestionJob latest = jobs.latestJob(project.id()).orElse(null);
+        String waiting = latest == null || latest.status() == JobStatus.PENDING
+                ? QueueWait.explain(latest, sightings.get(), Optional.ofNullable(scheduledRunInterval), now).orElse(null)
+                : null;
+        return new ProjectStatus(project, latest, jobs.latestReadyJob(project.id()).orElse(null), now, waiting);
+    }
+
+    /** Worker sightings, read once per status call and only if a PENDING project needs them. */
+    private final class Sightings {
+        private Map<WorkerKind, Instant> seen;
+
+        Map<WorkerKind, Instant> get() {
+            if (seen == null) {
+                seen = jobs.workersLastSeen();
+            }
+            return seen;
+        }
+    }
+
+    /**
+     * Notes that a one-shot run (such as a scheduled {@code rag process}) is processing the queue
+     * now, so PENDING projects can tell when the next one is due.
+     */
+    public void runStarted() {
+        jobs.workerSeen(WorkerKind.RUN, clock.instant());
+    }
+
+    /**
+     * The files the project's last complete job left out, each with the rule that left it out and
+     * its size; {@link SkippedFiles#NONE} before any job got that far.
+     */
+    public SkippedFiles skippedFiles(ProjectId id) {
+        requireProject(id);
+        return jobs.skippedFiles(id).orElse(SkippedFiles.NONE);
     }
 
     public Optional<IngestionJob> job(JobId id) {
@@ -267,6 +308,7 @@ public final class RepoRag implements AutoCloseable {
         private AnswerModel answerModel;
         private RagSettings settings = RagSettings.defaults();
         private Clock clock = Clock.systemUTC();
+        private Duration scheduledRunInterval;
 
         private Builder() {
         }
@@ -309,6 +351,18 @@ public final class RepoRag implements AutoCloseable {
 
         public Builder clock(Clock value) {
             clock = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /**
+         * Optional: how often a scheduled run (cron) processes the queue, so a PENDING project can
+         * say when the next one is due. Without it, only whether a worker was seen lately is told.
+         */
+        public Builder scheduledRunInterval(Duration value) {
+            if (value != null && (value.isNegative() || value.isZero())) {
+                throw new IllegalArgumentException("the scheduled run interval must be positive");
+            }
+            scheduledRunInterval = value;
             return this;
         }
 
