@@ -22,7 +22,7 @@ record Config(
         Integer batchSize, Duration delay, Duration timeout, Integer rpm, Integer tpm, Integer concurrency,
         String databaseUrl, Path home, int port, boolean allowLocalSources, Set<String> allowedHosts, String githubToken,
         Duration gitTimeout, long maxRepositoryBytes, long maxFileBytes, int chunkSize, int chunkOverlap, List<String> excludes, List<String> includes,
-        int workers, int topK, Duration lease, int maxAttempts) {
+        int workers, int topK, Duration lease, int maxAttempts, Duration processInterval) {
 
     static final Set<String> EMBEDDERS = Set.of("auto", "local", "openai", "hashing");
 
@@ -62,7 +62,8 @@ record Config(
                 r.integer("RAG_WORKERS", 0, 64).orElse(1),
                 r.integer("RAG_TOP_K", 1, 50).orElse(6),
                 r.seconds("RAG_LEASE").orElse(Duration.ofSeconds(60)),
-                r.integer("RAG_MAX_ATTEMPTS", 1, 100).orElse(3));
+                r.integer("RAG_MAX_ATTEMPTS", 1, 100).orElse(3),
+                r.integer("RAG_PROCESS_INTERVAL", 60, 7 * 24 * 3600).map(Duration::ofSeconds).orElse(null));
         if (config.chunkOverlap * 2 >= config.chunkSize) {
             throw new ConfigException("RAG_CHUNK_OVERLAP (" + config.chunkOverlap + ") must be under half of"
                     + " RAG_CHUNK_SIZE (" + config.chunkSize + ")");
@@ -180,7 +181,7 @@ record Config(
                     c.embeddingDimensions, c.chatModel, batchSize, delay, c.timeout, c.rpm, c.tpm, c.concurrency,
                     databaseUrl, home, port, allowLocalSources,
                     c.allowedHosts, c.githubToken, c.gitTimeout, c.maxRepositoryBytes, c.maxFileBytes, c.chunkSize, c.chunkOverlap, c.excludes,
-                    c.includes, workers, c.topK, c.lease, c.maxAttempts);
+                    c.includes, workers, c.topK, c.lease, c.maxAttempts, c.processInterval);
         }
     }
 

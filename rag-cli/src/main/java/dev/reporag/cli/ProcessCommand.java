@@ -49,6 +49,7 @@ final class ProcessCommand implements Callable<Integer> {
         }
         try (Wiring wiring = Wiring.open(batch.apply(root.config()).forStoredProjects())) {
             RepoRag rag = wiring.rag();
+            rag.runStarted();
             List<ProjectStatus> targets = new ArrayList<>();
             if (projectId != null) {
                 Project project = rag.findProject(projectId)

@@ -95,6 +95,7 @@ final class Wiring implements AutoCloseable {
                     .conversations(conversations)
                     .answerModel(answerModel)
                     .settings(ragSettings(config, embedder))
+                    .scheduledRunInterval(config.processInterval())
                     .build());
         } catch (RagException | IllegalArgumentException e) {
             close();

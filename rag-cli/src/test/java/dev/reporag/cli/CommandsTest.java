@@ -69,9 +69,11 @@ class CommandsTest {
 
         CliRun table = rag("status");
         assertThat(table.exitCode()).isZero();
-        assertThat(table.out()).contains("NAME", "STATUS", "PROGRESS", "ETA", "FILES", "CHUNKS", "SKIPPED", "COMMIT")
-                .containsPattern("shop\\s+READY\\s+100%\\s+-\\s+4\\s+\\d+\\s+1")
-                .containsPattern("other\\s+PENDING\\s+0%\\s+-")
+        assertThat(table.out()).contains("NAME", "STATUS", "PROGRESS", "ETA", "FILES", "CHUNKS", "SKIPPED", "INDEXED",
+                        "COMMIT", "NOTE")
+                .containsPattern("shop\\s+READY\\s+100%\\s+-\\s+4\\s+(\\d+)\\s+1\\s+\\1\\s")
+                .containsPattern("other\\s+PENDING\\s+0%\\s+-\\s+0\\s+0\\s+0\\s+-\\s+-\\s+\\S+\\s+"
+                        + "not queued: no ingestion has been requested yet")
                 .contains("2 project(s): 1 READY, 0 PROCESSING, 1 PENDING, 0 FAILED; success rate 100%;"
                         + " median processing time");
 
@@ -79,15 +81,45 @@ class CommandsTest {
         assertThat(json.isArray()).isTrue();
         assertThat(json).hasSize(2);
         JsonNode shop = json.get(0);
-        assertThat(shop.fieldNames()).toIterable().containsExactly("id", "name", "source", "ref", "status",
-                "progress", "etaSeconds", "files", "chunks", "skipped", "commit", "error");
+        // The API's own fields and names (GET /api/projects).
+        assertThat(shop.fieldNames()).toIterable().containsExactly("id", "name", "repoUrl", "ref", "status",
+                "progress", "etaSeconds", "files", "filesDone", "chunks", "chunksTotal", "skipped", "commit", "error",
+                "answerable", "jobId", "createdAt", "updatedAt", "waitingFor", "indexedFiles", "indexedChunks",
+                "indexedCommit");
         assertThat(shop.get("etaSeconds").isNull()).as("a READY job has no time left").isTrue();
         assertThat(shop.get("status").asText()).isEqualTo("READY");
         assertThat(shop.get("progress").asInt()).isEqualTo(100);
         assertThat(shop.get("files").asInt()).isEqualTo(4);
+        assertThat(shop.get("filesDone").asInt()).isEqualTo(4);
+        assertThat(shop.get("chunks").asLong()).isEqualTo(shop.get("chunksTotal").asLong()).isPositive();
         assertThat(shop.get("skipped").asInt()).isEqualTo(1);
         assertThat(shop.get("commit").asText()).hasSize(40);
-        assertThat(shop.get("source").asText()).isEqualTo(repo.toAbsolutePath().toString());
+        assertThat(shop.get("answerable").asBoolean()).isTrue();
+        assertThat(shop.get("repoUrl").asText()).isEqualTo(repo.toAbsolutePath().toString());
+        assertThat(json.get(1).get("waitingFor").asText()).isEqualTo("not queued: no ingestion has been requested"
+                + " yet");
+    }
+
+    @Test
+    void statusSkippedListsTheFilesLeftOutAndWhy() throws Exception {
+        assertThat(rag("status", "--skipped").exitCode()).as("needs a project").isEqualTo(2);
+        rag("ingest", repo.toString());
+
+        CliRun text = rag("status", "--project-id", "shop", "--skipped");
+
+        assertThat(text.exitCode()).as(text.toString()).isZero();
+        assertThat(text.out()).containsPattern("shop: 1 file\\(s\\) left out at commit [0-9a-f]{12}")
+                .containsPattern("\\s+1  may hold secrets \\(SECRET\\)")
+                .containsPattern("SIZE\\s+RULE\\s+PATH")
+                .containsPattern("23 B\\s+SECRET\\s+\\.env");
+        JsonNode json = JSON.readTree(rag("status", "--project-id", "shop", "--skipped", "--json").out());
+        assertThat(json.fieldNames()).toIterable().containsExactly("projectId", "jobId", "commit", "total", "counts",
+                "reason", "offset", "limit", "files");
+        assertThat(json.get("files")).singleElement().satisfies(f -> {
+            assertThat(f.get("path").asText()).isEqualTo(".env");
+            assertThat(f.get("reason").asText()).isEqualTo("SECRET");
+            assertThat(f.get("size").asLong()).isEqualTo(23);
+        });
     }
 
     @Test

@@ -104,6 +104,7 @@ public final class RagHttpServer {
         r.get("/api/projects", api::list);
         r.post("/api/projects", admin.guard(api::create));
         r.get(PROJECT, api::get);
+        r.get(PROJECT + "/skipped", api::skipped);
         r.delete(PROJECT, admin.guard(api::delete));
         r.post(PROJECT + "/ingest", admin.guard(api::ingest));
         r.post(PROJECT + "/retry", admin.guard(api::retry));
