@@ -23,6 +23,13 @@ import dev.reporag.openai.OpenAiEmbeddingSettings;
 import dev.reporag.openai.RequestScheduler;
 import dev.reporag.openai.SchedulerSettings;
 import dev.reporag.pgvector.PgDatabase;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -127,8 +134,19 @@ final class Wiring implements AutoCloseable {
         return "the database schema is up to date";
     }
 
-    /** Adds the embedding requests, tokens and rate-limit answers of the OpenAI scheduler, when it is used. */
+    /**
+     * Adds the JVM's and the process's meters (memory, GC, threads, classes, CPU, uptime, open
+     * files), and the embedding requests, tokens and rate-limit answers of the OpenAI scheduler when
+     * it is used.
+     */
     void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        new JvmMemoryMetrics().bindTo(registry);
+        remember(new JvmGcMetrics()).bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
         if (scheduler == null) {
             return;
         }

@@ -251,6 +251,14 @@ public final class RepoRag implements AutoCloseable {
         return jobs.skippedFiles(id).orElse(SkippedFiles.NONE);
     }
 
+    /**
+     * Jobs that ended READY or FAILED since the store was created, by status, as the job store
+     * counts them: every worker process's, and every failure, also one retried at once.
+     */
+    public Map<JobStatus, Long> finishedJobs() {
+        return jobs.finishedJobs();
+    }
+
     public Optional<IngestionJob> job(JobId id) {
         return jobs.job(id);
     }
