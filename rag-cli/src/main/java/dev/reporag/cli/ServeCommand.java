@@ -70,6 +70,10 @@ final class ServeCommand implements Callable<Integer> {
             if (worker != null) {
                 worker.start();
             }
+            if (!rag.hasChatModel()) {
+                log.warn("no chat model: answers are the best passages themselves (extractive); set GROQ_API_KEY or"
+                        + " OPENAI_API_KEY for written answers");
+            }
             if (!http.hasAdminToken()) {
                 log.warn("RAG_ADMIN_TOKEN is not set: only clients on this machine may add, ingest or delete projects");
             }

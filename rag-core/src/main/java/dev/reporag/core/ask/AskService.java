@@ -230,8 +230,8 @@ public final class AskService {
     }
 
     private static String extractive(List<Chunk> sources) {
-        StringBuilder text = new StringBuilder("No chat model is configured (set OPENAI_API_KEY or GROQ_API_KEY for"
-                + " written answers), so here are the most relevant passages:\n");
+        // Visitors of a site read this: the operator's hint (configure a chat model) is in the logs and docs.
+        StringBuilder text = new StringBuilder("Here are the passages of the code that best match the question:\n");
         for (int i = 0; i < sources.size(); i++) {
             Chunk source = sources.get(i);
             text.append("\n[").append(i + 1).append("] ").append(source.citation()).append('\n');

@@ -93,7 +93,9 @@ class AskTest {
         assertThat(first.commit()).isEqualTo(rag.status(project.id()).indexedCommit().orElseThrow());
         assertThat(first.url()).isEqualTo("https://github.com/acme/shop/blob/" + first.commit()
                 + "/src/config/ConfigLoader.java#L" + first.startLine() + "-L" + first.endLine());
-        assertThat(answer.text()).contains("No chat model is configured")
+        // Site visitors read this: no operator hint about keys.
+        assertThat(answer.text()).startsWith("Here are the passages of the code that best match the question:")
+                .doesNotContain("API_KEY")
                 .contains("[1] src/config/ConfigLoader.java:" + first.startLine() + "-" + first.endLine())
                 .contains("parseConfigFile");
         assertThat(answer.conversationId()).isNotBlank();
