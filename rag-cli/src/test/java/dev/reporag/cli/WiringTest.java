@@ -28,6 +28,14 @@ class WiringTest {
             Project project = rag.registerOrFind("shop", repo.toString(), null).project();
             assertThat(wiring.migrate()).contains("nothing to migrate");
             assertThat(wiring.modelLoaded()).as("status, add, migrate").isFalse();
+            // A server whose workers run elsewhere: until a question comes, nothing is embedded.
+            io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+                    new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                            io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+            wiring.bindMetrics(registry);
+            dev.reporag.http.RagHttpServer.create(rag, dev.reporag.http.HttpSettings.defaults(), registry);
+            assertThat(registry.scrape()).contains("jvm_memory_used_bytes");
+            assertThat(wiring.modelLoaded()).as("serve --workers 0").isFalse();
 
             rag.requestIngestion(project.id());
             assertThat(rag.processNext("w").orElseThrow().status()).isEqualTo(JobStatus.READY);
