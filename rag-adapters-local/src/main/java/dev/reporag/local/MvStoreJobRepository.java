@@ -20,6 +20,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -281,29 +282,25 @@ final class MvStoreJobRepository implements JobRepository {
 
     @Override
     public Map<WorkerKind, Instant> workersLastSeen() {
-        return state.read(() -> {
-            Map<WorkerKind, Instant> seen = new EnumMap<>(WorkerKind.class);
-            for (WorkerKind kind : WorkerKind.values()) {
-                String last = state.meta.get(SEEN + kind.name());
-                if (last != null) {
-                    seen.put(kind, Instant.parse(last));
-                }
-            }
-            return seen;
-        });
+        return byKey(WorkerKind.class, SEEN, Instant::parse);
     }
 
     @Override
     public Map<JobStatus, Long> finishedJobs() {
+        return byKey(JobStatus.class, FINISHED, Long::parseLong);
+    }
+
+    /** The meta entries {@code prefix + constant name} that exist, parsed, by constant. */
+    private <K extends Enum<K>, V> Map<K, V> byKey(Class<K> keys, String prefix, Function<String, V> parse) {
         return state.read(() -> {
-            Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
-            for (JobStatus status : JobStatus.values()) {
-                String count = state.meta.get(FINISHED + status.name());
-                if (count != null) {
-                    counts.put(status, Long.parseLong(count));
+            Map<K, V> values = new EnumMap<>(keys);
+            for (K key : keys.getEnumConstants()) {
+                String value = state.meta.get(prefix + key.name());
+                if (value != null) {
+                    values.put(key, parse.apply(value));
                 }
             }
-            return counts;
+            return values;
         });
     }
 }

@@ -334,34 +334,37 @@ final class JdbcJobRepository implements JobRepository {
 
     @Override
     public Map<WorkerKind, Instant> workersLastSeen() {
-        return Jdbc.withConnection(dataSource, "read worker sightings", connection -> {
-            Map<WorkerKind, Instant> seen = new EnumMap<>(WorkerKind.class);
-            try (PreparedStatement statement = connection.prepareStatement("SELECT kind, seen_at FROM worker_sightings");
-                 ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    for (WorkerKind kind : WorkerKind.values()) {
-                        if (kind.name().equals(rows.getString("kind"))) {
-                            seen.put(kind, Jdbc.instant(rows, "seen_at"));
-                        }
-                    }
-                }
-            }
-            return seen;
-        });
+        return byKey(WorkerKind.class, "SELECT kind, seen_at FROM worker_sightings", "read worker sightings",
+                rows -> Jdbc.instant(rows, "seen_at"));
     }
 
     @Override
     public Map<JobStatus, Long> finishedJobs() {
-        return Jdbc.withConnection(dataSource, "read job outcome counts", connection -> {
-            Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
-            try (PreparedStatement statement = connection.prepareStatement("SELECT status, jobs FROM job_outcomes");
+        return byKey(JobStatus.class, "SELECT status, jobs FROM job_outcomes", "read job outcome counts",
+                rows -> rows.getLong(2));
+    }
+
+    /** A two-column table keyed by an enum's names; names this version does not know are left out. */
+    private <K extends Enum<K>, V> Map<K, V> byKey(Class<K> keys, String sql, String what, Column<V> value) {
+        return Jdbc.withConnection(dataSource, what, connection -> {
+            Map<K, V> values = new EnumMap<>(keys);
+            try (PreparedStatement statement = connection.prepareStatement(sql);
                  ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    counts.put(JobStatus.valueOf(rows.getString("status")), rows.getLong("jobs"));
+                    for (K key : keys.getEnumConstants()) {
+                        if (key.name().equals(rows.getString(1))) {
+                            values.put(key, value.read(rows));
+                        }
+                    }
                 }
             }
-            return counts;
+            return values;
         });
+    }
+
+    @FunctionalInterface
+    private interface Column<V> {
+        V read(ResultSet rows) throws SQLException;
     }
 
     private boolean heldUpdate(JobId job, String worker, String assignments, int parameters, Binder binder) {
