@@ -14,6 +14,7 @@ import dev.reporag.core.port.VectorStore;
 import dev.reporag.git.GitSourceSettings;
 import dev.reporag.git.JGitRepositorySource;
 import dev.reporag.local.LocalEmbedder;
+import dev.reporag.local.LocalModel;
 import dev.reporag.local.LocalStore;
 import dev.reporag.openai.OpenAiAnswerModel;
 import dev.reporag.openai.OpenAiChatSettings;
@@ -22,6 +23,13 @@ import dev.reporag.openai.OpenAiEmbeddingSettings;
 import dev.reporag.openai.RequestScheduler;
 import dev.reporag.openai.SchedulerSettings;
 import dev.reporag.pgvector.PgDatabase;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -38,6 +46,7 @@ final class Wiring implements AutoCloseable {
     private final RequestScheduler scheduler;
     private final PgDatabase database;
     private final String storeDescription;
+    private final Embedder embedder;
 
     private Wiring(Config config) {
         this.config = config;
@@ -50,9 +59,14 @@ final class Wiring implements AutoCloseable {
                     embedder = new OpenAiEmbedder(embeddingSettings(config), openAiScheduler);
                 }
                 case "hashing" -> embedder = new HashingEmbedder(256, 4000);
-                default -> embedder = remember(LocalEmbedder.create());
+                default -> {
+                    LocalModel model = LocalModel.ALL_MINILM_L6_V2;
+                    embedder = remember(new LazyEmbedder(model.id(), model.dimension(),
+                            LocalEmbedder.DEFAULT_MAX_INPUT_CHARS, () -> LocalEmbedder.builder().model(model).build()));
+                }
             }
             this.scheduler = openAiScheduler;
+            this.embedder = embedder;
 
             VectorStore store;
             JobRepository jobs;
@@ -88,6 +102,7 @@ final class Wiring implements AutoCloseable {
                     .conversations(conversations)
                     .answerModel(answerModel)
                     .settings(ragSettings(config, embedder))
+                    .scheduledRunInterval(config.processInterval())
                     .build());
         } catch (RagException | IllegalArgumentException e) {
             close();
@@ -119,8 +134,19 @@ final class Wiring implements AutoCloseable {
         return "the database schema is up to date";
     }
 
-    /** Adds the embedding requests, tokens and rate-limit answers of the OpenAI scheduler, when it is used. */
+    /**
+     * Adds the JVM's and the process's meters (memory, GC, threads, classes, CPU, uptime, open
+     * files), and the embedding requests, tokens and rate-limit answers of the OpenAI scheduler when
+     * it is used.
+     */
     void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        new JvmMemoryMetrics().bindTo(registry);
+        remember(new JvmGcMetrics()).bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
         if (scheduler == null) {
             return;
         }
@@ -132,6 +158,11 @@ final class Wiring implements AutoCloseable {
                 s -> s.stats().rateLimited()).description("embedding requests answered 429").register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder("rag_embedding_failures", scheduler,
                 s -> s.stats().failed()).description("embedding requests that failed for good").register(registry);
+    }
+
+    /** Whether an in-process model has been loaded (only a text to embed loads it). */
+    boolean modelLoaded() {
+        return !(embedder instanceof LazyEmbedder lazy) || lazy.isLoaded();
     }
 
     String storeDescription() {
