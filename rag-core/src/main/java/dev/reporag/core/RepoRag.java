@@ -1,6 +1,8 @@
 package dev.reporag.core;
 
 import dev.reporag.core.ask.AskService;
+import dev.reporag.core.embed.DispatchStats;
+import dev.reporag.core.embed.EmbeddingDispatcher;
 import dev.reporag.core.ingest.Cancellation;
 import dev.reporag.core.ingest.IngestionListener;
 import dev.reporag.core.ingest.JobProcessor;
@@ -20,6 +22,7 @@ import dev.reporag.core.port.Embedder;
 import dev.reporag.core.port.InvalidInputException;
 import dev.reporag.core.port.JobRepository;
 import dev.reporag.core.port.NotFoundException;
+import dev.reporag.core.port.RateBudget;
 import dev.reporag.core.port.RepositorySource;
 import dev.reporag.core.port.VectorStore;
 
@@ -45,6 +48,7 @@ public final class RepoRag implements AutoCloseable {
     private final RagSettings settings;
     private final Clock clock;
     private final ScheduledExecutorService heartbeats;
+    private final EmbeddingDispatcher dispatcher;
     private final JobProcessor processor;
     private final AskService askService;
     private final boolean chatModel;
@@ -63,8 +67,10 @@ public final class RepoRag implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        this.processor = new JobProcessor(source, embedder, store, jobs, settings, clock, heartbeats);
-        this.askService = new AskService(jobs, store, embedder, b.answerModel, conversations, settings, clock);
+        this.dispatcher = new EmbeddingDispatcher(embedder, settings.batch(), settings.retry(), settings.rateLimits(),
+                b.rateBudget);
+        this.processor = new JobProcessor(source, dispatcher, store, jobs, settings, clock, heartbeats);
+        this.askService = new AskService(jobs, store, dispatcher, b.answerModel, conversations, settings, clock);
         this.chatModel = b.answerModel != null;
     }
 
@@ -74,6 +80,11 @@ public final class RepoRag implements AutoCloseable {
 
     public RagSettings settings() {
         return settings;
+    }
+
+    /** Requests, 429s, retries and the pacing in force of the process's embedding dispatcher. */
+    public DispatchStats embeddingStats() {
+        return dispatcher.stats();
     }
 
     /** Whether answers are written by a chat model (else they are extractive). */
@@ -209,6 +220,7 @@ public final class RepoRag implements AutoCloseable {
     @Override
     public void close() {
         heartbeats.shutdownNow();
+        dispatcher.close();
     }
 
     public static final class Builder {
@@ -218,6 +230,7 @@ public final class RepoRag implements AutoCloseable {
         private JobRepository jobs;
         private ConversationRepository conversations;
         private AnswerModel answerModel;
+        private RateBudget rateBudget;
         private RagSettings settings = RagSettings.defaults();
         private Clock clock = Clock.systemUTC();
 
@@ -252,6 +265,15 @@ public final class RepoRag implements AutoCloseable {
         /** Optional: without one, answers are extractive. */
         public Builder answerModel(AnswerModel value) {
             answerModel = value;
+            return this;
+        }
+
+        /**
+         * Optional: where the rate budget of the embedder's API key lives when several processes
+         * spend it (the database); by default this process paces alone.
+         */
+        public Builder rateBudget(RateBudget value) {
+            rateBudget = value;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.reporag.core.ask;
 
+import dev.reporag.core.embed.EmbeddingDispatcher;
 import dev.reporag.core.model.Answer;
 import dev.reporag.core.model.Chunk;
 import dev.reporag.core.model.Citation;
@@ -10,14 +11,17 @@ import dev.reporag.core.model.ScoredChunk;
 import dev.reporag.core.model.Turn;
 import dev.reporag.core.policy.RagSettings;
 import dev.reporag.core.policy.RankFusion;
+import dev.reporag.core.port.AnswerCutException;
 import dev.reporag.core.port.AnswerModel;
 import dev.reporag.core.port.ConflictException;
 import dev.reporag.core.port.ConversationRepository;
-import dev.reporag.core.port.Embedder;
 import dev.reporag.core.port.InvalidInputException;
 import dev.reporag.core.port.JobRepository;
 import dev.reporag.core.port.NotFoundException;
+import dev.reporag.core.port.RagException;
 import dev.reporag.core.port.VectorStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -41,24 +45,27 @@ public final class AskService {
     private static final int VERBATIM_CANDIDATES = 12;
     private static final int MAX_VERBATIM_CANDIDATES = 200;
     private static final Pattern WHITE_SPACE = Pattern.compile("\\s+");
+    private static final Logger log = LoggerFactory.getLogger(AskService.class);
+    private static final String NO_CHAT_MODEL = "No chat model is configured (set OPENAI_API_KEY or GROQ_API_KEY"
+            + " for written answers), so here are the most relevant passages:\n";
     /** Test code by the common layouts: a test directory, or a test file's name. */
     private static final Pattern TEST_PATH = Pattern.compile("(?:^|/)(?:test|tests|__tests__|spec|specs)/"
             + "|(?:Test|Tests|IT|Spec)\\.\\w+$|(?:^|/)test_[^/]*$|_test\\.\\w+$|\\.(?:test|spec)\\.\\w+$");
 
     private final JobRepository jobs;
     private final VectorStore store;
-    private final Embedder embedder;
+    private final EmbeddingDispatcher embeddings;
     private final AnswerModel answerModel;
     private final ConversationRepository conversations;
     private final RagSettings settings;
     private final Clock clock;
 
     /** @param answerModel null for extractive answers */
-    public AskService(JobRepository jobs, VectorStore store, Embedder embedder, AnswerModel answerModel,
+    public AskService(JobRepository jobs, VectorStore store, EmbeddingDispatcher embeddings, AnswerModel answerModel,
                       ConversationRepository conversations, RagSettings settings, Clock clock) {
         this.jobs = jobs;
         this.store = store;
-        this.embedder = embedder;
+        this.embeddings = embeddings;
         this.answerModel = answerModel;
         this.conversations = conversations;
         this.settings = settings;
@@ -94,11 +101,24 @@ public final class AskService {
             text = "The index of '" + project.name() + "' has nothing that matches this question.";
             emit(onToken, text);
         } else if (extractive) {
-            text = extractive(sources);
+            text = extractive(NO_CHAT_MODEL, sources);
             emit(onToken, text);
         } else {
             var prompt = PromptBuilder.build(project.name(), q, sources, history);
-            text = onToken == null ? answerModel.answer(prompt) : answerModel.stream(prompt, onToken);
+            try {
+                text = onToken == null ? answerModel.answer(prompt) : answerModel.stream(prompt, onToken);
+            } catch (AnswerCutException e) {
+                // What was written already reached the reader: keep it and say it stops short.
+                String note = "\n\n[The answer was cut off: " + e.getMessage() + ".]";
+                emit(onToken, note);
+                text = e.written() + note;
+            } catch (RagException e) {
+                log.warn("the chat model failed ({}); answering with the passages", e.getMessage());
+                text = extractive("The chat model could not answer (" + e.getMessage() + "), so here are the most"
+                        + " relevant passages:\n", sources);
+                emit(onToken, text);
+                extractive = true;
+            }
         }
         conversations.append(conversation, new Turn(q, text), clock.instant());
         return new Answer(text, citations, extractive, conversation);
@@ -141,7 +161,7 @@ public final class AskService {
     List<Chunk> retrieve(ProjectId projectId, String query) {
         int k = settings.topK();
         int wide = k * 3;
-        float[] vector = embedder.embedAll(List.of(query)).get(0);
+        float[] vector = embeddings.embedQuestion(query);
         List<ScoredChunk> byVector = store.vectorSearch(projectId, vector, wide);
         List<ScoredChunk> byKeyword = store.keywordSearch(projectId, query, wide);
         List<String> identifiers = QueryTerms.identifiers(query);
@@ -219,9 +239,8 @@ public final class AskService {
         return WHITE_SPACE.matcher(text.toLowerCase(Locale.ROOT)).replaceAll(" ");
     }
 
-    private static String extractive(List<Chunk> sources) {
-        StringBuilder text = new StringBuilder("No chat model is configured (set OPENAI_API_KEY or GROQ_API_KEY for"
-                + " written answers), so here are the most relevant passages:\n");
+    private static String extractive(String lead, List<Chunk> sources) {
+        StringBuilder text = new StringBuilder(lead);
         for (int i = 0; i < sources.size(); i++) {
             Chunk source = sources.get(i);
             text.append("\n[").append(i + 1).append("] ").append(source.citation()).append('\n');
