@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -365,23 +366,25 @@ public final class EmbeddingDispatcher implements AutoCloseable {
     private void join(Request whole, List<String> first, List<String> second, int[] weights) {
         CompletableFuture<List<float[]>> a = enqueue(List.copyOf(first), whole.interactive, whole.place);
         CompletableFuture<List<float[]>> b = enqueue(List.copyOf(second), whole.interactive, whole.place);
+        // One part failing (or being cancelled) ends the whole, and the whole ending early ends both parts.
+        for (CompletableFuture<List<float[]>> part : List.of(a, b)) {
+            part.whenComplete((v, error) -> {
+                Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+                if (cause instanceof CancellationException) {
+                    whole.result.cancel(false);
+                } else if (cause != null) {
+                    whole.result.completeExceptionally(cause);
+                }
+            });
+        }
         whole.result.whenComplete((v, error) -> {
-            if (whole.result.isCancelled()) {
+            if (error != null) {
                 a.cancel(true);
                 b.cancel(true);
             }
         });
-        a.thenCombine(b, (x, y) -> weights == null ? concat(x, y) : List.of(mean(x.get(0), weights[0], y.get(0),
-                        weights[1])))
-                .whenComplete((vectors, error) -> {
-                    if (error != null) {
-                        Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause()
-                                : error;
-                        whole.result.completeExceptionally(cause);
-                    } else {
-                        whole.result.complete(vectors);
-                    }
-                });
+        a.thenCombine(b, (x, y) -> weights == null ? concat(x, y)
+                : List.of(mean(x.get(0), weights[0], y.get(0), weights[1]))).thenAccept(whole.result::complete);
     }
 
     private static List<float[]> concat(List<float[]> a, List<float[]> b) {

@@ -14,11 +14,12 @@ import java.util.TreeMap;
  * <ul>
  *   <li>{@code x-ratelimit-limit-*} replace the budgets;</li>
  *   <li>{@code x-ratelimit-reset-tokens} (time until the bucket is full) and
- *   {@code x-ratelimit-remaining-tokens} give the bucket's deficit after each request; the deficit's
- *   growth between two answers, against the tokens this side reserved meanwhile (every process's,
- *   ordered by the shared running total), is the <b>ratio</b> between the server's count and ours
- *   (OpenAI meters rate limits from characters, another server with its tokenizer). Before any
- *   such sample, {@code usage} gives a first guess;</li>
+ *   {@code x-ratelimit-remaining-tokens} give the bucket's deficit after each request: what the
+ *   server charged for it (or, when the bucket had no time to fill, the deficit's growth against
+ *   the tokens reserved meanwhile by every process, ordered by the shared running total). Charged
+ *   against counted is the <b>ratio</b> between the server's count and ours (OpenAI meters rate
+ *   limits from characters, another server with its tokenizer). Before any such sample,
+ *   {@code usage} gives a first guess;</li>
  *   <li>the bucket's size ({@code remaining + reset × rate}) caps the tokens of one request;</li>
  *   <li>a 429 slows every start down by {@value #SLOW_DOWN} (once per round of requests in flight),
  *   and each success recovers {@value #RECOVERY} of the budget, up to all of it.</li>
@@ -88,7 +89,7 @@ final class Pacer {
         factor = Math.min(1, factor + RECOVERY);
         double deficit = deficit(report);
         if (!Double.isNaN(deficit)) {
-            sample(sentNanos, reservedTokens, deficit);
+            sample(sentNanos, reservedTokens, tokens, deficit);
         } else if (!ratioFromHeaders && report.usageTokens() > 0) {
             ratio = clamp(report.usageTokens() / (double) Math.max(1, tokens));
         }
@@ -168,25 +169,32 @@ final class Pacer {
     }
 
     /**
-     * The growth of the deficit since the last answer, net of what refilled meanwhile, is what the
-     * server charged for the requests reserved in between (those answered 429 excepted).
+     * What the server charged, against what we counted. When the bucket cannot have filled up since
+     * the previous answer (its deficit then exceeds what refilled since), the deficit's growth is
+     * exactly what the server charged for every request reserved in between, any process's (those
+     * answered 429 excepted). Otherwise the bucket was full before some request of the interval and
+     * the deficit is at most what this request cost plus leftovers of requests just before it: an
+     * upper bound, exact when requests are paced right, which only errs on the slow side.
      */
-    private void sample(long sentNanos, long reservedTokens, double deficit) {
+    private void sample(long sentNanos, long reservedTokens, long tokens, double deficit) {
         Sample previous = last;
-        if (previous != null && sentNanos - previous.sentNanos() > 0 && reservedTokens > previous.reservedTokens()) {
-            double refilled = tokensPerMinute * (sentNanos - previous.sentNanos()) / NANOS_PER_MINUTE;
-            double charged = deficit - Math.max(0, previous.deficit() - refilled);
-            long notCharged = uncharged.subMap(previous.reservedTokens(), false, reservedTokens, true).values()
-                    .stream().mapToLong(Long::longValue).sum();
-            long ours = reservedTokens - previous.reservedTokens() - notCharged;
-            if (ours > 0) {
-                consumed = consumed * DECAY + charged;
-                estimated = estimated * DECAY + ours;
-                ratio = clamp(consumed / estimated);
-                ratioFromHeaders = true;
+        boolean later = previous == null || sentNanos - previous.sentNanos() > 0;
+        double charged = deficit;
+        long ours = tokens;
+        if (previous != null && later && reservedTokens > previous.reservedTokens()) {
+            double leftover = previous.deficit() - tokensPerMinute * (sentNanos - previous.sentNanos()) / NANOS_PER_MINUTE;
+            if (leftover >= 0) {
+                long notCharged = uncharged.subMap(previous.reservedTokens(), false, reservedTokens, true).values()
+                        .stream().mapToLong(Long::longValue).sum();
+                charged = deficit - leftover;
+                ours = reservedTokens - previous.reservedTokens() - notCharged;
             }
         }
-        if (previous == null || sentNanos - previous.sentNanos() > 0) {
+        if (later && ours > 0) {
+            consumed = consumed * DECAY + charged;
+            estimated = estimated * DECAY + ours;
+            ratio = clamp(consumed / estimated);
+            ratioFromHeaders = true;
             last = new Sample(sentNanos, reservedTokens, deficit);
             uncharged.headMap(reservedTokens, true).clear();
         }
