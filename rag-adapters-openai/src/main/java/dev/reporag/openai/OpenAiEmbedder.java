@@ -118,7 +118,7 @@ public final class OpenAiEmbedder implements Embedder {
 
     /** OpenAI's rate limiter counts about a token per 4 characters, whatever the tokenizer bills. */
     @Override
-    public long tokens(String text) {
+    public long countTokens(String text) {
         return Math.max(1, (input(text).length() + 3) / 4);
     }
 

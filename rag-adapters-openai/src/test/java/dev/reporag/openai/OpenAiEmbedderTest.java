@@ -120,8 +120,8 @@ class OpenAiEmbedderTest {
     void countsTokensAsOpenAisRateLimiterDoesAndNamesItsBudgetByAHashOfTheKey() {
         OpenAiEmbedder embedder = embedder();
 
-        assertThat(embedder.tokens("x".repeat(1_001))).isEqualTo(251);
-        assertThat(embedder.tokens("")).isEqualTo(2); // sent as "<empty>"
+        assertThat(embedder.countTokens("x".repeat(1_001))).isEqualTo(251);
+        assertThat(embedder.countTokens("")).isEqualTo(2); // sent as "<empty>"
         assertThat(embedder.rateLimitKey()).get().asString().startsWith("openai:").hasSize(39)
                 .doesNotContain(FakeOpenAiServer.KEY).doesNotContain("SECRET");
         assertThat(embedder.rateLimitKey()).isEqualTo(embedder().rateLimitKey());
@@ -322,7 +322,7 @@ class OpenAiEmbedderTest {
     private double cl100kPerOurToken(List<String> texts) {
         long tokens = server.log().stream().filter(r -> r.status() == 200).mapToLong(Logged::tokens).sum();
         OpenAiEmbedder embedder = embedder();
-        return tokens / (double) texts.stream().mapToLong(embedder::tokens).sum();
+        return tokens / (double) texts.stream().mapToLong(embedder::countTokens).sum();
     }
 
     @Test

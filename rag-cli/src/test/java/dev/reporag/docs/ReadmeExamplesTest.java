@@ -10,6 +10,8 @@ import dev.reporag.core.memory.InMemoryVectorStore;
 import dev.reporag.core.model.Answer;
 import dev.reporag.core.model.Citation;
 import dev.reporag.core.model.Project;
+import dev.reporag.core.policy.RagSettings;
+import dev.reporag.core.policy.RateLimits;
 import dev.reporag.core.port.Embedder;
 import dev.reporag.git.GitSourceSettings;
 import dev.reporag.git.JGitRepositorySource;
@@ -17,8 +19,6 @@ import dev.reporag.openai.OpenAiAnswerModel;
 import dev.reporag.openai.OpenAiChatSettings;
 import dev.reporag.openai.OpenAiEmbedder;
 import dev.reporag.openai.OpenAiEmbeddingSettings;
-import dev.reporag.openai.RequestScheduler;
-import dev.reporag.openai.SchedulerSettings;
 import dev.reporag.pgvector.PgDatabase;
 import org.junit.jupiter.api.Test;
 
@@ -62,8 +62,7 @@ class ReadmeExamplesTest {
     @SuppressWarnings("unused")
     static RepoRag production() {
         // BEGIN README production
-        RequestScheduler scheduler = new RequestScheduler(SchedulerSettings.defaults());
-        Embedder embedder = new OpenAiEmbedder(OpenAiEmbeddingSettings.of(System.getenv("OPENAI_API_KEY")), scheduler);
+        Embedder embedder = new OpenAiEmbedder(OpenAiEmbeddingSettings.of(System.getenv("OPENAI_API_KEY")));
         PgDatabase db = PgDatabase.connect(System.getenv("DATABASE_URL"), embedder.modelId(), embedder.dimension());
         RepoRag rag = RepoRag.builder()
                 .source(new JGitRepositorySource(GitSourceSettings.defaults(Path.of("/var/cache/repo-rag"))))
@@ -71,6 +70,8 @@ class ReadmeExamplesTest {
                 .vectorStore(db.vectorStore())
                 .jobs(db.jobs())
                 .conversations(db.conversations())
+                .rateBudget(db.rateBudget())   // every process on this database shares the key's budget
+                .settings(RagSettings.builder().rateLimits(RateLimits.OPENAI_TIER_1).build())
                 .answerModel(new OpenAiAnswerModel(OpenAiChatSettings.openAi(System.getenv("OPENAI_API_KEY"))))
                 .build();
         rag.newWorker(RepoRag.newWorkerId(), 2, IngestionListener.NONE).start();

@@ -102,8 +102,8 @@ public final class EmbeddingDispatcher implements AutoCloseable {
     }
 
     /** The tokens of {@code text} as the embedder's provider counts them. */
-    public long tokens(String text) {
-        return embedder.tokens(text);
+    public long countTokens(String text) {
+        return embedder.countTokens(text);
     }
 
     /**
@@ -162,7 +162,7 @@ public final class EmbeddingDispatcher implements AutoCloseable {
         List<String> current = new ArrayList<>();
         long currentTokens = 0;
         for (String text : texts) {
-            long next = tokens(text);
+            long next = countTokens(text);
             if (!fits(current.size(), currentTokens, next)) {
                 shaped.add(current);
                 current = new ArrayList<>();
@@ -495,7 +495,7 @@ public final class EmbeddingDispatcher implements AutoCloseable {
             this.place = place;
             long sum = 0;
             for (String text : texts) {
-                sum += embedder.tokens(text);
+                sum += embedder.countTokens(text);
             }
             this.tokens = sum;
             result.whenComplete((v, e) -> {

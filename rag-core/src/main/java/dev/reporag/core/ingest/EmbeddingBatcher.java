@@ -55,7 +55,7 @@ final class EmbeddingBatcher {
     }
 
     void add(Chunk chunk, String embedText) {
-        long next = dispatcher.tokens(embedText);
+        long next = dispatcher.countTokens(embedText);
         if (!dispatcher.fits(chunks.size(), tokens, next)) {
             submit();
         }

@@ -41,7 +41,7 @@ public interface Embedder {
      * estimate is fine: the dispatcher learns the ratio to the server's own count). By default a
      * quarter of the characters.
      */
-    default long tokens(String text) {
+    default long countTokens(String text) {
         return Math.max(1, (text.length() + 3) / 4);
     }
 
@@ -50,7 +50,7 @@ public interface Embedder {
         return Integer.MAX_VALUE;
     }
 
-    /** The provider's cap on tokens (as {@link #tokens} counts them) in one request. */
+    /** The provider's cap on tokens (as {@link #countTokens} counts them) in one request. */
     default long maxTokensPerRequest() {
         return Long.MAX_VALUE;
     }

@@ -76,7 +76,7 @@ final class SimulatedApi implements Embedder {
     public EmbeddingResult embed(List<String> texts) {
         long metered = 0;
         for (String text : texts) {
-            metered += Math.round(tokens(text) * metering);
+            metered += Math.round(countTokens(text) * metering);
         }
         ServerReport report;
         boolean limited;
