@@ -5,6 +5,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
 import java.util.TreeMap;
 
 /**
@@ -14,12 +19,10 @@ import java.util.TreeMap;
  * <ul>
  *   <li>{@code x-ratelimit-limit-*} replace the budgets;</li>
  *   <li>{@code x-ratelimit-reset-tokens} (time until the bucket is full) and
- *   {@code x-ratelimit-remaining-tokens} give the bucket's deficit after each request: what the
- *   server charged for it (or, when the bucket had no time to fill, the deficit's growth against
- *   the tokens reserved meanwhile by every process, ordered by the shared running total). Charged
- *   against counted is the <b>ratio</b> between the server's count and ours (OpenAI meters rate
- *   limits from characters, another server with its tokenizer). Before any such sample,
- *   {@code usage} gives a first guess;</li>
+ *   {@code x-ratelimit-remaining-tokens} give the bucket's deficit after each request: after a
+ *   request that met a full bucket, what the server charged for it. Charged against counted is the
+ *   <b>ratio</b> between the server's count and ours (OpenAI meters rate limits from characters,
+ *   another server with its tokenizer). Before any such sample, {@code usage} gives a first guess;</li>
  *   <li>the bucket's size ({@code remaining + reset × rate}) caps the tokens of one request;</li>
  *   <li>a 429 slows every start down by {@value #SLOW_DOWN} (once per round of requests in flight),
  *   and each success recovers {@value #RECOVERY} of the budget, up to all of it.</li>
@@ -33,9 +36,11 @@ final class Pacer {
     static final double SLOW_DOWN = 0.7;
     static final double RECOVERY = 0.02;
     private static final double MIN_FACTOR = 0.05;
-    /** Weight of the previous samples of the ratio at each new one. */
-    private static final double DECAY = 0.95;
+    /** Answers the ratio is the median of. */
+    private static final int SAMPLES = 15;
     private static final double MIN_RATIO = 0.2;
+    /** Requests sent this long after the first teach no ratio: a cold client sends its first ones out of order. */
+    private static final long WARM_UP_NANOS = 2_000_000_000L;
     private static final double MAX_RATIO = 5;
     private static final double NANOS_PER_MINUTE = 60e9;
 
@@ -44,13 +49,16 @@ final class Pacer {
     private long tokensPerMinute;
     private double tokenCapacity;
     private double ratio = 1;
+    private double loggedRatio = 1;
     private boolean ratioFromHeaders;
-    private double consumed;
-    private double estimated;
+    private final Deque<double[]> samples = new ArrayDeque<>();
+    private long billed;
+    private long billedOurs;
     private double factor = 1;
     private long lastSlowDown;
     private boolean slowedDown;
     private Sample last;
+    private Long firstSent;
     /** Tokens of requests answered 429 (never charged), by their place in the running total. */
     private final TreeMap<Long, Long> uncharged = new TreeMap<>();
 
@@ -85,13 +93,21 @@ final class Pacer {
      * short: someone else spends the key), or null.
      */
     synchronized Duration succeeded(long sentNanos, long reservedTokens, long tokens, ServerReport report) {
+        if (firstSent == null) {
+            firstSent = sentNanos;
+        }
         learnLimits(report);
         factor = Math.min(1, factor + RECOVERY);
+        if (!ratioFromHeaders && report.usageTokens() > 0) {
+            // A first guess, until the bucket says what it charges: what the server billed so far.
+            billed += report.usageTokens();
+            billedOurs += tokens;
+            ratio = clamp(billed / (double) billedOurs);
+            logRatio();
+        }
         double deficit = deficit(report);
         if (!Double.isNaN(deficit)) {
             sample(sentNanos, reservedTokens, tokens, deficit);
-        } else if (!ratioFromHeaders && report.usageTokens() > 0) {
-            ratio = clamp(report.usageTokens() / (double) Math.max(1, tokens));
         }
         if (report.remainingRequests() == 0) {
             return report.resetRequests() != null ? report.resetRequests()
@@ -169,34 +185,73 @@ final class Pacer {
     }
 
     /**
-     * What the server charged, against what we counted. When the bucket cannot have filled up since
-     * the previous answer (its deficit then exceeds what refilled since), the deficit's growth is
-     * exactly what the server charged for every request reserved in between, any process's (those
-     * answered 429 excepted). Otherwise the bucket was full before some request of the interval and
-     * the deficit is at most what this request cost plus leftovers of requests just before it: an
-     * upper bound, exact when requests are paced right, which only errs on the slow side.
+     * Learns the ratio from what the server charged, known exactly in two cases. When, from the
+     * previous answer's deficit, the requests reserved since (by every process, ordered by the
+     * shared running total; those answered 429 excepted) would have refilled before this one was
+     * sent, it met a full bucket: the deficit after it is what it cost. When instead the bucket had
+     * no time to fill since the previous answer, the deficit's growth net of the refill is what
+     * every request reserved in between cost. Other answers hold leftovers of unknown size and are
+     * not used; answers to requests sent in a process's first seconds are not either (a cold client
+     * sends its first requests out of order).
      */
     private void sample(long sentNanos, long reservedTokens, long tokens, double deficit) {
         Sample previous = last;
-        boolean later = previous == null || sentNanos - previous.sentNanos() > 0;
-        double charged = deficit;
-        long ours = tokens;
-        if (previous != null && later && reservedTokens > previous.reservedTokens()) {
-            double leftover = previous.deficit() - tokensPerMinute * (sentNanos - previous.sentNanos()) / NANOS_PER_MINUTE;
-            if (leftover >= 0) {
-                long notCharged = uncharged.subMap(previous.reservedTokens(), false, reservedTokens, true).values()
-                        .stream().mapToLong(Long::longValue).sum();
-                charged = deficit - leftover;
-                ours = reservedTokens - previous.reservedTokens() - notCharged;
+        boolean warm = sentNanos - firstSent > WARM_UP_NANOS;
+        if (previous != null && warm && sentNanos - previous.sentNanos() > 0
+                && reservedTokens > previous.reservedTokens()) {
+            long notCharged = uncharged.subMap(previous.reservedTokens(), false, reservedTokens, false).values()
+                    .stream().mapToLong(Long::longValue).sum();
+            long between = reservedTokens - tokens - previous.reservedTokens() - notCharged;
+            double leftover = previous.deficit()
+                    - tokensPerMinute * (sentNanos - previous.sentNanos()) / NANOS_PER_MINUTE;
+            if (between >= 0 && leftover + ratio * between <= 0) {
+                learn(deficit, tokens);
+            } else if (between >= 0 && leftover >= 0 && deficit > leftover) {
+                learn(deficit - leftover, between + tokens);
             }
         }
-        if (later && ours > 0) {
-            consumed = consumed * DECAY + charged;
-            estimated = estimated * DECAY + ours;
-            ratio = clamp(consumed / estimated);
-            ratioFromHeaders = true;
+        if (previous == null || sentNanos - previous.sentNanos() > 0) {
             last = new Sample(sentNanos, reservedTokens, deficit);
             uncharged.headMap(reservedTokens, true).clear();
+        }
+    }
+
+    private void learn(double charged, long ours) {
+        if (charged < 0.1 * ours) {
+            return; // a server that reports its bucket before charging teaches nothing
+        }
+        // One answer moves the ratio at most twofold, and the ratio is the median of the last
+        // answers: an answer misread (a request overtaken by another in flight) changes little.
+        double sampled = Math.max(ratio / 2, Math.min(ratio * 2, charged / ours));
+        samples.addLast(new double[]{sampled, ours});
+        if (samples.size() > SAMPLES) {
+            samples.removeFirst();
+        }
+        ratio = clamp(weightedMedian());
+        ratioFromHeaders = true;
+        logRatio();
+    }
+
+    private double weightedMedian() {
+        List<double[]> sorted = new ArrayList<>(samples);
+        sorted.sort(Comparator.comparingDouble(sample -> sample[0]));
+        double half = sorted.stream().mapToDouble(sample -> sample[1]).sum() / 2;
+        double seen = 0;
+        for (double[] sample : sorted) {
+            seen += sample[1];
+            if (seen >= half) {
+                return sample[0];
+            }
+        }
+        return ratio;
+    }
+
+    /** Says when the learned ratio moves by a tenth or more: what the server counts per token of ours. */
+    private void logRatio() {
+        if (Math.abs(ratio - loggedRatio) >= 0.1 * loggedRatio) {
+            log.info("the API counts {} tokens for each token of ours (was {})", String.format("%.2f", ratio),
+                    String.format("%.2f", loggedRatio));
+            loggedRatio = ratio;
         }
     }
 

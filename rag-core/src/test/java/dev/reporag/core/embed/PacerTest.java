@@ -10,6 +10,15 @@ import static org.assertj.core.api.Assertions.within;
 
 class PacerTest {
     private static final long MS = 1_000_000;
+    /** Answers to requests sent in a process's first 2 s teach nothing; the tests start after a first one at 0. */
+    private static final long WARM = 2_001 * MS;
+
+    /** A first answer, at time 0, that teaches nothing: what a process has sent before the test begins. */
+    private static Pacer warmed(long tpm) {
+        Pacer pacer = new Pacer(0, tpm, Duration.ZERO);
+        pacer.succeeded(0, 0, 1, ServerReport.NONE);
+        return pacer;
+    }
 
     /** What a server with a bucket of {@code capacity} refilled at {@code tpm} reports after charging. */
     private static ServerReport report(long tpm, double capacity, double level) {
@@ -34,17 +43,16 @@ class PacerTest {
         // The server counts 1.5 tokens for each of ours; 60,000 a minute, a bucket of 10,000.
         long tpm = 60_000;
         double capacity = 10_000;
-        Pacer pacer = new Pacer(0, tpm, Duration.ZERO);
+        Pacer pacer = warmed(tpm);
         double level = capacity;
         long reserved = 0;
         for (int i = 0; i < 30; i++) {
-            long sent = i * 200 * MS;
             if (i > 0) {
                 level = Math.min(capacity, level + tpm / 60.0 * 0.2);
             }
             reserved += 100;
             level -= 150;
-            pacer.succeeded(sent, reserved, 100, report(tpm, capacity, level));
+            pacer.succeeded(WARM + i * 200 * MS, reserved, 100, report(tpm, capacity, level));
         }
 
         assertThat(pacer.ratio()).isCloseTo(1.5, within(0.01));
@@ -58,7 +66,7 @@ class PacerTest {
         // refilled); this one sees every other answer only, and the other's tokens count as charged.
         long tpm = 60_000;
         double capacity = 10_000;
-        Pacer pacer = new Pacer(0, tpm, Duration.ZERO);
+        Pacer pacer = warmed(tpm);
         double level = capacity;
         long reserved = 0;
         for (int i = 0; i < 40; i++) {
@@ -68,19 +76,45 @@ class PacerTest {
             reserved += 100;
             level -= 120;
             if (i % 2 == 0) {
-                pacer.succeeded(i * 100 * MS, reserved, 100, report(tpm, capacity, level));
+                pacer.succeeded(WARM + i * 100 * MS, reserved, 100, report(tpm, capacity, level));
             }
         }
 
-        // The first answers only bound the ratio from above (the bucket was full before them).
-        assertThat(pacer.ratio()).isCloseTo(1.2, within(0.05));
+        assertThat(pacer.ratio()).isCloseTo(1.2, within(1e-6));
+    }
+
+    @Test
+    void theAnswersToAColdClientsFirstRequestsTeachNothing() {
+        // Three requests reached the server before the first answer, and out of order.
+        long tpm = 60_000;
+        Pacer pacer = new Pacer(0, tpm, Duration.ZERO);
+
+        pacer.succeeded(0, 100, 100, report(tpm, 10_000, 10_000 - 3 * 130));
+        pacer.succeeded(100 * MS, 200, 100, report(tpm, 10_000, 10_000 - 130));
+        pacer.succeeded(1_900 * MS, 300, 100, report(tpm, 10_000, 10_000 - 3 * 130));
+        assertThat(pacer.ratio()).isEqualTo(1.0);
+
+        // Later each request meets a full bucket, and each answer is one request's cost.
+        pacer.succeeded(WARM + 500 * MS, 400, 100, report(tpm, 10_000, 10_000 - 130));
+        assertThat(pacer.ratio()).isCloseTo(1.3, within(1e-6));
+    }
+
+    @Test
+    void oneAnswerMovesTheRatioAtMostTwofold() {
+        long tpm = 60_000;
+        Pacer pacer = warmed(tpm);
+
+        pacer.succeeded(WARM, 100, 100, report(tpm, 10_000, 10_000 - 100));
+        pacer.succeeded(WARM + 1_000 * MS, 200, 100, report(tpm, 10_000, 10_000 - 900)); // misread: 9 times
+
+        assertThat(pacer.ratio()).isCloseTo(2.0, within(1e-6)); // not 9
     }
 
     @Test
     void anotherProcessPacedRightLeavesTheBucketFullAndEachDeficitIsOneRequest() {
         long tpm = 60_000;
         double capacity = 10_000;
-        Pacer pacer = new Pacer(0, tpm, Duration.ZERO);
+        Pacer pacer = warmed(tpm);
         double level = capacity;
         long reserved = 0;
         for (int i = 0; i < 40; i++) {
@@ -90,7 +124,7 @@ class PacerTest {
             reserved += 100;
             level -= 120;
             if (i % 2 == 0) {
-                pacer.succeeded(i * 130 * MS, reserved, 100, report(tpm, capacity, level));
+                pacer.succeeded(WARM + i * 130 * MS, reserved, 100, report(tpm, capacity, level));
             }
         }
 
@@ -98,12 +132,15 @@ class PacerTest {
     }
 
     @Test
-    void withoutBucketHeadersTheBilledUsageIsTheFirstGuess() {
-        Pacer pacer = new Pacer(0, 60_000, Duration.ZERO);
+    void theBilledUsageIsTheFirstGuessUntilTheBucketSaysOtherwise() {
+        long tpm = 60_000;
+        Pacer pacer = new Pacer(0, tpm, Duration.ZERO);
 
-        pacer.succeeded(0, 100, 100, ServerReport.NONE.withUsage(137));
-
+        pacer.succeeded(0, 100, 100, report(tpm, 10_000, 10_000 - 100).withUsage(137));
         assertThat(pacer.ratio()).isCloseTo(1.37, within(1e-9));
+
+        pacer.succeeded(WARM, 200, 100, report(tpm, 10_000, 10_000 - 100).withUsage(137));
+        assertThat(pacer.ratio()).isCloseTo(1.0, within(1e-9));
     }
 
     @Test
