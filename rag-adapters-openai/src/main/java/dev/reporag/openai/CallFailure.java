@@ -45,6 +45,7 @@ final class CallFailure extends RuntimeException {
     private final int status;
     private final transient RateLimitHeaders headers;
     private boolean timedOut;
+    private boolean responseTooLarge;
 
     CallFailure(Kind kind, int status, String message, RateLimitHeaders headers, Throwable cause) {
         super(message, cause, false, false);
@@ -75,6 +76,11 @@ final class CallFailure extends RuntimeException {
         return timedOut;
     }
 
+    /** Whether the answer (not the request) was over the size limit. */
+    boolean responseTooLarge() {
+        return responseTooLarge;
+    }
+
     /** The core's view of this failure, with what the server said. */
     EmbeddingException toEmbeddingException() {
         EmbeddingException.Kind mapped = switch (kind) {
@@ -97,8 +103,10 @@ final class CallFailure extends RuntimeException {
         }
         for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof LimitedBody.TooLarge tooLarge) {
-                return new CallFailure(Kind.TOO_LARGE, 0, provider + " sent " + tooLarge.getMessage().replace(
-                        "the response was", "a response") + "; it is not read", null, thrown);
+                CallFailure failure = new CallFailure(Kind.TOO_LARGE, 0, provider + " sent " + tooLarge.getMessage()
+                        .replace("the response was", "a response") + "; it is not read", null, thrown);
+                failure.responseTooLarge = true;
+                return failure;
             }
         }
         for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {

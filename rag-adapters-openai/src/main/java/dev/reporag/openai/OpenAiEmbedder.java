@@ -157,7 +157,13 @@ public final class OpenAiEmbedder implements Embedder {
         try {
             response = model.embedAll(segments);
         } catch (RuntimeException e) {
-            throw CallFailure.classify(e, provider, settings.model(), settings.timeout()).toEmbeddingException();
+            CallFailure failure = CallFailure.classify(e, provider, settings.model(), settings.timeout());
+            if (failure.responseTooLarge() && texts.size() == 1) {
+                // One vector cannot take megabytes: splitting the input would not help.
+                throw EmbeddingException.permanent(failure.getMessage() + " for a single input; check the base URL"
+                        + " and the model");
+            }
+            throw failure.toEmbeddingException();
         } finally {
             seen = headers.get();
             headers.remove();
