@@ -3,8 +3,6 @@ package dev.reporag.reliability;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobId;
 import dev.reporag.core.model.JobStatus;
-import dev.reporag.core.model.Project;
-import dev.reporag.core.model.ProjectId;
 import dev.reporag.openai.FakeOpenAiServer;
 import dev.reporag.openai.FakeOpenAiServer.Metering;
 import dev.reporag.pgvector.PgDatabase;
@@ -14,11 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +33,6 @@ class SharedBudgetTest {
     @Test
     void twoWorkersSharingAKeyShareItsBudgetThroughTheDatabase() throws Exception {
         Path repo = GitRepos.create(tmp.resolve("repo"), GitRepos.generatedCode(50, 10));
-        tmp = Path.of("/tmp/sbt"); java.nio.file.Files.createDirectories(tmp);
         try (FakeOpenAiServer fake = FakeOpenAiServer.start(); TestDatabase db = new TestDatabase("budget")) {
             // A bucket of 5 s: two processes each spending the whole budget would drain it in seconds.
             fake.limits(3_000, TPM, 5);
@@ -50,10 +45,10 @@ class SharedBudgetTest {
                 String a = CrashTest.awaitMatch(first, Pattern.compile("worker (w-[0-9a-f]+) running"), 60).group(1);
                 String b = CrashTest.awaitMatch(second, Pattern.compile("worker (w-[0-9a-f]+) running"), 60).group(1);
                 try (PgDatabase pg = db.open()) {
-                    JobId one = enqueue(pg, "one", repo);
-                    JobId two = enqueue(pg, "two", repo);
-                    IngestionJob doneOne = await(pg, one, 240);
-                    IngestionJob doneTwo = await(pg, two, 240);
+                    JobId one = EmbeddingFaultsTest.enqueue(pg, "one", repo);
+                    JobId two = EmbeddingFaultsTest.enqueue(pg, "two", repo);
+                    IngestionJob doneOne = EmbeddingFaultsTest.await(pg, one, 240);
+                    IngestionJob doneTwo = EmbeddingFaultsTest.await(pg, two, 240);
 
                     assertThat(doneOne.status()).as(doneOne.error()).isEqualTo(JobStatus.READY);
                     assertThat(doneTwo.status()).as(doneTwo.error()).isEqualTo(JobStatus.READY);
@@ -90,24 +85,5 @@ class SharedBudgetTest {
         Map<String, String> own = new HashMap<>(env);
         own.put("RAG_HOME", tmp.resolve("home-" + name).toString());
         return Child.start(tmp.resolve("worker-" + name + ".log"), own, "worker", "--concurrency", "1");
-    }
-
-    private static JobId enqueue(PgDatabase pg, String name, Path repo) {
-        Project project = new Project(ProjectId.random(), name, repo.toString(), null, Instant.now());
-        pg.jobs().saveProject(project);
-        return pg.jobs().enqueue(project.id(), Instant.now()).id();
-    }
-
-    private static IngestionJob await(PgDatabase pg, JobId id, int seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        IngestionJob job = pg.jobs().job(id).orElseThrow();
-        while (!job.status().isFinished()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("job not finished within " + seconds + " s: " + job);
-            }
-            Thread.sleep(200);
-            job = pg.jobs().job(id).orElseThrow();
-        }
-        return job;
     }
 }

@@ -55,10 +55,10 @@ public final class RateLimitBenchmark {
             rows.add(dispatcher(chunks, metering));
             rows.add(naive(chunks, metering, naiveCapSeconds));
         }
-        out("%n%-44s %-9s %9s %8s %12s %14s %s%n", "approach", "metering", "wall s", "chunks", "TPM / limit",
+        out("%n%-52s %-9s %9s %8s %12s %16s %s%n", "approach", "metering", "wall s", "chunks", "TPM / limit",
                 "429s", "");
         for (Row row : rows) {
-            out("%-44s %-9s %9.1f %8s %12.3f %14s %s%n", row.approach(), row.metering() == Metering.CL100K ? "cl100k"
+            out("%-52s %-9s %9.1f %8s %12.3f %16s %s%n", row.approach(), row.metering() == Metering.CL100K ? "cl100k"
                             : "chars/4", row.seconds(), row.chunks() + (row.capped() ? "*" : ""), row.ofLimit(),
                     row.limited() + " of " + row.requests() + String.format(Locale.ROOT, " (%.2f%%)",
                             row.requests() == 0 ? 0 : 100.0 * row.limited() / row.requests()), row.note());

@@ -38,25 +38,36 @@ class PacerTest {
         assertThat(new Pacer(0, 0, Duration.ZERO).slot(1_000)).isEqualTo(Duration.ZERO);
     }
 
+    private static final long TPM = 60_000;
+    private static final double CAPACITY = 10_000;
+
+    /**
+     * Requests of 100 of our tokens, one every {@code spacingMillis} on one time line, each charged
+     * {@code charged} by a server with a bucket of {@link #CAPACITY} refilled at {@link #TPM}; this
+     * process sends (and hears the answer to) one request in {@code ours}, other processes the rest.
+     */
+    private static Pacer paced(int requests, long spacingMillis, double charged, int ours) {
+        Pacer pacer = warmed(TPM);
+        double level = CAPACITY;
+        for (int i = 0; i < requests; i++) {
+            if (i > 0) {
+                level = Math.min(CAPACITY, level + TPM / 60.0 * spacingMillis / 1_000);
+            }
+            level -= charged;
+            if (i % ours == 0) {
+                pacer.succeeded(WARM + i * spacingMillis * MS, (i + 1) * 100L, 100, report(TPM, CAPACITY, level));
+            }
+        }
+        return pacer;
+    }
+
     @Test
     void learnsTheRatioOfTheServersCountFromItsBucketAndTheBucketsSize() {
         // The server counts 1.5 tokens for each of ours; 60,000 a minute, a bucket of 10,000.
-        long tpm = 60_000;
-        double capacity = 10_000;
-        Pacer pacer = warmed(tpm);
-        double level = capacity;
-        long reserved = 0;
-        for (int i = 0; i < 30; i++) {
-            if (i > 0) {
-                level = Math.min(capacity, level + tpm / 60.0 * 0.2);
-            }
-            reserved += 100;
-            level -= 150;
-            pacer.succeeded(WARM + i * 200 * MS, reserved, 100, report(tpm, capacity, level));
-        }
+        Pacer pacer = paced(30, 200, 150, 1);
 
         assertThat(pacer.ratio()).isCloseTo(1.5, within(0.01));
-        assertThat(pacer.tokenCap()).isCloseTo((long) (capacity / 2 / 1.5), within(20L));
+        assertThat(pacer.tokenCap()).isCloseTo((long) (CAPACITY / 2 / 1.5), within(20L));
         assertThat(pacer.slot(100).toNanos() / 1e9).isCloseTo(150 / 1_000.0 / Pacer.HEADROOM, within(0.002));
     }
 
@@ -64,23 +75,13 @@ class PacerTest {
     void whenTheBucketNeverFillsItsDeficitsGrowthIsWhatWasChargedMeanwhileByAnyProcess() {
         // Two processes alternate on one time line, too fast for the bucket (120 charged per 100
         // refilled); this one sees every other answer only, and the other's tokens count as charged.
-        long tpm = 60_000;
-        double capacity = 10_000;
-        Pacer pacer = warmed(tpm);
-        double level = capacity;
-        long reserved = 0;
-        for (int i = 0; i < 40; i++) {
-            if (i > 0) {
-                level = Math.min(capacity, level + tpm / 60.0 * 0.1);
-            }
-            reserved += 100;
-            level -= 120;
-            if (i % 2 == 0) {
-                pacer.succeeded(WARM + i * 100 * MS, reserved, 100, report(tpm, capacity, level));
-            }
-        }
+        assertThat(paced(40, 100, 120, 2).ratio()).isCloseTo(1.2, within(1e-6));
+    }
 
-        assertThat(pacer.ratio()).isCloseTo(1.2, within(1e-6));
+    @Test
+    void anotherProcessPacedRightLeavesTheBucketFullAndEachDeficitIsOneRequest() {
+        // 130 refilled per start, 120 charged: each request meets a full bucket.
+        assertThat(paced(40, 130, 120, 2).ratio()).isCloseTo(1.2, within(0.001));
     }
 
     @Test
@@ -108,27 +109,6 @@ class PacerTest {
         pacer.succeeded(WARM + 1_000 * MS, 200, 100, report(tpm, 10_000, 10_000 - 900)); // misread: 9 times
 
         assertThat(pacer.ratio()).isCloseTo(2.0, within(1e-6)); // not 9
-    }
-
-    @Test
-    void anotherProcessPacedRightLeavesTheBucketFullAndEachDeficitIsOneRequest() {
-        long tpm = 60_000;
-        double capacity = 10_000;
-        Pacer pacer = warmed(tpm);
-        double level = capacity;
-        long reserved = 0;
-        for (int i = 0; i < 40; i++) {
-            if (i > 0) {
-                level = Math.min(capacity, level + tpm / 60.0 * 0.13); // 130 refilled per start
-            }
-            reserved += 100;
-            level -= 120;
-            if (i % 2 == 0) {
-                pacer.succeeded(WARM + i * 130 * MS, reserved, 100, report(tpm, capacity, level));
-            }
-        }
-
-        assertThat(pacer.ratio()).isCloseTo(1.2, within(0.001));
     }
 
     @Test
