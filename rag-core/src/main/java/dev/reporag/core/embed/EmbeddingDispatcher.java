@@ -73,6 +73,8 @@ public final class EmbeddingDispatcher implements AutoCloseable {
     /** Pauses of the key so far, and the end of the latest, so that starts reserved before one wait for it. */
     private final AtomicLong pauses = new AtomicLong();
     private volatile long pausedUntil = System.nanoTime();
+    private final Object delayLock = new Object();
+    private long lastSend = System.nanoTime() - Duration.ofDays(1).toNanos();
     private volatile boolean closed;
     private volatile long budgetWarnedAt;
 
@@ -260,6 +262,9 @@ public final class EmbeddingDispatcher implements AutoCloseable {
             }
             if (pauses.get() != pausesBefore && pausedUntil - System.nanoTime() > 0) {
                 // A 429 paused the key after this start was reserved: take a start after the pause.
+                continue;
+            }
+            if (!keepDelay()) {
                 continue;
             }
             long sent = System.nanoTime();
@@ -464,6 +469,24 @@ public final class EmbeddingDispatcher implements AutoCloseable {
         if (budgetWarnedAt == 0 || now - budgetWarnedAt > 60_000_000_000L) {
             budgetWarnedAt = now;
             log.warn("the shared rate budget is unavailable ({}); pacing this process alone", e.getMessage());
+        }
+    }
+
+    /**
+     * RAG_DELAY between two sends of this process, even when a thread woke late for its reserved
+     * start and would go out right after another; false when interrupted.
+     */
+    private boolean keepDelay() {
+        long gap = policy.minDelay().toNanos();
+        if (gap == 0) {
+            return true;
+        }
+        synchronized (delayLock) {
+            if (!sleepUntil(lastSend + gap)) {
+                return false;
+            }
+            lastSend = System.nanoTime();
+            return true;
         }
     }
 
