@@ -136,6 +136,16 @@ function renderProject(p) {
   $('fact-skipped').textContent = p.files || p.skipped ? p.skipped : '-';
   $('fact-commit').textContent = p.commit ? p.commit.substring(0, 12) : '-';
   $('fact-commit').title = p.commit || '';
+  // What a PENDING project waits for (no worker running, the next scheduled run...).
+  $('waiting-for').textContent = p.waitingFor || '';
+  $('waiting-for').hidden = !p.waitingFor;
+  // During a re-index the counters above are the new job's; answers still come from the last index.
+  const reindexing = p.answerable && p.status !== 'READY' && p.indexedCommit;
+  $('index-note').textContent = reindexing ? 'Answers come from the last index (commit '
+    + p.indexedCommit.substring(0, 12) + ': ' + count(p.indexedFiles, 'file') + ', ' + count(p.indexedChunks, 'chunk')
+    + ') until this one is ready.' : '';
+  $('index-note').hidden = !reindexing;
+  showSkipped(p);
   const failed = p.status === 'FAILED';
   $('error-box').hidden = !failed;
   $('error-text').textContent = failed ? (p.error || 'unknown error') : '';
@@ -155,6 +165,77 @@ function etaText(p) {
   const seconds = p.status === 'PROCESSING' && typeof p.etaSeconds === 'number' ? p.etaSeconds : -1;
   if (seconds < 0) return '';
   return seconds < 60 ? 'less than a minute left' : 'about ' + Math.round(seconds / 60) + ' min left';
+}
+
+// ---- skipped files: a collapsible list, loaded when opened, filtered by rule ----
+const SKIPPED_PAGE = 200;
+let skipped = { project: null, reason: null, shown: 0, loadedFor: null };
+
+function showSkipped(p) {
+  const box = $('skipped-box');
+  box.hidden = !(p.skipped > 0 || p.answerable);
+  $('skipped-summary').textContent = p.skipped > 0 ? '(' + p.skipped + ')' : '';
+  if (skipped.project !== p.id) {
+    skipped = { project: p.id, reason: null, shown: 0, loadedFor: null };
+    box.open = false;
+    $('skipped-rules').replaceChildren();
+    $('skipped-list').replaceChildren();
+    $('skipped-more').hidden = true;
+  } else if (box.open && skipped.loadedFor !== p.jobId && p.status === 'READY') {
+    loadSkipped(true); // a new list after a job
+  }
+}
+
+$('skipped-box').addEventListener('toggle', () => {
+  if ($('skipped-box').open && skipped.loadedFor === null) loadSkipped(true);
+});
+$('skipped-more').addEventListener('click', () => loadSkipped(false));
+
+async function loadSkipped(fresh) {
+  const id = skipped.project;
+  if (fresh) { skipped.shown = 0; $('skipped-list').replaceChildren(); }
+  let path = '/api/projects/' + encodeURIComponent(id) + '/skipped?limit=' + SKIPPED_PAGE + '&offset=' + skipped.shown;
+  if (skipped.reason) path += '&reason=' + encodeURIComponent(skipped.reason);
+  try {
+    const page = await api('GET', path);
+    if (id !== skipped.project) return;
+    skipped.loadedFor = current ? current.jobId : null;
+    renderRules(page);
+    page.files.forEach((f) => $('skipped-list').append(el('li', {},
+      el('span', { class: 'path' }, f.path), el('span', { class: 'rule' }, f.rule), el('span', { class: 'size' }, size(f.size)))));
+    skipped.shown += page.files.length;
+    const matching = skipped.reason ? ruleCount(page, skipped.reason) : page.total;
+    $('skipped-more').hidden = skipped.shown >= matching;
+    if (page.total === 0) $('skipped-list').append(el('li', {}, el('span', { class: 'path muted' }, 'Nothing was left out.')));
+  } catch (e) {
+    showError($('action-error'), e.message);
+  }
+}
+
+function ruleCount(page, reason) {
+  const rule = page.counts.find((c) => c.reason === reason);
+  return rule ? rule.count : 0;
+}
+
+function renderRules(page) {
+  const rules = [el('button', { type: 'button', class: 'secondary small' + (skipped.reason ? '' : ' active') }, 'All (' + page.total + ')')];
+  rules[0].addEventListener('click', () => { skipped.reason = null; loadSkipped(true); });
+  page.counts.forEach((c) => {
+    const b = el('button', { type: 'button', class: 'secondary small' + (skipped.reason === c.reason ? ' active' : ''), 'data-reason': c.reason },
+      c.rule + ' (' + c.count + ')');
+    b.addEventListener('click', () => { skipped.reason = c.reason; loadSkipped(true); });
+    rules.push(b);
+  });
+  $('skipped-rules').replaceChildren(...rules);
+}
+
+function count(n, noun) {
+  return n + ' ' + noun + (n === 1 ? '' : 's');
+}
+
+function size(bytes) {
+  if (bytes < 1024) return bytes + ' B';
+  return bytes < 1048576 ? (bytes / 1024).toFixed(1) + ' KB' : (bytes / 1048576).toFixed(1) + ' MB';
 }
 
 function openEvents(id) {

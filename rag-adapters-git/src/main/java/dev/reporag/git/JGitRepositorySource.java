@@ -28,10 +28,9 @@ public final class JGitRepositorySource implements RepositorySource {
         this.settings = settings;
         this.policy = new SourceUrlPolicy(settings.allowLocalSources(), settings.allowedHosts(), resolver);
         this.cache = new CloneCache(settings, policy);
-        if (settings.allowLocalSources()) {
-            log.warn("local sources are allowed ({}): local paths, file://, http:// and loopback hosts can be "
-                    + "fetched; use this for development and tests only", SourceUrlPolicy.LOCAL_SWITCH);
-        }
+        // Whoever turned this on knows why (a CLI user's own path, or a server's RAG_ALLOW_LOCAL_SOURCES,
+        // which the composition root warns about): no warning here, where the reason is unknown.
+        log.debug("local sources are {}", settings.allowLocalSources() ? "allowed" : "refused");
     }
 
     @Override

@@ -39,7 +39,7 @@ import java.util.concurrent.Future;
  */
 public final class LocalEmbedder implements Embedder, AutoCloseable {
     /** Inputs longer than this are still read in full, but the core should not make chunks longer. */
-    static final int DEFAULT_MAX_INPUT_CHARS = 4000;
+    public static final int DEFAULT_MAX_INPUT_CHARS = 4000;
 
     private final LocalModel model;
     private final int windowTokens;

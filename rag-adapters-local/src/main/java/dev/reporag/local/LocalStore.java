@@ -21,8 +21,9 @@ import java.util.Map;
  * index/        chunks with vectors and keyword terms (Apache Lucene)
  * </pre>
  *
- * The directory is tied to one embedding model and dimension: opening it with another fails, since
- * vectors of two models cannot be compared.
+ * The directory is tied to the embedding model of the vectors it holds: opening it with another
+ * fails, since vectors of two models cannot be compared. A store with no vectors (new, or whose
+ * projects were all deleted or never indexed) takes the model of the run that opens it.
  */
 public final class LocalStore implements AutoCloseable {
     /** Environment variable naming the data directory. */
@@ -69,9 +70,14 @@ public final class LocalStore implements AutoCloseable {
         MvState state = null;
         try {
             state = new MvState(directory);
-            checkModel(state, directory, modelId, dimension);
             LuceneVectorStore vectors = new LuceneVectorStore(directory.resolve("index"), dimension);
             LocalStore store = new LocalStore(directory, lock, state, vectors);
+            try {
+                checkModel(state, vectors, directory, modelId, dimension);
+            } catch (RuntimeException e) {
+                vectors.close();
+                throw e;
+            }
             int orphans = store.jobs.expireLeases(Instant.now());
             if (orphans > 0) {
                 LoggerFactory.getLogger(LocalStore.class).info("{} job(s) left running by a stopped process can"
@@ -101,21 +107,32 @@ public final class LocalStore implements AutoCloseable {
         return Path.of(userHome, ".repo-rag");
     }
 
-    private static void checkModel(MvState state, Path directory, String modelId, int dimension) {
+    /** Records the model of the run, unless the store holds vectors of another one. */
+    private static void checkModel(MvState state, LuceneVectorStore vectors, Path directory, String modelId,
+                                   int dimension) {
+        String storedModel = state.read(() -> state.meta.get(MODEL_KEY));
+        String storedDimension = state.read(() -> state.meta.get(DIMENSION_KEY));
+        if (modelId.equals(storedModel) && Integer.toString(dimension).equals(storedDimension)) {
+            return;
+        }
+        long held = vectors.size();
+        if (storedModel != null && held > 0) {
+            throw new StoreException("the store at " + directory + " holds " + held + " vectors of model '"
+                    + storedModel + "' (" + storedDimension + " dimensions), but this run embeds with '" + modelId
+                    + "' (" + dimension + " dimensions), and vectors of two models cannot be compared. Embed with '"
+                    + storedModel + "' again, or switch models by indexing again into an empty store: set RAG_HOME"
+                    + " to a new directory (or delete this one) and ingest each repository again");
+        }
+        if (held == 0) {
+            if (storedModel != null) {
+                LoggerFactory.getLogger(LocalStore.class).info("the store at {} holds no vectors: it now takes model"
+                        + " '{}' ({} dimensions) instead of '{}'", directory, modelId, dimension, storedModel);
+            }
+            vectors.clear(); // no field of the old dimension left either
+        }
         state.write(() -> {
-            String storedModel = state.meta.get(MODEL_KEY);
-            String storedDimension = state.meta.get(DIMENSION_KEY);
-            if (storedModel == null) {
-                state.meta.put(MODEL_KEY, modelId);
-                state.meta.put(DIMENSION_KEY, Integer.toString(dimension));
-                return null;
-            }
-            if (!storedModel.equals(modelId) || !storedDimension.equals(Integer.toString(dimension))) {
-                throw new StoreException("the store at " + directory + " holds vectors of model '" + storedModel
-                        + "' (" + storedDimension + " dimensions), but this run embeds with '" + modelId + "' ("
-                        + dimension + " dimensions); use the same model, another RAG_HOME, or delete the directory"
-                        + " to index again");
-            }
+            state.meta.put(MODEL_KEY, modelId);
+            state.meta.put(DIMENSION_KEY, Integer.toString(dimension));
             return null;
         });
     }

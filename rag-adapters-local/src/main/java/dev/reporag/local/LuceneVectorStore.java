@@ -6,6 +6,11 @@ import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.model.ScoredChunk;
 import dev.reporag.core.port.StoreException;
 import dev.reporag.core.port.VectorStore;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.KnnVectorsReader;
+import org.apache.lucene.codecs.KnnVectorsWriter;
+import org.apache.lucene.codecs.lucene912.Lucene912Codec;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -14,6 +19,8 @@ import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.SegmentReadState;
+import org.apache.lucene.index.SegmentWriteState;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
@@ -74,6 +81,7 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
             // for running merges, which rebuild HNSW graphs and kept `rag ingest` of the JDK's
             // sources alive for minutes after its job was READY. Aborted merges run again later.
             IndexWriterConfig config = new IndexWriterConfig(new CodeAnalyzer(true))
+                    .setCodec(new WideVectorCodec())
                     .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
                     .setCommitOnClose(false);
             writer = new IndexWriter(directory, config);
@@ -129,6 +137,19 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
     @Override
     public synchronized void deleteProject(ProjectId project) {
         write(() -> writer.deleteDocuments(new Term(PROJECT, project.value())));
+    }
+
+    /** Chunks of every project: whether the index holds any vectors at all. */
+    long size() {
+        return read(searcher -> (long) searcher.getIndexReader().numDocs());
+    }
+
+    /**
+     * Empties the index, forgetting its fields too: the next vectors may have another dimension
+     * (a store adopting the model of the run, once it holds no vectors).
+     */
+    synchronized void clear() {
+        write(writer::deleteAll);
     }
 
     @Override
@@ -265,6 +286,37 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
             }
         }
         return copy;
+    }
+
+    /**
+     * Lucene's default codec, but taking vectors of up to {@value #MAX_DIMENSIONS} dimensions: its own
+     * cap (1,024) is below OpenAI's 1,536. The files are the default formats under their own names,
+     * so any Lucene of this version reads them.
+     */
+    private static final class WideVectorCodec extends Lucene912Codec {
+        private static final int MAX_DIMENSIONS = 4096;
+        private final KnnVectorsFormat hnsw = new Lucene99HnswVectorsFormat();
+        private final KnnVectorsFormat wide = new KnnVectorsFormat(hnsw.getName()) {
+            @Override
+            public KnnVectorsWriter fieldsWriter(SegmentWriteState state) throws IOException {
+                return hnsw.fieldsWriter(state);
+            }
+
+            @Override
+            public KnnVectorsReader fieldsReader(SegmentReadState state) throws IOException {
+                return hnsw.fieldsReader(state);
+            }
+
+            @Override
+            public int getMaxDimensions(String fieldName) {
+                return MAX_DIMENSIONS;
+            }
+        };
+
+        @Override
+        public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+            return wide;
+        }
     }
 
     private interface IndexWrite {

@@ -23,6 +23,8 @@ final class MvState implements AutoCloseable {
     final MVMap<String, byte[]> jobs;
     final MVMap<String, byte[]> conversations;
     final MVMap<String, byte[]> turns;
+    /** Per project id, its list of skipped files in the core's stored form. */
+    final MVMap<String, byte[]> skipped;
 
     MvState(Path dir) {
         Path file = dir.resolve(FILE_NAME);
@@ -36,6 +38,7 @@ final class MvState implements AutoCloseable {
         jobs = store.openMap("jobs");
         conversations = store.openMap("conversations");
         turns = store.openMap("turns");
+        skipped = store.openMap("skipped"); // absent from stores written before it: opened empty
     }
 
     /** Runs a read under the write lock, so it never sees half of a write. */

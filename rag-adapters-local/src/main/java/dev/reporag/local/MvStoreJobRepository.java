@@ -7,6 +7,8 @@ import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.Progress;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
+import dev.reporag.core.model.SkippedFiles;
+import dev.reporag.core.model.WorkerKind;
 import dev.reporag.core.port.JobRepository;
 import dev.reporag.core.port.StoreException;
 import dev.reporag.local.Codec.StoredJob;
@@ -14,8 +16,11 @@ import dev.reporag.local.Codec.StoredJob;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -27,6 +32,9 @@ import java.util.stream.Stream;
  */
 final class MvStoreJobRepository implements JobRepository {
     private static final String SEQUENCE = "jobs.sequence";
+    /** Meta keys: jobs that ended with a status, and when a kind of worker was last seen. */
+    private static final String FINISHED = "jobs.finished.";
+    private static final String SEEN = "workers.seen.";
     private static final Comparator<StoredJob> OLDEST_FIRST = Comparator
             .comparing((StoredJob s) -> s.job().createdAt()).thenComparingLong(StoredJob::sequence);
 
@@ -34,6 +42,18 @@ final class MvStoreJobRepository implements JobRepository {
 
     MvStoreJobRepository(MvState state) {
         this.state = state;
+        countEarlierOutcomes();
+    }
+
+    /** A store written before outcomes were counted starts its counters from the jobs it holds. */
+    private void countEarlierOutcomes() {
+        state.write(() -> {
+            if (!state.meta.containsKey(FINISHED + "counted")) {
+                jobs().map(StoredJob::job).filter(j -> j.status().isFinished()).forEach(j -> countOutcome(j.status()));
+                state.meta.put(FINISHED + "counted", "true");
+            }
+            return null;
+        });
     }
 
     @Override
@@ -69,6 +89,7 @@ final class MvStoreJobRepository implements JobRepository {
             state.projects.remove(id.value());
             jobs().filter(s -> s.job().projectId().equals(id)).forEach(s -> state.jobs.remove(s.job().id().value()));
             MvStoreConversationRepository.deleteOf(state, id);
+            state.skipped.remove(id.value());
             return null;
         });
     }
@@ -186,6 +207,17 @@ final class MvStoreJobRepository implements JobRepository {
         return update(job, worker, j -> j.released(now));
     }
 
+    @Override
+    public void saveSkippedFiles(ProjectId project, SkippedFiles skipped) {
+        state.write(() -> state.projects.containsKey(project.value())
+                ? state.skipped.put(project.value(), skipped.toBytes()) : null);
+    }
+
+    @Override
+    public Optional<SkippedFiles> skippedFiles(ProjectId project) {
+        return state.read(() -> Optional.ofNullable(state.skipped.get(project.value())).map(SkippedFiles::fromBytes));
+    }
+
     private boolean update(JobId id, String worker, UnaryOperator<IngestionJob> change) {
         return state.write(() -> {
             Optional<StoredJob> stored = stored(id);
@@ -223,7 +255,52 @@ final class MvStoreJobRepository implements JobRepository {
         return Optional.ofNullable(state.jobs.get(id.value())).map(Codec::job);
     }
 
+    /** Every change of a job goes through here (under the write lock), so each end is counted once. */
     private void put(long sequence, IngestionJob job) {
-        state.jobs.put(job.id().value(), Codec.job(sequence, job));
+        byte[] before = state.jobs.put(job.id().value(), Codec.job(sequence, job));
+        if (job.status().isFinished() && (before == null || Codec.job(before).job().status() != job.status())) {
+            countOutcome(job.status());
+        }
+    }
+
+    private void countOutcome(JobStatus status) {
+        String key = FINISHED + status.name();
+        state.meta.put(key, Long.toString(Long.parseLong(state.meta.getOrDefault(key, "0")) + 1));
+    }
+
+    @Override
+    public void workerSeen(WorkerKind kind, Instant now) {
+        state.write(() -> {
+            String key = SEEN + kind.name();
+            String last = state.meta.get(key);
+            if (last == null || Instant.parse(last).isBefore(now)) {
+                state.meta.put(key, now.toString());
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Map<WorkerKind, Instant> workersLastSeen() {
+        return byKey(WorkerKind.class, SEEN, Instant::parse);
+    }
+
+    @Override
+    public Map<JobStatus, Long> finishedJobs() {
+        return byKey(JobStatus.class, FINISHED, Long::parseLong);
+    }
+
+    /** The meta entries {@code prefix + constant name} that exist, parsed, by constant. */
+    private <K extends Enum<K>, V> Map<K, V> byKey(Class<K> keys, String prefix, Function<String, V> parse) {
+        return state.read(() -> {
+            Map<K, V> values = new EnumMap<>(keys);
+            for (K key : keys.getEnumConstants()) {
+                String value = state.meta.get(prefix + key.name());
+                if (value != null) {
+                    values.put(key, parse.apply(value));
+                }
+            }
+            return values;
+        });
     }
 }

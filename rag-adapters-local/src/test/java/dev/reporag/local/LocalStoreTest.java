@@ -131,17 +131,59 @@ class LocalStoreTest {
     }
 
     @Test
-    void refusesAnotherModelOrDimension() {
-        LocalStore.open(dir, "all-minilm-l6-v2", 384).close();
+    void aStoreHoldingVectorsRefusesAnotherModelOrDimensionAndSaysHowToSwitch() {
+        ProjectId project = ProjectId.random();
+        try (LocalStore store = LocalStore.open(dir, "all-minilm-l6-v2", 384)) {
+            store.vectorStore().upsert(List.of(embedded(project, 384)));
+        }
 
         assertThatThrownBy(() -> LocalStore.open(dir, "bge-small-en-v1.5", 384))
                 .isInstanceOf(StoreException.class)
-                .hasMessageContaining("'all-minilm-l6-v2' (384 dimensions)")
-                .hasMessageContaining("'bge-small-en-v1.5'");
+                .hasMessageContaining("holds 1 vectors of model 'all-minilm-l6-v2' (384 dimensions)")
+                .hasMessageContaining("'bge-small-en-v1.5'")
+                .hasMessageContaining("switch models by indexing again into an empty store");
         assertThatThrownBy(() -> LocalStore.open(dir, "all-minilm-l6-v2", 768))
                 .isInstanceOf(StoreException.class).hasMessageContaining("768 dimensions");
-        // A refused open gives the directory back.
+        // A refused open gives the directory back, and the vectors are still there.
+        try (LocalStore store = LocalStore.open(dir, "all-minilm-l6-v2", 384)) {
+            assertThat(store.vectorStore().count(project)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aStoreWithNoVectorsTakesTheModelOfTheRun() {
+        // The first command on a fresh home (no API key yet) records its model; nothing was embedded.
         LocalStore.open(dir, "all-minilm-l6-v2", 384).close();
+        ProjectId project = ProjectId.random();
+        try (LocalStore store = LocalStore.open(dir, "text-embedding-3-small", 1536)) {
+            // OpenAI's 1,536 dimensions: over Lucene's default cap of 1,024, which the store raises.
+            store.vectorStore().upsert(List.of(embedded(project, 1536)));
+        }
+        try (LocalStore store = LocalStore.open(dir, "text-embedding-3-small", 1536)) {
+            assertThat(store.vectorStore().vectorSearch(project, unitVector(1536), 1)).hasSize(1);
+        }
+        assertThatThrownBy(() -> LocalStore.open(dir, "all-minilm-l6-v2", 384))
+                .hasMessageContaining("holds 1 vectors of model 'text-embedding-3-small' (1536 dimensions)");
+
+        // Emptied again (its projects deleted): the next model is taken, vectors of a new dimension fit.
+        try (LocalStore store = LocalStore.open(dir, "text-embedding-3-small", 1536)) {
+            store.vectorStore().deleteProject(project);
+        }
+        try (LocalStore store = LocalStore.open(dir, "all-minilm-l6-v2", 384)) {
+            store.vectorStore().upsert(List.of(embedded(project, 384)));
+            assertThat(store.vectorStore().vectorSearch(project, unitVector(384), 1)).hasSize(1);
+        }
+    }
+
+    private static EmbeddedChunk embedded(ProjectId project, int dimension) {
+        Chunk chunk = Chunk.of(project, "src/A.java", "java", 1, 1, "class A {}");
+        return new EmbeddedChunk(chunk, unitVector(dimension));
+    }
+
+    private static float[] unitVector(int dimension) {
+        float[] vector = new float[dimension];
+        vector[0] = 1;
+        return vector;
     }
 
     @Test

@@ -7,6 +7,8 @@ import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.Progress;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
+import dev.reporag.core.model.SkippedFiles;
+import dev.reporag.core.model.WorkerKind;
 import dev.reporag.core.port.JobRepository;
 import dev.reporag.core.port.StoreException;
 
@@ -19,7 +21,9 @@ import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -283,6 +287,84 @@ final class JdbcJobRepository implements JobRepository {
     public boolean release(JobId job, String worker, Instant now) {
         return heldUpdate(job, worker, "status = 'PENDING', finished_at = NULL, updated_at = ?, lease_owner = NULL,"
                 + " lease_expires_at = NULL, eta_seconds = NULL", 1, statement -> Jdbc.setInstant(statement, 1, now));
+    }
+
+    @Override
+    public void saveSkippedFiles(ProjectId project, SkippedFiles skipped) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("""
+                     INSERT INTO skipped_files (project_id, data, updated_at) VALUES (?, ?, now())
+                     ON CONFLICT (project_id) DO UPDATE SET data = EXCLUDED.data, updated_at = EXCLUDED.updated_at""")) {
+            statement.setString(1, project.value());
+            statement.setBytes(2, skipped.toBytes());
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            if (!Jdbc.FOREIGN_KEY_VIOLATION.equals(e.getSQLState())) { // else the project was deleted meanwhile
+                throw Jdbc.failure("save the skipped files of project " + project, e);
+            }
+        }
+    }
+
+    @Override
+    public Optional<SkippedFiles> skippedFiles(ProjectId project) {
+        return Jdbc.withConnection(dataSource, "read the skipped files of project " + project, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT data FROM skipped_files WHERE project_id = ?")) {
+                statement.setString(1, project.value());
+                try (ResultSet rows = statement.executeQuery()) {
+                    return rows.next() ? Optional.of(SkippedFiles.fromBytes(rows.getBytes(1)))
+                            : Optional.<SkippedFiles>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void workerSeen(WorkerKind kind, Instant now) {
+        Jdbc.withConnection(dataSource, "note a " + kind + " sighting", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("""
+                    INSERT INTO worker_sightings (kind, seen_at) VALUES (?, ?)
+                    ON CONFLICT (kind) DO UPDATE SET seen_at = GREATEST(worker_sightings.seen_at, EXCLUDED.seen_at)""")) {
+                statement.setString(1, kind.name());
+                Jdbc.setInstant(statement, 2, now);
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public Map<WorkerKind, Instant> workersLastSeen() {
+        return byKey(WorkerKind.class, "SELECT kind, seen_at FROM worker_sightings", "read worker sightings",
+                rows -> Jdbc.instant(rows, "seen_at"));
+    }
+
+    @Override
+    public Map<JobStatus, Long> finishedJobs() {
+        return byKey(JobStatus.class, "SELECT status, jobs FROM job_outcomes", "read job outcome counts",
+                rows -> rows.getLong(2));
+    }
+
+    /** A two-column table keyed by an enum's names; names this version does not know are left out. */
+    private <K extends Enum<K>, V> Map<K, V> byKey(Class<K> keys, String sql, String what, Column<V> value) {
+        return Jdbc.withConnection(dataSource, what, connection -> {
+            Map<K, V> values = new EnumMap<>(keys);
+            try (PreparedStatement statement = connection.prepareStatement(sql);
+                 ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    for (K key : keys.getEnumConstants()) {
+                        if (key.name().equals(rows.getString(1))) {
+                            values.put(key, value.read(rows));
+                        }
+                    }
+                }
+            }
+            return values;
+        });
+    }
+
+    @FunctionalInterface
+    private interface Column<V> {
+        V read(ResultSet rows) throws SQLException;
     }
 
     private boolean heldUpdate(JobId job, String worker, String assignments, int parameters, Binder binder) {

@@ -3,19 +3,22 @@ package dev.reporag.pgvector;
 import dev.reporag.core.port.StoreException;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Flyway owns the schema. Its own history table and migration folder carry repo-rag's name, so
  * an application that embeds the library keeps its own Flyway history in the same database.
- * The embedding model is checked before and after migrating: vectors of two models never mix.
+ * The embedding model is checked before and after migrating: vectors of two models never mix. A
+ * database holding no vectors takes the model of whoever opens it (the vector column is retyped to
+ * its dimension), so a first run with another model fixes nothing.
  */
 final class SchemaMigrations {
     static final String HISTORY_TABLE = "reporag_schema_history";
@@ -46,7 +49,7 @@ final class SchemaMigrations {
     }
 
     void migrate() {
-        storedModel().ifPresent(this::requireSameModel);
+        adoptOrCheckModel();
         try {
             flyway.migrate();
         } catch (FlywayException e) {
@@ -60,7 +63,7 @@ final class SchemaMigrations {
                 return insert.executeUpdate();
             }
         });
-        storedModel().ifPresent(this::requireSameModel);
+        adoptOrCheckModel();
     }
 
     /** The installed pgvector version as {major, minor}, e.g. {0, 8}. */
@@ -78,30 +81,60 @@ final class SchemaMigrations {
         });
     }
 
-    private void requireSameModel(StoredModel stored) {
-        if (!stored.modelId().equals(modelId) || stored.dimension() != dimension) {
-            throw new StoreException("this database holds vectors of embedding model '" + stored.modelId() + "' ("
-                    + stored.dimension() + " dimensions) but the configured model is '" + modelId + "' (" + dimension
-                    + " dimensions); configure the same model again, or use a fresh database"
-                    + (schema == null ? "" : " or schema") + " for the new one");
-        }
+    /**
+     * Keeps the recorded model when it is the configured one; else takes the configured one if no
+     * vector is stored, and refuses otherwise, saying how to switch. One transaction, the model row
+     * locked: two processes opening at once agree.
+     */
+    private void adoptOrCheckModel() {
+        Jdbc.inTransaction(dataSource, "check the embedding model", connection -> {
+            if (!tableExists(connection)) {
+                return null;
+            }
+            StoredModel stored;
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT model_id, dimension FROM embedding_model FOR UPDATE");
+                 ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    return null;
+                }
+                stored = new StoredModel(rows.getString(1), rows.getInt(2));
+            }
+            if (stored.modelId().equals(modelId) && stored.dimension() == dimension) {
+                return null;
+            }
+            long held;
+            try (PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM chunks");
+                 ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                held = rows.getLong(1);
+            }
+            if (held > 0) {
+                throw new StoreException("this database holds " + held + " vectors of embedding model '"
+                        + stored.modelId() + "' (" + stored.dimension() + " dimensions) but the configured model is '"
+                        + modelId + "' (" + dimension + " dimensions), and vectors of two models cannot be compared."
+                        + " Configure '" + stored.modelId() + "' again, or switch models by indexing again into an"
+                        + " empty store: a fresh database" + (schema == null ? "" : " or schema") + ", or this one"
+                        + " once every project is deleted, then ingest each repository again");
+            }
+            try (Statement statement = connection.createStatement()) {
+                if (stored.dimension() != dimension) {
+                    statement.execute("ALTER TABLE chunks ALTER COLUMN embedding TYPE vector(" + dimension + ")");
+                }
+            }
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE embedding_model SET model_id = ?, dimension = ?")) {
+                update.setString(1, modelId);
+                update.setInt(2, dimension);
+                update.executeUpdate();
+            }
+            LoggerFactory.getLogger(SchemaMigrations.class).info("the database holds no vectors: it now takes"
+                    + " embedding model '{}' ({} dimensions) instead of '{}'", modelId, dimension, stored.modelId());
+            return null;
+        });
     }
 
     private record StoredModel(String modelId, int dimension) {
-    }
-
-    private Optional<StoredModel> storedModel() {
-        return Jdbc.withConnection(dataSource, "read the embedding model", connection -> {
-            if (!tableExists(connection)) {
-                return Optional.empty();
-            }
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT model_id, dimension FROM embedding_model");
-                 ResultSet rows = statement.executeQuery()) {
-                return rows.next() ? Optional.of(new StoredModel(rows.getString(1), rows.getInt(2)))
-                        : Optional.empty();
-            }
-        });
     }
 
     private boolean tableExists(Connection connection) throws SQLException {

@@ -46,7 +46,7 @@ class PgContractsTest {
         @Override
         protected JobRepository createRepository() {
             PgDatabase db = database(16);
-            SCHEMA.truncate("projects");
+            SCHEMA.truncate("projects", "worker_sightings", "job_outcomes");
             return db.jobs();
         }
     }

@@ -4,6 +4,7 @@ import dev.reporag.core.model.Chunk;
 import dev.reporag.core.model.EmbeddedChunk;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobId;
+import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.model.ScoredChunk;
@@ -84,6 +85,9 @@ class PgSchemaAndSearchTest {
                 statement.executeUpdate("INSERT INTO ingestion_jobs (id, project_id, status, percent, attempts,"
                         + " created_at, updated_at, lease_owner, lease_expires_at) VALUES ('old-job', '" + alpha
                         + "', 'PROCESSING', 42, 1, now(), now(), 'w1', now() + interval '1 hour')");
+                statement.executeUpdate("INSERT INTO ingestion_jobs (id, project_id, status, percent, attempts,"
+                        + " created_at, updated_at) VALUES ('done-job', '" + alpha + "', 'READY', 100, 1,"
+                        + " now() - interval '1 day', now())");
             }
 
             PgDatabase upgraded = first.open("model-a", DIMENSION);
@@ -94,6 +98,9 @@ class PgSchemaAndSearchTest {
             assertThat(upgraded.jobs().saveProgress(old.id(), "w1", old.progress().withEta(
                     Optional.of(Duration.ofSeconds(90))), null, Instant.now())).isTrue();
             assertThat(upgraded.jobs().job(old.id()).orElseThrow().progress().eta()).contains(Duration.ofSeconds(90));
+            // Jobs that ended before the upgrade are counted from the start.
+            assertThat(upgraded.jobs().finishedJobs()).isEqualTo(Map.of(JobStatus.READY, 1L));
+            assertThat(upgraded.jobs().skippedFiles(alpha)).isEmpty();
         }
     }
 
@@ -115,16 +122,42 @@ class PgSchemaAndSearchTest {
     }
 
     @Test
-    void refusesToOpenWithAnotherModelOrDimension() {
+    void aDatabaseHoldingVectorsRefusesAnotherModelOrDimensionAndSaysHowToSwitch() {
+        db.vectorStore().upsert(List.of(embedded(chunk(alpha, "A.java", "class A {}"), axis(0))));
+
         assertThatThrownBy(() -> SCHEMA.builder().embeddingModel("model-b", DIMENSION).build())
                 .isInstanceOf(StoreException.class)
-                .hasMessageContaining("holds vectors of embedding model 'model-a' (16 dimensions)")
-                .hasMessageContaining("configured model is 'model-b' (16 dimensions)");
+                .hasMessageContaining("holds 1 vectors of embedding model 'model-a' (16 dimensions)")
+                .hasMessageContaining("configured model is 'model-b' (16 dimensions)")
+                .hasMessageContaining("switch models by indexing again into an empty store");
         assertThatThrownBy(() -> SCHEMA.builder().embeddingModel("model-a", 384).build())
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("configured model is 'model-a' (384 dimensions)");
         try (PgDatabase same = SCHEMA.builder().embeddingModel("model-a", DIMENSION).poolSize(2).build()) {
-            assertThat(same.vectorStore().count(alpha)).isZero();
+            assertThat(same.vectorStore().count(alpha)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aDatabaseWithNoVectorsTakesTheModelOfTheRunAndItsDimension() throws SQLException {
+        try (TestSchema fresh = new TestSchema("adopt")) {
+            // A first command without an API key records the in-process model; nothing was embedded.
+            fresh.open("all-minilm-l6-v2", 384);
+            try (PgDatabase openAi = fresh.builder().embeddingModel("text-embedding-3-small", 1536).poolSize(2)
+                    .build()) {
+                float[] vector = new float[1536];
+                vector[7] = 1;
+                openAi.vectorStore().upsert(List.of(embedded(chunk(alpha, "A.java", "class A {}"), vector)));
+                assertThat(openAi.vectorStore().vectorSearch(alpha, vector, 1)).hasSize(1);
+            }
+            try (Connection connection = fresh.connection(); Statement statement = connection.createStatement();
+                 ResultSet row = statement.executeQuery("SELECT model_id, dimension FROM embedding_model")) {
+                assertThat(row.next()).isTrue();
+                assertThat(row.getString(1)).isEqualTo("text-embedding-3-small");
+                assertThat(row.getInt(2)).isEqualTo(1536);
+            }
+            assertThatThrownBy(() -> fresh.builder().embeddingModel("all-minilm-l6-v2", 384).build())
+                    .hasMessageContaining("holds 1 vectors of embedding model 'text-embedding-3-small'");
         }
     }
 

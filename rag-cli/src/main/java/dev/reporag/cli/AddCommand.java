@@ -25,6 +25,9 @@ final class AddCommand implements Callable<Integer> {
         String source = target.source();
         try (Wiring wiring = Wiring.open(RepoOptions.allowingLocal(root.config(), source))) {
             Project project = Foreground.findOrRegister(wiring.rag(), source, target.name, target.ref);
+            if (target.name != null && !target.name.strip().equals(project.name())) {
+                spec.commandLine().getErr().println("this source is already registered, as '" + project.name() + "'");
+            }
             spec.commandLine().getOut().println(project.id().value());
             return ExitCodes.OK;
         }

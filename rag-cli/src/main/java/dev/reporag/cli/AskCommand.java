@@ -70,6 +70,10 @@ final class AskCommand implements Callable<Integer> {
                                 + "'; see `rag status`"));
             }
             Answer answer = rag.ask(project.id(), String.join(" ", question), null);
+            if (answer.extractive() && !rag.hasChatModel()) {
+                err.println("(no chat model: these are the best passages; set GROQ_API_KEY or OPENAI_API_KEY for a"
+                        + " written answer)");
+            }
             if (json) {
                 out.println(Json.write(Json.answer(answer)));
             } else {

@@ -22,7 +22,7 @@ record Config(
         Integer batchSize, Duration delay, Duration timeout, Integer rpm, Integer tpm, Integer concurrency,
         String databaseUrl, Path home, int port, boolean allowLocalSources, Set<String> allowedHosts, String githubToken,
         Duration gitTimeout, long maxRepositoryBytes, long maxFileBytes, int chunkSize, int chunkOverlap, List<String> excludes, List<String> includes,
-        int workers, int topK, Duration lease, int maxAttempts) {
+        int workers, int topK, Duration lease, int maxAttempts, Duration processInterval) {
 
     static final Set<String> EMBEDDERS = Set.of("auto", "local", "openai", "hashing");
 
@@ -43,7 +43,7 @@ record Config(
                 r.text("RAG_CHAT_MODEL").orElse(null),
                 r.integer("RAG_BATCH_SIZE", 1, 2048).orElse(null),
                 r.seconds("RAG_DELAY").orElse(Duration.ZERO),
-                r.seconds("RAG_TIMEOUT").orElse(Duration.ofSeconds(60)),
+                r.positiveSeconds("RAG_TIMEOUT").orElse(Duration.ofSeconds(60)),
                 r.integer("RAG_RPM", 1, 1_000_000).orElse(null),
                 r.integer("RAG_TPM", 1, 1_000_000_000).orElse(null),
                 r.integer("RAG_CONCURRENCY", 1, 64).orElse(null),
@@ -53,7 +53,7 @@ record Config(
                 r.bool("RAG_ALLOW_LOCAL_SOURCES").orElse(false),
                 Set.copyOf(r.list("RAG_ALLOWED_HOSTS").stream().map(h -> h.toLowerCase(Locale.ROOT)).toList()),
                 r.text("GITHUB_TOKEN").orElse(null),
-                r.seconds("RAG_GIT_TIMEOUT").orElse(Duration.ofMinutes(5)),
+                r.positiveSeconds("RAG_GIT_TIMEOUT").orElse(Duration.ofMinutes(5)),
                 r.integer("RAG_GIT_MAX_REPO_MB", 1, 100_000).map(mb -> mb * 1024L * 1024).orElse(500L * 1024 * 1024),
                 r.integer("RAG_MAX_FILE_BYTES", 1, 100 * 1024 * 1024).map(Integer::longValue).orElse(50L * 1024),
                 r.integer("RAG_CHUNK_SIZE", 100, 100_000).orElse(1000),
@@ -63,7 +63,8 @@ record Config(
                 r.integer("RAG_WORKERS", 0, 64).orElse(1),
                 r.integer("RAG_TOP_K", 1, 50).orElse(6),
                 r.seconds("RAG_LEASE").orElse(Duration.ofSeconds(60)),
-                r.integer("RAG_MAX_ATTEMPTS", 1, 100).orElse(3));
+                r.integer("RAG_MAX_ATTEMPTS", 1, 100).orElse(3),
+                r.integer("RAG_PROCESS_INTERVAL", 60, 7 * 24 * 3600).map(Duration::ofSeconds).orElse(null));
         if (config.chunkOverlap * 2 >= config.chunkSize) {
             throw new ConfigException("RAG_CHUNK_OVERLAP (" + config.chunkOverlap + ") must be under half of"
                     + " RAG_CHUNK_SIZE (" + config.chunkSize + ")");
@@ -181,7 +182,7 @@ record Config(
                     c.embeddingDimensions, c.chatModel, batchSize, delay, c.timeout, c.rpm, c.tpm, c.concurrency,
                     databaseUrl, home, port, allowLocalSources,
                     c.allowedHosts, c.githubToken, c.gitTimeout, c.maxRepositoryBytes, c.maxFileBytes, c.chunkSize, c.chunkOverlap, c.excludes,
-                    c.includes, workers, c.topK, c.lease, c.maxAttempts);
+                    c.includes, workers, c.topK, c.lease, c.maxAttempts, c.processInterval);
         }
     }
 
@@ -209,6 +210,18 @@ record Config(
 
         Optional<Duration> seconds(String name) {
             return text(name).map(v -> toDuration(name, v));
+        }
+
+        /** A time limit: zero would fail every call, so it is refused here, naming the variable. */
+        Optional<Duration> positiveSeconds(String name) {
+            return text(name).map(v -> {
+                Duration value = toDuration(name, v);
+                if (value.isZero()) {
+                    throw new ConfigException(name + " must be more than 0 seconds (it bounds each call; at most"
+                            + " 3600), got '" + v + "'");
+                }
+                return value;
+            });
         }
 
         Optional<Boolean> bool(String name) {

@@ -5,7 +5,8 @@ import dev.reporag.core.ingest.Cancellation;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.Project;
-import dev.reporag.core.model.ProjectStatus;
+import dev.reporag.core.port.ConflictException;
+import dev.reporag.core.port.InvalidInputException;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -36,7 +37,7 @@ final class Foreground {
         if (isLocal(trimmed) && !trimmed.startsWith("file:")) {
             Path path = Path.of(trimmed).toAbsolutePath().normalize();
             if (!Files.isDirectory(path)) {
-                throw new dev.reporag.core.port.InvalidInputException("no directory at " + path);
+                throw new InvalidInputException("no directory at " + path);
             }
             return path.toString();
         }
@@ -49,24 +50,20 @@ final class Foreground {
         return name.isBlank() ? "repository" : name;
     }
 
-    /** The project for this source (and name, when given), registering it when it is new. */
+    /**
+     * The project for this source and ref, registering it when it is new (the core's rule, shared
+     * with the HTTP API): an already registered source is that project, whatever name is asked for.
+     */
     static Project findOrRegister(RepoRag rag, String source, String name, String ref) {
-        Optional<Project> bySource = rag.statuses().stream().map(ProjectStatus::project)
-                .filter(p -> p.source().equals(source) && (name == null || p.name().equals(name)))
-                .findFirst();
-        if (bySource.isPresent()) {
-            return bySource.get();
-        }
         String chosen = name != null ? name : defaultName(source);
-        Optional<Project> byName = rag.findProject(chosen);
-        if (byName.isPresent()) {
+        try {
+            return rag.registerOrFind(chosen, source, ref).project();
+        } catch (ConflictException e) {
             if (name == null) {
-                throw new dev.reporag.core.port.InvalidInputException("a project named '" + chosen
-                        + "' already exists for " + byName.get().source() + "; choose another with --name");
+                throw new InvalidInputException(e.getMessage() + "; choose another name with --name");
             }
-            return byName.get();
+            throw e;
         }
-        return rag.register(chosen, source, ref);
     }
 
     /**

@@ -6,14 +6,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.reporag.core.model.Answer;
 import dev.reporag.core.model.Citation;
 import dev.reporag.core.model.ProjectStatus;
+import dev.reporag.http.Views;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The stable --json shapes (documented in docs/cli.md). */
+/** The --json shapes (documented in docs/cli.md); a project's and its skipped files' are the HTTP API's own. */
 final class Json {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -28,21 +28,9 @@ final class Json {
         }
     }
 
-    static Map<String, Object> project(ProjectStatus status) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("id", status.project().id().value());
-        json.put("name", status.project().name());
-        json.put("source", status.project().source());
-        json.put("ref", status.project().ref());
-        json.put("status", status.status().name());
-        json.put("progress", status.progress().percent());
-        json.put("etaSeconds", status.eta().map(Duration::toSeconds).orElse(null));
-        json.put("files", status.progress().filesDone());
-        json.put("chunks", status.progress().chunksTotal());
-        json.put("skipped", status.progress().filesSkipped());
-        json.put("commit", status.job().map(j -> j.commit()).orElse(null));
-        json.put("error", status.error().orElse(null));
-        return json;
+    /** A project as the HTTP API shows it ({@code GET /api/projects/{id}}): the same fields, the same names. */
+    static Views.ProjectView project(ProjectStatus status) {
+        return Views.project(status);
     }
 
     static Map<String, Object> answer(Answer answer) {

@@ -9,6 +9,18 @@ final class Logs {
     private Logs() {
     }
 
+    /**
+     * For the long-running commands, whose setting comes from the environment only: a server or
+     * worker that fetches local paths and loopback hosts is for development and tests. The one-shot
+     * commands allow the paths their user typed, and say nothing.
+     */
+    static void warnIfLocalSourcesAllowed(Config config) {
+        if (config.allowLocalSources()) {
+            LoggerFactory.getLogger(Logs.class).warn("RAG_ALLOW_LOCAL_SOURCES=true: local paths, file://, http:// and"
+                    + " loopback hosts can be fetched; use this for development and tests only");
+        }
+    }
+
     static void serviceLevel() {
         if (System.getenv("RAG_LOG_LEVEL") == null
                 && LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof Logger root) {

@@ -11,7 +11,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -20,7 +19,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "process", mixinStandardHelpOptions = true,
-        description = {"Processes one project, or every pending one (and failed ones on request), in the foreground.",
+        description = {"Processes every PENDING project in the foreground, or the one named by --project-id;"
+                + " --retry-failed retries FAILED ones too.",
                 "It goes on past a failing project and reports each outcome; exit code 1 if any FAILED."})
 final class ProcessCommand implements Callable<Integer> {
     @ParentCommand
@@ -28,23 +28,28 @@ final class ProcessCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--project-id", paramLabel = "ID|NAME", description = "The project to process.")
+    @Option(names = "--project-id", paramLabel = "ID|NAME", description = "Only this project (whatever its status).")
     String projectId;
-    @Option(names = "--all-pending", description = "Every project that is PENDING.")
+    @Option(names = "--all-pending", description = "Every project that is PENDING (the default when no other option"
+            + " names what to process).")
     boolean allPending;
-    @Option(names = "--retry-failed", description = "Also every project that is FAILED.")
+    @Option(names = "--retry-failed", description = "Every project that is FAILED (add --all-pending for the PENDING"
+            + " ones as well).")
     boolean retryFailed;
     @Mixin
     BatchOptions batch;
 
     @Override
     public Integer call() throws Exception {
+        var out = spec.commandLine().getOut();
         if (projectId == null && !allPending && !retryFailed) {
-            throw new ParameterException(spec.commandLine(),
-                    "say what to process: --project-id, --all-pending and/or --retry-failed");
+            // What cron and people type: the queue, as a worker would take it.
+            allPending = true;
+            out.println("processing every PENDING project (--project-id picks one project, --retry-failed the FAILED ones)");
         }
         try (Wiring wiring = Wiring.open(batch.apply(root.config()).forStoredProjects())) {
             RepoRag rag = wiring.rag();
+            rag.runStarted();
             List<ProjectStatus> targets = new ArrayList<>();
             if (projectId != null) {
                 Project project = rag.findProject(projectId)
@@ -58,9 +63,9 @@ final class ProcessCommand implements Callable<Integer> {
                     targets.add(status);
                 }
             }
-            var out = spec.commandLine().getOut();
             if (targets.isEmpty()) {
-                out.println("nothing to process");
+                out.println("nothing to process: no project is " + (allPending && retryFailed ? "PENDING or FAILED"
+                        : allPending ? "PENDING" : "FAILED"));
                 return ExitCodes.OK;
             }
             int failed = 0;

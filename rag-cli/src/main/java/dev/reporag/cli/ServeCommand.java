@@ -51,6 +51,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new ConfigException(e.getMessage());
         }
         try (Wiring wiring = Wiring.open(config)) {
+            Logs.warnIfLocalSourcesAllowed(config);
             RepoRag rag = wiring.rag();
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             wiring.bindMetrics(registry);
@@ -68,6 +69,10 @@ final class ServeCommand implements Callable<Integer> {
             }, "rag-serve-shutdown"));
             if (worker != null) {
                 worker.start();
+            }
+            if (!rag.hasChatModel()) {
+                log.warn("no chat model: answers are the best passages themselves (extractive); set GROQ_API_KEY or"
+                        + " OPENAI_API_KEY for written answers");
             }
             if (!http.hasAdminToken()) {
                 log.warn("RAG_ADMIN_TOKEN is not set: only clients on this machine may add, ingest or delete projects");

@@ -4,10 +4,14 @@ import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectStatus;
+import dev.reporag.core.model.SkipReason;
+import dev.reporag.core.model.SkippedFiles;
 import dev.reporag.core.port.NotFoundException;
+import dev.reporag.http.Views;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -17,10 +21,13 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Shows projects: status, progress, counts, commit and error, with a summary line.")
+        description = {"Shows projects: status, progress, counts, commit, and what a FAILED project failed on or a"
+                + " PENDING one waits for, with a summary line.",
+                "With --skipped, the files the project's last complete job left out, and why."})
 final class StatusCommand implements Callable<Integer> {
     @ParentCommand
     RagCommand root;
@@ -31,17 +38,29 @@ final class StatusCommand implements Callable<Integer> {
     String projectId;
     @Option(names = "--failed", description = "Only FAILED projects.")
     boolean failed;
-    @Option(names = "--json", description = "A JSON list of {id, name, source, ref, status, progress, etaSeconds,"
-            + " files, chunks, skipped, commit, error}.")
+    @Option(names = "--json", description = "JSON, with the fields of the HTTP API: a list of projects as"
+            + " GET /api/projects shows them; with --skipped, the skipped files as GET /api/projects/{id}/skipped"
+            + " does (all of them).")
     boolean json;
+    @Option(names = "--skipped", description = "The files left out of the index, with the rule that left each"
+            + " out and its size; needs --project-id.")
+    boolean skipped;
 
     @Override
     public Integer call() {
+        if (skipped && projectId == null) {
+            throw new ParameterException(spec.commandLine(), "--skipped needs --project-id: the files of one project");
+        }
         try (Wiring wiring = Wiring.open(root.config())) {
+            PrintWriter out = spec.commandLine().getOut();
             List<ProjectStatus> statuses;
             if (projectId != null) {
                 Project project = wiring.rag().findProject(projectId)
                         .orElseThrow(() -> new NotFoundException("no project with id or name '" + projectId + "'"));
+                if (skipped) {
+                    printSkipped(out, project, wiring.rag().skippedFiles(project.id()));
+                    return ExitCodes.OK;
+                }
                 statuses = List.of(wiring.rag().status(project.id()));
             } else {
                 statuses = wiring.rag().statuses();
@@ -49,7 +68,6 @@ final class StatusCommand implements Callable<Integer> {
             if (failed) {
                 statuses = statuses.stream().filter(s -> s.status() == JobStatus.FAILED).toList();
             }
-            PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 out.println(Json.write(statuses.stream().map(Json::project).toList()));
             } else {
@@ -60,18 +78,57 @@ final class StatusCommand implements Callable<Integer> {
         }
     }
 
+    private void printSkipped(PrintWriter out, Project project, SkippedFiles files) {
+        if (json) {
+            out.println(Json.write(Views.skipped(project.id(), files, Optional.empty(), 0, files.total())));
+            return;
+        }
+        if (files.jobId().isEmpty()) {
+            out.println(project.name() + ": no job has read the repository yet, so nothing was left out");
+            return;
+        }
+        out.printf("%s: %d file(s) left out at commit %s%n", project.name(), files.total(),
+                Foreground.shortCommit(files.commit().orElse(null)));
+        files.counts().entrySet().stream()
+                .sorted(Map.Entry.<SkipReason, Integer>comparingByValue().reversed())
+                .forEach(e -> out.printf("%8d  %s (%s)%n", e.getValue(), e.getKey().description(), e.getKey().name()));
+        if (files.total() == 0) {
+            return;
+        }
+        out.println();
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[]{"SIZE", "RULE", "PATH"});
+        files.forEach(f -> rows.add(new String[]{bytes(f.size()), f.reason().name(), f.path()}));
+        printColumns(out, rows);
+    }
+
+    /** "812 B", "48.0 KB", "1.2 MB". */
+    static String bytes(long size) {
+        if (size < 1024) {
+            return size + " B";
+        }
+        return size < 1024 * 1024 ? String.format("%.1f KB", size / 1024.0)
+                : String.format("%.1f MB", size / (1024.0 * 1024));
+    }
+
     static void printTable(PrintWriter out, List<ProjectStatus> statuses) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[]{"NAME", "STATUS", "PROGRESS", "ETA", "FILES", "CHUNKS", "SKIPPED", "COMMIT", "ID",
-                "ERROR"});
+        rows.add(new String[]{"NAME", "STATUS", "PROGRESS", "ETA", "FILES", "CHUNKS", "SKIPPED", "INDEXED", "COMMIT",
+                "ID", "NOTE"});
         for (ProjectStatus s : statuses) {
             rows.add(new String[]{s.project().name(), s.status().name(), s.progress().percent() + "%",
                     s.eta().map(ProgressPrinter::minutesSeconds).orElse("-"),
                     String.valueOf(s.progress().filesDone()), String.valueOf(s.progress().chunksTotal()),
                     String.valueOf(s.progress().filesSkipped()),
+                    s.lastReady() == null ? "-" : String.valueOf(s.lastReady().progress().chunksDone()),
                     Foreground.shortCommit(s.job().map(IngestionJob::commit).orElse(null)),
-                    s.project().id().value(), s.error().map(StatusCommand::oneLine).orElse("")});
+                    s.project().id().value(), s.error().or(s::waitingFor).map(StatusCommand::oneLine).orElse("")});
         }
+        printColumns(out, rows);
+    }
+
+    /** Left-aligned columns two spaces apart; the last one is not padded. */
+    private static void printColumns(PrintWriter out, List<String[]> rows) {
         int[] widths = new int[rows.get(0).length];
         for (String[] row : rows) {
             for (int i = 0; i < row.length - 1; i++) {

@@ -15,12 +15,20 @@ import dev.reporag.core.port.VectorStore;
 import dev.reporag.git.GitSourceSettings;
 import dev.reporag.git.JGitRepositorySource;
 import dev.reporag.local.LocalEmbedder;
+import dev.reporag.local.LocalModel;
 import dev.reporag.local.LocalStore;
 import dev.reporag.openai.OpenAiAnswerModel;
 import dev.reporag.openai.OpenAiChatSettings;
 import dev.reporag.openai.OpenAiEmbedder;
 import dev.reporag.openai.OpenAiEmbeddingSettings;
 import dev.reporag.pgvector.PgDatabase;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -36,6 +44,7 @@ final class Wiring implements AutoCloseable {
     private final RepoRag rag;
     private final PgDatabase database;
     private final String storeDescription;
+    private final Embedder embedder;
 
     private Wiring(Config config) {
         this.config = config;
@@ -43,8 +52,13 @@ final class Wiring implements AutoCloseable {
             Embedder embedder = switch (config.effectiveEmbedder()) {
                 case "openai" -> new OpenAiEmbedder(embeddingSettings(config));
                 case "hashing" -> new HashingEmbedder(256, 4000);
-                default -> remember(LocalEmbedder.create());
+                default -> {
+                    LocalModel model = LocalModel.ALL_MINILM_L6_V2;
+                    yield remember(new LazyEmbedder(model.id(), model.dimension(),
+                            LocalEmbedder.DEFAULT_MAX_INPUT_CHARS, () -> LocalEmbedder.builder().model(model).build()));
+                }
             };
+            this.embedder = embedder;
 
             VectorStore store;
             JobRepository jobs;
@@ -83,6 +97,7 @@ final class Wiring implements AutoCloseable {
                     // Processes on one database share each API key's budget; alone, a process paces by itself.
                     .rateBudget(database != null ? database.rateBudget() : null)
                     .settings(ragSettings(config, embedder))
+                    .scheduledRunInterval(config.processInterval())
                     .build());
         } catch (RagException | IllegalArgumentException e) {
             close();
@@ -114,8 +129,18 @@ final class Wiring implements AutoCloseable {
         return "the database schema is up to date";
     }
 
-    /** Adds the embedding requests, tokens, 429s and failures of the process's embedding dispatcher. */
+    /**
+     * Adds the JVM's and the process's meters (memory, GC, threads, classes, CPU, uptime, open
+     * files), and the requests, tokens, 429s and failures of the process's embedding dispatcher.
+     */
     void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        new JvmMemoryMetrics().bindTo(registry);
+        remember(new JvmGcMetrics()).bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
         io.micrometer.core.instrument.FunctionCounter.builder("rag_embedding_requests", rag,
                 r -> r.embeddingStats().requests()).description("embedding requests sent").register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder("rag_embedding_tokens", rag,
@@ -127,6 +152,11 @@ final class Wiring implements AutoCloseable {
         io.micrometer.core.instrument.FunctionCounter.builder("rag_embedding_failures", rag,
                 r -> r.embeddingStats().failed()).description("embedding requests that failed for good")
                 .register(registry);
+    }
+
+    /** Whether an in-process model has been loaded (only a text to embed loads it). */
+    boolean modelLoaded() {
+        return !(embedder instanceof LazyEmbedder lazy) || lazy.isLoaded();
     }
 
     String storeDescription() {

@@ -33,7 +33,9 @@ final class WorkerCommand implements Callable<Integer> {
             throw new ConfigException("--concurrency must be from 1 to 64");
         }
         Logs.serviceLevel();
-        try (Wiring wiring = Wiring.open(root.config())) {
+        Config config = root.config();
+        try (Wiring wiring = Wiring.open(config)) {
+            Logs.warnIfLocalSourcesAllowed(config);
             Worker worker = wiring.rag().newWorker(RepoRag.newWorkerId(), concurrency, IngestionListener.NONE);
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = new Thread(() -> {

@@ -45,15 +45,35 @@ class CommandsTest {
     }
 
     @Test
+    void aLocalPathOnTheCommandLineNeedsNoWarningAboutAVariableNobodySet() {
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        root.addAppender(logs);
+        try {
+            assertThat(rag("add", repo.toString()).exitCode()).isZero();
+            assertThat(rag("process").exitCode()).isZero();
+        } finally {
+            root.detachAppender(logs);
+        }
+        assertThat(logs.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .noneMatch(m -> m.contains("RAG_ALLOW_LOCAL_SOURCES") || m.contains("local sources are allowed"));
+    }
+
+    @Test
     void statusShowsATableAndStableJson() throws Exception {
         rag("ingest", repo.toString());
         rag("add", "https://github.com/acme/other.git", "--name", "other");
 
         CliRun table = rag("status");
         assertThat(table.exitCode()).isZero();
-        assertThat(table.out()).contains("NAME", "STATUS", "PROGRESS", "ETA", "FILES", "CHUNKS", "SKIPPED", "COMMIT")
-                .containsPattern("shop\\s+READY\\s+100%\\s+-\\s+4\\s+\\d+\\s+1")
-                .containsPattern("other\\s+PENDING\\s+0%\\s+-")
+        assertThat(table.out()).contains("NAME", "STATUS", "PROGRESS", "ETA", "FILES", "CHUNKS", "SKIPPED", "INDEXED",
+                        "COMMIT", "NOTE")
+                .containsPattern("shop\\s+READY\\s+100%\\s+-\\s+4\\s+(\\d+)\\s+1\\s+\\1\\s")
+                .containsPattern("other\\s+PENDING\\s+0%\\s+-\\s+0\\s+0\\s+0\\s+-\\s+-\\s+\\S+\\s+"
+                        + "not queued: no ingestion has been requested yet")
                 .contains("2 project(s): 1 READY, 0 PROCESSING, 1 PENDING, 0 FAILED; success rate 100%;"
                         + " median processing time");
 
@@ -61,15 +81,45 @@ class CommandsTest {
         assertThat(json.isArray()).isTrue();
         assertThat(json).hasSize(2);
         JsonNode shop = json.get(0);
-        assertThat(shop.fieldNames()).toIterable().containsExactly("id", "name", "source", "ref", "status",
-                "progress", "etaSeconds", "files", "chunks", "skipped", "commit", "error");
+        // The API's own fields and names (GET /api/projects).
+        assertThat(shop.fieldNames()).toIterable().containsExactly("id", "name", "repoUrl", "ref", "status",
+                "progress", "etaSeconds", "files", "filesDone", "chunks", "chunksTotal", "skipped", "commit", "error",
+                "answerable", "jobId", "createdAt", "updatedAt", "waitingFor", "indexedFiles", "indexedChunks",
+                "indexedCommit");
         assertThat(shop.get("etaSeconds").isNull()).as("a READY job has no time left").isTrue();
         assertThat(shop.get("status").asText()).isEqualTo("READY");
         assertThat(shop.get("progress").asInt()).isEqualTo(100);
         assertThat(shop.get("files").asInt()).isEqualTo(4);
+        assertThat(shop.get("filesDone").asInt()).isEqualTo(4);
+        assertThat(shop.get("chunks").asLong()).isEqualTo(shop.get("chunksTotal").asLong()).isPositive();
         assertThat(shop.get("skipped").asInt()).isEqualTo(1);
         assertThat(shop.get("commit").asText()).hasSize(40);
-        assertThat(shop.get("source").asText()).isEqualTo(repo.toAbsolutePath().toString());
+        assertThat(shop.get("answerable").asBoolean()).isTrue();
+        assertThat(shop.get("repoUrl").asText()).isEqualTo(repo.toAbsolutePath().toString());
+        assertThat(json.get(1).get("waitingFor").asText()).isEqualTo("not queued: no ingestion has been requested"
+                + " yet");
+    }
+
+    @Test
+    void statusSkippedListsTheFilesLeftOutAndWhy() throws Exception {
+        assertThat(rag("status", "--skipped").exitCode()).as("needs a project").isEqualTo(2);
+        rag("ingest", repo.toString());
+
+        CliRun text = rag("status", "--project-id", "shop", "--skipped");
+
+        assertThat(text.exitCode()).as(text.toString()).isZero();
+        assertThat(text.out()).containsPattern("shop: 1 file\\(s\\) left out at commit [0-9a-f]{12}")
+                .containsPattern("\\s+1  may hold secrets \\(SECRET\\)")
+                .containsPattern("SIZE\\s+RULE\\s+PATH")
+                .containsPattern("23 B\\s+SECRET\\s+\\.env");
+        JsonNode json = JSON.readTree(rag("status", "--project-id", "shop", "--skipped", "--json").out());
+        assertThat(json.fieldNames()).toIterable().containsExactly("projectId", "jobId", "commit", "total", "counts",
+                "reason", "offset", "limit", "files");
+        assertThat(json.get("files")).singleElement().satisfies(f -> {
+            assertThat(f.get("path").asText()).isEqualTo(".env");
+            assertThat(f.get("reason").asText()).isEqualTo("SECRET");
+            assertThat(f.get("size").asLong()).isEqualTo(23);
+        });
     }
 
     @Test
@@ -125,6 +175,23 @@ class CommandsTest {
     }
 
     @Test
+    void processWithNoArgumentsProcessesEveryPendingProjectAndSaysSo() {
+        CliRun empty = rag("process");
+        assertThat(empty.exitCode()).as(empty.toString()).isZero();
+        assertThat(empty.out()).contains("processing every PENDING project").contains("nothing to process: no project"
+                + " is PENDING");
+
+        rag("add", repo.toString());
+        CliRun run = rag("process");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).startsWith("processing every PENDING project").contains("shop is READY")
+                .contains("processed 1 project(s): 1 READY, 0 FAILED");
+        assertThat(rag("process", "--retry-failed").out()).doesNotContain("processing every PENDING")
+                .contains("nothing to process: no project is FAILED");
+    }
+
+    @Test
     void chatKeepsAConversation() {
         rag("ingest", repo.toString());
 
@@ -139,8 +206,6 @@ class CommandsTest {
     void usageErrorsExitWithTwo() {
         assertThat(rag("ingest").exitCode()).isEqualTo(2);
         assertThat(rag("status", "--bogus").exitCode()).isEqualTo(2);
-        assertThat(rag("process").err()).contains("say what to process");
-        assertThat(rag("process").exitCode()).isEqualTo(2);
         CliRun unknown = rag("ask", "--project", "nope", "hello?");
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err()).isEqualTo("error: no project with id or name 'nope'; see `rag status`\n");
@@ -168,14 +233,20 @@ class CommandsTest {
     }
 
     @Test
-    void aStoreBuiltForAnotherModelRefusesToOpen() {
-        rag("ingest", repo.toString());
+    void anEmptyStoreTakesTheModelOfTheRunAndAStoreHoldingVectorsRefusesAnother() {
+        // A first command on a fresh home with the in-process model records it; the store stays empty.
         env.put("RAG_EMBEDDER", "local");
+        assertThat(rag("add", repo.toString()).exitCode()).isZero();
+        env.put("RAG_EMBEDDER", "hashing");
+        CliRun ingest = rag("ingest", repo.toString());
+        assertThat(ingest.exitCode()).as(ingest.toString()).isZero();
 
+        env.put("RAG_EMBEDDER", "local");
         CliRun run = rag("status");
 
         assertThat(run.exitCode()).isEqualTo(3);
-        assertThat(run.err()).startsWith("configuration error: ").contains("hashing-256").hasLineCount(1);
+        assertThat(run.err()).startsWith("configuration error: ").contains("vectors of model 'hashing-256'")
+                .contains("switch models by indexing again into an empty store").hasLineCount(1);
     }
 
     @Test

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ConfigTest {
     @Test
@@ -14,5 +15,15 @@ class ConfigTest {
                 .allowLocalSources()).isFalse();
         assertThat(Config.fromEnvironment(Map.of("DATABASE_URL", "postgres://u:p@db/rag",
                 "RAG_ALLOW_LOCAL_SOURCES", "true")).forStoredProjects().allowLocalSources()).isTrue();
+    }
+
+    @Test
+    void aZeroTimeLimitIsRefusedNamingTheVariable() {
+        assertThatThrownBy(() -> Config.fromEnvironment(Map.of("RAG_TIMEOUT", "0"))).isInstanceOf(ConfigException.class)
+                .hasMessage("RAG_TIMEOUT must be more than 0 seconds (it bounds each call; at most 3600), got '0'");
+        assertThatThrownBy(() -> Config.fromEnvironment(Map.of("RAG_GIT_TIMEOUT", "0.0001")))
+                .hasMessageStartingWith("RAG_GIT_TIMEOUT must be more than 0 seconds");
+        assertThat(Config.fromEnvironment(Map.of("RAG_TIMEOUT", "0.5")).timeout()).hasMillis(500);
+        assertThat(Config.fromEnvironment(Map.of("RAG_DELAY", "0")).delay()).isZero();
     }
 }

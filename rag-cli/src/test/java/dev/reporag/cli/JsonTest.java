@@ -24,10 +24,9 @@ class JsonTest {
                 .withProgress(new Progress(10, 4, 0, 40, 16, 16, 40, 754), "c0ffee", T0.plusSeconds(5));
 
         assertThat(Json.project(new ProjectStatus(project, processing, null, T0.plusSeconds(10))))
-                .containsEntry("status", "PROCESSING").containsEntry("progress", 40)
-                .containsEntry("etaSeconds", 754L);
+                .extracting("status", "progress", "etaSeconds").containsExactly("PROCESSING", 40, 754L);
         assertThat(Json.project(new ProjectStatus(project, processing, null, T0.plus(Duration.ofMinutes(2)))))
-                .as("its lease ran out: the worker is gone").containsEntry("etaSeconds", null);
-        assertThat(Json.project(new ProjectStatus(project, pending, null, T0))).containsEntry("etaSeconds", null);
+                .as("its lease ran out: the worker is gone").extracting("etaSeconds").isNull();
+        assertThat(Json.project(new ProjectStatus(project, pending, null, T0))).extracting("etaSeconds").isNull();
     }
 }

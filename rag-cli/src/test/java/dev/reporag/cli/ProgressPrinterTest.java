@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -40,6 +41,65 @@ class ProgressPrinterTest {
                 "shop: 10% (1/10 files, 4/40 chunks, 0 chunks/s)",
                 "shop: 40% (4/10 files, 16/40 chunks, 3 chunks/s, ETA 12:34)",
                 "shop: 95% (9/10 files, 38/40 chunks, 4 chunks/s, ETA 0:05)"));
+    }
+
+    @Test
+    void theBarLineFitsAnEightyColumnTerminalWithThePercentageOnce() {
+        List<String> details = List.of("1234/1734 files", "120345/260678 chunks", "35 chunks/s", "ETA 12:34");
+
+        String line = ProgressPrinter.barLine("my-repository", 42, details, 79); // an 80-column terminal
+
+        assertThat(line.length()).isLessThanOrEqualTo(79);
+        assertThat(line).startsWith("my-repository  42% [").contains("ETA 12:34");
+        assertThat(line.split("%", -1)).as("one percentage").hasSize(2);
+        assertThat(cells(line)).isGreaterThanOrEqualTo(ProgressPrinter.MIN_CELLS);
+        assertThat(line).as("speed and chunks make room for the bar").doesNotContain("chunks/s")
+                .doesNotContain("chunks,");
+    }
+
+    @Test
+    void aWideTerminalGetsALongerBarAndEveryDetail() {
+        List<String> details = List.of("1234/1734 files", "120345/260678 chunks", "35 chunks/s", "ETA 12:34");
+
+        String line = ProgressPrinter.barLine("my-repository", 42, details, 199);
+
+        assertThat(line.length()).isLessThanOrEqualTo(199);
+        assertThat(line).endsWith("] 1234/1734 files, 120345/260678 chunks, 35 chunks/s, ETA 12:34");
+        assertThat(cells(line)).isEqualTo(ProgressPrinter.MAX_CELLS);
+        assertThat(line.chars().filter(c -> c == '█').count()).isEqualTo(42 * ProgressPrinter.MAX_CELLS / 100);
+    }
+
+    @Test
+    void aVeryNarrowTerminalStillGetsOneLineThatFits() {
+        String line = ProgressPrinter.barLine("a-very-long-repository-name-indeed", 7, List.of("3/9 files", "ETA ?"), 40);
+        assertThat(line.length()).isLessThanOrEqualTo(40);
+        assertThat(line).contains("  7% [");
+    }
+
+    @Test
+    void theLiveBarOnATerminalRedrawsLinesThatFitItsWidth() {
+        for (int width : new int[]{79, 199}) {
+            java.io.ByteArrayOutputStream screen = new java.io.ByteArrayOutputStream();
+            ProgressPrinter bar = new ProgressPrinter("shop", new PrintWriter(new StringWriter()),
+                    new me.tongfei.progressbar.ConsoleProgressBarConsumer(new java.io.PrintStream(screen, true,
+                            java.nio.charset.StandardCharsets.UTF_8), width), nanos::get);
+            bar.onFetchProgress(job, "Receiving objects", 5, 10);
+            bar.onProgress(job, new Progress(1734, 600, 1112, 260678, 90000, 90000, 35, 754));
+            bar.finish(job.finished(new dev.reporag.core.model.JobOutcome.Ready("c0ffee",
+                    new Progress(1734, 1734, 1112, 260678, 260678, 260678, 100)), Instant.now()));
+
+            String drawn = screen.toString(java.nio.charset.StandardCharsets.UTF_8);
+            List<String> frames = java.util.Arrays.stream(drawn.split("[\r\n]")).filter(f -> !f.isEmpty()).toList();
+            assertThat(frames).as("at " + width).isNotEmpty()
+                    .allSatisfy(f -> assertThat(f.length()).isLessThanOrEqualTo(width))
+                    .allSatisfy(f -> assertThat(f).doesNotContain("\u001b"));
+            assertThat(frames.get(frames.size() - 1)).as("the last frame").startsWith("shop 100% [")
+                    .containsOnlyOnce("%");
+        }
+    }
+
+    private static int cells(String line) {
+        return line.substring(line.indexOf('[') + 1, line.indexOf(']')).length();
     }
 
     @Test

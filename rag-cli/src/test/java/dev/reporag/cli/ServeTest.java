@@ -54,6 +54,9 @@ class ServeTest {
                 }
             }
             assertThat(port).as(log.toString()).isPositive();
+            assertThat(log.toString()).as("a server told to fetch local paths says it once")
+                    .containsOnlyOnce("RAG_ALLOW_LOCAL_SOURCES=true: local paths, file://, http:// and loopback hosts"
+                            + " can be fetched");
             drain = new Thread(() -> out.lines().forEach(l -> {
                 synchronized (log) {
                     log.append(l).append('\n');
@@ -87,7 +90,15 @@ class ServeTest {
             assertThat(answer.statusCode()).isEqualTo(200);
             assertThat(JSON.readTree(answer.body()).get("citations").get(0).get("path").asText())
                     .isEqualTo("src/shop/ConfigLoader.java");
-            assertThat(get(base + "/metrics").body()).contains("rag_jobs{status=\"READY\"} 1.0");
+            String metrics = get(base + "/metrics").body();
+            assertThat(metrics).contains("rag_jobs{status=\"READY\"} 1.0")
+                    .contains("rag_jobs_finished_total{outcome=\"READY\"} 1.0")
+                    .containsPattern("rag_project_last_processing_seconds\\{project=\"shop\"} \\d")
+                    // The JVM's and the process's resources, for the platform's alerts.
+                    .containsPattern("jvm_memory_used_bytes\\{area=\"heap\",id=\"[^\"]+\"} \\d")
+                    .contains("jvm_gc_memory_allocated_bytes_total", "jvm_threads_live_threads",
+                            "jvm_classes_loaded_classes", "process_cpu_usage", "system_cpu_count",
+                            "process_uptime_seconds", "process_files_open_files");
         } finally {
             // SIGTERM, as a platform sends it (Process.destroy would also close our end of its output).
             new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor();

@@ -40,13 +40,15 @@ class StatusTableTest {
         Instant now = T0.plusSeconds(10);
         StatusCommand.printTable(new PrintWriter(text, true), List.of(
                 new ProjectStatus(shop, processing, null, now),
-                new ProjectStatus(docs, IngestionJob.pending(docs.id(), T0), null, now),
+                new ProjectStatus(docs, IngestionJob.pending(docs.id(), T0), null, now,
+                        "queued; waiting for a worker — none has been seen for 42 min"),
                 new ProjectStatus(api, abandoned, null, now)));
 
         List<String> lines = text.toString().lines().toList();
         assertThat(lines.get(0)).containsPattern("NAME\\s+STATUS\\s+PROGRESS\\s+ETA\\s+FILES");
         assertThat(lines.get(1)).containsPattern("^shop\\s+PROCESSING\\s+40%\\s+12:34\\s+4\\s+40\\s");
-        assertThat(lines.get(2)).containsPattern("^docs\\s+PENDING\\s+0%\\s+-\\s+0\\s+0\\s");
+        assertThat(lines.get(2)).containsPattern("^docs\\s+PENDING\\s+0%\\s+-\\s+0\\s+0\\s")
+                .endsWith("queued; waiting for a worker — none has been seen for 42 min");
         assertThat(lines.get(3)).containsPattern("^api\\s+PROCESSING\\s+40%\\s+-\\s+4\\s+40\\s");
     }
 }

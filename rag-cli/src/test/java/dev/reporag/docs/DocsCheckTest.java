@@ -219,18 +219,6 @@ class DocsCheckTest {
         assertThat(problems).isEmpty();
     }
 
-    @Test
-    void theReadmeJavaExamplesAreTheCompiledOnes() {
-        String compiled = squash(Repo.read("rag-cli/src/test/java/dev/reporag/docs/ReadmeExamplesTest.java"));
-        Markdown readme = docs.get(0);
-        List<Markdown.Block> java = readme.blocks().stream().filter(b -> b.lang().equals("java")).toList();
-        assertThat(java).as("README.md shows Java examples").hasSizeGreaterThanOrEqualTo(2);
-        for (Markdown.Block block : java) {
-            assertThat(compiled.contains(squash(block.text())))
-                    .as(block.where() + " is in ReadmeExamplesTest, where it compiles (whitespace aside)").isTrue();
-        }
-    }
-
     // --- the commands of shell blocks -------------------------------------------------------------
 
     /** Checks every command of every shell block not marked as not run; returns the rag ones. */
@@ -442,9 +430,5 @@ class DocsCheckTest {
                     .setCommitter("Docs", "docs@example.com").setSign(false).call();
         }
         return dir;
-    }
-
-    private static String squash(String text) {
-        return text.replaceAll("\\s+", "");
     }
 }

@@ -117,7 +117,8 @@ class RenderBlueprintTest {
         Process workerProcess = processes.get(1);
         workerProcess.destroy();
         assertThat(workerProcess.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        String other = addAndIngest(base, "other");
+        // The same repository at its branch by name: another project (the same source and ref would be "shop").
+        String other = addAndIngest(base, "other", "main");
         assertThat(status(base, other).get("status").asText()).isEqualTo("PENDING");
         CliHarness.Result tick = CliHarness.run(environment(cron), "", cron.command().toArray(String[]::new));
         assertThat(tick.exitCode()).as(tick.toString()).isZero();
@@ -193,8 +194,15 @@ class RenderBlueprintTest {
     }
 
     private String addAndIngest(String base, String name) throws Exception {
-        HttpResponse<String> created = post(base + "/api/projects",
-                JSON.writeValueAsString(Map.of("name", name, "repoUrl", repo.toString())), true);
+        return addAndIngest(base, name, null);
+    }
+
+    private String addAndIngest(String base, String name, String ref) throws Exception {
+        Map<String, String> body = new HashMap<>(Map.of("name", name, "repoUrl", repo.toString()));
+        if (ref != null) {
+            body.put("ref", ref);
+        }
+        HttpResponse<String> created = post(base + "/api/projects", JSON.writeValueAsString(body), true);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String id = JSON.readTree(created.body()).get("id").asText();
         HttpResponse<String> ingest = post(base + "/api/projects/" + id + "/ingest", "", true);

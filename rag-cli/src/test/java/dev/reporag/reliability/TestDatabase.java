@@ -14,14 +14,14 @@ import java.util.UUID;
  * for one test class and dropped after it. {@link #databaseUrl()} is a DATABASE_URL that puts
  * repo-rag's tables in that schema. Without PostgreSQL the tests fail; they never skip.
  */
-final class TestDatabase implements AutoCloseable {
+public final class TestDatabase implements AutoCloseable {
     static final String ENV = "RAG_TEST_DATABASE_URL";
     static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/reporag_test?user=postgres";
 
     private final String server;
     private final String schema;
 
-    TestDatabase(String prefix) {
+    public TestDatabase(String prefix) {
         String fromEnv = System.getenv(ENV);
         this.server = fromEnv == null || fromEnv.isBlank() ? DEFAULT_URL : fromEnv.strip();
         this.schema = "rel_" + prefix + "_" + UUID.randomUUID().toString().substring(0, 8);
@@ -39,7 +39,7 @@ final class TestDatabase implements AutoCloseable {
     }
 
     /** DATABASE_URL for the child processes: the server's URL with this schema first on the search path. */
-    String databaseUrl() {
+    public String databaseUrl() {
         return server + (server.contains("?") ? "&" : "?") + "currentSchema=" + schema + ",public";
     }
 

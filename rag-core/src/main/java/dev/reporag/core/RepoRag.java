@@ -14,6 +14,9 @@ import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.model.ProjectStatus;
+import dev.reporag.core.model.SkippedFiles;
+import dev.reporag.core.model.WorkerKind;
+import dev.reporag.core.policy.QueueWait;
 import dev.reporag.core.policy.RagSettings;
 import dev.reporag.core.port.AnswerModel;
 import dev.reporag.core.port.ConflictException;
@@ -27,8 +30,10 @@ import dev.reporag.core.port.RepositorySource;
 import dev.reporag.core.port.VectorStore;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -52,6 +57,7 @@ public final class RepoRag implements AutoCloseable {
     private final JobProcessor processor;
     private final AskService askService;
     private final boolean chatModel;
+    private final Duration scheduledRunInterval;
 
     private RepoRag(Builder b) {
         this.source = Objects.requireNonNull(b.source, "a repository source is required");
@@ -72,6 +78,7 @@ public final class RepoRag implements AutoCloseable {
         this.processor = new JobProcessor(source, dispatcher, store, jobs, settings, clock, heartbeats);
         this.askService = new AskService(jobs, store, dispatcher, b.answerModel, conversations, settings, clock);
         this.chatModel = b.answerModel != null;
+        this.scheduledRunInterval = b.scheduledRunInterval;
     }
 
     public static Builder builder() {
@@ -96,8 +103,60 @@ public final class RepoRag implements AutoCloseable {
      * Registers a project after checking its source (scheme, host) without fetching it.
      *
      * @throws InvalidInputException for a bad name or a refused source
+     * @throws ConflictException     when the name is taken
      */
     public Project register(String name, String repositorySource, String ref) {
+        String source = checkRegistration(name, repositorySource);
+        if (jobs.projectByName(name.strip()).isPresent()) {
+            throw new ConflictException("a project named '" + name.strip() + "' already exists");
+        }
+        Project project = new Project(ProjectId.random(), name, source, ref, clock.instant());
+        jobs.saveProject(project);
+        return project;
+    }
+
+    /** A project as {@link #registerOrFind} left it: made now, or found already registered. */
+    public record Registration(Project project, boolean created) {
+    }
+
+    /**
+     * The rule the CLI's {@code add} and the API's {@code POST /api/projects} share: a source (with
+     * the same ref) already registered is that project, whatever name is asked for; otherwise a new
+     * project is registered under {@code name}.
+     *
+     * @throws InvalidInputException for a bad name or a refused source
+     * @throws ConflictException     when the name is taken by a project of another source or ref
+     */
+    public Registration registerOrFind(String name, String repositorySource, String ref) {
+        String source = checkRegistration(name, repositorySource);
+        Optional<Project> existing = registered(source, ref);
+        if (existing.isPresent()) {
+            return new Registration(existing.get(), false);
+        }
+        Optional<Project> sameName = jobs.projectByName(name.strip());
+        if (sameName.isPresent()) {
+            throw new ConflictException("a project named '" + name.strip() + "' already exists for "
+                    + sameName.get().source() + (sameName.get().ref() == null ? "" : " at " + sameName.get().ref()));
+        }
+        Project project = new Project(ProjectId.random(), name, source, ref, clock.instant());
+        try {
+            jobs.saveProject(project);
+        } catch (dev.reporag.core.port.StoreException raced) {
+            // Registered at the same time by another request: that one is the project.
+            return registered(source, ref).map(p -> new Registration(p, false)).orElseThrow(() -> raced);
+        }
+        return new Registration(project, true);
+    }
+
+    private Optional<Project> registered(String source, String ref) {
+        String wantedRef = ref == null || ref.isBlank() ? null : ref; // as Project keeps it
+        return jobs.projects().stream()
+                .filter(p -> p.source().equals(source) && Objects.equals(p.ref(), wantedRef))
+                .findFirst();
+    }
+
+    /** Validates a name and a source; returns the source as stored. */
+    private String checkRegistration(String name, String repositorySource) {
         if (name == null || name.isBlank() || name.length() > 200 || name.chars().anyMatch(Character::isISOControl)) {
             throw new InvalidInputException("a project name must be 1 to 200 printable characters");
         }
@@ -109,12 +168,7 @@ public final class RepoRag implements AutoCloseable {
         } catch (dev.reporag.core.port.SourceException e) {
             throw new InvalidInputException(e.getMessage());
         }
-        if (jobs.projectByName(name.strip()).isPresent()) {
-            throw new ConflictException("a project named '" + name.strip() + "' already exists");
-        }
-        Project project = new Project(ProjectId.random(), name, repositorySource, ref, clock.instant());
-        jobs.saveProject(project);
-        return project;
+        return repositorySource.strip();
     }
 
     public Optional<Project> project(ProjectId id) {
@@ -162,16 +216,58 @@ public final class RepoRag implements AutoCloseable {
 
     public ProjectStatus status(ProjectId id) {
         Project project = requireProject(id);
-        return new ProjectStatus(project, jobs.latestJob(id).orElse(null), jobs.latestReadyJob(id).orElse(null),
-                clock.instant());
+        return status(project, clock.instant(), new Sightings());
     }
 
     public List<ProjectStatus> statuses() {
         Instant now = clock.instant();
-        return jobs.projects().stream()
-                .map(p -> new ProjectStatus(p, jobs.latestJob(p.id()).orElse(null),
-                        jobs.latestReadyJob(p.id()).orElse(null), now))
-                .toList();
+        Sightings sightings = new Sightings();
+        return jobs.projects().stream().map(p -> status(p, now, sightings)).toList();
+    }
+
+    private ProjectStatus status(Project project, Instant now, Sightings sightings) {
+        IngestionJob latest = jobs.latestJob(project.id()).orElse(null);
+        String waiting = latest == null || latest.status() == JobStatus.PENDING
+                ? QueueWait.explain(latest, sightings.get(), Optional.ofNullable(scheduledRunInterval), now).orElse(null)
+                : null;
+        return new ProjectStatus(project, latest, jobs.latestReadyJob(project.id()).orElse(null), now, waiting);
+    }
+
+    /** Worker sightings, read once per status call and only if a PENDING project needs them. */
+    private final class Sightings {
+        private Map<WorkerKind, Instant> seen;
+
+        Map<WorkerKind, Instant> get() {
+            if (seen == null) {
+                seen = jobs.workersLastSeen();
+            }
+            return seen;
+        }
+    }
+
+    /**
+     * Notes that a one-shot run (such as a scheduled {@code rag process}) is processing the queue
+     * now, so PENDING projects can tell when the next one is due.
+     */
+    public void runStarted() {
+        jobs.workerSeen(WorkerKind.RUN, clock.instant());
+    }
+
+    /**
+     * The files the project's last complete job left out, each with the rule that left it out and
+     * its size; {@link SkippedFiles#NONE} before any job got that far.
+     */
+    public SkippedFiles skippedFiles(ProjectId id) {
+        requireProject(id);
+        return jobs.skippedFiles(id).orElse(SkippedFiles.NONE);
+    }
+
+    /**
+     * Jobs that ended READY or FAILED since the store was created, by status, as the job store
+     * counts them: every worker process's, and every failure, also one retried at once.
+     */
+    public Map<JobStatus, Long> finishedJobs() {
+        return jobs.finishedJobs();
     }
 
     public Optional<IngestionJob> job(JobId id) {
@@ -233,6 +329,7 @@ public final class RepoRag implements AutoCloseable {
         private RateBudget rateBudget;
         private RagSettings settings = RagSettings.defaults();
         private Clock clock = Clock.systemUTC();
+        private Duration scheduledRunInterval;
 
         private Builder() {
         }
@@ -284,6 +381,18 @@ public final class RepoRag implements AutoCloseable {
 
         public Builder clock(Clock value) {
             clock = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /**
+         * Optional: how often a scheduled run (cron) processes the queue, so a PENDING project can
+         * say when the next one is due. Without it, only whether a worker was seen lately is told.
+         */
+        public Builder scheduledRunInterval(Duration value) {
+            if (value != null && (value.isNegative() || value.isZero())) {
+                throw new IllegalArgumentException("the scheduled run interval must be positive");
+            }
+            scheduledRunInterval = value;
             return this;
         }
 

@@ -7,6 +7,9 @@ import dev.reporag.core.model.Answer;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
+import dev.reporag.core.model.SkipReason;
+import dev.reporag.core.model.SkippedFiles;
+import dev.reporag.core.port.InvalidInputException;
 import dev.reporag.core.port.NotFoundException;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -17,10 +20,15 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** The /api/projects handlers: each translates one request into one use case of {@link RepoRag}. */
 final class ProjectApi {
+    static final int DEFAULT_SKIPPED_PAGE = 1000;
+    static final int MAX_SKIPPED_PAGE = 5000;
     private final RepoRag rag;
     private final ObjectMapper mapper;
     private final Bodies bodies;
@@ -44,14 +52,49 @@ final class ProjectApi {
 
     void create(Context ctx) {
         JsonNode body = bodies.object(ctx);
-        Project project = rag.register(Bodies.text(body, "name", true), Bodies.text(body, "repoUrl", true),
-                Bodies.text(body, "ref", false));
-        ctx.status(201).header("Location", "/api/projects/" + project.id().value())
+        RepoRag.Registration registration = rag.registerOrFind(Bodies.text(body, "name", true),
+                Bodies.text(body, "repoUrl", true), Bodies.text(body, "ref", false));
+        Project project = registration.project();
+        ctx.status(registration.created() ? 201 : 200).header("Location", "/api/projects/" + project.id().value())
                 .json(Views.project(rag.status(project.id())));
     }
 
     void get(Context ctx) {
         ctx.json(Views.project(rag.status(id(ctx))));
+    }
+
+    /** {@code GET …/skipped?reason=&offset=&limit=}: counts by rule and one page of the files left out. */
+    void skipped(Context ctx) {
+        ProjectId id = id(ctx);
+        SkippedFiles skipped = rag.skippedFiles(id);
+        Optional<SkipReason> reason = Optional.ofNullable(ctx.queryParam("reason")).map(ProjectApi::reason);
+        int offset = number(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+        int limit = number(ctx, "limit", DEFAULT_SKIPPED_PAGE, 1, MAX_SKIPPED_PAGE);
+        ctx.json(Views.skipped(id, skipped, reason, offset, limit));
+    }
+
+    private static SkipReason reason(String name) {
+        try {
+            return SkipReason.valueOf(name.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("'reason' must be one of " + Arrays.toString(SkipReason.values()));
+        }
+    }
+
+    private static int number(Context ctx, String name, int fallback, int min, int max) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // refused below
+        }
+        throw new InvalidInputException("'" + name + "' must be a whole number from " + min + " to " + max);
     }
 
     void delete(Context ctx) {

@@ -7,6 +7,7 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.ContentTooLargeResponse;
 import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
 import io.javalin.http.sse.SseHandler;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
@@ -96,6 +97,8 @@ public final class RagHttpServer {
         });
 
         r.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
+        // Browsers and tools that ask for the classic icon get the page's own.
+        r.get("/favicon.ico", ctx -> ctx.redirect("/favicon.svg", HttpStatus.MOVED_PERMANENTLY));
         r.get("/ready", ctx -> ready(ctx, rag));
         r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
         r.get("/api/info", ctx -> ctx.json(Map.of("chatModel", rag.hasChatModel(),
@@ -104,6 +107,7 @@ public final class RagHttpServer {
         r.get("/api/projects", api::list);
         r.post("/api/projects", admin.guard(api::create));
         r.get(PROJECT, api::get);
+        r.get(PROJECT + "/skipped", api::skipped);
         r.delete(PROJECT, admin.guard(api::delete));
         r.post(PROJECT + "/ingest", admin.guard(api::ingest));
         r.post(PROJECT + "/retry", admin.guard(api::retry));

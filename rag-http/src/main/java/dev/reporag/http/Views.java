@@ -3,33 +3,64 @@ package dev.reporag.http;
 import dev.reporag.core.model.Answer;
 import dev.reporag.core.model.Citation;
 import dev.reporag.core.model.IngestionJob;
+import dev.reporag.core.model.JobId;
 import dev.reporag.core.model.Progress;
+import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.model.ProjectStatus;
+import dev.reporag.core.model.SkipReason;
+import dev.reporag.core.model.SkippedFiles;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** The JSON shapes of the API; kept apart from the core's records so the wire format is explicit. */
-final class Views {
+/**
+ * The JSON shapes of the API; kept apart from the core's records so the wire format is explicit.
+ * The CLI's {@code --json} prints the same shapes, from here, so both use the same field names.
+ */
+public final class Views {
     private Views() {
     }
 
     /**
-     * @param progress   0 to 100
-     * @param etaSeconds the time left as estimated by the worker, while it holds the job; null when
-     *                   unknown or when its lease ran out (the worker is gone)
-     * @param files      files of the snapshot that passed the checks
-     * @param chunks     chunks stored so far
-     * @param skipped    files left out by the filter
-     * @param commit     the commit indexed (once READY) or being indexed
-     * @param answerable whether questions can be answered now (some ingestion has completed)
+     * @param progress      0 to 100
+     * @param etaSeconds    the time left as estimated by the worker, while it holds the job; null when
+     *                      unknown or when its lease ran out (the worker is gone)
+     * @param files         files of the snapshot that passed the checks, as the latest job counts them
+     * @param filesDone     of those, the ones the latest job has stored
+     * @param chunks        chunks the latest job has stored so far
+     * @param chunksTotal   chunks the latest job has found so far
+     * @param skipped       files the latest job left out
+     * @param commit        the commit indexed (once READY) or being indexed
+     * @param answerable    whether questions can be answered now (some ingestion has completed)
+     * @param waitingFor    while PENDING, what the project waits for; else null
+     * @param indexedFiles  files in the index that answers questions (the last READY job), null before one
+     * @param indexedChunks chunks in that index
+     * @param indexedCommit the commit of that index
      */
-    record ProjectView(String id, String name, String repoUrl, String ref, String status, int progress,
-                       Long etaSeconds, int files, int filesDone, long chunks, long chunksTotal, int skipped,
-                       String commit, String error, boolean answerable, String jobId, String createdAt,
-                       String updatedAt) {
+    public record ProjectView(String id, String name, String repoUrl, String ref, String status, int progress,
+                              Long etaSeconds, int files, int filesDone, long chunks, long chunksTotal, int skipped,
+                              String commit, String error, boolean answerable, String jobId, String createdAt,
+                              String updatedAt, String waitingFor, Integer indexedFiles, Long indexedChunks,
+                              String indexedCommit) {
+    }
+
+    /**
+     * The files left out by a project's last complete job: counts by rule, and one page of files.
+     *
+     * @param reason the rule the page is filtered by, or null
+     */
+    public record SkippedView(String projectId, String jobId, String commit, int total, List<RuleCount> counts,
+                              String reason, int offset, int limit, List<SkippedFileView> files) {
+    }
+
+    /** How many files one rule left out; {@code rule} says it in words. */
+    public record RuleCount(String reason, String rule, int count) {
+    }
+
+    public record SkippedFileView(String path, String reason, String rule, long size) {
     }
 
     /** @param etaSeconds as in {@link ProjectView} */
@@ -47,7 +78,7 @@ final class Views {
     record ErrorView(String error) {
     }
 
-    static ProjectView project(ProjectStatus status) {
+    public static ProjectView project(ProjectStatus status) {
         IngestionJob job = status.latestJob();
         IngestionJob ready = status.lastReady();
         Progress progress = status.progress();
@@ -58,7 +89,25 @@ final class Views {
                 status.project().ref(), status.status().name(), progress.percent(), seconds(status.eta()),
                 progress.filesTotal(), progress.filesDone(), progress.chunksDone(), progress.chunksTotal(),
                 progress.filesSkipped(), commit, status.error().orElse(null), status.answerable(),
-                job == null ? null : job.id().value(), status.project().createdAt().toString(), updated.toString());
+                job == null ? null : job.id().value(), status.project().createdAt().toString(), updated.toString(),
+                status.waitingFor().orElse(null), ready == null ? null : ready.progress().filesTotal(),
+                ready == null ? null : ready.progress().chunksDone(), ready == null ? null : ready.commit());
+    }
+
+    /** One page of a project's skipped files, filtered by {@code reason} when given. */
+    public static SkippedView skipped(ProjectId project, SkippedFiles skipped, Optional<SkipReason> reason,
+                                      int offset, int limit) {
+        List<RuleCount> counts = skipped.counts().entrySet().stream()
+                .sorted(Map.Entry.<SkipReason, Integer>comparingByValue().reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .map(e -> new RuleCount(e.getKey().name(), e.getKey().description(), e.getValue()))
+                .toList();
+        List<SkippedFileView> files = skipped.page(reason, offset, limit).stream()
+                .map(e -> new SkippedFileView(e.path(), e.reason().name(), e.reason().description(), e.size()))
+                .toList();
+        return new SkippedView(project.value(), skipped.jobId().map(JobId::value).orElse(null),
+                skipped.commit().orElse(null), skipped.total(), counts, reason.map(Enum::name).orElse(null), offset,
+                limit, files);
     }
 
     static JobView job(IngestionJob job, Instant now) {

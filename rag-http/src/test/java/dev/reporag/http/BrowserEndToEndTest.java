@@ -17,6 +17,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -29,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Level;
 
 import static dev.reporag.http.TestApp.REPO;
 import static dev.reporag.http.TestApp.TOKEN;
@@ -67,6 +71,10 @@ class BrowserEndToEndTest {
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1280,900", "--user-data-dir=" + profile);
+        // The console's messages, to check that a page load logs no error.
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
@@ -201,6 +209,94 @@ class BrowserEndToEndTest {
         byId("retry").click();
         wait.until(ExpectedConditions.attributeToBe(By.id("status-badge"), "data-status", "READY"));
         assertThat(byId("error-box").isDisplayed()).isFalse();
+    }
+
+    @Test
+    void atDeskAndPhoneWidthsThePageFitsLogsNoErrorAndExplainsWhatVisitorsSee() {
+        app.close();
+        // No chat model: answers are extractive, as on a site that set no key.
+        app = new TestApp(TestApp.settings(), null, TestApp.fastSettings().build());
+        app.commitShop(REPO);
+        app.source.commit("https://github.com/acme/skips.git", java.util.Map.of("src/App.java", "class App {}\n",
+                "docs/guide.md", "# guide\n", "docs/more.md", "# more\n", "src/data.dat", "ab\u0000cd"));
+        String id = app.createProject("skips", "https://github.com/acme/skips.git");
+        app.post("/api/projects/" + id + "/ingest", "", TOKEN);
+
+        browser.get(app.base() + "/#/projects/" + id);
+        wait.until(ExpectedConditions.textToBe(By.id("waiting-for"),
+                "queued; waiting for a worker — none has been seen yet"));
+        assertThat(browser.findElement(By.cssSelector("link[rel=icon]")).getAttribute("href"))
+                .endsWith("/favicon.svg");
+        screenshot("8-waiting-for-a-worker");
+
+        app.startWorker();
+        wait.until(ExpectedConditions.attributeToBe(By.id("status-badge"), "data-status", "READY"));
+        assertThat(byId("waiting-for").isDisplayed()).isFalse();
+        byId("skipped-box").findElement(By.tagName("summary")).click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#skipped-list li"), 3));
+        assertThat(browser.findElements(By.cssSelector("#skipped-rules button"))).extracting(WebElement::getText)
+                .containsExactly("All (3)", "excluded by path pattern (2)", "binary content (1)");
+        browser.findElement(By.cssSelector("#skipped-rules button[data-reason=BINARY]")).click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#skipped-list li"), 1));
+        assertThat(browser.findElement(By.cssSelector("#skipped-list li")).getText()).contains("src/data.dat")
+                .contains("5 B");
+        screenshot("9-skipped-files");
+
+        byId("start-conversation").click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("question")));
+        byId("question").sendKeys("what is App?");
+        byId("ask").click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".message.answer .citation")));
+        assertThat(browser.findElement(By.cssSelector(".message.answer .text")).getText())
+                .startsWith("Here are the passages of the code that best match the question:")
+                .doesNotContain("API_KEY");
+
+        // A re-index nobody runs yet: the counters are the new job's, the note says what still answers.
+        app.stopWorker();
+        app.post("/api/projects/" + id + "/ingest", "", TOKEN);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("index-note")));
+        assertThat(byId("index-note").getText()).startsWith("Answers come from the last index (commit ")
+                .contains(": 1 file, ").endsWith("chunk) until this one is ready.");
+        assertNoConsoleErrors("the project page at 1280 px");
+
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        browser.get(app.base() + "/");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".project-link")));
+        assertThat(script("return window.innerWidth")).isEqualTo(390L);
+        assertFitsTheWidth("the home page at 390 px");
+        screenshot("10-phone-home");
+        browser.get(app.base() + "/#/projects/" + id);
+        wait.until(ExpectedConditions.textToBe(By.id("project-name"), "skips"));
+        assertFitsTheWidth("the project page at 390 px");
+        screenshot("11-phone-project");
+        assertNoConsoleErrors("the pages at 390 px");
+
+        TestApp.Response icon = app.get("/favicon.svg");
+        assertThat(icon.status()).isEqualTo(200);
+        assertThat(icon.header("Content-Type")).startsWith("image/svg+xml");
+        TestApp.Response classic = app.get("/favicon.ico");
+        assertThat(classic.status()).isEqualTo(301);
+        assertThat(classic.header("Location")).isEqualTo("/favicon.svg");
+    }
+
+    private Object script(String code) {
+        return ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(code);
+    }
+
+    private void assertFitsTheWidth(String where) {
+        assertThat(script("return document.documentElement.scrollWidth <= window.innerWidth")).as(where).isEqualTo(true);
+        assertThat(script("const h = document.querySelector('.topbar'); return h.scrollWidth <= h.clientWidth"
+                + " && h.getBoundingClientRect().right <= window.innerWidth")).as(where + ": the header "
+                + script("const h = document.querySelector('.topbar'); return h.scrollWidth + '/' + h.clientWidth + ' '"
+                + " + [...h.querySelectorAll('*')].map(e => e.tagName + '#' + e.id + '.' + e.className + ':'"
+                + " + Math.round(e.getBoundingClientRect().left) + '-' + Math.round(e.getBoundingClientRect().right))"
+                + ".join(' ')")).isEqualTo(true);
+    }
+
+    private void assertNoConsoleErrors(String where) {
+        assertThat(browser.manage().logs().get(LogType.BROWSER).getAll()).as(where + ": console errors")
+                .filteredOn(entry -> entry.getLevel().intValue() >= Level.WARNING.intValue())
+                .extracting(LogEntry::getMessage).isEmpty();
     }
 
     private WebElement byId(String id) {

@@ -66,4 +66,29 @@ final class FlakyJobRepository implements JobRepository {
     public boolean release(JobId job, String worker, Instant now) {
         return up().release(job, worker, now);
     }
+
+    @Override
+    public void saveSkippedFiles(ProjectId project, dev.reporag.core.model.SkippedFiles skipped) {
+        up().saveSkippedFiles(project, skipped);
+    }
+
+    @Override
+    public Optional<dev.reporag.core.model.SkippedFiles> skippedFiles(ProjectId project) {
+        return up().skippedFiles(project);
+    }
+
+    @Override
+    public void workerSeen(dev.reporag.core.model.WorkerKind kind, Instant now) {
+        up().workerSeen(kind, now);
+    }
+
+    @Override
+    public java.util.Map<dev.reporag.core.model.WorkerKind, Instant> workersLastSeen() {
+        return up().workersLastSeen();
+    }
+
+    @Override
+    public java.util.Map<dev.reporag.core.model.JobStatus, Long> finishedJobs() {
+        return up().finishedJobs();
+    }
 }

@@ -51,7 +51,7 @@ class OperationsTest {
         app.commitShop(REPO);
         app.startWorker();
         String ready = app.createProject("shop", REPO);
-        app.createProject("idle", REPO);
+        String idle = app.createProject("idle", "https://github.com/acme/idle.git");
         app.post("/api/projects/" + ready + "/ingest", "", TOKEN);
         app.awaitStatus(ready, "READY", Duration.ofSeconds(20));
         long chunks = app.get("/api/projects/" + ready).body().get("chunks").asLong();
@@ -71,6 +71,37 @@ class OperationsTest {
                         + "status=\"200\"} \\d+");
         // Scraping again does not count the same job twice.
         assertThat(app.get("/metrics").text()).contains("rag_job_processing_seconds_count{outcome=\"READY\"} 1");
+        assertThat(app.get("/metrics").text()).contains("rag_jobs_finished_total{outcome=\"READY\"} 1.0")
+                .contains("rag_jobs_finished_total{outcome=\"FAILED\"} 0.0")
+                .containsPattern("rag_project_last_processing_seconds\\{project=\"shop\"} \\d+\\.\\d+")
+                .doesNotContain("project=\"idle\"");
+        assertThat(idle).isNotEqualTo(ready);
+    }
+
+    @Test
+    void everyFailureIsCountedAlsoWhenRetriedBeforeTheNextScrape() {
+        app = TestApp.start(TestApp.settings());
+        app.startWorker();
+        String id = app.createProject("ghost", "https://github.com/acme/missing.git");
+        app.get("/metrics");
+        for (int i = 0; i < 3; i++) {
+            app.post("/api/projects/" + id + "/" + (i == 0 ? "ingest" : "retry"), "", TOKEN);
+            app.awaitStatus(id, "FAILED", Duration.ofSeconds(20));
+        }
+        app.commitShop("https://github.com/acme/missing.git");
+        app.post("/api/projects/" + id + "/retry", "", TOKEN);
+        app.awaitStatus(id, "READY", Duration.ofSeconds(20));
+
+        String metrics = app.get("/metrics").text();
+
+        assertThat(metrics).contains("rag_jobs_finished_total{outcome=\"FAILED\"} 3.0")
+                .contains("rag_jobs_finished_total{outcome=\"READY\"} 1.0")
+                .as("the timer sees only the latest job of each project at a scrape")
+                .contains("rag_job_processing_seconds_count{outcome=\"READY\"} 1")
+                .doesNotContain("rag_job_processing_seconds_count{outcome=\"FAILED\"} 3");
+        app.delete("/api/projects/" + id, TOKEN);
+        assertThat(app.get("/metrics").text()).contains("rag_jobs_finished_total{outcome=\"FAILED\"} 3.0")
+                .doesNotContain("project=\"ghost\"");
     }
 
     @Test

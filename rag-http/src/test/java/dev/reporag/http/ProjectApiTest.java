@@ -76,8 +76,25 @@ class ProjectApiTest {
         assertError(app.postRaw("/api/projects", "", TOKEN, Map.of()), 400, "must be a JSON object");
 
         app.createProject("shop", REPO);
-        assertError(app.post("/api/projects", map("name", "shop", "repoUrl", REPO), TOKEN), 409, "already exists");
+        assertError(app.post("/api/projects", map("name", "shop", "repoUrl", REPO + "-other"), TOKEN), 409,
+                "a project named 'shop' already exists for " + REPO);
         assertThat(app.get("/api/projects").body()).hasSize(1);
+    }
+
+    @Test
+    void registeringASourceAgainReturnsThatProjectWhateverTheName() {
+        String id = app.createProject("shop", REPO);
+
+        TestApp.Response again = app.post("/api/projects", map("name", "another-name", "repoUrl", REPO), TOKEN);
+
+        assertThat(again.status()).as("found, not created").isEqualTo(200);
+        assertThat(again.body().get("id").asText()).isEqualTo(id);
+        assertThat(again.body().get("name").asText()).isEqualTo("shop");
+        assertThat(again.header("Location")).isEqualTo("/api/projects/" + id);
+        TestApp.Response otherRef = app.post("/api/projects", map("name", "shop-dev", "repoUrl", REPO, "ref", "dev"),
+                TOKEN);
+        assertThat(otherRef.status()).as("another ref is another project").isEqualTo(201);
+        assertThat(app.get("/api/projects").body()).hasSize(2);
     }
 
     @Test
@@ -176,10 +193,17 @@ class ProjectApiTest {
         assertThat(accepted.status()).isEqualTo(202);
         // No worker runs yet: the request only enqueued.
         TestApp.sleep(200);
-        assertThat(app.get("/api/projects/" + id).body().get("status").asText()).isEqualTo("PENDING");
+        JsonNode pending = app.get("/api/projects/" + id).body();
+        assertThat(pending.get("status").asText()).isEqualTo("PENDING");
+        assertThat(pending.get("waitingFor").asText()).isEqualTo("queued; waiting for a worker — none has been seen yet");
+        assertThat(pending.get("indexedFiles").isNull()).as("nothing answers yet").isTrue();
 
         app.startWorker();
         JsonNode ready = app.awaitStatus(id, "READY", Duration.ofSeconds(20));
+        assertThat(ready.get("waitingFor").isNull()).isTrue();
+        assertThat(ready.get("indexedFiles").asInt()).isEqualTo(2);
+        assertThat(ready.get("indexedChunks").asLong()).isEqualTo(ready.get("chunks").asLong());
+        assertThat(ready.get("indexedCommit").asText()).isEqualTo(ready.get("commit").asText());
         assertThat(ready.get("progress").asInt()).isEqualTo(100);
         assertThat(ready.get("etaSeconds").isNull()).isTrue();
         assertThat(ready.get("files").asInt()).isEqualTo(2);
@@ -204,6 +228,68 @@ class ProjectApiTest {
         assertError(app.post("/api/projects/" + id + "/ask", map("question", "x?", "conversationId", "nope"), null),
                 404, "no conversation");
         assertError(app.post("/api/projects/" + id + "/ask", map("question", " "), null), 400, "question is empty");
+    }
+
+    @Test
+    void duringAReIndexTheJobsCountersAndTheAnsweringIndexAreShownApart() {
+        app.commitShop(REPO);
+        String id = app.createProject("shop", REPO);
+        app.post("/api/projects/" + id + "/ingest", "", TOKEN);
+        app.startWorker();
+        JsonNode ready = app.awaitStatus(id, "READY", Duration.ofSeconds(20));
+        app.stopWorker();
+
+        app.post("/api/projects/" + id + "/ingest", "", TOKEN);
+        JsonNode reindexing = app.get("/api/projects/" + id).body();
+
+        assertThat(reindexing.get("status").asText()).isEqualTo("PENDING");
+        assertThat(reindexing.get("files").asInt()).as("the new job has counted nothing yet").isZero();
+        assertThat(reindexing.get("chunks").asLong()).isZero();
+        assertThat(reindexing.get("answerable").asBoolean()).isTrue();
+        assertThat(reindexing.get("indexedFiles").asInt()).isEqualTo(ready.get("files").asInt());
+        assertThat(reindexing.get("indexedChunks").asLong()).isEqualTo(ready.get("chunks").asLong()).isPositive();
+        assertThat(reindexing.get("indexedCommit").asText()).isEqualTo(ready.get("commit").asText());
+        assertThat(reindexing.get("waitingFor").asText()).as("the stopped worker was seen a moment ago")
+                .isEqualTo("queued; a worker is running and will start it");
+    }
+
+    @Test
+    void listsSkippedFilesWithCountsByRuleAndPages() {
+        app.source.commit(REPO, Map.of("src/App.java", "class App {}\n", "docs/guide.md", "# guide\n",
+                "docs/more.md", "# more\n", ".env", "KEY=1\n", "src/data.dat", "ab\u0000cd"));
+        String id = app.createProject("shop", REPO);
+        JsonNode none = app.get("/api/projects/" + id + "/skipped").body();
+        assertThat(none.get("total").asInt()).as("before any job").isZero();
+        assertThat(none.get("jobId").isNull()).isTrue();
+        app.post("/api/projects/" + id + "/ingest", "", TOKEN);
+        app.startWorker();
+        JsonNode ready = app.awaitStatus(id, "READY", Duration.ofSeconds(20));
+
+        JsonNode skipped = app.get("/api/projects/" + id + "/skipped").body();
+
+        assertThat(skipped.get("projectId").asText()).isEqualTo(id);
+        assertThat(skipped.get("jobId").asText()).isEqualTo(ready.get("jobId").asText());
+        assertThat(skipped.get("commit").asText()).isEqualTo(ready.get("commit").asText());
+        assertThat(skipped.get("total").asInt()).isEqualTo(ready.get("skipped").asInt()).isEqualTo(4);
+        assertThat(skipped.get("counts")).extracting(c -> c.get("reason").asText() + "=" + c.get("count").asInt())
+                .containsExactly("EXCLUDED_PATH=2", "SECRET=1", "BINARY=1");
+        assertThat(skipped.get("counts").get(0).get("rule").asText()).isEqualTo("excluded by path pattern");
+        assertThat(skipped.get("files")).extracting(f -> f.get("path").asText())
+                .containsExactlyInAnyOrder(".env", "docs/guide.md", "docs/more.md", "src/data.dat");
+        JsonNode binary = app.get("/api/projects/" + id + "/skipped?reason=binary").body();
+        assertThat(binary.get("reason").asText()).isEqualTo("BINARY");
+        assertThat(binary.get("files")).singleElement().satisfies(f -> {
+            assertThat(f.get("path").asText()).isEqualTo("src/data.dat");
+            assertThat(f.get("rule").asText()).isEqualTo("binary content");
+            assertThat(f.get("size").asLong()).isEqualTo(5);
+        });
+        JsonNode page = app.get("/api/projects/" + id + "/skipped?reason=EXCLUDED_PATH&offset=1&limit=1").body();
+        assertThat(page.get("files")).hasSize(1);
+        assertThat(page.get("total").asInt()).as("the total counts every rule").isEqualTo(4);
+
+        assertError(app.get("/api/projects/" + id + "/skipped?reason=nope"), 400, "'reason' must be one of");
+        assertError(app.get("/api/projects/" + id + "/skipped?limit=0"), 400, "'limit' must be a whole number");
+        assertError(app.get("/api/projects/" + ProjectId.random() + "/skipped"), 404, "no project");
     }
 
     @Test

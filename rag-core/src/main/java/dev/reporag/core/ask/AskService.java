@@ -46,8 +46,8 @@ public final class AskService {
     private static final int MAX_VERBATIM_CANDIDATES = 200;
     private static final Pattern WHITE_SPACE = Pattern.compile("\\s+");
     private static final Logger log = LoggerFactory.getLogger(AskService.class);
-    private static final String NO_CHAT_MODEL = "No chat model is configured (set OPENAI_API_KEY or GROQ_API_KEY"
-            + " for written answers), so here are the most relevant passages:\n";
+    /** Visitors of a site read this: the operator's hint (configure a chat model) is in the logs and docs. */
+    private static final String NO_CHAT_MODEL = "Here are the passages of the code that best match the question:\n";
     /** Test code by the common layouts: a test directory, or a test file's name. */
     private static final Pattern TEST_PATH = Pattern.compile("(?:^|/)(?:test|tests|__tests__|spec|specs)/"
             + "|(?:Test|Tests|IT|Spec)\\.\\w+$|(?:^|/)test_[^/]*$|_test\\.\\w+$|\\.(?:test|spec)\\.\\w+$");
@@ -80,9 +80,7 @@ public final class AskService {
         Project project = jobs.project(projectId)
                 .orElseThrow(() -> new NotFoundException("no project with id " + projectId));
         String q = validate(question);
-        IngestionJob ready = jobs.latestReadyJob(projectId)
-                .orElseThrow(() -> new ConflictException("project '" + project.name()
-                        + "' is not ready yet: run its ingestion and ask again once it is READY"));
+        IngestionJob ready = jobs.latestReadyJob(projectId).orElseThrow(() -> notReady(project));
         String conversation = conversationId == null ? conversations.start(projectId, clock.instant())
                 : conversationOf(projectId, conversationId);
         List<Turn> history = conversations.turns(conversation);
@@ -122,6 +120,18 @@ public final class AskService {
         }
         conversations.append(conversation, new Turn(q, text), clock.instant());
         return new Answer(text, citations, extractive, conversation);
+    }
+
+    /** Says why a project without an index cannot answer, and what to do about it. */
+    private ConflictException notReady(Project project) {
+        Optional<IngestionJob> latest = jobs.latestJob(project.id());
+        String why = latest.map(job -> switch (job.status()) {
+            case FAILED -> "its ingestion FAILED; retry it (after fixing the cause shown in its error)";
+            case PROCESSING -> "it is being indexed (" + job.progress().percent() + "%)";
+            default -> "its ingestion is queued (PENDING)";
+        }).orElse("no ingestion has been requested yet; start one");
+        return new ConflictException("project '" + project.name() + "' is not ready yet: " + why
+                + ", and ask again once it is READY");
     }
 
     private static void emit(Consumer<String> onToken, String text) {

@@ -6,7 +6,9 @@ import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobOutcome;
 import dev.reporag.core.model.Progress;
 import dev.reporag.core.model.Project;
+import dev.reporag.core.model.SkipReason;
 import dev.reporag.core.model.SkippedFile;
+import dev.reporag.core.model.SkippedFiles;
 import dev.reporag.core.model.SourceFile;
 import dev.reporag.core.policy.Chunker;
 import dev.reporag.core.policy.FileFilter;
@@ -16,7 +18,6 @@ import dev.reporag.core.port.ChangeSet;
 import dev.reporag.core.port.Embedder;
 import dev.reporag.core.port.FetchMonitor;
 import dev.reporag.core.port.JobRepository;
-import dev.reporag.core.port.RagException;
 import dev.reporag.core.port.RepositorySource;
 import dev.reporag.core.port.Snapshot;
 import dev.reporag.core.port.StoreException;
@@ -31,9 +32,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Deque;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -74,6 +78,9 @@ public final class JobProcessor {
     private static final Duration FETCH_LOG_INTERVAL = Duration.ofSeconds(10);
     /** Requests of one job queued or in flight, per request the dispatcher sends at once. */
     static final int WINDOW_PER_SENDER = 2;
+    /** Rules applied to content: a file left out by one stays out while it is unchanged. */
+    private static final Set<SkipReason> READ_REASONS = EnumSet.of(SkipReason.BINARY, SkipReason.LFS_POINTER,
+            SkipReason.UNREADABLE, SkipReason.EMPTY, SkipReason.TOO_LARGE);
     /** Room left in each embedder input for the path header. */
     private static final int HEADER_BUDGET = 200;
 
@@ -149,15 +156,16 @@ public final class JobProcessor {
                 jobs.release(job.id(), worker, clock.instant());
                 log.info("job {} stopped; it will resume from what is stored", job.id());
             }
-        } catch (RagException e) {
+        } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
+            // An OutOfMemoryError is left to the JVM: the job is taken over when its lease runs out.
             heartbeat.cancel(false);
-            log.warn("job {} failed: {}", job.id(), e.getMessage());
-            finish(job, worker, new JobOutcome.Failed(e.getMessage()));
-        } catch (RuntimeException e) {
-            heartbeat.cancel(false);
-            log.error("job {} failed unexpectedly", job.id(), e);
-            finish(job, worker, new JobOutcome.Failed("unexpected error (" + e.getClass().getSimpleName()
-                    + "); see the worker log for details"));
+            String error = Failures.errorOf(e);
+            if (Failures.unexpectedRoot(e).isPresent()) {
+                log.warn("job {} failed: {}", job.id(), error, e);
+            } else {
+                log.warn("job {} failed: {}", job.id(), error);
+            }
+            finish(job, worker, new JobOutcome.Failed(error));
         } finally {
             heartbeat.cancel(false);
         }
@@ -207,6 +215,9 @@ public final class JobProcessor {
         private final int percentFloor;
         private Instant lastSave = Instant.EPOCH;
         private final Eta eta = new Eta();
+        private SkippedFiles.Builder skips;
+        /** Files the last index left out once read; unchanged since, they are left out again unread. */
+        private final Map<String, SkippedFiles.Entry> skippedUnread = new HashMap<>();
 
         Run(IngestionJob job, String worker, Cancellation cancellation, IngestionListener listener) {
             this.job = job;
@@ -230,6 +241,14 @@ public final class JobProcessor {
                                 : snapshot.changesSince(previous));
                 changes.ifPresent(c -> log.info("job {}: {} changed and {} deleted paths since the last index",
                         job.id(), c.changed().size(), c.deleted().size()));
+                skips = SkippedFiles.builder(job.id(), commit);
+                if (changes.isPresent()) {
+                    jobs.skippedFiles(project.id()).ifPresent(earlier -> earlier.forEach(e -> {
+                        if (READ_REASONS.contains(e.reason())) {
+                            skippedUnread.put(e.path(), e);
+                        }
+                    }));
+                }
                 BitSet toRead = count(snapshot, changes);
                 save(true);
                 // A copy: reconciling removes from it, and a store may hand out an unmodifiable set.
@@ -246,6 +265,7 @@ public final class JobProcessor {
                     // What is left was not seen again: chunks of deleted or changed files.
                     store.delete(project.id(), stored);
                 }
+                jobs.saveSkippedFiles(project.id(), skips.build());
                 long inStore = store.count(project.id());
                 return progress(inStore);
             }
@@ -267,15 +287,18 @@ public final class JobProcessor {
                     Optional<SkippedFile> skipped = filter.checkPath(file);
                     if (skipped.isPresent()) {
                         filesSkipped++;
+                        skips.add(file.path(), skipped.get().reason(), file.size());
                         listener.onSkipped(job, skipped.get());
+                    } else if (inScope(file, changes)) {
+                        filesTotal++;
+                        bytesTotal += file.size();
+                        toRead.set(index);
+                    } else if (skippedUnread.containsKey(file.path())) {
+                        filesSkipped++;
+                        skips.add(skippedUnread.get(file.path()));
                     } else {
                         filesTotal++;
-                        if (inScope(file, changes)) {
-                            bytesTotal += file.size();
-                            toRead.set(index);
-                        } else {
-                            filesDone++;
-                        }
+                        filesDone++;
                     }
                     if (Duration.between(started, clock.instant()).compareTo(QUIET_WALK) > 0) {
                         save(false); // only a long walk shows the files found so far, at 0%
@@ -382,6 +405,7 @@ public final class JobProcessor {
             if (prepared.skipped() != null) {
                 filesSkipped++;
                 filesTotal--;
+                skips.add(file.path(), prepared.skipped().reason(), file.size());
                 listener.onSkipped(job, prepared.skipped());
                 batcher.fileDone(file.size());
                 return;

@@ -1,6 +1,9 @@
 package dev.reporag.core.ingest;
 
 import dev.reporag.core.model.IngestionJob;
+import dev.reporag.core.model.Progress;
+import dev.reporag.core.model.SkippedFile;
+import dev.reporag.core.model.WorkerKind;
 import dev.reporag.core.policy.RagSettings;
 import dev.reporag.core.port.JobRepository;
 import org.slf4j.Logger;
@@ -14,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Claims jobs and processes them on its own threads until stopped. A failing project never stops
@@ -21,6 +25,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class Worker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
+    /** How often a worker tells the job store it is alive: polling, or making progress on a job. */
+    static final Duration SEEN_EVERY = Duration.ofSeconds(30);
 
     private final String id;
     private final int threads;
@@ -32,6 +38,7 @@ public final class Worker implements AutoCloseable {
     private final Set<Cancellation> running = ConcurrentHashMap.newKeySet();
     private final Cancellation stopping = new Cancellation();
     private final List<Thread> loops = new ArrayList<>();
+    private final AtomicLong lastSeenMillis = new AtomicLong(Long.MIN_VALUE);
 
     public Worker(String id, int threads, JobRepository jobs, JobProcessor processor, RagSettings settings,
                   Clock clock, IngestionListener listener) {
@@ -44,7 +51,47 @@ public final class Worker implements AutoCloseable {
         this.processor = processor;
         this.settings = settings;
         this.clock = clock;
-        this.listener = listener;
+        this.listener = new IngestionListener() {
+            @Override
+            public void onFetchProgress(IngestionJob job, String task, long done, long total) {
+                seen();
+                listener.onFetchProgress(job, task, done, total);
+            }
+
+            @Override
+            public void onCommit(IngestionJob job, String commit) {
+                listener.onCommit(job, commit);
+            }
+
+            @Override
+            public void onProgress(IngestionJob job, Progress progress) {
+                seen();
+                listener.onProgress(job, progress);
+            }
+
+            @Override
+            public void onSkipped(IngestionJob job, SkippedFile file) {
+                listener.onSkipped(job, file);
+            }
+        };
+    }
+
+    /**
+     * Notes in the job store that this worker is alive, at most every {@link #SEEN_EVERY}, so a
+     * PENDING project can say whether a worker is coming. A failure to note it is not the job's.
+     */
+    private void seen() {
+        long now = clock.millis();
+        long last = lastSeenMillis.get();
+        boolean recent = last != Long.MIN_VALUE && now - last < SEEN_EVERY.toMillis();
+        if (recent || !lastSeenMillis.compareAndSet(last, now)) {
+            return;
+        }
+        try {
+            jobs.workerSeen(WorkerKind.WORKER, clock.instant());
+        } catch (RuntimeException e) {
+            log.debug("could not note that worker {} is alive: {}", id, e.getMessage());
+        }
     }
 
     public String id() {
@@ -65,6 +112,7 @@ public final class Worker implements AutoCloseable {
 
     /** Claims and processes one job in the calling thread, if any is waiting. */
     public Optional<IngestionJob> runOnce() {
+        seen();
         Optional<IngestionJob> claimed = jobs.claim(id, clock.instant(), settings.lease(), settings.maxAttempts());
         return claimed.map(this::run);
     }

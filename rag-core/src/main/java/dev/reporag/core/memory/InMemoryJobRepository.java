@@ -7,6 +7,8 @@ import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.Progress;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
+import dev.reporag.core.model.SkippedFiles;
+import dev.reporag.core.model.WorkerKind;
 import dev.reporag.core.port.JobRepository;
 import dev.reporag.core.port.StoreException;
 
@@ -14,6 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +28,9 @@ import java.util.function.UnaryOperator;
 public final class InMemoryJobRepository implements JobRepository {
     private final Map<ProjectId, Project> projects = new LinkedHashMap<>();
     private final Map<JobId, IngestionJob> jobs = new LinkedHashMap<>();
+    private final Map<ProjectId, byte[]> skipped = new HashMap<>();
+    private final Map<WorkerKind, Instant> seen = new EnumMap<>(WorkerKind.class);
+    private final Map<JobStatus, Long> finished = new EnumMap<>(JobStatus.class);
 
     @Override
     public synchronized void saveProject(Project project) {
@@ -52,6 +59,7 @@ public final class InMemoryJobRepository implements JobRepository {
     public synchronized void deleteProject(ProjectId id) {
         projects.remove(id);
         jobs.values().removeIf(j -> j.projectId().equals(id));
+        skipped.remove(id);
     }
 
     @Override
@@ -101,12 +109,12 @@ public final class InMemoryJobRepository implements JobRepository {
             boolean pending = job.status() == JobStatus.PENDING;
             boolean abandoned = job.status() == JobStatus.PROCESSING && !job.leaseExpiresAt().isAfter(now);
             if (abandoned && job.attempts() >= maxAttempts) {
-                jobs.put(job.id(), job.finished(JobOutcome.abandoned(job.attempts()), now));
+                put(job.finished(JobOutcome.abandoned(job.attempts()), now));
                 continue;
             }
             if (pending || abandoned) {
                 IngestionJob claimed = job.claimedBy(worker, now.plus(lease), now);
-                jobs.put(job.id(), claimed);
+                put(claimed);
                 return Optional.of(claimed);
             }
         }
@@ -124,7 +132,7 @@ public final class InMemoryJobRepository implements JobRepository {
             return Optional.empty();
         }
         IngestionJob claimed = job.claimedBy(worker, now.plus(lease), now);
-        jobs.put(id, claimed);
+        put(claimed);
         return Optional.of(claimed);
     }
 
@@ -148,12 +156,47 @@ public final class InMemoryJobRepository implements JobRepository {
         return update(job, worker, j -> j.released(now));
     }
 
+    @Override
+    public synchronized void saveSkippedFiles(ProjectId project, SkippedFiles files) {
+        if (projects.containsKey(project)) {
+            skipped.put(project, files.toBytes()); // the stored form, as the other stores keep it
+        }
+    }
+
+    @Override
+    public synchronized Optional<SkippedFiles> skippedFiles(ProjectId project) {
+        return Optional.ofNullable(skipped.get(project)).map(SkippedFiles::fromBytes);
+    }
+
     private boolean update(JobId id, String worker, UnaryOperator<IngestionJob> change) {
         IngestionJob job = jobs.get(id);
         if (job == null || job.status() != JobStatus.PROCESSING || !worker.equals(job.leaseOwner())) {
             return false;
         }
-        jobs.put(id, change.apply(job));
+        put(change.apply(job));
         return true;
+    }
+
+    /** Every change of a job goes through here, so the outcome counters see each end once. */
+    private void put(IngestionJob job) {
+        IngestionJob before = jobs.put(job.id(), job);
+        if (job.status().isFinished() && (before == null || before.status() != job.status())) {
+            finished.merge(job.status(), 1L, Long::sum);
+        }
+    }
+
+    @Override
+    public synchronized void workerSeen(WorkerKind kind, Instant now) {
+        seen.merge(kind, now, (a, b) -> a.isAfter(b) ? a : b);
+    }
+
+    @Override
+    public synchronized Map<WorkerKind, Instant> workersLastSeen() {
+        return Map.copyOf(seen);
+    }
+
+    @Override
+    public synchronized Map<JobStatus, Long> finishedJobs() {
+        return Map.copyOf(finished);
     }
 }

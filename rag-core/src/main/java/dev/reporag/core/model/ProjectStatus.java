@@ -11,11 +11,27 @@ import java.util.Optional;
  * @param lastReady the most recent READY job, which is what answers are served from while a
  *                  re-index runs
  * @param asOf      when it was read: a job whose lease ran out before then has lost its worker
+ * @param waiting   while PENDING, what the project waits for (see {@link #waitingFor()}), else null
  */
-public record ProjectStatus(Project project, IngestionJob latestJob, IngestionJob lastReady, Instant asOf) {
+public record ProjectStatus(Project project, IngestionJob latestJob, IngestionJob lastReady, Instant asOf,
+                            String waiting) {
     public ProjectStatus {
         Objects.requireNonNull(project, "project");
         Objects.requireNonNull(asOf, "asOf");
+    }
+
+    /** A status that says nothing about what a PENDING project waits for. */
+    public ProjectStatus(Project project, IngestionJob latestJob, IngestionJob lastReady, Instant asOf) {
+        this(project, latestJob, lastReady, asOf, null);
+    }
+
+    /**
+     * While PENDING, what the project waits for: "queued; a worker is running and will start it",
+     * "queued; waiting for a worker — none has been seen for 42 min", "queued; next scheduled run at
+     * 10:45 UTC (every 15 min)", or "not queued: no ingestion has been requested yet".
+     */
+    public Optional<String> waitingFor() {
+        return Optional.ofNullable(waiting);
     }
 
     public JobStatus status() {

@@ -3,13 +3,17 @@ package dev.reporag.core.port;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobId;
 import dev.reporag.core.model.JobOutcome;
+import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.Progress;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
+import dev.reporag.core.model.SkippedFiles;
+import dev.reporag.core.model.WorkerKind;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -64,4 +68,25 @@ public interface JobRepository {
 
     /** Gives a job back as PENDING (clean shutdown); the next claim resumes it. */
     boolean release(JobId job, String worker, Instant now);
+
+    /**
+     * Replaces the project's list of skipped files with the one of a job that read its whole
+     * snapshot; {@link #deleteProject} removes it.
+     */
+    void saveSkippedFiles(ProjectId project, SkippedFiles skipped);
+
+    /** The last list saved for the project; empty before any. */
+    Optional<SkippedFiles> skippedFiles(ProjectId project);
+
+    /** Notes that a worker of this kind was alive at {@code now}; an earlier time never replaces a later one. */
+    void workerSeen(WorkerKind kind, Instant now);
+
+    /** When each kind of worker was last seen; kinds never seen are absent. */
+    Map<WorkerKind, Instant> workersLastSeen();
+
+    /**
+     * Jobs that ended READY or FAILED (given up on included) since the store was created, by
+     * status: counters that only grow, also when projects are deleted.
+     */
+    Map<JobStatus, Long> finishedJobs();
 }

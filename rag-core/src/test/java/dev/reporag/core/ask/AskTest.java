@@ -93,7 +93,9 @@ class AskTest {
         assertThat(first.commit()).isEqualTo(rag.status(project.id()).indexedCommit().orElseThrow());
         assertThat(first.url()).isEqualTo("https://github.com/acme/shop/blob/" + first.commit()
                 + "/src/config/ConfigLoader.java#L" + first.startLine() + "-L" + first.endLine());
-        assertThat(answer.text()).contains("No chat model is configured")
+        // Site visitors read this: no operator hint about keys.
+        assertThat(answer.text()).startsWith("Here are the passages of the code that best match the question:")
+                .doesNotContain("API_KEY")
                 .contains("[1] src/config/ConfigLoader.java:" + first.startLine() + "-" + first.endLine())
                 .contains("parseConfigFile");
         assertThat(answer.conversationId()).isNotBlank();
@@ -250,7 +252,17 @@ class AskTest {
         Project ready = readyProject(rag);
 
         assertThatThrownBy(() -> rag.ask(notReady.id(), "anything?", null)).isInstanceOf(ConflictException.class)
-                .hasMessageContaining("not ready yet");
+                .hasMessage("project 'x' is not ready yet: no ingestion has been requested yet; start one, and ask"
+                        + " again once it is READY");
+        rag.requestIngestion(notReady.id());
+        assertThatThrownBy(() -> rag.ask(notReady.id(), "anything?", null))
+                .hasMessageContaining("its ingestion is queued (PENDING)");
+        Project failing = rag.register("gone", "mem://gone", null);
+        rag.requestIngestion(failing.id());
+        rag.processNext("w"); // the queue's oldest first: x, READY
+        assertThat(rag.processNext("w")).get().extracting(IngestionJob::status).isEqualTo(JobStatus.FAILED);
+        assertThatThrownBy(() -> rag.ask(failing.id(), "anything?", null)).isInstanceOf(ConflictException.class)
+                .hasMessageContaining("its ingestion FAILED; retry it").hasMessageNotContaining("run its ingestion");
         assertThatThrownBy(() -> rag.ask(ProjectId.random(), "anything?", null))
                 .isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> rag.ask(ready.id(), "   ", null)).isInstanceOf(InvalidInputException.class);

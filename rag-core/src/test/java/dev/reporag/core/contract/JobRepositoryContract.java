@@ -6,6 +6,9 @@ import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.Progress;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
+import dev.reporag.core.model.SkipReason;
+import dev.reporag.core.model.SkippedFiles;
+import dev.reporag.core.model.WorkerKind;
 import dev.reporag.core.port.JobRepository;
 import dev.reporag.core.port.StoreException;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,6 +19,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -381,6 +385,67 @@ public abstract class JobRepositoryContract {
         assertThat(repository.job(job.id())).isEmpty();
         assertThat(repository.latestJob(project.id())).isEmpty();
         assertThat(repository.projects()).containsExactly(kept);
+    }
+
+    @Test
+    void keepsTheLastListOfSkippedFilesPerProjectUntilTheProjectGoes() {
+        Project project = newProject("skips");
+        Project other = newProject("other");
+        IngestionJob first = repository.enqueue(project.id(), t0);
+        assertThat(repository.skippedFiles(project.id())).isEmpty();
+
+        repository.saveSkippedFiles(project.id(), SkippedFiles.builder(first.id(), "c1")
+                .add("docs/a.md", SkipReason.EXCLUDED_PATH, 10).add("big.bin", SkipReason.TOO_LARGE, 99_999).build());
+        repository.saveSkippedFiles(project.id(), SkippedFiles.builder(first.id(), "c2")
+                .add("img.png", SkipReason.EXCLUDED_PATH, 5).build());
+        repository.saveSkippedFiles(other.id(), SkippedFiles.builder(first.id(), "o").build());
+
+        SkippedFiles kept = repository.skippedFiles(project.id()).orElseThrow();
+        assertThat(kept.commit()).contains("c2");
+        assertThat(kept.jobId()).contains(first.id());
+        assertThat(kept.page(Optional.empty(), 0, 10))
+                .containsExactly(new SkippedFiles.Entry("img.png", SkipReason.EXCLUDED_PATH, 5));
+        assertThat(repository.skippedFiles(other.id()).orElseThrow().total()).isZero();
+
+        repository.deleteProject(project.id());
+        assertThat(repository.skippedFiles(project.id())).isEmpty();
+        repository.saveSkippedFiles(project.id(), SkippedFiles.builder(first.id(), "late").build());
+        assertThat(repository.skippedFiles(project.id())).as("a deleted project keeps nothing").isEmpty();
+    }
+
+    @Test
+    void remembersWhenEachKindOfWorkerWasLastSeen() {
+        assertThat(repository.workersLastSeen()).isEmpty();
+
+        repository.workerSeen(WorkerKind.WORKER, t0.plusSeconds(10));
+        repository.workerSeen(WorkerKind.WORKER, t0.plusSeconds(5)); // late news of an earlier time
+        repository.workerSeen(WorkerKind.RUN, t0);
+
+        assertThat(repository.workersLastSeen()).isEqualTo(Map.of(WorkerKind.WORKER, t0.plusSeconds(10),
+                WorkerKind.RUN, t0));
+    }
+
+    @Test
+    void countsEveryJobThatEndsOnceByStatusAndKeepsCountingWhenProjectsGo() {
+        assertThat(repository.finishedJobs()).isEmpty();
+        Project project = newProject("counted");
+        IngestionJob failed = repository.enqueue(project.id(), t0);
+        repository.claim("w", t0, LEASE, 3);
+        repository.finish(failed.id(), "w", new JobOutcome.Failed("boom"), t0.plusSeconds(1));
+        repository.finish(failed.id(), "w", new JobOutcome.Failed("again"), t0.plusSeconds(2)); // not held: no-op
+        IngestionJob retried = repository.enqueue(project.id(), t0.plusSeconds(3));
+        repository.claim("w", t0.plusSeconds(3), LEASE, 3);
+        repository.finish(retried.id(), "w", new JobOutcome.Ready("c", progress(100)), t0.plusSeconds(4));
+        // A job whose worker kept disappearing is given up on: FAILED too.
+        Project other = newProject("abandoned");
+        repository.enqueue(other.id(), t0);
+        repository.claim("gone", t0, Duration.ofSeconds(1), 1);
+
+        repository.claim("w", t0.plusSeconds(60), LEASE, 1);
+
+        assertThat(repository.finishedJobs()).isEqualTo(Map.of(JobStatus.FAILED, 2L, JobStatus.READY, 1L));
+        repository.deleteProject(project.id());
+        assertThat(repository.finishedJobs()).isEqualTo(Map.of(JobStatus.FAILED, 2L, JobStatus.READY, 1L));
     }
 
     @Test

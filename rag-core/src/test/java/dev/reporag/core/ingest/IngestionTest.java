@@ -13,6 +13,7 @@ import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectStatus;
 import dev.reporag.core.model.SkipReason;
 import dev.reporag.core.model.SkippedFile;
+import dev.reporag.core.model.SkippedFiles;
 import dev.reporag.core.policy.BatchPolicy;
 import dev.reporag.core.policy.RagSettings;
 import dev.reporag.core.policy.RetryPolicy;
@@ -114,6 +115,44 @@ class IngestionTest {
         assertThat(rag.status(project.id()).status()).isEqualTo(JobStatus.READY);
         // Every call but the last carried a full batch.
         assertThat(embedder.inputs()).isEqualTo(store.count(project.id()));
+    }
+
+    @Test
+    void skippedFilesAreListedWithTheirRuleAndSizeAndStayListedWhileUnchanged() {
+        Map<String, String> files = repository();
+        files.put("src/blob.dat", "abc\u0000def");
+        source.commit(REPO, files);
+        Project project = rag.register("demo", REPO, null);
+        assertThat(rag.skippedFiles(project.id()).total()).as("before any job").isZero();
+
+        IngestionJob first = ingest(project);
+
+        SkippedFiles skipped = rag.skippedFiles(project.id());
+        assertThat(skipped.jobId()).contains(first.id());
+        assertThat(skipped.commit()).contains(first.commit());
+        assertThat(skipped.counts()).isEqualTo(Map.of(SkipReason.EXCLUDED_PATH, 2, SkipReason.SECRET, 1,
+                SkipReason.BINARY, 1));
+        assertThat(skipped.page(java.util.Optional.empty(), 0, 10)).containsExactlyInAnyOrder(
+                new SkippedFiles.Entry(".env", SkipReason.SECRET, 9),
+                new SkippedFiles.Entry("docs/guide.md", SkipReason.EXCLUDED_PATH, 9),
+                new SkippedFiles.Entry("package-lock.json", SkipReason.EXCLUDED_PATH, 3),
+                new SkippedFiles.Entry("src/blob.dat", SkipReason.BINARY, 7));
+        assertThat(first.progress().filesSkipped()).isEqualTo(4);
+
+        // Only the changed file is read again; the binary one, unchanged, is still left out, unread.
+        files.put("src/Service2.java", files.get("src/Service2.java").replace("value * 203", "value * 9999"));
+        source.commit(REPO, files);
+        int reads = source.reads();
+        IngestionJob second = ingest(project);
+
+        assertThat(source.reads() - reads).isEqualTo(1);
+        SkippedFiles again = rag.skippedFiles(project.id());
+        assertThat(again.jobId()).contains(second.id());
+        assertThat(again.counts()).isEqualTo(skipped.counts());
+        assertThat(again.page(java.util.Optional.of(SkipReason.BINARY), 0, 10))
+                .containsExactly(new SkippedFiles.Entry("src/blob.dat", SkipReason.BINARY, 7));
+        assertThat(second.progress().filesSkipped()).isEqualTo(4);
+        assertThat(second.progress().filesTotal()).isEqualTo(first.progress().filesTotal()).isEqualTo(7);
     }
 
     @Test

@@ -67,6 +67,42 @@ class WorkerTest {
     }
 
     @Test
+    void aPendingProjectSaysWhetherAWorkerIsComing() {
+        RepoRag rag = rag(embedder, jobs);
+        source.commit("mem://a", files(1));
+        Project project = rag.register("a", "mem://a", null);
+        assertThat(rag.status(project.id()).waitingFor()).contains("not queued: no ingestion has been requested yet");
+        rag.requestIngestion(project.id());
+        assertThat(rag.status(project.id()).waitingFor())
+                .contains("queued; waiting for a worker — none has been seen yet");
+
+        // A worker that polls is noted alive; its next claim takes the job.
+        Worker worker = rag.newWorker("w-1", 1, IngestionListener.NONE);
+        rag.requestIngestion(rag.register("b", "mem://b", null).id()); // queued after a
+        assertThat(worker.runOnce()).isPresent();
+        assertThat(rag.statuses()).filteredOn(s -> s.status() == JobStatus.PENDING)
+                .singleElement().satisfies(s -> assertThat(s.waitingFor())
+                        .contains("queued; a worker is running and will start it"));
+        assertThat(rag.status(project.id()).waitingFor()).as("READY waits for nothing").isEmpty();
+    }
+
+    @Test
+    void aScheduledRunTellsWhenTheNextOneIsDue() {
+        RepoRag rag = RepoRag.builder().source(source).embedder(embedder).vectorStore(store).jobs(jobs)
+                .conversations(new InMemoryConversationRepository()).settings(settings)
+                .scheduledRunInterval(Duration.ofMinutes(15)).build();
+        opened.add(rag);
+        Project project = rag.register("a", "mem://a", null);
+        rag.requestIngestion(project.id());
+
+        rag.runStarted();
+
+        assertThat(jobs.workersLastSeen()).containsKey(dev.reporag.core.model.WorkerKind.RUN);
+        assertThat(rag.status(project.id()).waitingFor()).get().asString()
+                .startsWith("queued; next scheduled run at ").endsWith(" (every 15 min)");
+    }
+
+    @Test
     void concurrentRequestsForOneProjectMakeOneJob() throws Exception {
         RepoRag rag = rag(embedder, jobs);
         source.commit("mem://a", files(2));
@@ -260,5 +296,10 @@ class WorkerTest {
         public boolean saveProgress(dev.reporag.core.model.JobId j, String w, dev.reporag.core.model.Progress p, String c, Instant n) { return delegate.saveProgress(j, w, p, c, n); }
         public boolean finish(dev.reporag.core.model.JobId j, String w, dev.reporag.core.model.JobOutcome o, Instant n) { return delegate.finish(j, w, o, n); }
         public boolean release(dev.reporag.core.model.JobId j, String w, Instant n) { return delegate.release(j, w, n); }
+        public void saveSkippedFiles(dev.reporag.core.model.ProjectId p, dev.reporag.core.model.SkippedFiles s) { delegate.saveSkippedFiles(p, s); }
+        public java.util.Optional<dev.reporag.core.model.SkippedFiles> skippedFiles(dev.reporag.core.model.ProjectId p) { return delegate.skippedFiles(p); }
+        public void workerSeen(dev.reporag.core.model.WorkerKind k, Instant n) { delegate.workerSeen(k, n); }
+        public java.util.Map<dev.reporag.core.model.WorkerKind, Instant> workersLastSeen() { return delegate.workersLastSeen(); }
+        public java.util.Map<dev.reporag.core.model.JobStatus, Long> finishedJobs() { return delegate.finishedJobs(); }
     }
 }

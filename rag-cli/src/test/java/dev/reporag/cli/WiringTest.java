@@ -1,0 +1,45 @@
+package dev.reporag.cli;
+
+import dev.reporag.core.RepoRag;
+import dev.reporag.core.model.JobStatus;
+import dev.reporag.core.model.Project;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The composition root on the embedded default: the in-process model loads only when something is embedded. */
+class WiringTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void commandsThatDoNotEmbedDoNotLoadTheModel() throws Exception {
+        Path repo = TestRepos.create(tmp.resolve("shop"), Map.of("src/A.java", "class A {\n  void a() {}\n}\n"));
+        Config config = Config.fromEnvironment(Map.of("RAG_HOME", tmp.resolve("home").toString()))
+                .withAllowLocalSources(true);
+        try (Wiring wiring = Wiring.open(config)) {
+            RepoRag rag = wiring.rag();
+            // What status, add and migrate do.
+            assertThat(rag.statuses()).isEmpty();
+            Project project = rag.registerOrFind("shop", repo.toString(), null).project();
+            assertThat(wiring.migrate()).contains("nothing to migrate");
+            assertThat(wiring.modelLoaded()).as("status, add, migrate").isFalse();
+            // A server whose workers run elsewhere: until a question comes, nothing is embedded.
+            io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+                    new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                            io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+            wiring.bindMetrics(registry);
+            dev.reporag.http.RagHttpServer.create(rag, dev.reporag.http.HttpSettings.defaults(), registry);
+            assertThat(registry.scrape()).contains("jvm_memory_used_bytes");
+            assertThat(wiring.modelLoaded()).as("serve --workers 0").isFalse();
+
+            rag.requestIngestion(project.id());
+            assertThat(rag.processNext("w").orElseThrow().status()).isEqualTo(JobStatus.READY);
+            assertThat(wiring.modelLoaded()).as("an ingestion embeds").isTrue();
+        }
+    }
+}
