@@ -23,7 +23,7 @@ import java.util.TreeMap;
  */
 public final class CrashFixture {
     static final String SOURCE = "mem://crash-demo";
-    static final int FILES = 40;
+    static final int FILES = 80;
 
     private CrashFixture() {
     }

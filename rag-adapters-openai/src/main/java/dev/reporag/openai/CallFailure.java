@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.exception.HttpException;
+import dev.reporag.core.port.EmbeddingException;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -23,6 +24,8 @@ final class CallFailure extends RuntimeException {
         RATE_LIMITED,
         /** 5xx, 408, 409, timeouts, connection failures, malformed responses: back off, retry. */
         TRANSIENT,
+        /** 413, a 400 about size, or an answer over the size limit: a smaller request may succeed. */
+        TOO_LARGE,
         /** 400, 401, 403, 404, no quota, unknown host: retrying cannot help. */
         PERMANENT,
         /** The calling thread was interrupted: the job is stopping. */
@@ -30,12 +33,19 @@ final class CallFailure extends RuntimeException {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How OpenAI-compatible servers word a 400 for a request or input that is too large. */
+    private static final java.util.regex.Pattern SIZE_MESSAGE = java.util.regex.Pattern.compile(
+            "maximum context length|tokens per request|too many (?:tokens|inputs)|at most \\d+ inputs"
+                    + "|too (?:long|large)|maximum (?:input|request) (?:length|size)",
+            java.util.regex.Pattern.CASE_INSENSITIVE);
     private static final java.util.regex.Pattern KEY_LIKE =
             java.util.regex.Pattern.compile("\\b(?:sk|gsk|key)[-_][A-Za-z0-9_*.\\-]{3,}");
 
     private final Kind kind;
     private final int status;
     private final transient RateLimitHeaders headers;
+    private boolean timedOut;
+    private boolean responseTooLarge;
 
     CallFailure(Kind kind, int status, String message, RateLimitHeaders headers, Throwable cause) {
         super(message, cause, false, false);
@@ -61,6 +71,27 @@ final class CallFailure extends RuntimeException {
         return headers;
     }
 
+    /** Whether the call ran out of time (it already cost the whole timeout: not worth trying again for a user). */
+    boolean timedOut() {
+        return timedOut;
+    }
+
+    /** Whether the answer (not the request) was over the size limit. */
+    boolean responseTooLarge() {
+        return responseTooLarge;
+    }
+
+    /** The core's view of this failure, with what the server said. */
+    EmbeddingException toEmbeddingException() {
+        EmbeddingException.Kind mapped = switch (kind) {
+            case RATE_LIMITED -> EmbeddingException.Kind.RATE_LIMITED;
+            case TRANSIENT, CANCELLED -> EmbeddingException.Kind.TRANSIENT;
+            case TOO_LARGE -> EmbeddingException.Kind.TOO_LARGE;
+            case PERMANENT -> EmbeddingException.Kind.PERMANENT;
+        };
+        return new EmbeddingException(getMessage(), mapped, headers.toReport(-1), null);
+    }
+
     /**
      * Classifies whatever LangChain4j or the HTTP seam threw.
      *
@@ -69,6 +100,14 @@ final class CallFailure extends RuntimeException {
     static CallFailure classify(Throwable thrown, String provider, String model, Duration timeout) {
         if (thrown instanceof CallFailure failure) {
             return failure;
+        }
+        for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof LimitedBody.TooLarge tooLarge) {
+                CallFailure failure = new CallFailure(Kind.TOO_LARGE, 0, provider + " sent " + tooLarge.getMessage()
+                        .replace("the response was", "a response") + "; it is not read", null, thrown);
+                failure.responseTooLarge = true;
+                return failure;
+            }
         }
         for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof HttpStatusException http) {
@@ -85,8 +124,10 @@ final class CallFailure extends RuntimeException {
             }
             if (t instanceof HttpTimeoutException || t instanceof dev.langchain4j.exception.TimeoutException
                     || t instanceof java.util.concurrent.TimeoutException) {
-                return new CallFailure(Kind.TRANSIENT, 0, provider + " did not answer within " + seconds(timeout),
-                        null, thrown);
+                CallFailure failure = new CallFailure(Kind.TRANSIENT, 0, provider + " did not answer within "
+                        + seconds(timeout), null, thrown);
+                failure.timedOut = true;
+                return failure;
             }
             if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
                 return new CallFailure(Kind.PERMANENT, 0, "cannot resolve the host of " + provider
@@ -122,6 +163,10 @@ final class CallFailure extends RuntimeException {
         if (status >= 500 || status == 408 || status == 409) {
             return new CallFailure(Kind.TRANSIENT, status, provider + " answered " + status
                     + (detail.isEmpty() ? "" : ": " + detail), headers, cause);
+        }
+        if (status == 413 || status == 400 && SIZE_MESSAGE.matcher(detail).find()) {
+            return new CallFailure(Kind.TOO_LARGE, status, provider + " refused the request as too large (" + status
+                    + ")" + (detail.isEmpty() ? "" : ": " + detail), headers, cause);
         }
         String message = switch (status) {
             case 401 -> provider.startsWith("OpenAI-compatible")
@@ -166,7 +211,7 @@ final class CallFailure extends RuntimeException {
         return oneLine.length() <= max ? oneLine : oneLine.substring(0, max) + "…";
     }
 
-    private static String seconds(Duration timeout) {
+    static String seconds(Duration timeout) {
         if (timeout == null) {
             return "the timeout";
         }

@@ -12,6 +12,7 @@ import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.reporag.core.model.Turn;
+import dev.reporag.core.port.AnswerCutException;
 import dev.reporag.core.port.AnswerModel;
 import dev.reporag.core.port.AnswerPrompt;
 import dev.reporag.core.port.RagException;
@@ -26,30 +27,47 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Answers through an OpenAI-compatible chat completions API (OpenAI, Groq, or any compatible
- * server), plain or streamed token by token. A user is waiting, so a 429, 5xx or timeout is tried
- * at most {@value #ATTEMPTS} times with short waits; a stream is retried only before its first token.
+ * server), plain or streamed token by token. A user is waiting, so every call is bounded:
+ * <ul>
+ *   <li>each attempt ends within the timeout ({@code RAG_TIMEOUT}), a stream included, whatever the
+ *   server sends (keep-alives only, or tokens forever); a stream cut by it keeps what was written
+ *   ({@link AnswerCutException});</li>
+ *   <li>at most {@value #ATTEMPTS} attempts: a failure that came quickly (5xx, a dropped connection,
+ *   a 429 asking to wait no more than {@link #MAX_RETRY_WAIT}) is tried once more, a timed-out
+ *   attempt or a stream that already wrote is not;</li>
+ *   <li>the server's rate-limit headers are followed: when they say the budget is spent (no
+ *   requests left, fewer tokens left than the prompt, or a 429's Retry-After), the next question
+ *   waits for it if that is short, else fails at once saying when to try again.</li>
+ * </ul>
+ * Failures are {@link RagException}s with a message a user can act on; the core then answers with
+ * the passages themselves.
  */
 public final class OpenAiAnswerModel implements AnswerModel {
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiAnswerModel.class);
-    private static final int ATTEMPTS = 3;
-    private static final Duration MAX_WAIT = Duration.ofSeconds(20);
+    static final int ATTEMPTS = 2;
+    static final Duration MAX_RETRY_WAIT = Duration.ofSeconds(2);
+    /** What a stream's caller waits beyond the timeout for the deadline's error to arrive. */
+    static final Duration STREAM_MARGIN = Duration.ofSeconds(1);
+    /** A chat answer is text: a response larger than this is not read. */
+    static final long MAX_RESPONSE_BYTES = 4L << 20;
 
     private final OpenAiChatSettings settings;
     private final String provider;
     private final ChatModel chat;
     private final StreamingChatModel streaming;
+    private final ChatGate gate = new ChatGate();
 
     public OpenAiAnswerModel(OpenAiChatSettings settings) {
         this.settings = settings;
         this.provider = Endpoint.provider(settings.baseUrl());
         this.chat = OpenAiChatModel.builder()
-                .httpClientBuilder(ObservedHttpClient.builder(headers -> { }))
+                .httpClientBuilder(ObservedHttpClient.builder(MAX_RESPONSE_BYTES, this::observe))
                 .baseUrl(settings.baseUrl())
                 .apiKey(settings.apiKey())
                 .modelName(settings.model())
@@ -57,7 +75,7 @@ public final class OpenAiAnswerModel implements AnswerModel {
                 .maxRetries(0)
                 .build();
         this.streaming = OpenAiStreamingChatModel.builder()
-                .httpClientBuilder(ObservedHttpClient.builder(headers -> { }))
+                .httpClientBuilder(ObservedHttpClient.builder(MAX_RESPONSE_BYTES, this::observe))
                 .baseUrl(settings.baseUrl())
                 .apiKey(settings.apiKey())
                 .modelName(settings.model())
@@ -76,31 +94,37 @@ public final class OpenAiAnswerModel implements AnswerModel {
 
     @Override
     public String answer(AnswerPrompt prompt) {
-        ChatRequest request = ChatRequest.builder().messages(messages(prompt)).build();
+        List<ChatMessage> messages = messages(prompt);
+        ChatRequest request = ChatRequest.builder().messages(messages).build();
         return withRetries(() -> {
             try {
                 return text(chat.chat(request));
             } catch (RuntimeException e) {
                 throw CallFailure.classify(e, provider, settings.model(), settings.timeout());
             }
-        }, new AtomicBoolean());
+        }, tokens(messages), new AtomicBoolean());
     }
 
     @Override
     public String stream(AnswerPrompt prompt, Consumer<String> onToken) {
         List<ChatMessage> messages = messages(prompt);
+        StringBuilder written = new StringBuilder();
         AtomicBoolean streamed = new AtomicBoolean();
-        return withRetries(() -> streamOnce(messages, onToken, streamed), streamed);
+        return withRetries(() -> streamOnce(messages, onToken, written, streamed), tokens(messages), streamed);
     }
 
-    private String streamOnce(List<ChatMessage> messages, Consumer<String> onToken, AtomicBoolean streamed) {
+    private String streamOnce(List<ChatMessage> messages, Consumer<String> onToken, StringBuilder written,
+                              AtomicBoolean streamed) {
         CompletableFuture<String> done = new CompletableFuture<>();
         streaming.chat(messages, new StreamingChatResponseHandler() {
             @Override
             public void onPartialResponse(String token) {
                 if (token != null && !token.isEmpty() && !done.isDone()) {
-                    streamed.set(true);
-                    onToken.accept(token);
+                    synchronized (written) {
+                        streamed.set(true);
+                        written.append(token);
+                        onToken.accept(token);
+                    }
                 }
             }
 
@@ -114,40 +138,82 @@ public final class OpenAiAnswerModel implements AnswerModel {
                 done.completeExceptionally(error);
             }
         });
+        CallFailure failure;
         try {
-            return done.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            return done.get(settings.timeout().plus(STREAM_MARGIN).toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw CallFailure.classify(e.getCause(), provider, settings.model(), settings.timeout());
+            failure = CallFailure.classify(e.getCause(), provider, settings.model(), settings.timeout());
         } catch (TimeoutException e) {
-            done.cancel(true);
-            throw CallFailure.classify(e, provider, settings.model(), settings.timeout());
+            failure = CallFailure.classify(e, provider, settings.model(), settings.timeout());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RagException("the answer was interrupted");
+        } finally {
+            done.cancel(true); // later tokens go nowhere
         }
+        synchronized (written) {
+            if (streamed.get()) {
+                throw new AnswerCutException(written.toString(), failure.timedOut()
+                        ? provider + " did not finish the answer within " + CallFailure.seconds(settings.timeout())
+                        : failure.getMessage());
+            }
+        }
+        throw failure;
     }
 
     /** Tries {@code call} until it succeeds, fails for good, or tokens have already reached the caller. */
-    private String withRetries(Supplier<String> call, AtomicBoolean streamed) {
+    private String withRetries(Supplier<String> call, long promptTokens, AtomicBoolean streamed) {
         for (int attempt = 1; ; attempt++) {
+            awaitBudget(promptTokens);
             CallFailure failure;
             try {
                 return call.get();
             } catch (CallFailure e) {
                 failure = e;
             }
+            observe(failure.headers());
+            Duration wait = failure.headers().retryAfter() != null ? failure.headers().retryAfter()
+                    : Duration.ofMillis(500);
             boolean retryable = failure.kind() == CallFailure.Kind.RATE_LIMITED
-                    || failure.kind() == CallFailure.Kind.TRANSIENT;
-            if (!retryable || attempt == ATTEMPTS || streamed.get()) {
+                    || failure.kind() == CallFailure.Kind.TRANSIENT && !failure.timedOut();
+            if (!retryable || attempt == ATTEMPTS || streamed.get() || wait.compareTo(MAX_RETRY_WAIT) > 0) {
                 throw new RagException(failure.getMessage());
             }
-            Duration wait = Backoff.before(attempt, failure, MAX_WAIT);
             LOG.info("{}; retrying in {} ms", failure.getMessage(), wait.toMillis());
             LockSupport.parkNanos(wait.toNanos());
             if (Thread.currentThread().isInterrupted()) {
                 throw new RagException("the answer was interrupted");
             }
         }
+    }
+
+    /** Waits for the server's budget when that is short; else says when to ask again. */
+    private void awaitBudget(long promptTokens) {
+        Duration wait = gate.waitFor(promptTokens, System.nanoTime());
+        if (wait.isZero()) {
+            return;
+        }
+        if (wait.compareTo(MAX_RETRY_WAIT) > 0) {
+            throw new RagException(provider + " rate limit reached; try again in " + (wait.toSeconds() + 1) + " s");
+        }
+        LockSupport.parkNanos(wait.toNanos());
+    }
+
+    private void observe(java.util.Map<String, List<String>> headers) {
+        observe(RateLimitHeaders.parse(headers));
+    }
+
+    private void observe(RateLimitHeaders headers) {
+        gate.observe(headers, System.nanoTime());
+    }
+
+    /** The prompt's tokens as a rate limiter estimates them: a quarter of its characters. */
+    private static long tokens(List<ChatMessage> messages) {
+        long chars = 0;
+        for (ChatMessage message : messages) {
+            chars += message.toString().length();
+        }
+        return chars / 4;
     }
 
     private static List<ChatMessage> messages(AnswerPrompt prompt) {
@@ -171,5 +237,44 @@ public final class OpenAiAnswerModel implements AnswerModel {
     @Override
     public String toString() {
         return "OpenAiAnswerModel[" + settings + "]";
+    }
+
+    /**
+     * What the chat API's headers say about its budget (Groq sends the same x-ratelimit-* headers as
+     * OpenAI): when no request may start, and how many tokens are left until when.
+     */
+    static final class ChatGate {
+        private long notBefore;
+        private long remainingTokens = -1;
+        private long tokensFullAt;
+        private boolean known;
+
+        synchronized void observe(RateLimitHeaders headers, long now) {
+            if (headers.retryAfter() != null) {
+                later(now + headers.retryAfter().toNanos(), now);
+            }
+            if (headers.remainingRequests() == 0 && headers.resetRequests() != null) {
+                later(now + headers.resetRequests().toNanos(), now);
+            }
+            if (headers.remainingTokens() >= 0) {
+                remainingTokens = headers.remainingTokens();
+                tokensFullAt = now + (headers.resetTokens() == null ? 0 : headers.resetTokens().toNanos());
+            }
+        }
+
+        synchronized Duration waitFor(long tokens, long now) {
+            long until = known ? notBefore : now;
+            if (remainingTokens >= 0 && remainingTokens < tokens && tokensFullAt - until > 0) {
+                until = tokensFullAt;
+            }
+            return until - now > 0 ? Duration.ofNanos(until - now) : Duration.ZERO;
+        }
+
+        private void later(long at, long now) {
+            if (!known || at - notBefore > 0) {
+                notBefore = at;
+                known = true;
+            }
+        }
     }
 }

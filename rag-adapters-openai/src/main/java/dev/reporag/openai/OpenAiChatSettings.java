@@ -6,14 +6,14 @@ import java.util.Optional;
 
 /**
  * How to reach an OpenAI-compatible chat completions API (OpenAI, Groq, or any compatible server).
- * The composition root fills it from {@code GROQ_API_KEY}, {@code OPENAI_API_KEY},
- * {@code OPENAI_BASE_URL}, {@code RAG_CHAT_MODEL} and {@code RAG_TIMEOUT}, usually through
- * {@link #select}; this class reads no environment.
+ * The composition root fills it from {@code GROQ_API_KEY}, {@code GROQ_BASE_URL},
+ * {@code OPENAI_API_KEY}, {@code OPENAI_BASE_URL}, {@code RAG_CHAT_MODEL} and {@code RAG_TIMEOUT},
+ * usually through {@link #select}; this class reads no environment.
  *
  * @param apiKey  sent as a bearer token, never logged or put in a message
  * @param baseUrl the API root
  * @param model   the chat model
- * @param timeout bound on each HTTP call (a streamed answer: on the wait for each part)
+ * @param timeout bound on each attempt, from sending it to the last byte (a streamed answer included)
  */
 public record OpenAiChatSettings(String apiKey, String baseUrl, String model, Duration timeout) {
     public static final String OPENAI_BASE_URL = OpenAiEmbeddingSettings.DEFAULT_BASE_URL;
@@ -21,7 +21,7 @@ public record OpenAiChatSettings(String apiKey, String baseUrl, String model, Du
     public static final String DEFAULT_OPENAI_MODEL = "gpt-4o-mini";
     /** Groq's general-purpose production model with a 128k context. */
     public static final String DEFAULT_GROQ_MODEL = "llama-3.3-70b-versatile";
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
     public OpenAiChatSettings {
         Objects.requireNonNull(apiKey, "apiKey");
@@ -48,16 +48,20 @@ public record OpenAiChatSettings(String apiKey, String baseUrl, String model, Du
     }
 
     /**
-     * The product's rule: a Groq key selects Groq (its base URL and {@link #DEFAULT_GROQ_MODEL});
-     * otherwise an OpenAI key selects OpenAI, or the server at {@code openAiBaseUrl} when given.
-     * A {@code model} overrides the default of whichever is chosen. Empty when there is no key, in
-     * which case the product answers extractively.
+     * The product's rule: a Groq key selects Groq (at {@code groqBaseUrl} when given, else
+     * {@link #GROQ_BASE_URL}, with {@link #DEFAULT_GROQ_MODEL}); otherwise an OpenAI key selects
+     * OpenAI, or the server at {@code openAiBaseUrl} when given. A {@code model} overrides the
+     * default of whichever is chosen. Empty when there is no key, in which case the product answers
+     * extractively.
      */
     public static Optional<OpenAiChatSettings> select(String openAiKey, String openAiBaseUrl, String groqKey,
-                                                      String model) {
+                                                      String groqBaseUrl, String model) {
         OpenAiChatSettings chosen;
         if (present(groqKey)) {
             chosen = groq(groqKey.trim());
+            if (present(groqBaseUrl)) {
+                chosen = chosen.withBaseUrl(groqBaseUrl.trim());
+            }
         } else if (present(openAiKey)) {
             chosen = openAi(openAiKey.trim());
             if (present(openAiBaseUrl)) {

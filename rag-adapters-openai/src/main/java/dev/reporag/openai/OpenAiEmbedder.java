@@ -4,51 +4,71 @@ import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.openai.OpenAiEmbeddingModel;
 import dev.langchain4j.model.openai.OpenAiEmbeddingModelName;
+import dev.langchain4j.model.output.Response;
 import dev.reporag.core.port.Embedder;
+import dev.reporag.core.port.EmbeddingException;
+import dev.reporag.core.port.EmbeddingResult;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * Embeds through an OpenAI-compatible {@code /embeddings} API. LangChain4j builds the requests and
- * reads the responses; every call goes through the shared {@link RequestScheduler}, which packs,
- * paces and retries (LangChain4j's own retries are off).
+ * Embeds through an OpenAI-compatible {@code /embeddings} API, one request per call: LangChain4j
+ * builds the request and reads the response (its own retries are off); this class counts tokens as
+ * OpenAI's rate limiter does, classifies failures and reports the rate-limit headers and usage.
+ * The core's {@code EmbeddingDispatcher} shapes, paces and retries the requests.
  */
 public final class OpenAiEmbedder implements Embedder {
     /** Placeholder for blank inputs, which the API refuses. */
     private static final String BLANK = "<empty>";
     /**
      * Code runs about 3-4 characters per cl100k token; 16,000 characters fit the 8,192-token input
-     * limit with room to spare, and longer inputs are windowed rather than refused.
+     * limit with room to spare (a longer input is split in two by the dispatcher when refused).
      */
     private static final int MAX_INPUT_CHARS = 16_000;
+    /** OpenAI's caps on one request. */
+    static final int MAX_INPUTS_PER_REQUEST = 2_048;
+    static final long MAX_TOKENS_PER_REQUEST = 300_000;
+    /**
+     * A response larger than this is not read (the request is split instead): 25 inputs of 3,072
+     * dimensions take about 0.4 MiB in base64, 1.7 MiB as JSON numbers.
+     */
+    static final long MAX_RESPONSE_BYTES = 8L << 20;
+    private static final int PROBE_ATTEMPTS = 3;
 
     private final OpenAiEmbeddingSettings settings;
-    private final RequestScheduler scheduler;
     private final OpenAiEmbeddingModel model;
     private final String provider;
+    private final String rateLimitKey;
+    /** The headers of the response the calling thread is reading (LangChain4j does not pass them on). */
+    private final ThreadLocal<Map<String, List<String>>> headers = new ThreadLocal<>();
     private volatile int dimension;
 
-    public OpenAiEmbedder(OpenAiEmbeddingSettings settings, RequestScheduler scheduler) {
+    public OpenAiEmbedder(OpenAiEmbeddingSettings settings) {
         this.settings = settings;
-        this.scheduler = scheduler;
         this.provider = Endpoint.provider(settings.baseUrl());
         this.model = OpenAiEmbeddingModel.builder()
-                .httpClientBuilder(ObservedHttpClient.builder(
-                        headers -> scheduler.observe(RateLimitHeaders.parse(headers))))
+                .httpClientBuilder(ObservedHttpClient.builder(MAX_RESPONSE_BYTES, headers::set))
                 .baseUrl(settings.baseUrl())
                 .apiKey(settings.apiKey())
                 .modelName(settings.model())
                 .dimensions(settings.dimensions() > 0 ? settings.dimensions() : null)
                 .timeout(settings.timeout())
                 .maxRetries(0)
-                .maxSegmentsPerBatch(Math.max(scheduler.settings().inputsPerRequest(), 1))
+                .maxSegmentsPerBatch(MAX_INPUTS_PER_REQUEST)
                 // As OpenAI's own SDKs do: a quarter of the bytes of JSON numbers, and faster to read.
                 .encodingFormat("base64")
                 .build();
         Integer known = settings.dimensions() > 0 ? Integer.valueOf(settings.dimensions())
                 : OpenAiEmbeddingModelName.knownDimension(settings.model());
         this.dimension = known == null ? 0 : known;
+        this.rateLimitKey = "openai:" + hash(settings.baseUrl() + "\n" + settings.model() + "\n" + settings.apiKey());
     }
 
     @Override
@@ -64,7 +84,7 @@ public final class OpenAiEmbedder implements Embedder {
         if (known == 0) {
             synchronized (this) {
                 if (dimension == 0) {
-                    dimension = scheduler.embed(List.of("dimension probe"), this::call).get(0).length;
+                    dimension = probe();
                 }
                 known = dimension;
             }
@@ -72,48 +92,117 @@ public final class OpenAiEmbedder implements Embedder {
         return known;
     }
 
+    /** One short request, tried a few times a second apart when the server is busy or down (at start-up). */
+    private int probe() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return embed(List.of("dimension probe")).vectors().get(0).length;
+            } catch (EmbeddingException e) {
+                if (!e.retryable() || attempt == PROBE_ATTEMPTS) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
     @Override
     public int maxInputChars() {
         return MAX_INPUT_CHARS;
     }
 
+    /** OpenAI's rate limiter counts about a token per 4 characters, whatever the tokenizer bills. */
     @Override
-    public List<float[]> embedAll(List<String> texts) {
-        List<String> inputs = new ArrayList<>(texts.size());
-        for (String text : texts) {
-            inputs.add(text == null || text.isBlank() ? BLANK : text);
-        }
-        return scheduler.embed(inputs, this::call);
+    public long countTokens(String text) {
+        return Math.max(1, (input(text).length() + 3) / 4);
     }
 
-    private List<float[]> call(List<String> inputs) {
-        List<Embedding> embeddings;
-        try {
-            embeddings = model.embedAll(inputs.stream().map(TextSegment::from).toList()).content();
-        } catch (RuntimeException e) {
-            throw CallFailure.classify(e, provider, settings.model(), settings.timeout());
+    @Override
+    public int maxInputsPerRequest() {
+        return MAX_INPUTS_PER_REQUEST;
+    }
+
+    @Override
+    public long maxTokensPerRequest() {
+        return MAX_TOKENS_PER_REQUEST;
+    }
+
+    /** The endpoint, model and key, hashed: the same for every process spending the same budget. */
+    @Override
+    public Optional<String> rateLimitKey() {
+        return Optional.of(rateLimitKey);
+    }
+
+    @Override
+    public List<float[]> embedAll(List<String> texts) {
+        return embed(texts).vectors();
+    }
+
+    @Override
+    public EmbeddingResult embed(List<String> texts) {
+        if (texts.isEmpty()) {
+            return new EmbeddingResult(List.of(), null);
         }
-        if (embeddings == null || embeddings.size() != inputs.size()) {
+        List<TextSegment> segments = new ArrayList<>(texts.size());
+        for (String text : texts) {
+            segments.add(TextSegment.from(input(text)));
+        }
+        Response<List<Embedding>> response;
+        Map<String, List<String>> seen;
+        try {
+            response = model.embedAll(segments);
+        } catch (RuntimeException e) {
+            CallFailure failure = CallFailure.classify(e, provider, settings.model(), settings.timeout());
+            if (failure.responseTooLarge() && texts.size() == 1) {
+                // One vector cannot take megabytes: splitting the input would not help.
+                throw EmbeddingException.permanent(failure.getMessage() + " for a single input; check the base URL"
+                        + " and the model");
+            }
+            throw failure.toEmbeddingException();
+        } finally {
+            seen = headers.get();
+            headers.remove();
+        }
+        List<Embedding> embeddings = response == null ? null : response.content();
+        if (embeddings == null || embeddings.size() != texts.size()) {
             throw CallFailure.malformed(provider, (embeddings == null ? 0 : embeddings.size()) + " vectors for "
-                    + inputs.size() + " inputs");
+                    + texts.size() + " inputs").toEmbeddingException();
         }
         int expected = dimension;
         List<float[]> vectors = new ArrayList<>(embeddings.size());
         for (Embedding embedding : embeddings) {
             float[] vector = embedding.vector();
             if (expected > 0 && vector.length != expected) {
-                throw new CallFailure(CallFailure.Kind.PERMANENT, 0, provider + " returned vectors of "
-                        + vector.length + " dimensions where " + expected + " were expected; check the model ('"
-                        + settings.model() + "') and its dimensions setting", null, null);
+                throw EmbeddingException.permanent(provider + " returned vectors of " + vector.length
+                        + " dimensions where " + expected + " were expected; check the model ('" + settings.model()
+                        + "') and its dimensions setting");
             }
             vectors.add(vector);
         }
-        return vectors;
+        Integer usage = response.tokenUsage() == null ? null : response.tokenUsage().inputTokenCount();
+        return new EmbeddingResult(vectors, RateLimitHeaders.parse(seen).toReport(usage == null ? -1 : usage));
+    }
+
+    private static String input(String text) {
+        return text == null || text.isBlank() ? BLANK : text;
+    }
+
+    private static String hash(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
     public String toString() {
         return "OpenAiEmbedder[" + settings + "]";
     }
-
 }

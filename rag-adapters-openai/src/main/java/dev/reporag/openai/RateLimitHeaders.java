@@ -1,5 +1,7 @@
 package dev.reporag.openai;
 
+import dev.reporag.core.port.ServerReport;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -34,6 +36,12 @@ record RateLimitHeaders(long limitRequests, long limitTokens, long remainingRequ
         return new RateLimitHeaders(count(h.get("x-ratelimit-limit-requests")), count(h.get("x-ratelimit-limit-tokens")),
                 count(h.get("x-ratelimit-remaining-requests")), count(h.get("x-ratelimit-remaining-tokens")),
                 duration(h.get("x-ratelimit-reset-requests")), duration(h.get("x-ratelimit-reset-tokens")), retryAfter);
+    }
+
+    /** The core's port type, with the tokens the server billed ({@code usage}, or -1). */
+    ServerReport toReport(long usageTokens) {
+        return new ServerReport(limitRequests, limitTokens, remainingRequests, remainingTokens,
+                resetRequests, resetTokens, retryAfter, usageTokens);
     }
 
     private static long count(String value) {

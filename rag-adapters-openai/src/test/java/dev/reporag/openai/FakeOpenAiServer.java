@@ -35,7 +35,9 @@ import java.util.function.Function;
  * An OpenAI-compatible server on a local port for tests and benchmarks: {@code /v1/embeddings}
  * with vectors derived from each input's text, {@code /v1/chat/completions} plain and streamed,
  * OpenAI's per-request limits (400s), RPM/TPM token buckets answering 429 with OpenAI's headers
- * and error body, injected faults, and a log of every request.
+ * and error body, injected faults, and a log of every request. The token bucket meters requests as
+ * OpenAI's rate limiter does (from characters) or with the tokenizer ({@link Metering}); usage is
+ * always the tokenizer's count.
  */
 public final class FakeOpenAiServer implements AutoCloseable {
     public static final String KEY = "sk-test-SECRET-key-0123456789";
@@ -53,11 +55,30 @@ public final class FakeOpenAiServer implements AutoCloseable {
         /** 200 with a body that is not JSON. */
         MALFORMED,
         /** 429 with retry-after-ms of {@link #forcedRetryAfterMillis}. */
-        RATE_LIMIT
+        RATE_LIMIT,
+        /** 200 with a body of {@link #hugeBytes} that never becomes valid JSON. */
+        HUGE,
+        /** Chat streams: only ": keep-alive" comments, every 50 ms, until the client goes away. */
+        KEEP_ALIVE,
+        /** Chat streams: a token every 20 ms, until the client goes away. */
+        ENDLESS_TOKENS
     }
 
-    /** One embeddings request as the server saw it. */
-    public record Logged(long atNanos, int inputs, long tokens, int status, int maxInputTokens) {
+    /** How the token bucket counts a request's tokens. */
+    public enum Metering {
+        /** cl100k_base, the tokenizer of OpenAI's embedding models. */
+        CL100K,
+        /** ceil(characters / 4) per input, as OpenAI's rate limiter estimates. */
+        CHARS_4
+    }
+
+    /**
+     * One embeddings request as the server saw it.
+     *
+     * @param tokens  the tokenizer's count (what usage reports)
+     * @param metered what the rate limiter counted
+     */
+    public record Logged(long atNanos, int inputs, long tokens, int status, int maxInputTokens, long metered) {
     }
 
     private static final Encoding CL100K = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
@@ -76,8 +97,12 @@ public final class FakeOpenAiServer implements AutoCloseable {
     public volatile long latencyMillis;
     public volatile long hangMillis = 3_000;
     public volatile long forcedRetryAfterMillis = 300;
+    public volatile long hugeBytes = 200L << 20;
+    public volatile Metering metering = Metering.CL100K;
     public volatile int dimension = 1536;
     public volatile boolean sendLimitHeaders = true;
+    /** Extra headers on every chat answer (e.g. Groq's x-ratelimit-* ones). */
+    public volatile java.util.Map<String, String> chatHeaders = java.util.Map.of();
     public volatile Function<String, String> chatReply = question -> "The parser lives in Parser.java [1].";
     private volatile double faultRate;
     private volatile Fault[] randomFaults = new Fault[0];
@@ -207,7 +232,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
             // Read the whole request first: answering before it is in resets the client's send.
             JsonNode body = JSON.readTree(exchange.getRequestBody());
             if (!authorized(exchange)) {
-                log.add(new Logged(at, 0, 0, 401, 0));
+                log.add(new Logged(at, 0, 0, 401, 0, 0));
                 return;
             }
             List<String> inputs = new ArrayList<>();
@@ -218,11 +243,13 @@ public final class FakeOpenAiServer implements AutoCloseable {
                 inputs.add(input.asText());
             }
             long tokens = 0;
+            long metered = 0;
             int longest = 0;
             for (String text : inputs) {
                 int n = CL100K.countTokens(text);
                 tokens += n;
                 longest = Math.max(longest, n);
+                metered += metering == Metering.CL100K ? n : Math.max(1, (text.length() + 3) / 4);
             }
             String invalid = inputs.size() > 2048 ? "'$.input' is invalid: at most 2048 inputs are allowed"
                     : longest > 8192 ? "This model's maximum context length is 8192 tokens, however you requested "
@@ -230,20 +257,20 @@ public final class FakeOpenAiServer implements AutoCloseable {
                     : tokens > 300_000 ? "Requested " + tokens + " tokens, max 300000 tokens per request" : null;
             if (invalid != null) {
                 violations.incrementAndGet();
-                log.add(new Logged(at, inputs.size(), tokens, 400, longest));
+                log.add(new Logged(at, inputs.size(), tokens, 400, longest, metered));
                 error(exchange, 400, invalid, "invalid_request_error", null);
                 return;
             }
             Fault fault = nextFault();
             if (fault != null) {
-                log.add(new Logged(at, inputs.size(), tokens, statusOf(fault), longest));
+                log.add(new Logged(at, inputs.size(), tokens, statusOf(fault), longest, metered));
                 if (suffer(exchange, fault)) {
                     return;
                 }
             }
-            String limited = takeBudget(exchange, tokens);
+            String limited = takeBudget(exchange, metered);
             if (limited != null) {
-                log.add(new Logged(at, inputs.size(), tokens, 429, longest));
+                log.add(new Logged(at, inputs.size(), tokens, 429, longest, metered));
                 error(exchange, 429, limited, "tokens", "rate_limit_exceeded");
                 return;
             }
@@ -273,7 +300,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
             }
             response.put("model", body.path("model").asText());
             response.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
-            log.add(new Logged(at, inputs.size(), tokens, 200, longest));
+            log.add(new Logged(at, inputs.size(), tokens, 200, longest, metered));
             send(exchange, 200, JSON.writeValueAsBytes(response));
         }
     }
@@ -285,6 +312,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
                 return;
             }
             chatRequests.add(body);
+            chatHeaders.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
             Fault fault = scripted.poll();
             if (fault != null && suffer(exchange, fault)) {
                 return;
@@ -308,6 +336,10 @@ public final class FakeOpenAiServer implements AutoCloseable {
             exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
             exchange.sendResponseHeaders(200, 0);
             OutputStream out = exchange.getResponseBody();
+            if (fault == Fault.KEEP_ALIVE || fault == Fault.ENDLESS_TOKENS) {
+                streamForever(out, model, fault);
+                return;
+            }
             for (String token : reply.split("(?<= )")) {
                 ObjectNode chunk = JSON.createObjectNode();
                 chunk.put("id", "chatcmpl-1").put("object", "chat.completion.chunk").put("created", 0)
@@ -327,6 +359,29 @@ public final class FakeOpenAiServer implements AutoCloseable {
             out.write(("data: " + JSON.writeValueAsString(last) + "\n\ndata: [DONE]\n\n")
                     .getBytes(StandardCharsets.UTF_8));
             out.flush();
+        }
+    }
+
+    /** Keep-alive comments or tokens until the client hangs up (a write fails) or the server stops. */
+    private static void streamForever(OutputStream out, String model, Fault fault) {
+        try {
+            for (int n = 0; !Thread.currentThread().isInterrupted(); n++) {
+                if (fault == Fault.KEEP_ALIVE) {
+                    out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+                } else {
+                    ObjectNode chunk = JSON.createObjectNode();
+                    chunk.put("id", "chatcmpl-1").put("object", "chat.completion.chunk").put("created", 0)
+                            .put("model", model);
+                    ObjectNode choice = chunk.putArray("choices").addObject();
+                    choice.put("index", 0).putNull("finish_reason");
+                    choice.putObject("delta").put("content", "word" + n + " ");
+                    out.write(("data: " + JSON.writeValueAsString(chunk) + "\n\n").getBytes(StandardCharsets.UTF_8));
+                }
+                out.flush();
+                Thread.sleep(fault == Fault.KEEP_ALIVE ? 50 : 20);
+            }
+        } catch (IOException | InterruptedException e) {
+            // the client went away, or the server is stopping
         }
     }
 
@@ -365,7 +420,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
             case SERVER_ERROR -> 500;
             case OVERLOADED -> 503;
             case RATE_LIMIT -> 429;
-            case MALFORMED -> 200;
+            case MALFORMED, HUGE, KEEP_ALIVE, ENDLESS_TOKENS -> 200;
             case HANG, RESET -> 0;
         };
     }
@@ -386,12 +441,34 @@ public final class FakeOpenAiServer implements AutoCloseable {
             }
             case MALFORMED -> send(exchange, 200, "{\"object\": \"list\", \"data\": [{\"embedd"
                     .getBytes(StandardCharsets.UTF_8));
+            case HUGE -> sendHuge(exchange);
+            case KEEP_ALIVE, ENDLESS_TOKENS -> {
+                return false; // the chat stream serves these
+            }
             case HANG -> sleep(hangMillis);
             case RESET -> {
                 // Closing without a response drops the connection under the client.
             }
         }
         return true;
+    }
+
+    /** {@link #hugeBytes} of a JSON string that never ends, without a Content-Length. */
+    private void sendHuge(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        byte[] block = new byte[64 * 1024];
+        java.util.Arrays.fill(block, (byte) 'A');
+        try {
+            out.write("{\"object\": \"list\", \"data\": [{\"embedding\": \"".getBytes(StandardCharsets.UTF_8));
+            for (long sent = 0; sent < hugeBytes; sent += block.length) {
+                out.write(block);
+            }
+            out.flush();
+        } catch (IOException e) {
+            // the client stopped reading: what a client with a size limit does
+        }
     }
 
     /** Takes the request's budget, or returns the 429 message after setting OpenAI's headers. */

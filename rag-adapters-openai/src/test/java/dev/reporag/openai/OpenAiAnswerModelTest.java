@@ -2,6 +2,7 @@ package dev.reporag.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.reporag.core.model.Turn;
+import dev.reporag.core.port.AnswerCutException;
 import dev.reporag.core.port.AnswerPrompt;
 import dev.reporag.core.port.RagException;
 import dev.reporag.openai.FakeOpenAiServer.Fault;
@@ -28,8 +29,110 @@ class OpenAiAnswerModelTest {
     }
 
     private OpenAiAnswerModel model() {
+        return model(Duration.ofSeconds(5));
+    }
+
+    private OpenAiAnswerModel model(Duration timeout) {
         return new OpenAiAnswerModel(OpenAiChatSettings.openAi(FakeOpenAiServer.KEY).withBaseUrl(server.baseUrl())
-                .withTimeout(Duration.ofSeconds(5)));
+                .withTimeout(timeout));
+    }
+
+    private static long millisSince(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    @Test
+    void aHangingEndpointIsCutAtTheTimeoutAndNotTriedAgain() {
+        server.hangMillis = 20_000;
+        server.failNext(Fault.HANG, Fault.HANG);
+        OpenAiAnswerModel model = model(Duration.ofSeconds(1));
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> model.answer(PROMPT)).isInstanceOf(RagException.class)
+                .hasMessageContaining("did not answer within 1 s");
+        assertThat(millisSince(start)).isBetween(950L, 1_900L);
+        start = System.nanoTime();
+        assertThatThrownBy(() -> model.stream(PROMPT, t -> { })).isInstanceOf(RagException.class)
+                .isNotInstanceOf(AnswerCutException.class).hasMessageContaining("did not answer within 1 s");
+        assertThat(millisSince(start)).isBetween(950L, 1_900L + OpenAiAnswerModel.STREAM_MARGIN.toMillis());
+        assertThat(server.chatRequests()).hasSize(2);
+    }
+
+    @Test
+    void aStreamOfKeepAlivesOnlyEndsAtTheTimeout() {
+        server.failNext(Fault.KEEP_ALIVE);
+        List<String> tokens = new ArrayList<>();
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> model(Duration.ofSeconds(1)).stream(PROMPT, tokens::add))
+                .isInstanceOf(RagException.class).hasMessageContaining("did not answer within 1 s");
+        assertThat(millisSince(start)).isBetween(950L, 2_500L);
+        assertThat(tokens).isEmpty();
+        assertThat(server.chatRequests()).hasSize(1);
+    }
+
+    @Test
+    void aStreamThatNeverEndsIsCutAtTheTimeoutKeepingWhatWasWritten() throws Exception {
+        server.failNext(Fault.ENDLESS_TOKENS);
+        List<String> tokens = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> model(Duration.ofSeconds(1)).stream(PROMPT, tokens::add))
+                .isInstanceOfSatisfying(AnswerCutException.class, e -> {
+                    assertThat(e.written()).startsWith("word0 word1 ").isEqualTo(String.join("", tokens));
+                    assertThat(e.getMessage()).contains("did not finish the answer within 1 s");
+                });
+        assertThat(millisSince(start)).isBetween(950L, 2_500L);
+        int written = tokens.size();
+        Thread.sleep(200);
+        assertThat(tokens).hasSize(written);
+        assertThat(server.chatRequests()).hasSize(1);
+    }
+
+    @Test
+    void aQuickFailureIsTriedOnceMoreAtMost() {
+        server.failNext(Fault.SERVER_ERROR, Fault.OVERLOADED, Fault.SERVER_ERROR);
+
+        assertThatThrownBy(() -> model().answer(PROMPT)).isInstanceOf(RagException.class)
+                .hasMessageContaining("answered 503");
+        assertThat(server.chatRequests()).hasSize(OpenAiAnswerModel.ATTEMPTS);
+    }
+
+    @Test
+    void aLongRateLimitWaitIsNotWaitedAndLaterQuestionsFailAtOnceUntilItPasses() {
+        server.forcedRetryAfterMillis = 30_000;
+        server.failNext(Fault.RATE_LIMIT);
+        OpenAiAnswerModel model = model();
+
+        assertThatThrownBy(() -> model.answer(PROMPT)).hasMessageContaining("rate limit reached (429)");
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> model.answer(PROMPT)).hasMessageMatching(".* rate limit reached; try again in"
+                + " (29|30|31) s");
+        assertThat(millisSince(start)).isLessThan(200);
+        assertThat(server.chatRequests()).hasSize(1);
+    }
+
+    @Test
+    void followsTheBudgetInTheHeadersOfASuccess() {
+        // Groq's headers after its last request of the day: none left for 7 s.
+        server.chatHeaders = java.util.Map.of("x-ratelimit-limit-requests", "14400", "x-ratelimit-remaining-requests",
+                "0", "x-ratelimit-reset-requests", "7s");
+        OpenAiAnswerModel model = model();
+        assertThat(model.answer(PROMPT)).isNotBlank();
+
+        assertThatThrownBy(() -> model.answer(PROMPT)).hasMessageMatching(".* rate limit reached; try again in [78] s");
+        assertThat(server.chatRequests()).hasSize(1);
+    }
+
+    @Test
+    void aShortRateLimitWaitIsWaitedOnce() {
+        server.forcedRetryAfterMillis = 300;
+        server.failNext(Fault.RATE_LIMIT);
+
+        long start = System.nanoTime();
+        assertThat(model().answer(PROMPT)).isNotBlank();
+        assertThat(millisSince(start)).isGreaterThanOrEqualTo(300);
+        assertThat(server.chatRequests()).hasSize(2);
     }
 
     @Test
@@ -93,7 +196,8 @@ class OpenAiAnswerModelTest {
 
     @Test
     void aGroqKeySelectsGroqWithItsDefaultModel() {
-        OpenAiChatSettings settings = OpenAiChatSettings.select("sk-openai", null, "gsk_groq", null).orElseThrow();
+        OpenAiChatSettings settings = OpenAiChatSettings.select("sk-openai", null, "gsk_groq", null, null)
+                .orElseThrow();
 
         assertThat(settings.isGroq()).isTrue();
         assertThat(settings.baseUrl()).isEqualTo("https://api.groq.com/openai/v1");
@@ -104,25 +208,25 @@ class OpenAiAnswerModelTest {
 
     @Test
     void withoutAGroqKeyOpenAiOrItsConfiguredBaseUrlIsUsed() {
-        assertThat(OpenAiChatSettings.select("sk-a", null, " ", null).orElseThrow())
+        assertThat(OpenAiChatSettings.select("sk-a", null, " ", null, null).orElseThrow())
                 .satisfies(s -> {
                     assertThat(s.baseUrl()).isEqualTo("https://api.openai.com/v1");
                     assertThat(s.model()).isEqualTo("gpt-4o-mini");
                     assertThat(s.isGroq()).isFalse();
                 });
-        assertThat(OpenAiChatSettings.select("sk-a", "http://localhost:11434/v1/", null, "llama3").orElseThrow())
+        assertThat(OpenAiChatSettings.select("sk-a", "http://localhost:11434/v1/", null, null, "llama3").orElseThrow())
                 .satisfies(s -> {
                     assertThat(s.baseUrl()).isEqualTo("http://localhost:11434/v1");
                     assertThat(s.model()).isEqualTo("llama3");
                 });
-        assertThat(OpenAiChatSettings.select(null, null, null, "x")).isEmpty();
+        assertThat(OpenAiChatSettings.select(null, null, null, null, "x")).isEmpty();
     }
 
     @Test
     void aGroqModelIsSentWithTheGroqKey() {
         // Groq's settings pointed at the fake, as a proxy would.
-        OpenAiChatSettings groq = OpenAiChatSettings.select(null, null, FakeOpenAiServer.KEY, null).orElseThrow()
-                .withBaseUrl(server.baseUrl());
+        OpenAiChatSettings groq = OpenAiChatSettings.select(null, null, FakeOpenAiServer.KEY, server.baseUrl(), null)
+                .orElseThrow();
 
         new OpenAiAnswerModel(groq).answer(PROMPT);
 

@@ -1,10 +1,18 @@
 package dev.reporag.openai;
 
 import dev.reporag.core.contract.EmbedderContract;
+import dev.reporag.core.embed.EmbeddingDispatcher;
+import dev.reporag.core.memory.InMemoryRateBudget;
+import dev.reporag.core.policy.BatchPolicy;
+import dev.reporag.core.policy.RateLimits;
+import dev.reporag.core.policy.RetryPolicy;
 import dev.reporag.core.port.Embedder;
 import dev.reporag.core.port.EmbeddingException;
+import dev.reporag.core.port.EmbeddingResult;
+import dev.reporag.core.port.ServerReport;
 import dev.reporag.openai.FakeOpenAiServer.Fault;
 import dev.reporag.openai.FakeOpenAiServer.Logged;
+import dev.reporag.openai.FakeOpenAiServer.Metering;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -12,23 +20,27 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The embedder and its scheduler against a fake OpenAI server on a local port. */
+/**
+ * The embedder against a fake OpenAI server on a local port: one request per call, failures
+ * classified for the core's dispatcher, and what the server said reported; then the two together.
+ */
 class OpenAiEmbedderTest {
     /** Budgets of the rate-limit tests: 20 requests and 8,000 tokens a second. */
     private static final int RPM = 1_200;
     private static final int TPM = 480_000;
+    private static final RetryPolicy FAST_RETRY = new RetryPolicy(12, Duration.ofMillis(20), Duration.ofMillis(200),
+            Duration.ofSeconds(10));
 
     private final FakeOpenAiServer server = FakeOpenAiServer.start();
-    private final List<RequestScheduler> schedulers = new ArrayList<>();
+    private final List<EmbeddingDispatcher> dispatchers = new ArrayList<>();
 
     @AfterEach
     void stop() {
-        schedulers.forEach(RequestScheduler::close);
+        dispatchers.forEach(EmbeddingDispatcher::close);
         server.close();
     }
 
@@ -37,14 +49,15 @@ class OpenAiEmbedderTest {
                 .withTimeout(Duration.ofSeconds(5));
     }
 
-    private RequestScheduler scheduler(SchedulerSettings settings) {
-        RequestScheduler scheduler = new RequestScheduler(settings);
-        schedulers.add(scheduler);
-        return scheduler;
+    private OpenAiEmbedder embedder() {
+        return new OpenAiEmbedder(settings());
     }
 
-    private OpenAiEmbedder embedder(SchedulerSettings settings) {
-        return new OpenAiEmbedder(settings(), scheduler(settings));
+    private EmbeddingDispatcher dispatcher(Embedder embedder, BatchPolicy policy, RateLimits limits) {
+        EmbeddingDispatcher dispatcher = new EmbeddingDispatcher(embedder, policy, FAST_RETRY, limits,
+                new InMemoryRateBudget());
+        dispatchers.add(dispatcher);
+        return dispatcher;
     }
 
     /** Code-like texts of about {@code chars} characters, all different. */
@@ -71,9 +84,13 @@ class OpenAiEmbedderTest {
         }
     }
 
+    private long status(int status) {
+        return server.log().stream().filter(r -> r.status() == status).count();
+    }
+
     @Nested
     class Contract extends EmbedderContract {
-        private final OpenAiEmbedder embedder = OpenAiEmbedderTest.this.embedder(SchedulerSettings.defaults());
+        private final OpenAiEmbedder embedder = OpenAiEmbedderTest.this.embedder();
 
         @Override
         protected Embedder embedder() {
@@ -82,8 +99,40 @@ class OpenAiEmbedderTest {
     }
 
     @Test
+    void oneCallIsOneRequestReportingTheRateLimitHeadersAndUsage() {
+        server.limits(RPM, TPM);
+        List<String> texts = chunks(3, 400);
+
+        EmbeddingResult result = embedder().embed(texts);
+
+        assertFromServer(texts, result.vectors(), 1536);
+        Logged request = server.log().get(0);
+        assertThat(server.log()).hasSize(1);
+        ServerReport report = result.report();
+        assertThat(report.limitTokens()).isEqualTo(TPM);
+        assertThat(report.limitRequests()).isEqualTo(RPM);
+        assertThat(report.remainingTokens()).isEqualTo(TPM - request.metered());
+        assertThat(report.resetTokens()).isPositive();
+        assertThat(report.usageTokens()).isEqualTo(request.tokens());
+    }
+
+    @Test
+    void countsTokensAsOpenAisRateLimiterDoesAndNamesItsBudgetByAHashOfTheKey() {
+        OpenAiEmbedder embedder = embedder();
+
+        assertThat(embedder.countTokens("x".repeat(1_001))).isEqualTo(251);
+        assertThat(embedder.countTokens("")).isEqualTo(2); // sent as "<empty>"
+        assertThat(embedder.rateLimitKey()).get().asString().startsWith("openai:").hasSize(39)
+                .doesNotContain(FakeOpenAiServer.KEY).doesNotContain("SECRET");
+        assertThat(embedder.rateLimitKey()).isEqualTo(embedder().rateLimitKey());
+        assertThat(new OpenAiEmbedder(settings().withModel("text-embedding-3-large")).rateLimitKey())
+                .isNotEqualTo(embedder.rateLimitKey());
+        assertThat(embedder.maxInputsPerRequest()).isEqualTo(2_048);
+    }
+
+    @Test
     void knowsTheDefaultModelsDimensionWithoutACall() {
-        OpenAiEmbedder embedder = embedder(SchedulerSettings.defaults());
+        OpenAiEmbedder embedder = embedder();
 
         assertThat(embedder.modelId()).isEqualTo("openai:text-embedding-3-small");
         assertThat(embedder.dimension()).isEqualTo(1536);
@@ -92,8 +141,7 @@ class OpenAiEmbedderTest {
 
     @Test
     void shortensVectorsThroughTheDimensionsParameter() {
-        OpenAiEmbedder embedder = new OpenAiEmbedder(settings().withDimensions(256),
-                scheduler(SchedulerSettings.defaults()));
+        OpenAiEmbedder embedder = new OpenAiEmbedder(settings().withDimensions(256));
 
         List<float[]> vectors = embedder.embedAll(List.of("class A {}", "class B {}"));
 
@@ -103,173 +151,91 @@ class OpenAiEmbedderTest {
     }
 
     @Test
-    void asksAnUnknownModelForItsDimensionOnce() {
+    void asksAnUnknownModelForItsDimensionOnceEvenWhenTheServerIsBusyAtFirst() {
         server.dimension = 384;
-        OpenAiEmbedder embedder = new OpenAiEmbedder(settings().withModel("local-model"),
-                scheduler(SchedulerSettings.defaults()));
+        server.forcedRetryAfterMillis = 10;
+        server.failNext(Fault.OVERLOADED);
+        OpenAiEmbedder embedder = new OpenAiEmbedder(settings().withModel("local-model"));
 
         assertThat(embedder.dimension()).isEqualTo(384);
         assertThat(embedder.dimension()).isEqualTo(384);
-        assertThat(server.log()).hasSize(1);
+        assertThat(server.log()).extracting(Logged::status).containsExactly(503, 200);
     }
 
     @Test
-    void aBigListBecomesSeveralConcurrentRequestsWithResultsInOrder() {
-        server.latencyMillis = 150;
-        OpenAiEmbedder embedder = embedder(SchedulerSettings.defaults().withBatchSize(10).withConcurrency(4));
-        List<String> texts = chunks(80, 300);
+    void classifiesEachFailureForTheDispatcher() {
+        server.forcedRetryAfterMillis = 1_234;
+        server.failNext(Fault.RATE_LIMIT, Fault.SERVER_ERROR, Fault.MALFORMED, Fault.RESET);
+        OpenAiEmbedder embedder = embedder();
 
-        List<float[]> vectors = embedder.embedAll(texts);
-
-        assertFromServer(texts, vectors, 1536);
-        assertThat(server.log()).hasSize(8).allSatisfy(r -> assertThat(r.inputs()).isEqualTo(10));
-        assertThat(server.maxInFlight()).isBetween(2, 4);
-    }
-
-    @Test
-    void noRequestExceedsTheApisLimits() {
-        // A budget of 20M TPM lets requests grow to the 300,000-token cap.
-        OpenAiEmbedder embedder = embedder(SchedulerSettings.defaults().withTokensPerMinute(20_000_000));
-        List<String> texts = new ArrayList<>(chunks(2_500, 700));
-        String huge = String.join("", chunks(1, 60_000)); // ~20,000 tokens: more than one input may hold
-        texts.add(1_234, huge);
-
-        List<float[]> vectors = embedder.embedAll(texts);
-
-        assertThat(vectors).hasSize(texts.size());
-        assertThat(server.violations()).isZero();
-        assertThat(server.log()).allSatisfy(r -> {
-            assertThat(r.status()).isEqualTo(200);
-            assertThat(r.inputs()).isLessThanOrEqualTo(2048);
-            assertThat(r.tokens()).isLessThanOrEqualTo(300_000);
-            assertThat(r.maxInputTokens()).isLessThanOrEqualTo(8_192);
+        assertThatThrownBy(() -> embedder.embed(List.of("a"))).isInstanceOfSatisfying(EmbeddingException.class, e -> {
+            assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.RATE_LIMITED);
+            assertThat(e.retryAfter()).contains(Duration.ofMillis(1_234));
+            assertThat(e.getMessage()).isEqualTo("OpenAI-compatible server at " + server.baseUrl()
+                    .replace("http://", "").replace("/v1", "") + " rate limit reached (429)");
         });
-        assertThat(server.log().stream().mapToLong(Logged::tokens).max().orElseThrow()).isGreaterThan(200_000);
-        // The oversized text came back as one unit vector, its neighbours as the server's own.
-        assertThat(norm(vectors.get(1_234))).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
-        assertFromServer(texts.subList(1_230, 1_234), vectors.subList(1_230, 1_234), 1536);
-        assertFromServer(texts.subList(1_235, 1_240), vectors.subList(1_235, 1_240), 1536);
-    }
-
-    @Test
-    void honoursTheBatchSize() {
-        OpenAiEmbedder embedder = embedder(SchedulerSettings.defaults().withBatchSize(25));
-
-        embedder.embedAll(chunks(110, 200));
-
-        assertThat(server.log()).extracting(Logged::inputs).containsExactlyInAnyOrder(25, 25, 25, 25, 10);
-    }
-
-    @Test
-    void staysWithinTheRequestAndTokenBudgets() {
-        // Buckets that hold only 1 s of refill catch any burst.
-        server.limits(RPM, TPM, 1);
-        OpenAiEmbedder embedder = embedder(SchedulerSettings.defaults().withRequestsPerMinute(RPM)
-                .withTokensPerMinute(TPM).withBatchSize(2));
-        List<String> texts = chunks(60, 1000);
-
-        List<float[]> vectors = embedder.embedAll(texts);
-
-        assertFromServer(texts, vectors, 1536);
-        assertThat(server.log()).allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
-    }
-
-    @Test
-    void learnsTheBudgetsFromTheRateLimitHeaders() {
-        server.limits(RPM, TPM, 1);
-        // Told ten times the real budget; the first response corrects it.
-        RequestScheduler scheduler = scheduler(SchedulerSettings.defaults().withRequestsPerMinute(RPM * 10)
-                .withTokensPerMinute(TPM * 10).withBatchSize(2).withConcurrency(1));
-        OpenAiEmbedder embedder = new OpenAiEmbedder(settings(), scheduler);
-        List<String> texts = chunks(60, 1000);
-
-        List<float[]> vectors = embedder.embedAll(texts);
-
-        assertFromServer(texts, vectors, 1536);
-        assertThat(scheduler.stats().tokensPerMinute()).isEqualTo(TPM);
-        assertThat(scheduler.stats().requestsPerMinute()).isEqualTo(RPM);
-        assertThat(server.log().stream().filter(r -> r.status() == 429).count()).isLessThanOrEqualTo(1);
-    }
-
-    @Test
-    void withoutKnowingTheBudgetItIsRateLimitedYetCompletesCorrectly() {
-        server.limits(RPM, TPM, 1);
-        server.sendLimitHeaders = false;
-        RequestScheduler scheduler = scheduler(SchedulerSettings.defaults().withRequestsPerMinute(RPM * 100)
-                .withTokensPerMinute(TPM * 100).withBatchSize(2).withConcurrency(4)
-                .withMaxAttempts(30));
-        OpenAiEmbedder embedder = new OpenAiEmbedder(settings(), scheduler);
-        List<String> texts = chunks(60, 1000);
-
-        List<float[]> vectors = embedder.embedAll(texts);
-
-        assertFromServer(texts, vectors, 1536);
-        assertThat(server.log().stream().filter(r -> r.status() == 429).count()).isPositive();
-        assertThat(scheduler.stats().rateLimited()).isPositive();
-    }
-
-    @Test
-    void a429WaitsTheAdvisedTime() {
-        server.forcedRetryAfterMillis = 700;
-        server.failNext(Fault.RATE_LIMIT);
-        OpenAiEmbedder embedder = embedder(SchedulerSettings.defaults());
-
-        List<float[]> vectors = embedder.embedAll(List.of("int x = 1;"));
-
-        assertFromServer(List.of("int x = 1;"), vectors, 1536);
-        List<Logged> log = server.log();
-        assertThat(log).extracting(Logged::status).containsExactly(429, 200);
-        long waitedMillis = (log.get(1).atNanos() - log.get(0).atNanos()) / 1_000_000;
-        assertThat(waitedMillis).isBetween(700L, 1_500L);
-    }
-
-    @Test
-    void a429PausesEveryRequestNotJustTheOneThatGotIt() {
-        server.forcedRetryAfterMillis = 600;
-        server.failNext(Fault.RATE_LIMIT);
-        server.latencyMillis = 50;
-        OpenAiEmbedder embedder = embedder(SchedulerSettings.defaults().withBatchSize(1).withConcurrency(1));
-
-        embedder.embedAll(List.of("a = 1", "b = 2", "c = 3"));
-
-        List<Logged> log = server.log();
-        assertThat(log).extracting(Logged::status).containsExactly(429, 200, 200, 200);
-        assertThat((log.get(1).atNanos() - log.get(0).atNanos()) / 1_000_000).isGreaterThanOrEqualTo(600);
-    }
-
-    @Test
-    void withFaultsInjectedTheResultEqualsAFaultFreeRun() {
-        List<String> texts = chunks(120, 600);
-        SchedulerSettings settings = SchedulerSettings.defaults().withBatchSize(6).withConcurrency(4)
-                .withMaxAttempts(12).withMaxRetryWait(Duration.ofMillis(400));
-        List<float[]> clean = embedder(settings).embedAll(texts);
-        server.clearLog();
-
-        server.hangMillis = 1_500;
-        server.forcedRetryAfterMillis = 100;
-        server.randomFaults(0.35, Fault.values());
-        OpenAiEmbedder faulty = new OpenAiEmbedder(settings().withTimeout(Duration.ofMillis(400)),
-                scheduler(settings));
-        List<float[]> withFaults = faulty.embedAll(texts);
-
-        assertThat(withFaults).hasSameSizeAs(clean);
-        for (int i = 0; i < clean.size(); i++) {
-            assertThat(withFaults.get(i)).containsExactly(clean.get(i));
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> embedder.embed(List.of("b"))).isInstanceOfSatisfying(EmbeddingException.class,
+                    e -> assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.TRANSIENT));
         }
-        assertThat(server.log()).extracting(Logged::status).contains(0, 200, 429, 500, 503);
-        assertThat(server.log().stream().filter(r -> r.status() != 200).count()).isGreaterThan(5);
     }
 
     @Test
-    void aRejectedKeyFailsAtOnceWithAClearMessageWithoutTheKey() {
+    void anInputOverTheModelsLimitIsTooLargeForTheDispatcherToSplit() {
+        String huge = String.join("", chunks(1, 40_000)); // ~13,000 cl100k tokens: over 8,192
+
+        assertThatThrownBy(() -> embedder().embed(List.of("x", huge)))
+                .isInstanceOfSatisfying(EmbeddingException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.TOO_LARGE);
+                    assertThat(e.getMessage()).contains("(400)").contains("maximum context length");
+                });
+    }
+
+    @Test
+    void aHugeResponseIsNotReadPastTheLimit() {
+        server.hugeBytes = 200L << 20;
+        server.failNext(Fault.HUGE, Fault.HUGE);
+        long start = System.nanoTime();
+
+        // Several inputs: a smaller request may be answered in less.
+        assertThatThrownBy(() -> embedder().embed(List.of("x", "y")))
+                .isInstanceOfSatisfying(EmbeddingException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.TOO_LARGE);
+                    assertThat(e.getMessage()).contains("sent a response larger than 8 MiB; it is not read");
+                });
+        // One input: no smaller request exists.
+        assertThatThrownBy(() -> embedder().embed(List.of("x")))
+                .isInstanceOfSatisfying(EmbeddingException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.PERMANENT);
+                    assertThat(e.getMessage()).endsWith("larger than 8 MiB; it is not read for a single input; check"
+                            + " the base URL and the model");
+                });
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(5_000);
+    }
+
+    @Test
+    void aHangIsCutAtTheTimeout() {
+        server.hangMillis = 5_000;
+        server.failNext(Fault.HANG);
+        OpenAiEmbedder embedder = new OpenAiEmbedder(settings().withTimeout(Duration.ofMillis(600)));
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> embedder.embed(List.of("y = 2"))).isInstanceOfSatisfying(EmbeddingException.class,
+                e -> {
+                    assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.TRANSIENT);
+                    assertThat(e.getMessage()).contains("did not answer within 600 ms");
+                });
+        assertThat((System.nanoTime() - start) / 1_000_000).isBetween(550L, 2_000L);
+    }
+
+    @Test
+    void aRejectedKeyIsPermanentWithAClearMessageWithoutTheKey() {
         String key = "sk-proj-WRONGwrongWRONG0987654321";
-        OpenAiEmbedder embedder = new OpenAiEmbedder(
-                OpenAiEmbeddingSettings.of(key).withBaseUrl(server.baseUrl()),
-                scheduler(SchedulerSettings.defaults()));
+        OpenAiEmbedder embedder = new OpenAiEmbedder(OpenAiEmbeddingSettings.of(key).withBaseUrl(server.baseUrl()));
 
         assertThatThrownBy(() -> embedder.embedAll(List.of("x")))
                 .isInstanceOfSatisfying(EmbeddingException.class, e -> {
-                    assertThat(e.retryable()).isFalse();
+                    assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.PERMANENT);
                     assertThat(e.getMessage()).contains("API key was rejected (401)")
                             .doesNotContain(key).doesNotContain("4321").doesNotContain("sk-");
                 });
@@ -286,8 +252,7 @@ class OpenAiEmbedderTest {
 
     @Test
     void anUnknownPathFailsAtOnceNamingTheModelAndBaseUrl() {
-        OpenAiEmbedder embedder = new OpenAiEmbedder(settings().withBaseUrl(server.baseUrl().replace("/v1", "/v9")),
-                scheduler(SchedulerSettings.defaults()));
+        OpenAiEmbedder embedder = new OpenAiEmbedder(settings().withBaseUrl(server.baseUrl().replace("/v1", "/v9")));
 
         assertThatThrownBy(() -> embedder.embedAll(List.of("x")))
                 .isInstanceOfSatisfying(EmbeddingException.class, e -> {
@@ -297,12 +262,157 @@ class OpenAiEmbedderTest {
     }
 
     @Test
-    void givesUpWithANonRetryableErrorAfterMaxAttempts() {
-        server.randomFaults(1.0, Fault.SERVER_ERROR);
-        OpenAiEmbedder embedder = embedder(SchedulerSettings.defaults().withMaxAttempts(3)
-                .withMaxRetryWait(Duration.ofMillis(50)));
+    void blankInputsAreEmbeddedNotRefused() {
+        assertThat(embedder().embedAll(List.of("", "  ", "x"))).hasSize(3);
+        assertThat(server.violations()).isZero();
+    }
 
-        assertThatThrownBy(() -> embedder.embedAll(List.of("x")))
+    // The embedder under the core's dispatcher.
+
+    @Test
+    void aBigListBecomesConcurrentRequestsOfTheBatchSizeWithResultsInOrder() {
+        server.latencyMillis = 150;
+        EmbeddingDispatcher dispatcher = dispatcher(embedder(), new BatchPolicy(10, 100_000, Duration.ZERO, 4),
+                RateLimits.NONE);
+        List<String> texts = chunks(80, 300);
+
+        List<float[]> vectors = dispatcher.embedAll(texts);
+
+        assertFromServer(texts, vectors, 1536);
+        assertThat(server.log()).hasSize(8).allSatisfy(r -> assertThat(r.inputs()).isEqualTo(10));
+        assertThat(server.maxInFlight()).isBetween(2, 4);
+    }
+
+    @Test
+    void aRequestOverTheApisLimitsIsSplitUntilItFits() {
+        EmbeddingDispatcher dispatcher = dispatcher(embedder(), new BatchPolicy(2_048, 10_000_000, Duration.ZERO, 4),
+                RateLimits.NONE);
+        List<String> texts = new ArrayList<>(chunks(2_500, 700));
+        String huge = String.join("", chunks(1, 40_000)); // over 8,192 tokens: split in two, then four
+        texts.add(1_234, huge);
+
+        List<float[]> vectors = dispatcher.embedAll(texts);
+
+        assertThat(vectors).hasSize(texts.size());
+        assertThat(server.log()).filteredOn(r -> r.status() == 200).allSatisfy(r -> {
+            assertThat(r.inputs()).isLessThanOrEqualTo(2_048);
+            assertThat(r.tokens()).isLessThanOrEqualTo(300_000);
+            assertThat(r.maxInputTokens()).isLessThanOrEqualTo(8_192);
+        });
+        assertThat(status(400)).as("requests refused, then split").isPositive();
+        assertThat(norm(vectors.get(1_234))).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+        assertFromServer(texts.subList(1_230, 1_234), vectors.subList(1_230, 1_234), 1536);
+        assertFromServer(texts.subList(1_235, 1_240), vectors.subList(1_235, 1_240), 1536);
+    }
+
+    @Test
+    void staysWithinTheBudgetsWhicheverWayTheServerCountsTokens() {
+        for (Metering metering : Metering.values()) {
+            server.clearLog();
+            // Buckets that hold only 1 s of refill catch any burst.
+            server.limits(RPM, TPM, 1);
+            server.metering = metering;
+            EmbeddingDispatcher dispatcher = dispatcher(embedder(), new BatchPolicy(2, 100_000, Duration.ZERO, 4),
+                    new RateLimits(RPM, TPM));
+            List<String> texts = chunks(60, 1000);
+
+            List<float[]> vectors = dispatcher.embedAll(texts);
+
+            assertFromServer(texts, vectors, 1536);
+            assertThat(status(429)).as("429s with %s metering", metering).isLessThanOrEqualTo(1);
+            double expected = metering == Metering.CL100K ? cl100kPerOurToken(texts) : 1.0;
+            assertThat(dispatcher.stats().ratio()).as("learned ratio, %s", metering)
+                    .isBetween(expected * 0.9, expected * 1.1);
+        }
+    }
+
+    /** cl100k tokens (as the server counted them) per token as the embedder counts them. */
+    private double cl100kPerOurToken(List<String> texts) {
+        long tokens = server.log().stream().filter(r -> r.status() == 200).mapToLong(Logged::tokens).sum();
+        OpenAiEmbedder embedder = embedder();
+        return tokens / (double) texts.stream().mapToLong(embedder::countTokens).sum();
+    }
+
+    @Test
+    void learnsTheBudgetsFromTheRateLimitHeaders() {
+        server.limits(RPM, TPM, 1);
+        // Told ten times the real budget; the first response corrects it.
+        EmbeddingDispatcher dispatcher = dispatcher(embedder(), new BatchPolicy(2, 100_000, Duration.ZERO, 1),
+                new RateLimits(RPM * 10, TPM * 10));
+        List<String> texts = chunks(60, 1000);
+
+        List<float[]> vectors = dispatcher.embedAll(texts);
+
+        assertFromServer(texts, vectors, 1536);
+        assertThat(dispatcher.stats().tokensPerMinute()).isEqualTo(TPM);
+        assertThat(dispatcher.stats().requestsPerMinute()).isEqualTo(RPM);
+        assertThat(status(429)).isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void withoutHeadersItIsRateLimitedYetCompletesCorrectly() {
+        server.limits(RPM, TPM, 1);
+        server.sendLimitHeaders = false;
+        EmbeddingDispatcher dispatcher = dispatcher(embedder(), new BatchPolicy(2, 100_000, Duration.ZERO, 4),
+                new RateLimits(RPM * 100, TPM * 100));
+        List<String> texts = chunks(60, 1000);
+
+        List<float[]> vectors = dispatcher.embedAll(texts);
+
+        assertFromServer(texts, vectors, 1536);
+        assertThat(status(429)).isPositive();
+        assertThat(dispatcher.stats().rateLimited()).isEqualTo(status(429));
+        assertThat(dispatcher.stats().failed()).isZero();
+    }
+
+    @Test
+    void a429WaitsTheAdvisedTimeAndPausesEveryRequest() {
+        server.forcedRetryAfterMillis = 600;
+        server.failNext(Fault.RATE_LIMIT);
+        server.latencyMillis = 50;
+        EmbeddingDispatcher dispatcher = dispatcher(embedder(), new BatchPolicy(1, 100_000, Duration.ZERO, 2),
+                RateLimits.NONE);
+
+        dispatcher.embedAll(List.of("a = 1", "b = 2", "c = 3"));
+
+        // "b = 2" was sent with "a = 1"; everything sent after the 429 waited the 600 ms it asked.
+        List<Logged> log = server.log();
+        assertThat(log).extracting(Logged::status).containsExactly(429, 200, 200, 200);
+        assertThat(log.subList(2, 4)).allSatisfy(r -> assertThat((r.atNanos() - log.get(0).atNanos()) / 1_000_000)
+                .isBetween(595L, 1_500L));
+    }
+
+    @Test
+    void withFaultsInjectedTheResultEqualsAFaultFreeRun() {
+        List<String> texts = chunks(120, 600);
+        BatchPolicy policy = new BatchPolicy(6, 100_000, Duration.ZERO, 4);
+        List<float[]> clean = dispatcher(embedder(), policy, RateLimits.NONE).embedAll(texts);
+        server.clearLog();
+
+        server.hangMillis = 1_500;
+        server.forcedRetryAfterMillis = 100;
+        server.randomFaults(0.35, Fault.SERVER_ERROR, Fault.OVERLOADED, Fault.HANG, Fault.RESET, Fault.MALFORMED,
+                Fault.RATE_LIMIT);
+        OpenAiEmbedder faulty = new OpenAiEmbedder(settings().withTimeout(Duration.ofMillis(400)));
+        List<float[]> withFaults = dispatcher(faulty, policy, RateLimits.NONE).embedAll(texts);
+
+        assertThat(withFaults).hasSameSizeAs(clean);
+        for (int i = 0; i < clean.size(); i++) {
+            assertThat(withFaults.get(i)).containsExactly(clean.get(i));
+        }
+        assertThat(server.log()).extracting(Logged::status).contains(0, 200, 429, 500, 503);
+        assertThat(server.log().stream().filter(r -> r.status() != 200).count()).isGreaterThan(5);
+    }
+
+    @Test
+    void givesUpWithTheServersErrorAfterTheRetryBudget() {
+        server.randomFaults(1.0, Fault.SERVER_ERROR);
+        EmbeddingDispatcher dispatcher = new EmbeddingDispatcher(embedder(), new BatchPolicy(5, 100_000,
+                Duration.ZERO, 1), new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(50),
+                Duration.ofSeconds(1)), RateLimits.NONE, null);
+        dispatchers.add(dispatcher);
+
+        assertThatThrownBy(() -> dispatcher.embedAll(List.of("x")))
                 .isInstanceOfSatisfying(EmbeddingException.class, e -> {
                     assertThat(e.retryable()).isFalse();
                     assertThat(e.getMessage()).contains("answered 500", "gave up after 3 attempts");
@@ -311,27 +421,14 @@ class OpenAiEmbedderTest {
     }
 
     @Test
-    void aHangIsCutAtTheTimeoutAndRetried() {
-        server.hangMillis = 5_000;
-        server.failNext(Fault.HANG);
-        OpenAiEmbedder embedder = new OpenAiEmbedder(settings().withTimeout(Duration.ofMillis(600)),
-                scheduler(SchedulerSettings.defaults()));
-
-        long start = System.nanoTime();
-        List<float[]> vectors = embedder.embedAll(List.of("y = 2"));
-        long millis = (System.nanoTime() - start) / 1_000_000;
-
-        assertFromServer(List.of("y = 2"), vectors, 1536);
-        assertThat(server.log()).extracting(Logged::status).containsExactly(0, 200);
-        assertThat(millis).isBetween(600L, 4_000L);
-    }
-
-    @Test
     void keepsTheDelayBetweenRequests() {
-        OpenAiEmbedder embedder = embedder(SchedulerSettings.defaults().withBatchSize(1).withConcurrency(4)
-                .withDelay(Duration.ofMillis(200)));
+        OpenAiEmbedder embedder = embedder();
+        embedder.embedAll(List.of("warm")); // a cold client's first request reaches the server late
+        server.clearLog();
+        EmbeddingDispatcher dispatcher = dispatcher(embedder, new BatchPolicy(1, 100_000, Duration.ofMillis(200), 4),
+                RateLimits.NONE);
 
-        embedder.embedAll(List.of("a", "b", "c", "d"));
+        dispatcher.embedAll(List.of("a", "b", "c", "d"));
 
         List<Logged> log = server.log();
         assertThat(log).hasSize(4);
@@ -339,18 +436,14 @@ class OpenAiEmbedderTest {
         for (int i = 1; i < log.size(); i++) {
             assertThat((log.get(i).atNanos() - log.get(i - 1).atNanos()) / 1_000_000).isGreaterThanOrEqualTo(150);
         }
-        assertThat((log.get(3).atNanos() - log.get(0).atNanos()) / 1_000_000).isGreaterThanOrEqualTo(580);
-    }
-
-    @Test
-    void blankInputsAreEmbeddedNotRefused() {
-        OpenAiEmbedder embedder = embedder(SchedulerSettings.defaults());
-
-        assertThat(embedder.embedAll(List.of("", "  ", "x"))).hasSize(3);
-        assertThat(server.violations()).isZero();
+        assertThat((log.get(3).atNanos() - log.get(0).atNanos()) / 1_000_000).isGreaterThanOrEqualTo(560);
     }
 
     private static double norm(float[] v) {
-        return Math.sqrt(IntStream.range(0, v.length).mapToDouble(i -> v[i] * v[i]).sum());
+        double sum = 0;
+        for (float x : v) {
+            sum += x * x;
+        }
+        return Math.sqrt(sum);
     }
 }

@@ -8,6 +8,10 @@ import dev.reporag.core.memory.InMemoryVectorStore;
 import dev.reporag.core.model.Answer;
 import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.Project;
+import dev.reporag.core.policy.BatchPolicy;
+import dev.reporag.core.policy.RagSettings;
+import dev.reporag.core.policy.RateLimits;
+import dev.reporag.core.policy.RetryPolicy;
 import dev.reporag.openai.FakeOpenAiServer.Fault;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -47,17 +51,18 @@ class OpenAiPipelineTest {
                     + String.join("", OpenAiEmbedderTest.chunks(1, 2_500 + 300 * n++)) + "}\n");
         }
         source.commit(SOURCE, files);
-        RequestScheduler scheduler = new RequestScheduler(SchedulerSettings.defaults().withBatchSize(3)
-                .withMaxAttempts(12).withMaxRetryWait(Duration.ofMillis(300)));
         OpenAiEmbedder embedder = new OpenAiEmbedder(OpenAiEmbeddingSettings.of(FakeOpenAiServer.KEY)
-                .withBaseUrl(server.baseUrl()).withTimeout(timeout), scheduler);
+                .withBaseUrl(server.baseUrl()).withTimeout(timeout));
         InMemoryVectorStore store = new InMemoryVectorStore(embedder.dimension());
+        RagSettings settings = RagSettings.builder().batch(new BatchPolicy(3, 100_000, Duration.ZERO, 4))
+                .retry(new RetryPolicy(12, Duration.ofMillis(20), Duration.ofMillis(300), Duration.ofSeconds(5)))
+                .rateLimits(RateLimits.OPENAI_TIER_1).build();
         RepoRag rag = RepoRag.builder().source(source).embedder(embedder).vectorStore(store)
                 .jobs(new InMemoryJobRepository()).conversations(new InMemoryConversationRepository())
                 .answerModel(new OpenAiAnswerModel(OpenAiChatSettings.openAi(FakeOpenAiServer.KEY)
                         .withBaseUrl(server.baseUrl())))
+                .settings(settings)
                 .build();
-        opened.add(scheduler);
         opened.add(rag);
         Project project = rag.register("shop", SOURCE, null);
         rag.requestIngestion(project.id());
@@ -79,7 +84,8 @@ class OpenAiPipelineTest {
 
         server.hangMillis = 1_500;
         server.forcedRetryAfterMillis = 100;
-        server.randomFaults(0.4, Fault.values());
+        server.randomFaults(0.4, Fault.SERVER_ERROR, Fault.OVERLOADED, Fault.HANG, Fault.RESET, Fault.MALFORMED,
+                Fault.RATE_LIMIT);
         List<String> faulty = ranking(ingest(Duration.ofMillis(500)));
 
         assertThat(clean).hasSizeGreaterThan(5);

@@ -1,5 +1,6 @@
 package dev.reporag.openai;
 
+import dev.reporag.core.port.EmbeddingException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -34,19 +35,35 @@ class RateLimitHeadersTest {
     }
 
     @Test
-    void a429WaitsTheAdvisedTimeCappedAndOtherFailuresBackOff() {
+    void aFailureReachesTheCoreWithItsKindAndWhatTheServerSaid() {
         CallFailure limited = new CallFailure(CallFailure.Kind.RATE_LIMITED, 429, "429",
-                RateLimitHeaders.parse(Map.of("retry-after-ms", List.of("800"))), null);
-        CallFailure tooLong = new CallFailure(CallFailure.Kind.RATE_LIMITED, 429, "429",
-                RateLimitHeaders.parse(Map.of("retry-after", List.of("600"))), null);
+                RateLimitHeaders.parse(Map.of("retry-after-ms", List.of("800"), "x-ratelimit-limit-tokens",
+                        List.of("40000"), "x-ratelimit-remaining-tokens", List.of("12"))), null);
+        CallFailure tooLarge = new CallFailure(CallFailure.Kind.TOO_LARGE, 413, "413", null, null);
         CallFailure server = new CallFailure(CallFailure.Kind.TRANSIENT, 500, "500", null, null);
 
-        assertThat(Backoff.before(1, limited, Duration.ofSeconds(60))).isBetween(Duration.ofMillis(800),
-                Duration.ofMillis(850));
-        assertThat(Backoff.before(1, tooLong, Duration.ofSeconds(60))).isEqualTo(Duration.ofSeconds(60));
-        assertThat(Backoff.before(1, server, Duration.ofSeconds(60))).isBetween(Duration.ofMillis(250),
-                Duration.ofMillis(500));
-        assertThat(Backoff.before(4, server, Duration.ofSeconds(60))).isBetween(Duration.ofMillis(2000),
-                Duration.ofMillis(4000));
+        EmbeddingException e = limited.toEmbeddingException();
+        assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.RATE_LIMITED);
+        assertThat(e.retryAfter()).contains(Duration.ofMillis(800));
+        assertThat(e.report().limitTokens()).isEqualTo(40_000);
+        assertThat(e.report().remainingTokens()).isEqualTo(12);
+        assertThat(tooLarge.toEmbeddingException().kind()).isEqualTo(EmbeddingException.Kind.TOO_LARGE);
+        assertThat(server.toEmbeddingException().kind()).isEqualTo(EmbeddingException.Kind.TRANSIENT);
+    }
+
+    @Test
+    void a400AboutSizeIsTooLargeAndAnyOther400IsPermanent() {
+        CallFailure context = CallFailure.classify(new HttpStatusException(400, Map.of(), "{\"error\":{\"message\":"
+                + "\"This model's maximum context length is 8192 tokens\"}}"), "OpenAI", "m", null);
+        CallFailure inputs = CallFailure.classify(new HttpStatusException(400, Map.of(), "{\"error\":{\"message\":"
+                + "\"'$.input' is invalid: at most 2048 inputs are allowed\"}}"), "OpenAI", "m", null);
+        CallFailure other = CallFailure.classify(new HttpStatusException(400, Map.of(), "{\"error\":{\"message\":"
+                + "\"Unrecognized request argument: foo\"}}"), "OpenAI", "m", null);
+
+        assertThat(context.kind()).isEqualTo(CallFailure.Kind.TOO_LARGE);
+        assertThat(inputs.kind()).isEqualTo(CallFailure.Kind.TOO_LARGE);
+        assertThat(other.kind()).isEqualTo(CallFailure.Kind.PERMANENT);
+        assertThat(other.getMessage()).isEqualTo("OpenAI rejected the request (400): Unrecognized request argument:"
+                + " foo");
     }
 }

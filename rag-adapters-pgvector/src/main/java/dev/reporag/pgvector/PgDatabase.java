@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.reporag.core.port.ConversationRepository;
 import dev.reporag.core.port.JobRepository;
+import dev.reporag.core.port.RateBudget;
 import dev.reporag.core.port.StoreException;
 import dev.reporag.core.port.VectorStore;
 import org.slf4j.Logger;
@@ -35,6 +36,7 @@ public final class PgDatabase implements AutoCloseable {
     private final PgVectorStore vectorStore;
     private final JdbcJobRepository jobs;
     private final JdbcConversationRepository conversations;
+    private final JdbcRateBudget rateBudget;
 
     private PgDatabase(Builder builder) {
         DatabaseUrl url = builder.url;
@@ -49,6 +51,7 @@ public final class PgDatabase implements AutoCloseable {
                     builder.exactSearchMaxRows);
             this.jobs = new JdbcJobRepository(dataSource);
             this.conversations = new JdbcConversationRepository(dataSource);
+            this.rateBudget = new JdbcRateBudget(dataSource);
             log.info("PostgreSQL store ready at {} (schema {}, model {} with {} dimensions, pool {})", url,
                     builder.schema == null ? "default" : builder.schema, builder.modelId, builder.dimension,
                     builder.poolSize);
@@ -111,6 +114,11 @@ public final class PgDatabase implements AutoCloseable {
 
     public ConversationRepository conversations() {
         return conversations;
+    }
+
+    /** The embedding API's rate budgets, shared by every process on this database (one per API key). */
+    public RateBudget rateBudget() {
+        return rateBudget;
     }
 
     @Override

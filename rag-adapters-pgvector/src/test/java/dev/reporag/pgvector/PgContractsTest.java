@@ -2,11 +2,13 @@ package dev.reporag.pgvector;
 
 import dev.reporag.core.contract.ConversationRepositoryContract;
 import dev.reporag.core.contract.JobRepositoryContract;
+import dev.reporag.core.contract.RateBudgetContract;
 import dev.reporag.core.contract.VectorStoreContract;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.port.ConversationRepository;
 import dev.reporag.core.port.JobRepository;
+import dev.reporag.core.port.RateBudget;
 import dev.reporag.core.port.VectorStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
@@ -17,8 +19,11 @@ import java.time.Instant;
 class PgContractsTest {
     private static final TestSchema SCHEMA = new TestSchema("contracts");
 
+    private static final java.util.List<PgDatabase> OPENED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     @AfterAll
     static void dropSchema() {
+        OPENED.forEach(PgDatabase::close);
         SCHEMA.close();
     }
 
@@ -43,6 +48,18 @@ class PgContractsTest {
             PgDatabase db = database(16);
             SCHEMA.truncate("projects", "worker_sightings", "job_outcomes");
             return db.jobs();
+        }
+    }
+
+    @Nested
+    class RateBudgetTest extends RateBudgetContract {
+        @Override
+        protected RateBudget budget() {
+            database(16); // migrated
+            // A pool of its own each time: handles as two processes would hold them.
+            PgDatabase db = SCHEMA.builder().embeddingModel("contract-model", 16).migrateOnStart(false).build();
+            OPENED.add(db);
+            return db.rateBudget();
         }
     }
 

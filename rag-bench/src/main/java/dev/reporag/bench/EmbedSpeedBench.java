@@ -6,20 +6,22 @@ import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import dev.langchain4j.store.embedding.inmemory.InMemoryEmbeddingStore;
+import dev.reporag.core.embed.EmbeddingDispatcher;
 import dev.reporag.core.ingest.Cancellation;
 import dev.reporag.core.ingest.FileIndexer;
 import dev.reporag.core.memory.InMemoryVectorStore;
+import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.model.SourceFile;
 import dev.reporag.core.policy.FileFilter;
 import dev.reporag.core.policy.RagSettings;
+import dev.reporag.core.port.Embedder;
 import dev.reporag.core.port.FetchMonitor;
 import dev.reporag.core.port.Snapshot;
 import dev.reporag.git.GitSourceSettings;
 import dev.reporag.git.JGitRepositorySource;
 import dev.reporag.local.LocalEmbedder;
 import dev.reporag.local.LocalModel;
-import dev.reporag.core.model.Project;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,10 +121,16 @@ public final class EmbedSpeedBench {
     }
 
     private static long repoRag(LocalEmbedder embedder, RagSettings settings, Map<String, String> files) {
-        try (FileIndexer indexer = new FileIndexer(embedder, new InMemoryVectorStore(embedder.dimension()), settings,
-                ProjectId.random(), new Cancellation())) {
+        try (EmbeddingDispatcher dispatcher = dispatcherFor(embedder, settings)) {
+            FileIndexer indexer = new FileIndexer(dispatcher, new InMemoryVectorStore(embedder.dimension()), settings,
+                    ProjectId.random(), new Cancellation());
             indexer.put(files);
             return indexer.chunksEmbedded();
         }
+    }
+
+    /** The process's one dispatcher, as RepoRag builds it for an in-process model: no rate limits. */
+    static EmbeddingDispatcher dispatcherFor(Embedder embedder, RagSettings settings) {
+        return new EmbeddingDispatcher(embedder, settings.batch(), settings.retry(), settings.rateLimits(), null);
     }
 }

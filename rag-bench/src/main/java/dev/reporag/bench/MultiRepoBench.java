@@ -1,6 +1,7 @@
 package dev.reporag.bench;
 
 import dev.reporag.core.ask.RetrievalOptions;
+import dev.reporag.core.embed.EmbeddingDispatcher;
 import dev.reporag.core.eval.EvalQuestion;
 import dev.reporag.core.eval.EvalReport;
 import dev.reporag.core.eval.Evaluation;
@@ -196,7 +197,9 @@ public final class MultiRepoBench {
         Path storeDir = work.resolve("store-" + repository.key());
         Map<String, EvalReport> variantReports = Map.of();
         try (LocalStore store = LocalStore.open(storeDir, embedder.modelId(), embedder.dimension());
-             StoreEvalIndex index = new StoreEvalIndex(new CachedEmbedder(embedder, ragVectors), store.vectorStore(),
+             EmbeddingDispatcher dispatcher = EmbedSpeedBench.dispatcherFor(new CachedEmbedder(embedder, ragVectors),
+                     settings);
+             StoreEvalIndex index = new StoreEvalIndex(dispatcher, store.vectorStore(),
                      settings, new ProjectId("bench"), new Cancellation(), techniques())) {
             String spec = System.getProperty("bench.variants");
             if (spec == null) {

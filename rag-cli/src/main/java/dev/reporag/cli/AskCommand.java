@@ -70,7 +70,7 @@ final class AskCommand implements Callable<Integer> {
                                 + "'; see `rag status`"));
             }
             Answer answer = rag.ask(project.id(), String.join(" ", question), null);
-            if (answer.extractive()) {
+            if (answer.extractive() && !rag.hasChatModel()) {
                 err.println("(no chat model: these are the best passages; set GROQ_API_KEY or OPENAI_API_KEY for a"
                         + " written answer)");
             }

@@ -2,11 +2,11 @@ package dev.reporag.cli;
 
 import picocli.CommandLine.Option;
 
-/** How embedding requests are sized and paced, overriding the environment. */
+/** How embedding requests are sized and paced (the dispatcher's settings), overriding the environment. */
 final class BatchOptions {
-    @Option(names = "--batch-size", paramLabel = "N", description = "Texts per embedding request (RAG_BATCH_SIZE).")
+    @Option(names = "--batch-size", paramLabel = "N", description = "Inputs per embedding request (RAG_BATCH_SIZE).")
     Integer batchSize;
-    @Option(names = "--delay", paramLabel = "SECONDS", description = "Least time between two requests (RAG_DELAY).")
+    @Option(names = "--delay", paramLabel = "SECONDS", description = "Minimum seconds between the starts of two embedding requests (RAG_DELAY).")
     Double delay;
 
     Config apply(Config config) {

@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  * override it through the {@code with...} methods. Secrets are never printed.
  */
 record Config(
-        String openAiKey, String openAiBaseUrl, String groqKey, String embedder, String embeddingModel,
+        String openAiKey, String openAiBaseUrl, String groqKey, String groqBaseUrl, String embedder, String embeddingModel,
         int embeddingDimensions, String chatModel,
         Integer batchSize, Duration delay, Duration timeout, Integer rpm, Integer tpm, Integer concurrency,
         String databaseUrl, Path home, int port, boolean allowLocalSources, Set<String> allowedHosts, String githubToken,
@@ -36,6 +36,7 @@ record Config(
                 r.text("OPENAI_API_KEY").orElse(null),
                 r.url("OPENAI_BASE_URL").orElse(null),
                 r.text("GROQ_API_KEY").orElse(null),
+                r.url("GROQ_BASE_URL").orElse(null),
                 embedder,
                 r.text("RAG_EMBEDDING_MODEL").orElse(null),
                 r.integer("RAG_EMBEDDING_DIMENSIONS", 1, 8192).orElse(0),
@@ -177,7 +178,7 @@ record Config(
         }
 
         Config build() {
-            return new Config(c.openAiKey, c.openAiBaseUrl, c.groqKey, c.embedder, c.embeddingModel,
+            return new Config(c.openAiKey, c.openAiBaseUrl, c.groqKey, c.groqBaseUrl, c.embedder, c.embeddingModel,
                     c.embeddingDimensions, c.chatModel, batchSize, delay, c.timeout, c.rpm, c.tpm, c.concurrency,
                     databaseUrl, home, port, allowLocalSources,
                     c.allowedHosts, c.githubToken, c.gitTimeout, c.maxRepositoryBytes, c.maxFileBytes, c.chunkSize, c.chunkOverlap, c.excludes,

@@ -13,12 +13,32 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        exitOnOutOfMemory();
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         int code = run(args, System.getenv(), System.in, out, err, System.console() != null);
         out.flush();
         err.flush();
         System.exit(code);
+    }
+
+    /**
+     * An {@link OutOfMemoryError} that reaches the top of any thread ends the process, so that a
+     * supervisor restarts it instead of it limping on (the launcher and the image also pass
+     * {@code -XX:+ExitOnOutOfMemoryError}, which catches the ones code swallows).
+     */
+    static void exitOnOutOfMemory() {
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((thread, error) -> {
+            if (error instanceof OutOfMemoryError) {
+                System.err.println("rag: out of memory in thread " + thread.getName() + "; stopping");
+                Runtime.getRuntime().halt(ExitCodes.OUT_OF_MEMORY);
+            } else if (previous != null) {
+                previous.uncaughtException(thread, error);
+            } else {
+                thread.getThreadGroup().uncaughtException(thread, error);
+            }
+        });
     }
 
     /** Runs one command line; tests call this in-process with their own streams and environment. */

@@ -5,6 +5,7 @@ import dev.reporag.core.memory.HashingEmbedder;
 import dev.reporag.core.policy.BatchPolicy;
 import dev.reporag.core.policy.FileFilter;
 import dev.reporag.core.policy.RagSettings;
+import dev.reporag.core.policy.RateLimits;
 import dev.reporag.core.port.AnswerModel;
 import dev.reporag.core.port.ConversationRepository;
 import dev.reporag.core.port.Embedder;
@@ -20,8 +21,6 @@ import dev.reporag.openai.OpenAiAnswerModel;
 import dev.reporag.openai.OpenAiChatSettings;
 import dev.reporag.openai.OpenAiEmbedder;
 import dev.reporag.openai.OpenAiEmbeddingSettings;
-import dev.reporag.openai.RequestScheduler;
-import dev.reporag.openai.SchedulerSettings;
 import dev.reporag.pgvector.PgDatabase;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -43,7 +42,6 @@ final class Wiring implements AutoCloseable {
     private final Config config;
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private final RepoRag rag;
-    private final RequestScheduler scheduler;
     private final PgDatabase database;
     private final String storeDescription;
     private final Embedder embedder;
@@ -51,21 +49,15 @@ final class Wiring implements AutoCloseable {
     private Wiring(Config config) {
         this.config = config;
         try {
-            Embedder embedder;
-            RequestScheduler openAiScheduler = null;
-            switch (config.effectiveEmbedder()) {
-                case "openai" -> {
-                    openAiScheduler = remember(new RequestScheduler(schedulerSettings(config)));
-                    embedder = new OpenAiEmbedder(embeddingSettings(config), openAiScheduler);
-                }
-                case "hashing" -> embedder = new HashingEmbedder(256, 4000);
+            Embedder embedder = switch (config.effectiveEmbedder()) {
+                case "openai" -> new OpenAiEmbedder(embeddingSettings(config));
+                case "hashing" -> new HashingEmbedder(256, 4000);
                 default -> {
                     LocalModel model = LocalModel.ALL_MINILM_L6_V2;
-                    embedder = remember(new LazyEmbedder(model.id(), model.dimension(),
+                    yield remember(new LazyEmbedder(model.id(), model.dimension(),
                             LocalEmbedder.DEFAULT_MAX_INPUT_CHARS, () -> LocalEmbedder.builder().model(model).build()));
                 }
-            }
-            this.scheduler = openAiScheduler;
+            };
             this.embedder = embedder;
 
             VectorStore store;
@@ -90,8 +82,9 @@ final class Wiring implements AutoCloseable {
             }
 
             AnswerModel answerModel = OpenAiChatSettings
-                    .select(config.openAiKey(), config.openAiBaseUrl(), config.groqKey(), config.chatModel())
-                    .map(s -> (AnswerModel) new OpenAiAnswerModel(s.withTimeout(config.timeout().plusSeconds(60))))
+                    .select(config.openAiKey(), config.openAiBaseUrl(), config.groqKey(), config.groqBaseUrl(),
+                            config.chatModel())
+                    .map(s -> (AnswerModel) new OpenAiAnswerModel(s.withTimeout(config.timeout())))
                     .orElse(null);
 
             this.rag = remember(RepoRag.builder()
@@ -101,6 +94,8 @@ final class Wiring implements AutoCloseable {
                     .jobs(jobs)
                     .conversations(conversations)
                     .answerModel(answerModel)
+                    // Processes on one database share each API key's budget; alone, a process paces by itself.
+                    .rateBudget(database != null ? database.rateBudget() : null)
                     .settings(ragSettings(config, embedder))
                     .scheduledRunInterval(config.processInterval())
                     .build());
@@ -136,8 +131,7 @@ final class Wiring implements AutoCloseable {
 
     /**
      * Adds the JVM's and the process's meters (memory, GC, threads, classes, CPU, uptime, open
-     * files), and the embedding requests, tokens and rate-limit answers of the OpenAI scheduler when
-     * it is used.
+     * files), and the requests, tokens, 429s and failures of the process's embedding dispatcher.
      */
     void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
         new JvmMemoryMetrics().bindTo(registry);
@@ -147,17 +141,17 @@ final class Wiring implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
-        if (scheduler == null) {
-            return;
-        }
-        io.micrometer.core.instrument.FunctionCounter.builder("rag_embedding_requests", scheduler,
-                s -> s.stats().requests()).description("embedding API requests sent").register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder("rag_embedding_tokens", scheduler,
-                s -> s.stats().tokens()).description("tokens sent to the embedding API").register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder("rag_embedding_rate_limited", scheduler,
-                s -> s.stats().rateLimited()).description("embedding requests answered 429").register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder("rag_embedding_failures", scheduler,
-                s -> s.stats().failed()).description("embedding requests that failed for good").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("rag_embedding_requests", rag,
+                r -> r.embeddingStats().requests()).description("embedding requests sent").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("rag_embedding_tokens", rag,
+                r -> r.embeddingStats().tokens()).description("tokens embedded, as the provider's rate limiter counts"
+                        + " them").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("rag_embedding_rate_limited", rag,
+                r -> r.embeddingStats().rateLimited()).description("embedding requests answered 429 (waited out)")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("rag_embedding_failures", rag,
+                r -> r.embeddingStats().failed()).description("embedding requests that failed for good")
+                .register(registry);
     }
 
     /** Whether an in-process model has been loaded (only a text to embed loads it). */
@@ -178,11 +172,19 @@ final class Wiring implements AutoCloseable {
         return closeable;
     }
 
+    /**
+     * The one dispatcher's settings: RAG_BATCH_SIZE inputs per request (25), RAG_DELAY between starts,
+     * RAG_CONCURRENCY requests in flight for the whole process (4 with an API; 2 in-process, where the
+     * model spreads each request over the cores itself), and RAG_RPM / RAG_TPM as the starting budget
+     * (OpenAI's tier 1 with an API, none in-process; the server's headers replace them).
+     */
     static RagSettings ragSettings(Config config, Embedder embedder) {
         boolean remote = embedder instanceof OpenAiEmbedder;
-        int concurrency = config.concurrency() != null ? config.concurrency() : remote ? 4 : 1;
-        // With an API, the scheduler packs requests by tokens: hand it large groups unless told otherwise.
-        int batchSize = config.batchSize() != null ? config.batchSize() : remote ? 512 : BatchPolicy.DEFAULT_BATCH_SIZE;
+        int concurrency = config.concurrency() != null ? config.concurrency() : remote ? 4 : 2;
+        int batchSize = config.batchSize() != null ? config.batchSize() : BatchPolicy.DEFAULT_BATCH_SIZE;
+        RateLimits defaults = remote ? RateLimits.OPENAI_TIER_1 : RateLimits.NONE;
+        RateLimits limits = new RateLimits(config.rpm() != null ? config.rpm() : defaults.requestsPerMinute(),
+                config.tpm() != null ? config.tpm() : defaults.tokensPerMinute());
         return RagSettings.builder()
                 .fileFilter(FileFilter.withExtraExcludes(config.maxFileBytes(),
                         Math.max(config.maxFileBytes(), FileFilter.DEFAULT_MAX_SOURCE_FILE_BYTES), config.excludes(),
@@ -190,6 +192,7 @@ final class Wiring implements AutoCloseable {
                 .chunkSize(config.chunkSize())
                 .chunkOverlap(config.chunkOverlap())
                 .batch(new BatchPolicy(batchSize, BatchPolicy.DEFAULT_MAX_TOKENS, config.delay(), concurrency))
+                .rateLimits(limits)
                 .lease(config.lease())
                 .maxAttempts(config.maxAttempts())
                 .topK(config.topK())
@@ -214,21 +217,6 @@ final class Wiring implements AutoCloseable {
             settings = settings.withModel(config.embeddingModel());
         }
         return config.embeddingDimensions() > 0 ? settings.withDimensions(config.embeddingDimensions()) : settings;
-    }
-
-    private static SchedulerSettings schedulerSettings(Config config) {
-        SchedulerSettings settings = SchedulerSettings.defaults();
-        if (config.rpm() != null) {
-            settings = settings.withRequestsPerMinute(config.rpm());
-        }
-        if (config.tpm() != null) {
-            settings = settings.withTokensPerMinute(config.tpm());
-        }
-        if (config.concurrency() != null) {
-            settings = settings.withConcurrency(config.concurrency());
-        }
-        // RAG_DELAY is kept by the core between batches; the scheduler only paces by budget.
-        return config.batchSize() != null ? settings.withBatchSize(config.batchSize()) : settings;
     }
 
     @Override

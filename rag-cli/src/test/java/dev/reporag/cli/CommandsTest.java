@@ -260,8 +260,9 @@ class CommandsTest {
         CliRun run = rag("ask", "--project", "shop", "what is the cart?");
 
         assertThat(run.toString()).doesNotContain("sk-test-secret-value-123");
-        assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).startsWith("error: ");
+        // The chat model is out of reach: the answer is the passages, saying why.
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith("The chat model could not answer (could not connect to");
     }
 
     @Test

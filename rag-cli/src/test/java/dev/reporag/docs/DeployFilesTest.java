@@ -58,6 +58,8 @@ class DeployFilesTest {
         assertThat(entry.subList(entry.size() - 2, entry.size())).containsExactly("-jar", docker.copyTo());
         assertThat(docker.jvmFlags()).anyMatch(f -> f.startsWith("-XX:MaxRAMPercentage="))
                 .contains("-XX:+ExitOnOutOfMemoryError");
+        // ./rag too: an OutOfMemoryError ends the process instead of leaving it wedged.
+        assertThat(Repo.read("rag")).contains("exec java -XX:+ExitOnOutOfMemoryError ${JAVA_OPTS:-} -jar");
     }
 
     @Test

@@ -148,13 +148,13 @@ class EmbeddingFaultsTest {
         }
     }
 
-    private static JobId enqueue(PgDatabase pg, String name, Path repo) {
+    static JobId enqueue(PgDatabase pg, String name, Path repo) {
         Project project = new Project(ProjectId.random(), name, repo.toString(), null, Instant.now());
         pg.jobs().saveProject(project);
         return pg.jobs().enqueue(project.id(), Instant.now()).id();
     }
 
-    private static IngestionJob await(PgDatabase pg, JobId id, int seconds) throws InterruptedException {
+    static IngestionJob await(PgDatabase pg, JobId id, int seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         IngestionJob job = pg.jobs().job(id).orElseThrow();
         while (!job.status().isFinished()) {

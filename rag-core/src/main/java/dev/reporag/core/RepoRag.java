@@ -1,6 +1,8 @@
 package dev.reporag.core;
 
 import dev.reporag.core.ask.AskService;
+import dev.reporag.core.embed.DispatchStats;
+import dev.reporag.core.embed.EmbeddingDispatcher;
 import dev.reporag.core.eval.EvalReport;
 import dev.reporag.core.eval.Evaluation;
 import dev.reporag.core.eval.StoreEvalIndex;
@@ -27,6 +29,7 @@ import dev.reporag.core.port.FetchMonitor;
 import dev.reporag.core.port.InvalidInputException;
 import dev.reporag.core.port.JobRepository;
 import dev.reporag.core.port.NotFoundException;
+import dev.reporag.core.port.RateBudget;
 import dev.reporag.core.port.RepositorySource;
 import dev.reporag.core.port.Snapshot;
 import dev.reporag.core.port.SourceException;
@@ -59,15 +62,15 @@ public final class RepoRag implements AutoCloseable {
     private final RagSettings settings;
     private final Clock clock;
     private final ScheduledExecutorService heartbeats;
+    private final EmbeddingDispatcher dispatcher;
     private final JobProcessor processor;
     private final AskService askService;
     private final boolean chatModel;
-    private final Embedder embedder;
     private final Duration scheduledRunInterval;
 
     private RepoRag(Builder b) {
         this.source = Objects.requireNonNull(b.source, "a repository source is required");
-        this.embedder = Objects.requireNonNull(b.embedder, "an embedder is required");
+        Embedder embedder = Objects.requireNonNull(b.embedder, "an embedder is required");
         this.store = Objects.requireNonNull(b.store, "a vector store is required");
         this.jobs = Objects.requireNonNull(b.jobs, "a job repository is required");
         ConversationRepository conversations = Objects.requireNonNull(b.conversations,
@@ -79,8 +82,10 @@ public final class RepoRag implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        this.processor = new JobProcessor(source, embedder, store, jobs, settings, clock, heartbeats);
-        this.askService = new AskService(jobs, store, embedder, b.answerModel, conversations, settings, clock);
+        this.dispatcher = new EmbeddingDispatcher(embedder, settings.batch(), settings.retry(), settings.rateLimits(),
+                b.rateBudget);
+        this.processor = new JobProcessor(source, dispatcher, store, jobs, settings, clock, heartbeats);
+        this.askService = new AskService(jobs, store, dispatcher, b.answerModel, conversations, settings, clock);
         this.chatModel = b.answerModel != null;
         this.scheduledRunInterval = b.scheduledRunInterval;
     }
@@ -91,6 +96,11 @@ public final class RepoRag implements AutoCloseable {
 
     public RagSettings settings() {
         return settings;
+    }
+
+    /** Requests, 429s, retries and the pacing in force of the process's embedding dispatcher. */
+    public DispatchStats embeddingStats() {
+        return dispatcher.stats();
     }
 
     /** Whether answers are written by a chat model (else they are extractive). */
@@ -352,7 +362,7 @@ public final class RepoRag implements AutoCloseable {
                     + String.join("; ", made.notes()));
         }
         progress.accept(made.questions().size() + " questions made; building the scratch index");
-        try (StoreEvalIndex index = new StoreEvalIndex(embedder, store, settings, StoreEvalIndex.scratchOf(project.id()),
+        try (StoreEvalIndex index = new StoreEvalIndex(dispatcher, store, settings, StoreEvalIndex.scratchOf(project.id()),
                 new Cancellation())) {
             EvalReport report = Evaluation.run(tree, settings.fileFilter(), made.questions(), index, progress);
             List<String> notes = new java.util.ArrayList<>(made.notes());
@@ -368,6 +378,7 @@ public final class RepoRag implements AutoCloseable {
     @Override
     public void close() {
         heartbeats.shutdownNow();
+        dispatcher.close();
     }
 
     public static final class Builder {
@@ -377,6 +388,7 @@ public final class RepoRag implements AutoCloseable {
         private JobRepository jobs;
         private ConversationRepository conversations;
         private AnswerModel answerModel;
+        private RateBudget rateBudget;
         private RagSettings settings = RagSettings.defaults();
         private Clock clock = Clock.systemUTC();
         private Duration scheduledRunInterval;
@@ -412,6 +424,15 @@ public final class RepoRag implements AutoCloseable {
         /** Optional: without one, answers are extractive. */
         public Builder answerModel(AnswerModel value) {
             answerModel = value;
+            return this;
+        }
+
+        /**
+         * Optional: where the rate budget of the embedder's API key lives when several processes
+         * spend it (the database); by default this process paces alone.
+         */
+        public Builder rateBudget(RateBudget value) {
+            rateBudget = value;
             return this;
         }
 

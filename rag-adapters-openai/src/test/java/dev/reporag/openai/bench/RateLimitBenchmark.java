@@ -2,11 +2,16 @@ package dev.reporag.openai.bench;
 
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.openai.OpenAiEmbeddingModel;
+import dev.reporag.core.embed.DispatchStats;
+import dev.reporag.core.embed.EmbeddingDispatcher;
+import dev.reporag.core.memory.InMemoryRateBudget;
+import dev.reporag.core.policy.BatchPolicy;
+import dev.reporag.core.policy.RateLimits;
+import dev.reporag.core.policy.RetryPolicy;
 import dev.reporag.openai.FakeOpenAiServer;
+import dev.reporag.openai.FakeOpenAiServer.Metering;
 import dev.reporag.openai.OpenAiEmbedder;
 import dev.reporag.openai.OpenAiEmbeddingSettings;
-import dev.reporag.openai.RequestScheduler;
-import dev.reporag.openai.SchedulerSettings;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,10 +20,11 @@ import java.util.Locale;
 
 /**
  * Embeds generated code chunks against the fake server at OpenAI-like limits (1,000,000 TPM,
- * 3,000 RPM, 150 ms latency) three ways, each against a fresh server whose buckets start full:
- * this module's scheduler, the naive recipe (batches of 25, 1.5 s apart, one at a time, through
- * LangChain4j) and LangChain4j's {@code OpenAiEmbeddingModel.embedAll} with its defaults.
- * Arguments: [chunks, default 20000] [naive cap in seconds, default 90].
+ * 3,000 RPM, buckets of a minute that start full, 150 ms latency), once with the server metering
+ * tokens as OpenAI's rate limiter does (ceil(characters / 4)) and once with cl100k, the tokenizer.
+ * Each metering runs the core's dispatcher with the product's defaults for OpenAI and the naive
+ * recipe (batches of 25, 1.5 s apart, one at a time, through LangChain4j), each against a fresh
+ * server. Arguments: [chunks, default 20000] [naive cap in seconds, default 90].
  */
 public final class RateLimitBenchmark {
     private static final long TPM = 1_000_000;
@@ -26,6 +32,13 @@ public final class RateLimitBenchmark {
     private static final long LATENCY_MILLIS = 150;
     /** Vectors shortened to 256 dimensions: rate limits are the subject, not JSON size. */
     private static final int DIMENSIONS = 256;
+
+    private record Row(String approach, Metering metering, double seconds, int chunks, int of, long requests,
+                       long limited, long metered, boolean capped, String note) {
+        double ofLimit() {
+            return metered / (seconds / 60) / TPM;
+        }
+    }
 
     private RateLimitBenchmark() {
     }
@@ -35,31 +48,49 @@ public final class RateLimitBenchmark {
         int naiveCapSeconds = args.length > 1 ? Integer.parseInt(args[1]) : 90;
         List<String> chunks = chunks(count);
         long chars = chunks.stream().mapToLong(String::length).sum();
-        out("%d chunks, %.1f MB, limits %,d TPM / %,d RPM, latency %d ms, %d dimensions%n", count, chars / 1e6, TPM,
-                RPM, LATENCY_MILLIS, DIMENSIONS);
-
-        scheduler(chunks);
-        naive(chunks, naiveCapSeconds);
-        langChain4j(chunks, 0);
-        // The same with batches that fit the 300,000-token cap (about 340 tokens a chunk here).
-        langChain4j(chunks, 800);
+        out("%d chunks, %.1f MB, limits %,d TPM / %,d RPM (buckets of a minute, full at the start), latency %d ms,"
+                + " %d dimensions%n", count, chars / 1e6, TPM, RPM, LATENCY_MILLIS, DIMENSIONS);
+        List<Row> rows = new ArrayList<>();
+        for (Metering metering : List.of(Metering.CHARS_4, Metering.CL100K)) {
+            rows.add(dispatcher(chunks, metering));
+            rows.add(naive(chunks, metering, naiveCapSeconds));
+        }
+        out("%n%-52s %-9s %9s %8s %12s %16s %s%n", "approach", "metering", "wall s", "chunks", "TPM / limit",
+                "429s", "");
+        for (Row row : rows) {
+            out("%-52s %-9s %9.1f %8s %12.3f %16s %s%n", row.approach(), row.metering() == Metering.CL100K ? "cl100k"
+                            : "chars/4", row.seconds(), row.chunks() + (row.capped() ? "*" : ""), row.ofLimit(),
+                    row.limited() + " of " + row.requests() + String.format(Locale.ROOT, " (%.2f%%)",
+                            row.requests() == 0 ? 0 : 100.0 * row.limited() / row.requests()), row.note());
+        }
+        out("* capped; the naive recipe's time for all chunks is extrapolated in its note%n");
     }
 
-    private static void scheduler(List<String> chunks) {
-        try (FakeOpenAiServer server = server(); RequestScheduler scheduler = new RequestScheduler(
-                SchedulerSettings.defaults())) {
-            OpenAiEmbedder embedder = new OpenAiEmbedder(settings(server), scheduler);
-            long start = System.nanoTime();
-            List<float[]> vectors = embedder.embedAll(chunks);
-            long wall = System.nanoTime() - start;
-            check(vectors.size() == chunks.size(), "scheduler returned " + vectors.size() + " vectors");
-            report("scheduler (defaults: concurrency 4, headroom 0.97)", server, wall, chunks.size(), false);
-            out("  scheduler's own count: %s%n", scheduler.stats());
+    private static Row dispatcher(List<String> chunks, Metering metering) {
+        try (FakeOpenAiServer server = server(metering)) {
+            OpenAiEmbedder embedder = new OpenAiEmbedder(settings(server));
+            // What `rag` runs with an API key and nothing else set.
+            BatchPolicy policy = new BatchPolicy(BatchPolicy.DEFAULT_BATCH_SIZE, BatchPolicy.DEFAULT_MAX_TOKENS,
+                    Duration.ZERO, 4);
+            try (EmbeddingDispatcher dispatcher = new EmbeddingDispatcher(embedder, policy, RetryPolicy.defaults(),
+                    RateLimits.OPENAI_TIER_1, new InMemoryRateBudget())) {
+                long start = System.nanoTime();
+                List<float[]> vectors = dispatcher.embedAll(chunks);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                check(vectors.size() == chunks.size(), "the dispatcher returned " + vectors.size() + " vectors");
+                DispatchStats stats = dispatcher.stats();
+                Row row = row("dispatcher (defaults: 25 per request, 4 in flight)", metering, server, seconds,
+                        chunks.size(), chunks.size(), false, String.format(Locale.ROOT, "learned ratio %.3f",
+                                stats.ratio()));
+                out("%s, %s metering: %.1f s, %.3f of the TPM, %d of %d requests answered 429; %s%n", row.approach(),
+                        metering, seconds, row.ofLimit(), row.limited(), row.requests(), stats);
+                return row;
+            }
         }
     }
 
-    private static void naive(List<String> chunks, int capSeconds) throws InterruptedException {
-        try (FakeOpenAiServer server = server()) {
+    private static Row naive(List<String> chunks, Metering metering, int capSeconds) throws InterruptedException {
+        try (FakeOpenAiServer server = server(metering)) {
             OpenAiEmbeddingModel model = OpenAiEmbeddingModel.builder().baseUrl(server.baseUrl())
                     .apiKey(FakeOpenAiServer.KEY).modelName("text-embedding-3-small").dimensions(DIMENSIONS).build();
             long start = System.nanoTime();
@@ -78,67 +109,30 @@ public final class RateLimitBenchmark {
                 done += batch.size();
                 Thread.sleep(1_500);
             }
-            long wall = System.nanoTime() - start;
-            if (failure != null) {
-                out("naive recipe failed after %d chunks: %s%n", done, failure);
-            }
-            report("naive recipe (25 per batch, 1.5 s delay, one at a time)", server, wall, done,
-                    done < chunks.size());
-            if (done < chunks.size() && done > 0) {
-                out("  capped after %.0f s and %d of %d chunks; extrapolated wall time for all: %.1f min%n",
-                        wall / 1e9, done, chunks.size(), wall / 1e9 * chunks.size() / done / 60);
-            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            String note = failure != null ? "failed: " + failure
+                    : done < chunks.size() ? String.format(Locale.ROOT, "all chunks: about %.1f min",
+                    seconds * chunks.size() / done / 60) : "";
+            Row row = row("naive recipe (25 per batch, 1.5 s apart)", metering, server, seconds, done, chunks.size(),
+                    done < chunks.size(), note);
+            out("%s, %s metering: %d chunks in %.1f s, %.3f of the TPM%n", row.approach(), metering, done, seconds,
+                    row.ofLimit());
+            return row;
         }
     }
 
-    /** LangChain4j's embedAll with its defaults, or with {@code maxSegmentsPerBatch} when positive. */
-    private static void langChain4j(List<String> chunks, int maxSegmentsPerBatch) {
-        try (FakeOpenAiServer server = server()) {
-            OpenAiEmbeddingModel.OpenAiEmbeddingModelBuilder builder = OpenAiEmbeddingModel.builder()
-                    .baseUrl(server.baseUrl()).apiKey(FakeOpenAiServer.KEY).modelName("text-embedding-3-small")
-                    .dimensions(DIMENSIONS);
-            if (maxSegmentsPerBatch > 0) {
-                builder.maxSegmentsPerBatch(maxSegmentsPerBatch);
-            }
-            OpenAiEmbeddingModel model = builder.build();
-            String name = maxSegmentsPerBatch > 0
-                    ? "LangChain4j embedAll (maxSegmentsPerBatch " + maxSegmentsPerBatch + ", otherwise defaults)"
-                    : "LangChain4j embedAll (defaults)";
-            long start = System.nanoTime();
-            String outcome = "completed";
-            try {
-                model.embedAll(chunks.stream().map(TextSegment::from).toList());
-            } catch (RuntimeException e) {
-                outcome = "failed: " + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage());
-            }
-            long wall = System.nanoTime() - start;
-            long accepted = server.log().stream().filter(r -> r.status() == 200).mapToLong(r -> r.inputs()).sum();
-            out("%s: %s%n", name, outcome);
-            report(name, server, wall, (int) accepted, false);
-        }
-    }
-
-    private static void report(String name, FakeOpenAiServer server, long wallNanos, int chunksDone,
-                               boolean capped) {
+    private static Row row(String approach, Metering metering, FakeOpenAiServer server, double seconds, int done,
+                           int of, boolean capped, String note) {
         List<FakeOpenAiServer.Logged> log = server.log();
-        long requests = log.size();
         long limited = log.stream().filter(r -> r.status() == 429).count();
-        long rejected = log.stream().filter(r -> r.status() == 400).count();
-        long tokens = log.stream().filter(r -> r.status() == 200).mapToLong(FakeOpenAiServer.Logged::tokens).sum();
-        long maxTokens = log.stream().mapToLong(FakeOpenAiServer.Logged::tokens).max().orElse(0);
-        long maxInputs = log.stream().mapToLong(FakeOpenAiServer.Logged::inputs).max().orElse(0);
-        double minutes = wallNanos / 60e9;
-        double tpm = minutes > 0 ? tokens / minutes : 0;
-        out("%s%n  wall %.1f s%s, chunks embedded %d, tokens accepted %,d%n"
-                        + "  sustained %,.0f TPM = %.3f of the limit; requests %d, 429s %d (%.2f%%), 400s %d;"
-                        + " largest request %,d tokens / %d inputs%n",
-                name, wallNanos / 1e9, capped ? " (capped)" : "", chunksDone, tokens, tpm, tpm / TPM, requests,
-                limited, requests == 0 ? 0 : 100.0 * limited / requests, rejected, maxTokens, maxInputs);
+        long metered = log.stream().filter(r -> r.status() == 200).mapToLong(FakeOpenAiServer.Logged::metered).sum();
+        return new Row(approach, metering, seconds, done, of, log.size(), limited, metered, capped, note);
     }
 
-    private static FakeOpenAiServer server() {
+    private static FakeOpenAiServer server(Metering metering) {
         FakeOpenAiServer server = FakeOpenAiServer.start().limits(RPM, TPM);
         server.latencyMillis = LATENCY_MILLIS;
+        server.metering = metering;
         return server;
     }
 
@@ -166,14 +160,6 @@ public final class RateLimitBenchmark {
             chunks.add(text.substring(0, 990) + "\n    }\n");
         }
         return chunks;
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "";
-        }
-        String line = message.lines().findFirst().orElse("");
-        return line.length() > 160 ? line.substring(0, 160) + "…" : line;
     }
 
     private static void check(boolean condition, String message) {

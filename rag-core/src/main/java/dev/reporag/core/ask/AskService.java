@@ -1,5 +1,6 @@
 package dev.reporag.core.ask;
 
+import dev.reporag.core.embed.EmbeddingDispatcher;
 import dev.reporag.core.model.Answer;
 import dev.reporag.core.model.Chunk;
 import dev.reporag.core.model.Citation;
@@ -8,14 +9,17 @@ import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.model.Turn;
 import dev.reporag.core.policy.RagSettings;
+import dev.reporag.core.port.AnswerCutException;
 import dev.reporag.core.port.AnswerModel;
 import dev.reporag.core.port.ConflictException;
 import dev.reporag.core.port.ConversationRepository;
-import dev.reporag.core.port.Embedder;
 import dev.reporag.core.port.InvalidInputException;
 import dev.reporag.core.port.JobRepository;
 import dev.reporag.core.port.NotFoundException;
+import dev.reporag.core.port.RagException;
 import dev.reporag.core.port.VectorStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -30,6 +34,10 @@ import java.util.function.Consumer;
  * follow-ups are retrieved with it.
  */
 public final class AskService {
+    /** Visitors of a site read this: the operator's hint (configure a chat model) is in the logs and docs. */
+    private static final String NO_CHAT_MODEL = "Here are the passages of the code that best match the question:\n";
+    private static final Logger log = LoggerFactory.getLogger(AskService.class);
+
     private final JobRepository jobs;
     private final Retriever retriever;
     private final AnswerModel answerModel;
@@ -38,10 +46,10 @@ public final class AskService {
     private final Clock clock;
 
     /** @param answerModel null for extractive answers */
-    public AskService(JobRepository jobs, VectorStore store, Embedder embedder, AnswerModel answerModel,
+    public AskService(JobRepository jobs, VectorStore store, EmbeddingDispatcher embeddings, AnswerModel answerModel,
                       ConversationRepository conversations, RagSettings settings, Clock clock) {
         this.jobs = jobs;
-        this.retriever = new Retriever(store, embedder);
+        this.retriever = new Retriever(store, embeddings::embedQuestion);
         this.answerModel = answerModel;
         this.conversations = conversations;
         this.settings = settings;
@@ -75,11 +83,24 @@ public final class AskService {
             text = "The index of '" + project.name() + "' has nothing that matches this question.";
             emit(onToken, text);
         } else if (extractive) {
-            text = extractive(sources);
+            text = extractive(NO_CHAT_MODEL, sources);
             emit(onToken, text);
         } else {
             var prompt = PromptBuilder.build(project.name(), q, sources, history);
-            text = onToken == null ? answerModel.answer(prompt) : answerModel.stream(prompt, onToken);
+            try {
+                text = onToken == null ? answerModel.answer(prompt) : answerModel.stream(prompt, onToken);
+            } catch (AnswerCutException e) {
+                // What was written already reached the reader: keep it and say it stops short.
+                String note = "\n\n[The answer was cut off: " + e.getMessage() + ".]";
+                emit(onToken, note);
+                text = e.written() + note;
+            } catch (RagException e) {
+                log.warn("the chat model failed ({}); answering with the passages", e.getMessage());
+                text = extractive("The chat model could not answer (" + e.getMessage() + "), so here are the most"
+                        + " relevant passages:\n", sources);
+                emit(onToken, text);
+                extractive = true;
+            }
         }
         conversations.append(conversation, new Turn(q, text), clock.instant());
         return new Answer(text, citations, extractive, conversation);
@@ -131,9 +152,8 @@ public final class AskService {
         return question + "\n" + history.get(history.size() - 1).question();
     }
 
-    private static String extractive(List<Chunk> sources) {
-        // Visitors of a site read this: the operator's hint (configure a chat model) is in the logs and docs.
-        StringBuilder text = new StringBuilder("Here are the passages of the code that best match the question:\n");
+    private static String extractive(String lead, List<Chunk> sources) {
+        StringBuilder text = new StringBuilder(lead);
         for (int i = 0; i < sources.size(); i++) {
             Chunk source = sources.get(i);
             text.append("\n[").append(i + 1).append("] ").append(source.citation()).append('\n');

@@ -5,7 +5,6 @@ import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.model.ScoredChunk;
 import dev.reporag.core.policy.CodePaths;
 import dev.reporag.core.policy.RankFusion;
-import dev.reporag.core.port.Embedder;
 import dev.reporag.core.port.VectorStore;
 
 import java.util.ArrayList;
@@ -15,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -36,16 +36,17 @@ public final class Retriever {
     private static final double TEST_WEIGHT = 0.5;
 
     private final VectorStore store;
-    private final Embedder embedder;
+    private final Function<String, float[]> embedQuestion;
     private final RetrievalOptions options;
 
-    public Retriever(VectorStore store, Embedder embedder) {
-        this(store, embedder, RetrievalOptions.DEFAULT);
+    /** @param embedQuestion the question's vector: the process's dispatcher, which gives questions priority */
+    public Retriever(VectorStore store, Function<String, float[]> embedQuestion) {
+        this(store, embedQuestion, RetrievalOptions.DEFAULT);
     }
 
-    public Retriever(VectorStore store, Embedder embedder, RetrievalOptions options) {
+    public Retriever(VectorStore store, Function<String, float[]> embedQuestion, RetrievalOptions options) {
         this.store = store;
-        this.embedder = embedder;
+        this.embedQuestion = embedQuestion;
         this.options = options;
     }
 
@@ -69,7 +70,7 @@ public final class Retriever {
     /** Chunks ranked for a question, about {@code depth × k} of them (see {@link RetrievalOptions}). */
     List<ScoredChunk> ranked(ProjectId projectId, String query, int k) {
         int wide = k * options.depth();
-        float[] vector = embedder.embedAll(List.of(query)).get(0);
+        float[] vector = embedQuestion.apply(query);
         List<ScoredChunk> byVector = store.vectorSearch(projectId, vector, wide);
         List<ScoredChunk> byKeyword = store.keywordSearch(projectId, query, wide);
         List<String> identifiers = QueryTerms.identifiers(query);

@@ -2,11 +2,11 @@ package dev.reporag.core.eval;
 
 import dev.reporag.core.ask.RetrievalOptions;
 import dev.reporag.core.ask.Retriever;
+import dev.reporag.core.embed.EmbeddingDispatcher;
 import dev.reporag.core.ingest.Cancellation;
 import dev.reporag.core.ingest.FileIndexer;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.policy.RagSettings;
-import dev.reporag.core.port.Embedder;
 import dev.reporag.core.port.VectorStore;
 
 import java.util.List;
@@ -23,21 +23,21 @@ public final class StoreEvalIndex implements EvalIndex {
     private final FileIndexer indexer;
     private final Retriever retriever;
     private final ProjectId scratch;
-    private final Embedder embedder;
+    private final EmbeddingDispatcher dispatcher;
     private final VectorStore store;
 
-    public StoreEvalIndex(Embedder embedder, VectorStore store, RagSettings settings, ProjectId scratch,
+    public StoreEvalIndex(EmbeddingDispatcher dispatcher, VectorStore store, RagSettings settings, ProjectId scratch,
                           Cancellation cancellation) {
-        this(embedder, store, settings, scratch, cancellation, RetrievalOptions.DEFAULT);
+        this(dispatcher, store, settings, scratch, cancellation, RetrievalOptions.DEFAULT);
     }
 
     /** With other retrieval techniques than answers use: for measuring them. */
-    public StoreEvalIndex(Embedder embedder, VectorStore store, RagSettings settings, ProjectId scratch,
+    public StoreEvalIndex(EmbeddingDispatcher dispatcher, VectorStore store, RagSettings settings, ProjectId scratch,
                           Cancellation cancellation, RetrievalOptions options) {
-        this.indexer = new FileIndexer(embedder, store, settings, scratch, cancellation);
-        this.retriever = new Retriever(store, embedder, options);
+        this.indexer = new FileIndexer(dispatcher, store, settings, scratch, cancellation);
+        this.retriever = new Retriever(store, dispatcher::embedQuestion, options);
         this.scratch = scratch;
-        this.embedder = embedder;
+        this.dispatcher = dispatcher;
         this.store = store;
         indexer.clear();
     }
@@ -65,7 +65,7 @@ public final class StoreEvalIndex implements EvalIndex {
 
     /** The same index ranked with other techniques: measuring several costs one index. */
     public List<String> rank(String question, int max, RetrievalOptions options) {
-        return new Retriever(store, embedder, options).files(scratch, question, max);
+        return new Retriever(store, dispatcher::embedQuestion, options).files(scratch, question, max);
     }
 
     /** Chunks embedded so far. */
@@ -75,10 +75,6 @@ public final class StoreEvalIndex implements EvalIndex {
 
     @Override
     public void close() {
-        try {
-            indexer.clear();
-        } finally {
-            indexer.close();
-        }
+        indexer.clear();
     }
 }

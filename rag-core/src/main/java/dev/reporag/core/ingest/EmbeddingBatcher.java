@@ -1,55 +1,41 @@
 package dev.reporag.core.ingest;
 
+import dev.reporag.core.embed.EmbeddingDispatcher;
 import dev.reporag.core.model.Chunk;
 import dev.reporag.core.model.EmbeddedChunk;
-import dev.reporag.core.policy.BatchPolicy;
-import dev.reporag.core.policy.RetryPolicy;
-import dev.reporag.core.port.Embedder;
-import dev.reporag.core.port.EmbeddingException;
 import dev.reporag.core.port.RagException;
 import dev.reporag.core.port.VectorStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Groups new chunks into embedding requests, sends up to {@code concurrency} at once with a floor
- * between starts, retries transient failures, and stores each batch's vectors. Completions are
- * taken in order, so "bytes done" only counts files whose chunks are all stored.
+ * One job's side of embedding: groups its new chunks into requests of the dispatcher's shape, hands
+ * them to the process's {@link EmbeddingDispatcher} (which paces, sends and retries), and stores
+ * each request's vectors on the job thread, oldest first, so "bytes done" only counts files whose
+ * chunks are all stored. At most {@code window} requests of the job are queued or in flight.
  */
 final class EmbeddingBatcher {
-    private static final Logger log = LoggerFactory.getLogger(EmbeddingBatcher.class);
+    /** How often a job thread waiting for vectors looks at its cancellation. */
+    private static final long POLL_MILLIS = 100;
 
-    /**
-     * One request in flight. {@code state} decides, once, whether it stores its vectors or is
-     * abandoned: only a request still embedding is interrupted, never one writing to the store
-     * (an interrupted NIO write closes the channel, and with it a Lucene index or a pack file).
-     */
-    private record Pending(Future<?> future, int chunks, long[] bytes, AtomicInteger state) {
+    private record Pending(Future<List<float[]>> vectors, List<Chunk> chunks, long[] bytes) {
     }
-
-    private static final int EMBEDDING = 0;
-    private static final int STORING = 1;
-    private static final int ABANDONED = 2;
 
     interface Completion {
         void batchStored(int chunks, long bytesDone);
     }
 
-    private final Embedder embedder;
+    private final EmbeddingDispatcher dispatcher;
     private final VectorStore store;
-    private final BatchPolicy policy;
-    private final RetryPolicy retry;
-    private final ExecutorService executor;
+    private final int window;
     private final Cancellation cancellation;
     private final Completion completion;
     private final Deque<Pending> inFlight = new ArrayDeque<>();
@@ -58,27 +44,24 @@ final class EmbeddingBatcher {
     private List<String> texts = new ArrayList<>();
     private long tokens;
     private long bufferBytes;
-    private long lastStartNanos;
 
-    EmbeddingBatcher(Embedder embedder, VectorStore store, BatchPolicy policy, RetryPolicy retry,
-                     ExecutorService executor, Cancellation cancellation, Completion completion) {
-        this.embedder = embedder;
+    EmbeddingBatcher(EmbeddingDispatcher dispatcher, VectorStore store, int window, Cancellation cancellation,
+                     Completion completion) {
+        this.dispatcher = dispatcher;
         this.store = store;
-        this.policy = policy;
-        this.retry = retry;
-        this.executor = executor;
+        this.window = window;
         this.cancellation = cancellation;
         this.completion = completion;
     }
 
     void add(Chunk chunk, String embedText) {
-        int estimate = BatchPolicy.estimateTokens(embedText);
-        if (!policy.canAdd(chunks.size(), tokens, estimate)) {
+        long next = dispatcher.countTokens(embedText);
+        if (!dispatcher.fits(chunks.size(), tokens, next)) {
             submit();
         }
         chunks.add(chunk);
         texts.add(embedText);
-        tokens += estimate;
+        tokens += next;
     }
 
     /** A file's chunks have all been added: its bytes count as done once they are stored. */
@@ -92,107 +75,72 @@ final class EmbeddingBatcher {
         }
     }
 
-    /** Sends what is buffered and waits for every request. */
+    /** Sends what is buffered and stores every request's vectors. */
     void finish() {
         if (!chunks.isEmpty()) {
             submit();
         }
         while (!inFlight.isEmpty()) {
-            awaitOldest();
+            storeOldest();
         }
     }
 
-    /**
-     * Stops waiting. Requests still embedding are interrupted and store nothing; a store write
-     * already under way ends on its own (an idempotent upsert).
-     */
+    /** Stops waiting: requests still queued or in flight are dropped and store nothing. */
     void abandon() {
-        for (Pending pending : inFlight) {
-            pending.future().cancel(pending.state().compareAndSet(EMBEDDING, ABANDONED));
-        }
+        inFlight.forEach(pending -> pending.vectors().cancel(true));
         inFlight.clear();
     }
 
     private void submit() {
-        while (inFlight.size() >= policy.concurrency()) {
-            awaitOldest();
+        while (inFlight.size() >= window) {
+            storeOldest();
         }
         cancellation.throwIfCancelled();
-        long floor = policy.minDelay().toNanos();
-        if (floor > 0 && lastStartNanos != 0) {
-            long wait = lastStartNanos + floor - System.nanoTime();
-            if (wait > 0) {
-                cancellation.sleep(java.time.Duration.ofNanos(wait));
-            }
-        }
-        lastStartNanos = System.nanoTime();
-        List<Chunk> batch = chunks;
-        List<String> batchTexts = texts;
+        inFlight.addLast(new Pending(dispatcher.submit(texts), chunks, new long[]{bufferBytes}));
         chunks = new ArrayList<>();
         texts = new ArrayList<>();
         tokens = 0;
-        long[] bytes = {bufferBytes};
         bufferBytes = 0;
-        AtomicInteger state = new AtomicInteger(EMBEDDING);
-        inFlight.addLast(new Pending(executor.submit(() -> embedAndStore(batch, batchTexts, state)), batch.size(),
-                bytes, state));
     }
 
-    private void awaitOldest() {
+    private void storeOldest() {
         Pending oldest = inFlight.peekFirst();
-        try {
-            oldest.future().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            cancellation.cancel();
-            throw new Cancellation.CancelledException();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException(cause);
-        }
-        inFlight.removeFirst();
-        completion.batchStored(oldest.chunks(), oldest.bytes()[0]);
-    }
-
-    private Void embedAndStore(List<Chunk> batch, List<String> batchTexts, AtomicInteger state) {
-        List<float[]> vectors = embedWithRetry(batchTexts);
-        if (vectors.size() != batch.size()) {
-            throw new RagException("the embedding model returned " + vectors.size() + " vectors for "
-                    + batch.size() + " inputs");
-        }
-        List<EmbeddedChunk> embedded = new ArrayList<>(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            embedded.add(new EmbeddedChunk(batch.get(i), vectors.get(i)));
+        List<float[]> vectors = await(oldest.vectors());
+        List<EmbeddedChunk> embedded = new ArrayList<>(vectors.size());
+        for (int i = 0; i < vectors.size(); i++) {
+            embedded.add(new EmbeddedChunk(oldest.chunks().get(i), vectors.get(i)));
         }
         cancellation.throwIfCancelled();
-        if (!state.compareAndSet(EMBEDDING, STORING)) {
-            throw new Cancellation.CancelledException();
-        }
         store.upsert(embedded);
-        return null;
+        inFlight.removeFirst();
+        completion.batchStored(embedded.size(), oldest.bytes()[0]);
     }
 
-    private List<float[]> embedWithRetry(List<String> batchTexts) {
-        int failures = 0;
+    /** The request's vectors; a cancelled job stops waiting within {@link #POLL_MILLIS}. */
+    private List<float[]> await(Future<List<float[]>> vectors) {
         while (true) {
             cancellation.throwIfCancelled();
             try {
-                return embedder.embedAll(batchTexts);
-            } catch (EmbeddingException e) {
-                failures++;
-                if (!e.retryable()) {
-                    throw e;
+                return vectors.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // look at the cancellation again
+            } catch (CancellationException e) {
+                // The dispatcher is shutting down: the job is given back, not failed.
+                cancellation.cancel();
+                throw new Cancellation.CancelledException();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                cancellation.cancel();
+                throw new Cancellation.CancelledException();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException failure) {
+                    throw failure;
                 }
-                if (!retry.allowsRetry(failures)) {
-                    throw new EmbeddingException("embedding failed " + failures + " times in a row; last error: "
-                            + e.getMessage(), false, null, e);
+                if (e.getCause() instanceof Error error) {
+                    throw error;
                 }
-                java.time.Duration wait = retry.delay(failures, e.retryAfter(), ThreadLocalRandom.current().nextDouble());
-                log.warn("embedding request failed ({}); retry {} in {} ms", e.getMessage(), failures, wait.toMillis());
-                cancellation.sleep(wait);
+                throw new RagException("embedding failed unexpectedly (" + e.getCause().getClass().getSimpleName()
+                        + ")");
             }
         }
     }

@@ -4,44 +4,34 @@ import dev.reporag.core.model.Languages;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.policy.Chunker;
 import dev.reporag.core.policy.RagSettings;
-import dev.reporag.core.port.Embedder;
+import dev.reporag.core.embed.EmbeddingDispatcher;
 import dev.reporag.core.port.VectorStore;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Indexes given file texts into a store under one project id, cut and embedded exactly as an
- * ingestion job does (same chunker, embedder input, batching and retries), without a job: for an
+ * ingestion job does (same chunker, embedder input, and the process's one dispatcher), without a job: for an
  * evaluation's scratch index, whose files are texts made from a repository's history.
  */
-public final class FileIndexer implements AutoCloseable {
-    private final Embedder embedder;
+public final class FileIndexer {
+    private final EmbeddingDispatcher dispatcher;
     private final VectorStore store;
-    private final RagSettings settings;
     private final ProjectId project;
     private final Chunker chunker;
     private final Cancellation cancellation;
-    private final ExecutorService pool;
     private long chunksEmbedded;
 
-    public FileIndexer(Embedder embedder, VectorStore store, RagSettings settings, ProjectId project,
+    public FileIndexer(EmbeddingDispatcher dispatcher, VectorStore store, RagSettings settings, ProjectId project,
                        Cancellation cancellation) {
-        this.embedder = embedder;
+        this.dispatcher = dispatcher;
         this.store = store;
-        this.settings = settings;
         this.project = project;
-        this.chunker = JobProcessor.chunkerFor(settings, embedder);
+        this.chunker = JobProcessor.chunkerFor(settings, dispatcher.embedder());
         this.cancellation = cancellation;
-        this.pool = Executors.newFixedThreadPool(settings.batch().concurrency(), runnable -> {
-            Thread thread = new Thread(runnable, "rag-eval-embed");
-            thread.setDaemon(true);
-            return thread;
-        });
     }
 
     /** Replaces the chunks of these files (path to decoded text) with chunks of the new text. */
@@ -50,8 +40,9 @@ public final class FileIndexer implements AutoCloseable {
             return;
         }
         store.deletePaths(project, files.keySet());
-        EmbeddingBatcher batcher = new EmbeddingBatcher(embedder, store, settings.batch(), settings.retry(), pool,
-                cancellation, (chunks, bytes) -> chunksEmbedded += chunks);
+        EmbeddingBatcher batcher = new EmbeddingBatcher(dispatcher, store,
+                JobProcessor.WINDOW_PER_SENDER * dispatcher.policy().concurrency(), cancellation,
+                (chunks, bytes) -> chunksEmbedded += chunks);
         try {
             files.forEach((path, text) -> {
                 FileChunker.Chunks chunks = FileChunker.chunk(chunker, project, path, Languages.ofPath(path), text);
@@ -82,10 +73,5 @@ public final class FileIndexer implements AutoCloseable {
     /** Chunks embedded and stored so far. */
     public long chunksEmbedded() {
         return chunksEmbedded;
-    }
-
-    @Override
-    public void close() {
-        pool.shutdownNow();
     }
 }

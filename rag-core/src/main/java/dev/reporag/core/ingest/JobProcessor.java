@@ -1,5 +1,6 @@
 package dev.reporag.core.ingest;
 
+import dev.reporag.core.embed.EmbeddingDispatcher;
 import dev.reporag.core.model.Chunk;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobOutcome;
@@ -56,9 +57,11 @@ import java.util.stream.Stream;
  * since its commit are read again.
  *
  * <p>Files are read, decoded and chunked a few at a time on {@link #PREPARE_THREADS} threads, ahead
- * of the job thread, which takes them in listing order (so progress and checkpoints stay ordered)
- * and reconciles, batches and saves progress. At most a small window of files is held at once, so
- * memory does not grow with the repository.
+ * of the job thread, which takes them in listing order (so progress and checkpoints stay ordered),
+ * reconciles, hands new chunks to the process's {@link EmbeddingDispatcher} (which owns request
+ * shaping, pacing, concurrency and retries for every job) and stores their vectors as they come
+ * back, at most {@link #WINDOW_PER_SENDER} requests per sender ahead. At most a small window of
+ * files is held at once, so memory does not grow with the repository.
  */
 public final class JobProcessor {
     private static final Logger log = LoggerFactory.getLogger(JobProcessor.class);
@@ -71,6 +74,8 @@ public final class JobProcessor {
     private static final Duration QUIET_WALK = Duration.ofSeconds(5);
     /** A clone shorter than this logs no progress; a longer one logs a line this often. */
     private static final Duration FETCH_LOG_INTERVAL = Duration.ofSeconds(10);
+    /** Requests of one job queued or in flight, per request the dispatcher sends at once. */
+    static final int WINDOW_PER_SENDER = 2;
     /** Rules applied to content: a file left out by one stays out while it is unchanged. */
     private static final Set<SkipReason> READ_REASONS = EnumSet.of(SkipReason.BINARY, SkipReason.LFS_POINTER,
             SkipReason.UNREADABLE, SkipReason.EMPTY, SkipReason.TOO_LARGE);
@@ -78,7 +83,7 @@ public final class JobProcessor {
     private static final int HEADER_BUDGET = 200;
 
     private final RepositorySource source;
-    private final Embedder embedder;
+    private final EmbeddingDispatcher dispatcher;
     private final VectorStore store;
     private final JobRepository jobs;
     private final RagSettings settings;
@@ -86,16 +91,16 @@ public final class JobProcessor {
     private final ScheduledExecutorService heartbeats;
     private final Chunker chunker;
 
-    public JobProcessor(RepositorySource source, Embedder embedder, VectorStore store, JobRepository jobs,
-                        RagSettings settings, Clock clock, ScheduledExecutorService heartbeats) {
+    public JobProcessor(RepositorySource source, EmbeddingDispatcher dispatcher, VectorStore store,
+                        JobRepository jobs, RagSettings settings, Clock clock, ScheduledExecutorService heartbeats) {
         this.source = source;
-        this.embedder = embedder;
+        this.dispatcher = dispatcher;
         this.store = store;
         this.jobs = jobs;
         this.settings = settings;
         this.clock = clock;
         this.heartbeats = heartbeats;
-        this.chunker = chunkerFor(settings, embedder);
+        this.chunker = chunkerFor(settings, dispatcher.embedder());
     }
 
     /** Chunks fit both the configured size and what the embedder reads in full. */
@@ -310,12 +315,11 @@ public final class JobProcessor {
          * order, their chunks are reconciled with what is stored and the new ones embedded.
          */
         private void index(Snapshot snapshot, BitSet toRead, Set<String> stored) {
-            ExecutorService pool = Executors.newFixedThreadPool(settings.batch().concurrency(), daemon("rag-embed-"));
             // Never interrupted: an interrupt can close a channel a shared pack file is read through.
             ExecutorService readers = Executors.newFixedThreadPool(PREPARE_THREADS, daemon("rag-read-"));
             Deque<Future<Prepared>> ahead = new ArrayDeque<>();
-            EmbeddingBatcher batcher = new EmbeddingBatcher(embedder, store, settings.batch(), settings.retry(),
-                    pool, cancellation, (chunks, bytes) -> {
+            EmbeddingBatcher batcher = new EmbeddingBatcher(dispatcher, store,
+                    WINDOW_PER_SENDER * dispatcher.policy().concurrency(), cancellation, (chunks, bytes) -> {
                         chunksDone += chunks;
                         chunksEmbedded += chunks;
                         bytesDone += bytes;
@@ -343,7 +347,6 @@ public final class JobProcessor {
                 batcher.abandon();
                 throw e;
             } finally {
-                pool.shutdown(); // abandon() interrupted what may be; a store write is never interrupted
                 readers.shutdown();
                 awaitQuietly(readers); // the snapshot closes next: let running reads end first
             }

@@ -4,12 +4,13 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How chunks are grouped into embedding requests and paced.
+ * How embedding requests are shaped and sent, for the whole process.
  *
- * @param maxInputs   texts per request (RAG_BATCH_SIZE)
- * @param maxTokens   estimated tokens per request
- * @param minDelay    the least time between the starts of two requests (RAG_DELAY)
- * @param concurrency requests of one job in flight at once
+ * @param maxInputs   texts per request ({@code RAG_BATCH_SIZE})
+ * @param maxTokens   tokens per request (as the embedder counts them); the dispatcher lowers it to
+ *                    what the provider and the server's bucket allow
+ * @param minDelay    the least time between the starts of two requests of the key ({@code RAG_DELAY})
+ * @param concurrency requests in flight at once, across every job of the process ({@code RAG_CONCURRENCY})
  */
 public record BatchPolicy(int maxInputs, int maxTokens, Duration minDelay, int concurrency) {
     public static final int DEFAULT_BATCH_SIZE = 25;
@@ -27,13 +28,11 @@ public record BatchPolicy(int maxInputs, int maxTokens, Duration minDelay, int c
         return new BatchPolicy(DEFAULT_BATCH_SIZE, DEFAULT_MAX_TOKENS, Duration.ZERO, 2);
     }
 
-    /** A cheap, deliberately high estimate (code runs at ~3-4 characters per token). */
-    public static int estimateTokens(String text) {
-        return text.length() / 3 + 1;
-    }
-
-    /** Whether a request that holds {@code inputs} texts and {@code tokens} tokens can take one more text. */
-    public boolean canAdd(int inputs, long tokens, int nextTokens) {
-        return inputs == 0 || (inputs < maxInputs && tokens + nextTokens <= maxTokens);
+    /**
+     * Whether a request that holds {@code inputs} texts and {@code tokens} tokens can take one more
+     * text of {@code nextTokens}, under a token cap of {@code tokenCap}. A request takes at least one text.
+     */
+    public boolean canAdd(int inputs, long tokens, long nextTokens, long tokenCap) {
+        return inputs == 0 || (inputs < maxInputs && tokens + nextTokens <= Math.min(maxTokens, tokenCap));
     }
 }

@@ -6,6 +6,9 @@ import java.util.Objects;
 /**
  * Every knob of the core, with the product's defaults. Build with {@link #builder()}.
  *
+ * @param batch            how embedding requests are shaped and sent, process-wide
+ * @param retry            how transient embedding failures are retried
+ * @param rateLimits       the embedding API's starting rate budget (the server's headers replace it)
  * @param lease            how long a claimed job stays held without a heartbeat
  * @param maxAttempts      claims of a job whose worker keeps disappearing before it is FAILED
  * @param pollInterval     how often an idle worker looks for work
@@ -14,12 +17,13 @@ import java.util.Objects;
  * @param maxQuestionChars longest question accepted
  */
 public record RagSettings(FileFilter fileFilter, int chunkSize, int chunkOverlap, BatchPolicy batch,
-                          RetryPolicy retry, Duration lease, int maxAttempts, Duration pollInterval,
+                          RetryPolicy retry, RateLimits rateLimits, Duration lease, int maxAttempts, Duration pollInterval,
                           Duration progressInterval, int topK, int maxQuestionChars) {
     public RagSettings {
         Objects.requireNonNull(fileFilter, "fileFilter");
         Objects.requireNonNull(batch, "batch");
         Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(rateLimits, "rateLimits");
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(pollInterval, "pollInterval");
         Objects.requireNonNull(progressInterval, "progressInterval");
@@ -45,6 +49,7 @@ public record RagSettings(FileFilter fileFilter, int chunkSize, int chunkOverlap
         b.chunkOverlap = chunkOverlap;
         b.batch = batch;
         b.retry = retry;
+        b.rateLimits = rateLimits;
         b.lease = lease;
         b.maxAttempts = maxAttempts;
         b.pollInterval = pollInterval;
@@ -60,6 +65,7 @@ public record RagSettings(FileFilter fileFilter, int chunkSize, int chunkOverlap
         private int chunkOverlap = Chunker.DEFAULT_OVERLAP_CHARS;
         private BatchPolicy batch = BatchPolicy.defaults();
         private RetryPolicy retry = RetryPolicy.defaults();
+        private RateLimits rateLimits = RateLimits.NONE;
         private Duration lease = Duration.ofSeconds(60);
         private int maxAttempts = 3;
         private Duration pollInterval = Duration.ofSeconds(2);
@@ -95,6 +101,11 @@ public record RagSettings(FileFilter fileFilter, int chunkSize, int chunkOverlap
             return this;
         }
 
+        public Builder rateLimits(RateLimits value) {
+            rateLimits = value;
+            return this;
+        }
+
         public Builder lease(Duration value) {
             lease = value;
             return this;
@@ -126,7 +137,7 @@ public record RagSettings(FileFilter fileFilter, int chunkSize, int chunkOverlap
         }
 
         public RagSettings build() {
-            return new RagSettings(fileFilter, chunkSize, chunkOverlap, batch, retry, lease, maxAttempts,
+            return new RagSettings(fileFilter, chunkSize, chunkOverlap, batch, retry, rateLimits, lease, maxAttempts,
                     pollInterval, progressInterval, topK, maxQuestionChars);
         }
     }

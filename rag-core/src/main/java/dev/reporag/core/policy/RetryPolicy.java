@@ -5,8 +5,14 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Exponential backoff with jitter for transient failures. A delay the server asked for
- * (Retry-After) wins over the computed one, capped so one answer cannot stall a job for hours.
+ * Exponential backoff with jitter for transient failures (5xx, timeouts, dropped connections), and
+ * how many attempts one request gets before its job fails. 429s are not failures and never count.
+ * A delay the server asked for (Retry-After) wins over the computed one, capped so one answer
+ * cannot stall a job for hours.
+ *
+ * @param maxAttempts    attempts of one request that fail transiently, in a row, before giving up
+ * @param initialDelay   the first backoff; each next one doubles, up to {@code maxDelay}
+ * @param maxServerDelay cap on a Retry-After (and on a 429's wait)
  */
 public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDelay, Duration maxServerDelay) {
     public RetryPolicy {
@@ -18,8 +24,9 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDe
         }
     }
 
+    /** 8 attempts, 0.5 s doubling to 30 s: a server down for about a minute fails the job. */
     public static RetryPolicy defaults() {
-        return new RetryPolicy(6, Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(120));
+        return new RetryPolicy(8, Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(120));
     }
 
     /** Whether another try is allowed after {@code failedAttempts} failures. */
@@ -36,12 +43,16 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDe
      */
     public Duration delay(int failedAttempts, Optional<Duration> serverDelay, double random) {
         if (serverDelay.isPresent() && !serverDelay.get().isNegative()) {
-            Duration asked = serverDelay.get();
-            return asked.compareTo(maxServerDelay) > 0 ? maxServerDelay : asked;
+            return capped(serverDelay.get());
         }
         long base = initialDelay.toMillis() << Math.min(failedAttempts - 1, 30);
         long capped = Math.min(Math.max(base, 0), maxDelay.toMillis());
         // "Equal jitter": at least half the backoff, so retries never bunch up at zero.
         return Duration.ofMillis(capped / 2 + (long) (random * (capped / 2.0)));
+    }
+
+    /** A server-given wait, capped at {@code maxServerDelay}. */
+    public Duration capped(Duration asked) {
+        return asked.compareTo(maxServerDelay) > 0 ? maxServerDelay : asked;
     }
 }

@@ -27,6 +27,7 @@ class ArchitectureTest {
         classes().that().resideInAPackage("dev.reporag.core.port")
                 .and().areNotAssignableTo(RuntimeException.class)
                 .and().areNotRecords()
+                .and().areNotEnums()
                 .should().beInterfaces()
                 .check(CORE);
     }

@@ -54,10 +54,10 @@ class RetrieverTest {
         store.upsert(embedded);
         String question = "how is the retry header value parsed before the retry";
 
-        assertThat(new Retriever(store, embedder, RetrievalOptions.BASELINE).files(P, question, 3).get(0))
+        assertThat(new Retriever(store, q -> embedder.embedAll(List.of(q)).get(0), RetrievalOptions.BASELINE).files(P, question, 3).get(0))
                 .isEqualTo("src/test/java/RetryTest.java");
-        assertThat(new Retriever(store, embedder).files(P, question, 3).get(0)).isEqualTo("src/main/java/Retry.java");
-        assertThat(new Retriever(store, embedder).files(P, question + " in the tests", 3).get(0))
+        assertThat(new Retriever(store, q -> embedder.embedAll(List.of(q)).get(0)).files(P, question, 3).get(0)).isEqualTo("src/main/java/Retry.java");
+        assertThat(new Retriever(store, q -> embedder.embedAll(List.of(q)).get(0)).files(P, question + " in the tests", 3).get(0))
                 .isEqualTo("src/test/java/RetryTest.java");
     }
 

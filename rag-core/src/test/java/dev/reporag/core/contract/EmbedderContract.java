@@ -1,6 +1,7 @@
 package dev.reporag.core.contract;
 
 import dev.reporag.core.port.Embedder;
+import dev.reporag.core.port.EmbeddingResult;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -44,6 +45,20 @@ public abstract class EmbedderContract {
         List<float[]> vectors = embedder().embedAll(List.of(unicode, longest.substring(0,
                 Math.min(longest.length(), embedder().maxInputChars()))));
         assertThat(vectors).hasSize(2).allSatisfy(v -> assertThat(v).hasSize(embedder().dimension()));
+    }
+
+    @Test
+    void oneRequestReportsItsVectorsAndTheProvidersCountsAndCaps() {
+        List<String> texts = List.of("class Parser { Node parse(String s) }", "SELECT * FROM users;");
+        EmbeddingResult result = embedder().embed(texts);
+
+        assertThat(result.vectors()).hasSize(2).allSatisfy(v -> assertThat(v).hasSize(embedder().dimension()));
+        assertClose(result.vectors().get(1), embedder().embedAll(List.of(texts.get(1))).get(0));
+        assertThat(result.report()).isNotNull();
+        assertThat(embedder().countTokens("x".repeat(400))).isPositive();
+        assertThat(embedder().countTokens("x".repeat(800))).isGreaterThan(embedder().countTokens("x".repeat(400)));
+        assertThat(embedder().maxInputsPerRequest()).isPositive();
+        assertThat(embedder().maxTokensPerRequest()).isPositive();
     }
 
     @Test

@@ -3,12 +3,14 @@ package dev.reporag.core.memory;
 import dev.reporag.core.contract.ConversationRepositoryContract;
 import dev.reporag.core.contract.EmbedderContract;
 import dev.reporag.core.contract.JobRepositoryContract;
+import dev.reporag.core.contract.RateBudgetContract;
 import dev.reporag.core.contract.RepositorySourceContract;
 import dev.reporag.core.contract.VectorStoreContract;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.port.ConversationRepository;
 import dev.reporag.core.port.Embedder;
 import dev.reporag.core.port.JobRepository;
+import dev.reporag.core.port.RateBudget;
 import dev.reporag.core.port.RepositorySource;
 import dev.reporag.core.port.VectorStore;
 import org.junit.jupiter.api.Nested;
@@ -23,6 +25,16 @@ class InMemoryContractsTest {
         @Override
         protected VectorStore createStore(int dimension) {
             return new InMemoryVectorStore(dimension);
+        }
+    }
+
+    @Nested
+    class RateBudgetTest extends RateBudgetContract {
+        private final InMemoryRateBudget budget = new InMemoryRateBudget();
+
+        @Override
+        protected RateBudget budget() {
+            return budget; // one process: every handle is the same time lines
         }
     }
 

@@ -15,11 +15,13 @@ class PoliciesTest {
     @Test
     void batchPolicyCapsInputsAndTokens() {
         BatchPolicy policy = new BatchPolicy(3, 100, Duration.ZERO, 1);
-        assertThat(policy.canAdd(0, 0, 500)).isTrue(); // an oversized text still goes alone
-        assertThat(policy.canAdd(2, 50, 50)).isTrue();
-        assertThat(policy.canAdd(2, 60, 50)).isFalse();
-        assertThat(policy.canAdd(3, 10, 1)).isFalse();
-        assertThat(BatchPolicy.estimateTokens("x".repeat(300))).isEqualTo(101);
+        assertThat(policy.canAdd(0, 0, 500, Long.MAX_VALUE)).isTrue(); // an oversized text still goes alone
+        assertThat(policy.canAdd(2, 50, 50, Long.MAX_VALUE)).isTrue();
+        assertThat(policy.canAdd(2, 60, 50, Long.MAX_VALUE)).isFalse();
+        assertThat(policy.canAdd(3, 10, 1, Long.MAX_VALUE)).isFalse();
+        // A lower cap (the provider's, or half the server's bucket) wins over the policy's.
+        assertThat(policy.canAdd(1, 30, 30, 50)).isFalse();
+        assertThat(policy.canAdd(1, 20, 30, 50)).isTrue();
     }
 
     @Test
