@@ -78,6 +78,11 @@ public final class LocalStore implements AutoCloseable {
                 vectors.close();
                 throw e;
             }
+            int cleaned = StoreUpgrades.run(state);
+            if (cleaned > 0) {
+                LoggerFactory.getLogger(LocalStore.class).info("removed the credentials from the repository URLs"
+                        + " of {} project(s); configure a token per host instead (docs/git-source.md)", cleaned);
+            }
             int orphans = store.jobs.expireLeases(Instant.now());
             if (orphans > 0) {
                 LoggerFactory.getLogger(LocalStore.class).info("{} job(s) left running by a stopped process can"
