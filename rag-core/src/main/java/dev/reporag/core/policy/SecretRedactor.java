@@ -56,15 +56,16 @@ public final class SecretRedactor {
     private static final Pattern XML_ELEMENT = Pattern.compile(
             "(?i)<(?<tag>[\\w.-]{0,40}(?:password|passwd|passphrase|secret|token|api-?key|access-?key|private-?key"
                     + "|account-?key))>(?<v>[^<\\s][^<\\n]{2,})</\\k<tag>>");
-    private static final List<String> XML_NEEDLES = List.of("word>", "WORD>", "hrase>", "HRASE>", "ecret>", "ECRET>",
-            "oken>", "OKEN>", "ey>", "EY>");
+    /** How the names in {@link #XML_ELEMENT} end, lower case: the rule runs on lines where '>' follows one. */
+    private static final List<String> XML_NAME_ENDS = List.of("word", "phrase", "secret", "token", "key");
 
     /** {@code ?password=...}, {@code &token=...}, {@code ;Password=...;} in URLs and connection strings. */
     private static final Pattern PARAMETER = Pattern.compile(
             "(?i)(?<=[?&;])(?:password|passwd|pwd|secret|client_secret|token|access_token|api_?key"
                     + "|accountkey|sharedaccesskey|sharedaccesssignature|sig)=(?<v>[^&;\\s\"'<>#(),]{3,})");
-    private static final List<String> PARAMETER_NEEDLES = List.of("word=", "WORD=", "wd=", "WD=", "ecret=", "ECRET=",
-            "oken=", "OKEN=", "ey=", "EY=", "ure=", "URE=", "sig=");
+    /** How the names in {@link #PARAMETER} end, lower case: the rule runs on lines where '=' follows one. */
+    private static final List<String> PARAMETER_NAME_ENDS = List.of("word", "pwd", "passwd", "secret", "token", "key",
+            "signature", "sig");
 
     /** {@code Authorization: Basic dXNlcjpw...}, {@code "Authorization": "Bearer abc..."}. */
     private static final Pattern AUTHORIZATION = Pattern.compile(
@@ -78,6 +79,9 @@ public final class SecretRedactor {
     private static final List<String> SECRET_KEY_WORDS = List.of("password", "passwd", "passphrase", "secret",
             "token", "credential", "apikey", "accesskey", "privatekey", "accountkey", "signingkey", "encryptionkey",
             "masterkey");
+
+    /** Cheap first test of a key: one of these in it, in any case (then {@link #secretNamed} decides). */
+    private static final List<String> UNQUOTED_KEY_HINTS = List.of("pass", "secret", "token", "credential", "key");
 
     private static TokenRule rule(String regex, String... needles) {
         return new TokenRule(Pattern.compile(regex, Pattern.DOTALL), List.of(needles));
@@ -114,8 +118,8 @@ public final class SecretRedactor {
         findAssignedValues(out, values);
         findUrlPasswords(out, values);
         findUnquotedValues(out, values);
-        findValues(out, XML_ELEMENT, XML_NEEDLES, values);
-        findValues(out, PARAMETER, PARAMETER_NEEDLES, values);
+        findValuesAfterNames(out, '>', XML_NAME_ENDS, XML_ELEMENT, values);
+        findValuesAfterNames(out, '=', PARAMETER_NAME_ENDS, PARAMETER, values);
         findValues(out, AUTHORIZATION, List.of("uthorization", "UTHORIZATION"), values);
         findValues(out, SLACK_WEBHOOK, List.of("hooks.slack.com"), values);
         if (values.isEmpty()) {
@@ -314,13 +318,49 @@ public final class SecretRedactor {
      * ({@code password = read();}, {@code String password}), which is left alone.
      */
     private static void findUnquotedValues(String text, List<int[]> values) {
-        int n = text.length();
-        for (int start = 0; start < n; ) {
-            int end = text.indexOf('\n', start);
-            end = end < 0 ? n : end;
-            unquotedValue(text, start, end, values);
-            start = end + 1;
+        int lastLine = -1;
+        for (char separator : new char[] {'=', ':'}) {
+            for (int at = text.indexOf(separator); at >= 0; at = text.indexOf(separator, at + 1)) {
+                int lineStart = keyLineStart(text, at);
+                if (lineStart >= 0 && lineStart != lastLine) {
+                    lastLine = lineStart;
+                    int end = text.indexOf('\n', at);
+                    unquotedValue(text, lineStart, end < 0 ? text.length() : end, values);
+                }
+            }
         }
+    }
+
+    /**
+     * Found from each '=' and ':' (fast): where the line starts, when only a key (letters, digits,
+     * '_', '.', '-', blanks; a list mark) stands before the separator and it names a secret; else -1.
+     */
+    private static int keyLineStart(String text, int separator) {
+        int i = separator - 1;
+        int limit = Math.max(0, separator - 120);
+        while (i >= limit) {
+            char c = text.charAt(i);
+            if (c == '\n') {
+                break;
+            }
+            if (!isKeyChar(c) && c != ' ' && c != '\t' && c != '*') {
+                return -1;
+            }
+            i--;
+        }
+        if (i >= limit && i >= 0 && text.charAt(i) != '\n') {
+            return -1;
+        }
+        if (i < limit && limit > 0 && text.charAt(limit - 1) != '\n') {
+            return -1; // too long for a key
+        }
+        int lineStart = i + 1;
+        for (String word : UNQUOTED_KEY_HINTS) {
+            if (containsIgnoreCase(text, lineStart, separator, word)) {
+                return lineStart;
+            }
+        }
+        return -1;
     }
 
     private static void unquotedValue(String text, int start, int end, List<int[]> values) {
@@ -363,7 +403,8 @@ public final class SecretRedactor {
         }
         String value = text.substring(valueStart, valueEnd);
         boolean digitsOnly = value.chars().allMatch(Character::isDigit); // a port, a length, a time
-        boolean lettersOnly = value.chars().allMatch(Character::isLetter); // a type or a word: "String"
+        // a type, a word or a qualified name: "String", "Collections.synchronizedSet"
+        boolean lettersOnly = value.chars().allMatch(c -> Character.isLetter(c) || c == '.' || c == '_');
         if (!digitsOnly && !lettersOnly && !value.startsWith("/") && !value.contains("://") && looksLikeSecret(value)) {
             values.add(new int[]{valueStart, valueEnd});
         }
@@ -408,26 +449,77 @@ public final class SecretRedactor {
     }
 
     /**
-     * Values of one pattern's group {@code v}, where one of its literals is in the text. Placeholders
-     * ({@code ${DB_PASSWORD}}, {@code <token>}, {@code YOUR_TOKEN}) are left.
+     * Values of one pattern's group {@code v}, on the lines holding one of its literals: the pattern
+     * runs over those lines only, once per line. Placeholders ({@code ${DB_PASSWORD}},
+     * {@code YOUR_TOKEN}) and plain words or numbers in XML ({@code <token>list</token>}) are left.
      */
     private static void findValues(String text, Pattern pattern, List<String> needles, List<int[]> values) {
-        boolean present = false;
-        for (int i = 0; i < needles.size() && !present; i++) {
-            present = text.contains(needles.get(i));
-        }
-        if (!present) {
-            return;
-        }
-        Matcher m = pattern.matcher(text);
-        while (m.find()) {
-            String value = m.group("v");
-            boolean placeholder = value.startsWith("[REDACTED") || value.startsWith("$") || value.startsWith("%")
-                    || value.matches("[A-Z][A-Z0-9_]*");
-            if (!placeholder) {
-                values.add(new int[]{m.start("v"), m.end("v")});
+        Matcher m = null;
+        for (String needle : needles) {
+            for (int at = text.indexOf(needle); at >= 0; ) {
+                int start = text.lastIndexOf('\n', at) + 1;
+                int end = text.indexOf('\n', at);
+                end = end < 0 ? text.length() : end;
+                m = m == null ? pattern.matcher(text) : m;
+                m.region(start, end);
+                while (m.find()) {
+                    String value = m.group("v");
+                    if (!placeholder(value) && !(pattern == XML_ELEMENT && plainWordOrNumber(value))) {
+                        values.add(new int[]{m.start("v"), m.end("v")});
+                    }
+                }
+                at = end < text.length() ? text.indexOf(needle, end) : -1;
             }
         }
+    }
+
+    /**
+     * Like {@link #findValues}, for rules whose secret follows a name and a separator: the
+     * separator is found with {@link String#indexOf(int)} (fast), and the pattern runs only on lines
+     * where it follows one of the names' endings.
+     */
+    private static void findValuesAfterNames(String text, char separator, List<String> nameEnds, Pattern pattern,
+                                             List<int[]> values) {
+        Matcher m = null;
+        for (int at = text.indexOf(separator); at >= 0; at = text.indexOf(separator, at + 1)) {
+            if (!endsWithOneOf(text, at, nameEnds)) {
+                continue;
+            }
+            int start = text.lastIndexOf('\n', at) + 1;
+            int end = text.indexOf('\n', at);
+            end = end < 0 ? text.length() : end;
+            m = m == null ? pattern.matcher(text) : m;
+            m.region(start, end);
+            while (m.find()) {
+                String value = m.group("v");
+                if (!placeholder(value) && !(pattern == XML_ELEMENT && plainWordOrNumber(value))) {
+                    values.add(new int[]{m.start("v"), m.end("v")});
+                }
+            }
+            at = end;
+        }
+    }
+
+    private static boolean endsWithOneOf(String text, int at, List<String> ends) {
+        if (at == 0 || !Character.isLetter(text.charAt(at - 1))) {
+            return false;
+        }
+        for (String end : ends) {
+            int from = at - end.length();
+            if (from >= 0 && text.regionMatches(true, from, end, 0, end.length())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean placeholder(String value) {
+        return value.startsWith("[REDACTED") || value.startsWith("$") || value.startsWith("%")
+                || value.matches("[A-Z][A-Z0-9_]*");
+    }
+
+    private static boolean plainWordOrNumber(String value) {
+        return value.chars().allMatch(Character::isLetter) || value.chars().allMatch(Character::isDigit);
     }
 
     private static String keepNewlines(String secret) {
