@@ -152,7 +152,7 @@ public final class PgDatabase implements AutoCloseable {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return root.getMessage() == null ? "no detail given" : root.getMessage();
     }
 
     /** Options; every one has a default except the embedding model. */

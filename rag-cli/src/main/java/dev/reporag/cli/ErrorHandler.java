@@ -28,7 +28,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
             return ExitCodes.FAILED;
         }
         log.debug("unexpected error", e);
-        err.println("unexpected error (" + e.getClass().getSimpleName() + "): " + e.getMessage()
+        err.println("unexpected error: " + dev.reporag.core.policy.ErrorWords.of(e)
                 + " — run with RAG_LOG_LEVEL=DEBUG for details");
         return ExitCodes.FAILED;
     }
