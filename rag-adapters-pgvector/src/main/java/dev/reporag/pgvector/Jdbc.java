@@ -27,17 +27,33 @@ final class Jdbc {
         T run(Connection connection) throws SQLException;
     }
 
-    /** Tries per unit of work when the connection is lost: the pool waits for the server between them. */
-    static final int CONNECTION_ATTEMPTS = 3;
+    /**
+     * Tries per unit of work when a connection in use is lost (the server restarted under it): the
+     * pool waits up to its connect timeout for the server before each of them.
+     */
+    static final int CONNECTION_ATTEMPTS = 5;
 
     /**
-     * Runs {@code work} on a pooled connection in autocommit mode. When the connection is lost (the
-     * server restarted or dropped it), the work runs again on a fresh one: each unit of work here is
-     * one statement or one transaction, rolled back with the lost connection and safe to repeat.
+     * Runs {@code work} on a pooled connection in autocommit mode. When a connection in use is lost
+     * (the server restarted or dropped it), the work runs again on a fresh one: each unit of work here
+     * is one statement or one transaction, rolled back with the lost connection and safe to repeat.
+     * When no connection can be had in the first place (the database is down), it fails at once,
+     * after the pool's bounded wait: nothing loops while the database is away, so a request thread
+     * is held at most that long.
      */
     static <T> T withConnection(DataSource dataSource, String what, Work<T> work) {
         for (int attempt = 1; ; attempt++) {
-            try (Connection connection = dataSource.getConnection()) {
+            Connection connection;
+            try {
+                connection = dataSource.getConnection();
+            } catch (SQLException e) {
+                if (attempt == 1 || attempt >= CONNECTION_ATTEMPTS || !connectionLost(e)) {
+                    throw failure(what, e); // the pool waited its connect timeout already
+                }
+                log.warn("PostgreSQL is not back yet while trying to {} ({}); waiting", what, e.getMessage());
+                continue; // recovering from a connection lost in use: the server is restarting
+            }
+            try (connection) {
                 return work.run(connection);
             } catch (SQLException e) {
                 if (attempt >= CONNECTION_ATTEMPTS || !connectionLost(e)) {

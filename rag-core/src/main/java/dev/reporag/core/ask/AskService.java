@@ -133,10 +133,17 @@ public final class AskService {
             throw new InvalidInputException("the question is " + q.length() + " characters long; the limit is "
                     + settings.maxQuestionChars());
         }
+        String problem = dev.reporag.core.policy.TextRules.controlProblem(q, true);
+        if (problem != null) {
+            throw new InvalidInputException("the question " + problem);
+        }
         return q;
     }
 
     private String conversationOf(ProjectId projectId, String conversationId) {
+        if (conversationId.length() > 100 || dev.reporag.core.policy.TextRules.controlProblem(conversationId, false) != null) {
+            throw new InvalidInputException("'conversationId' is not a conversation id");
+        }
         Optional<ProjectId> owner = conversations.projectOf(conversationId);
         if (owner.isEmpty() || !owner.get().equals(projectId)) {
             throw new NotFoundException("no conversation " + conversationId + " for this project");
