@@ -91,7 +91,8 @@ public final class RagHttpServer {
         cfg.requestLogger.http(metrics::request);
         cfg.events.serverStopping(events::close);
 
-        CrossSiteGuard crossSite = new CrossSiteGuard(settings.corsOrigins(), settings.trustForwardedFor());
+        CrossSiteGuard crossSite = new CrossSiteGuard(settings.corsOrigins(), settings.trustForwardedFor(),
+                settings.maxBodyBytes());
         var r = cfg.routes;
         r.before(ctx -> {
             securityHeaders(ctx);
