@@ -318,7 +318,11 @@ public final class JobProcessor {
             // Never interrupted: an interrupt can close a channel a shared pack file is read through.
             ExecutorService readers = Executors.newFixedThreadPool(PREPARE_THREADS, daemon("rag-read-"));
             Deque<Future<Prepared>> ahead = new ArrayDeque<>();
-            EmbeddingBatcher batcher = new EmbeddingBatcher(dispatcher, store,
+            // Every batch is written only while the job is still this worker's: a project deleted
+            // meanwhile keeps none of them.
+            VectorStore fenced = new FencedStore(store, job.projectId(), () -> jobs.job(job.id())
+                    .filter(j -> worker.equals(j.leaseOwner())).isPresent(), cancellation);
+            EmbeddingBatcher batcher = new EmbeddingBatcher(dispatcher, fenced,
                     WINDOW_PER_SENDER * dispatcher.policy().concurrency(), cancellation, (chunks, bytes) -> {
                         chunksDone += chunks;
                         chunksEmbedded += chunks;
