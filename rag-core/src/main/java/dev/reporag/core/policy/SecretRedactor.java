@@ -336,7 +336,20 @@ public final class SecretRedactor {
      * '_', '.', '-', blanks; a list mark) stands before the separator and it names a secret; else -1.
      */
     private static int keyLineStart(String text, int separator) {
-        int i = separator - 1;
+        // The word just before the separator must name a secret ("password", "DB_PASSWORD",
+        // "staging password"): most separators in code are ruled out here, by a few characters.
+        int wordEnd = separator;
+        while (wordEnd > 0 && (text.charAt(wordEnd - 1) == ' ' || text.charAt(wordEnd - 1) == '\t')) {
+            wordEnd--;
+        }
+        int wordStart = wordEnd;
+        while (wordStart > 0 && wordEnd - wordStart <= 120 && isKeyChar(text.charAt(wordStart - 1))) {
+            wordStart--;
+        }
+        if (wordEnd - wordStart < 3 || !hasKeyHint(text, wordStart, wordEnd)) {
+            return -1;
+        }
+        int i = wordStart - 1;
         int limit = Math.max(0, separator - 120);
         while (i >= limit) {
             char c = text.charAt(i);
@@ -354,13 +367,16 @@ public final class SecretRedactor {
         if (i < limit && limit > 0 && text.charAt(limit - 1) != '\n') {
             return -1; // too long for a key
         }
-        int lineStart = i + 1;
+        return i + 1;
+    }
+
+    private static boolean hasKeyHint(String text, int start, int end) {
         for (String word : UNQUOTED_KEY_HINTS) {
-            if (containsIgnoreCase(text, lineStart, separator, word)) {
-                return lineStart;
+            if (containsIgnoreCase(text, start, end, word)) {
+                return true;
             }
         }
-        return -1;
+        return false;
     }
 
     private static void unquotedValue(String text, int start, int end, List<int[]> values) {
