@@ -73,8 +73,8 @@ class UnexpectedFailureTest {
     void aBugIsNamedInWordsNeverByItsClass() {
         IngestionJob job = ingestFailingWith(() -> new NullPointerException("Cannot invoke \"String.length()\""));
 
-        assertThat(job.error()).isEqualTo("unexpected error: an internal error (a bug) (the worker log has the stack"
-                + " trace)").doesNotContain("NullPointerException", "String.length");
+        assertThat(job.error()).isEqualTo("embedding failed unexpectedly (an internal error (a bug)); see the log for"
+                + " details").doesNotContain("NullPointerException", "String.length");
         assertThat(warningWithStack()).isPresent();
     }
 
