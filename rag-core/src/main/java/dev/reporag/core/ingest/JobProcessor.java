@@ -131,6 +131,12 @@ public final class JobProcessor {
      */
     public IngestionJob process(IngestionJob job, String worker, Cancellation cancellation,
                                 IngestionListener listener) {
+        // A job waits out a short store outage (a database restart); requests fail fast instead.
+        return OutageTolerance.waitingOut(() -> processWaitingOutOutages(job, worker, cancellation, listener));
+    }
+
+    private IngestionJob processWaitingOutOutages(IngestionJob job, String worker, Cancellation cancellation,
+                                                  IngestionListener listener) {
         long period = Math.max(100, settings.lease().toMillis() / 3);
         ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> {
             try {
