@@ -52,7 +52,7 @@ record Config(
                 r.integer("PORT", 1, 65535).orElse(8080),
                 r.bool("RAG_ALLOW_LOCAL_SOURCES").orElse(false),
                 Set.copyOf(r.list("RAG_ALLOWED_HOSTS").stream().map(h -> h.toLowerCase(Locale.ROOT)).toList()),
-                r.gitTokens(),
+                r.gitTokens(r.text("GITHUB_TOKEN").orElse(null), r.list("RAG_GIT_TOKENS")),
                 r.positiveSeconds("RAG_GIT_TIMEOUT").orElse(Duration.ofMinutes(5)),
                 r.integer("RAG_GIT_MAX_REPO_MB", 1, 100_000).map(mb -> mb * 1024L * 1024).orElse(500L * 1024 * 1024),
                 r.integer("RAG_MAX_FILE_BYTES", 1, 100 * 1024 * 1024).map(Integer::longValue).orElse(50L * 1024),
@@ -252,16 +252,18 @@ record Config(
          * RAG_GIT_TOKENS (host=token, comma separated, for hosts with '-' in their name). A value is a
          * token or user:token.
          */
-        Map<String, String> gitTokens() {
+        Map<String, String> gitTokens(String githubToken, List<String> tokenList) {
             Map<String, String> tokens = new java.util.TreeMap<>();
-            text("GITHUB_TOKEN").ifPresent(t -> tokens.put("github.com", t));
+            if (githubToken != null) {
+                tokens.put("github.com", githubToken);
+            }
             for (String name : new java.util.TreeSet<>(env.keySet())) {
                 if (name.startsWith("RAG_GIT_TOKEN_") && name.length() > "RAG_GIT_TOKEN_".length()) {
                     String host = name.substring("RAG_GIT_TOKEN_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
                     text(name).ifPresent(t -> tokens.put(host, t));
                 }
             }
-            for (String entry : list("RAG_GIT_TOKENS")) {
+            for (String entry : tokenList) {
                 int eq = entry.indexOf('=');
                 if (eq <= 0 || eq == entry.length() - 1) {
                     throw new ConfigException("RAG_GIT_TOKENS holds host=token pairs separated by commas;"
