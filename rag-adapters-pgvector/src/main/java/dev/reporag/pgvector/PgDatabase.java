@@ -2,6 +2,7 @@ package dev.reporag.pgvector;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.reporag.core.model.EmbeddingModel;
 import dev.reporag.core.port.ConversationRepository;
 import dev.reporag.core.port.JobRepository;
 import dev.reporag.core.port.RateBudget;
@@ -42,12 +43,13 @@ public final class PgDatabase implements AutoCloseable {
         DatabaseUrl url = builder.url;
         this.dataSource = pool(url, builder);
         try {
-            this.migrations = new SchemaMigrations(dataSource, builder.schema, builder.modelId, builder.dimension);
+            this.migrations = new SchemaMigrations(dataSource, builder.schema, builder.dimension);
             if (builder.migrateOnStart) {
                 migrations.migrate();
             }
             VectorSearch search = effectiveSearch(builder.vectorSearch);
-            this.vectorStore = new PgVectorStore(dataSource, builder.dimension, search, builder.efSearch,
+            this.vectorStore = new PgVectorStore(dataSource, new EmbeddingModel(builder.modelId, builder.dimension), search,
+                    builder.efSearch,
                     builder.exactSearchMaxRows);
             this.jobs = new JdbcJobRepository(dataSource);
             this.conversations = new JdbcConversationRepository(dataSource);
