@@ -287,10 +287,10 @@ public final class RepoRag implements AutoCloseable {
         if (store.model().equals(models.target()) && latest != null && latest.status().isActive()) {
             return "re-embedding for model " + store.model() + ": " + latest.progress().percent() + " %";
         }
-        return "indexed with model " + models.active() + ", not " + store.model() + ": run rag reembed --project-id "
-                + project.id() + (store.model().equals(models.target()) && latest != null
-                && latest.status() == JobStatus.FAILED ? " again (the last re-embedding FAILED; the old index is"
-                + " unchanged)" : "");
+        boolean failed = store.model().equals(models.target()) && latest != null
+                && latest.status() == JobStatus.FAILED;
+        return (failed ? "run rag reembed again (the last re-embedding FAILED; the old index is unchanged): "
+                : "run rag reembed: ") + "indexed with model " + models.active() + ", not " + store.model();
     }
 
     /** Worker sightings, read once per status call and only if a PENDING project needs them. */

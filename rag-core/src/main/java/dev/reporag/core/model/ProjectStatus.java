@@ -45,7 +45,7 @@ public record ProjectStatus(Project project, IngestionJob latestJob, IngestionJo
     /**
      * While the project's index and the configured model differ: "re-embedding for model 'B' (1536
      * dimensions): 40 %" (the old index answers meanwhile wherever its model is configured), or
-     * "indexed with model 'A' (384 dimensions), not 'B' (1536 dimensions): run rag reembed".
+     * "run rag reembed: indexed with model 'A' (384 dimensions), not 'B' (1536 dimensions)".
      */
     public Optional<String> modelSwitch() {
         return Optional.ofNullable(model);
