@@ -38,8 +38,11 @@ import java.util.stream.Stream;
  * inputs embedded and the time from registration to READY of each project.
  *
  * <pre>
- * scripts/bench.sh reuse      # args: [mirror git dir] [work dir] [latency ms] [files to change]
+ * scripts/bench.sh reuse      # args: [mirror git dir] [work dir] [latency ms] [files to change] [local|pgvector]
  * </pre>
+ *
+ * With {@code pgvector}, the store is a schema of its own in the database of
+ * {@code RAG_TEST_DATABASE_URL} (dropped afterwards).
  */
 public final class ReuseBench {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,6 +57,7 @@ public final class ReuseBench {
         Path work = Path.of(args.length > 1 ? args[1] : System.getProperty("java.io.tmpdir") + "/reuse-bench");
         long latencyMillis = args.length > 2 ? Long.parseLong(args[2]) : 300;
         int changed = args.length > 3 ? Integer.parseInt(args[3]) : -1;
+        String store = args.length > 4 ? args[4] : "local";
         deleteTree(work);
         Files.createDirectories(work);
 
@@ -81,19 +85,45 @@ public final class ReuseBench {
                 "a small change on a branch");
         git(checkout, "push", "--quiet", "origin", BRANCH);
 
+        String loadAverage = Files.readString(Path.of("/proc/loadavg")).strip();
         try (Server server = new Server(latencyMillis)) {
             Map<String, String> env = new HashMap<>(Map.of("OPENAI_API_KEY", KEY, "OPENAI_BASE_URL", server.baseUrl(),
                     "RAG_EMBEDDING_DIMENSIONS", "256", "RAG_ALLOW_LOCAL_SOURCES", "true",
                     "RAG_HOME", work.resolve("home").toString(), "RAG_LOG_LEVEL", "WARN",
                     "XDG_CONFIG_HOME", work.resolve("xdg").toString()));
-            Run first = ingest(work, env, bare, "main", "first", server);
-            Run second = ingest(work, env, bare, BRANCH, "second", server);
+            String schema = null;
+            if (store.equals("pgvector")) {
+                String url = System.getenv().getOrDefault("RAG_TEST_DATABASE_URL",
+                        "jdbc:postgresql://127.0.0.1:5432/reporag_test?user=postgres");
+                schema = "reuse_bench_" + System.currentTimeMillis();
+                try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+                     java.sql.Statement statement = c.createStatement()) {
+                    statement.execute("CREATE EXTENSION IF NOT EXISTS vector SCHEMA public");
+                    statement.execute("CREATE SCHEMA " + schema);
+                }
+                env.put("DATABASE_URL", url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema + ",public");
+            }
+            Run first;
+            Run second;
+            try {
+                first = ingest(work, env, bare, "main", "first", server);
+                second = ingest(work, env, bare, BRANCH, "second", server);
+            } finally {
+                if (schema != null) {
+                    try (java.sql.Connection c = java.sql.DriverManager.getConnection(System.getenv().getOrDefault(
+                            "RAG_TEST_DATABASE_URL", "jdbc:postgresql://127.0.0.1:5432/reporag_test?user=postgres"));
+                         java.sql.Statement statement = c.createStatement()) {
+                        statement.execute("DROP SCHEMA " + schema + " CASCADE");
+                    }
+                }
+            }
 
             System.out.printf(Locale.ROOT, "repository: %s at %s, %d tracked files; the branch changes %d of them"
                     + " (%.1f %%)%n", mirror, head.substring(0, 12), tracked.size(), toChange,
                     100.0 * toChange / tracked.size());
             System.out.printf(Locale.ROOT, "fake OpenAI server: %d ms per request; RAG_EMBEDDING_DIMENSIONS=256,"
-                    + " embedded store, defaults otherwise (25 inputs a request, 4 in flight)%n", latencyMillis);
+                    + " %s store, defaults otherwise (25 inputs a request, 4 in flight); load average before: %s%n",
+                    latencyMillis, store.equals("pgvector") ? "PostgreSQL" : "embedded", loadAverage);
             System.out.println("| project | chunks | inputs embedded | share embedded | requests | registered to READY"
                     + " | process wall |");
             System.out.println("|---|---|---|---|---|---|---|");
@@ -162,11 +192,12 @@ public final class ReuseBench {
         final AtomicLong requests = new AtomicLong();
         private final long latencyMillis;
         private final HttpServer http;
+        private final java.util.concurrent.ExecutorService executor = Executors.newFixedThreadPool(16);
 
         Server(long latencyMillis) throws IOException {
             this.latencyMillis = latencyMillis;
             http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-            http.setExecutor(Executors.newFixedThreadPool(16));
+            http.setExecutor(executor);
             http.createContext("/v1/embeddings", this::embeddings);
             http.start();
         }
@@ -241,6 +272,7 @@ public final class ReuseBench {
         @Override
         public void close() {
             http.stop(0);
+            executor.shutdownNow();
         }
     }
 }
