@@ -240,11 +240,6 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
         models.forget(project);
     }
 
-    /** Chunks of every project: whether the index holds any vectors at all. */
-    long size() {
-        return read(searcher -> (long) searcher.getIndexReader().numDocs());
-    }
-
     @Override
     public long count(ProjectId project) {
         return read(searcher -> (long) searcher.count(new TermQuery(new Term(PROJECT, project.value()))));
