@@ -127,6 +127,11 @@ final class PgVectorStore implements VectorStore {
         this.exactMaxRows = exactMaxRows;
     }
 
+    /** Makes this model's space (and its index) if it is new; otherwise done on first use. */
+    void prepare() {
+        space();
+    }
+
     private Space space() {
         Space current = space;
         if (current == null) {
