@@ -231,8 +231,7 @@ public final class RepoRag implements AutoCloseable {
     public Reembedding reembed(ProjectId id) {
         Project project = requireProject(id);
         ProjectModels models = store.models(id);
-        if (models.activeModel().isEmpty() || models.answersWith(store.model())
-                && models.active().equals(store.model())) {
+        if (models.activeModel().isEmpty() || models.active().equals(store.model())) {
             String why = models.activeModel().isEmpty() ? "has no index yet: its ingestion embeds with "
                     + store.model() : "already answers with " + store.model();
             return new Reembedding(project, null, "project '" + project.name() + "' " + why);
