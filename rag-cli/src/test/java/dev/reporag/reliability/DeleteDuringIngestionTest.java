@@ -74,6 +74,7 @@ class DeleteDuringIngestionTest {
                 assertThat(rows(db, "SELECT count(*) FROM conversations")).isZero();
                 assertThat(rows(db, "SELECT count(*) FROM conversation_turns")).isZero();
                 assertThat(rows(db, "SELECT count(*) FROM projects")).isZero();
+                assertThat(rows(db, "SELECT count(*) FROM project_models")).isZero();
 
                 // The same worker goes on with the next project.
                 ProjectId next = new ProjectId("next-project");

@@ -1,7 +1,9 @@
 package dev.reporag.core.ingest;
 
 import dev.reporag.core.model.EmbeddedChunk;
+import dev.reporag.core.model.EmbeddingModel;
 import dev.reporag.core.model.ProjectId;
+import dev.reporag.core.model.ProjectModels;
 import dev.reporag.core.model.ScoredChunk;
 import dev.reporag.core.port.VectorStore;
 import org.slf4j.Logger;
@@ -9,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -50,6 +53,39 @@ final class FencedStore implements VectorStore {
             store.deleteProject(project); // the delete may have run before this batch landed
             stop("removed a batch of " + chunks.size() + " chunks that landed as the project was deleted");
         }
+    }
+
+    /** A model switch at the end of a job is fenced like a batch: a deleted project gets none. */
+    @Override
+    public void activate(ProjectId project) {
+        if (!holds()) {
+            stop("did not switch its model");
+        }
+        store.activate(project);
+        if (!holds()) {
+            store.deleteProject(project);
+            stop("removed a model switch made as the project was deleted");
+        }
+    }
+
+    @Override
+    public EmbeddingModel model() {
+        return store.model();
+    }
+
+    @Override
+    public Map<String, float[]> vectors(Collection<String> keys) {
+        return store.vectors(keys);
+    }
+
+    @Override
+    public ProjectModels models(ProjectId project) {
+        return store.models(project);
+    }
+
+    @Override
+    public void requestModel(ProjectId project) {
+        store.requestModel(project);
     }
 
     private boolean holds() {
