@@ -99,10 +99,20 @@ final class Jdbc {
                 connection.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                // On a lost connection the rollback fails too ("Connection is closed"): the first
+                // failure is what tells that the work can be repeated, so it is the one thrown.
+                try {
+                    connection.rollback();
+                } catch (SQLException rollbackFailed) {
+                    e.addSuppressed(rollbackFailed);
+                }
                 throw e;
             } finally {
-                connection.setAutoCommit(true);
+                try {
+                    connection.setAutoCommit(true);
+                } catch (SQLException resetFailed) {
+                    // a lost connection: the pool discards it (and resets the mode of those it keeps)
+                }
             }
         });
     }
