@@ -4,7 +4,7 @@
 # about an hour on 2 cores; name some to run only those.
 #
 #   scripts/bench.sh                 # all
-#   scripts/bench.sh scale stages    # some: git model throughput store openai pgvector http retrieval retrieval-repo
+#   scripts/bench.sh scale stages    # some: redactor git model throughput store openai pgvector http retrieval retrieval-repo
 #                                    #       retrieval-multi embed-speed scale stages reuse
 #
 # retrieval-multi and embed-speed read the public repositories listed in
@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 ZIP=/usr/lib/jvm/temurin-25-jdk-amd64/lib/src.zip
 export XDG_CONFIG_HOME="${XDG_CONFIG_HOME:-$PWD/target/xdg}"
 export RAG_TEST_DATABASE_URL="${RAG_TEST_DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/reporag_test?user=postgres}"
-SELECTED=" ${*:-git model throughput store openai pgvector http retrieval retrieval-repo retrieval-multi embed-speed scale stages reuse} "
+SELECTED=" ${*:-redactor git model throughput store openai pgvector http retrieval retrieval-repo retrieval-multi embed-speed scale stages reuse} "
 
 wanted() { [[ "$SELECTED" == *" $1 "* ]]; }
 
@@ -53,6 +53,7 @@ if wanted pgvector; then
   bash scripts/setup-postgres.sh >/dev/null
 fi
 
+bench redactor   rag-core              dev.reporag.core.policy.bench.RedactorBench "$ZIP 3"
 bench git        rag-adapters-git      dev.reporag.git.bench.GitSourceBench
 bench model      rag-adapters-local    dev.reporag.local.bench.ModelBench "$ZIP 400 150 l4j,w128,q128,w256,small400,bgeq,bge"
 bench throughput rag-adapters-local    dev.reporag.local.bench.ThroughputBench "$ZIP 200 3"

@@ -109,6 +109,21 @@ public record GitSourceSettings(
     }
 
     /**
+     * Adds a token for one host (RAG_GIT_TOKEN_&lt;HOST&gt;, RAG_GIT_TOKENS): {@code user:token}, or a bare
+     * token, sent with the user name {@code x-access-token} (GitHub; GitLab and Gitea accept any name).
+     * Blank means none.
+     */
+    public GitSourceSettings withToken(String host, String value) {
+        if (value == null || value.isBlank()) {
+            return this;
+        }
+        String v = value.strip();
+        int colon = v.indexOf(':');
+        return colon > 0 ? withCredentials(host, v.substring(0, colon), v.substring(colon + 1))
+                : withCredentials(host, "x-access-token", v);
+    }
+
+    /**
      * Uses a GitHub token (GITHUB_TOKEN) for github.com only: a token sent to whatever host a user
      * names would leak it. Blank means none.
      */

@@ -32,8 +32,16 @@ final class SourceUrlPolicy {
     private static final Pattern SCHEME_URL = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*)://(.*)", Pattern.DOTALL);
     private static final Pattern REMOTE_HELPER = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*::.*", Pattern.DOTALL);
     private static final Pattern SCP_LIKE = Pattern.compile("(?:[^@/]+@)?[^/:\\\\]{2,}:.*", Pattern.DOTALL);
-    private static final Pattern USERINFO = Pattern.compile("(?<=://)[^@]*@");
-    private static final Pattern HOST_NAME = Pattern.compile("[a-z0-9_-]+(\\.[a-z0-9_-]+)*");
+    /** Longer sources are refused before any parsing, so every check below works on bounded input. */
+    static final int MAX_SOURCE_LENGTH = 2048;
+    /** DNS limits (RFC 1035): a whole name and one label. */
+    static final int MAX_HOST_LENGTH = 253;
+    static final int MAX_LABEL_LENGTH = 63;
+    static final String CREDENTIALS_HINT = "credentials are never accepted in a repository URL (they would be"
+            + " stored with the project and shown to everyone who can list projects); remove the user info"
+            + " before '@' and give the server a token for the host instead: RAG_GIT_TOKEN_<HOST> (e.g."
+            + " RAG_GIT_TOKEN_GITLAB_COM), RAG_GIT_TOKENS=<host>=<token>, or GITHUB_TOKEN for github.com"
+            + " (docs/git-source.md)";
     private static final Pattern NUMERIC_LABEL = Pattern.compile("0[xX][0-9a-fA-F]*|[0-9]+");
     private static final Pattern CANONICAL_V4 = Pattern.compile("(0|[1-9][0-9]{0,2})(\\.(0|[1-9][0-9]{0,2})){3}");
     private static final Pattern IPV6_CHARS = Pattern.compile("[0-9a-f:.]+");
@@ -75,6 +83,9 @@ final class SourceUrlPolicy {
         }
         String s = source.strip();
         String display = displayable(s);
+        if (s.length() > MAX_SOURCE_LENGTH) {
+            throw refused(display, "it is longer than " + MAX_SOURCE_LENGTH + " characters");
+        }
         if (REMOTE_HELPER.matcher(s).matches()) {
             throw refused(display, "remote helpers such as ext:: run commands and are never allowed");
         }
@@ -90,6 +101,9 @@ final class SourceUrlPolicy {
             return remote(scheme, url.group(2), display, requireDns);
         }
         if (SCP_LIKE.matcher(s).matches()) {
+            if (userInfoEnd(s) > 0 && s.substring(0, userInfoEnd(s)).indexOf(':') >= 0) {
+                throw refused(display, CREDENTIALS_HINT);
+            }
             throw refused(display, "ssh sources are not supported; use the https URL of the repository");
         }
         return localPath(s, display);
@@ -103,7 +117,9 @@ final class SourceUrlPolicy {
         int slash = rest.indexOf('/');
         String authority = slash < 0 ? rest : rest.substring(0, slash);
         String path = slash < 0 ? "" : rest.substring(slash);
-        authority = authority.substring(authority.lastIndexOf('@') + 1); // credentials never come from URLs
+        if (authority.indexOf('@') >= 0) {
+            throw refused(display, CREDENTIALS_HINT);
+        }
         String host;
         String portText = null;
         if (authority.startsWith("[")) {
@@ -156,7 +172,7 @@ final class SourceUrlPolicy {
             return -1;
         }
         if (!text.matches("[0-9]{1,5}") || Integer.parseInt(text) < 1 || Integer.parseInt(text) > 65535) {
-            throw refused(display, "the port '" + text + "' is not a number from 1 to 65535");
+            throw refused(display, "the port is not a number from 1 to 65535");
         }
         int port = Integer.parseInt(text);
         boolean defaultPort = (scheme.equals("https") && port == 443) || (scheme.equals("http") && port == 80)
@@ -178,15 +194,51 @@ final class SourceUrlPolicy {
         if (h.endsWith(".")) {
             h = h.substring(0, h.length() - 1);
         }
-        try {
-            h = IDN.toASCII(h).toLowerCase(Locale.ROOT);
-        } catch (IllegalArgumentException e) {
-            throw refused(display, "'" + host + "' is not a valid host name");
+        if (h.length() > MAX_HOST_LENGTH) { // before IDN: its ASCII form is never shorter
+            throw refused(display, "the host name is longer than " + MAX_HOST_LENGTH + " characters (the DNS limit)");
         }
-        if (!HOST_NAME.matcher(h).matches()) {
-            throw refused(display, "'" + host + "' is not a valid host name");
+        try {
+            h = h.chars().allMatch(c -> c < 128) ? h : IDN.toASCII(h).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            throw refused(display, "'" + shortened(host) + "' is not a valid host name");
+        }
+        String problem = hostNameProblem(h);
+        if (problem != null) {
+            throw refused(display, "'" + shortened(host) + "' is not a valid host name: " + problem);
         }
         return h;
+    }
+
+    /**
+     * Why an ASCII host name breaks the DNS rules (letters, digits, '-' and '_', labels of 1 to 63
+     * characters, at most 253 in all), or null. One pass over the characters: no regular expression,
+     * so no recursion or backtracking that grows with the input.
+     */
+    static String hostNameProblem(String host) {
+        if (host.length() > MAX_HOST_LENGTH) {
+            return "a host name has at most " + MAX_HOST_LENGTH + " characters";
+        }
+        int label = 0;
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (c == '.') {
+                if (label == 0) {
+                    return "it has an empty label";
+                }
+                label = 0;
+            } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_') {
+                if (++label > MAX_LABEL_LENGTH) {
+                    return "a label has at most " + MAX_LABEL_LENGTH + " characters";
+                }
+            } else {
+                return "it may hold only letters, digits, '-', '_' and '.'";
+            }
+        }
+        return label == 0 ? "it has an empty label" : null;
+    }
+
+    private static String shortened(String text) {
+        return text.length() > 80 ? text.substring(0, 80) + "..." : text;
     }
 
     private void checkHost(String host, String display, boolean requireDns) {
@@ -336,11 +388,32 @@ final class SourceUrlPolicy {
         }
     }
 
-    /** The source as it may appear in messages: credentials removed, length bounded. */
+    /**
+     * The source as it may appear in messages: user info removed (also from scp-like and cut-short
+     * forms), control characters replaced, length bounded. One pass, whatever the input.
+     */
     static String displayable(String source) {
-        String s = USERINFO.matcher(source).replaceFirst("");
-        s = s.replaceAll("\\p{Cntrl}", "?");
-        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+        int schemeEnd = source.indexOf("://");
+        int authorityStart = schemeEnd < 0 ? 0 : schemeEnd + 3;
+        int end = source.lastIndexOf('@') + 1 - authorityStart; // after the last '@': a password may hold '@' or '/'
+        String s = end > 0 ? source.substring(0, authorityStart) + source.substring(authorityStart + end) : source;
+        StringBuilder out = new StringBuilder(Math.min(s.length(), 204));
+        for (int i = 0; i < s.length() && out.length() < 200; i++) {
+            char c = s.charAt(i);
+            out.append(Character.isISOControl(c) || Character.getType(c) == Character.FORMAT ? '?' : c);
+        }
+        return s.length() > 200 ? out + "..." : out.toString();
+    }
+
+    /**
+     * Where the user info of an authority ends (just after its last '@' before the first '/'), or 0
+     * when there is none.
+     */
+    private static int userInfoEnd(String fromAuthority) {
+        int slash = fromAuthority.indexOf('/');
+        int limit = slash < 0 ? fromAuthority.length() : slash;
+        int at = fromAuthority.lastIndexOf('@', limit - 1);
+        return at < 0 ? 0 : at + 1;
     }
 
     private static SourceException refused(String display, String reason) {

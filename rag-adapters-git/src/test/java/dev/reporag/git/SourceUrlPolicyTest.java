@@ -113,7 +113,7 @@ class SourceUrlPolicyTest {
             https://github.com/a#b                | no query or fragment
             https://github.com/a\\b               | backslashes
             https:///a.git                        | has no host
-            https://github.com:99999/a.git        | port '99999'
+            https://github.com:99999/a.git        | the port is not a number from 1 to 65535
             https://0x08080808/a.git              | unusual spelling of an IP address; write it as 8.8.8.8
             https://010.8.8.8/a.git               | unusual spelling
             https://256.1.1.1/a.git               | not a valid IP address
@@ -157,22 +157,72 @@ class SourceUrlPolicyTest {
     @Test
     void theSameRepositoryMapsToTheSameCacheKey() {
         String key = strict.check("https://github.com/owner/repo").cacheKey();
-        assertThat(strict.check("https://user:pw@GITHUB.com:443/owner/repo/").cacheKey()).isEqualTo(key);
+        assertThat(strict.check("https://GITHUB.com:443/owner/repo/").cacheKey()).isEqualTo(key);
         assertThat(strict.check("https://github.com/owner/other").cacheKey()).isNotEqualTo(key);
         assertThat(key).matches("[0-9a-f]{32}");
     }
 
-    @Test
-    void stripsCredentialsFromUrlsAndNeverShowsThem() {
-        SourceLocation location = strict.check("https://someone:s3cret-token@github.com/owner/repo.git");
-        assertThat(location.transportUrl()).isEqualTo("https://github.com/owner/repo.git").doesNotContain("s3cret");
-        assertThat(location.display()).doesNotContain("s3cret").doesNotContain("someone");
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "https://someone:s3cret-token@github.com/owner/repo.git",
+            "https://s3cret-token@github.com/owner/repo.git",
+            "https://someone:s3cret@token@github.com/owner/repo.git",
+            "https://someone:s3cret-token@127.0.0.1/repo.git",
+            "someone:s3cret-token@github.com:owner/repo.git"})
+    void refusesCredentialsInUrlsSayingHowToGiveThemAndNeverShowsThem(String source) {
+        for (SourceUrlPolicy policy : new SourceUrlPolicy[] {strict, local}) {
+            assertThatThrownBy(() -> policy.check(source))
+                    .isInstanceOf(SourceException.class)
+                    .hasMessageNotContaining("s3cret").hasMessageNotContaining("someone")
+                    .hasMessageContaining("credentials are never accepted in a repository URL")
+                    .hasMessageContaining("RAG_GIT_TOKEN_<HOST>");
+            assertThatThrownBy(() -> policy.checkWithoutRequiringDns(source))
+                    .hasMessageContaining("credentials are never accepted");
+        }
+    }
 
-        assertThatThrownBy(() -> strict.check("https://someone:s3cret-token@127.0.0.1/repo.git"))
-                .hasMessageNotContaining("s3cret").hasMessageNotContaining("someone");
+    @Test
+    void neverShowsCredentialsOfOtherRefusedForms() {
+        assertThatThrownBy(() -> local.check("http://tok:s3cret/x@github.com/repo.git"))
+                .hasMessageNotContaining("s3cret");
         assertThatThrownBy(() -> strict.check("http://tok:s3cret/x@github.com/repo.git"))
                 .hasMessageNotContaining("s3cret");
         assertThatThrownBy(() -> strict.check("ftp://s3cret@github.com/repo.git")).hasMessageNotContaining("s3cret");
+        assertThat(SourceUrlPolicy.displayable("https://u:p@ss/w0rd@github.com/a")).isEqualTo("https://github.com/a");
+    }
+
+    @Test
+    void hostNamesFollowTheDnsLimitsInOnePass() {
+        String label63 = "a".repeat(63);
+        assertThat(SourceUrlPolicy.hostNameProblem(label63 + ".example")).isNull();
+        assertThat(SourceUrlPolicy.hostNameProblem(label63 + "a.example")).contains("at most 63");
+        String longName = (label63 + ".").repeat(4) + "com"; // 259 characters
+        assertThat(SourceUrlPolicy.hostNameProblem(longName)).contains("at most 253");
+        assertThat(SourceUrlPolicy.hostNameProblem("a..b")).contains("empty label");
+        assertThat(SourceUrlPolicy.hostNameProblem("a.b!")).contains("only letters");
+
+        assertThatThrownBy(() -> strict.checkWithoutRequiringDns("https://" + label63 + "a.example/r.git"))
+                .hasMessageContaining("a label has at most 63 characters");
+        assertThatThrownBy(() -> strict.checkWithoutRequiringDns("https://" + longName + "/r.git"))
+                .hasMessageContaining("longer than 253 characters");
+    }
+
+    @Test
+    void aHostOfThousandsOfLabelsOrAHugeSourceIsRefusedQuickly() {
+        String labels = "a.".repeat(3000) + "com"; // overflowed the stack of the old regular expression
+        long start = System.nanoTime();
+        for (SourceUrlPolicy policy : new SourceUrlPolicy[] {strict, local}) {
+            assertThatThrownBy(() -> policy.checkWithoutRequiringDns("https://" + labels + "/r.git"))
+                    .isInstanceOf(SourceException.class).hasMessageContaining("longer than");
+            assertThatThrownBy(() -> policy.checkWithoutRequiringDns("https://" + "a.".repeat(1000) + "com/r.git"))
+                    .isInstanceOf(SourceException.class).hasMessageContaining("longer than 253");
+            assertThatThrownBy(() -> policy.check("https://" + "://".repeat(20_000)))
+                    .isInstanceOf(SourceException.class).hasMessageContaining("longer than 2048 characters");
+            assertThatThrownBy(() -> policy.check("a".repeat(100_000) + ":x"))
+                    .isInstanceOf(SourceException.class).hasMessageContaining("longer than 2048");
+        }
+        assertThat(System.nanoTime() - start).isLessThan(2_000_000_000L);
+        assertThat(SourceUrlPolicy.displayable("https://" + "x".repeat(100_000))).hasSize(203);
     }
 
     @Test

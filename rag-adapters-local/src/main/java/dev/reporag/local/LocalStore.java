@@ -80,6 +80,11 @@ public final class LocalStore implements AutoCloseable {
             EmbeddingModel model = new EmbeddingModel(modelId, dimension);
             LuceneVectorStore vectors = new LuceneVectorStore(models.indexOf(model), model, models);
             LocalStore store = new LocalStore(directory, lock, state, vectors);
+            int cleaned = StoreUpgrades.run(state);
+            if (cleaned > 0) {
+                LoggerFactory.getLogger(LocalStore.class).info("removed the credentials from the repository URLs"
+                        + " of {} project(s); configure a token per host instead (docs/git-source.md)", cleaned);
+            }
             int orphans = store.jobs.expireLeases(Instant.now());
             if (orphans > 0) {
                 LoggerFactory.getLogger(LocalStore.class).info("{} job(s) left running by a stopped process can"

@@ -37,6 +37,28 @@ class LocalStoreTest {
     Path dir;
 
     @Test
+    void openingAStoreWrittenBeforeRemovesCredentialsFromRepositoryUrlsOnce() {
+        Project withPassword = new Project(ProjectId.random(), "a", "https://user:Secret123@github.com/a/b.git", null, T0);
+        Project withToken = new Project(ProjectId.random(), "b", "https://ghp_x@gitlab.com:8443/c/d", "main", T0);
+        Project scp = new Project(ProjectId.random(), "c", "user:Secret123@example.com:c/d.git", null, T0);
+        Project clean = new Project(ProjectId.random(), "d", "https://github.com/a/b@v1", null, T0);
+        try (MvState old = new MvState(dir)) { // as a release before the upgrade left it
+            for (Project p : List.of(withPassword, withToken, scp, clean)) {
+                old.write(() -> old.projects.put(p.id().value(), Codec.project(p)));
+            }
+        }
+        try (LocalStore store = LocalStore.open(dir, "m", 8)) {
+            assertThat(store.jobs().projects()).extracting(Project::source).containsExactlyInAnyOrder(
+                    "https://github.com/a/b.git", "https://gitlab.com:8443/c/d", "example.com:c/d.git",
+                    "https://github.com/a/b@v1");
+            assertThat(store.jobs().projects().toString()).doesNotContain("Secret123", "ghp_x", "user");
+        }
+        try (MvState reopened = new MvState(dir)) {
+            assertThat(reopened.read(() -> reopened.meta.get(StoreUpgrades.STRIP_URL_CREDENTIALS))).isEqualTo("done");
+        }
+    }
+
+    @Test
     void keepsEverythingAcrossCloseAndReopen() {
         Project project = new Project(ProjectId.random(), "demo", "https://example.com/demo.git", "main", T0);
         Chunk chunk = Chunk.of(project.id(), "src/Main.java", "java", 1, 3, "class Main {\n  void run() {}\n}");

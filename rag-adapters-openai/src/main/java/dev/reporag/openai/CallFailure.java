@@ -141,12 +141,12 @@ final class CallFailure extends RuntimeException {
             }
             if (t instanceof IOException io) {
                 return new CallFailure(Kind.TRANSIENT, 0, "the connection to " + provider + " failed ("
-                        + shortened(io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage(), 120)
+                        + shortened(io.getMessage() == null ? "no detail" : io.getMessage(), 120)
                         + ")", null, thrown);
             }
         }
         return new CallFailure(Kind.PERMANENT, 0, "the call to " + provider + " failed unexpectedly ("
-                + thrown.getClass().getSimpleName() + ")", null, thrown);
+                + dev.reporag.core.policy.ErrorWords.of(thrown) + "; the log has the details)", null, thrown);
     }
 
     private static CallFailure fromStatus(int status, RateLimitHeaders headers, String body, String provider,

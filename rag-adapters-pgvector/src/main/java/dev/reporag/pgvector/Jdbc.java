@@ -1,5 +1,6 @@
 package dev.reporag.pgvector;
 
+import dev.reporag.core.ingest.OutageTolerance;
 import dev.reporag.core.port.StoreException;
 
 import javax.sql.DataSource;
@@ -27,25 +28,46 @@ final class Jdbc {
         T run(Connection connection) throws SQLException;
     }
 
-    /** Tries per unit of work when the connection is lost: the pool waits for the server between them. */
+    /** Tries per unit of work when a connection in use is lost (the server restarted under it). */
     static final int CONNECTION_ATTEMPTS = 3;
+    /**
+     * Tries on a thread running a job ({@link OutageTolerance#mayWait}), each after the pool's
+     * bounded wait for a connection: about 30 s of outage waited out, so a database restart does
+     * not fail the job.
+     */
+    static final int JOB_ATTEMPTS = 20;
 
     /**
-     * Runs {@code work} on a pooled connection in autocommit mode. When the connection is lost (the
-     * server restarted or dropped it), the work runs again on a fresh one: each unit of work here is
-     * one statement or one transaction, rolled back with the lost connection and safe to repeat.
+     * Runs {@code work} on a pooled connection in autocommit mode. When a connection in use is lost
+     * (the server restarted or dropped it), the work runs again on a fresh one: each unit of work here
+     * is one statement or one transaction, rolled back with the lost connection and safe to repeat.
+     * When no connection can be had (the database is down), a request fails at once, after the
+     * pool's bounded wait, so no request thread is held longer than that; only a thread running a
+     * job keeps trying, for about 30 s.
      */
     static <T> T withConnection(DataSource dataSource, String what, Work<T> work) {
+        boolean job = OutageTolerance.mayWait();
+        int attempts = job ? JOB_ATTEMPTS : CONNECTION_ATTEMPTS;
         for (int attempt = 1; ; attempt++) {
-            try (Connection connection = dataSource.getConnection()) {
+            Connection connection;
+            try {
+                connection = dataSource.getConnection();
+            } catch (SQLException e) {
+                if (!job || attempt >= attempts || !connectionLost(e)) {
+                    throw failure(what, e); // the pool waited its connect timeout already
+                }
+                log.warn("PostgreSQL is not reachable while trying to {} ({}); the job waits", what, e.getMessage());
+                continue;
+            }
+            try (connection) {
                 return work.run(connection);
             } catch (SQLException e) {
-                if (attempt >= CONNECTION_ATTEMPTS || !connectionLost(e)) {
+                if (attempt >= attempts || !connectionLost(e)) {
                     throw failure(what, e);
                 }
                 log.warn("lost the PostgreSQL connection while trying to {} ({}); trying again", what, e.getMessage());
                 try {
-                    Thread.sleep(250L * attempt);
+                    Thread.sleep(250L * Math.min(attempt, 4));
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     throw failure(what, e);
@@ -77,10 +99,20 @@ final class Jdbc {
                 connection.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                // On a lost connection the rollback fails too ("Connection is closed"): the first
+                // failure is what tells that the work can be repeated, so it is the one thrown.
+                try {
+                    connection.rollback();
+                } catch (SQLException rollbackFailed) {
+                    e.addSuppressed(rollbackFailed);
+                }
                 throw e;
             } finally {
-                connection.setAutoCommit(true);
+                try {
+                    connection.setAutoCommit(true);
+                } catch (SQLException resetFailed) {
+                    // a lost connection: the pool discards it (and resets the mode of those it keeps)
+                }
             }
         });
     }

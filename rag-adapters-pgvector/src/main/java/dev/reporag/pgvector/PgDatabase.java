@@ -32,6 +32,8 @@ public final class PgDatabase implements AutoCloseable {
 
     /** Connections for a small host: a worker, a few HTTP requests and the lease renewer. */
     public static final int DEFAULT_POOL_SIZE = 4;
+    /** How long a caller waits for a connection (and for the server's TCP connect) before failing. */
+    public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 1_500;
 
     private final HikariDataSource dataSource;
     private final SchemaMigrations migrations;
@@ -140,7 +142,12 @@ public final class PgDatabase implements AutoCloseable {
         url.password().ifPresent(config::setPassword);
         config.setMaximumPoolSize(builder.poolSize);
         config.setMinimumIdle(1);
+        // Bounded waits, so a database outage is answered within about a second and a half instead of
+        // holding request threads: for a connection from the pool, for the TCP connect, for the check
+        // of an idle connection.
         config.setConnectionTimeout(builder.connectTimeoutMillis);
+        config.setValidationTimeout(Math.min(1000, builder.connectTimeoutMillis));
+        config.addDataSourceProperty("connectTimeout", Long.toString(Math.max(1, builder.connectTimeoutMillis / 1000)));
         config.addDataSourceProperty("ApplicationName", "repo-rag");
         if (builder.schema != null) {
             // public stays on the path: that is where CREATE EXTENSION usually put the vector type.
@@ -158,7 +165,7 @@ public final class PgDatabase implements AutoCloseable {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return root.getMessage() == null ? "no detail given" : root.getMessage();
     }
 
     /** Options; every one has a default except the embedding model. */
@@ -168,7 +175,7 @@ public final class PgDatabase implements AutoCloseable {
         private int dimension;
         private String schema;
         private int poolSize = DEFAULT_POOL_SIZE;
-        private long connectTimeoutMillis = 10_000;
+        private long connectTimeoutMillis = DEFAULT_CONNECT_TIMEOUT_MILLIS;
         private boolean migrateOnStart = true;
         private VectorSearch vectorSearch = VectorSearch.AUTO;
         private int efSearch = 100;

@@ -84,12 +84,13 @@ final class AskCommand implements Callable<Integer> {
     }
 
     static void print(PrintWriter out, Answer answer) {
-        out.println(answer.text().stripTrailing());
+        out.println(TerminalText.lines(answer.text().stripTrailing()));
         if (!answer.citations().isEmpty() && !answer.extractive()) {
             out.println();
             out.println("Sources:");
             for (Citation c : answer.citations()) {
-                out.println("  [" + c.number() + "] " + c.label() + (c.url() == null ? "" : "  " + c.url()));
+                out.println("  [" + c.number() + "] " + TerminalText.line(c.label())
+                        + (c.url() == null ? "" : "  " + TerminalText.line(c.url())));
             }
         }
         out.flush();

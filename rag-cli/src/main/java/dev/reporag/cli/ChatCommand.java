@@ -37,7 +37,7 @@ final class ChatCommand implements Callable<Integer> {
                     .orElseThrow(() -> new NotFoundException("no project with id or name '" + projectName + "'"));
             PrintWriter out = spec.commandLine().getOut();
             BufferedReader in = new BufferedReader(new InputStreamReader(root.in(), StandardCharsets.UTF_8));
-            out.println("Chatting about " + project.name() + (rag.hasChatModel() ? ""
+            out.println("Chatting about " + TerminalText.line(project.name()) + (rag.hasChatModel() ? ""
                     : " (no chat model configured: answers are the most relevant passages)") + ".");
             String conversation = null;
             while (true) {
@@ -53,7 +53,7 @@ final class ChatCommand implements Callable<Integer> {
                     conversation = answer.conversationId();
                     AskCommand.print(out, answer);
                 } catch (InvalidInputException e) {
-                    out.println("error: " + e.getMessage());
+                    out.println("error: " + TerminalText.line(e.getMessage()));
                 }
                 out.println();
             }

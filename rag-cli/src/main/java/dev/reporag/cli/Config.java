@@ -20,7 +20,7 @@ record Config(
         String openAiKey, String openAiBaseUrl, String groqKey, String groqBaseUrl, String embedder, String embeddingModel,
         int embeddingDimensions, String chatModel,
         Integer batchSize, Duration delay, Duration timeout, Integer rpm, Integer tpm, Integer concurrency,
-        String databaseUrl, Path home, int port, boolean allowLocalSources, Set<String> allowedHosts, String githubToken,
+        String databaseUrl, Path home, int port, boolean allowLocalSources, Set<String> allowedHosts, Map<String, String> gitTokens,
         Duration gitTimeout, long maxRepositoryBytes, long maxFileBytes, int chunkSize, int chunkOverlap, List<String> excludes, List<String> includes,
         int workers, int topK, Duration lease, int maxAttempts, Duration processInterval) {
 
@@ -52,7 +52,7 @@ record Config(
                 r.integer("PORT", 1, 65535).orElse(8080),
                 r.bool("RAG_ALLOW_LOCAL_SOURCES").orElse(false),
                 Set.copyOf(r.list("RAG_ALLOWED_HOSTS").stream().map(h -> h.toLowerCase(Locale.ROOT)).toList()),
-                r.text("GITHUB_TOKEN").orElse(null),
+                r.gitTokens(r.text("GITHUB_TOKEN").orElse(null), r.list("RAG_GIT_TOKENS")),
                 r.positiveSeconds("RAG_GIT_TIMEOUT").orElse(Duration.ofMinutes(5)),
                 r.integer("RAG_GIT_MAX_REPO_MB", 1, 100_000).map(mb -> mb * 1024L * 1024).orElse(500L * 1024 * 1024),
                 r.integer("RAG_MAX_FILE_BYTES", 1, 100 * 1024 * 1024).map(Integer::longValue).orElse(50L * 1024),
@@ -181,7 +181,7 @@ record Config(
             return new Config(c.openAiKey, c.openAiBaseUrl, c.groqKey, c.groqBaseUrl, c.embedder, c.embeddingModel,
                     c.embeddingDimensions, c.chatModel, batchSize, delay, c.timeout, c.rpm, c.tpm, c.concurrency,
                     databaseUrl, home, port, allowLocalSources,
-                    c.allowedHosts, c.githubToken, c.gitTimeout, c.maxRepositoryBytes, c.maxFileBytes, c.chunkSize, c.chunkOverlap, c.excludes,
+                    c.allowedHosts, c.gitTokens, c.gitTimeout, c.maxRepositoryBytes, c.maxFileBytes, c.chunkSize, c.chunkOverlap, c.excludes,
                     c.includes, workers, c.topK, c.lease, c.maxAttempts, c.processInterval);
         }
     }
@@ -244,6 +244,34 @@ record Config(
                     throw new ConfigException(name + " must be an http(s) URL, got '" + v + "'");
                 }
             });
+        }
+
+        /**
+         * Tokens per Git host, never stored with a project: GITHUB_TOKEN for github.com,
+         * RAG_GIT_TOKEN_&lt;HOST&gt; (the host in capitals, '.' written '_': RAG_GIT_TOKEN_GITLAB_COM) and
+         * RAG_GIT_TOKENS (host=token, comma separated, for hosts with '-' in their name). A value is a
+         * token or user:token.
+         */
+        Map<String, String> gitTokens(String githubToken, List<String> tokenList) {
+            Map<String, String> tokens = new java.util.TreeMap<>();
+            if (githubToken != null) {
+                tokens.put("github.com", githubToken);
+            }
+            for (String name : new java.util.TreeSet<>(env.keySet())) {
+                if (name.startsWith("RAG_GIT_TOKEN_") && name.length() > "RAG_GIT_TOKEN_".length()) {
+                    String host = name.substring("RAG_GIT_TOKEN_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                    text(name).ifPresent(t -> tokens.put(host, t));
+                }
+            }
+            for (String entry : tokenList) {
+                int eq = entry.indexOf('=');
+                if (eq <= 0 || eq == entry.length() - 1) {
+                    throw new ConfigException("RAG_GIT_TOKENS holds host=token pairs separated by commas;"
+                            + " an entry has no host or no token"); // the value is a secret: never echoed
+                }
+                tokens.put(entry.substring(0, eq).strip().toLowerCase(Locale.ROOT), entry.substring(eq + 1).strip());
+            }
+            return java.util.Collections.unmodifiableMap(tokens);
         }
 
         List<String> list(String name) {

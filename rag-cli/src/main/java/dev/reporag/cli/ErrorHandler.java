@@ -16,19 +16,19 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         var err = commandLine.getErr();
         if (e instanceof ConfigException) {
-            err.println("configuration error: " + e.getMessage());
+            err.println("configuration error: " + TerminalText.line(e.getMessage()));
             return ExitCodes.CONFIG;
         }
         if (e instanceof NotFoundException || e instanceof InvalidInputException) {
-            err.println("error: " + e.getMessage());
+            err.println("error: " + TerminalText.line(e.getMessage()));
             return ExitCodes.USAGE;
         }
         if (e instanceof ConflictException || e instanceof RagException) {
-            err.println("error: " + e.getMessage());
+            err.println("error: " + TerminalText.line(e.getMessage()));
             return ExitCodes.FAILED;
         }
         log.debug("unexpected error", e);
-        err.println("unexpected error (" + e.getClass().getSimpleName() + "): " + e.getMessage()
+        err.println("unexpected error: " + dev.reporag.core.policy.ErrorWords.of(e)
                 + " — run with RAG_LOG_LEVEL=DEBUG for details");
         return ExitCodes.FAILED;
     }

@@ -123,13 +123,13 @@ final class Foreground {
     /** One line that says how a job ended. */
     static void summarize(PrintWriter out, Project project, IngestionJob job) {
         if (job.status() == JobStatus.READY) {
-            out.printf("%s is READY: %d files, %d chunks (%d embedded now), %d skipped, commit %s%n", project.name(),
+            out.printf("%s is READY: %d files, %d chunks (%d embedded now), %d skipped, commit %s%n", TerminalText.line(project.name()),
                     job.progress().filesDone(), job.progress().chunksTotal(), job.progress().chunksEmbedded(),
                     job.progress().filesSkipped(), shortCommit(job.commit()));
         } else if (job.status() == JobStatus.FAILED) {
-            out.printf("%s FAILED: %s%n", project.name(), job.error());
+            out.printf("%s FAILED: %s%n", TerminalText.line(project.name()), TerminalText.line(job.error()));
         } else {
-            out.printf("%s stopped at %d%%; run the same command again to resume%n", project.name(),
+            out.printf("%s stopped at %d%%; run the same command again to resume%n", TerminalText.line(project.name()),
                     job.progress().percent());
         }
     }

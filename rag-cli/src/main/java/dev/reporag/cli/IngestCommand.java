@@ -35,7 +35,7 @@ final class IngestCommand implements Callable<Integer> {
             var err = spec.commandLine().getErr();
             var out = spec.commandLine().getOut();
             IngestionJob job = Foreground.run(wiring.rag(), project,
-                    new ProgressPrinter(project.name(), err, root.terminal()), out);
+                    new ProgressPrinter(TerminalText.line(project.name()), err, root.terminal()), out);
             if (job.status().isActive()) {
                 return Foreground.exitCode(job);
             }

@@ -77,7 +77,7 @@ final class ProcessCommand implements Callable<Integer> {
                         rag.retry(project.id());
                     }
                     IngestionJob job = Foreground.run(rag, project,
-                            new ProgressPrinter(project.name(), spec.commandLine().getErr(), root.terminal()), out);
+                            new ProgressPrinter(TerminalText.line(project.name()), spec.commandLine().getErr(), root.terminal()), out);
                     if (!job.status().isActive()) {
                         Foreground.summarize(out, project, job);
                     }
@@ -90,7 +90,7 @@ final class ProcessCommand implements Callable<Integer> {
                         return ExitCodes.INTERRUPTED;
                     }
                 } catch (RagException e) {
-                    out.printf("%s FAILED: %s%n", project.name(), e.getMessage());
+                    out.printf("%s FAILED: %s%n", TerminalText.line(project.name()), TerminalText.line(e.getMessage()));
                     failed++;
                 }
                 out.flush();

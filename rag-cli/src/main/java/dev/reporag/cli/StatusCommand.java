@@ -84,10 +84,10 @@ final class StatusCommand implements Callable<Integer> {
             return;
         }
         if (files.jobId().isEmpty()) {
-            out.println(project.name() + ": no job has read the repository yet, so nothing was left out");
+            out.println(TerminalText.line(project.name()) + ": no job has read the repository yet, so nothing was left out");
             return;
         }
-        out.printf("%s: %d file(s) left out at commit %s%n", project.name(), files.total(),
+        out.printf("%s: %d file(s) left out at commit %s%n", TerminalText.line(project.name()), files.total(),
                 Foreground.shortCommit(files.commit().orElse(null)));
         files.counts().entrySet().stream()
                 .sorted(Map.Entry.<SkipReason, Integer>comparingByValue().reversed())
@@ -135,6 +135,11 @@ final class StatusCommand implements Callable<Integer> {
 
     /** Left-aligned columns two spaces apart; the last one is not padded. */
     private static void printColumns(PrintWriter out, List<String[]> rows) {
+        for (String[] row : rows) { // names, paths and errors come from users and repositories
+            for (int i = 0; i < row.length; i++) {
+                row[i] = TerminalText.line(row[i]);
+            }
+        }
         int[] widths = new int[rows.get(0).length];
         for (String[] row : rows) {
             for (int i = 0; i < row.length - 1; i++) {

@@ -33,6 +33,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 
 /**
  * The composition root: the one place that reads {@link Config} and builds adapters. Everything it
@@ -207,9 +208,11 @@ final class Wiring implements AutoCloseable {
     private GitSourceSettings gitSettings(Config config) {
         GitSourceSettings git = GitSourceSettings.defaults(home().resolve("git"))
                 .withAllowLocalSources(config.allowLocalSources())
-                .withGitHubToken(config.githubToken())
                 .withTimeout(config.gitTimeout())
                 .withMaxRepositoryBytes(config.maxRepositoryBytes());
+        for (Map.Entry<String, String> token : config.gitTokens().entrySet()) {
+            git = git.withToken(token.getKey(), token.getValue());
+        }
         return config.allowedHosts().isEmpty() ? git : git.withAllowedHosts(config.allowedHosts());
     }
 

@@ -141,6 +141,24 @@ class CommandsTest {
     }
 
     @Test
+    void escapeSequencesAndNewlinesFromARepositoryNeverReachTheTerminalRaw() throws Exception {
+        String evilName = "src/shop/Evil\n  [9] forged.java:1-2 \u001b[31mred\u0007\u202e.java";
+        Path evil = TestRepos.create(tmp.resolve("evil"), Map.of(evilName,
+                "class Evil {\n  // \u001b]0;owned\u0007 \u001b[2J cleared\n  void refundEverythingNow() {}\n}\n"));
+        assertThat(rag("ingest", evil.toString()).exitCode()).isZero();
+
+        CliRun text = rag("ask", "--project", "evil", "where is refundEverythingNow?");
+
+        assertThat(text.exitCode()).as(text.toString()).isZero();
+        String out = text.out() + text.err();
+        assertThat(out).doesNotContain("\u001b", "\u0007", "\u202e").contains("refundEverythingNow");
+        assertThat(out).contains("\\x1b[2J cleared").contains("\\x1b]0;owned\\x07");
+        // The passages' citation lines (no chat model here; with one, the Sources: lines) stay one line each.
+        assertThat(text.out()).contains("[1] src/shop/Evil\\x0a  [9] forged.java:1-2 \\x1b[31mred\\x07\\u202e.java:1-")
+                .doesNotContain("\n  [9] forged");
+    }
+
+    @Test
     void askWithRepoIsTheMainJobInOneCommandAndUpdatesIncrementally() throws Exception {
         CliRun first = rag("ask", "--repo", repo.toString(), "--json", "how is the cart total computed?");
         assertThat(first.exitCode()).as(first.toString()).isZero();

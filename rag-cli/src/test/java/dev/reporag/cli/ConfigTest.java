@@ -26,4 +26,16 @@ class ConfigTest {
         assertThat(Config.fromEnvironment(Map.of("RAG_TIMEOUT", "0.5")).timeout()).hasMillis(500);
         assertThat(Config.fromEnvironment(Map.of("RAG_DELAY", "0")).delay()).isZero();
     }
+
+    @Test
+    void gitTokensComePerHostFromTheEnvironmentAndAreNeverEchoed() {
+        Config config = Config.fromEnvironment(Map.of("GITHUB_TOKEN", "ghp-one", "RAG_GIT_TOKEN_GITLAB_COM", "glpat-two",
+                "RAG_GIT_TOKENS", "git.my-company.example=ci:three, codeberg.org=four"));
+        assertThat(config.gitTokens()).containsExactlyInAnyOrderEntriesOf(Map.of("github.com", "ghp-one",
+                "gitlab.com", "glpat-two", "git.my-company.example", "ci:three", "codeberg.org", "four"));
+        assertThat(config.toString()).doesNotContain("ghp-one", "glpat-two", "three", "four");
+        assertThatThrownBy(() -> Config.fromEnvironment(Map.of("RAG_GIT_TOKENS", "s3cretwithouthost")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("host=token")
+                .hasMessageNotContaining("s3cret");
+    }
 }

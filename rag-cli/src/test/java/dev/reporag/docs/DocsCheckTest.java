@@ -130,14 +130,14 @@ class DocsCheckTest {
         for (Markdown doc : docs) {
             for (Markdown.Span span : doc.inlineCode()) {
                 String name = span.text().replaceAll("=.*", "");
-                if (VARIABLE_SPAN.matcher(name).matches() && !known.contains(name)) {
+                if (VARIABLE_SPAN.matcher(name).matches() && !Repo.isKnown(known, name)) {
                     unknown.putIfAbsent(name, span.where());
                 }
             }
             String text = Repo.read(Repo.root().relativize(doc.file()).toString());
             Matcher m = RAG_VARIABLE.matcher(text);
             while (m.find()) {
-                if (!known.contains(m.group()) && !m.group().equals("RAG_")) {
+                if (!Repo.isKnown(known, m.group()) && !m.group().equals("RAG_")) {
                     unknown.putIfAbsent(m.group(), doc.file().getFileName().toString());
                 }
             }
@@ -285,7 +285,7 @@ class DocsCheckTest {
 
     private void checkVariables(Set<String> names, String where, List<String> problems) {
         for (String name : names) {
-            if (!known.contains(name)) {
+            if (!Repo.isKnown(known, name)) {
                 problems.add(where + ": variable " + name + " is read by no code");
             }
         }

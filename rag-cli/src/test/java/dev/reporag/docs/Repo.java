@@ -77,6 +77,12 @@ final class Repo {
         return found;
     }
 
+    /** Read by the code: one of {@code known}, or of a family Config reads by prefix (RAG_GIT_TOKEN_&lt;HOST&gt;). */
+    static boolean isKnown(Set<String> known, String name) {
+        return known.contains(name) || (name.startsWith("RAG_GIT_TOKEN_") && name.length() > "RAG_GIT_TOKEN_".length()
+                && read("rag-cli/src/main/java/dev/reporag/cli/Config.java").contains("\"RAG_GIT_TOKEN_\""));
+    }
+
     static Set<String> knownVariables() {
         Set<String> known = new TreeSet<>(variablesReadByCode().keySet());
         known.addAll(EXTERNAL.keySet());

@@ -72,7 +72,7 @@ class HostileRequestsTest {
         expect(post("/api/projects", project, "wrong"), 401, "not valid");
         expect(post("/api/projects", project, TOKEN.substring(0, TOKEN.length() - 1)), 401, "not valid");
         expect(send(HttpRequest.newBuilder(uri("/api/projects")).header("Authorization", "Basic " + TOKEN)
-                .POST(HttpRequest.BodyPublishers.ofString(project))), 401, "");
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(project))), 401, "");
 
         // SSRF: every way of spelling a host this server must not fetch from.
         for (String url : List.of("https://127.0.0.1/a.git", "https://localhost/a.git", "https://LOCALHOST./a.git",

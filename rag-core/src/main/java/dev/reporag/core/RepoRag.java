@@ -116,7 +116,7 @@ public final class RepoRag implements AutoCloseable {
      * @throws ConflictException     when the name is taken
      */
     public Project register(String name, String repositorySource, String ref) {
-        String source = checkRegistration(name, repositorySource);
+        String source = checkRegistration(name, repositorySource, ref);
         if (jobs.projectByName(name.strip()).isPresent()) {
             throw new ConflictException("a project named '" + name.strip() + "' already exists");
         }
@@ -138,7 +138,7 @@ public final class RepoRag implements AutoCloseable {
      * @throws ConflictException     when the name is taken by a project of another source or ref
      */
     public Registration registerOrFind(String name, String repositorySource, String ref) {
-        String source = checkRegistration(name, repositorySource);
+        String source = checkRegistration(name, repositorySource, ref);
         Optional<Project> existing = registered(source, ref);
         if (existing.isPresent()) {
             return new Registration(existing.get(), false);
@@ -165,13 +165,29 @@ public final class RepoRag implements AutoCloseable {
                 .findFirst();
     }
 
-    /** Validates a name and a source; returns the source as stored. */
-    private String checkRegistration(String name, String repositorySource) {
-        if (name == null || name.isBlank() || name.length() > 200 || name.chars().anyMatch(Character::isISOControl)) {
+    private static final int MAX_SOURCE_CHARS = 2048;
+    private static final int MAX_REF_CHARS = 255;
+
+    /** Validates a name, a source and a ref; returns the source as stored. */
+    private String checkRegistration(String name, String repositorySource, String ref) {
+        if (ref != null && (ref.length() > MAX_REF_CHARS || dev.reporag.core.policy.TextRules.nameProblem(ref) != null
+                || ref.strip().chars().anyMatch(Character::isWhitespace))) {
+            throw new InvalidInputException("a ref is a branch, tag or commit of at most " + MAX_REF_CHARS
+                    + " characters, without spaces, control or invisible characters");
+        }
+        if (name == null || name.isBlank() || name.length() > 200) {
             throw new InvalidInputException("a project name must be 1 to 200 printable characters");
+        }
+        String nameProblem = dev.reporag.core.policy.TextRules.nameProblem(name);
+        if (nameProblem != null) {
+            throw new InvalidInputException("a project name must be 1 to 200 printable characters; this one "
+                    + nameProblem);
         }
         if (repositorySource == null || repositorySource.isBlank()) {
             throw new InvalidInputException("the repository URL is empty");
+        }
+        if (repositorySource.length() > MAX_SOURCE_CHARS) {
+            throw new InvalidInputException("the repository URL is longer than " + MAX_SOURCE_CHARS + " characters");
         }
         try {
             source.validate(repositorySource.strip());
@@ -187,8 +203,9 @@ public final class RepoRag implements AutoCloseable {
 
     /** Finds a project by id or, failing that, by name. */
     public Optional<Project> findProject(String idOrName) {
-        if (idOrName == null || idOrName.isBlank()) {
-            return Optional.empty();
+        if (idOrName == null || idOrName.isBlank() || idOrName.length() > 200
+                || dev.reporag.core.policy.TextRules.controlProblem(idOrName, false) != null) {
+            return Optional.empty(); // no project has such a name, and a store may refuse the text (NUL)
         }
         try {
             Optional<Project> byId = jobs.project(new ProjectId(idOrName.strip()));

@@ -37,6 +37,21 @@ class RegistrationTest {
     }
 
     @Test
+    void namesWithInvisibleOrDirectionCharactersAndBadRefsAreRefused() {
+        for (String name : new String[] {"shop\u200b", "admin\u202eTXT", "a\u2066b", "a\u0000b", "a\u001bb", "\ufeffshop"}) {
+            assertThatThrownBy(() -> rag.registerOrFind(name, "mem://shop", null))
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("a project name must be");
+        }
+        for (String ref : new String[] {"main\u0000", "ma in", "x".repeat(256), "v1\u202e"}) {
+            assertThatThrownBy(() -> rag.registerOrFind("shop", "mem://shop", ref))
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("a ref is a branch, tag or commit");
+        }
+        assertThat(rag.findProject("sh\u0000op")).isEmpty();
+        assertThat(rag.registerOrFind("Café ☕ 日本", "mem://shop", "release/v1.2").created()).isTrue();
+        assertThat(rag.statuses()).hasSize(1);
+    }
+
+    @Test
     void anotherRefIsAnotherProject() {
         RepoRag.Registration main = rag.registerOrFind("shop", "mem://shop", null);
         RepoRag.Registration dev = rag.registerOrFind("shop-dev", "mem://shop", "dev");

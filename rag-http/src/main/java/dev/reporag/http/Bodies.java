@@ -4,7 +4,13 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.reporag.core.port.InvalidInputException;
+import dev.reporag.core.policy.TextRules;
 import io.javalin.http.Context;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 
 /** Reads JSON request bodies field by field, so a wrong body gets a message naming the field. */
 final class Bodies {
@@ -15,7 +21,13 @@ final class Bodies {
     }
 
     JsonNode object(Context ctx) {
-        String body = ctx.body();
+        String body;
+        try {
+            body = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(ctx.bodyAsBytes())).toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidInputException("the request body is not valid UTF-8");
+        }
         if (body.isBlank()) {
             throw new InvalidInputException("the request body must be a JSON object");
         }
@@ -43,6 +55,11 @@ final class Bodies {
         if (!value.isTextual()) {
             throw new InvalidInputException("'" + field + "' must be a string");
         }
-        return value.asText();
+        String text = value.asText();
+        String problem = TextRules.controlProblem(text, true); // checked again, per field, by the core
+        if (problem != null) {
+            throw new InvalidInputException("'" + field + "' " + problem);
+        }
+        return text;
     }
 }

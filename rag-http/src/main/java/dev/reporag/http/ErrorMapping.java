@@ -6,6 +6,7 @@ import dev.reporag.core.port.InvalidInputException;
 import dev.reporag.core.port.NotFoundException;
 import dev.reporag.core.port.RagException;
 import dev.reporag.core.port.SourceException;
+import dev.reporag.core.port.StoreException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
 final class ErrorMapping {
     private static final Logger log = LoggerFactory.getLogger(ErrorMapping.class);
     static final String INTERNAL = "internal error; the server log has the details";
+    static final String STORE_DOWN = "the database is not available right now; try again in a moment";
 
     private ErrorMapping() {
     }
@@ -28,6 +30,12 @@ final class ErrorMapping {
         routes.exception(NotFoundException.class, (e, ctx) -> reply(ctx, 404, e.getMessage()));
         routes.exception(InvalidInputException.class, (e, ctx) -> reply(ctx, 400, e.getMessage()));
         routes.exception(ConflictException.class, (e, ctx) -> reply(ctx, 409, e.getMessage()));
+        routes.exception(StoreException.class, (e, ctx) -> {
+            // The database is down or refused the statement: its message may name SQL; the log has it.
+            log.warn("{} {} failed: the store: {}", ctx.method(), ctx.path(), e.getMessage());
+            ctx.header("Retry-After", "5");
+            reply(ctx, 503, STORE_DOWN);
+        });
         routes.exception(RagException.class, (e, ctx) -> {
             int status = statusOf(e);
             log.warn("{} {} failed: {}", ctx.method(), ctx.path(), e.getMessage());
@@ -55,6 +63,10 @@ final class ErrorMapping {
 
     /** The message a client may see for an exception thrown while a stream was already open. */
     static String publicMessage(RuntimeException e) {
+        if (e instanceof StoreException) {
+            log.warn("a streamed answer failed: the store: {}", e.getMessage());
+            return STORE_DOWN;
+        }
         if (e instanceof RagException) {
             return e.getMessage();
         }

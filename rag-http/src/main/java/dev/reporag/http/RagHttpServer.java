@@ -12,7 +12,6 @@ import io.javalin.http.sse.SseHandler;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import dev.reporag.core.port.RagException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +73,8 @@ public final class RagHttpServer {
         cfg.jsonMapper(new JavalinJackson(mapper, false));
         cfg.http.maxRequestSize = settings.maxBodyBytes();
         cfg.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
+        cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+        cfg.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler()));
         cfg.staticFiles.add(files -> {
             files.hostedPath = "/";
             files.directory = "/reporag-web";
@@ -90,12 +91,17 @@ public final class RagHttpServer {
         cfg.requestLogger.http(metrics::request);
         cfg.events.serverStopping(events::close);
 
+        CrossSiteGuard crossSite = new CrossSiteGuard(settings.corsOrigins(), settings.trustForwardedFor(),
+                settings.maxBodyBytes());
         var r = cfg.routes;
         r.before(ctx -> {
             securityHeaders(ctx);
+            crossSite.check(ctx);
             rejectLargeBody(ctx, settings.maxBodyBytes());
         });
 
+        // The process only: never the database, so a database outage does not make a platform restart
+        // a healthy process (that is /ready's question).
         r.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
         // Browsers and tools that ask for the classic icon get the page's own.
         r.get("/favicon.ico", ctx -> ctx.redirect("/favicon.svg", HttpStatus.MOVED_PERMANENTLY));
@@ -129,8 +135,8 @@ public final class RagHttpServer {
             rag.statuses();
         } catch (RuntimeException e) {
             log.warn("not ready: the job repository is not reachable: {}", e.getMessage());
-            ErrorMapping.reply(ctx, 503, "not ready: the job store is not reachable"
-                    + (e instanceof RagException ? " (" + e.getMessage() + ")" : ""));
+            ctx.header("Retry-After", "5");
+            ErrorMapping.reply(ctx, 503, "not ready: the job store is not reachable");
             return;
         }
         ctx.json(Map.of("status", "ready"));

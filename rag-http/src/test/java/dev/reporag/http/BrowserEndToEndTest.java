@@ -91,6 +91,66 @@ class BrowserEndToEndTest {
         }
     }
 
+    /**
+     * A page on another origin of the same machine (a second local HTTP server) tries what a
+     * malicious site would against the no-token default, which trusts loopback clients and so the
+     * browser of the person at the machine: a text/plain fetch and a form that smuggle JSON to create
+     * a project, a form that starts an ingestion, a fetch that deletes, a JSON fetch that asks.
+     * Nothing changes.
+     */
+    @Test
+    void aPageOnAnotherSiteCannotChangeAnything() throws Exception {
+        try (TestApp open = new TestApp(TestApp.settings().withAdminToken(null), null, TestApp.fastSettings().build())) {
+            open.commitShop(REPO);
+            String victim = open.createProject("victim", REPO);
+            String target = open.base();
+            String body = "{\"name\":\"evil\",\"repoUrl\":\"https://github.com/attacker/x.git\"}";
+            String page = "<!doctype html><html><body>"
+                    + "<form id=f1 method=post enctype=text/plain target=sink1 action='" + target + "/api/projects'>"
+                    + "<input name='{\"name\":\"evil2\",\"repoUrl\":\"https://github.com/attacker/y.git\",\"x\":\"' value='\"}'></form>"
+                    + "<form id=f2 method=post target=sink2 action='" + target + "/api/projects/" + victim + "/ingest'></form>"
+                    + "<iframe name=sink1></iframe><iframe name=sink2></iframe>"
+                    + "<script>(async () => {"
+                    + "const t = '" + target + "';"
+                    + "const tries = ["
+                    + "  () => fetch(t + '/api/projects', {method: 'POST', mode: 'no-cors', headers: {'Content-Type': 'text/plain'},"
+                    + "        body: '" + body.replace("'", "\\'") + "'}),"
+                    + "  () => fetch(t + '/api/projects/" + victim + "/ingest', {method: 'POST', mode: 'no-cors'}),"
+                    + "  () => fetch(t + '/api/projects/" + victim + "', {method: 'DELETE', mode: 'no-cors'}),"
+                    + "  () => fetch(t + '/api/projects', {method: 'POST', headers: {'Content-Type': 'application/json'}, body: '" + body + "'}),"
+                    + "];"
+                    + "for (const attempt of tries) { try { await attempt(); } catch (e) { } }"
+                    + "document.getElementById('f1').submit();"
+                    + "document.getElementById('f2').submit();"
+                    + "setTimeout(() => { document.title = 'done'; }, 1500);"
+                    + "})();</script></body></html>";
+            com.sun.net.httpserver.HttpServer other = com.sun.net.httpserver.HttpServer.create(
+                    new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            other.createContext("/", exchange -> {
+                byte[] bytes = page.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
+                exchange.sendResponseHeaders(200, bytes.length);
+                exchange.getResponseBody().write(bytes);
+                exchange.close();
+            });
+            other.start();
+            try {
+                browser.get("http://127.0.0.1:" + other.getAddress().getPort() + "/attack.html");
+                wait.until(ExpectedConditions.titleIs("done"));
+            } finally {
+                other.stop(0);
+            }
+
+            assertThat(open.get("/api/projects").body()).extracting(p -> p.get("name").asText())
+                    .containsExactly("victim");
+            TestApp.Response project = open.get("/api/projects/" + victim);
+            assertThat(project.status()).isEqualTo(200);
+            assertThat(project.body().get("jobId").isNull()).as("no ingestion was started").isTrue();
+            // The same requests from this machine without a browser's marks still work (curl, the CLI).
+            assertThat(open.post("/api/projects/" + victim + "/ingest", "", null).status()).isEqualTo(202);
+        }
+    }
+
     @Test
     void addInitializeWatchProgressAndAskWithCitations() {
         app.commitShop(REPO, 12);

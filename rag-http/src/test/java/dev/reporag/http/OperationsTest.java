@@ -36,8 +36,10 @@ class OperationsTest {
         jobs.down = true;
         assertError(app.get("/ready"), 503, "not reachable");
         assertThat(app.get("/health").status()).isEqualTo(200);
-        // A store failure in the API is a 500 with the store's own (secret-free) message.
-        assertError(app.get("/api/projects"), 500, "refused the connection");
+        // A store failure in the API is a 503 saying to try again, without the store's own message
+        // (a database's can name SQL).
+        assertError(app.get("/api/projects"), 503, "the database is not available right now");
+        assertThat(app.get("/api/projects").body().toString()).doesNotContain("refused the connection");
 
         jobs.down = false;
         assertThat(app.get("/ready").status()).isEqualTo(200);

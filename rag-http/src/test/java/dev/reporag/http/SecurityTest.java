@@ -167,4 +167,50 @@ class SecurityTest {
                 .header("Access-Control-Request-Headers", "authorization,content-type")
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody()), null);
     }
+
+    @Test
+    void crossSiteRequestsAreRefusedWithOrWithoutTheToken() {
+        app = TestApp.start(TestApp.settings());
+        String id = app.createProject("shop", REPO);
+        String project = "/api/projects/" + id;
+        Map<String, String> otherSite = Map.of("Origin", "http://127.0.0.1:1");
+        Map<String, String> sameSite = Map.of("Sec-Fetch-Site", "same-site");
+        for (Map<String, String> headers : List.of(otherSite, sameSite, Map.of("Origin", "null"))) {
+            for (String token : new String[] {TOKEN, null}) {
+                assertError(app.postRaw("/api/projects", app.write(map("name", "x", "repoUrl", REPO)), token, headers),
+                        403, "requests from pages on other sites are refused");
+                assertError(app.postRaw(project + "/ingest", "", token, headers), 403, "other sites");
+                assertError(app.postRaw(project + "/ask", app.write(map("question", "q")), token, headers), 403,
+                        "other sites");
+                HttpRequest.Builder delete = HttpRequest.newBuilder(URI.create(app.base() + project)).DELETE();
+                headers.forEach(delete::header);
+                assertError(app.send(delete, token), 403, "other sites");
+            }
+        }
+        // Reading stays open to every site; the page's own origin and listed origins may write.
+        assertThat(app.send(HttpRequest.newBuilder(URI.create(app.base() + project)).header("Origin",
+                "http://evil.example").GET(), null).status()).isEqualTo(200);
+        assertThat(app.postRaw(project + "/ingest", "", TOKEN, Map.of("Origin", app.base(),
+                "Sec-Fetch-Site", "same-origin")).status()).isEqualTo(202);
+        assertThat(app.get("/api/projects").body()).hasSize(1);
+    }
+
+    @Test
+    void listedOriginsMayWriteAndBodiesMustBeJson() {
+        app = TestApp.start(TestApp.settings().withCorsOrigins(List.of("https://portfolio.example")));
+        String id = app.createProject("shop", REPO);
+        assertThat(app.postRaw("/api/projects/" + id + "/ingest", "", TOKEN,
+                Map.of("Origin", "https://portfolio.example", "Sec-Fetch-Site", "cross-site")).status()).isEqualTo(202);
+
+        for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data"}) {
+            HttpRequest.Builder form = HttpRequest.newBuilder(URI.create(app.base() + "/api/projects"))
+                    .header("Content-Type", type)
+                    .POST(HttpRequest.BodyPublishers.ofString(app.write(map("name", "x", "repoUrl", REPO))));
+            assertError(app.send(form, TOKEN), 415, "Content-Type: application/json");
+        }
+        HttpRequest.Builder none = HttpRequest.newBuilder(URI.create(app.base() + "/api/projects"))
+                .POST(HttpRequest.BodyPublishers.ofString(app.write(map("name", "x", "repoUrl", REPO))));
+        assertError(app.send(none, TOKEN), 415, "application/json");
+        assertThat(app.get("/api/projects").body()).hasSize(1);
+    }
 }

@@ -157,10 +157,17 @@ public final class AskService {
             throw new InvalidInputException("the question is " + q.length() + " characters long; the limit is "
                     + settings.maxQuestionChars());
         }
+        String problem = dev.reporag.core.policy.TextRules.controlProblem(q, true);
+        if (problem != null) {
+            throw new InvalidInputException("the question " + problem);
+        }
         return q;
     }
 
     private String conversationOf(ProjectId projectId, String conversationId) {
+        if (conversationId.length() > 100 || dev.reporag.core.policy.TextRules.controlProblem(conversationId, false) != null) {
+            throw new InvalidInputException("'conversationId' is not a conversation id");
+        }
         Optional<ProjectId> owner = conversations.projectOf(conversationId);
         if (owner.isEmpty() || !owner.get().equals(projectId)) {
             throw new NotFoundException("no conversation " + conversationId + " for this project");
@@ -176,11 +183,23 @@ public final class AskService {
         return question + "\n" + history.get(history.size() - 1).question();
     }
 
+    /** A citation on one line, whatever its file's name holds: a line break in a path shows as \x0a. */
+    static String oneLine(String citation) {
+        StringBuilder out = new StringBuilder(citation.length());
+        for (int i = 0; i < citation.length(); i++) {
+            char c = citation.charAt(i);
+            boolean lineBreak = c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029'
+                    || c == '\u000b' || c == '\u000c';
+            out.append(lineBreak ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+        }
+        return out.toString();
+    }
+
     private static String extractive(String lead, List<Chunk> sources) {
         StringBuilder text = new StringBuilder(lead);
         for (int i = 0; i < sources.size(); i++) {
             Chunk source = sources.get(i);
-            text.append("\n[").append(i + 1).append("] ").append(source.citation()).append('\n');
+            text.append("\n[").append(i + 1).append("] ").append(oneLine(source.citation())).append('\n');
             String[] lines = source.text().split("\n", -1);
             int shown = Math.min(lines.length, 12);
             for (int l = 0; l < shown; l++) {

@@ -200,7 +200,7 @@ public final class EmbeddingDispatcher implements AutoCloseable {
             if (e.getCause() instanceof RuntimeException failure) {
                 throw failure;
             }
-            throw new RagException("embedding failed unexpectedly (" + e.getCause().getClass().getSimpleName() + ")");
+            throw new RagException("embedding failed unexpectedly (" + dev.reporag.core.policy.ErrorWords.of(e.getCause()) + ")");
         }
     }
 
@@ -233,7 +233,7 @@ public final class EmbeddingDispatcher implements AutoCloseable {
                 fail(request, e);
             } catch (RuntimeException e) {
                 log.error("embedding request failed unexpectedly", e);
-                fail(request, new RagException("embedding failed unexpectedly (" + e.getClass().getSimpleName()
+                fail(request, new RagException("embedding failed unexpectedly (" + dev.reporag.core.policy.ErrorWords.of(e)
                         + "); see the log for details"));
             } catch (Error e) {
                 request.result.completeExceptionally(e);

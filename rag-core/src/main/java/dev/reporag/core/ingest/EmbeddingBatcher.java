@@ -210,7 +210,7 @@ final class EmbeddingBatcher {
                 if (e.getCause() instanceof Error error) {
                     throw error;
                 }
-                throw new RagException("embedding failed unexpectedly (" + e.getCause().getClass().getSimpleName()
+                throw new RagException("embedding failed unexpectedly (" + dev.reporag.core.policy.ErrorWords.of(e.getCause())
                         + ")");
             }
         }

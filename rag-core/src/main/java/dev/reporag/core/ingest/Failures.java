@@ -1,5 +1,7 @@
 package dev.reporag.core.ingest;
 
+import dev.reporag.core.policy.ErrorWords;
+
 import dev.reporag.core.port.RagException;
 import dev.reporag.core.policy.SecretRedactor;
 
@@ -40,7 +42,7 @@ final class Failures {
         }
         String cause = describe(root.get());
         if (failure instanceof RagException) {
-            return failure == root.get() ? failure.getMessage() + " (" + failure.getClass().getSimpleName() + ")"
+            return failure == root.get() ? failure.getMessage() + " (" + ErrorWords.of(failure) + ")"
                     : failure.getMessage() + "; root cause: " + cause + " (the worker log has the stack trace)";
         }
         return "unexpected error: " + cause + " (the worker log has the stack trace)";
@@ -53,10 +55,10 @@ final class Failures {
     }
 
     private static String describe(Throwable t) {
-        String message = t.getMessage() == null ? "" : REDACTOR.redact(t.getMessage().strip()).text();
-        if (message.length() > MAX_DETAIL) {
-            message = message.substring(0, MAX_DETAIL) + "...";
+        String words = REDACTOR.redact(ErrorWords.of(t)).text(); // no class name: the log has it
+        if (words.length() > MAX_DETAIL) {
+            words = words.substring(0, MAX_DETAIL) + "...";
         }
-        return t.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message.replaceAll("\\s+", " "));
+        return words.replaceAll("\\s+", " ");
     }
 }

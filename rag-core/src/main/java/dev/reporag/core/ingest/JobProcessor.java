@@ -136,6 +136,12 @@ public final class JobProcessor {
      */
     public IngestionJob process(IngestionJob job, String worker, Cancellation cancellation,
                                 IngestionListener listener) {
+        // A job waits out a short store outage (a database restart); requests fail fast instead.
+        return OutageTolerance.waitingOut(() -> processWaitingOutOutages(job, worker, cancellation, listener));
+    }
+
+    private IngestionJob processWaitingOutOutages(IngestionJob job, String worker, Cancellation cancellation,
+                                                  IngestionListener listener) {
         long period = Math.max(100, settings.lease().toMillis() / 3);
         ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> {
             try {
@@ -273,7 +279,7 @@ public final class JobProcessor {
                 jobs.saveSkippedFiles(project.id(), skips.build());
                 long inStore = store.count(project.id());
                 // Complete: from now on this model answers for the project (a re-embedding switches here).
-                store.activate(project.id());
+                fenced().activate(project.id());
                 if (chunksReused > 0 || switching) {
                     log.info("job {}: {} chunks embedded, {} reused from vectors already stored{}", job.id(),
                             chunksEmbedded, chunksReused, switching ? "; project now answers with model "
@@ -354,7 +360,7 @@ public final class JobProcessor {
             // Never interrupted: an interrupt can close a channel a shared pack file is read through.
             ExecutorService readers = Executors.newFixedThreadPool(PREPARE_THREADS, daemon("rag-read-"));
             Deque<Future<Prepared>> ahead = new ArrayDeque<>();
-            EmbeddingBatcher batcher = new EmbeddingBatcher(dispatcher, store,
+            EmbeddingBatcher batcher = new EmbeddingBatcher(dispatcher, fenced(),
                     WINDOW_PER_SENDER * dispatcher.policy().concurrency(), cancellation, (chunks, embedded, bytes) -> {
                         chunksDone += chunks;
                         chunksEmbedded += embedded;
@@ -512,6 +518,15 @@ public final class JobProcessor {
          * Saves progress, with the time left as this worker sees it (the server showing it may be
          * another process), after each batch, and at most every progress interval otherwise.
          */
+        /**
+         * The store as this job writes to it: a batch (and the model switch at the end) is written
+         * only while the job is still this worker's, so a project deleted meanwhile keeps none.
+         */
+        private VectorStore fenced() {
+            return new FencedStore(store, job.projectId(), () -> jobs.job(job.id())
+                    .filter(j -> worker.equals(j.leaseOwner())).isPresent(), cancellation);
+        }
+
         private void save(boolean force) {
             Instant now = clock.instant();
             if (!force && Duration.between(lastSave, now).compareTo(settings.progressInterval()) < 0) {

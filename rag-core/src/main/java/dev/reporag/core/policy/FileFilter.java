@@ -43,7 +43,9 @@ public final class FileFilter {
             ".env", ".env.*", "*.env", "*.pem", "*.key", "*.p12", "*.pfx", "*.jks", "*.keystore", "*.gpg",
             "*.asc", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_rsa.*", ".npmrc", ".pypirc", ".netrc",
             ".git-credentials", "credentials", "credentials.*", "*.secret", "secrets.*", ".htpasswd",
-            "*.tfstate", "*.tfvars", "*.kdbx");
+            "*.tfstate", "*.tfvars", "*.kdbx", ".pgpass", "pgpass", "*.pgpass", "*.truststore", "*.bks",
+            "*credentials*.json", "client_secret*.json", "service-account*.json", "*serviceaccount*.json", ".s3cfg",
+            ".boto", ".dockercfg", ".vault-token", "*.ovpn");
 
     /**
      * Paths that are not hand-written code: docs, images and media, binaries and archives, lock

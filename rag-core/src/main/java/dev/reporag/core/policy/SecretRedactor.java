@@ -11,6 +11,13 @@ import java.util.regex.Pattern;
  * passwords in assignments and URLs) with {@code [REDACTED]} before anything is embedded or
  * stored. Line breaks are kept, so citations still point at the right lines.
  *
+ * <p>Formats (docs/reliability.md lists each with its test): provider tokens by shape; quoted
+ * assignments in code and JSON ({@code password = "..."}, {@code "apiKey": "..."}); unquoted
+ * values of secret-named keys at the start of a line (YAML, .properties, INI, TOML, .env, with or
+ * without {@code export}); XML elements ({@code <password>}); URL user info; URL and connection
+ * string parameters ({@code ?password=}, {@code ;Password=}, Azure {@code AccountKey=});
+ * {@code Authorization: Basic/Bearer} values; Slack webhook URLs.
+ *
  * <p>It runs over every file, so each rule first looks for a cheap literal ("AKIA", "://", a
  * quote and '=' on a line) and runs its regular expression only where that is found.
  */
@@ -39,11 +46,42 @@ public final class SecretRedactor {
     /** password = "hunter2hunter2", "apiKey": "abc...", SECRET_TOKEN='...': the value goes. */
     private static final Pattern ASSIGNMENT = Pattern.compile(
             "(?i)(?:pass(?:word|wd)?|secret|api[_-]?key|access[_-]?key|auth[_-]?token|token"
-                    + "|private[_-]?key|client[_-]?secret)[\\w.-]*[\"']?\\s*[:=]\\s*[\"'](?<v>[^\"'\\s]{8,})[\"']");
+                    + "|private[_-]?key|client[_-]?secret)[\\w.-]*[\"']?\\s*[:=]\\s*[\"'](?<v>[^\"'\\s]{6,})[\"']");
     private static final List<String> ASSIGNMENT_WORDS = List.of("pass", "secret", "key", "token");
 
     /** After "://": user:password@ — the password goes. */
     private static final Pattern URL_CREDENTIALS = Pattern.compile("[^/\\s:@]+:(?<v>[^/\\s@]{3,})@");
+
+    /** {@code <password>...</password>} and other secret-named elements (Maven settings.xml, Spring XML). */
+    private static final Pattern XML_ELEMENT = Pattern.compile(
+            "(?i)<(?<tag>[\\w.-]{0,40}(?:password|passwd|passphrase|secret|token|api-?key|access-?key|private-?key"
+                    + "|account-?key))>(?<v>[^<\\s][^<\\n]{2,})</\\k<tag>>");
+    /** How the names in {@link #XML_ELEMENT} end, lower case: the rule runs on lines where '>' follows one. */
+    private static final List<String> XML_NAME_ENDS = List.of("word", "phrase", "secret", "token", "key");
+
+    /** {@code ?password=...}, {@code &token=...}, {@code ;Password=...;} in URLs and connection strings. */
+    private static final Pattern PARAMETER = Pattern.compile(
+            "(?i)(?<=[?&;])(?:password|passwd|pwd|secret|client_secret|token|access_token|api_?key"
+                    + "|accountkey|sharedaccesskey|sharedaccesssignature|sig)=(?<v>[^&;\\s\"'<>#(),]{3,})");
+    /** How the names in {@link #PARAMETER} end, lower case: the rule runs on lines where '=' follows one. */
+    private static final List<String> PARAMETER_NAME_ENDS = List.of("word", "pwd", "passwd", "secret", "token", "key",
+            "signature", "sig");
+
+    /** {@code Authorization: Basic dXNlcjpw...}, {@code "Authorization": "Bearer abc..."}. */
+    private static final Pattern AUTHORIZATION = Pattern.compile(
+            "(?i)authorization[\"']?\\s*[:=,]\\s*[\"']?(?:basic|bearer|token)\\s+(?<v>[A-Za-z0-9+/=._~-]{8,})");
+
+    /** Slack incoming webhooks: the path is the secret. */
+    private static final Pattern SLACK_WEBHOOK = Pattern.compile(
+            "hooks\\.slack\\.com/(?:services|workflows|triggers)/(?<v>[A-Za-z0-9/_-]{10,})");
+
+    /** Words that make a key secret-named, compared with the key lower-cased and without '_', '-', '.'. */
+    private static final List<String> SECRET_KEY_WORDS = List.of("password", "passwd", "passphrase", "secret",
+            "token", "credential", "apikey", "accesskey", "privatekey", "accountkey", "signingkey", "encryptionkey",
+            "masterkey");
+
+    /** Cheap first test of a key: one of these in it, in any case (then {@link #secretNamed} decides). */
+    private static final List<String> UNQUOTED_KEY_HINTS = List.of("pass", "secret", "token", "credential", "key");
 
     private static TokenRule rule(String regex, String... needles) {
         return new TokenRule(Pattern.compile(regex, Pattern.DOTALL), List.of(needles));
@@ -79,6 +117,11 @@ public final class SecretRedactor {
         List<int[]> values = new ArrayList<>();
         findAssignedValues(out, values);
         findUrlPasswords(out, values);
+        findUnquotedValues(out, values);
+        findValuesAfterNames(out, '>', XML_NAME_ENDS, XML_ELEMENT, values);
+        findValuesAfterNames(out, '=', PARAMETER_NAME_ENDS, PARAMETER, values);
+        findValues(out, AUTHORIZATION, List.of("uthorization", "UTHORIZATION"), values);
+        findValues(out, SLACK_WEBHOOK, List.of("hooks.slack.com"), values);
         if (values.isEmpty()) {
             return new Result(out, count);
         }
@@ -87,7 +130,8 @@ public final class SecretRedactor {
         int last = 0;
         for (int[] value : values) {
             if (value[0] < last) {
-                continue; // overlaps one already replaced
+                last = Math.max(last, value[1]); // overlaps one already replaced
+                continue;
             }
             sb.append(out, last, value[0]).append(MARK);
             last = value[1];
@@ -264,6 +308,234 @@ public final class SecretRedactor {
                 values.add(new int[]{m.start("v"), m.end("v")});
             }
         }
+    }
+
+    /**
+     * Unquoted values of secret-named keys, one line at a time: {@code password: Abc123x},
+     * {@code spring.datasource.password=...}, {@code export DB_PASSWORD=...}. The key must start the
+     * line and the value must be the rest of it (an inline {@code #} or {@code ;} comment aside),
+     * with no quote, bracket, parenthesis, comma or semicolon: in code such a line is a statement
+     * ({@code password = read();}, {@code String password}), which is left alone.
+     */
+    private static void findUnquotedValues(String text, List<int[]> values) {
+        int lastLine = -1;
+        for (char separator : new char[] {'=', ':'}) {
+            for (int at = text.indexOf(separator); at >= 0; at = text.indexOf(separator, at + 1)) {
+                int lineStart = keyLineStart(text, at);
+                if (lineStart >= 0 && lineStart != lastLine) {
+                    lastLine = lineStart;
+                    int end = text.indexOf('\n', at);
+                    unquotedValue(text, lineStart, end < 0 ? text.length() : end, values);
+                }
+            }
+        }
+    }
+
+    /**
+     * Found from each '=' and ':' (fast): where the line starts, when only a key (letters, digits,
+     * '_', '.', '-', blanks; a list mark) stands before the separator and it names a secret; else -1.
+     */
+    private static int keyLineStart(String text, int separator) {
+        // The word just before the separator must name a secret ("password", "DB_PASSWORD",
+        // "staging password"): most separators in code are ruled out here, by a few characters.
+        int wordEnd = separator;
+        while (wordEnd > 0 && (text.charAt(wordEnd - 1) == ' ' || text.charAt(wordEnd - 1) == '\t')) {
+            wordEnd--;
+        }
+        int wordStart = wordEnd;
+        while (wordStart > 0 && wordEnd - wordStart <= 120 && isKeyChar(text.charAt(wordStart - 1))) {
+            wordStart--;
+        }
+        if (wordEnd - wordStart < 3 || !hasKeyHint(text, wordStart, wordEnd)) {
+            return -1;
+        }
+        int i = wordStart - 1;
+        int limit = Math.max(0, separator - 120);
+        while (i >= limit) {
+            char c = text.charAt(i);
+            if (c == '\n') {
+                break;
+            }
+            if (!isKeyChar(c) && c != ' ' && c != '\t' && c != '*') {
+                return -1;
+            }
+            i--;
+        }
+        if (i >= limit && i >= 0 && text.charAt(i) != '\n') {
+            return -1;
+        }
+        if (i < limit && limit > 0 && text.charAt(limit - 1) != '\n') {
+            return -1; // too long for a key
+        }
+        return i + 1;
+    }
+
+    private static boolean hasKeyHint(String text, int start, int end) {
+        for (String word : UNQUOTED_KEY_HINTS) {
+            if (containsIgnoreCase(text, start, end, word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void unquotedValue(String text, int start, int end, List<int[]> values) {
+        int i = skipBlanks(text, start, end);
+        if (text.startsWith("export ", i)) {
+            i = skipBlanks(text, i + 7, end);
+        } else if (text.startsWith("- ", i) || text.startsWith("* ", i)) { // a YAML or Markdown list item
+            i = skipBlanks(text, i + 2, end);
+        }
+        int keyStart = i;
+        int keyEnd = i;
+        for (int words = 1; ; words++) { // prose may name it in words: "staging password: ..."
+            while (i < end && isKeyChar(text.charAt(i))) {
+                i++;
+            }
+            keyEnd = i;
+            i = skipBlanks(text, i, end);
+            if (words == 4 || i >= end || !isKeyChar(text.charAt(i))) {
+                break;
+            }
+        }
+        if (keyEnd - keyStart < 3 || keyEnd - keyStart > 120 || i >= end
+                || (text.charAt(i) != ':' && (text.charAt(i) != '=' || hasBlank(text, keyStart, keyEnd)))) {
+            return; // "String password = x" is code: several words name a key only before ':'
+        }
+        int valueStart = skipBlanks(text, i + 1, end);
+        int valueEnd = valueStart;
+        while (valueEnd < end && !Character.isWhitespace(text.charAt(valueEnd))) {
+            if ("\"'`;,()[]{}<>".indexOf(text.charAt(valueEnd)) >= 0) {
+                return;
+            }
+            valueEnd++;
+        }
+        int rest = skipBlanks(text, valueEnd, end);
+        if (rest < end && text.charAt(rest) != '#' && text.charAt(rest) != ';' && text.charAt(rest) != '\r') {
+            return; // more words: prose or code, not one value
+        }
+        if (valueEnd - valueStart < 6 || !secretNamed(text.substring(keyStart, keyEnd))) {
+            return;
+        }
+        String value = text.substring(valueStart, valueEnd);
+        boolean digitsOnly = value.chars().allMatch(Character::isDigit); // a port, a length, a time
+        // a type, a word or a qualified name: "String", "Collections.synchronizedSet"
+        boolean lettersOnly = value.chars().allMatch(c -> Character.isLetter(c) || c == '.' || c == '_');
+        if (!digitsOnly && !lettersOnly && !value.startsWith("/") && !value.contains("://") && looksLikeSecret(value)) {
+            values.add(new int[]{valueStart, valueEnd});
+        }
+    }
+
+    private static boolean hasBlank(String text, int start, int end) {
+        for (int i = start; i < end; i++) {
+            if (text.charAt(i) == ' ' || text.charAt(i) == '\t') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int skipBlanks(String text, int at, int end) {
+        while (at < end && (text.charAt(at) == ' ' || text.charAt(at) == '\t')) {
+            at++;
+        }
+        return at;
+    }
+
+    private static boolean isKeyChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.'
+                || c == '-';
+    }
+
+    static boolean secretNamed(String key) {
+        StringBuilder plain = new StringBuilder(key.length());
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c != '_' && c != '-' && c != '.') {
+                plain.append(Character.toLowerCase(c));
+            }
+        }
+        String k = plain.toString();
+        for (String word : SECRET_KEY_WORDS) {
+            if (k.contains(word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Values of one pattern's group {@code v}, on the lines holding one of its literals: the pattern
+     * runs over those lines only, once per line. Placeholders ({@code ${DB_PASSWORD}},
+     * {@code YOUR_TOKEN}) and plain words or numbers in XML ({@code <token>list</token>}) are left.
+     */
+    private static void findValues(String text, Pattern pattern, List<String> needles, List<int[]> values) {
+        Matcher m = null;
+        for (String needle : needles) {
+            for (int at = text.indexOf(needle); at >= 0; ) {
+                int start = text.lastIndexOf('\n', at) + 1;
+                int end = text.indexOf('\n', at);
+                end = end < 0 ? text.length() : end;
+                m = m == null ? pattern.matcher(text) : m;
+                m.region(start, end);
+                while (m.find()) {
+                    String value = m.group("v");
+                    if (!placeholder(value) && !(pattern == XML_ELEMENT && plainWordOrNumber(value))) {
+                        values.add(new int[]{m.start("v"), m.end("v")});
+                    }
+                }
+                at = end < text.length() ? text.indexOf(needle, end) : -1;
+            }
+        }
+    }
+
+    /**
+     * Like {@link #findValues}, for rules whose secret follows a name and a separator: the
+     * separator is found with {@link String#indexOf(int)} (fast), and the pattern runs only on lines
+     * where it follows one of the names' endings.
+     */
+    private static void findValuesAfterNames(String text, char separator, List<String> nameEnds, Pattern pattern,
+                                             List<int[]> values) {
+        Matcher m = null;
+        for (int at = text.indexOf(separator); at >= 0; at = text.indexOf(separator, at + 1)) {
+            if (!endsWithOneOf(text, at, nameEnds)) {
+                continue;
+            }
+            int start = text.lastIndexOf('\n', at) + 1;
+            int end = text.indexOf('\n', at);
+            end = end < 0 ? text.length() : end;
+            m = m == null ? pattern.matcher(text) : m;
+            m.region(start, end);
+            while (m.find()) {
+                String value = m.group("v");
+                if (!placeholder(value) && !(pattern == XML_ELEMENT && plainWordOrNumber(value))) {
+                    values.add(new int[]{m.start("v"), m.end("v")});
+                }
+            }
+            at = end;
+        }
+    }
+
+    private static boolean endsWithOneOf(String text, int at, List<String> ends) {
+        if (at == 0 || !Character.isLetter(text.charAt(at - 1))) {
+            return false;
+        }
+        for (String end : ends) {
+            int from = at - end.length();
+            if (from >= 0 && text.regionMatches(true, from, end, 0, end.length())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean placeholder(String value) {
+        return value.startsWith("[REDACTED") || value.startsWith("$") || value.startsWith("%")
+                || value.matches("[A-Z][A-Z0-9_]*");
+    }
+
+    private static boolean plainWordOrNumber(String value) {
+        return value.chars().allMatch(Character::isLetter) || value.chars().allMatch(Character::isDigit);
     }
 
     private static String keepNewlines(String secret) {

@@ -51,8 +51,8 @@ class UnexpectedFailureTest {
 
         assertThat(job.status()).isEqualTo(JobStatus.FAILED);
         assertThat(job.error()).isEqualTo("embedding failed unexpectedly (NoClassDefFoundError); root cause:"
-                + " NoClassDefFoundError: com/fasterxml/jackson/annotation/JsonSerializeAs (the worker log has the"
-                + " stack trace)");
+                + " a class is missing or does not match (a broken installation):"
+                + " com/fasterxml/jackson/annotation/JsonSerializeAs (the worker log has the stack trace)");
         assertThat(warningWithStack()).isPresent().get().extracting(e -> e.getThrowableProxy().getClassName())
                 .isEqualTo(EmbeddingException.class.getName());
     }
@@ -64,9 +64,17 @@ class UnexpectedFailureTest {
         });
 
         assertThat(job.status()).isEqualTo(JobStatus.FAILED);
-        assertThat(job.error()).contains("NoClassDefFoundError: com/example/Missing")
-                .contains("the worker log has the stack trace");
+        assertThat(job.error()).contains("a class is missing or does not match (a broken installation): com/example/Missing")
+                .contains("the worker log has the stack trace").doesNotContain("NoClassDefFoundError");
         assertThat(warningWithStack()).isPresent();
+    }
+
+    @Test
+    void aBugIsNamedInWordsNeverByItsClass() {
+        IngestionJob job = ingestFailingWith(() -> new NullPointerException("Cannot invoke \"String.length()\""));
+
+        assertThat(job.error()).isEqualTo("embedding failed unexpectedly (an internal error (a bug)); see the log for"
+                + " details").doesNotContain("NullPointerException", "String.length");
     }
 
     @Test

@@ -40,7 +40,9 @@ class FileFilterTest {
     @ParameterizedTest
     @ValueSource(strings = {".env", "config/.env", ".env.production", "prod.env", "certs/server.pem",
             "deploy/tls.key", "home/.ssh/id_rsa", "id_ed25519", "keystore.jks", ".npmrc", "a/b/credentials.json",
-            "infra/terraform.tfstate"})
+            "infra/terraform.tfstate", ".pgpass", "home/.pgpass", "conf/server.keystore", "release.jks", "cert.p12",
+            "gcp/my-credentials.json", "client_secret_123.apps.json", "deploy/service-account-prod.json",
+            "app/google-credentials.json", ".vault-token"})
     void skipsSecretsWithoutReadingThem(String path) {
         assertThat(reason(path)).contains(SkipReason.SECRET);
     }
