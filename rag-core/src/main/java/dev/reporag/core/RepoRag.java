@@ -34,6 +34,9 @@ import dev.reporag.core.port.RepositorySource;
 import dev.reporag.core.port.Snapshot;
 import dev.reporag.core.port.SourceException;
 import dev.reporag.core.port.VectorStore;
+import dev.reporag.core.sync.PushEvent;
+import dev.reporag.core.sync.Refresh;
+import dev.reporag.core.sync.Refresher;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -67,6 +70,7 @@ public final class RepoRag implements AutoCloseable {
     private final AskService askService;
     private final boolean chatModel;
     private final Duration scheduledRunInterval;
+    private final Refresher refresher;
 
     private RepoRag(Builder b) {
         this.source = Objects.requireNonNull(b.source, "a repository source is required");
@@ -84,7 +88,9 @@ public final class RepoRag implements AutoCloseable {
         });
         this.dispatcher = new EmbeddingDispatcher(embedder, settings.batch(), settings.retry(), settings.rateLimits(),
                 b.rateBudget);
-        this.processor = new JobProcessor(source, dispatcher, store, jobs, settings, clock, heartbeats);
+        this.refresher = new Refresher(source, jobs, clock);
+        this.processor = new JobProcessor(source, dispatcher, store, jobs, settings, clock, heartbeats,
+                refresher::afterJob);
         this.askService = new AskService(jobs, store, dispatcher, b.answerModel, conversations, settings, clock);
         this.chatModel = b.answerModel != null;
         this.scheduledRunInterval = b.scheduledRunInterval;
@@ -239,7 +245,8 @@ public final class RepoRag implements AutoCloseable {
         String waiting = latest == null || latest.status() == JobStatus.PENDING
                 ? QueueWait.explain(latest, sightings.get(), Optional.ofNullable(scheduledRunInterval), now).orElse(null)
                 : null;
-        return new ProjectStatus(project, latest, jobs.latestReadyJob(project.id()).orElse(null), now, waiting);
+        return new ProjectStatus(project, latest, jobs.latestReadyJob(project.id()).orElse(null), now, waiting,
+                jobs.remoteHead(project.id()).orElse(null));
     }
 
     /** Worker sightings, read once per status call and only if a PENDING project needs them. */
@@ -252,6 +259,52 @@ public final class RepoRag implements AutoCloseable {
             }
             return seen;
         }
+    }
+
+    /**
+     * Looks at every READY project's remote ({@code ls-remote}: no content is fetched) and queues a
+     * re-index of each whose ref moved; see {@link Refresher}. A project whose remote cannot be
+     * read is reported, and the others are still looked at.
+     */
+    public List<Refresh> sync() {
+        return refresher.syncAll();
+    }
+
+    /** Like {@link #sync()}, for one project. */
+    public Refresh sync(ProjectId id) {
+        return refresher.refresh(requireProject(id), null);
+    }
+
+    /**
+     * A push a Git host announced: each project of that repository and ref is refreshed at the
+     * pushed commit (no {@code ls-remote}). Empty when no project matches: nothing is done.
+     */
+    public List<Refresh> push(PushEvent event) {
+        return refresher.push(Objects.requireNonNull(event, "event"));
+    }
+
+    /**
+     * Runs {@link #sync()} now and then every {@code interval} on a daemon thread, handing each
+     * run's result to {@code report}, until the returned handle is closed. A failing run (the job
+     * store down) is logged and the next one still runs.
+     */
+    public AutoCloseable startSync(Duration interval, Consumer<List<Refresh>> report) {
+        if (interval == null || interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("the sync interval must be positive");
+        }
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "rag-sync");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                report.accept(sync());
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(RepoRag.class).warn("the scheduled sync failed: {}", e.getMessage());
+            }
+        }, 0, interval.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return timer::shutdownNow;
     }
 
     /**

@@ -12,12 +12,20 @@ import java.util.Optional;
  *                  re-index runs
  * @param asOf      when it was read: a job whose lease ran out before then has lost its worker
  * @param waiting   while PENDING, what the project waits for (see {@link #waitingFor()}), else null
+ * @param remote    the commit the project's ref was last seen at on its remote (a sync or a
+ *                  webhook), or null before any
  */
 public record ProjectStatus(Project project, IngestionJob latestJob, IngestionJob lastReady, Instant asOf,
-                            String waiting) {
+                            String waiting, RemoteHead remote) {
     public ProjectStatus {
         Objects.requireNonNull(project, "project");
         Objects.requireNonNull(asOf, "asOf");
+    }
+
+    /** A status with no sighting of the remote. */
+    public ProjectStatus(Project project, IngestionJob latestJob, IngestionJob lastReady, Instant asOf,
+                         String waiting) {
+        this(project, latestJob, lastReady, asOf, waiting, null);
     }
 
     /** A status that says nothing about what a PENDING project waits for. */
@@ -62,5 +70,18 @@ public record ProjectStatus(Project project, IngestionJob latestJob, IngestionJo
 
     public Optional<String> indexedCommit() {
         return lastReady == null ? Optional.empty() : Optional.ofNullable(lastReady.commit());
+    }
+
+    public Optional<RemoteHead> remoteHead() {
+        return Optional.ofNullable(remote);
+    }
+
+    /**
+     * Whether the remote has moved on from the commit answers come from: the ref was last seen at
+     * another commit than the one indexed ("index at abc123, ref at def456"). False while nothing
+     * is indexed or the remote was never looked at.
+     */
+    public boolean remoteMoved() {
+        return remote != null && indexedCommit().map(c -> !c.equals(remote.commit())).orElse(false);
     }
 }
