@@ -122,9 +122,16 @@ final class StatusCommand implements Callable<Integer> {
                     String.valueOf(s.progress().filesSkipped()),
                     s.lastReady() == null ? "-" : String.valueOf(s.lastReady().progress().chunksDone()),
                     Foreground.shortCommit(s.job().map(IngestionJob::commit).orElse(null)),
-                    s.project().id().value(), s.error().or(s::waitingFor).map(StatusCommand::oneLine).orElse("")});
+                    s.project().id().value(), note(s)});
         }
         printColumns(out, rows);
+    }
+
+    /** What went wrong or what the project waits for, and whether its remote has moved on from the index. */
+    private static String note(ProjectStatus s) {
+        String note = s.error().or(s::waitingFor).map(StatusCommand::oneLine).orElse("");
+        String fresh = s.freshness().orElse("");
+        return note.isEmpty() ? fresh : fresh.isEmpty() ? note : fresh + "; " + note;
     }
 
     /** Left-aligned columns two spaces apart; the last one is not padded. */

@@ -7,6 +7,8 @@ import dev.reporag.core.eval.EvalReport;
 import dev.reporag.core.eval.Evaluation;
 import dev.reporag.core.eval.StoreEvalIndex;
 import dev.reporag.core.ingest.Cancellation;
+import dev.reporag.core.ingest.Estimate;
+import dev.reporag.core.ingest.Estimator;
 import dev.reporag.core.ingest.IngestionListener;
 import dev.reporag.core.ingest.JobProcessor;
 import dev.reporag.core.ingest.Worker;
@@ -305,6 +307,31 @@ public final class RepoRag implements AutoCloseable {
             }
         }, 0, interval.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         return timer::shutdownNow;
+    }
+
+    /**
+     * What indexing a repository from scratch would take ({@link Estimate}): it is fetched and read
+     * like a job reads it, and nothing is sent to an embedding API. The source is checked as a
+     * registration checks it.
+     *
+     * @param measureSpeed for an in-process model, embed a small sample to tell the time
+     * @throws InvalidInputException for a refused source
+     * @throws SourceException       when it cannot be fetched
+     */
+    public Estimate estimate(String repositorySource, String ref, boolean measureSpeed) {
+        String checked = checkRegistration("estimate", repositorySource);
+        return estimate(new Project(ProjectId.random(), "estimate", checked, ref, clock.instant()), measureSpeed);
+    }
+
+    /** Like {@link #estimate(String, String, boolean)}, for a registered project's source and ref. */
+    public Estimate estimate(ProjectId id, boolean measureSpeed) {
+        return estimate(requireProject(id), measureSpeed);
+    }
+
+    private Estimate estimate(Project project, boolean measureSpeed) {
+        try (Snapshot snapshot = source.open(project, FetchMonitor.NONE)) {
+            return new Estimator(dispatcher, settings).estimate(project, snapshot, measureSpeed);
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.reporag.core.model.JobId;
 import dev.reporag.core.model.Progress;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.model.ProjectStatus;
+import dev.reporag.core.model.RemoteHead;
 import dev.reporag.core.model.SkipReason;
 import dev.reporag.core.model.SkippedFiles;
 
@@ -39,12 +40,17 @@ public final class Views {
      * @param indexedFiles  files in the index that answers questions (the last READY job), null before one
      * @param indexedChunks chunks in that index
      * @param indexedCommit the commit of that index
+     * @param remoteCommit  the commit the ref was last seen at on the remote (a sync or a webhook), null before any
+     * @param remoteCheckedAt when that was
+     * @param remoteMoved   whether the remote has moved on from the indexed commit
+     * @param freshness     "index at abc1234, ref at def5678" while it has, else null
      */
     public record ProjectView(String id, String name, String repoUrl, String ref, String status, int progress,
                               Long etaSeconds, int files, int filesDone, long chunks, long chunksTotal, int skipped,
                               String commit, String error, boolean answerable, String jobId, String createdAt,
                               String updatedAt, String waitingFor, Integer indexedFiles, Long indexedChunks,
-                              String indexedCommit) {
+                              String indexedCommit, String remoteCommit, String remoteCheckedAt, boolean remoteMoved,
+                              String freshness) {
     }
 
     /**
@@ -91,7 +97,10 @@ public final class Views {
                 progress.filesSkipped(), commit, status.error().orElse(null), status.answerable(),
                 job == null ? null : job.id().value(), status.project().createdAt().toString(), updated.toString(),
                 status.waitingFor().orElse(null), ready == null ? null : ready.progress().filesTotal(),
-                ready == null ? null : ready.progress().chunksDone(), ready == null ? null : ready.commit());
+                ready == null ? null : ready.progress().chunksDone(), ready == null ? null : ready.commit(),
+                status.remoteHead().map(RemoteHead::commit).orElse(null),
+                status.remoteHead().map(h -> h.checkedAt().toString()).orElse(null), status.remoteMoved(),
+                status.freshness().orElse(null));
     }
 
     /** One page of a project's skipped files, filtered by {@code reason} when given. */

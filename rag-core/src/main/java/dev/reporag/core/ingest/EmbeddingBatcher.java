@@ -44,9 +44,21 @@ final class EmbeddingBatcher {
     private List<String> texts = new ArrayList<>();
     private long tokens;
     private long bufferBytes;
+    /** The most tokens (as billed) the job may embed, 0 for no limit; and those it has handed out. */
+    private final long maxTokens;
+    private long spent;
+    /** Of those, the ones buffered and not yet sent. */
+    private long buffered;
 
     EmbeddingBatcher(EmbeddingDispatcher dispatcher, VectorStore store, int window, Cancellation cancellation,
                      Completion completion) {
+        this(dispatcher, store, window, cancellation, completion, 0);
+    }
+
+    /** @param maxTokens the job's budget of tokens as the provider bills them; 0 for none */
+    EmbeddingBatcher(EmbeddingDispatcher dispatcher, VectorStore store, int window, Cancellation cancellation,
+                     Completion completion, long maxTokens) {
+        this.maxTokens = maxTokens;
         this.dispatcher = dispatcher;
         this.store = store;
         this.window = window;
@@ -54,7 +66,27 @@ final class EmbeddingBatcher {
         this.completion = completion;
     }
 
+    /**
+     * @throws TokenBudgetException before a text over the job's budget is handed out: what was sent
+     *                              stays stored, and nothing more is sent
+     */
     void add(Chunk chunk, String embedText) {
+        if (maxTokens > 0) {
+            long billed = dispatcher.embedder().billedTokens(embedText);
+            if (spent + billed > maxTokens) {
+                // What was sent is paid for: store it. What is only buffered was never sent.
+                chunks = new ArrayList<>();
+                texts = new ArrayList<>();
+                tokens = 0;
+                long sent = spent - buffered;
+                while (!inFlight.isEmpty()) {
+                    storeOldest();
+                }
+                throw new TokenBudgetException(maxTokens, sent);
+            }
+            buffered += billed;
+            spent += billed;
+        }
         long next = dispatcher.countTokens(embedText);
         if (!dispatcher.fits(chunks.size(), tokens, next)) {
             submit();
@@ -97,6 +129,7 @@ final class EmbeddingBatcher {
         }
         cancellation.throwIfCancelled();
         inFlight.addLast(new Pending(dispatcher.submit(texts), chunks, new long[]{bufferBytes}));
+        buffered = 0;
         chunks = new ArrayList<>();
         texts = new ArrayList<>();
         tokens = 0;

@@ -341,7 +341,7 @@ public final class JobProcessor {
                         chunksEmbedded += chunks;
                         bytesDone += bytes;
                         save(chunks > 0);
-                    });
+                    }, settings.maxTokensPerJob());
             try (Stream<SourceFile> files = snapshot.files()) {
                 Iterator<SourceFile> it = files.iterator();
                 int index = 0;

@@ -84,4 +84,16 @@ public record ProjectStatus(Project project, IngestionJob latestJob, IngestionJo
     public boolean remoteMoved() {
         return remote != null && indexedCommit().map(c -> !c.equals(remote.commit())).orElse(false);
     }
+
+    /** "index at abc1234, ref at def5678" while the remote has moved on from the index; else empty. */
+    public Optional<String> freshness() {
+        if (!remoteMoved()) {
+            return Optional.empty();
+        }
+        return Optional.of("index at " + shortId(lastReady.commit()) + ", ref at " + shortId(remote.commit()));
+    }
+
+    private static String shortId(String commit) {
+        return commit.length() > 7 ? commit.substring(0, 7) : commit;
+    }
 }
