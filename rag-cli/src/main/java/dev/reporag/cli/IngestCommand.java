@@ -26,11 +26,14 @@ final class IngestCommand implements Callable<Integer> {
     BatchOptions batch;
     @Option(names = "--json", description = "Print the project's status as JSON.")
     boolean json;
+    @Option(names = "--max-tokens", paramLabel = "N", description = "Stop the job cleanly (FAILED, what was embedded"
+            + " kept) rather than embed more than N tokens (RAG_MAX_TOKENS_PER_JOB); see rag estimate.")
+    Long maxTokens;
 
     @Override
     public Integer call() throws Exception {
         String source = target.source();
-        try (Wiring wiring = Wiring.open(RepoOptions.allowingLocal(batch.apply(root.config()), source))) {
+        try (Wiring wiring = Wiring.open(RepoOptions.allowingLocal(batch.apply(root.config()).withMaxTokensPerJob(maxTokens), source))) {
             Project project = Foreground.findOrRegister(wiring.rag(), source, target.name, target.ref);
             var err = spec.commandLine().getErr();
             var out = spec.commandLine().getOut();

@@ -53,7 +53,8 @@ public final class RagHttpServer {
         HttpMetrics metrics = new HttpMetrics(rag, registry, Instant.now());
         ProjectApi api = new ProjectApi(rag, mapper, events,
                 new AskRateLimiter(settings.askPerMinute(), System::nanoTime), clients);
-        return Javalin.create(cfg -> configure(cfg, rag, settings, mapper, admin, events, metrics, api));
+        Webhooks webhooks = new Webhooks(rag, mapper, settings.webhookSecret(), settings.webhookMaxBytes());
+        return Javalin.create(cfg -> configure(cfg, rag, settings, mapper, admin, events, metrics, api, webhooks));
     }
 
     /**
@@ -68,7 +69,8 @@ public final class RagHttpServer {
     }
 
     private static void configure(JavalinConfig cfg, RepoRag rag, HttpSettings settings, ObjectMapper mapper,
-                                  AdminGuard admin, ProjectEvents events, HttpMetrics metrics, ProjectApi api) {
+                                  AdminGuard admin, ProjectEvents events, HttpMetrics metrics, ProjectApi api,
+                                  Webhooks webhooks) {
         cfg.startup.showJavalinBanner = false;
         cfg.startup.showOldJavalinVersionWarning = false;
         cfg.jsonMapper(new JavalinJackson(mapper, false));
@@ -93,7 +95,10 @@ public final class RagHttpServer {
         var r = cfg.routes;
         r.before(ctx -> {
             securityHeaders(ctx);
-            rejectLargeBody(ctx, settings.maxBodyBytes());
+            // Webhooks read their raw body themselves, up to their own limit (RAG_WEBHOOK_MAX_BYTES).
+            if (!Webhooks.isWebhook(ctx.path())) {
+                rejectLargeBody(ctx, settings.maxBodyBytes());
+            }
         });
 
         r.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
@@ -108,6 +113,7 @@ public final class RagHttpServer {
         r.post("/api/projects", admin.guard(api::create));
         r.get(PROJECT, api::get);
         r.get(PROJECT + "/skipped", api::skipped);
+        r.get(PROJECT + "/estimate", api::estimate);
         r.delete(PROJECT, admin.guard(api::delete));
         r.post(PROJECT + "/ingest", admin.guard(api::ingest));
         r.post(PROJECT + "/retry", admin.guard(api::retry));
@@ -119,6 +125,10 @@ public final class RagHttpServer {
         });
         r.post(PROJECT + "/ask", api::ask);
         r.post(PROJECT + "/ask/stream", api::askStream);
+
+        // Authenticated by the Git host's signature or token (RAG_WEBHOOK_SECRET), not the admin token.
+        r.post(Webhooks.GITHUB, webhooks::github);
+        r.post(Webhooks.GITLAB, webhooks::gitlab);
 
         ErrorMapping.register(r, settings.maxBodyBytes());
     }

@@ -84,6 +84,47 @@ public final class Views {
     record ErrorView(String error) {
     }
 
+    /**
+     * An estimate of indexing from scratch ({@code GET /api/projects/{id}/estimate}, {@code rag estimate --json}).
+     *
+     * @param skippedByRule   files left out, by rule name
+     * @param tokens          as the provider bills them
+     * @param rateLimitTokens as its rate limiter counts them
+     * @param costUsd         null when the model has no known price
+     * @param seconds         null when the time cannot be told
+     * @param summary         the cost and time in words, as the page shows them
+     */
+    public record EstimateView(String commit, int filesKept, int filesSkipped, Map<String, Integer> skippedByRule,
+                               long bytes, long chunks, long tokens, long rateLimitTokens, long requests,
+                               String model, Double pricePerMillionTokens, Double costUsd, Long seconds,
+                               String timeBasis, List<String> notes, String summary) {
+    }
+
+    public static EstimateView estimate(dev.reporag.core.ingest.Estimate e) {
+        Map<String, Integer> byRule = new java.util.TreeMap<>();
+        e.skippedByReason().forEach((reason, n) -> byRule.put(reason.name(), n));
+        String time = e.time().map(s -> s < 90 ? "about " + s + " s" : "about " + Math.round(s / 60.0) + " min")
+                .orElse("time unknown");
+        String summary = String.format(java.util.Locale.ROOT, "%,d files, %,d chunks, %,d tokens: %s, %s",
+                e.filesKept(), e.chunks(), e.tokens(), money(e), time);
+        return new EstimateView(e.commit(), e.filesKept(), e.filesSkipped(), byRule, e.bytes(), e.chunks(), e.tokens(),
+                e.rateLimitTokens(), e.requests(), e.modelId(), e.pricePerMillionTokens(), e.costUsd(), e.seconds(),
+                e.timeBasis(), e.notes(), summary);
+    }
+
+    /** "$0.0123 with openai:text-embedding-3-small ($0.02 per million tokens)", "free (in process)", or why unknown. */
+    public static String money(dev.reporag.core.ingest.Estimate e) {
+        if (e.costUsd() == null) {
+            return "cost unknown (no price for " + e.modelId() + ")";
+        }
+        if (e.pricePerMillionTokens() == 0) {
+            return "no cost (" + e.modelId() + ")";
+        }
+        String amount = e.costUsd() >= 1 ? String.format(java.util.Locale.ROOT, "$%,.2f", e.costUsd())
+                : String.format(java.util.Locale.ROOT, "$%.4f", e.costUsd());
+        return "about " + amount + " with " + e.modelId() + " ($" + e.pricePerMillionTokens() + " per million tokens)";
+    }
+
     public static ProjectView project(ProjectStatus status) {
         IngestionJob job = status.latestJob();
         IngestionJob ready = status.lastReady();
