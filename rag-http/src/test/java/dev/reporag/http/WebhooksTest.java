@@ -104,6 +104,35 @@ class WebhooksTest {
     }
 
     @Test
+    void concurrentDeliveriesOfABurstMakeOneJob() throws Exception {
+        start(TestApp.settings().withWebhookSecret(SECRET));
+        String id = readyShop();
+        java.util.List<String> bodies = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            app.source.commit(TestApp.REPO, Map.of("src/A.java", "class A { int v" + i + "; }\n"));
+            bodies.add(githubPush(TestApp.REPO, "refs/heads/main", app.source.remoteHead(TestApp.REPO, null)));
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (String body : bodies) {
+                String signature = sign(SECRET, body);
+                answers.add(pool.submit(() -> github("push", body, signature).status()));
+            }
+            for (java.util.concurrent.Future<Integer> answer : answers) {
+                assertThat(answer.get()).isEqualTo(202);
+            }
+        } finally {
+            pool.shutdown();
+        }
+        long active = app.jobs.latestJob(new ProjectId(id)).stream().filter(j -> j.status().isActive()).count();
+        assertThat(active).isEqualTo(1);
+        IngestionJob done = app.rag.processNext("test").orElseThrow();
+        assertThat(done.commit()).as("the newest commit").isEqualTo(app.source.remoteHead(TestApp.REPO, null));
+        assertThat(app.rag.processNext("test")).as("one job for the whole burst").isEmpty();
+    }
+
+    @Test
     void aBadOrMissingSignatureIs401AndDoesNothing() throws Exception {
         start(TestApp.settings().withWebhookSecret(SECRET));
         String id = readyShop();
