@@ -112,14 +112,34 @@ class SyncAndEstimateCommandsTest {
     }
 
     @Test
-    void ingestWithATokenBudgetStopsCleanlyAndSaysWhy() {
+    void ingestOverItsTokenBudgetDoesNotStart() throws Exception {
         CliRun over = rag("ingest", repo.toString(), "--max-tokens", "40");
         assertThat(over.exitCode()).as(over.toString()).isEqualTo(ExitCodes.FAILED);
-        assertThat(over.out()).contains("FAILED").contains("budget of 40 tokens").contains("rag estimate");
+        assertThat(over.out()).contains("not started: indexing " + repo.toAbsolutePath())
+                .contains("over the budget of 40 (--max-tokens or RAG_MAX_TOKENS_PER_JOB)").contains("rag estimate");
+        assertThat(JSON.readTree(rag("status", "--json").out())).as("nothing registered").isEmpty();
 
         CliRun enough = rag("ingest", repo.toString(), "--max-tokens", "1000000");
         assertThat(enough.exitCode()).as(enough.toString()).isZero();
         assertThat(rag("ingest", repo.toString(), "--max-tokens", "0").exitCode()).isEqualTo(ExitCodes.CONFIG);
+    }
+
+    @Test
+    void aQueuedJobOverTheBudgetStopsCleanlyAndARetryWithMoreFinishesIt() throws Exception {
+        assertThat(rag("add", repo.toString()).exitCode()).isZero();
+        env.put("RAG_MAX_TOKENS_PER_JOB", "40");
+        CliRun stopped = rag("process");
+        assertThat(stopped.exitCode()).as(stopped.toString()).isEqualTo(ExitCodes.FAILED);
+        assertThat(stopped.out()).contains("FAILED").contains("budget of 40 tokens").contains("rag estimate");
+        JsonNode failed = JSON.readTree(rag("status", "--json").out()).get(0);
+        assertThat(failed.path("status").asText()).isEqualTo("FAILED");
+        long kept = failed.path("chunks").asLong();
+
+        env.put("RAG_MAX_TOKENS_PER_JOB", "1000000");
+        assertThat(rag("process", "--retry-failed").exitCode()).isZero();
+        JsonNode ready = JSON.readTree(rag("status", "--json").out()).get(0);
+        assertThat(ready.path("status").asText()).isEqualTo("READY");
+        assertThat(ready.path("chunks").asLong()).isGreaterThanOrEqualTo(kept);
     }
 
     @Test

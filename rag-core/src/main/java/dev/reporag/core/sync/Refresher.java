@@ -105,8 +105,10 @@ public final class Refresher {
         for (Project project : jobs.projects()) {
             if (urls.contains(SourceUrls.normalise(project.source()))
                     && tracks(project, event)) {
-                // Without the default branch named, the push's commit may be another branch's: ask the remote.
-                boolean certain = project.ref() != null || event.defaultBranch() != null;
+                // Without the default branch named, the push's commit may be another branch's; a tag push names
+                // the tag object, not the commit it tags: ask the remote in both cases.
+                boolean certain = (project.ref() != null || event.defaultBranch() != null)
+                        && event.ref().startsWith("refs/heads/");
                 done.add(refresh(project, certain ? event.commit() : null));
             }
         }
