@@ -62,7 +62,7 @@ final class Webhooks {
             ctx.status(204);
             return;
         }
-        JsonNode json = parse(body);
+        JsonNode json = parse(gitHubPayload(ctx, body));
         JsonNode repository = json.path("repository");
         List<String> urls = texts(repository, "clone_url", "html_url", "ssh_url", "git_url", "url");
         accept(ctx, "github", new PushEvent(urls, text(json, "ref"), text(json, "after"),
@@ -129,6 +129,29 @@ final class Webhooks {
         } catch (IOException e) {
             throw new HttpResponseException(400, "the webhook body could not be read", Map.of());
         }
+    }
+
+    /**
+     * GitHub sends the JSON as the body ({@code application/json}) or, with its default content
+     * type, as the form field {@code payload} ({@code application/x-www-form-urlencoded}); the
+     * signature covers the raw body either way.
+     */
+    private static byte[] gitHubPayload(Context ctx, byte[] body) {
+        String type = ctx.header("Content-Type");
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            return body;
+        }
+        for (String field : new String(body, java.nio.charset.StandardCharsets.US_ASCII).split("&")) {
+            if (field.startsWith("payload=")) {
+                try {
+                    return java.net.URLDecoder.decode(field.substring("payload=".length()),
+                            java.nio.charset.StandardCharsets.UTF_8).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException e) {
+                    break;
+                }
+            }
+        }
+        throw new HttpResponseException(400, "the webhook form has no JSON 'payload' field", Map.of());
     }
 
     private HttpResponseException tooLarge() {

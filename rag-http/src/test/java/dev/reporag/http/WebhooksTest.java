@@ -104,6 +104,21 @@ class WebhooksTest {
     }
 
     @Test
+    void gitHubsFormEncodedDeliveriesAreReadToo() throws Exception {
+        start(TestApp.settings().withWebhookSecret(SECRET));
+        String id = readyShop();
+        app.source.commit(TestApp.REPO, Map.of("src/A.java", "class A { int two; }\n"));
+        String c2 = app.source.remoteHead(TestApp.REPO, null);
+        String form = "payload=" + java.net.URLEncoder.encode(githubPush(TestApp.REPO, "refs/heads/main", c2),
+                StandardCharsets.UTF_8);
+        TestApp.Response answer = app.postRaw("/api/webhooks/github", form, null, Map.of("X-GitHub-Event", "push",
+                "X-Hub-Signature-256", sign(SECRET, form), "Content-Type", "application/x-www-form-urlencoded"));
+        assertThat(answer.status()).as(answer.text()).isEqualTo(202);
+        assertThat(latest(id).status()).isEqualTo(JobStatus.PENDING);
+        assertThat(app.get("/api/projects/" + id).body().path("remoteCommit").asText()).isEqualTo(c2);
+    }
+
+    @Test
     void concurrentDeliveriesOfABurstMakeOneJob() throws Exception {
         start(TestApp.settings().withWebhookSecret(SECRET));
         String id = readyShop();
