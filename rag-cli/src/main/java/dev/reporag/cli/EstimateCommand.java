@@ -57,8 +57,12 @@ final class EstimateCommand implements Callable<Integer> {
                 .sorted(Map.Entry.<SkipReason, Integer>comparingByValue().reversed())
                 .forEach(r -> out.printf(Locale.ROOT, "%10d  %s%n", r.getValue(), r.getKey().description()));
         out.printf(Locale.ROOT, "chunks:   %,d in %,d request(s)%n", e.chunks(), e.requests());
-        out.printf(Locale.ROOT, "tokens:   %,d as %s bills them (%,d as its rate limiter counts them)%n", e.tokens(),
-                e.modelId(), e.rateLimitTokens());
+        if (e.inProcess()) {
+            out.printf(Locale.ROOT, "tokens:   %,d as %s reads them (its own tokenizer)%n", e.tokens(), e.modelId());
+        } else {
+            out.printf(Locale.ROOT, "tokens:   %,d as %s bills them (%,d as its rate limiter counts them)%n",
+                    e.tokens(), e.modelId(), e.rateLimitTokens());
+        }
         out.println("cost:     " + Views.money(e));
         out.println("time:     " + e.time().map(s -> "about " + ProgressPrinter.minutesSeconds(java.time.Duration.ofSeconds(s)))
                 .orElse("unknown") + " (" + e.timeBasis() + ")");

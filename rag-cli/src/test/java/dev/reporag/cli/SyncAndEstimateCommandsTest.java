@@ -94,7 +94,8 @@ class SyncAndEstimateCommandsTest {
         CliRun text = rag("estimate", repo.toString());
         assertThat(text.exitCode()).as(text.toString()).isZero();
         assertThat(text.out()).contains("files:    4 to index").contains("1 left out").contains("chunks:")
-                .contains("tokens:").contains("cost:     no cost (hashing-256)").contains("time:     about");
+                .contains("tokens:").contains("as hashing-256 reads them")
+                .contains("cost:     no cost (hashing-256, in this process)").contains("time:     about");
 
         JsonNode estimate = JSON.readTree(rag("estimate", repo.toString(), "--json").out());
         assertThat(JSON.readTree(rag("status", "--json").out())).as("nothing registered").isEmpty();

@@ -88,7 +88,8 @@ public final class Views {
      * An estimate of indexing from scratch ({@code GET /api/projects/{id}/estimate}, {@code rag estimate --json}).
      *
      * @param skippedByRule   files left out, by rule name
-     * @param tokens          as the provider bills them
+     * @param tokens          as the provider bills them (an in-process model: as its tokenizer reads them)
+     * @param inProcess       whether the model runs in the server's process (no bill, no rate limits)
      * @param rateLimitTokens as its rate limiter counts them
      * @param costUsd         null when the model has no known price
      * @param seconds         null when the time cannot be told
@@ -96,7 +97,7 @@ public final class Views {
      */
     public record EstimateView(String commit, int filesKept, int filesSkipped, Map<String, Integer> skippedByRule,
                                long bytes, long chunks, long tokens, long rateLimitTokens, long requests,
-                               String model, Double pricePerMillionTokens, Double costUsd, Long seconds,
+                               String model, boolean inProcess, Double pricePerMillionTokens, Double costUsd, Long seconds,
                                String timeBasis, List<String> notes, String summary) {
     }
 
@@ -108,7 +109,7 @@ public final class Views {
         String summary = String.format(java.util.Locale.ROOT, "%,d files, %,d chunks, %,d tokens: %s, %s",
                 e.filesKept(), e.chunks(), e.tokens(), money(e), time);
         return new EstimateView(e.commit(), e.filesKept(), e.filesSkipped(), byRule, e.bytes(), e.chunks(), e.tokens(),
-                e.rateLimitTokens(), e.requests(), e.modelId(), e.pricePerMillionTokens(), e.costUsd(), e.seconds(),
+                e.rateLimitTokens(), e.requests(), e.modelId(), e.inProcess(), e.pricePerMillionTokens(), e.costUsd(), e.seconds(),
                 e.timeBasis(), e.notes(), summary);
     }
 
@@ -118,7 +119,7 @@ public final class Views {
             return "cost unknown (no price for " + e.modelId() + ")";
         }
         if (e.pricePerMillionTokens() == 0) {
-            return "no cost (" + e.modelId() + ")";
+            return "no cost (" + e.modelId() + (e.inProcess() ? ", in this process)" : ")");
         }
         String amount = e.costUsd() >= 1 ? String.format(java.util.Locale.ROOT, "$%,.2f", e.costUsd())
                 : String.format(java.util.Locale.ROOT, "$%.4f", e.costUsd());

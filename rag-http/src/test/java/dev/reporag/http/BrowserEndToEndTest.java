@@ -162,7 +162,7 @@ class BrowserEndToEndTest {
         String id = app.createProject("shop", REPO);
         browser.get(app.base() + "/#/projects/" + id);
         wait.until(ExpectedConditions.textMatches(By.id("estimate"),
-                java.util.regex.Pattern.compile("^Estimate: 5 files, \\d+ chunks, [\\d,]+ tokens: no cost \\(hashing-64\\)")));
+                java.util.regex.Pattern.compile("^Estimate: 5 files, \\d+ chunks, [\\d,]+ tokens: no cost \\(hashing-64, in this process\\)")));
         assertThat(byId("initialize").getText()).isEqualTo("Initialize AI");
         assertThat(byId("freshness").isDisplayed()).isFalse();
         assertThat(app.embedder.calls()).as("the estimate embeds nothing").isZero();

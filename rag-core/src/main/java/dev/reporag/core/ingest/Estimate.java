@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param rateLimitTokens their tokens as the provider's rate limiter counts them (what TPM limits)
  * @param requests        embedding requests, as the dispatcher would shape them
  * @param modelId         the embedding model
+ * @param inProcess       whether it runs in this process (no API: no bill, no rate limits)
  * @param pricePerMillionTokens US dollars per million tokens, or null when the model has no known price
  * @param costUsd         the expected cost, or null without a price
  * @param seconds         the expected embedding time, or null when it cannot be told
@@ -29,7 +30,7 @@ import java.util.Optional;
  */
 public record Estimate(String commit, int filesKept, int filesSkipped, Map<SkipReason, Integer> skippedByReason,
                        long bytes, long chunks, long tokens, long rateLimitTokens, long requests, String modelId,
-                       Double pricePerMillionTokens, Double costUsd, Long seconds, String timeBasis,
+                       boolean inProcess, Double pricePerMillionTokens, Double costUsd, Long seconds, String timeBasis,
                        List<String> notes) {
     public Estimate {
         Objects.requireNonNull(modelId, "modelId");

@@ -136,7 +136,7 @@ public final class Estimator {
             }
         }
         return new Estimate(snapshot.commit(), kept, skipped.values().stream().mapToInt(Integer::intValue).sum(),
-                skipped, bytes, chunks, tokens, limitTokens, requests, embedder.modelId(), price, cost, seconds, basis,
+                skipped, bytes, chunks, tokens, limitTokens, requests, embedder.modelId(), inProcess, price, cost, seconds, basis,
                 notes);
     }
 }
