@@ -59,6 +59,7 @@ public final class Estimator {
         int inRequest = 0;
         long requestTokens = 0;
         List<String> sample = new ArrayList<>();
+        long sampleTokens = 0;
         try (Stream<SourceFile> files = snapshot.files()) {
             Iterator<SourceFile> it = files.iterator();
             while (it.hasNext()) {
@@ -90,6 +91,7 @@ public final class Estimator {
                     requestTokens += limited;
                     if (sample.size() < SPEED_SAMPLE) {
                         sample.add(text);
+                        sampleTokens += embedder.billedTokens(text);
                     }
                 }
             }
@@ -124,10 +126,11 @@ public final class Estimator {
             long started = System.nanoTime();
             embedder.embedAll(sample);
             double elapsed = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
-            double perSecond = sample.size() / elapsed;
-            seconds = (long) Math.ceil(chunks / perSecond);
-            basis = String.format(java.util.Locale.ROOT, "measured here: %.1f chunks/s on %d sample chunks",
-                    perSecond, sample.size());
+            // By tokens, not chunks: a model's time grows with what it reads, and the first chunks may be short.
+            double tokensPerSecond = Math.max(1, sampleTokens) / elapsed;
+            seconds = (long) Math.ceil(tokens / tokensPerSecond);
+            basis = String.format(java.util.Locale.ROOT, "measured here: %,.0f tokens/s (%.1f chunks/s) on %d sample"
+                    + " chunks", tokensPerSecond, sample.size() / elapsed, sample.size());
         } else {
             basis = chunks == 0 ? "nothing to embed" : "not measured: the model runs in process, and its speed is"
                     + " measured by rag estimate";
