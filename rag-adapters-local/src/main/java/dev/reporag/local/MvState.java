@@ -25,6 +25,8 @@ final class MvState implements AutoCloseable {
     final MVMap<String, byte[]> turns;
     /** Per project id, its list of skipped files in the core's stored form. */
     final MVMap<String, byte[]> skipped;
+    /** Per project id, the model answering for it and the one being built ("dim id\ndim id"). */
+    final MVMap<String, String> models;
     /** Per project id, the commit its ref was last seen at on the remote and when: "commit instant". */
     final MVMap<String, String> remoteHeads;
 
@@ -41,6 +43,7 @@ final class MvState implements AutoCloseable {
         conversations = store.openMap("conversations");
         turns = store.openMap("turns");
         skipped = store.openMap("skipped"); // absent from stores written before it: opened empty
+        models = store.openMap("models"); // likewise
         remoteHeads = store.openMap("remoteHeads"); // likewise
     }
 

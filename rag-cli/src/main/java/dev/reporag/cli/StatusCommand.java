@@ -111,6 +111,18 @@ final class StatusCommand implements Callable<Integer> {
                 : String.format("%.1f MB", size / (1024.0 * 1024));
     }
 
+    /**
+     * Whether the remote has moved on from the index ("index at abc1234, ref at def5678"), then the
+     * error, else what a model switch needs ("re-embedding for model ...: 40 %"), else what a PENDING
+     * project waits for.
+     */
+    static String note(ProjectStatus s) {
+        String note = s.error().map(e -> s.modelSwitch().map(m -> e + " — " + m).orElse(e)).or(s::modelSwitch)
+                .or(s::waitingFor).map(StatusCommand::oneLine).orElse("");
+        String fresh = s.freshness().orElse("");
+        return note.isEmpty() ? fresh : fresh.isEmpty() ? note : fresh + "; " + note;
+    }
+
     static void printTable(PrintWriter out, List<ProjectStatus> statuses) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[]{"NAME", "STATUS", "PROGRESS", "ETA", "FILES", "CHUNKS", "SKIPPED", "INDEXED", "COMMIT",
@@ -125,13 +137,6 @@ final class StatusCommand implements Callable<Integer> {
                     s.project().id().value(), note(s)});
         }
         printColumns(out, rows);
-    }
-
-    /** What went wrong or what the project waits for, and whether its remote has moved on from the index. */
-    private static String note(ProjectStatus s) {
-        String note = s.error().or(s::waitingFor).map(StatusCommand::oneLine).orElse("");
-        String fresh = s.freshness().orElse("");
-        return note.isEmpty() ? fresh : fresh.isEmpty() ? note : fresh + "; " + note;
     }
 
     /** Left-aligned columns two spaces apart; the last one is not padded. */

@@ -159,6 +159,11 @@ final class Wiring implements AutoCloseable {
         return !(embedder instanceof LazyEmbedder lazy) || lazy.isLoaded();
     }
 
+    /** The model this process embeds with, as its store keeps its vectors. */
+    dev.reporag.core.model.EmbeddingModel embeddingModel() {
+        return new dev.reporag.core.model.EmbeddingModel(embedder.modelId(), embedder.dimension());
+    }
+
     String storeDescription() {
         return storeDescription;
     }

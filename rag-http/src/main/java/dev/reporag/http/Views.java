@@ -40,6 +40,8 @@ public final class Views {
      * @param indexedFiles  files in the index that answers questions (the last READY job), null before one
      * @param indexedChunks chunks in that index
      * @param indexedCommit the commit of that index
+     * @param modelSwitch   while the index and the configured embedding model differ: "re-embedding for
+     *                      model 'X' (1536 dimensions): 40 %", or what to run; else null
      * @param remoteCommit  the commit the ref was last seen at on the remote (a sync or a webhook), null before any
      * @param remoteCheckedAt when that was
      * @param remoteMoved   whether the remote has moved on from the indexed commit
@@ -49,8 +51,8 @@ public final class Views {
                               Long etaSeconds, int files, int filesDone, long chunks, long chunksTotal, int skipped,
                               String commit, String error, boolean answerable, String jobId, String createdAt,
                               String updatedAt, String waitingFor, Integer indexedFiles, Long indexedChunks,
-                              String indexedCommit, String remoteCommit, String remoteCheckedAt, boolean remoteMoved,
-                              String freshness) {
+                              String indexedCommit, String modelSwitch, String remoteCommit, String remoteCheckedAt,
+                              boolean remoteMoved, String freshness) {
     }
 
     /**
@@ -140,6 +142,7 @@ public final class Views {
                 job == null ? null : job.id().value(), status.project().createdAt().toString(), updated.toString(),
                 status.waitingFor().orElse(null), ready == null ? null : ready.progress().filesTotal(),
                 ready == null ? null : ready.progress().chunksDone(), ready == null ? null : ready.commit(),
+                status.modelSwitch().orElse(null),
                 status.remoteHead().map(RemoteHead::commit).orElse(null),
                 status.remoteHead().map(h -> h.checkedAt().toString()).orElse(null), status.remoteMoved(),
                 status.freshness().orElse(null));

@@ -12,17 +12,25 @@ import java.util.Optional;
  *                  re-index runs
  * @param asOf      when it was read: a job whose lease ran out before then has lost its worker
  * @param waiting   while PENDING, what the project waits for (see {@link #waitingFor()}), else null
+ * @param model     while the project's index and the configured embedding model differ, what is
+ *                  being done about it (see {@link #modelSwitch()}), else null
  * @param remote    the commit the project's ref was last seen at on its remote (a sync or a
  *                  webhook), or null before any
  */
 public record ProjectStatus(Project project, IngestionJob latestJob, IngestionJob lastReady, Instant asOf,
-                            String waiting, RemoteHead remote) {
+                            String waiting, String model, RemoteHead remote) {
     public ProjectStatus {
         Objects.requireNonNull(project, "project");
         Objects.requireNonNull(asOf, "asOf");
     }
 
     /** A status with no sighting of the remote. */
+    public ProjectStatus(Project project, IngestionJob latestJob, IngestionJob lastReady, Instant asOf,
+                         String waiting, String model) {
+        this(project, latestJob, lastReady, asOf, waiting, model, null);
+    }
+
+    /** A status with nothing to say about the embedding model or the remote. */
     public ProjectStatus(Project project, IngestionJob latestJob, IngestionJob lastReady, Instant asOf,
                          String waiting) {
         this(project, latestJob, lastReady, asOf, waiting, null);
@@ -40,6 +48,15 @@ public record ProjectStatus(Project project, IngestionJob latestJob, IngestionJo
      */
     public Optional<String> waitingFor() {
         return Optional.ofNullable(waiting);
+    }
+
+    /**
+     * While the project's index and the configured model differ: "re-embedding for model 'B' (1536
+     * dimensions): 40 %" (the old index answers meanwhile wherever its model is configured), or
+     * "run rag reembed: indexed with model 'A' (384 dimensions), not 'B' (1536 dimensions)".
+     */
+    public Optional<String> modelSwitch() {
+        return Optional.ofNullable(model);
     }
 
     public JobStatus status() {
