@@ -145,6 +145,8 @@ function renderProject(p) {
     + p.indexedCommit.substring(0, 12) + ': ' + count(p.indexedFiles, 'file') + ', ' + count(p.indexedChunks, 'chunk')
     + ') until this one is ready.' : '';
   $('index-note').hidden = !reindexing;
+  showFreshness(p);
+  showEstimate(p);
   showSkipped(p);
   const failed = p.status === 'FAILED';
   $('error-box').hidden = !failed;
@@ -157,6 +159,47 @@ function renderProject(p) {
   $('start-conversation').title = p.answerable ? '' : 'Available once the project is Ready';
   $('question').disabled = !p.answerable;
   $('ask').disabled = !p.answerable;
+}
+
+// Which commit answers come from, and whether the branch has moved on since (a sync or a webhook saw it).
+function showFreshness(p) {
+  const node = $('freshness');
+  let text = '';
+  if (p.indexedCommit && p.remoteCommit) {
+    const checked = new Date(p.remoteCheckedAt).toLocaleString();
+    text = p.remoteMoved
+      ? 'Index at ' + p.indexedCommit.substring(0, 7) + ', ref at ' + p.remoteCommit.substring(0, 7)
+        + ' (seen ' + checked + '): ' + (p.status === 'READY' ? 'a re-index is due.' : 'a re-index is on its way.')
+      : 'Up to date: index at ' + p.indexedCommit.substring(0, 7) + ', the ref\'s latest commit (checked ' + checked + ').';
+  } else if (p.indexedCommit) {
+    text = 'Index at ' + p.indexedCommit.substring(0, 7) + '.';
+  }
+  node.textContent = text;
+  node.hidden = !text;
+  node.classList.toggle('moved', Boolean(p.remoteMoved));
+}
+
+// Before the first "Initialize AI": what indexing would cost and take, worked out by the server
+// without embedding anything (once per project and page).
+let estimateFor = null;
+async function showEstimate(p) {
+  const node = $('estimate');
+  const before = !p.answerable && !p.jobId;
+  if (!before) {
+    node.hidden = true;
+    return;
+  }
+  node.hidden = false;
+  if (estimateFor === p.id) return;
+  estimateFor = p.id;
+  node.textContent = 'Estimating what indexing will take\u2026';
+  try {
+    const e = await api('GET', '/api/projects/' + encodeURIComponent(p.id) + '/estimate');
+    if (current && current.id === p.id) node.textContent = 'Estimate: ' + e.summary + '.';
+  } catch (err) {
+    estimateFor = null;
+    if (current && current.id === p.id) node.textContent = 'No estimate: ' + err.message;
+  }
 }
 
 // The time left as the worker running the job estimates it; nothing until it has one, or once

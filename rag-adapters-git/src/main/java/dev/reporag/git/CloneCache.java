@@ -161,6 +161,33 @@ final class CloneCache {
     }
 
     /**
+     * The commit the ref points to on the remote, from an {@code ls-remote} alone (nothing is
+     * fetched, no lock is taken): under the same address checks, credentials and time limit as a
+     * fetch. An annotated tag is given as the commit it names, when the remote says it.
+     */
+    String remoteHead(SourceLocation location, String ref) {
+        if (ref != null && ObjectId.isId(ref.toLowerCase(Locale.ROOT))) {
+            return ref.toLowerCase(Locale.ROOT);
+        }
+        long deadline = System.nanoTime() + settings.timeout().toNanos();
+        Map<String, Ref> advertised;
+        try {
+            advertised = Git.lsRemoteRepository().setRemote(location.transportUrl()).setHeads(false).setTags(false)
+                    .setCredentialsProvider(credentials).setTimeout(seconds(deadline))
+                    .setTransportConfigCallback(this::configure).callAsMap();
+        } catch (GitAPIException | JGitInternalException e) {
+            throw GitErrors.fetchFailed(e, context(location, ref, BoundedMonitor.Stop.NONE));
+        }
+        Target target = target(advertised, ref, location);
+        Ref found = advertised.get(target.remoteRef());
+        if (found == null || found.getObjectId() == null) {
+            throw new SourceException("could not read " + describe(ref) + " of " + location.display());
+        }
+        ObjectId id = found.getPeeledObjectId() != null ? found.getPeeledObjectId() : found.getObjectId();
+        return id.name();
+    }
+
+    /**
      * Resolves the ref against what the remote advertises, then fetches that one ref at {@code depth}
      * (1 for an ingestion; more deepens a shallow clone, for history).
      */

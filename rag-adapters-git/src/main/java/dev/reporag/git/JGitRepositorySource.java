@@ -67,6 +67,15 @@ public final class JGitRepositorySource implements RepositorySource {
         return new GitSnapshot(fetched.repository(), fetched.commit(), settings.maxFileBytes());
     }
 
+    /**
+     * An {@code ls-remote}: only the remote's ref list is read, nothing is fetched or cached. A ref
+     * that is a full commit id is returned as it is, without asking.
+     */
+    @Override
+    public String remoteHead(String source, String ref) {
+        return cache.remoteHead(policy.check(source), ref == null || ref.isBlank() ? null : ref.strip());
+    }
+
     /** Checks form, scheme, host and resolved addresses; a host that does not resolve now passes. */
     @Override
     public void validate(String source) throws SourceException {

@@ -269,6 +269,34 @@ class JGitRepositorySourceTest {
     }
 
     @Test
+    void theRemoteHeadOfBranchesTagsAndCommitIdsIsReadWithoutFetching() throws Exception {
+        String onMain;
+        String onDev;
+        try (TestRepository repository = repository("heads.git")) {
+            onMain = repository.commit("main", List.of(text("a.txt", "main\n")));
+            onDev = repository.commit("dev", List.of(text("a.txt", "dev\n")));
+            repository.tag("v1", onMain, true);
+            repository.tag("light", onDev, false);
+        }
+        JGitRepositorySource source = source();
+        String url = server.url("heads.git");
+        for (Map.Entry<String, String> ref : Map.of("main", onMain, "dev", onDev, "refs/heads/dev", onDev,
+                "v1", onMain, "light", onDev, onDev, onDev).entrySet()) {
+            assertThat(source.remoteHead(url, ref.getKey())).as(ref.getKey()).isEqualTo(ref.getValue());
+        }
+        assertThat(source.remoteHead(url, null)).isEqualTo(onMain);
+        assertThat(clones()).as("an ls-remote caches nothing").isEmpty();
+        assertThatThrownBy(() -> source.remoteHead(url, "nope")).isInstanceOf(SourceException.class)
+                .hasMessageContaining("'nope' not found");
+
+        JGitRepositorySource strict = new JGitRepositorySource(GitSourceSettings.defaults(cache));
+        assertThatThrownBy(() -> strict.remoteHead(url, null)).as("the same source rules as a fetch")
+                .isInstanceOf(SourceException.class).hasMessageContaining("not encrypted");
+        assertThatThrownBy(() -> strict.remoteHead("https://127.0.0.1/x.git", null))
+                .isInstanceOf(SourceException.class);
+    }
+
+    @Test
     void theDefaultBranchIsWhateverTheRemoteHeadNames() throws Exception {
         String onTrunk;
         try (TestRepository repository = repository("trunk.git")) {

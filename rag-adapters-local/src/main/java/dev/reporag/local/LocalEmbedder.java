@@ -206,6 +206,14 @@ public final class LocalEmbedder implements Embedder, AutoCloseable {
         return windows;
     }
 
+    /** What the model reads of a text: its word pieces, and [CLS] and [SEP] around each window. */
+    @Override
+    public long billedTokens(String text) {
+        int pieces = tokens(text);
+        int windows = Math.max(1, (pieces + windowTokens - 3) / (windowTokens - 2));
+        return pieces + 2L * windows;
+    }
+
     /** Word pieces of a text, without [CLS] and [SEP]. */
     int tokens(String text) {
         return tokenizer.encode(text, false, false).getIds().length;

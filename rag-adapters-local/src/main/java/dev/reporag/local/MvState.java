@@ -27,6 +27,8 @@ final class MvState implements AutoCloseable {
     final MVMap<String, byte[]> skipped;
     /** Per project id, the model answering for it and the one being built ("dim id\ndim id"). */
     final MVMap<String, String> models;
+    /** Per project id, the commit its ref was last seen at on the remote and when: "commit instant". */
+    final MVMap<String, String> remoteHeads;
 
     MvState(Path dir) {
         Path file = dir.resolve(FILE_NAME);
@@ -42,6 +44,7 @@ final class MvState implements AutoCloseable {
         turns = store.openMap("turns");
         skipped = store.openMap("skipped"); // absent from stores written before it: opened empty
         models = store.openMap("models"); // likewise
+        remoteHeads = store.openMap("remoteHeads"); // likewise
     }
 
     /** Runs a read under the write lock, so it never sees half of a write. */

@@ -7,6 +7,7 @@ import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.Progress;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
+import dev.reporag.core.model.RemoteHead;
 import dev.reporag.core.model.SkippedFiles;
 import dev.reporag.core.model.WorkerKind;
 import dev.reporag.core.port.JobRepository;
@@ -90,6 +91,7 @@ final class MvStoreJobRepository implements JobRepository {
             jobs().filter(s -> s.job().projectId().equals(id)).forEach(s -> state.jobs.remove(s.job().id().value()));
             MvStoreConversationRepository.deleteOf(state, id);
             state.skipped.remove(id.value());
+            state.remoteHeads.remove(id.value());
             return null;
         });
     }
@@ -216,6 +218,32 @@ final class MvStoreJobRepository implements JobRepository {
     @Override
     public Optional<SkippedFiles> skippedFiles(ProjectId project) {
         return state.read(() -> Optional.ofNullable(state.skipped.get(project.value())).map(SkippedFiles::fromBytes));
+    }
+
+    @Override
+    public void saveRemoteHead(ProjectId project, RemoteHead head) {
+        state.write(() -> {
+            Optional<RemoteHead> stored = readRemoteHead(project);
+            if (state.projects.containsKey(project.value())
+                    && (stored.isEmpty() || !head.checkedAt().isBefore(stored.get().checkedAt()))) {
+                state.remoteHeads.put(project.value(), head.commit() + " " + head.checkedAt());
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<RemoteHead> remoteHead(ProjectId project) {
+        return state.read(() -> readRemoteHead(project));
+    }
+
+    private Optional<RemoteHead> readRemoteHead(ProjectId project) {
+        String value = state.remoteHeads.get(project.value());
+        if (value == null) {
+            return Optional.empty();
+        }
+        int space = value.indexOf(' ');
+        return Optional.of(new RemoteHead(value.substring(0, space), Instant.parse(value.substring(space + 1))));
     }
 
     private boolean update(JobId id, String worker, UnaryOperator<IngestionJob> change) {

@@ -57,6 +57,14 @@ class LocalEmbedderTest extends EmbedderContract {
     }
 
     @Test
+    void countsWhatTheModelReadsWithItsOwnTokenizer() {
+        String longText = "alpha beta gamma delta ".repeat(100); // 400 word pieces
+        long windowIds = embedder.windows(0, longText).stream().mapToLong(w -> w.ids().length).sum();
+        assertThat(embedder.billedTokens(longText)).isEqualTo(windowIds).isEqualTo(400 + 2 * 4);
+        assertThat(embedder.billedTokens("short text")).isEqualTo(embedder.windows(0, "short text").get(0).ids().length);
+    }
+
+    @Test
     void batchingDoesNotChangeVectors() {
         List<String> texts = List.of("a", "public static void main(String[] args)", "x = y + 1\n".repeat(80));
         List<float[]> together = embedder.embedAll(texts);

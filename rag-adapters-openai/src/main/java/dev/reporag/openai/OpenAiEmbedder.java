@@ -1,5 +1,8 @@
 package dev.reporag.openai;
 
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingType;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.openai.OpenAiEmbeddingModel;
@@ -41,6 +44,10 @@ public final class OpenAiEmbedder implements Embedder {
      */
     static final long MAX_RESPONSE_BYTES = 8L << 20;
     private static final int PROBE_ATTEMPTS = 3;
+    /** OpenAI's embedding models' tokenizer; loaded on the first count. */
+    private static final class Cl100k {
+        static final Encoding ENCODING = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
+    }
 
     private final OpenAiEmbeddingSettings settings;
     private final OpenAiEmbeddingModel model;
@@ -120,6 +127,15 @@ public final class OpenAiEmbedder implements Embedder {
     @Override
     public long countTokens(String text) {
         return Math.max(1, (input(text).length() + 3) / 4);
+    }
+
+    /**
+     * What OpenAI bills and reports as usage: the cl100k_base tokens of the input as sent (OpenAI's
+     * embedding models all use it; another server's model may count a little differently).
+     */
+    @Override
+    public long billedTokens(String text) {
+        return Cl100k.ENCODING.countTokensOrdinary(input(text));
     }
 
     @Override

@@ -231,8 +231,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
             long at = System.nanoTime();
             // Read the whole request first: answering before it is in resets the client's send.
             JsonNode body = JSON.readTree(exchange.getRequestBody());
-            if (!authorized(exchange)) {
-                log.add(new Logged(at, 0, 0, 401, 0, 0));
+            // Logged before the answer is sent: a client that has its 401 finds it in the log.
+            if (!authorized(exchange, () -> log.add(new Logged(at, 0, 0, 401, 0, 0)))) {
                 return;
             }
             List<String> inputs = new ArrayList<>();
@@ -308,7 +308,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private void chat(HttpExchange exchange) throws IOException {
         try (exchange) {
             JsonNode body = JSON.readTree(exchange.getRequestBody());
-            if (!authorized(exchange)) {
+            if (!authorized(exchange, () -> { })) {
                 return;
             }
             chatRequests.add(body);
@@ -385,12 +385,13 @@ public final class FakeOpenAiServer implements AutoCloseable {
         }
     }
 
-    private boolean authorized(HttpExchange exchange) throws IOException {
+    private boolean authorized(HttpExchange exchange, Runnable beforeRefusal) throws IOException {
         String auth = exchange.getRequestHeaders().getFirst("Authorization");
         authorizations.add(auth == null ? "" : auth);
         if (("Bearer " + KEY).equals(auth)) {
             return true;
         }
+        beforeRefusal.run();
         String given = auth == null ? "" : auth.replace("Bearer ", "");
         // OpenAI's real 401 echoes part of the key: the client must not pass it on.
         String masked = given.length() > 8 ? given.substring(0, 3) + "*****" + given.substring(given.length() - 4)

@@ -7,6 +7,7 @@ import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.Progress;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
+import dev.reporag.core.model.RemoteHead;
 import dev.reporag.core.model.SkippedFiles;
 import dev.reporag.core.model.WorkerKind;
 import dev.reporag.core.port.JobRepository;
@@ -314,6 +315,36 @@ final class JdbcJobRepository implements JobRepository {
                 try (ResultSet rows = statement.executeQuery()) {
                     return rows.next() ? Optional.of(SkippedFiles.fromBytes(rows.getBytes(1)))
                             : Optional.<SkippedFiles>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void saveRemoteHead(ProjectId project, RemoteHead head) {
+        Jdbc.withConnection(dataSource, "save the remote head of project " + project, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("""
+                    UPDATE projects SET remote_head = ?, remote_checked_at = ?
+                    WHERE id = ? AND (remote_checked_at IS NULL OR remote_checked_at <= ?)""")) {
+                statement.setString(1, head.commit());
+                Jdbc.setInstant(statement, 2, head.checkedAt());
+                statement.setString(3, project.value());
+                Jdbc.setInstant(statement, 4, head.checkedAt());
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public Optional<RemoteHead> remoteHead(ProjectId project) {
+        return Jdbc.withConnection(dataSource, "read the remote head of project " + project, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT remote_head, remote_checked_at FROM projects WHERE id = ? AND remote_head IS NOT NULL")) {
+                statement.setString(1, project.value());
+                try (ResultSet rows = statement.executeQuery()) {
+                    return rows.next()
+                            ? Optional.of(new RemoteHead(rows.getString(1), Jdbc.instant(rows, "remote_checked_at")))
+                            : Optional.<RemoteHead>empty();
                 }
             }
         });

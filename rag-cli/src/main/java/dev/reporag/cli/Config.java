@@ -22,7 +22,8 @@ record Config(
         Integer batchSize, Duration delay, Duration timeout, Integer rpm, Integer tpm, Integer concurrency,
         String databaseUrl, Path home, int port, boolean allowLocalSources, Set<String> allowedHosts, Map<String, String> gitTokens,
         Duration gitTimeout, long maxRepositoryBytes, long maxFileBytes, int chunkSize, int chunkOverlap, List<String> excludes, List<String> includes,
-        int workers, int topK, Duration lease, int maxAttempts, Duration processInterval) {
+        int workers, int topK, Duration lease, int maxAttempts, Duration processInterval, Duration syncInterval,
+        Long maxTokensPerJob, Double pricePerMillionTokens) {
 
     static final Set<String> EMBEDDERS = Set.of("auto", "local", "openai", "hashing");
 
@@ -64,7 +65,10 @@ record Config(
                 r.integer("RAG_TOP_K", 1, 50).orElse(6),
                 r.seconds("RAG_LEASE").orElse(Duration.ofSeconds(60)),
                 r.integer("RAG_MAX_ATTEMPTS", 1, 100).orElse(3),
-                r.integer("RAG_PROCESS_INTERVAL", 60, 7 * 24 * 3600).map(Duration::ofSeconds).orElse(null));
+                r.integer("RAG_PROCESS_INTERVAL", 60, 7 * 24 * 3600).map(Duration::ofSeconds).orElse(null),
+                r.duration("RAG_SYNC_INTERVAL", Duration.ofSeconds(10), Duration.ofDays(7)).orElse(null),
+                r.longInteger("RAG_MAX_TOKENS_PER_JOB", 1, Long.MAX_VALUE / 4).orElse(null),
+                r.decimal("RAG_EMBEDDING_PRICE_PER_MTOK", 0, 1_000_000).orElse(null));
         if (config.chunkOverlap * 2 >= config.chunkSize) {
             throw new ConfigException("RAG_CHUNK_OVERLAP (" + config.chunkOverlap + ") must be under half of"
                     + " RAG_CHUNK_SIZE (" + config.chunkSize + ")");
@@ -115,6 +119,16 @@ record Config(
         return databaseUrl == null ? withAllowLocalSources(true) : this;
     }
 
+    Config withMaxTokensPerJob(Long value) {
+        if (value == null) {
+            return this;
+        }
+        if (value < 1) {
+            throw new ConfigException("--max-tokens must be at least 1, got " + value);
+        }
+        return copy(b -> b.maxTokensPerJob = value);
+    }
+
     Config withPort(Integer value) {
         return value == null ? this : copy(b -> b.port = checkRange("--port", value, 0, 65535));
     }
@@ -149,6 +163,22 @@ record Config(
         }
     }
 
+    /** "15m", "1h", "90s", "2d" or a number of seconds; null when it is none of those. */
+    static Duration parseDuration(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})\\s*([smhd]?)")
+                .matcher(text.strip().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            return null;
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            case "d" -> Duration.ofDays(n);
+            default -> Duration.ofSeconds(n);
+        };
+    }
+
     private Config copy(java.util.function.Consumer<Builder> change) {
         Builder b = new Builder(this);
         change.accept(b);
@@ -164,6 +194,7 @@ record Config(
         boolean allowLocalSources;
         int port;
         int workers;
+        Long maxTokensPerJob;
         private final Config c;
 
         Builder(Config c) {
@@ -175,6 +206,7 @@ record Config(
             allowLocalSources = c.allowLocalSources;
             port = c.port;
             workers = c.workers;
+            maxTokensPerJob = c.maxTokensPerJob;
         }
 
         Config build() {
@@ -182,7 +214,8 @@ record Config(
                     c.embeddingDimensions, c.chatModel, batchSize, delay, c.timeout, c.rpm, c.tpm, c.concurrency,
                     databaseUrl, home, port, allowLocalSources,
                     c.allowedHosts, c.gitTokens, c.gitTimeout, c.maxRepositoryBytes, c.maxFileBytes, c.chunkSize, c.chunkOverlap, c.excludes,
-                    c.includes, workers, c.topK, c.lease, c.maxAttempts, c.processInterval);
+                    c.includes, workers, c.topK, c.lease, c.maxAttempts, c.processInterval, c.syncInterval,
+                    maxTokensPerJob, c.pricePerMillionTokens);
         }
     }
 
@@ -205,6 +238,48 @@ record Config(
                     throw new ConfigException(name + " must be a whole number from " + min + " to " + max
                             + ", got '" + v + "'");
                 }
+            });
+        }
+
+        Optional<Long> longInteger(String name, long min, long max) {
+            return text(name).map(v -> {
+                try {
+                    long n = Long.parseLong(v.replace("_", ""));
+                    if (n < min || n > max) {
+                        throw new NumberFormatException();
+                    }
+                    return n;
+                } catch (NumberFormatException e) {
+                    throw new ConfigException(name + " must be a whole number from " + min + " to " + max
+                            + ", got '" + v + "'");
+                }
+            });
+        }
+
+        Optional<Double> decimal(String name, double min, double max) {
+            return text(name).map(v -> {
+                try {
+                    double n = Double.parseDouble(v);
+                    if (!(n >= min && n <= max)) {
+                        throw new NumberFormatException();
+                    }
+                    return n;
+                } catch (NumberFormatException e) {
+                    throw new ConfigException(name + " must be a number from " + min + " to " + max + ", got '" + v
+                            + "'");
+                }
+            });
+        }
+
+        /** A duration such as 15m, 1h, 90s or 900 (seconds), within [min, max]. */
+        Optional<Duration> duration(String name, Duration min, Duration max) {
+            return text(name).map(v -> {
+                Duration value = parseDuration(v);
+                if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+                    throw new ConfigException(name + " must be a duration such as 15m, 1h or 90s, from "
+                            + min.toSeconds() + " s to " + max.toDays() + " days; got '" + v + "'");
+                }
+                return value;
             });
         }
 

@@ -1,5 +1,6 @@
 package dev.reporag.cli;
 
+import dev.reporag.core.ingest.Estimate;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.Project;
 import picocli.CommandLine.Command;
@@ -26,14 +27,37 @@ final class IngestCommand implements Callable<Integer> {
     BatchOptions batch;
     @Option(names = "--json", description = "Print the project's status as JSON.")
     boolean json;
+    @Option(names = "--max-tokens", paramLabel = "N", description = "Stop the job cleanly (FAILED, what was embedded"
+            + " kept) rather than embed more than N tokens (RAG_MAX_TOKENS_PER_JOB); see rag estimate.")
+    Long maxTokens;
+
+    /** No project of this source and ref yet, or one that no job has started: nothing is stored for it. */
+    private static boolean neverIndexed(dev.reporag.core.RepoRag rag, String source, String ref) {
+        String wanted = ref == null || ref.isBlank() ? null : ref.strip();
+        return rag.statuses().stream()
+                .filter(s -> s.project().source().equals(source) && java.util.Objects.equals(s.project().ref(), wanted))
+                .allMatch(s -> s.job().isEmpty());
+    }
 
     @Override
     public Integer call() throws Exception {
         String source = target.source();
-        try (Wiring wiring = Wiring.open(RepoOptions.allowingLocal(batch.apply(root.config()), source))) {
-            Project project = Foreground.findOrRegister(wiring.rag(), source, target.name, target.ref);
+        Config config = RepoOptions.allowingLocal(batch.apply(root.config()).withMaxTokensPerJob(maxTokens), source);
+        try (Wiring wiring = Wiring.open(config)) {
             var err = spec.commandLine().getErr();
             var out = spec.commandLine().getOut();
+            if (config.maxTokensPerJob() != null && neverIndexed(wiring.rag(), source, target.ref)) {
+                // A first ingestion over the budget is refused before anything is registered or sent.
+                Estimate estimate = wiring.rag().estimate(source, target.ref, false);
+                if (estimate.tokens() > config.maxTokensPerJob()) {
+                    out.printf(java.util.Locale.ROOT, "not started: indexing %s needs about %,d tokens (%,d chunks; %s),"
+                                    + " over the budget of %,d (--max-tokens or RAG_MAX_TOKENS_PER_JOB); raise it, or see"
+                                    + " rag estimate%n", source, estimate.tokens(), estimate.chunks(),
+                            dev.reporag.http.Views.money(estimate), config.maxTokensPerJob());
+                    return ExitCodes.FAILED;
+                }
+            }
+            Project project = Foreground.findOrRegister(wiring.rag(), source, target.name, target.ref);
             IngestionJob job = Foreground.run(wiring.rag(), project,
                     new ProgressPrinter(TerminalText.line(project.name()), err, root.terminal()), out);
             if (job.status().isActive()) {

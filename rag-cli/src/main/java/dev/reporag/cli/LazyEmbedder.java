@@ -45,6 +45,12 @@ final class LazyEmbedder implements Embedder, AutoCloseable {
         return model().embedAll(texts);
     }
 
+    /** The model's own count, which loads it. */
+    @Override
+    public long billedTokens(String text) {
+        return model().billedTokens(text);
+    }
+
     boolean isLoaded() {
         return loaded != null;
     }

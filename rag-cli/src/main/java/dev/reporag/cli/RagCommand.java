@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
                 "Configuration comes from the environment (see docs/configuration.md); flags override it."},
         subcommands = {IngestCommand.class, AddCommand.class, ProcessCommand.class, StatusCommand.class,
                 AskCommand.class, ChatCommand.class, EvalCommand.class, ServeCommand.class, WorkerCommand.class,
-                MigrateCommand.class, ReembedCommand.class},
+                SyncCommand.class, EstimateCommand.class, MigrateCommand.class, ReembedCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:a job FAILED, or the operation could not be done",
                 "2:usage error (bad arguments, unknown project)",

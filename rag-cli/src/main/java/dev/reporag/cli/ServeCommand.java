@@ -70,6 +70,7 @@ final class ServeCommand implements Callable<Integer> {
             if (worker != null) {
                 worker.start();
             }
+            AutoCloseable sync = SyncCommand.schedule(rag, config);
             if (!rag.hasChatModel()) {
                 log.warn("no chat model: answers are the best passages themselves (extractive); set GROQ_API_KEY or"
                         + " OPENAI_API_KEY for written answers");
@@ -83,6 +84,9 @@ final class ServeCommand implements Callable<Integer> {
                     wiring.storeDescription());
             err.flush();
             stopped.await();
+            if (sync != null) {
+                sync.close();
+            }
             return ExitCodes.OK;
         }
     }

@@ -111,10 +111,16 @@ final class StatusCommand implements Callable<Integer> {
                 : String.format("%.1f MB", size / (1024.0 * 1024));
     }
 
-    /** The error, else what a model switch needs ("re-embedding for model ...: 40 %"), else what a PENDING project waits for. */
+    /**
+     * Whether the remote has moved on from the index ("index at abc1234, ref at def5678"), then the
+     * error, else what a model switch needs ("re-embedding for model ...: 40 %"), else what a PENDING
+     * project waits for.
+     */
     static String note(ProjectStatus s) {
-        return s.error().map(e -> s.modelSwitch().map(m -> e + " — " + m).orElse(e)).or(s::modelSwitch)
+        String note = s.error().map(e -> s.modelSwitch().map(m -> e + " — " + m).orElse(e)).or(s::modelSwitch)
                 .or(s::waitingFor).map(StatusCommand::oneLine).orElse("");
+        String fresh = s.freshness().orElse("");
+        return note.isEmpty() ? fresh : fresh.isEmpty() ? note : fresh + "; " + note;
     }
 
     static void printTable(PrintWriter out, List<ProjectStatus> statuses) {

@@ -202,6 +202,8 @@ final class Wiring implements AutoCloseable {
                 .lease(config.lease())
                 .maxAttempts(config.maxAttempts())
                 .topK(config.topK())
+                .maxTokensPerJob(config.maxTokensPerJob() == null ? 0 : config.maxTokensPerJob())
+                .pricePerMillionTokens(config.pricePerMillionTokens())
                 .build();
     }
 

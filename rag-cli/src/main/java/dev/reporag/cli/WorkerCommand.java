@@ -44,10 +44,14 @@ final class WorkerCommand implements Callable<Integer> {
             }, "rag-worker-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             worker.start();
+            AutoCloseable sync = SyncCommand.schedule(wiring.rag(), config);
             spec.commandLine().getErr().printf("worker %s running on the %s; Ctrl-C stops it%n", worker.id(),
                     wiring.storeDescription());
             spec.commandLine().getErr().flush();
             stopped.await();
+            if (sync != null) {
+                sync.close();
+            }
             return ExitCodes.OK;
         }
     }

@@ -85,7 +85,7 @@ class CommandsTest {
         assertThat(shop.fieldNames()).toIterable().containsExactly("id", "name", "repoUrl", "ref", "status",
                 "progress", "etaSeconds", "files", "filesDone", "chunks", "chunksTotal", "skipped", "commit", "error",
                 "answerable", "jobId", "createdAt", "updatedAt", "waitingFor", "indexedFiles", "indexedChunks",
-                "indexedCommit", "modelSwitch");
+                "indexedCommit", "modelSwitch", "remoteCommit", "remoteCheckedAt", "remoteMoved", "freshness");
         assertThat(shop.get("etaSeconds").isNull()).as("a READY job has no time left").isTrue();
         assertThat(shop.get("status").asText()).isEqualTo("READY");
         assertThat(shop.get("progress").asInt()).isEqualTo(100);

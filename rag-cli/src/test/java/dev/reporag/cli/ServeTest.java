@@ -36,6 +36,7 @@ class ServeTest {
         builder.environment().put("RAG_HOME", tmp.resolve("home").toString());
         builder.environment().put("RAG_EMBEDDER", "hashing");
         builder.environment().put("RAG_ALLOW_LOCAL_SOURCES", "true");
+        builder.environment().put("RAG_SYNC_INTERVAL", "10s");
         builder.redirectErrorStream(true);
         Process process = builder.start();
         StringBuilder log = new StringBuilder();
@@ -99,6 +100,29 @@ class ServeTest {
                     .contains("jvm_gc_memory_allocated_bytes_total", "jvm_threads_live_threads",
                             "jvm_classes_loaded_classes", "process_cpu_usage", "system_cpu_count",
                             "process_uptime_seconds", "process_files_open_files");
+
+            // RAG_SYNC_INTERVAL: a commit to the branch is seen by the next sync and indexed by the workers.
+            TestRepos.commit(repo, java.util.Map.of("src/shop/Refunds.java", "class Refunds { void refund() {} }\n"),
+                    "refunds");
+            String moved;
+            try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.open(repo.toFile())) {
+                moved = git.getRepository().resolve("HEAD").name();
+            }
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline) {
+                project = JSON.readTree(get(base + "/api/projects/" + id).body());
+                if (moved.equals(project.path("indexedCommit").asText())) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            assertThat(project.path("indexedCommit").asText()).as(project.toString()).isEqualTo(moved);
+            assertThat(project.path("remoteCommit").asText()).isEqualTo(moved);
+            synchronized (log) {
+                assertThat(log.toString()).contains("syncing READY projects with their remotes every 10 s")
+                        .containsPattern("sync: shop: index at [0-9a-f]{7}, ref at " + moved.substring(0, 7)
+                                + ": re-index queued");
+            }
         } finally {
             // SIGTERM, as a platform sends it (Process.destroy would also close our end of its output).
             new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor();

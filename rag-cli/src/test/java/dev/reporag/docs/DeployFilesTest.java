@@ -91,7 +91,8 @@ class DeployFilesTest {
     @Test
     void theBlueprintHasAWebServiceAWorkerACronJobAndTheDatabase() {
         Blueprint blueprint = Deployment.renderYaml();
-        assertThat(blueprint.services()).extracting(Service::type).containsExactlyInAnyOrder("web", "worker", "cron");
+        assertThat(blueprint.services()).extracting(Service::type)
+                .containsExactlyInAnyOrder("web", "worker", "cron", "cron");
         assertThat(blueprint.service("web").command()).containsExactly("serve", "--workers", "0");
         assertThat(blueprint.service("web").healthCheckPath()).isEqualTo("/health");
         assertThat(Repo.read("rag-http/src/main/java/dev/reporag/http/RagHttpServer.java"))
@@ -99,6 +100,11 @@ class DeployFilesTest {
         assertThat(blueprint.service("worker").command()).startsWith("worker");
         assertThat(blueprint.service("cron").command()).containsExactly("process", "--all-pending");
         assertThat(blueprint.service("cron").schedule()).matches("\\S+ \\S+ \\S+ \\S+ \\S+");
+        Service sync = blueprint.services().stream().filter(s -> s.name().equals("repo-rag-sync")).findFirst()
+                .orElseThrow();
+        assertThat(sync.type()).isEqualTo("cron");
+        assertThat(sync.command()).containsExactly("sync");
+        assertThat(sync.schedule()).matches("\\S+ \\S+ \\S+ \\S+ \\S+");
         assertThat(blueprint.databases()).hasSize(1);
     }
 

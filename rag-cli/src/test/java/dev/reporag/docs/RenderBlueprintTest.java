@@ -124,6 +124,25 @@ class RenderBlueprintTest {
         assertThat(tick.exitCode()).as(tick.toString()).isZero();
         assertThat(tick.out()).contains("processed 1 project(s): 1 READY, 0 FAILED");
         assertThat(status(base, other).get("status").asText()).isEqualTo("READY");
+
+        // The sync cron: nothing moved, nothing queued; a push to the branch queues both projects of it.
+        Service sync = blueprint.services().stream().filter(s -> s.name().equals("repo-rag-sync")).findFirst()
+                .orElseThrow();
+        CliHarness.Result quiet = CliHarness.run(environment(sync), "", sync.command().toArray(String[]::new));
+        assertThat(quiet.exitCode()).as(quiet.toString()).isZero();
+        assertThat(quiet.out()).contains("synced 2 project(s): 0 to re-index, 2 up to date");
+        Files.writeString(repo.resolve("src/Refunds.java"), "class Refunds { void refund() {} }\n");
+        try (Git git = Git.open(repo.toFile())) {
+            git.add().addFilepattern(".").call();
+            git.commit().setMessage("refunds").setAuthor("T", "t@example.com").setCommitter("T", "t@example.com")
+                    .setSign(false).call();
+        }
+        CliHarness.Result moved = CliHarness.run(environment(sync), "", sync.command().toArray(String[]::new));
+        assertThat(moved.out()).as(moved.toString()).contains("synced 2 project(s): 2 to re-index");
+        assertThat(status(base, shop).get("remoteMoved").asBoolean()).isTrue();
+        CliHarness.Result next = CliHarness.run(environment(cron), "", cron.command().toArray(String[]::new));
+        assertThat(next.out()).as(next.toString()).contains("processed 2 project(s): 2 READY, 0 FAILED");
+        assertThat(status(base, shop).get("remoteMoved").asBoolean()).isFalse();
     }
 
     @Test

@@ -7,6 +7,8 @@ import dev.reporag.core.eval.EvalReport;
 import dev.reporag.core.eval.Evaluation;
 import dev.reporag.core.eval.StoreEvalIndex;
 import dev.reporag.core.ingest.Cancellation;
+import dev.reporag.core.ingest.Estimate;
+import dev.reporag.core.ingest.Estimator;
 import dev.reporag.core.ingest.IngestionListener;
 import dev.reporag.core.ingest.JobProcessor;
 import dev.reporag.core.ingest.Worker;
@@ -22,6 +24,7 @@ import dev.reporag.core.model.SkippedFiles;
 import dev.reporag.core.model.WorkerKind;
 import dev.reporag.core.policy.QueueWait;
 import dev.reporag.core.policy.RagSettings;
+import dev.reporag.core.policy.TextRules;
 import dev.reporag.core.port.AnswerModel;
 import dev.reporag.core.port.ConflictException;
 import dev.reporag.core.port.ConversationRepository;
@@ -35,6 +38,9 @@ import dev.reporag.core.port.RepositorySource;
 import dev.reporag.core.port.Snapshot;
 import dev.reporag.core.port.SourceException;
 import dev.reporag.core.port.VectorStore;
+import dev.reporag.core.sync.PushEvent;
+import dev.reporag.core.sync.Refresh;
+import dev.reporag.core.sync.Refresher;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -68,6 +74,7 @@ public final class RepoRag implements AutoCloseable {
     private final AskService askService;
     private final boolean chatModel;
     private final Duration scheduledRunInterval;
+    private final Refresher refresher;
 
     private RepoRag(Builder b) {
         this.source = Objects.requireNonNull(b.source, "a repository source is required");
@@ -85,7 +92,9 @@ public final class RepoRag implements AutoCloseable {
         });
         this.dispatcher = new EmbeddingDispatcher(embedder, settings.batch(), settings.retry(), settings.rateLimits(),
                 b.rateBudget);
-        this.processor = new JobProcessor(source, dispatcher, store, jobs, settings, clock, heartbeats);
+        this.refresher = new Refresher(source, jobs, clock);
+        this.processor = new JobProcessor(source, dispatcher, store, jobs, settings, clock, heartbeats,
+                refresher::afterJob);
         this.askService = new AskService(jobs, store, dispatcher, b.answerModel, conversations, settings, clock);
         this.chatModel = b.answerModel != null;
         this.scheduledRunInterval = b.scheduledRunInterval;
@@ -170,7 +179,7 @@ public final class RepoRag implements AutoCloseable {
 
     /** Validates a name, a source and a ref; returns the source as stored. */
     private String checkRegistration(String name, String repositorySource, String ref) {
-        if (ref != null && (ref.length() > MAX_REF_CHARS || dev.reporag.core.policy.TextRules.nameProblem(ref) != null
+        if (ref != null && (ref.length() > MAX_REF_CHARS || TextRules.nameProblem(ref) != null
                 || ref.strip().chars().anyMatch(Character::isWhitespace))) {
             throw new InvalidInputException("a ref is a branch, tag or commit of at most " + MAX_REF_CHARS
                     + " characters, without spaces, control or invisible characters");
@@ -178,7 +187,7 @@ public final class RepoRag implements AutoCloseable {
         if (name == null || name.isBlank() || name.length() > 200) {
             throw new InvalidInputException("a project name must be 1 to 200 printable characters");
         }
-        String nameProblem = dev.reporag.core.policy.TextRules.nameProblem(name);
+        String nameProblem = TextRules.nameProblem(name);
         if (nameProblem != null) {
             throw new InvalidInputException("a project name must be 1 to 200 printable characters; this one "
                     + nameProblem);
@@ -291,7 +300,7 @@ public final class RepoRag implements AutoCloseable {
                 ? QueueWait.explain(latest, sightings.get(), Optional.ofNullable(scheduledRunInterval), now).orElse(null)
                 : null;
         return new ProjectStatus(project, latest, jobs.latestReadyJob(project.id()).orElse(null), now, waiting,
-                modelNote(project, latest));
+                modelNote(project, latest), jobs.remoteHead(project.id()).orElse(null));
     }
 
     /** What the status says while the project's index and this process's model differ. */
@@ -318,6 +327,77 @@ public final class RepoRag implements AutoCloseable {
                 seen = jobs.workersLastSeen();
             }
             return seen;
+        }
+    }
+
+    /**
+     * Looks at every READY project's remote ({@code ls-remote}: no content is fetched) and queues a
+     * re-index of each whose ref moved; see {@link Refresher}. A project whose remote cannot be
+     * read is reported, and the others are still looked at.
+     */
+    public List<Refresh> sync() {
+        return refresher.syncAll();
+    }
+
+    /** Like {@link #sync()}, for one project. */
+    public Refresh sync(ProjectId id) {
+        return refresher.refresh(requireProject(id), null);
+    }
+
+    /**
+     * A push a Git host announced: each project of that repository and ref is refreshed at the
+     * pushed commit (no {@code ls-remote}). Empty when no project matches: nothing is done.
+     */
+    public List<Refresh> push(PushEvent event) {
+        return refresher.push(Objects.requireNonNull(event, "event"));
+    }
+
+    /**
+     * Runs {@link #sync()} now and then every {@code interval} on a daemon thread, handing each
+     * run's result to {@code report}, until the returned handle is closed. A failing run (the job
+     * store down) is logged and the next one still runs.
+     */
+    public AutoCloseable startSync(Duration interval, Consumer<List<Refresh>> report) {
+        if (interval == null || interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("the sync interval must be positive");
+        }
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "rag-sync");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                report.accept(sync());
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(RepoRag.class).warn("the scheduled sync failed: {}", e.getMessage());
+            }
+        }, 0, interval.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return timer::shutdownNow;
+    }
+
+    /**
+     * What indexing a repository from scratch would take ({@link Estimate}): it is fetched and read
+     * like a job reads it, and nothing is sent to an embedding API. The source is checked as a
+     * registration checks it.
+     *
+     * @param measureSpeed for an in-process model, embed a small sample to tell the time
+     * @throws InvalidInputException for a refused source
+     * @throws SourceException       when it cannot be fetched
+     */
+    public Estimate estimate(String repositorySource, String ref, boolean measureSpeed) {
+        String checked = checkRegistration("estimate", repositorySource, ref);
+        return estimate(new Project(ProjectId.random(), "estimate", checked, ref, clock.instant()), measureSpeed);
+    }
+
+    /** Like {@link #estimate(String, String, boolean)}, for a registered project's source and ref. */
+    public Estimate estimate(ProjectId id, boolean measureSpeed) {
+        return estimate(requireProject(id), measureSpeed);
+    }
+
+    private Estimate estimate(Project project, boolean measureSpeed) {
+        try (Snapshot snapshot = source.open(project, FetchMonitor.NONE)) {
+            return new Estimator(dispatcher, settings).estimate(project, snapshot, measureSpeed);
         }
     }
 

@@ -43,7 +43,7 @@ final class ErrorMapping {
         });
         String tooLarge = "the request body is larger than " + maxBodyBytes + " bytes";
         routes.exception(HttpResponseException.class, (e, ctx) -> reply(ctx, e.getStatus(),
-                e.getStatus() == 413 ? tooLarge : message(e)));
+                e.getStatus() == 413 && !Webhooks.isWebhook(ctx.path()) ? tooLarge : message(e)));
         routes.exception(Exception.class, (e, ctx) -> {
             log.error("{} {} failed unexpectedly", ctx.method(), ctx.path(), e);
             reply(ctx, 500, INTERNAL);

@@ -35,6 +35,7 @@ final class ProjectApi {
     private final ProjectEvents events;
     private final AskRateLimiter askLimiter;
     private final ClientAddress clients;
+    private final Estimates estimates;
 
     ProjectApi(RepoRag rag, ObjectMapper mapper, ProjectEvents events, AskRateLimiter askLimiter,
                ClientAddress clients) {
@@ -44,6 +45,12 @@ final class ProjectApi {
         this.events = events;
         this.askLimiter = askLimiter;
         this.clients = clients;
+        this.estimates = new Estimates(rag);
+    }
+
+    /** {@code GET …/estimate}: what indexing the project from scratch would take; nothing is embedded. */
+    void estimate(Context ctx) {
+        ctx.json(Views.estimate(estimates.of(id(ctx), ctx)));
     }
 
     void list(Context ctx) {
@@ -99,6 +106,7 @@ final class ProjectApi {
 
     void delete(Context ctx) {
         rag.delete(id(ctx));
+        estimates.forget(id(ctx));
         ctx.status(204);
     }
 

@@ -52,7 +52,8 @@ public final class RagHttpServer {
         HttpMetrics metrics = new HttpMetrics(rag, registry, Instant.now());
         ProjectApi api = new ProjectApi(rag, mapper, events,
                 new AskRateLimiter(settings.askPerMinute(), System::nanoTime), clients);
-        return Javalin.create(cfg -> configure(cfg, rag, settings, mapper, admin, events, metrics, api));
+        Webhooks webhooks = new Webhooks(rag, mapper, settings.webhookSecret(), settings.webhookMaxBytes());
+        return Javalin.create(cfg -> configure(cfg, rag, settings, mapper, admin, events, metrics, api, webhooks));
     }
 
     /**
@@ -67,7 +68,8 @@ public final class RagHttpServer {
     }
 
     private static void configure(JavalinConfig cfg, RepoRag rag, HttpSettings settings, ObjectMapper mapper,
-                                  AdminGuard admin, ProjectEvents events, HttpMetrics metrics, ProjectApi api) {
+                                  AdminGuard admin, ProjectEvents events, HttpMetrics metrics, ProjectApi api,
+                                  Webhooks webhooks) {
         cfg.startup.showJavalinBanner = false;
         cfg.startup.showOldJavalinVersionWarning = false;
         cfg.jsonMapper(new JavalinJackson(mapper, false));
@@ -96,6 +98,11 @@ public final class RagHttpServer {
         var r = cfg.routes;
         r.before(ctx -> {
             securityHeaders(ctx);
+            // Webhooks authenticate every delivery themselves (signature or token), are sent by servers,
+            // not browsers, in GitHub's form encoding too, and read their raw body up to their own limit.
+            if (Webhooks.isWebhook(ctx.path())) {
+                return;
+            }
             crossSite.check(ctx);
             rejectLargeBody(ctx, settings.maxBodyBytes());
         });
@@ -114,6 +121,7 @@ public final class RagHttpServer {
         r.post("/api/projects", admin.guard(api::create));
         r.get(PROJECT, api::get);
         r.get(PROJECT + "/skipped", api::skipped);
+        r.get(PROJECT + "/estimate", api::estimate);
         r.delete(PROJECT, admin.guard(api::delete));
         r.post(PROJECT + "/ingest", admin.guard(api::ingest));
         r.post(PROJECT + "/retry", admin.guard(api::retry));
@@ -126,6 +134,10 @@ public final class RagHttpServer {
         });
         r.post(PROJECT + "/ask", api::ask);
         r.post(PROJECT + "/ask/stream", api::askStream);
+
+        // Authenticated by the Git host's signature or token (RAG_WEBHOOK_SECRET), not the admin token.
+        r.post(Webhooks.GITHUB, webhooks::github);
+        r.post(Webhooks.GITLAB, webhooks::gitlab);
 
         ErrorMapping.register(r, settings.maxBodyBytes());
     }

@@ -7,6 +7,7 @@ import dev.reporag.core.model.JobId;
 import dev.reporag.core.model.Progress;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.model.ProjectStatus;
+import dev.reporag.core.model.RemoteHead;
 import dev.reporag.core.model.SkipReason;
 import dev.reporag.core.model.SkippedFiles;
 
@@ -41,12 +42,17 @@ public final class Views {
      * @param indexedCommit the commit of that index
      * @param modelSwitch   while the index and the configured embedding model differ: "re-embedding for
      *                      model 'X' (1536 dimensions): 40 %", or what to run; else null
+     * @param remoteCommit  the commit the ref was last seen at on the remote (a sync or a webhook), null before any
+     * @param remoteCheckedAt when that was
+     * @param remoteMoved   whether the remote has moved on from the indexed commit
+     * @param freshness     "index at abc1234, ref at def5678" while it has, else null
      */
     public record ProjectView(String id, String name, String repoUrl, String ref, String status, int progress,
                               Long etaSeconds, int files, int filesDone, long chunks, long chunksTotal, int skipped,
                               String commit, String error, boolean answerable, String jobId, String createdAt,
                               String updatedAt, String waitingFor, Integer indexedFiles, Long indexedChunks,
-                              String indexedCommit, String modelSwitch) {
+                              String indexedCommit, String modelSwitch, String remoteCommit, String remoteCheckedAt,
+                              boolean remoteMoved, String freshness) {
     }
 
     /**
@@ -80,6 +86,48 @@ public final class Views {
     record ErrorView(String error) {
     }
 
+    /**
+     * An estimate of indexing from scratch ({@code GET /api/projects/{id}/estimate}, {@code rag estimate --json}).
+     *
+     * @param skippedByRule   files left out, by rule name
+     * @param tokens          as the provider bills them (an in-process model: as its tokenizer reads them)
+     * @param inProcess       whether the model runs in the server's process (no bill, no rate limits)
+     * @param rateLimitTokens as its rate limiter counts them
+     * @param costUsd         null when the model has no known price
+     * @param seconds         null when the time cannot be told
+     * @param summary         the cost and time in words, as the page shows them
+     */
+    public record EstimateView(String commit, int filesKept, int filesSkipped, Map<String, Integer> skippedByRule,
+                               long bytes, long chunks, long tokens, long rateLimitTokens, long requests,
+                               String model, boolean inProcess, Double pricePerMillionTokens, Double costUsd, Long seconds,
+                               String timeBasis, List<String> notes, String summary) {
+    }
+
+    public static EstimateView estimate(dev.reporag.core.ingest.Estimate e) {
+        Map<String, Integer> byRule = new java.util.TreeMap<>();
+        e.skippedByReason().forEach((reason, n) -> byRule.put(reason.name(), n));
+        String time = e.time().map(s -> s < 90 ? "about " + s + " s" : "about " + Math.round(s / 60.0) + " min")
+                .orElse("time unknown");
+        String summary = String.format(java.util.Locale.ROOT, "%,d files, %,d chunks, %,d tokens: %s, %s",
+                e.filesKept(), e.chunks(), e.tokens(), money(e), time);
+        return new EstimateView(e.commit(), e.filesKept(), e.filesSkipped(), byRule, e.bytes(), e.chunks(), e.tokens(),
+                e.rateLimitTokens(), e.requests(), e.modelId(), e.inProcess(), e.pricePerMillionTokens(), e.costUsd(), e.seconds(),
+                e.timeBasis(), e.notes(), summary);
+    }
+
+    /** "$0.0123 with openai:text-embedding-3-small ($0.02 per million tokens)", "free (in process)", or why unknown. */
+    public static String money(dev.reporag.core.ingest.Estimate e) {
+        if (e.costUsd() == null) {
+            return "cost unknown (no price for " + e.modelId() + ")";
+        }
+        if (e.pricePerMillionTokens() == 0) {
+            return "no cost (" + e.modelId() + (e.inProcess() ? ", in this process)" : ")");
+        }
+        String amount = e.costUsd() >= 1 ? String.format(java.util.Locale.ROOT, "$%,.2f", e.costUsd())
+                : String.format(java.util.Locale.ROOT, "$%.4f", e.costUsd());
+        return "about " + amount + " with " + e.modelId() + " ($" + e.pricePerMillionTokens() + " per million tokens)";
+    }
+
     public static ProjectView project(ProjectStatus status) {
         IngestionJob job = status.latestJob();
         IngestionJob ready = status.lastReady();
@@ -94,7 +142,10 @@ public final class Views {
                 job == null ? null : job.id().value(), status.project().createdAt().toString(), updated.toString(),
                 status.waitingFor().orElse(null), ready == null ? null : ready.progress().filesTotal(),
                 ready == null ? null : ready.progress().chunksDone(), ready == null ? null : ready.commit(),
-                status.modelSwitch().orElse(null));
+                status.modelSwitch().orElse(null),
+                status.remoteHead().map(RemoteHead::commit).orElse(null),
+                status.remoteHead().map(h -> h.checkedAt().toString()).orElse(null), status.remoteMoved(),
+                status.freshness().orElse(null));
     }
 
     /** One page of a project's skipped files, filtered by {@code reason} when given. */

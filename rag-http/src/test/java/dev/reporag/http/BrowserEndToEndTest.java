@@ -217,6 +217,36 @@ class BrowserEndToEndTest {
     }
 
     @Test
+    void theEstimateShowsBeforeInitializeAndTheFreshnessLineWhenTheBranchMovesOn() {
+        app.commitShop(REPO, 3);
+        String id = app.createProject("shop", REPO);
+        browser.get(app.base() + "/#/projects/" + id);
+        wait.until(ExpectedConditions.textMatches(By.id("estimate"),
+                java.util.regex.Pattern.compile("^Estimate: 5 files, \\d+ chunks, [\\d,]+ tokens: no cost \\(hashing-64, in this process\\)")));
+        assertThat(byId("initialize").getText()).isEqualTo("Initialize AI");
+        assertThat(byId("freshness").isDisplayed()).isFalse();
+        assertThat(app.embedder.calls()).as("the estimate embeds nothing").isZero();
+        screenshot("1b-estimate");
+
+        app.post("/api/projects/" + id + "/ingest", "", TOKEN);
+        wait.until(ExpectedConditions.attributeToBe(By.id("status-badge"), "data-status", "READY"));
+        assertThat(byId("estimate").isDisplayed()).as("only before the first ingestion").isFalse();
+        String indexed = app.get("/api/projects/" + id).body().path("indexedCommit").asText();
+        wait.until(ExpectedConditions.textToBe(By.id("freshness"), "Index at " + indexed.substring(0, 7) + "."));
+
+        app.stopWorker(); // the re-index stays queued, as while the worker is busy elsewhere
+        app.source.commit(REPO, java.util.Map.of("src/cart/Cart.java", "class Cart { Money total() { return ZERO; } }\n"));
+        String moved = app.source.remoteHead(REPO, null);
+        app.rag.sync();
+        wait.until(ExpectedConditions.textMatches(By.id("freshness"), java.util.regex.Pattern.compile(
+                "^Index at " + indexed.substring(0, 7) + ", ref at " + moved.substring(0, 7)
+                        + " \\(seen .+\\): a re-index is on its way\\.$")));
+        assertThat(byId("freshness").getAttribute("class")).contains("moved");
+        screenshot("3b-freshness");
+        assertNoConsoleErrors("the project page");
+    }
+
+    @Test
     void aJobRunByAWorkerElsewhereShowsItsEstimate() {
         String id = app.createProject("shop", REPO);
         app.stopWorker(); // the job is this test's, as if a worker in another process ran it

@@ -78,6 +78,16 @@ final class FlakyJobRepository implements JobRepository {
     }
 
     @Override
+    public void saveRemoteHead(ProjectId project, dev.reporag.core.model.RemoteHead head) {
+        up().saveRemoteHead(project, head);
+    }
+
+    @Override
+    public Optional<dev.reporag.core.model.RemoteHead> remoteHead(ProjectId project) {
+        return up().remoteHead(project);
+    }
+
+    @Override
     public void workerSeen(dev.reporag.core.model.WorkerKind kind, Instant now) {
         up().workerSeen(kind, now);
     }

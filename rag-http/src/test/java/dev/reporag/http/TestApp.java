@@ -171,7 +171,7 @@ final class TestApp implements AutoCloseable {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
-        headers.forEach(request::header);
+        headers.forEach(request::setHeader); // a given Content-Type replaces the JSON one
         return send(request, token);
     }
 

@@ -57,9 +57,21 @@ final class EmbeddingBatcher {
     private List<String> texts = new ArrayList<>();
     private long tokens;
     private long bufferBytes;
+    /** The most tokens (as billed) the job may embed, 0 for no limit; and those it has handed out. */
+    private final long maxTokens;
+    private long spent;
+    /** Of those, the ones buffered and not yet sent. */
+    private long buffered;
 
     EmbeddingBatcher(EmbeddingDispatcher dispatcher, VectorStore store, int window, Cancellation cancellation,
                      Completion completion) {
+        this(dispatcher, store, window, cancellation, completion, 0);
+    }
+
+    /** @param maxTokens the job's budget of tokens as the provider bills them; 0 for none */
+    EmbeddingBatcher(EmbeddingDispatcher dispatcher, VectorStore store, int window, Cancellation cancellation,
+                     Completion completion, long maxTokens) {
+        this.maxTokens = maxTokens;
         this.dispatcher = dispatcher;
         this.store = store;
         this.window = window;
@@ -67,8 +79,31 @@ final class EmbeddingBatcher {
         this.completion = completion;
     }
 
-    /** A chunk to embed, and the key its vector is stored under. */
+    /**
+     * A chunk to embed, and the key its vector is stored under.
+     *
+     * @throws TokenBudgetException before a text over the job's budget is handed out: what was sent
+     *                              stays stored, and nothing more is sent
+     */
     void add(Chunk chunk, String embedText, String key) {
+        if (maxTokens > 0) {
+            long billed = dispatcher.embedder().billedTokens(embedText);
+            if (spent + billed > maxTokens) {
+                // What was sent is paid for: store it. What is only buffered was never sent.
+                chunks = new ArrayList<>();
+                keys = new ArrayList<>();
+                reused = new ArrayList<>();
+                texts = new ArrayList<>();
+                tokens = 0;
+                long sent = spent - buffered;
+                while (!inFlight.isEmpty()) {
+                    storeOldest();
+                }
+                throw new TokenBudgetException(maxTokens, sent);
+            }
+            buffered += billed;
+            spent += billed;
+        }
         long next = dispatcher.countTokens(embedText);
         if (!dispatcher.fits(texts.size(), tokens, next) || chunks.size() >= MAX_GROUP) {
             submit();
@@ -126,6 +161,7 @@ final class EmbeddingBatcher {
         Future<List<float[]>> vectors = texts.isEmpty() ? CompletableFuture.completedFuture(known)
                 : merged(dispatcher.submit(texts), known);
         inFlight.addLast(new Pending(vectors, chunks, keys, texts.size(), new long[]{bufferBytes}));
+        buffered = 0;
         chunks = new ArrayList<>();
         keys = new ArrayList<>();
         reused = new ArrayList<>();

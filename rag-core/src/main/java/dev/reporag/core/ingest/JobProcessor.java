@@ -93,10 +93,19 @@ public final class JobProcessor {
     private final Clock clock;
     private final ScheduledExecutorService heartbeats;
     private final Chunker chunker;
+    private final java.util.function.Consumer<IngestionJob> ended;
     private final ReuseStep reuse;
 
     public JobProcessor(RepositorySource source, EmbeddingDispatcher dispatcher, VectorStore store,
                         JobRepository jobs, RagSettings settings, Clock clock, ScheduledExecutorService heartbeats) {
+        this(source, dispatcher, store, jobs, settings, clock, heartbeats, job -> { });
+    }
+
+    /** @param ended hears each job this processor ended (READY or FAILED), as stored */
+    public JobProcessor(RepositorySource source, EmbeddingDispatcher dispatcher, VectorStore store,
+                        JobRepository jobs, RagSettings settings, Clock clock, ScheduledExecutorService heartbeats,
+                        java.util.function.Consumer<IngestionJob> ended) {
+        this.ended = ended;
         this.source = source;
         this.dispatcher = dispatcher;
         this.store = store;
@@ -178,7 +187,15 @@ public final class JobProcessor {
         } finally {
             heartbeat.cancel(false);
         }
-        return jobs.job(job.id()).orElse(job);
+        IngestionJob result = jobs.job(job.id()).orElse(job);
+        if (result.status().isFinished()) {
+            try {
+                ended.accept(result);
+            } catch (RuntimeException e) {
+                log.warn("job {}: what follows its end failed: {}", job.id(), e.getMessage());
+            }
+        }
+        return result;
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String prefix) {
@@ -367,7 +384,7 @@ public final class JobProcessor {
                         chunksReused += chunks - embedded;
                         bytesDone += bytes;
                         save(chunks > 0);
-                    });
+                    }, settings.maxTokensPerJob());
             try (Stream<SourceFile> files = snapshot.files()) {
                 Iterator<SourceFile> it = files.iterator();
                 int index = 0;

@@ -7,6 +7,7 @@ import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.Progress;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
+import dev.reporag.core.model.RemoteHead;
 import dev.reporag.core.model.SkippedFiles;
 import dev.reporag.core.model.WorkerKind;
 import dev.reporag.core.port.JobRepository;
@@ -29,6 +30,7 @@ public final class InMemoryJobRepository implements JobRepository {
     private final Map<ProjectId, Project> projects = new LinkedHashMap<>();
     private final Map<JobId, IngestionJob> jobs = new LinkedHashMap<>();
     private final Map<ProjectId, byte[]> skipped = new HashMap<>();
+    private final Map<ProjectId, RemoteHead> remoteHeads = new HashMap<>();
     private final Map<WorkerKind, Instant> seen = new EnumMap<>(WorkerKind.class);
     private final Map<JobStatus, Long> finished = new EnumMap<>(JobStatus.class);
 
@@ -60,6 +62,7 @@ public final class InMemoryJobRepository implements JobRepository {
         projects.remove(id);
         jobs.values().removeIf(j -> j.projectId().equals(id));
         skipped.remove(id);
+        remoteHeads.remove(id);
     }
 
     @Override
@@ -166,6 +169,19 @@ public final class InMemoryJobRepository implements JobRepository {
     @Override
     public synchronized Optional<SkippedFiles> skippedFiles(ProjectId project) {
         return Optional.ofNullable(skipped.get(project)).map(SkippedFiles::fromBytes);
+    }
+
+    @Override
+    public synchronized void saveRemoteHead(ProjectId project, RemoteHead head) {
+        RemoteHead stored = remoteHeads.get(project);
+        if (projects.containsKey(project) && (stored == null || !head.checkedAt().isBefore(stored.checkedAt()))) {
+            remoteHeads.put(project, head);
+        }
+    }
+
+    @Override
+    public synchronized Optional<RemoteHead> remoteHead(ProjectId project) {
+        return Optional.ofNullable(remoteHeads.get(project));
     }
 
     private boolean update(JobId id, String worker, UnaryOperator<IngestionJob> change) {

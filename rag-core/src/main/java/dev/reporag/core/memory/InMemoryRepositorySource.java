@@ -38,6 +38,7 @@ public final class InMemoryRepositorySource implements RepositorySource {
 
     private final Map<String, List<Version>> history = new ConcurrentHashMap<>();
     private final AtomicInteger reads = new AtomicInteger();
+    private final AtomicInteger headReads = new AtomicInteger();
 
     /** Makes a new commit of the repository at {@code source} and returns its id. */
     public String commit(String source, Map<String, String> files) {
@@ -67,6 +68,26 @@ public final class InMemoryRepositorySource implements RepositorySource {
     /** How many file contents have been read, for tests that check what is re-read. */
     public int reads() {
         return reads.get();
+    }
+
+    /** How many times {@link #remoteHead} has been asked, for tests that count remote checks. */
+    public int remoteHeadReads() {
+        return headReads.get();
+    }
+
+    /** The newest commit, or the ref itself when it names one of the repository's commits. */
+    @Override
+    public String remoteHead(String source, String ref) {
+        headReads.incrementAndGet();
+        List<Version> versions = history.get(source);
+        if (versions == null || versions.isEmpty()) {
+            throw new SourceException("repository not found: " + source);
+        }
+        if (ref != null) {
+            return versions.stream().filter(v -> v.commit().equals(ref)).findFirst().map(Version::commit)
+                    .orElseThrow(() -> new SourceException("ref '" + ref + "' not found in " + source));
+        }
+        return versions.get(versions.size() - 1).commit();
     }
 
     @Override

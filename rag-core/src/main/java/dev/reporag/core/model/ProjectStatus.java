@@ -14,15 +14,23 @@ import java.util.Optional;
  * @param waiting   while PENDING, what the project waits for (see {@link #waitingFor()}), else null
  * @param model     while the project's index and the configured embedding model differ, what is
  *                  being done about it (see {@link #modelSwitch()}), else null
+ * @param remote    the commit the project's ref was last seen at on its remote (a sync or a
+ *                  webhook), or null before any
  */
 public record ProjectStatus(Project project, IngestionJob latestJob, IngestionJob lastReady, Instant asOf,
-                            String waiting, String model) {
+                            String waiting, String model, RemoteHead remote) {
     public ProjectStatus {
         Objects.requireNonNull(project, "project");
         Objects.requireNonNull(asOf, "asOf");
     }
 
-    /** A status with nothing to say about the embedding model. */
+    /** A status with no sighting of the remote. */
+    public ProjectStatus(Project project, IngestionJob latestJob, IngestionJob lastReady, Instant asOf,
+                         String waiting, String model) {
+        this(project, latestJob, lastReady, asOf, waiting, model, null);
+    }
+
+    /** A status with nothing to say about the embedding model or the remote. */
     public ProjectStatus(Project project, IngestionJob latestJob, IngestionJob lastReady, Instant asOf,
                          String waiting) {
         this(project, latestJob, lastReady, asOf, waiting, null);
@@ -79,5 +87,30 @@ public record ProjectStatus(Project project, IngestionJob latestJob, IngestionJo
 
     public Optional<String> indexedCommit() {
         return lastReady == null ? Optional.empty() : Optional.ofNullable(lastReady.commit());
+    }
+
+    public Optional<RemoteHead> remoteHead() {
+        return Optional.ofNullable(remote);
+    }
+
+    /**
+     * Whether the remote has moved on from the commit answers come from: the ref was last seen at
+     * another commit than the one indexed ("index at abc123, ref at def456"). False while nothing
+     * is indexed or the remote was never looked at.
+     */
+    public boolean remoteMoved() {
+        return remote != null && indexedCommit().map(c -> !c.equals(remote.commit())).orElse(false);
+    }
+
+    /** "index at abc1234, ref at def5678" while the remote has moved on from the index; else empty. */
+    public Optional<String> freshness() {
+        if (!remoteMoved()) {
+            return Optional.empty();
+        }
+        return Optional.of("index at " + shortId(lastReady.commit()) + ", ref at " + shortId(remote.commit()));
+    }
+
+    private static String shortId(String commit) {
+        return commit.length() > 7 ? commit.substring(0, 7) : commit;
     }
 }

@@ -15,10 +15,15 @@ import java.util.Objects;
  * @param progressInterval least time between two progress saves while files are read
  * @param topK             sources given to the answer model
  * @param maxQuestionChars longest question accepted
+ * @param maxTokensPerJob  the most tokens (as the provider bills them) one job may embed
+ *                         ({@code RAG_MAX_TOKENS_PER_JOB}); 0 for no limit
+ * @param pricePerMillionTokens the embedding price in US dollars per million tokens
+ *                         ({@code RAG_EMBEDDING_PRICE_PER_MTOK}), or null for {@link EmbeddingPrices}' table
  */
 public record RagSettings(FileFilter fileFilter, int chunkSize, int chunkOverlap, BatchPolicy batch,
                           RetryPolicy retry, RateLimits rateLimits, Duration lease, int maxAttempts, Duration pollInterval,
-                          Duration progressInterval, int topK, int maxQuestionChars) {
+                          Duration progressInterval, int topK, int maxQuestionChars, long maxTokensPerJob,
+                          Double pricePerMillionTokens) {
     public RagSettings {
         Objects.requireNonNull(fileFilter, "fileFilter");
         Objects.requireNonNull(batch, "batch");
@@ -31,6 +36,9 @@ public record RagSettings(FileFilter fileFilter, int chunkSize, int chunkOverlap
         if (lease.toMillis() < 300 || maxAttempts < 1 || topK < 1 || topK > 50 || maxQuestionChars < 10) {
             throw new IllegalArgumentException("lease must be at least 300 ms, attempts at least 1, top-k within"
                     + " 1..50 and questions at least 10 characters");
+        }
+        if (maxTokensPerJob < 0 || pricePerMillionTokens != null && !(pricePerMillionTokens >= 0)) {
+            throw new IllegalArgumentException("the token budget and the price must not be negative");
         }
     }
 
@@ -56,6 +64,8 @@ public record RagSettings(FileFilter fileFilter, int chunkSize, int chunkOverlap
         b.progressInterval = progressInterval;
         b.topK = topK;
         b.maxQuestionChars = maxQuestionChars;
+        b.maxTokensPerJob = maxTokensPerJob;
+        b.pricePerMillionTokens = pricePerMillionTokens;
         return b;
     }
 
@@ -72,6 +82,8 @@ public record RagSettings(FileFilter fileFilter, int chunkSize, int chunkOverlap
         private Duration progressInterval = Duration.ofMillis(500);
         private int topK = 6;
         private int maxQuestionChars = 4000;
+        private long maxTokensPerJob;
+        private Double pricePerMillionTokens;
 
         private Builder() {
         }
@@ -136,9 +148,21 @@ public record RagSettings(FileFilter fileFilter, int chunkSize, int chunkOverlap
             return this;
         }
 
+        /** The most tokens one job may embed; 0 (the default) for no limit. */
+        public Builder maxTokensPerJob(long value) {
+            maxTokensPerJob = value;
+            return this;
+        }
+
+        /** The embedding price per million tokens; null (the default) for {@link EmbeddingPrices}' table. */
+        public Builder pricePerMillionTokens(Double value) {
+            pricePerMillionTokens = value;
+            return this;
+        }
+
         public RagSettings build() {
             return new RagSettings(fileFilter, chunkSize, chunkOverlap, batch, retry, rateLimits, lease, maxAttempts,
-                    pollInterval, progressInterval, topK, maxQuestionChars);
+                    pollInterval, progressInterval, topK, maxQuestionChars, maxTokensPerJob, pricePerMillionTokens);
         }
     }
 }

@@ -45,6 +45,14 @@ public interface Embedder {
         return Math.max(1, (text.length() + 3) / 4);
     }
 
+    /**
+     * The tokens the provider bills for {@code text} and reports as usage (its tokenizer's count),
+     * which cost estimates and per-job budgets use. By default {@link #countTokens}.
+     */
+    default long billedTokens(String text) {
+        return countTokens(text);
+    }
+
     /** The provider's cap on inputs in one request. */
     default int maxInputsPerRequest() {
         return Integer.MAX_VALUE;

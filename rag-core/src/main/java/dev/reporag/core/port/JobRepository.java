@@ -7,6 +7,7 @@ import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.Progress;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
+import dev.reporag.core.model.RemoteHead;
 import dev.reporag.core.model.SkippedFiles;
 import dev.reporag.core.model.WorkerKind;
 
@@ -77,6 +78,16 @@ public interface JobRepository {
 
     /** The last list saved for the project; empty before any. */
     Optional<SkippedFiles> skippedFiles(ProjectId project);
+
+    /**
+     * Records the commit the project's ref points to on its remote, as seen at {@code head.checkedAt()};
+     * a sighting older than the one stored changes nothing, nor does one for an unknown project.
+     * {@link #deleteProject} removes it.
+     */
+    void saveRemoteHead(ProjectId project, RemoteHead head);
+
+    /** The last sighting saved for the project; empty before any. */
+    Optional<RemoteHead> remoteHead(ProjectId project);
 
     /** Notes that a worker of this kind was alive at {@code now}; an earlier time never replaces a later one. */
     void workerSeen(WorkerKind kind, Instant now);

@@ -35,6 +35,23 @@ public interface RepositorySource {
     }
 
     /**
+     * The commit {@code ref} (the default branch when null) points to on the remote now, read
+     * without fetching any content (an {@code ls-remote}), under the same source rules and time
+     * limits as {@link #open}. An annotated tag is given as the commit it names; a ref that is
+     * itself a full commit id is returned as it is. By default the source is opened, which
+     * fetches: sources that can ask cheaply override this.
+     *
+     * @throws SourceException with a message a user can act on
+     */
+    default String remoteHead(String source, String ref) {
+        Project probe = new Project(dev.reporag.core.model.ProjectId.random(), "remote-head", source, ref,
+                java.time.Instant.EPOCH);
+        try (Snapshot snapshot = open(probe)) {
+            return snapshot.commit();
+        }
+    }
+
+    /**
      * Checks a source given by a user before a project is stored (URL form, scheme, host), without
      * fetching anything.
      *

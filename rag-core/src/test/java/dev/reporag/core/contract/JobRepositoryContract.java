@@ -6,6 +6,7 @@ import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.Progress;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
+import dev.reporag.core.model.RemoteHead;
 import dev.reporag.core.model.SkipReason;
 import dev.reporag.core.model.SkippedFiles;
 import dev.reporag.core.model.WorkerKind;
@@ -411,6 +412,30 @@ public abstract class JobRepositoryContract {
         assertThat(repository.skippedFiles(project.id())).isEmpty();
         repository.saveSkippedFiles(project.id(), SkippedFiles.builder(first.id(), "late").build());
         assertThat(repository.skippedFiles(project.id())).as("a deleted project keeps nothing").isEmpty();
+    }
+
+    @Test
+    void keepsTheLatestRemoteHeadOfEachProject() {
+        Project project = newProject("p");
+        Project other = newProject("o");
+        String a = "a".repeat(40);
+        String b = "b".repeat(40);
+        assertThat(repository.remoteHead(project.id())).isEmpty();
+
+        repository.saveRemoteHead(project.id(), new RemoteHead(a, t0));
+        repository.saveRemoteHead(project.id(), new RemoteHead(b, t0.plusSeconds(60)));
+        repository.saveRemoteHead(project.id(), new RemoteHead(a, t0.plusSeconds(30)));
+        repository.saveRemoteHead(other.id(), new RemoteHead(a, t0.plusSeconds(5)));
+
+        assertThat(repository.remoteHead(project.id())).as("an older sighting changes nothing")
+                .contains(new RemoteHead(b, t0.plusSeconds(60)));
+        assertThat(repository.remoteHead(other.id())).contains(new RemoteHead(a, t0.plusSeconds(5)));
+
+        repository.deleteProject(project.id());
+        assertThat(repository.remoteHead(project.id())).isEmpty();
+        repository.saveRemoteHead(project.id(), new RemoteHead(a, t0.plusSeconds(90)));
+        assertThat(repository.remoteHead(project.id())).as("a deleted project keeps nothing").isEmpty();
+        assertThat(repository.remoteHead(other.id())).isPresent();
     }
 
     @Test

@@ -95,6 +95,33 @@ public abstract class RepositorySourceContract {
     }
 
     @Test
+    void readsTheRemoteHeadWithoutOpeningAndSeesItMove() throws Exception {
+        String source = createRepository(files());
+        String head = source().remoteHead(source, null);
+        try (Snapshot snapshot = source().open(project(source))) {
+            assertThat(head).isEqualTo(snapshot.commit());
+        }
+        Map<String, String> changed = files();
+        changed.put("lib/util.js", "export const x = 3;\n");
+        commit(source, changed);
+
+        String moved = source().remoteHead(source, null);
+        assertThat(moved).isNotEqualTo(head);
+        try (Snapshot snapshot = source().open(project(source))) {
+            assertThat(moved).isEqualTo(snapshot.commit());
+        }
+        assertThat(source().remoteHead(source, null)).as("asking again changes nothing").isEqualTo(moved);
+    }
+
+    @Test
+    void aMissingRepositoryHasNoRemoteHead() throws Exception {
+        String missing = missingRepository();
+        assertThatThrownBy(() -> source().remoteHead(missing, null))
+                .isInstanceOf(SourceException.class)
+                .hasMessageNotContaining("Exception");
+    }
+
+    @Test
     void reportsWhatChangedSinceAnEarlierCommit() throws Exception {
         String source = createRepository(files());
         String first;

@@ -298,6 +298,8 @@ class WorkerTest {
         public boolean release(dev.reporag.core.model.JobId j, String w, Instant n) { return delegate.release(j, w, n); }
         public void saveSkippedFiles(dev.reporag.core.model.ProjectId p, dev.reporag.core.model.SkippedFiles s) { delegate.saveSkippedFiles(p, s); }
         public java.util.Optional<dev.reporag.core.model.SkippedFiles> skippedFiles(dev.reporag.core.model.ProjectId p) { return delegate.skippedFiles(p); }
+        public void saveRemoteHead(dev.reporag.core.model.ProjectId p, dev.reporag.core.model.RemoteHead h) { delegate.saveRemoteHead(p, h); }
+        public java.util.Optional<dev.reporag.core.model.RemoteHead> remoteHead(dev.reporag.core.model.ProjectId p) { return delegate.remoteHead(p); }
         public void workerSeen(dev.reporag.core.model.WorkerKind k, Instant n) { delegate.workerSeen(k, n); }
         public java.util.Map<dev.reporag.core.model.WorkerKind, Instant> workersLastSeen() { return delegate.workersLastSeen(); }
         public java.util.Map<dev.reporag.core.model.JobStatus, Long> finishedJobs() { return delegate.finishedJobs(); }

@@ -1,0 +1,145 @@
+package dev.reporag.core.ingest;
+
+import dev.reporag.core.embed.EmbeddingDispatcher;
+import dev.reporag.core.model.Project;
+import dev.reporag.core.model.SkipReason;
+import dev.reporag.core.model.SkippedFile;
+import dev.reporag.core.model.SourceFile;
+import dev.reporag.core.policy.Chunker;
+import dev.reporag.core.policy.EmbeddingPrices;
+import dev.reporag.core.policy.FileFilter;
+import dev.reporag.core.policy.RagSettings;
+import dev.reporag.core.policy.RateLimits;
+import dev.reporag.core.port.Embedder;
+import dev.reporag.core.port.Snapshot;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Works out an {@link Estimate} the way a job would index a snapshot from scratch: the same file
+ * checks, the same chunks and embedded texts, the embedder's own token counts, and requests shaped
+ * as the dispatcher shapes them. Nothing is sent to an embedding API; only an in-process model may
+ * be asked to embed a small sample, to measure its speed, when asked to.
+ */
+public final class Estimator {
+    /** Texts embedded to measure an in-process model's speed. */
+    static final int SPEED_SAMPLE = 48;
+
+    private final EmbeddingDispatcher dispatcher;
+    private final RagSettings settings;
+    private final Chunker chunker;
+
+    public Estimator(EmbeddingDispatcher dispatcher, RagSettings settings) {
+        this.dispatcher = dispatcher;
+        this.settings = settings;
+        this.chunker = JobProcessor.chunkerFor(settings, dispatcher.embedder());
+    }
+
+    /**
+     * @param measureSpeed for an embedder in this process (no rate limits), whether to embed a small
+     *                     sample to tell the time; without it, the time of such a model is not told
+     */
+    public Estimate estimate(Project project, Snapshot snapshot, boolean measureSpeed) {
+        Embedder embedder = dispatcher.embedder();
+        FileFilter filter = settings.fileFilter();
+        Map<SkipReason, Integer> skipped = new EnumMap<>(SkipReason.class);
+        int kept = 0;
+        long bytes = 0;
+        long chunks = 0;
+        long tokens = 0;
+        long limitTokens = 0;
+        long requests = 0;
+        int inRequest = 0;
+        long requestTokens = 0;
+        List<String> sample = new ArrayList<>();
+        long sampleTokens = 0;
+        try (Stream<SourceFile> files = snapshot.files()) {
+            Iterator<SourceFile> it = files.iterator();
+            while (it.hasNext()) {
+                SourceFile file = it.next();
+                Optional<SkippedFile> byPath = filter.checkPath(file);
+                if (byPath.isPresent()) {
+                    skipped.merge(byPath.get().reason(), 1, Integer::sum);
+                    continue;
+                }
+                FileFilter.Decoded decoded = filter.decode(file, snapshot.read(file));
+                if (!decoded.isText()) {
+                    skipped.merge(decoded.skipped().reason(), 1, Integer::sum);
+                    continue;
+                }
+                kept++;
+                bytes += file.size();
+                for (String text : FileChunker.chunk(chunker, project.id(), file.path(), file.language(),
+                        decoded.text()).texts()) {
+                    chunks++;
+                    tokens += embedder.billedTokens(text);
+                    long limited = dispatcher.countTokens(text);
+                    limitTokens += limited;
+                    if (!dispatcher.fits(inRequest, requestTokens, limited)) {
+                        requests++;
+                        inRequest = 0;
+                        requestTokens = 0;
+                    }
+                    inRequest++;
+                    requestTokens += limited;
+                    if (sample.size() < SPEED_SAMPLE) {
+                        sample.add(text);
+                        sampleTokens += embedder.billedTokens(text);
+                    }
+                }
+            }
+        }
+        if (inRequest > 0) {
+            requests++;
+        }
+        List<String> notes = new ArrayList<>();
+        boolean inProcess = embedder.rateLimitKey().isEmpty();
+        Double price = EmbeddingPrices.perMillionTokens(embedder.modelId(), inProcess, settings.pricePerMillionTokens())
+                .orElse(null);
+        Double cost = price == null ? null : tokens * price / 1_000_000.0;
+        if (price == null) {
+            notes.add("no price is known for " + embedder.modelId() + ": set RAG_EMBEDDING_PRICE_PER_MTOK for a cost");
+        } else if (inProcess) {
+            notes.add("the model runs in this process: nothing is billed");
+        }
+        Long seconds = null;
+        String basis;
+        RateLimits limits = settings.rateLimits();
+        Duration delay = settings.batch().minDelay();
+        if (!limits.isNone()) {
+            double minutes = Math.max(limits.tokensPerMinute() > 0 ? (double) limitTokens / limits.tokensPerMinute() : 0,
+                    limits.requestsPerMinute() > 0 ? (double) requests / limits.requestsPerMinute() : 0);
+            double total = Math.max(minutes * 60, requests * delay.toMillis() / 1000.0);
+            seconds = (long) Math.ceil(total);
+            basis = "within " + limits.requestsPerMinute() + " requests and " + limits.tokensPerMinute()
+                    + " tokens a minute" + (delay.isZero() ? "" : ", " + delay.toMillis() + " ms between requests")
+                    + "; the server's own limits, once seen, replace these, and each request takes time too";
+        } else if (measureSpeed && !sample.isEmpty()) {
+            embedder.embedAll(List.of(sample.get(0))); // loads a lazy model: not part of the speed
+            long started = System.nanoTime();
+            embedder.embedAll(sample);
+            double elapsed = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
+            // By tokens, not chunks: a model's time grows with what it reads, and the first chunks may be short.
+            double tokensPerSecond = Math.max(1, sampleTokens) / elapsed;
+            seconds = (long) Math.ceil(tokens / tokensPerSecond);
+            basis = String.format(java.util.Locale.ROOT, "measured here: %,.0f tokens/s (%.1f chunks/s) on %d sample"
+                    + " chunks", tokensPerSecond, sample.size() / elapsed, sample.size());
+        } else {
+            basis = chunks == 0 ? "nothing to embed" : "not measured: the model runs in process, and its speed is"
+                    + " measured by rag estimate";
+            if (chunks == 0) {
+                seconds = 0L;
+            }
+        }
+        return new Estimate(snapshot.commit(), kept, skipped.values().stream().mapToInt(Integer::intValue).sum(),
+                skipped, bytes, chunks, tokens, limitTokens, requests, embedder.modelId(), inProcess, price, cost, seconds, basis,
+                notes);
+    }
+}
