@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The embedded store: everything repo-rag keeps, in one data directory, with no server.
@@ -91,6 +92,28 @@ public final class LocalStore implements AutoCloseable {
             lock.close();
             throw e instanceof StoreException ? e
                     : new StoreException("cannot open the store at " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The embedding model the store in {@code dir} was built with, when there is one there: what a
+     * process not told which model to use embeds with, so a store keeps working after the default
+     * changes. Empty when the directory holds no store yet.
+     *
+     * @throws StoreException when another process uses the directory, or it cannot be read
+     */
+    public static Optional<String> recordedModel(Path dir) {
+        Path directory = dir.toAbsolutePath().normalize();
+        if (!Files.exists(directory.resolve(MvState.FILE_NAME))) {
+            return Optional.empty();
+        }
+        try (DirectoryLock lock = DirectoryLock.acquire(directory)) {
+            MvState state = new MvState(directory);
+            try {
+                return Optional.ofNullable(state.read(() -> state.meta.get(MODEL_KEY)));
+            } finally {
+                state.close();
+            }
         }
     }
 

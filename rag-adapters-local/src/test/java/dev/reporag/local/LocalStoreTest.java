@@ -151,6 +151,17 @@ class LocalStoreTest {
     }
 
     @Test
+    void tellsTheModelAStoreWasBuiltWithAndNothingWhereThereIsNone() {
+        assertThat(LocalStore.recordedModel(dir)).isEmpty();
+        assertThat(dir.resolve("state.mv.db")).doesNotExist();
+        LocalStore.open(dir, "all-minilm-l6-v2", 384).close();
+        assertThat(LocalStore.recordedModel(dir)).contains("all-minilm-l6-v2");
+        try (LocalStore open = LocalStore.open(dir, "all-minilm-l6-v2", 384)) {
+            assertThatThrownBy(() -> LocalStore.recordedModel(dir)).isInstanceOf(StoreException.class);
+        }
+    }
+
+    @Test
     void aStoreWithNoVectorsTakesTheModelOfTheRun() {
         // The first command on a fresh home (no API key yet) records its model; nothing was embedded.
         LocalStore.open(dir, "all-minilm-l6-v2", 384).close();

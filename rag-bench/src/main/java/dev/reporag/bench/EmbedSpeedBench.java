@@ -39,7 +39,7 @@ import java.util.stream.Stream;
  * against repo-rag's indexing of the same files through the job's own code path
  * ({@link FileIndexer}: chunker, header, batches of 25, one request at a time) with LocalEmbedder
  * variants (model, window, batch shape). Args: repository (owner/name), files (0 = all), rounds,
- * variants (comma-separated: recipe, default, q8, w256, b8, b32, t1).
+ * variants (comma-separated: recipe, default, fp32, fp32b1, q8, q8b1, q8b4, q8b16, w256, q8w256, b8, b32, t1).
  */
 public final class EmbedSpeedBench {
     private EmbedSpeedBench() {
@@ -100,7 +100,12 @@ public final class EmbedSpeedBench {
         LocalEmbedder.Builder b = LocalEmbedder.builder();
         switch (variant) {
             case "default" -> { }
+            case "fp32" -> b.model(LocalModel.ALL_MINILM_L6_V2);
+            case "fp32b1" -> b.model(LocalModel.ALL_MINILM_L6_V2).batchSize(1);
             case "q8" -> b.model(LocalModel.ALL_MINILM_L6_V2_Q);
+            case "q8b1" -> b.model(LocalModel.ALL_MINILM_L6_V2_Q).batchSize(1);
+            case "q8b4" -> b.model(LocalModel.ALL_MINILM_L6_V2_Q).batchSize(4);
+            case "q8b16" -> b.model(LocalModel.ALL_MINILM_L6_V2_Q).batchSize(16);
             case "w256" -> b.windowTokens(256);
             case "q8w256" -> b.model(LocalModel.ALL_MINILM_L6_V2_Q).windowTokens(256);
             case "b8" -> b.batchSize(8);
