@@ -43,7 +43,11 @@ enum HandWritten {
         return java.util.Arrays.stream(values()).filter(set -> kind.startsWith(set.prefix)).findFirst();
     }
 
-    List<EvalQuestion> load(BenchRepository repository) throws IOException {
+    /**
+     * @param head the commit that stands for the pinned one in the copy the benchmark reads (same
+     *             tree, another id: {@link MirrorCopy})
+     */
+    List<EvalQuestion> load(BenchRepository repository, String head) throws IOException {
         List<EvalQuestion> questions = new ArrayList<>();
         try (InputStream in = HandWritten.class.getResourceAsStream("/" + directory + "/" + repository.key() + ".tsv")) {
             if (in == null) {
@@ -61,7 +65,7 @@ enum HandWritten {
                     throw new IllegalStateException(repository.key() + ".tsv line " + number + ": want 3 columns");
                 }
                 Set<String> expected = Set.copyOf(Arrays.stream(f[2].split(",")).map(String::strip).toList());
-                questions.add(new EvalQuestion(f[1].strip(), prefix + f[0].strip(), expected, repository.commit(),
+                questions.add(new EvalQuestion(f[1].strip(), prefix + f[0].strip(), expected, head,
                         null, directory + "/" + repository.key() + ".tsv:" + number));
             }
         }

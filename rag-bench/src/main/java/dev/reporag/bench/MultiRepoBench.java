@@ -186,10 +186,10 @@ public final class MultiRepoBench {
         Evaluation.Questions made = Evaluation.make(snapshot, questionFilter, perKind, perKind);
         List<EvalQuestion> questions = new ArrayList<>(made.questions());
         if (dev) {
-            questions.addAll(HandWritten.DEV.load(repository));
+            questions.addAll(HandWritten.DEV.load(repository, snapshot.commit()));
         }
         if (heldOut) {
-            questions.addAll(HandWritten.HELD_OUT.load(repository));
+            questions.addAll(HandWritten.HELD_OUT.load(repository, snapshot.commit()));
         }
         Map<String, Long> counts = new LinkedHashMap<>();
         questions.forEach(q -> counts.merge(q.kind(), 1L, Long::sum));
