@@ -84,16 +84,26 @@ public final class EmbedSpeedBench {
         for (int round = 1; round <= rounds; round++) {
             for (String variant : variants) {
                 long start = System.nanoTime();
+                long cpuStart = processCpuNanos();
                 long units = variant.equals("recipe") ? recipe(recipeModel, files) : repoRag(embedders.get(variant),
                         settings, files);
                 double seconds = (System.nanoTime() - start) / 1e9;
-                System.out.printf(Locale.ROOT, "round %d | %-8s | %,7d %s | %6.1f s | %6.1f per s | %5.1f KB/s%n",
-                        round, variant, units, variant.equals("recipe") ? "segments" : "chunks  ", seconds,
-                        units / seconds, chars / 1024.0 / seconds);
+                double cpu = (processCpuNanos() - cpuStart) / 1e9;
+                // CPU seconds of the whole process: what the work costs, whatever else runs on the machine.
+                System.out.printf(Locale.ROOT, "round %d | %-8s | %,7d %s | %6.1f s | %6.1f per s | %5.1f KB/s | CPU %6.1f s"
+                                + " | %6.1f per CPU s | load %s%n", round, variant, units,
+                        variant.equals("recipe") ? "segments" : "chunks  ", seconds, units / seconds,
+                        chars / 1024.0 / seconds, cpu, units / cpu,
+                        Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
             }
         }
         embedders.values().forEach(LocalEmbedder::close);
         MultiRepoBench.delete(work);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static LocalEmbedder embedder(String variant) {
