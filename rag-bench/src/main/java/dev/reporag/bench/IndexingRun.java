@@ -28,15 +28,16 @@ final class IndexingRun {
     private static final Pattern CHUNKS = Pattern.compile("\"chunks\"\\s*:\\s*(\\d+)");
     private static final Pattern RECIPE = Pattern.compile("segments=(\\d+) seconds=([0-9.]+)");
 
-    record Result(String repository, long chunks, double ragSeconds, long ragPeakKb, long ragAnonKb, long segments,
-                  double recipeSeconds, double recipeWallSeconds, long recipePeakKb, int files, String conditions) {
+    record Result(String repository, long chunks, double ragSeconds, long ragPeakKb, long ragAnonKb, double ragCpu,
+                  long segments, double recipeSeconds, double recipeWallSeconds, long recipePeakKb, double recipeCpu,
+                  int files, String conditions) {
         String row() {
-            return String.format(Locale.ROOT, "| %s | %d | %,d chunks in %.1f s (%.1f chunks/s), peak RSS %d MiB"
-                            + " (anonymous %d MiB) | %,d segments in %.1f s (%.1f segments/s; JVM wall %.1f s), peak RSS"
-                            + " %d MiB | %.2f× | %s |",
-                    repository, files, chunks, ragSeconds, chunks / ragSeconds, ragPeakKb / 1024, ragAnonKb / 1024,
-                    segments, recipeSeconds, segments / recipeSeconds, recipeWallSeconds, recipePeakKb / 1024,
-                    recipeWallSeconds / ragSeconds, conditions);
+            return String.format(Locale.ROOT, "| %s | %d | %,d chunks in %.1f s (%.1f chunks/s; CPU %.1f s), peak RSS"
+                            + " %d MiB (anonymous %d MiB) | %,d segments in %.1f s (%.1f segments/s; JVM wall %.1f s, CPU"
+                            + " %.1f s), peak RSS %d MiB | %.2f× (CPU %.2f×) | %s |",
+                    repository, files, chunks, ragSeconds, chunks / ragSeconds, ragCpu, ragPeakKb / 1024,
+                    ragAnonKb / 1024, segments, recipeSeconds, segments / recipeSeconds, recipeWallSeconds, recipeCpu,
+                    recipePeakKb / 1024, recipeWallSeconds / ragSeconds, recipeCpu / ragCpu, conditions);
         }
     }
 
@@ -70,8 +71,8 @@ final class IndexingRun {
         Matcher m = RECIPE.matcher(recipe.out());
         m.find();
         return new Result(repository.name(), chunkCount, rag.seconds(), rag.peakRssKb(), rag.peakAnonKb(),
-                Long.parseLong(m.group(1)),
-                Double.parseDouble(m.group(2)), recipe.seconds(), recipe.peakRssKb(), files,
+                rag.cpuSeconds(), Long.parseLong(m.group(1)), Double.parseDouble(m.group(2)), recipe.seconds(),
+                recipe.peakRssKb(), recipe.cpuSeconds(), files,
                 (recipeFirst ? "recipe first" : "repo-rag first") + "; load average " + load + " → " + load());
     }
 
