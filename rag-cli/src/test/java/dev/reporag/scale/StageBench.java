@@ -5,6 +5,7 @@ import dev.reporag.core.model.Languages;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.model.SourceFile;
 import dev.reporag.core.policy.Chunker;
+import dev.reporag.core.policy.EnclosingDeclarations;
 import dev.reporag.core.policy.FileFilter;
 import dev.reporag.core.policy.TextChunk;
 
@@ -91,9 +92,9 @@ public final class StageBench {
 
             t = System.nanoTime();
             for (int i = 0; i < texts.size(); i++) {
-                Chunker.enclosingDeclarations(texts.get(i), Languages.ofPath(files.get(i).path()), pieces.get(i));
+                EnclosingDeclarations.of(texts.get(i), Languages.ofPath(files.get(i).path()), pieces.get(i));
             }
-            report(print, "Chunker.enclosingDeclarations (embedder header)", t, bytes, "");
+            report(print, "EnclosingDeclarations.of (embedder header)", t, bytes, "");
 
             t = System.nanoTime();
             for (int i = 0; i < texts.size(); i++) {

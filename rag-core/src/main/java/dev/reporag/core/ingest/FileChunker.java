@@ -3,6 +3,7 @@ package dev.reporag.core.ingest;
 import dev.reporag.core.model.Chunk;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.policy.Chunker;
+import dev.reporag.core.policy.EnclosingDeclarations;
 import dev.reporag.core.policy.TextChunk;
 
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ final class FileChunker {
     static Chunks chunk(Chunker chunker, ProjectId project, String path, String language, String text) {
         List<String> lines = Chunker.lines(text);
         List<TextChunk> pieces = chunker.split(lines);
-        List<String> enclosing = Chunker.enclosingDeclarations(lines, language, pieces);
+        List<String> enclosing = EnclosingDeclarations.of(lines, language, pieces);
         List<Chunk> chunks = new ArrayList<>(pieces.size());
         List<String> texts = new ArrayList<>(pieces.size());
         for (int i = 0; i < pieces.size(); i++) {

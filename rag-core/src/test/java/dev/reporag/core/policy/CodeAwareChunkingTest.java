@@ -96,7 +96,16 @@ class CodeAwareChunkingTest {
     private static String enclosing(String language, String text, int startLine) {
         int lines = Chunker.lines(text).size();
         TextChunk chunk = new TextChunk(startLine, lines, "unused");
-        return Chunker.enclosingDeclarations(text, language, List.of(chunk)).get(0);
+        return EnclosingDeclarations.of(text, language, List.of(chunk)).get(0);
+    }
+
+    @Test
+    void aDeclarationIsShortenedToOneLineOfSingleSpacesWithoutItsBody() {
+        String text = "public\tclass  Cart\r {\n    int count;\n    Money   total(int\tx)  {\n        return x;\n    }\n}\n";
+
+        assertThat(enclosing("java", text, 4)).isEqualTo("public class Cart > Money total(int x)");
+        assertThat(enclosing("python", "class Cart:\n    def total(self) ->  int :\n        pass\n", 3))
+                .isEqualTo("class Cart > def total(self) -> int");
     }
 
     @Test
@@ -192,7 +201,7 @@ class CodeAwareChunkingTest {
         }
         text.append("}\n");
         List<TextChunk> chunks = chunker.split(text.toString());
-        List<String> declarations = Chunker.enclosingDeclarations(text.toString(), "java", chunks);
+        List<String> declarations = EnclosingDeclarations.of(text.toString(), "java", chunks);
 
         assertThat(declarations).hasSameSizeAs(chunks);
         assertThat(declarations.get(0)).isEmpty();
