@@ -5,7 +5,7 @@
 #
 #   scripts/bench.sh                 # all
 #   scripts/bench.sh scale stages    # some: git model throughput store openai pgvector http retrieval retrieval-repo
-#                                    #       retrieval-multi embed-speed scale stages
+#                                    #       retrieval-multi embed-speed scale stages reuse
 #
 # retrieval-multi and embed-speed read the public repositories listed in
 # rag-bench/src/main/resources/repositories.tsv from Git directories under $BENCH_MIRRORS
@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 ZIP=/usr/lib/jvm/temurin-25-jdk-amd64/lib/src.zip
 export XDG_CONFIG_HOME="${XDG_CONFIG_HOME:-$PWD/target/xdg}"
 export RAG_TEST_DATABASE_URL="${RAG_TEST_DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/reporag_test?user=postgres}"
-SELECTED=" ${*:-git model throughput store openai pgvector http retrieval retrieval-repo retrieval-multi embed-speed scale stages} "
+SELECTED=" ${*:-git model throughput store openai pgvector http retrieval retrieval-repo retrieval-multi embed-speed scale stages reuse} "
 
 wanted() { [[ "$SELECTED" == *" $1 "* ]]; }
 
@@ -67,3 +67,5 @@ bench retrieval-multi rag-bench        dev.reporag.bench.MultiRepoBench "" "$MUL
 bench embed-speed rag-bench            dev.reporag.bench.EmbedSpeedBench "go-chi/chi 0 3 recipe,fp32,q8b16,q8b1,q8b4" "$MULTI"
 bench scale      rag-cli               dev.reporag.scale.ScaleBench
 bench stages     rag-cli               dev.reporag.scale.StageBench
+# A second project of an indexed repository (a branch changing ~1 % of its files): inputs embedded and time to READY.
+bench reuse      rag-bench             dev.reporag.bench.ReuseBench "${BENCH_MIRRORS:-/work/.mirror}/jhy+jsoup/repo"

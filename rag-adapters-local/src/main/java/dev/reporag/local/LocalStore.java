@@ -1,5 +1,7 @@
 package dev.reporag.local;
 
+import dev.reporag.core.model.EmbeddingModel;
+import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.port.ConversationRepository;
 import dev.reporag.core.port.JobRepository;
 import dev.reporag.core.port.StoreException;
@@ -9,7 +11,9 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,14 +21,16 @@ import java.util.Optional;
  * The embedded store: everything repo-rag keeps, in one data directory, with no server.
  *
  * <pre>
- * store.lock    the owner's PID, under an OS lock: one process per directory
- * state.mv.db   projects, jobs, conversations, the embedding model (H2 MVStore)
- * index/        chunks with vectors and keyword terms (Apache Lucene)
+ * store.lock      the owner's PID, under an OS lock: one process per directory
+ * state.mv.db     projects, jobs, conversations, each project's embedding model (H2 MVStore)
+ * index-&lt;model&gt;/  chunks with vectors and keyword terms, one Lucene index per embedding model
  * </pre>
  *
- * The directory is tied to the embedding model of the vectors it holds: opening it with another
- * fails, since vectors of two models cannot be compared. A store with no vectors (new, or whose
- * projects were all deleted or never indexed) takes the model of the run that opens it.
+ * Opened with a model, the store reads and writes that model's index; other models' indexes stay
+ * beside it, and each project answers from the model it was last completely embedded with (see
+ * {@link dev.reporag.core.port.VectorStore}). A store written before per-model indexes had one
+ * {@code index/} of the model recorded in its state: opening it moves that index to its model's
+ * directory and records it as the model of every project it holds.
  */
 public final class LocalStore implements AutoCloseable {
     /** Environment variable naming the data directory. */
@@ -51,8 +57,7 @@ public final class LocalStore implements AutoCloseable {
     /**
      * Opens (creating it when absent) the store in {@code dir} for vectors of one model.
      *
-     * @throws StoreException when another process uses the directory, or it was built with another
-     *                        model or dimension, or it cannot be read
+     * @throws StoreException when another process uses the directory, or it cannot be read
      */
     public static LocalStore open(Path dir, String modelId, int dimension) {
         if (modelId == null || modelId.isBlank()) {
@@ -71,14 +76,11 @@ public final class LocalStore implements AutoCloseable {
         MvState state = null;
         try {
             state = new MvState(directory);
-            LuceneVectorStore vectors = new LuceneVectorStore(directory.resolve("index"), dimension);
+            LocalModels models = new LocalModels(state, directory);
+            upgradeSingleIndex(state, models, directory);
+            EmbeddingModel model = new EmbeddingModel(modelId, dimension);
+            LuceneVectorStore vectors = new LuceneVectorStore(models.indexOf(model), model, models);
             LocalStore store = new LocalStore(directory, lock, state, vectors);
-            try {
-                checkModel(state, vectors, directory, modelId, dimension);
-            } catch (RuntimeException e) {
-                vectors.close();
-                throw e;
-            }
             int orphans = store.jobs.expireLeases(Instant.now());
             if (orphans > 0) {
                 LoggerFactory.getLogger(LocalStore.class).info("{} job(s) left running by a stopped process can"
@@ -96,9 +98,10 @@ public final class LocalStore implements AutoCloseable {
     }
 
     /**
-     * The embedding model the store in {@code dir} was built with, when there is one there: what a
-     * process not told which model to use embeds with, so a store keeps working after the default
-     * changes. Empty when the directory holds no store yet.
+     * The embedding model a store of the release before per-model indexes recorded in {@code dir}
+     * (it embedded every project with it): what a process not told which model to use embeds with,
+     * so such a store keeps answering after the default changed. Empty when the directory holds no
+     * store, or a store of this release (which keeps models per project).
      *
      * @throws StoreException when another process uses the directory, or it cannot be read
      */
@@ -130,34 +133,40 @@ public final class LocalStore implements AutoCloseable {
         return Path.of(userHome, ".repo-rag");
     }
 
-    /** Records the model of the run, unless the store holds vectors of another one. */
-    private static void checkModel(MvState state, LuceneVectorStore vectors, Path directory, String modelId,
-                                   int dimension) {
-        String storedModel = state.read(() -> state.meta.get(MODEL_KEY));
-        String storedDimension = state.read(() -> state.meta.get(DIMENSION_KEY));
-        if (modelId.equals(storedModel) && Integer.toString(dimension).equals(storedDimension)) {
+    /**
+     * A store of an earlier release: {@code index/} holds the chunks of the model recorded in the
+     * state. It becomes that model's index, answering for every project with chunks in it.
+     */
+    private static void upgradeSingleIndex(MvState state, LocalModels models, Path directory) {
+        Path single = directory.resolve("index");
+        if (!Files.isDirectory(single)) {
             return;
         }
-        long held = vectors.size();
-        if (storedModel != null && held > 0) {
-            throw new StoreException("the store at " + directory + " holds " + held + " vectors of model '"
-                    + storedModel + "' (" + storedDimension + " dimensions), but this run embeds with '" + modelId
-                    + "' (" + dimension + " dimensions), and vectors of two models cannot be compared. Embed with '"
-                    + storedModel + "' again, or switch models by indexing again into an empty store: set RAG_HOME"
-                    + " to a new directory (or delete this one) and ingest each repository again");
+        String storedModel = state.read(() -> state.meta.get(MODEL_KEY));
+        String storedDimension = state.read(() -> state.meta.get(DIMENSION_KEY));
+        if (storedModel == null || storedDimension == null) {
+            return;
         }
-        if (held == 0) {
-            if (storedModel != null) {
-                LoggerFactory.getLogger(LocalStore.class).info("the store at {} holds no vectors: it now takes model"
-                        + " '{}' ({} dimensions) instead of '{}'", directory, modelId, dimension, storedModel);
+        EmbeddingModel model = new EmbeddingModel(storedModel, Integer.parseInt(storedDimension));
+        Path target = models.indexOf(model);
+        try (LuceneVectorStore old = new LuceneVectorStore(single, model, models)) {
+            for (String project : state.read(() -> List.copyOf(state.projects.keySet()))) {
+                ProjectId id = new ProjectId(project);
+                if (old.count(id) > 0) {
+                    models.adopt(id, model);
+                }
             }
-            vectors.clear(); // no field of the old dimension left either
         }
-        state.write(() -> {
-            state.meta.put(MODEL_KEY, modelId);
-            state.meta.put(DIMENSION_KEY, Integer.toString(dimension));
-            return null;
-        });
+        try {
+            if (Files.exists(target)) {
+                throw new StoreException("cannot upgrade the store at " + directory + ": both " + single + " and "
+                        + target + " exist; move one away");
+            }
+            Files.move(single, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new StoreException("cannot upgrade the store at " + directory + ": " + e.getMessage(), e);
+        }
+        LoggerFactory.getLogger(LocalStore.class).info("the index of model {} now lives in {}", model, target);
     }
 
     public VectorStore vectorStore() {

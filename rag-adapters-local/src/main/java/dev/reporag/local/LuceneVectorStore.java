@@ -2,7 +2,9 @@ package dev.reporag.local;
 
 import dev.reporag.core.model.Chunk;
 import dev.reporag.core.model.EmbeddedChunk;
+import dev.reporag.core.model.EmbeddingModel;
 import dev.reporag.core.model.ProjectId;
+import dev.reporag.core.model.ProjectModels;
 import dev.reporag.core.model.ScoredChunk;
 import dev.reporag.core.port.StoreException;
 import dev.reporag.core.port.VectorStore;
@@ -17,8 +19,11 @@ import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SegmentReadState;
 import org.apache.lucene.index.SegmentWriteState;
 import org.apache.lucene.index.StoredFields;
@@ -42,16 +47,22 @@ import org.apache.lucene.util.BytesRef;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Chunks in one Lucene index: an HNSW graph over unit-length vectors (dot product, which equals
- * cosine for them) and BM25 over code-aware terms of text and path. Every write ends with a
- * commit, so a crash keeps whole batches or nothing; the chunk id is the update term, so a
- * re-run batch replaces rather than duplicates.
+ * Chunks of one embedding model in one Lucene index: an HNSW graph over unit-length vectors (dot
+ * product, which equals cosine for them) and BM25 over code-aware terms of text and path. Every
+ * write ends with a commit, so a crash keeps whole batches or nothing; the chunk id is the update
+ * term, so a re-run batch replaces rather than duplicates. Each chunk carries its embedding key:
+ * {@link #vectors} finds a key's vector in any project's chunk, and a vector lives as long as one
+ * chunk holds it. Other models have indexes of their own beside this one ({@link LocalModels}).
  */
 final class LuceneVectorStore implements VectorStore, AutoCloseable {
     private static final String ID = "id";
@@ -64,32 +75,47 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
     private static final String TEXT = "text";
     private static final String HASH = "hash";
     private static final String VECTOR = "vector";
+    private static final String KEY = "key";
     private static final int MAX_QUERY_TERMS = 64;
     private static final float PATH_BOOST = 1.5f;
 
+    private final EmbeddingModel model;
     private final int dimension;
+    private final LocalModels models;
     private final Directory directory;
     private final IndexWriter writer;
     private final SearcherManager searchers;
     private final CodeAnalyzer queryAnalyzer = new CodeAnalyzer(false);
 
-    LuceneVectorStore(Path dir, int dimension) {
-        this.dimension = dimension;
+    LuceneVectorStore(Path dir, EmbeddingModel model, LocalModels models) {
+        this.model = model;
+        this.dimension = model.dimension();
+        this.models = models;
         try {
             directory = FSDirectory.open(dir);
-            // Every write commits, so closing has nothing to commit; without this, close() waits
-            // for running merges, which rebuild HNSW graphs and kept `rag ingest` of the JDK's
-            // sources alive for minutes after its job was READY. Aborted merges run again later.
-            IndexWriterConfig config = new IndexWriterConfig(new CodeAnalyzer(true))
-                    .setCodec(new WideVectorCodec())
-                    .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-                    .setCommitOnClose(false);
-            writer = new IndexWriter(directory, config);
+            writer = new IndexWriter(directory, config());
             writer.commit(); // an empty index is a valid one from the first open on
             searchers = new SearcherManager(writer, null);
         } catch (IOException e) {
             throw new StoreException("cannot open the chunk index at " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Every write commits, so closing has nothing to commit; without setCommitOnClose(false),
+     * close() waits for running merges, which rebuild HNSW graphs and kept `rag ingest` of the JDK's
+     * sources alive for minutes after its job was READY. Aborted merges run again later.
+     */
+    private static IndexWriterConfig config() {
+        return new IndexWriterConfig(new CodeAnalyzer(true))
+                .setCodec(new WideVectorCodec())
+                .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+                .setCommitOnClose(false);
+    }
+
+    @Override
+    public EmbeddingModel model() {
+        return model;
     }
 
     @Override
@@ -105,6 +131,75 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
                 writer.updateDocument(new Term(ID, chunk.chunk().id()), document(chunk));
             }
         });
+    }
+
+    @Override
+    public Map<String, float[]> vectors(Collection<String> keys) {
+        Map<String, float[]> found = new HashMap<>();
+        if (keys.isEmpty()) {
+            return found;
+        }
+        Query query = new TermInSetQuery(KEY, bytes(keys));
+        return read(searcher -> {
+            int total = searcher.count(query);
+            if (total == 0) {
+                return found;
+            }
+            ScoreDoc[] hits = searcher.search(query, total).scoreDocs.clone();
+            Arrays.sort(hits, Comparator.comparingInt(hit -> hit.doc));
+            List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+            StoredFields stored = searcher.storedFields();
+            FloatVectorValues values = null;
+            int leafIndex = -1;
+            for (ScoreDoc hit : hits) {
+                String key = stored.document(hit.doc, Set.of(KEY)).get(KEY);
+                if (found.containsKey(key)) {
+                    continue;
+                }
+                int leaf = ReaderUtil.subIndex(hit.doc, leaves);
+                if (leaf != leafIndex) {
+                    leafIndex = leaf;
+                    values = leaves.get(leaf).reader().getFloatVectorValues(VECTOR);
+                }
+                int local = hit.doc - leaves.get(leaf).docBase;
+                if (values != null && values.docID() <= local && values.advance(local) == local) {
+                    found.put(key, values.vectorValue().clone());
+                }
+            }
+            return found;
+        });
+    }
+
+    @Override
+    public ProjectModels models(ProjectId project) {
+        return models.models(project);
+    }
+
+    @Override
+    public void requestModel(ProjectId project) {
+        models.request(project, model);
+    }
+
+    @Override
+    public void activate(ProjectId project) {
+        EmbeddingModel replaced = models.activate(project, model);
+        if (replaced != null) {
+            deleteIn(models.indexOf(replaced), project);
+        }
+    }
+
+    /** Removes the project's chunks from another model's index. */
+    private static void deleteIn(Path index, ProjectId project) {
+        if (!java.nio.file.Files.isDirectory(index)) {
+            return;
+        }
+        try (Directory other = FSDirectory.open(index); IndexWriter otherWriter = new IndexWriter(other, config())) {
+            otherWriter.deleteDocuments(new Term(PROJECT, project.value()));
+            otherWriter.commit();
+        } catch (IOException e) {
+            throw new StoreException("cannot remove the chunks of project " + project + " from " + index + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -137,19 +232,12 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
     @Override
     public synchronized void deleteProject(ProjectId project) {
         write(() -> writer.deleteDocuments(new Term(PROJECT, project.value())));
-    }
-
-    /** Chunks of every project: whether the index holds any vectors at all. */
-    long size() {
-        return read(searcher -> (long) searcher.getIndexReader().numDocs());
-    }
-
-    /**
-     * Empties the index, forgetting its fields too: the next vectors may have another dimension
-     * (a store adopting the model of the run, once it holds no vectors).
-     */
-    synchronized void clear() {
-        write(writer::deleteAll);
+        for (Map.Entry<Path, EmbeddingModel> index : models.indexes().entrySet()) {
+            if (!index.getValue().equals(model)) {
+                deleteIn(index.getKey(), project);
+            }
+        }
+        models.forget(project);
     }
 
     @Override
@@ -160,7 +248,7 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
     @Override
     public List<ScoredChunk> vectorSearch(ProjectId project, float[] query, int k) {
         checkDimension(query, "query");
-        if (k < 1) {
+        if (k < 1 || !models.models(project).answersWith(model)) {
             return List.of();
         }
         // With a filter Lucene walks the graph only over the project's documents and falls back to
@@ -185,7 +273,7 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
             anyTerm.add(new TermQuery(new Term(TEXT, term)), Occur.SHOULD);
             anyTerm.add(new BoostQuery(new TermQuery(new Term(PATH_TERMS, term)), PATH_BOOST), Occur.SHOULD);
         }
-        if (terms == 0 || k < 1) {
+        if (terms == 0 || k < 1 || !models.models(project).answersWith(model)) {
             return List.of();
         }
         Query search = inProject(project, anyTerm.build());
@@ -215,6 +303,7 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
         doc.add(new StoredField(END, chunk.endLine()));
         doc.add(new TextField(TEXT, chunk.text(), Field.Store.YES));
         doc.add(new StoredField(HASH, chunk.contentHash()));
+        doc.add(new StringField(KEY, embedded.key(), Field.Store.YES));
         doc.add(new KnnFloatVectorField(VECTOR, unit(embedded.vector()), VectorSimilarityFunction.DOT_PRODUCT));
         return doc;
     }

@@ -25,6 +25,8 @@ final class MvState implements AutoCloseable {
     final MVMap<String, byte[]> turns;
     /** Per project id, its list of skipped files in the core's stored form. */
     final MVMap<String, byte[]> skipped;
+    /** Per project id, the model answering for it and the one being built ("dim id\ndim id"). */
+    final MVMap<String, String> models;
 
     MvState(Path dir) {
         Path file = dir.resolve(FILE_NAME);
@@ -39,6 +41,7 @@ final class MvState implements AutoCloseable {
         conversations = store.openMap("conversations");
         turns = store.openMap("turns");
         skipped = store.openMap("skipped"); // absent from stores written before it: opened empty
+        models = store.openMap("models"); // likewise
     }
 
     /** Runs a read under the write lock, so it never sees half of a write. */

@@ -27,7 +27,7 @@ class LocalStoreContractsTest {
     @AfterEach
     void close() {
         if (store != null) {
-            store.close();
+            LocalStoreContractsTest.this.store.close();
         }
     }
 
@@ -36,6 +36,14 @@ class LocalStoreContractsTest {
         @Override
         protected VectorStore createStore(int dimension) {
             return open(dimension).vectorStore();
+        }
+
+        @Override
+        protected VectorStore storeForModel(dev.reporag.core.model.EmbeddingModel model) {
+            // One process per directory: the store of the other model replaces this one, as a restart would.
+            LocalStoreContractsTest.this.store.close();
+            LocalStoreContractsTest.this.store = LocalStore.open(dir, model.id(), model.dimension());
+            return LocalStoreContractsTest.this.store.vectorStore();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.reporag.local;
 
 import dev.reporag.core.model.Chunk;
 import dev.reporag.core.model.EmbeddedChunk;
+import dev.reporag.core.model.EmbeddingModel;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.Progress;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -131,30 +133,41 @@ class LocalStoreTest {
     }
 
     @Test
-    void aStoreHoldingVectorsRefusesAnotherModelOrDimensionAndSaysHowToSwitch() {
+    void anotherModelOpensBesideTheStoredOneInAnIndexOfItsOwnAndNeverMeetsItsVectors() throws Exception {
         ProjectId project = ProjectId.random();
         try (LocalStore store = LocalStore.open(dir, "all-minilm-l6-v2", 384)) {
             store.vectorStore().upsert(List.of(embedded(project, 384)));
+            store.vectorStore().activate(project);
         }
-
-        assertThatThrownBy(() -> LocalStore.open(dir, "bge-small-en-v1.5", 384))
-                .isInstanceOf(StoreException.class)
-                .hasMessageContaining("holds 1 vectors of model 'all-minilm-l6-v2' (384 dimensions)")
-                .hasMessageContaining("'bge-small-en-v1.5'")
-                .hasMessageContaining("switch models by indexing again into an empty store");
-        assertThatThrownBy(() -> LocalStore.open(dir, "all-minilm-l6-v2", 768))
-                .isInstanceOf(StoreException.class).hasMessageContaining("768 dimensions");
-        // A refused open gives the directory back, and the vectors are still there.
+        try (LocalStore store = LocalStore.open(dir, "text-embedding-3-small", 1536)) {
+            // The project answers with the first model: nothing found, nothing failed.
+            assertThat(store.vectorStore().vectorSearch(project, unitVector(1536), 1)).isEmpty();
+            assertThat(store.vectorStore().models(project).active())
+                    .isEqualTo(new EmbeddingModel("all-minilm-l6-v2", 384));
+            // OpenAI's 1,536 dimensions: over Lucene's default cap of 1,024, which the store raises.
+            ProjectId other = ProjectId.random();
+            store.vectorStore().upsert(List.of(embedded(other, 1536)));
+            assertThat(store.vectorStore().vectorSearch(other, unitVector(1536), 1)).hasSize(1);
+        }
+        try (var indexes = Files.list(dir)) {
+            assertThat(indexes.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("index")))
+                    .containsExactlyInAnyOrder(LocalModels.directoryName(new EmbeddingModel("all-minilm-l6-v2", 384)),
+                            LocalModels.directoryName(new EmbeddingModel("text-embedding-3-small", 1536)));
+        }
         try (LocalStore store = LocalStore.open(dir, "all-minilm-l6-v2", 384)) {
-            assertThat(store.vectorStore().count(project)).isEqualTo(1);
+            assertThat(store.vectorStore().vectorSearch(project, unitVector(384), 1)).hasSize(1);
         }
     }
 
     @Test
-    void tellsTheModelAStoreWasBuiltWithAndNothingWhereThereIsNone() {
+    void tellsTheModelAStoreOfTheEarlierReleaseWasBuiltWithAndNothingOtherwise() {
         assertThat(LocalStore.recordedModel(dir)).isEmpty();
         assertThat(dir.resolve("state.mv.db")).doesNotExist();
-        LocalStore.open(dir, "all-minilm-l6-v2", 384).close();
+        LocalStore.open(dir, "all-minilm-l6-v2-q", 384).close();
+        assertThat(LocalStore.recordedModel(dir)).as("this release keeps models per project").isEmpty();
+        try (MvState state = new MvState(dir)) {
+            state.write(() -> state.meta.put(LocalStore.MODEL_KEY, "all-minilm-l6-v2"));
+        }
         assertThat(LocalStore.recordedModel(dir)).contains("all-minilm-l6-v2");
         try (LocalStore open = LocalStore.open(dir, "all-minilm-l6-v2", 384)) {
             assertThatThrownBy(() -> LocalStore.recordedModel(dir)).isInstanceOf(StoreException.class);
@@ -162,27 +175,32 @@ class LocalStoreTest {
     }
 
     @Test
-    void aStoreWithNoVectorsTakesTheModelOfTheRun() {
-        // The first command on a fresh home (no API key yet) records its model; nothing was embedded.
-        LocalStore.open(dir, "all-minilm-l6-v2", 384).close();
-        ProjectId project = ProjectId.random();
-        try (LocalStore store = LocalStore.open(dir, "text-embedding-3-small", 1536)) {
-            // OpenAI's 1,536 dimensions: over Lucene's default cap of 1,024, which the store raises.
-            store.vectorStore().upsert(List.of(embedded(project, 1536)));
+    void aStoreOfTheSingleIndexReleaseKeepsItsVectorsUnderTheirModel() throws Exception {
+        Project project = new Project(ProjectId.random(), "old", "mem://old", null, Instant.now());
+        EmbeddingModel old = new EmbeddingModel("all-minilm-l6-v2", 384);
+        try (LocalStore store = LocalStore.open(dir, old.id(), old.dimension())) {
+            store.jobs().saveProject(project);
+            store.vectorStore().upsert(List.of(embedded(project.id(), 384)));
         }
-        try (LocalStore store = LocalStore.open(dir, "text-embedding-3-small", 1536)) {
-            assertThat(store.vectorStore().vectorSearch(project, unitVector(1536), 1)).hasSize(1);
+        // As the earlier release left it: one index/, the model in the state, no per-project models.
+        Files.move(dir.resolve(LocalModels.directoryName(old)), dir.resolve("index"));
+        try (MvState state = new MvState(dir)) {
+            state.write(() -> {
+                state.meta.put(LocalStore.MODEL_KEY, old.id());
+                state.meta.put(LocalStore.DIMENSION_KEY, "384");
+                List.copyOf(state.meta.keySet()).stream().filter(k -> k.startsWith("index.")).forEach(state.meta::remove);
+                state.models.clear();
+                return null;
+            });
         }
-        assertThatThrownBy(() -> LocalStore.open(dir, "all-minilm-l6-v2", 384))
-                .hasMessageContaining("holds 1 vectors of model 'text-embedding-3-small' (1536 dimensions)");
 
-        // Emptied again (its projects deleted): the next model is taken, vectors of a new dimension fit.
-        try (LocalStore store = LocalStore.open(dir, "text-embedding-3-small", 1536)) {
-            store.vectorStore().deleteProject(project);
+        try (LocalStore store = LocalStore.open(dir, old.id(), old.dimension())) {
+            assertThat(store.vectorStore().models(project.id()).active()).isEqualTo(old);
+            assertThat(store.vectorStore().vectorSearch(project.id(), unitVector(384), 1)).hasSize(1);
         }
-        try (LocalStore store = LocalStore.open(dir, "all-minilm-l6-v2", 384)) {
-            store.vectorStore().upsert(List.of(embedded(project, 384)));
-            assertThat(store.vectorStore().vectorSearch(project, unitVector(384), 1)).hasSize(1);
+        assertThat(dir.resolve("index")).doesNotExist();
+        try (LocalStore store = LocalStore.open(dir, "bge-small-en-v1.5", 384)) {
+            assertThat(store.vectorStore().vectorSearch(project.id(), unitVector(384), 1)).isEmpty();
         }
     }
 

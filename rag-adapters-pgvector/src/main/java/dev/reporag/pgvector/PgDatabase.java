@@ -2,6 +2,7 @@ package dev.reporag.pgvector;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.reporag.core.model.EmbeddingModel;
 import dev.reporag.core.port.ConversationRepository;
 import dev.reporag.core.port.JobRepository;
 import dev.reporag.core.port.RateBudget;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
 import java.util.Objects;
 
 /**
- * One PostgreSQL database with pgvector holding repo-rag's vectors, jobs and conversations: a
+ * One PostgreSQL database with pgvector holding repo-rag's vectors (of any number of embedding
+ * models, each apart; this instance's store reads and writes those of its own), jobs and conversations: a
  * small connection pool, the schema (migrated by Flyway when opened, and on demand), and the
  * adapters built on them. Open it once per process and close it on shutdown.
  *
@@ -42,13 +44,17 @@ public final class PgDatabase implements AutoCloseable {
         DatabaseUrl url = builder.url;
         this.dataSource = pool(url, builder);
         try {
-            this.migrations = new SchemaMigrations(dataSource, builder.schema, builder.modelId, builder.dimension);
+            this.migrations = new SchemaMigrations(dataSource, builder.schema, builder.dimension);
             if (builder.migrateOnStart) {
                 migrations.migrate();
             }
             VectorSearch search = effectiveSearch(builder.vectorSearch);
-            this.vectorStore = new PgVectorStore(dataSource, builder.dimension, search, builder.efSearch,
+            this.vectorStore = new PgVectorStore(dataSource, new EmbeddingModel(builder.modelId, builder.dimension), search,
+                    builder.efSearch,
                     builder.exactSearchMaxRows);
+            if (builder.migrateOnStart) {
+                vectorStore.prepare(); // the model's space and its index, now rather than at the first question
+            }
             this.jobs = new JdbcJobRepository(dataSource);
             this.conversations = new JdbcConversationRepository(dataSource);
             this.rateBudget = new JdbcRateBudget(dataSource);
@@ -95,13 +101,13 @@ public final class PgDatabase implements AutoCloseable {
     }
 
     /**
-     * Applies pending migrations (none when the schema is current) and checks that the stored
-     * vectors come from the configured embedding model.
-     *
-     * @throws StoreException when the database was built for another model or dimension
+     * Applies pending migrations (none when the schema is current) and makes the configured
+     * embedding model's space (its vectors' place and index) if it is new. Vectors of other models
+     * stay beside it; see docs/operations.md, "Model switch and reuse".
      */
     public void migrate() {
         migrations.migrate();
+        vectorStore.prepare();
     }
 
     public VectorStore vectorStore() {

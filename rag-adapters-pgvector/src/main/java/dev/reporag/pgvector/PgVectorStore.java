@@ -2,7 +2,9 @@ package dev.reporag.pgvector;
 
 import dev.reporag.core.model.Chunk;
 import dev.reporag.core.model.EmbeddedChunk;
+import dev.reporag.core.model.EmbeddingModel;
 import dev.reporag.core.model.ProjectId;
+import dev.reporag.core.model.ProjectModels;
 import dev.reporag.core.model.ScoredChunk;
 import dev.reporag.core.port.StoreException;
 import dev.reporag.core.port.VectorStore;
@@ -14,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,9 +26,12 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Chunks and their vectors in the {@code chunks} table, over plain JDBC (see docs/pgvector.md for
- * why not LangChain4j's store). Every call is one statement, so one round trip: an upsert of a
- * whole batch binds arrays and unnests them.
+ * Chunks per project and embedding model in the {@code chunks} table, their vectors by key in
+ * {@code embeddings} (V7_5), over plain JDBC (see docs/pgvector.md for why not LangChain4j's store).
+ * This store reads and writes the space of its model only; the space id and its dimension are
+ * literals in the SQL, so the planner matches the space's partial HNSW index on
+ * {@code embedding::vector(d)}. Chunks of any project with one key share its vector; deleting the
+ * last chunk of a key deletes its vector, in the same transaction.
  */
 final class PgVectorStore implements VectorStore {
     /**
@@ -36,58 +42,126 @@ final class PgVectorStore implements VectorStore {
      */
     static final int EXACT_SEARCH_MAX_ROWS = 2_000;
     private static final long COUNT_TTL_NANOS = 60_000_000_000L;
+    /** HNSW indexes take vectors of up to this many dimensions; wider spaces are searched exactly. */
+    static final int MAX_INDEXED_DIMENSIONS = 2_000;
+    private static final int FOREIGN_KEY_ATTEMPTS = 3;
 
     private static final String COLUMNS = "c.id, c.project_id, c.path, c.language, c.start_line, c.end_line,"
             + " c.content_hash, c.text";
 
+    // Vectors go in first (a key already there is kept), then the chunks pointing at them; the old
+    // keys of replaced chunks come back, to be freed when nothing else points at them.
     private static final String UPSERT = """
-            INSERT INTO chunks (id, project_id, path, language, start_line, end_line, content_hash, text, embedding)
-            SELECT u.id, u.project_id, u.path, u.language, u.start_line, u.end_line, u.content_hash, u.text,
-                   CAST(u.embedding AS vector)
-            FROM unnest(CAST(? AS uuid[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
-                        CAST(? AS int[]), CAST(? AS int[]), CAST(? AS text[]), CAST(? AS text[]),
-                        CAST(? AS text[]))
-                 AS u(id, project_id, path, language, start_line, end_line, content_hash, text, embedding)
-            ON CONFLICT (id) DO UPDATE SET project_id = EXCLUDED.project_id, path = EXCLUDED.path,
-                language = EXCLUDED.language, start_line = EXCLUDED.start_line, end_line = EXCLUDED.end_line,
-                content_hash = EXCLUDED.content_hash, text = EXCLUDED.text, embedding = EXCLUDED.embedding""";
+            WITH u AS (
+                SELECT * FROM unnest(CAST(? AS uuid[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                                     CAST(? AS int[]), CAST(? AS int[]), CAST(? AS text[]), CAST(? AS text[]),
+                                     CAST(? AS text[]), CAST(? AS text[]))
+                    AS u(id, project_id, path, language, start_line, end_line, content_hash, text, key, embedding)),
+            replaced AS (
+                SELECT c.embedding_key AS key FROM chunks c JOIN u ON c.space_id = %1$d AND c.id = u.id
+                WHERE c.embedding_key <> u.key),
+            vectors AS (
+                INSERT INTO embeddings (space_id, key, embedding)
+                SELECT DISTINCT ON (u.key) %1$d, u.key, CAST(u.embedding AS vector) FROM u
+                ON CONFLICT (space_id, key) DO NOTHING),
+            written AS (
+                INSERT INTO chunks (space_id, id, project_id, path, language, start_line, end_line, content_hash,
+                                    text, embedding_key)
+                SELECT %1$d, u.id, u.project_id, u.path, u.language, u.start_line, u.end_line, u.content_hash,
+                       u.text, u.key FROM u
+                ON CONFLICT (space_id, id) DO UPDATE SET project_id = EXCLUDED.project_id, path = EXCLUDED.path,
+                    language = EXCLUDED.language, start_line = EXCLUDED.start_line, end_line = EXCLUDED.end_line,
+                    content_hash = EXCLUDED.content_hash, text = EXCLUDED.text,
+                    embedding_key = EXCLUDED.embedding_key)
+            SELECT DISTINCT key FROM replaced""";
+
+    /** No other space answers for the project (none, or this one, does). Binds the project id. */
+    private static final String ANSWERS = """
+            NOT EXISTS (SELECT 1 FROM project_models m WHERE m.project_id = ? AND m.space_id <> %1$d)""";
 
     // The distances of the project's rows only (b-tree on project_id), then the k best: exact.
     // MATERIALIZED keeps the planner from answering the ORDER BY with the HNSW index.
     private static final String EXACT_SEARCH = """
             WITH scored AS MATERIALIZED (
-                SELECT id, embedding <=> CAST(? AS vector) AS distance FROM chunks WHERE project_id = ?)
-            SELECT %s, s.distance FROM (SELECT id, distance FROM scored ORDER BY distance, id LIMIT ?) s
-            JOIN chunks c ON c.id = s.id
-            ORDER BY s.distance, c.id""".formatted(COLUMNS);
+                SELECT c.id, e.embedding <=> CAST(? AS vector) AS distance
+                FROM chunks c JOIN embeddings e ON e.space_id = c.space_id AND e.key = c.embedding_key
+                WHERE c.project_id = ? AND c.space_id = %1$d AND %2$s)
+            SELECT %3$s, s.distance FROM (SELECT id, distance FROM scored ORDER BY distance, id LIMIT ?) s
+            JOIN chunks c ON c.space_id = %1$d AND c.id = s.id
+            ORDER BY s.distance, c.id""";
 
-    // The HNSW index; iterative scan (pgvector 0.8) keeps going until k rows pass the project filter.
-    // relaxed_order may return rows slightly out of order: the outer query sorts them again.
+    // The space's HNSW index; iterative scan (pgvector 0.8) keeps going until k rows pass the
+    // project filter. relaxed_order may return rows slightly out of order: the outer query sorts them.
     private static final String INDEX_SEARCH = """
             SELECT * FROM (
-                SELECT %s, c.embedding <=> CAST(? AS vector) AS distance FROM chunks c
-                WHERE c.project_id = ? ORDER BY distance LIMIT ?) t
-            ORDER BY distance, id""".formatted(COLUMNS);
+                SELECT %3$s, e.embedding::vector(%4$d) <=> CAST(? AS vector(%4$d)) AS distance
+                FROM embeddings e JOIN chunks c ON c.space_id = e.space_id AND c.embedding_key = e.key
+                WHERE e.space_id = %1$d AND c.project_id = ? AND %2$s ORDER BY distance LIMIT ?) t
+            ORDER BY distance, id""";
 
     private static final String KEYWORD_SEARCH = """
-            SELECT %s, ts_rank(c.keywords, q.query) AS rank
+            SELECT %3$s, ts_rank(c.keywords, q.query) AS rank
             FROM chunks c, to_tsquery('simple', ?) AS q(query)
-            WHERE c.project_id = ? AND c.keywords @@ q.query
-            ORDER BY rank DESC, c.id LIMIT ?""".formatted(COLUMNS);
+            WHERE c.project_id = ? AND c.space_id = %1$d AND %2$s AND c.keywords @@ q.query
+            ORDER BY rank DESC, c.id LIMIT ?""";
 
     private final DataSource dataSource;
+    private final EmbeddingModel model;
     private final int dimension;
     private final VectorSearch search;
     private final int efSearch;
     private final int exactMaxRows;
     private final Map<ProjectId, long[]> counts = new ConcurrentHashMap<>();
+    /** This model's space, made on first use: the schema may be migrated after the store is built. */
+    private volatile Space space;
 
-    PgVectorStore(DataSource dataSource, int dimension, VectorSearch search, int efSearch, int exactMaxRows) {
+    private record Space(int id, String upsert, String exact, String index, String keyword, String answers) {
+    }
+
+    PgVectorStore(DataSource dataSource, EmbeddingModel model, VectorSearch search, int efSearch, int exactMaxRows) {
         this.dataSource = dataSource;
-        this.dimension = dimension;
-        this.search = search;
+        this.model = model;
+        this.dimension = model.dimension();
+        this.search = dimension > MAX_INDEXED_DIMENSIONS ? VectorSearch.EXACT : search;
         this.efSearch = efSearch;
         this.exactMaxRows = exactMaxRows;
+    }
+
+    /** Makes this model's space (and its index) if it is new; otherwise done on first use. */
+    void prepare() {
+        space();
+    }
+
+    private Space space() {
+        Space current = space;
+        if (current == null) {
+            synchronized (this) {
+                if (space == null) {
+                    int id = Jdbc.withConnection(dataSource, "prepare the vectors of model " + model, connection -> {
+                        try (PreparedStatement statement = connection.prepareStatement(
+                                "SELECT reporag_embedding_space(?, ?)")) {
+                            statement.setString(1, model.id());
+                            statement.setInt(2, dimension);
+                            try (ResultSet rows = statement.executeQuery()) {
+                                rows.next();
+                                return rows.getInt(1);
+                            }
+                        }
+                    });
+                    String answers = ANSWERS.formatted(id);
+                    space = new Space(id, UPSERT.formatted(id), EXACT_SEARCH.formatted(id, answers, COLUMNS),
+                            INDEX_SEARCH.formatted(id, answers, COLUMNS, dimension),
+                            KEYWORD_SEARCH.formatted(id, answers, COLUMNS), answers);
+                }
+                current = space;
+            }
+        }
+        return current;
+    }
+
+    @Override
+    public EmbeddingModel model() {
+        return model;
     }
 
     @Override
@@ -110,6 +184,7 @@ final class PgVectorStore implements VectorStore {
         Integer[] ends = new Integer[n];
         String[] hashes = new String[n];
         String[] texts = new String[n];
+        String[] keys = new String[n];
         String[] vectors = new String[n];
         int i = 0;
         for (Map.Entry<UUID, EmbeddedChunk> entry : byId.entrySet()) {
@@ -122,11 +197,14 @@ final class PgVectorStore implements VectorStore {
             ends[i] = chunk.endLine();
             hashes[i] = chunk.contentHash();
             texts[i] = chunk.text();
+            keys[i] = entry.getValue().key();
             vectors[i] = vectorLiteral(entry.getValue().vector());
             i++;
         }
-        Jdbc.withConnection(dataSource, "store " + n + " chunks", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(UPSERT)) {
+        Space space = space();
+        retryingForeignKeys(() -> Jdbc.inTransaction(dataSource, "store " + n + " chunks", connection -> {
+            List<String> replaced = new ArrayList<>();
+            try (PreparedStatement statement = connection.prepareStatement(space.upsert())) {
                 statement.setArray(1, connection.createArrayOf("uuid", ids));
                 statement.setArray(2, connection.createArrayOf("text", projects));
                 statement.setArray(3, connection.createArrayOf("text", paths));
@@ -135,16 +213,76 @@ final class PgVectorStore implements VectorStore {
                 statement.setArray(6, connection.createArrayOf("int4", ends));
                 statement.setArray(7, connection.createArrayOf("text", hashes));
                 statement.setArray(8, connection.createArrayOf("text", texts));
-                statement.setArray(9, connection.createArrayOf("text", vectors));
-                return statement.executeUpdate();
+                statement.setArray(9, connection.createArrayOf("text", keys));
+                statement.setArray(10, connection.createArrayOf("text", vectors));
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        replaced.add(rows.getString(1));
+                    }
+                }
+            }
+            free(connection, space.id(), replaced);
+            return null;
+        }));
+        byId.values().forEach(c -> counts.remove(c.chunk().projectId()));
+    }
+
+    /**
+     * A vector freed by one transaction while another points a new chunk at it fails the latter on
+     * the foreign key; run again, it stores the vector anew (or the freeing sees the new chunk).
+     */
+    private <T> T retryingForeignKeys(java.util.function.Supplier<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return work.get();
+            } catch (StoreException e) {
+                if (attempt >= FOREIGN_KEY_ATTEMPTS || !(e.getCause() instanceof SQLException sql)
+                        || !Jdbc.FOREIGN_KEY_VIOLATION.equals(sql.getSQLState())) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Deletes the vectors of these keys that no chunk points at any more. */
+    private static void free(Connection connection, int spaceId, Collection<String> keys) throws SQLException {
+        if (keys.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement("""
+                DELETE FROM embeddings e WHERE e.space_id = ? AND e.key = ANY (?)
+                AND NOT EXISTS (SELECT 1 FROM chunks c WHERE c.space_id = e.space_id AND c.embedding_key = e.key)""")) {
+            statement.setInt(1, spaceId);
+            statement.setArray(2, connection.createArrayOf("text", keys.toArray(String[]::new)));
+            statement.executeUpdate();
+        }
+    }
+
+    @Override
+    public Map<String, float[]> vectors(Collection<String> keys) {
+        if (keys.isEmpty()) {
+            return new HashMap<>();
+        }
+        Space space = space();
+        return Jdbc.withConnection(dataSource, "look up " + keys.size() + " stored vectors", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT key, embedding::text FROM embeddings WHERE space_id = ? AND key = ANY (?)")) {
+                statement.setInt(1, space.id());
+                statement.setArray(2, connection.createArrayOf("text", keys.stream().distinct().toArray(String[]::new)));
+                Map<String, float[]> found = new HashMap<>();
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        found.put(rows.getString(1), parseVector(rows.getString(2)));
+                    }
+                }
+                return found;
             }
         });
-        byId.values().forEach(c -> counts.remove(c.chunk().projectId()));
     }
 
     @Override
     public Set<String> chunkIds(ProjectId project) {
-        return ids("SELECT id FROM chunks WHERE project_id = ?", project, null);
+        return ids("SELECT id FROM chunks WHERE project_id = ? AND space_id = " + space().id(), project, null);
     }
 
     @Override
@@ -152,7 +290,8 @@ final class PgVectorStore implements VectorStore {
         if (paths.isEmpty()) {
             return new HashSet<>();
         }
-        return ids("SELECT id FROM chunks WHERE project_id = ? AND path = ANY (?)", project, paths);
+        return ids("SELECT id FROM chunks WHERE project_id = ? AND space_id = " + space().id() + " AND path = ANY (?)",
+                project, paths);
     }
 
     private Set<String> ids(String sql, ProjectId project, Collection<String> paths) {
@@ -179,7 +318,7 @@ final class PgVectorStore implements VectorStore {
             return;
         }
         UUID[] ids = chunkIds.stream().map(PgVectorStore::uuid).toArray(UUID[]::new);
-        update("DELETE FROM chunks WHERE project_id = ? AND id = ANY (?)", project, "uuid", ids);
+        deleteChunks("id = ANY (?)", project, space().id(), "uuid", ids);
     }
 
     @Override
@@ -187,33 +326,58 @@ final class PgVectorStore implements VectorStore {
         if (paths.isEmpty()) {
             return;
         }
-        update("DELETE FROM chunks WHERE project_id = ? AND path = ANY (?)", project, "text",
-                paths.toArray(String[]::new));
+        deleteChunks("path = ANY (?)", project, space().id(), "text", paths.toArray(String[]::new));
     }
 
     @Override
     public void deleteProject(ProjectId project) {
-        update("DELETE FROM chunks WHERE project_id = ?", project, null, null);
-    }
-
-    private void update(String sql, ProjectId project, String arrayType, Object[] array) {
-        Jdbc.withConnection(dataSource, "delete chunks of project " + project, connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        Jdbc.inTransaction(dataSource, "delete the chunks of project " + project, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "DELETE FROM project_models WHERE project_id = ?")) {
                 statement.setString(1, project.value());
-                if (array != null) {
-                    statement.setArray(2, connection.createArrayOf(arrayType, array));
-                }
-                return statement.executeUpdate();
+                statement.executeUpdate();
             }
+            deleteChunks(connection, "true", project, null, null, null);
+            return null;
         });
         counts.remove(project);
     }
 
+    /** Deletes the project's chunks matching {@code condition} (of one space, or all when null) and frees their vectors. */
+    private void deleteChunks(String condition, ProjectId project, Integer spaceId, String arrayType, Object[] array) {
+        Jdbc.inTransaction(dataSource, "delete chunks of project " + project,
+                connection -> deleteChunks(connection, condition, project, spaceId, arrayType, array));
+        counts.remove(project);
+    }
+
+    private static Void deleteChunks(Connection connection, String condition, ProjectId project, Integer spaceId,
+                                     String arrayType, Object[] array) throws SQLException {
+        Map<Integer, List<String>> keys = new HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement("DELETE FROM chunks WHERE project_id = ?"
+                + (spaceId == null ? "" : " AND space_id = " + spaceId) + " AND " + condition
+                + " RETURNING space_id, embedding_key")) {
+            statement.setString(1, project.value());
+            if (array != null) {
+                statement.setArray(2, connection.createArrayOf(arrayType, array));
+            }
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    keys.computeIfAbsent(rows.getInt(1), s -> new ArrayList<>()).add(rows.getString(2));
+                }
+            }
+        }
+        for (Map.Entry<Integer, List<String>> space : keys.entrySet()) {
+            free(connection, space.getKey(), space.getValue());
+        }
+        return null;
+    }
+
     @Override
     public long count(ProjectId project) {
+        int spaceId = space().id();
         long count = Jdbc.withConnection(dataSource, "count the chunks of project " + project, connection -> {
             try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT count(*) FROM chunks WHERE project_id = ?")) {
+                    "SELECT count(*) FROM chunks WHERE project_id = ? AND space_id = " + spaceId)) {
                 statement.setString(1, project.value());
                 try (ResultSet rows = statement.executeQuery()) {
                     rows.next();
@@ -226,11 +390,86 @@ final class PgVectorStore implements VectorStore {
     }
 
     @Override
+    public ProjectModels models(ProjectId project) {
+        return Jdbc.withConnection(dataSource, "read the models of project " + project, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("""
+                    SELECT a.model_id, a.dimension, t.model_id, t.dimension FROM project_models m
+                    LEFT JOIN embedding_spaces a ON a.id = m.space_id
+                    LEFT JOIN embedding_spaces t ON t.id = m.target_space_id
+                    WHERE m.project_id = ?""")) {
+                statement.setString(1, project.value());
+                try (ResultSet rows = statement.executeQuery()) {
+                    if (!rows.next()) {
+                        return ProjectModels.NONE;
+                    }
+                    return new ProjectModels(modelAt(rows, 1), modelAt(rows, 3));
+                }
+            }
+        });
+    }
+
+    private static EmbeddingModel modelAt(ResultSet rows, int column) throws SQLException {
+        String id = rows.getString(column);
+        return id == null ? null : new EmbeddingModel(id, rows.getInt(column + 1));
+    }
+
+    @Override
+    public void requestModel(ProjectId project) {
+        int spaceId = space().id();
+        Jdbc.withConnection(dataSource, "request model " + model + " for project " + project, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("""
+                    INSERT INTO project_models (project_id, target_space_id) VALUES (?, ?)
+                    ON CONFLICT (project_id) DO UPDATE SET target_space_id = EXCLUDED.target_space_id""")) {
+                statement.setString(1, project.value());
+                statement.setInt(2, spaceId);
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void activate(ProjectId project) {
+        int spaceId = space().id();
+        Jdbc.inTransaction(dataSource, "switch project " + project + " to model " + model, connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO project_models (project_id) VALUES (?) ON CONFLICT (project_id) DO NOTHING")) {
+                insert.setString(1, project.value());
+                insert.executeUpdate();
+            }
+            Integer before;
+            Integer target;
+            try (PreparedStatement lock = connection.prepareStatement(
+                    "SELECT space_id, target_space_id FROM project_models WHERE project_id = ? FOR UPDATE")) {
+                lock.setString(1, project.value());
+                try (ResultSet rows = lock.executeQuery()) {
+                    rows.next();
+                    before = (Integer) rows.getObject(1);
+                    target = (Integer) rows.getObject(2);
+                }
+            }
+            boolean switching = target != null && target == spaceId;
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE project_models SET space_id = ?, target_space_id = ? WHERE project_id = ?")) {
+                update.setInt(1, spaceId);
+                update.setObject(2, switching ? null : target, java.sql.Types.INTEGER);
+                update.setString(3, project.value());
+                update.executeUpdate();
+            }
+            if (switching && before != null && before != spaceId) {
+                deleteChunks(connection, "true", project, before, null, null);
+            }
+            return null;
+        });
+        counts.remove(project);
+    }
+
+    @Override
     public List<ScoredChunk> vectorSearch(ProjectId project, float[] query, int k) {
         checkDimension(query, "query vector");
         if (k < 1) {
             return List.of();
         }
+        Space space = space();
         String vector = vectorLiteral(query);
         if (useIndex(project)) {
             return Jdbc.inTransaction(dataSource, "search project " + project, connection -> {
@@ -240,11 +479,11 @@ final class PgVectorStore implements VectorStore {
                     settings.setString(1, Integer.toString(Math.max(efSearch, k)));
                     settings.executeQuery().close();
                 }
-                return scored(connection, INDEX_SEARCH, vector, project, k, true);
+                return scored(connection, space.index(), vector, project, k, true);
             });
         }
         return Jdbc.withConnection(dataSource, "search project " + project,
-                connection -> scored(connection, EXACT_SEARCH, vector, project, k, true));
+                connection -> scored(connection, space.exact(), vector, project, k, true));
     }
 
     private boolean useIndex(ProjectId project) {
@@ -270,8 +509,9 @@ final class PgVectorStore implements VectorStore {
         if (tsquery.isEmpty() || k < 1) {
             return List.of();
         }
+        Space space = space();
         return Jdbc.withConnection(dataSource, "search project " + project + " by keyword",
-                connection -> scored(connection, KEYWORD_SEARCH, tsquery, project, k, false));
+                connection -> scored(connection, space.keyword(), tsquery, project, k, false));
     }
 
     private static List<ScoredChunk> scored(Connection connection, String sql, String first, ProjectId project, int k,
@@ -279,7 +519,8 @@ final class PgVectorStore implements VectorStore {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, first);
             statement.setString(2, project.value());
-            statement.setInt(3, k);
+            statement.setString(3, project.value()); // the ANSWERS condition
+            statement.setInt(4, k);
             List<ScoredChunk> hits = new ArrayList<>(k);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
@@ -308,6 +549,17 @@ final class PgVectorStore implements VectorStore {
         } catch (IllegalArgumentException e) {
             throw new StoreException("chunk id is not a UUID: " + chunkId);
         }
+    }
+
+    /** Parses pgvector's text form. */
+    static float[] parseVector(String text) {
+        String inner = text.substring(1, text.length() - 1);
+        String[] parts = inner.split(",");
+        float[] vector = new float[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            vector[i] = Float.parseFloat(parts[i]);
+        }
+        return vector;
     }
 
     /** pgvector's text form, {@code [0.1,0.2,...]}; NaN and infinities are refused by the server too. */

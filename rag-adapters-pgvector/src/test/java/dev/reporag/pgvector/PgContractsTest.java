@@ -36,7 +36,15 @@ class PgContractsTest {
         @Override
         protected VectorStore createStore(int dimension) {
             PgDatabase db = database(dimension);
-            SCHEMA.truncate("chunks");
+            SCHEMA.truncate("chunks", "embeddings", "project_models");
+            return db.vectorStore();
+        }
+
+        @Override
+        protected VectorStore storeForModel(dev.reporag.core.model.EmbeddingModel model) {
+            // Another pool on the same schema, as another process configured with that model would hold.
+            PgDatabase db = SCHEMA.builder().embeddingModel(model.id(), model.dimension()).poolSize(2).build();
+            OPENED.add(db);
             return db.vectorStore();
         }
     }

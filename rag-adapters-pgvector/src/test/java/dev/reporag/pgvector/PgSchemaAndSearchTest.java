@@ -2,6 +2,7 @@ package dev.reporag.pgvector;
 
 import dev.reporag.core.model.Chunk;
 import dev.reporag.core.model.EmbeddedChunk;
+import dev.reporag.core.model.EmbeddingModel;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobId;
 import dev.reporag.core.model.JobStatus;
@@ -41,6 +42,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PgSchemaAndSearchTest {
     private static final TestSchema SCHEMA = new TestSchema("schema");
     private static final int DIMENSION = 16;
+    private static final EmbeddingModel MODEL = new EmbeddingModel("model-a", DIMENSION);
     private final ProjectId alpha = ProjectId.random();
     private final ProjectId beta = ProjectId.random();
     private PgDatabase db;
@@ -48,7 +50,7 @@ class PgSchemaAndSearchTest {
     @BeforeEach
     void open() {
         db = SCHEMA.open("model-a", DIMENSION);
-        SCHEMA.truncate("chunks", "projects");
+        SCHEMA.truncate("chunks", "embeddings", "project_models", "projects");
     }
 
     @AfterAll
@@ -63,7 +65,8 @@ class PgSchemaAndSearchTest {
         db.migrate();
         assertThat(count("SELECT count(*) FROM " + SchemaMigrations.HISTORY_TABLE + " WHERE success"))
                 .isEqualTo(applied);
-        assertThat(count("SELECT count(*) FROM embedding_model")).isEqualTo(1);
+        db.vectorStore().count(alpha); // the model's space is made on first use
+        assertThat(count("SELECT count(*) FROM embedding_spaces WHERE model_id = 'model-a'")).isEqualTo(1);
     }
 
     @Test
@@ -88,9 +91,21 @@ class PgSchemaAndSearchTest {
                 statement.executeUpdate("INSERT INTO ingestion_jobs (id, project_id, status, percent, attempts,"
                         + " created_at, updated_at) VALUES ('done-job', '" + alpha + "', 'READY', 100, 1,"
                         + " now() - interval '1 day', now())");
+                // A vector of the first release, of the model that release recorded.
+                statement.executeUpdate("INSERT INTO embedding_model (model_id, dimension) VALUES ('model-a', 16)");
+                statement.executeUpdate("INSERT INTO chunks (id, project_id, path, language, start_line, end_line,"
+                        + " content_hash, text, embedding) VALUES ('" + chunk(alpha, "Old.java", "class Old {}").id()
+                        + "', '" + alpha + "', 'Old.java', 'java', 1, 1, 'h', 'class Old {}', '" + PgVectorStore
+                        .vectorLiteral(axis(3)) + "')");
             }
 
             PgDatabase upgraded = first.open("model-a", DIMENSION);
+
+            // Its vector is kept, under a key of its own, and the project answers with that model.
+            assertThat(upgraded.vectorStore().models(alpha).active()).isEqualTo(new EmbeddingModel("model-a", 16));
+            assertThat(upgraded.vectorStore().vectorSearch(alpha, axis(3), 1)).singleElement()
+                    .satisfies(hit -> assertThat(hit.chunk().path()).isEqualTo("Old.java"));
+            assertThat(count(first, "SELECT count(*) FROM embeddings")).isEqualTo(1);
 
             IngestionJob old = upgraded.jobs().job(new JobId("old-job")).orElseThrow();
             assertThat(old.progress().percent()).isEqualTo(42);
@@ -106,6 +121,7 @@ class PgSchemaAndSearchTest {
 
     @Test
     void createsTheIndexesThatSearchesAndDeletesNeed() throws SQLException {
+        db.vectorStore().count(alpha); // the model's space, and its index, are made on first use
         List<String> indexes = new ArrayList<>();
         try (Connection connection = SCHEMA.connection(); Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT indexdef FROM pg_indexes WHERE schemaname = '"
@@ -114,7 +130,9 @@ class PgSchemaAndSearchTest {
                 indexes.add(rows.getString(1));
             }
         }
-        assertThat(indexes).anySatisfy(i -> assertThat(i).contains("USING hnsw (embedding vector_cosine_ops)"));
+        assertThat(indexes).anySatisfy(i -> assertThat(i)
+                .contains("USING hnsw (((embedding)::vector(16)) vector_cosine_ops) WHERE (space_id = "));
+        assertThat(indexes).anySatisfy(i -> assertThat(i).contains("chunks USING btree (space_id, embedding_key)"));
         assertThat(indexes).anySatisfy(i -> assertThat(i).contains("USING gin (keywords)"));
         assertThat(indexes).anySatisfy(i -> assertThat(i).contains("chunks USING btree (project_id, path)"));
         assertThat(indexes).anySatisfy(i -> assertThat(i).contains("UNIQUE INDEX ingestion_jobs_one_active_per_project")
@@ -122,43 +140,50 @@ class PgSchemaAndSearchTest {
     }
 
     @Test
-    void aDatabaseHoldingVectorsRefusesAnotherModelOrDimensionAndSaysHowToSwitch() {
+    void modelsOfAnyDimensionLiveSideBySideEachWithItsOwnIndexAndNeverMeet() throws SQLException {
         db.vectorStore().upsert(List.of(embedded(chunk(alpha, "A.java", "class A {}"), axis(0))));
+        db.vectorStore().activate(alpha);
 
-        assertThatThrownBy(() -> SCHEMA.builder().embeddingModel("model-b", DIMENSION).build())
-                .isInstanceOf(StoreException.class)
-                .hasMessageContaining("holds 1 vectors of embedding model 'model-a' (16 dimensions)")
-                .hasMessageContaining("configured model is 'model-b' (16 dimensions)")
-                .hasMessageContaining("switch models by indexing again into an empty store");
-        assertThatThrownBy(() -> SCHEMA.builder().embeddingModel("model-a", 384).build())
-                .isInstanceOf(StoreException.class)
-                .hasMessageContaining("configured model is 'model-a' (384 dimensions)");
-        try (PgDatabase same = SCHEMA.builder().embeddingModel("model-a", DIMENSION).poolSize(2).build()) {
-            assertThat(same.vectorStore().count(alpha)).isEqualTo(1);
+        try (PgDatabase wide = SCHEMA.builder().embeddingModel("model-b", 384).poolSize(2).build();
+             PgDatabase huge = SCHEMA.builder().embeddingModel("model-c", 3072).poolSize(2).build()) {
+            float[] query = new float[384];
+            query[1] = 1;
+            // Project alpha answers with model-a: model-b's store finds nothing and fails on nothing.
+            assertThat(wide.vectorStore().vectorSearch(alpha, query, 5)).isEmpty();
+            assertThat(wide.vectorStore().keywordSearch(alpha, "class", 5)).isEmpty();
+            wide.vectorStore().upsert(List.of(embedded(chunk(beta, "B.java", "class B {}"), query)));
+            assertThat(wide.vectorStore().vectorSearch(beta, query, 5)).hasSize(1);
+            float[] wider = new float[3072];
+            wider[2] = 1;
+            huge.vectorStore().upsert(List.of(embedded(chunk(beta, "C.java", "class C {}"), wider)));
+            assertThat(huge.vectorStore().vectorSearch(beta, wider, 5)).hasSize(1);
         }
+        assertThat(db.vectorStore().vectorSearch(alpha, axis(0), 5)).hasSize(1);
+        assertThat(count("SELECT count(*) FROM embedding_spaces")).isGreaterThanOrEqualTo(3);
+        assertThat(count("SELECT count(*) FROM pg_indexes WHERE schemaname = '" + SCHEMA.name()
+                + "' AND indexdef LIKE '%vector(384)%'")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM pg_indexes WHERE schemaname = '" + SCHEMA.name()
+                + "' AND indexdef LIKE '%vector(3072)%'")).as("wider than HNSW takes: searched exactly").isZero();
     }
 
     @Test
-    void aDatabaseWithNoVectorsTakesTheModelOfTheRunAndItsDimension() throws SQLException {
-        try (TestSchema fresh = new TestSchema("adopt")) {
-            // A first command without an API key records the in-process model; nothing was embedded.
-            fresh.open("all-minilm-l6-v2", 384);
-            try (PgDatabase openAi = fresh.builder().embeddingModel("text-embedding-3-small", 1536).poolSize(2)
-                    .build()) {
-                float[] vector = new float[1536];
-                vector[7] = 1;
-                openAi.vectorStore().upsert(List.of(embedded(chunk(alpha, "A.java", "class A {}"), vector)));
-                assertThat(openAi.vectorStore().vectorSearch(alpha, vector, 1)).hasSize(1);
-            }
-            try (Connection connection = fresh.connection(); Statement statement = connection.createStatement();
-                 ResultSet row = statement.executeQuery("SELECT model_id, dimension FROM embedding_model")) {
-                assertThat(row.next()).isTrue();
-                assertThat(row.getString(1)).isEqualTo("text-embedding-3-small");
-                assertThat(row.getInt(2)).isEqualTo(1536);
-            }
-            assertThatThrownBy(() -> fresh.builder().embeddingModel("all-minilm-l6-v2", 384).build())
-                    .hasMessageContaining("holds 1 vectors of embedding model 'text-embedding-3-small'");
-        }
+    void aVectorSharedByTwoProjectsIsStoredOnceAndOutlivesEitherProject() throws SQLException {
+        Chunk inAlpha = chunk(alpha, "A.java", "class Same {}");
+        Chunk inBeta = chunk(beta, "A.java", "class Same {}");
+        db.vectorStore().upsert(List.of(new EmbeddedChunk(inAlpha, axis(0), "same-key")));
+        db.vectorStore().upsert(List.of(new EmbeddedChunk(inBeta, axis(0), "same-key")));
+        assertThat(count("SELECT count(*) FROM embeddings")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM chunks")).isEqualTo(2);
+
+        db.vectorStore().deleteProject(alpha);
+        assertThat(count("SELECT count(*) FROM embeddings")).isEqualTo(1);
+        assertThat(db.vectorStore().vectorSearch(beta, axis(0), 1)).hasSize(1);
+
+        // A chunk given a new vector lets go of the old one.
+        db.vectorStore().upsert(List.of(new EmbeddedChunk(inBeta, axis(1), "new-key")));
+        assertThat(count("SELECT count(*) FROM embeddings")).isEqualTo(1);
+        db.vectorStore().deleteProject(beta);
+        assertThat(count("SELECT count(*) FROM embeddings")).isZero();
     }
 
     @Test
@@ -207,7 +232,9 @@ class PgSchemaAndSearchTest {
     @Test
     void aBatchOfAHundredChunksIsOneStatement() throws SQLException {
         AtomicInteger statements = new AtomicInteger();
-        PgVectorStore store = new PgVectorStore(counting(statements), DIMENSION, VectorSearch.EXACT, 40, 0);
+        PgVectorStore store = new PgVectorStore(counting(statements), MODEL, VectorSearch.EXACT, 40, 0);
+        store.count(alpha); // the model's space is looked up once, on first use
+        statements.set(0);
         Random random = new Random(3);
         List<EmbeddedChunk> batch = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
@@ -239,7 +266,7 @@ class PgSchemaAndSearchTest {
 
         List<List<String>> results = new ArrayList<>();
         for (VectorSearch mode : VectorSearch.values()) {
-            PgVectorStore store = new PgVectorStore(dataSource(), DIMENSION, mode, 40, 10);
+            PgVectorStore store = new PgVectorStore(dataSource(), MODEL, mode, 40, 10);
             List<ScoredChunk> hits = store.vectorSearch(alpha, query, 10);
             assertThat(hits).as(mode.name()).hasSize(10)
                     .allSatisfy(h -> assertThat(h.chunk().projectId()).isEqualTo(alpha))
@@ -277,7 +304,11 @@ class PgSchemaAndSearchTest {
     }
 
     private static int count(String sql) throws SQLException {
-        try (Connection connection = SCHEMA.connection(); Statement statement = connection.createStatement();
+        return count(SCHEMA, sql);
+    }
+
+    private static int count(TestSchema schema, String sql) throws SQLException {
+        try (Connection connection = schema.connection(); Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(sql)) {
             rows.next();
             return rows.getInt(1);

@@ -28,8 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WorkerCrashTest {
     private static final TestSchema CLEAN = new TestSchema("crash_clean");
     private static final TestSchema CRASHED = new TestSchema("crash_killed");
-    private static final String CHUNK_ROWS = "SELECT id, project_id, path, language, start_line, end_line,"
-            + " content_hash, md5(text), md5(embedding::text) FROM chunks ORDER BY id";
+    private static final String CHUNK_ROWS = "SELECT c.id, c.project_id, c.path, c.language, c.start_line,"
+            + " c.end_line, c.content_hash, md5(c.text), md5(e.embedding::text) FROM chunks c"
+            + " JOIN embeddings e ON e.space_id = c.space_id AND e.key = c.embedding_key ORDER BY c.id";
 
     @AfterAll
     static void dropSchemas() {

@@ -17,11 +17,11 @@ import java.util.concurrent.Callable;
                 "Configuration comes from the environment (see docs/configuration.md); flags override it."},
         subcommands = {IngestCommand.class, AddCommand.class, ProcessCommand.class, StatusCommand.class,
                 AskCommand.class, ChatCommand.class, EvalCommand.class, ServeCommand.class, WorkerCommand.class,
-                MigrateCommand.class},
+                MigrateCommand.class, ReembedCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:a job FAILED, or the operation could not be done",
                 "2:usage error (bad arguments, unknown project)",
-                "3:configuration error (bad variable, store built for another model, database unreachable)",
+                "3:configuration error (bad variable, database unreachable)",
                 "130:stopped with Ctrl-C; the next run resumes"})
 final class RagCommand implements Callable<Integer> {
     private final Map<String, String> env;

@@ -111,6 +111,12 @@ final class StatusCommand implements Callable<Integer> {
                 : String.format("%.1f MB", size / (1024.0 * 1024));
     }
 
+    /** The error, else what a model switch needs ("re-embedding for model ...: 40 %"), else what a PENDING project waits for. */
+    static String note(ProjectStatus s) {
+        return s.error().map(e -> s.modelSwitch().map(m -> e + " — " + m).orElse(e)).or(s::modelSwitch)
+                .or(s::waitingFor).map(StatusCommand::oneLine).orElse("");
+    }
+
     static void printTable(PrintWriter out, List<ProjectStatus> statuses) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[]{"NAME", "STATUS", "PROGRESS", "ETA", "FILES", "CHUNKS", "SKIPPED", "INDEXED", "COMMIT",
@@ -122,7 +128,7 @@ final class StatusCommand implements Callable<Integer> {
                     String.valueOf(s.progress().filesSkipped()),
                     s.lastReady() == null ? "-" : String.valueOf(s.lastReady().progress().chunksDone()),
                     Foreground.shortCommit(s.job().map(IngestionJob::commit).orElse(null)),
-                    s.project().id().value(), s.error().or(s::waitingFor).map(StatusCommand::oneLine).orElse("")});
+                    s.project().id().value(), note(s)});
         }
         printColumns(out, rows);
     }

@@ -155,10 +155,10 @@ final class Wiring implements AutoCloseable {
     }
 
     /**
-     * The in-process model: RAG_EMBEDDING_MODEL when set (a local model's id); else, on the embedded
-     * store, the model it was built with, so a store made under an earlier default keeps answering;
-     * else {@link LocalModel#DEFAULT}. (A PostgreSQL database built with another local model names it
-     * in its error; set RAG_EMBEDDING_MODEL to it.)
+     * The in-process model: RAG_EMBEDDING_MODEL when set (a local model's id); else, on an embedded
+     * store of the release before per-model indexes, the model it recorded, so it keeps answering
+     * after the default changed; else {@link LocalModel#DEFAULT} (projects of another model then
+     * switch with {@code rag reembed}, as for any model change).
      */
     private LocalModel localModel(Config config) {
         String wanted = config.embeddingModel();
@@ -191,6 +191,11 @@ final class Wiring implements AutoCloseable {
     /** Whether an in-process model has been loaded (only a text to embed loads it). */
     boolean modelLoaded() {
         return !(embedder instanceof LazyEmbedder lazy) || lazy.isLoaded();
+    }
+
+    /** The model this process embeds with, as its store keeps its vectors. */
+    dev.reporag.core.model.EmbeddingModel embeddingModel() {
+        return new dev.reporag.core.model.EmbeddingModel(embedder.modelId(), embedder.dimension());
     }
 
     String storeDescription() {

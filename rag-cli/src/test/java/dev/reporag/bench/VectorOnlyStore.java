@@ -12,6 +12,30 @@ import java.util.Set;
 /** A real store with its keyword search switched off, to measure what the keyword half adds. */
 record VectorOnlyStore(VectorStore delegate) implements VectorStore {
     @Override
+    public dev.reporag.core.model.EmbeddingModel model() {
+        return delegate.model();
+    }
+
+    @Override
+    public java.util.Map<String, float[]> vectors(Collection<String> keys) {
+        return delegate.vectors(keys);
+    }
+
+    @Override
+    public dev.reporag.core.model.ProjectModels models(ProjectId project) {
+        return delegate.models(project);
+    }
+
+    @Override
+    public void requestModel(ProjectId project) {
+        delegate.requestModel(project);
+    }
+
+    @Override
+    public void activate(ProjectId project) {
+        delegate.activate(project);
+    }
+    @Override
     public void upsert(List<EmbeddedChunk> chunks) {
         delegate.upsert(chunks);
     }

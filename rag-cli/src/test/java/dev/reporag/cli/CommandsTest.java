@@ -85,7 +85,7 @@ class CommandsTest {
         assertThat(shop.fieldNames()).toIterable().containsExactly("id", "name", "repoUrl", "ref", "status",
                 "progress", "etaSeconds", "files", "filesDone", "chunks", "chunksTotal", "skipped", "commit", "error",
                 "answerable", "jobId", "createdAt", "updatedAt", "waitingFor", "indexedFiles", "indexedChunks",
-                "indexedCommit");
+                "indexedCommit", "modelSwitch");
         assertThat(shop.get("etaSeconds").isNull()).as("a READY job has no time left").isTrue();
         assertThat(shop.get("status").asText()).isEqualTo("READY");
         assertThat(shop.get("progress").asInt()).isEqualTo(100);
@@ -233,8 +233,8 @@ class CommandsTest {
     }
 
     @Test
-    void anEmptyStoreTakesTheModelOfTheRunAndAStoreHoldingVectorsRefusesAnother() {
-        // A first command on a fresh home with the in-process model records it; the store stays empty.
+    void anotherModelOpensAStoreHoldingVectorsAndSaysWhatToDo() {
+        // A first command on a fresh home with the in-process model; the store stays empty.
         env.put("RAG_EMBEDDER", "local");
         assertThat(rag("add", repo.toString()).exitCode()).isZero();
         env.put("RAG_EMBEDDER", "hashing");
@@ -242,11 +242,14 @@ class CommandsTest {
         assertThat(ingest.exitCode()).as(ingest.toString()).isZero();
 
         env.put("RAG_EMBEDDER", "local");
-        CliRun run = rag("status");
+        CliRun status = rag("status");
+        CliRun ask = rag("ask", "--project", "shop", "how is the cart total computed?");
 
-        assertThat(run.exitCode()).isEqualTo(3);
-        assertThat(run.err()).startsWith("configuration error: ").contains("vectors of model 'hashing-256'")
-                .contains("switch models by indexing again into an empty store").hasLineCount(1);
+        assertThat(status.exitCode()).as(status.toString()).isZero();
+        assertThat(status.out()).contains("run rag reembed: indexed with model 'hashing-256' (256 dimensions)");
+        assertThat(ask.exitCode()).as(ask.toString()).isEqualTo(1);
+        assertThat(ask.err()).contains("is indexed with embedding model 'hashing-256' (256 dimensions)")
+                .contains("rag reembed --project-id").doesNotContain("Exception").hasLineCount(1);
     }
 
     @Test

@@ -45,22 +45,14 @@ class WiringTest {
     }
 
     @Test
-    void aNewStoreTakesTheDefaultModelAndAStoreKeepsTheModelItWasBuiltWith() {
+    void theDefaultInProcessModelIsEightBitAndRagEmbeddingModelPicksAnother() {
         Path home = tmp.resolve("home");
         try (Wiring wiring = Wiring.open(Config.fromEnvironment(Map.of("RAG_HOME", home.toString())))) {
             assertThat(wiring.embedder().modelId()).isEqualTo("all-minilm-l6-v2-q");
         }
-        Path older = tmp.resolve("older");
-        try (Wiring wiring = Wiring.open(Config.fromEnvironment(Map.of("RAG_HOME", older.toString(),
+        try (Wiring wiring = Wiring.open(Config.fromEnvironment(Map.of("RAG_HOME", home.toString(),
                 "RAG_EMBEDDING_MODEL", "all-minilm-l6-v2")))) {
             assertThat(wiring.embedder().modelId()).isEqualTo("all-minilm-l6-v2");
-        }
-        // Opened again without saying which model: the one it was built with, not the new default.
-        try (Wiring wiring = Wiring.open(Config.fromEnvironment(Map.of("RAG_HOME", older.toString())))) {
-            assertThat(wiring.embedder().modelId()).isEqualTo("all-minilm-l6-v2");
-        }
-        try (Wiring wiring = Wiring.open(Config.fromEnvironment(Map.of("RAG_HOME", home.toString())))) {
-            assertThat(wiring.embedder().modelId()).isEqualTo("all-minilm-l6-v2-q");
         }
     }
 

@@ -26,10 +26,21 @@ final class StoredChunks {
     private StoredChunks() {
     }
 
-    /** The embedded store under {@code home} (RAG_HOME); the store must be closed (no process running on it). */
+    /**
+     * The embedded store under {@code home} (RAG_HOME), written with one embedding model (its one
+     * {@code index-<model>} directory); the store must be closed (no process running on it).
+     */
     static List<Stored> embedded(Path home) throws Exception {
         List<Stored> chunks = new ArrayList<>();
-        try (FSDirectory directory = FSDirectory.open(home.resolve("store").resolve("index"));
+        Path index;
+        try (java.util.stream.Stream<Path> entries = java.nio.file.Files.list(home.resolve("store"))) {
+            List<Path> indexes = entries.filter(p -> p.getFileName().toString().startsWith("index-")).toList();
+            if (indexes.size() != 1) {
+                throw new IllegalStateException("expected one model's index in " + home + ", found " + indexes);
+            }
+            index = indexes.get(0);
+        }
+        try (FSDirectory directory = FSDirectory.open(index);
              DirectoryReader reader = DirectoryReader.open(directory)) {
             Bits live = MultiBits.getLiveDocs(reader);
             StoredFields fields = reader.storedFields();

@@ -44,14 +44,15 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     /**
-     * The adapter on this schema, for the embedding model a `rag` process recorded when it migrated
-     * the schema (so tests need not know how an adapter names its model).
+     * The adapter on this schema, for the embedding model of the first vectors a `rag` process stored
+     * there (so tests need not know how an adapter names its model).
      */
     dev.reporag.pgvector.PgDatabase open() throws SQLException {
         try (Connection connection = connection(); Statement statement = connection.createStatement();
-             java.sql.ResultSet model = statement.executeQuery("SELECT model_id, dimension FROM embedding_model")) {
+             java.sql.ResultSet model = statement.executeQuery(
+                     "SELECT model_id, dimension FROM embedding_spaces ORDER BY id LIMIT 1")) {
             if (!model.next()) {
-                throw new IllegalStateException("no rag process has migrated schema " + schema + " yet");
+                throw new IllegalStateException("no rag process has stored vectors in schema " + schema + " yet");
             }
             return dev.reporag.pgvector.PgDatabase.builder(databaseUrl())
                     .embeddingModel(model.getString(1), model.getInt(2)).migrateOnStart(false).build();

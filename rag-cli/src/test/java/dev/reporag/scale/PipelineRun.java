@@ -140,6 +140,30 @@ public final class PipelineRun {
     /** Keeps nothing but counts, so memory shows the pipeline's own footprint. */
     private static final class CountingStore implements VectorStore {
         final AtomicLong upserted = new AtomicLong();
+        private final dev.reporag.core.model.EmbeddingModel model = new dev.reporag.core.model.EmbeddingModel("counting", 8);
+
+        @Override
+        public dev.reporag.core.model.EmbeddingModel model() {
+            return model;
+        }
+
+        @Override
+        public java.util.Map<String, float[]> vectors(Collection<String> keys) {
+            return java.util.Map.of();
+        }
+
+        @Override
+        public dev.reporag.core.model.ProjectModels models(ProjectId project) {
+            return dev.reporag.core.model.ProjectModels.NONE;
+        }
+
+        @Override
+        public void requestModel(ProjectId project) {
+        }
+
+        @Override
+        public void activate(ProjectId project) {
+        }
 
         @Override
         public void upsert(List<EmbeddedChunk> chunks) {

@@ -16,6 +16,7 @@ import dev.reporag.core.model.JobId;
 import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
+import dev.reporag.core.model.ProjectModels;
 import dev.reporag.core.model.ProjectStatus;
 import dev.reporag.core.model.SkippedFiles;
 import dev.reporag.core.model.WorkerKind;
@@ -216,6 +217,39 @@ public final class RepoRag implements AutoCloseable {
         return jobs.enqueue(id, clock.instant());
     }
 
+    /** What {@link #reembed} did for one project. */
+    public record Reembedding(Project project, IngestionJob job, String note) {
+    }
+
+    /**
+     * Re-embeds a project with this process's embedding model after a model change: records the
+     * model as the project's target and enqueues a job, which builds the new vectors beside the old
+     * ones (reusing any already stored for this model) while the old index keeps answering where
+     * its model is configured, then switches the project in one step. A failure leaves the old
+     * index as it was. Returns no job when the project already answers with this model.
+     */
+    public Reembedding reembed(ProjectId id) {
+        Project project = requireProject(id);
+        ProjectModels models = store.models(id);
+        if (models.activeModel().isEmpty() || models.active().equals(store.model())) {
+            String why = models.activeModel().isEmpty() ? "has no index yet: its ingestion embeds with "
+                    + store.model() : "already answers with " + store.model();
+            return new Reembedding(project, null, "project '" + project.name() + "' " + why);
+        }
+        store.requestModel(id);
+        IngestionJob job = jobs.enqueue(id, clock.instant());
+        return new Reembedding(project, job, "re-embedding project '" + project.name() + "' from " + models.active()
+                + " to " + store.model());
+    }
+
+    /** {@link #reembed} for every project indexed with another model than this process's. */
+    public List<Reembedding> reembedAll() {
+        return jobs.projects().stream()
+                .filter(p -> store.models(p.id()).activeModel().filter(m -> !m.equals(store.model())).isPresent())
+                .map(p -> reembed(p.id()))
+                .toList();
+    }
+
     /** Removes a project, its jobs and its vectors. */
     public void delete(ProjectId id) {
         requireProject(id);
@@ -239,7 +273,23 @@ public final class RepoRag implements AutoCloseable {
         String waiting = latest == null || latest.status() == JobStatus.PENDING
                 ? QueueWait.explain(latest, sightings.get(), Optional.ofNullable(scheduledRunInterval), now).orElse(null)
                 : null;
-        return new ProjectStatus(project, latest, jobs.latestReadyJob(project.id()).orElse(null), now, waiting);
+        return new ProjectStatus(project, latest, jobs.latestReadyJob(project.id()).orElse(null), now, waiting,
+                modelNote(project, latest));
+    }
+
+    /** What the status says while the project's index and this process's model differ. */
+    private String modelNote(Project project, IngestionJob latest) {
+        ProjectModels models = store.models(project.id());
+        if (models.activeModel().isEmpty() || models.active().equals(store.model())) {
+            return null;
+        }
+        if (store.model().equals(models.target()) && latest != null && latest.status().isActive()) {
+            return "re-embedding for model " + store.model() + ": " + latest.progress().percent() + " %";
+        }
+        boolean failed = store.model().equals(models.target()) && latest != null
+                && latest.status() == JobStatus.FAILED;
+        return (failed ? "run rag reembed again (the last re-embedding FAILED; the old index is unchanged): "
+                : "run rag reembed: ") + "indexed with model " + models.active() + ", not " + store.model();
     }
 
     /** Worker sightings, read once per status call and only if a PENDING project needs them. */

@@ -108,6 +108,21 @@ final class ProjectApi {
                 .json(Views.job(job, Instant.now()));
     }
 
+    /**
+     * Re-embeds the project with this service's embedding model (after a model change): 202 with the
+     * job, which this service's workers run while the old index keeps answering where its model is
+     * configured; 200 with a note when there is nothing to do.
+     */
+    void reembed(Context ctx) {
+        RepoRag.Reembedding reembedding = rag.reembed(id(ctx));
+        if (reembedding.job() == null) {
+            ctx.status(200).json(Map.of("note", reembedding.note()));
+            return;
+        }
+        ctx.status(202).header("Location", "/api/projects/" + reembedding.project().id().value())
+                .json(Views.job(reembedding.job(), Instant.now()));
+    }
+
     void retry(Context ctx) {
         IngestionJob job = rag.retry(id(ctx));
         ctx.status(202).header("Location", "/api/projects/" + job.projectId().value())

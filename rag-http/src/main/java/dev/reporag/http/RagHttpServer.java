@@ -111,6 +111,7 @@ public final class RagHttpServer {
         r.delete(PROJECT, admin.guard(api::delete));
         r.post(PROJECT + "/ingest", admin.guard(api::ingest));
         r.post(PROJECT + "/retry", admin.guard(api::retry));
+        r.post(PROJECT + "/reembed", admin.guard(api::reembed));
         SseHandler statusStream = new SseHandler(api::events);
         r.get(PROJECT + "/events", ctx -> {
             // SseHandler commits a 200 at once, so refusals are answered before it runs.

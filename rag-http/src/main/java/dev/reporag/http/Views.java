@@ -39,12 +39,14 @@ public final class Views {
      * @param indexedFiles  files in the index that answers questions (the last READY job), null before one
      * @param indexedChunks chunks in that index
      * @param indexedCommit the commit of that index
+     * @param modelSwitch   while the index and the configured embedding model differ: "re-embedding for
+     *                      model 'X' (1536 dimensions): 40 %", or what to run; else null
      */
     public record ProjectView(String id, String name, String repoUrl, String ref, String status, int progress,
                               Long etaSeconds, int files, int filesDone, long chunks, long chunksTotal, int skipped,
                               String commit, String error, boolean answerable, String jobId, String createdAt,
                               String updatedAt, String waitingFor, Integer indexedFiles, Long indexedChunks,
-                              String indexedCommit) {
+                              String indexedCommit, String modelSwitch) {
     }
 
     /**
@@ -91,7 +93,8 @@ public final class Views {
                 progress.filesSkipped(), commit, status.error().orElse(null), status.answerable(),
                 job == null ? null : job.id().value(), status.project().createdAt().toString(), updated.toString(),
                 status.waitingFor().orElse(null), ready == null ? null : ready.progress().filesTotal(),
-                ready == null ? null : ready.progress().chunksDone(), ready == null ? null : ready.commit());
+                ready == null ? null : ready.progress().chunksDone(), ready == null ? null : ready.commit(),
+                status.modelSwitch().orElse(null));
     }
 
     /** One page of a project's skipped files, filtered by {@code reason} when given. */

@@ -323,6 +323,46 @@ class ProjectApiTest {
     }
 
     @Test
+    void aModelChangeAnswersWithAClearMessageUntilTheAdminReembedsAndTheProjectSwitches() throws Exception {
+        app.commitShop(REPO);
+        app.startWorker();
+        String id = app.createProject("shop", REPO);
+        app.post("/api/projects/" + id + "/ingest", "", TOKEN);
+        app.awaitStatus(id, "READY", Duration.ofSeconds(20));
+        app.stopWorker();
+
+        try (TestApp wide = app.withModel("wide-model", 96)) {
+            assertThat(wide.get("/api/projects/" + id).body().get("modelSwitch").asText()).contains("run rag reembed");
+            assertError(wide.post("/api/projects/" + id + "/ask", map("question", "how is the total computed?"), null),
+                    409, "indexed with embedding model 'in-memory' (64 dimensions), not 'wide-model' (96 dimensions)");
+            assertError(wide.post("/api/projects/" + id + "/reembed", "", null), 401, "");
+
+            TestApp.Response started = wide.post("/api/projects/" + id + "/reembed", "", TOKEN);
+            assertThat(started.status()).isEqualTo(202);
+            assertThat(wide.get("/api/projects/" + id).body().get("modelSwitch").asText())
+                    .isEqualTo("re-embedding for model 'wide-model' (96 dimensions): 0 %");
+            // The old service keeps answering until the switch.
+            assertThat(app.post("/api/projects/" + id + "/ask", map("question", "how is the total computed?"), null)
+                    .status()).isEqualTo(200);
+            wide.startWorker();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!wide.get("/api/projects/" + id).body().get("modelSwitch").isNull()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+
+            assertThat(wide.get("/api/projects/" + id).body().get("status").asText()).isEqualTo("READY");
+            assertThat(wide.post("/api/projects/" + id + "/ask", map("question", "how is the total computed?"), null)
+                    .status()).isEqualTo(200);
+            assertError(app.post("/api/projects/" + id + "/ask", map("question", "how is the total computed?"), null),
+                    409, "indexed with embedding model 'wide-model' (96 dimensions)");
+            TestApp.Response again = wide.post("/api/projects/" + id + "/reembed", "", TOKEN);
+            assertThat(again.status()).isEqualTo(200);
+            assertThat(again.body().get("note").asText()).contains("already answers with 'wide-model'");
+        }
+    }
+
+    @Test
     void deleteRemovesTheProjectAndItsVectors() {
         app.commitShop(REPO);
         app.startWorker();

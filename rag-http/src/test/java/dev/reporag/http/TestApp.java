@@ -32,9 +32,9 @@ final class TestApp implements AutoCloseable {
     static final String TOKEN = "test-admin-token-5f1c";
     static final String REPO = "https://github.com/acme/shop.git";
 
-    final InMemoryRepositorySource source = new InMemoryRepositorySource();
-    final HashingEmbedder embedder = new HashingEmbedder(64, 4000);
-    final InMemoryVectorStore store = new InMemoryVectorStore(64);
+    final InMemoryRepositorySource source;
+    final HashingEmbedder embedder;
+    final InMemoryVectorStore store;
     final JobRepository jobs;
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     final RepoRag rag;
@@ -54,7 +54,16 @@ final class TestApp implements AutoCloseable {
     }
 
     TestApp(HttpSettings settings, AnswerModel answerModel, RagSettings ragSettings, JobRepository jobs) {
+        this(settings, answerModel, ragSettings, jobs, new InMemoryRepositorySource(), new HashingEmbedder(64, 4000),
+                new InMemoryVectorStore(64));
+    }
+
+    private TestApp(HttpSettings settings, AnswerModel answerModel, RagSettings ragSettings, JobRepository jobs,
+                    InMemoryRepositorySource source, HashingEmbedder embedder, InMemoryVectorStore store) {
         this.jobs = jobs;
+        this.source = source;
+        this.embedder = embedder;
+        this.store = store;
         rag = RepoRag.builder().source(source).embedder(embedder).vectorStore(store).jobs(jobs)
                 .conversations(new InMemoryConversationRepository()).answerModel(answerModel)
                 .settings(ragSettings).build();
@@ -72,6 +81,15 @@ final class TestApp implements AutoCloseable {
 
     static HttpSettings settings() {
         return HttpSettings.defaults().withAdminToken(TOKEN).withSsePollInterval(Duration.ofMillis(50));
+    }
+
+    /**
+     * A second service on the same data, configured with another embedding model of {@code dimension}
+     * dimensions: as after a change of RAG_EMBEDDING_MODEL.
+     */
+    TestApp withModel(String modelId, int dimension) {
+        return new TestApp(settings(), null, fastSettings().build(), jobs, source, new HashingEmbedder(dimension, 4000),
+                store.forModel(new dev.reporag.core.model.EmbeddingModel(modelId, dimension)));
     }
 
     void startWorker() {

@@ -6,6 +6,7 @@ import dev.reporag.core.model.Chunk;
 import dev.reporag.core.model.Citation;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.Project;
+import dev.reporag.core.model.ProjectModels;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.model.Turn;
 import dev.reporag.core.policy.RagSettings;
@@ -39,6 +40,7 @@ public final class AskService {
     private static final Logger log = LoggerFactory.getLogger(AskService.class);
 
     private final JobRepository jobs;
+    private final VectorStore store;
     private final Retriever retriever;
     private final AnswerModel answerModel;
     private final ConversationRepository conversations;
@@ -49,6 +51,7 @@ public final class AskService {
     public AskService(JobRepository jobs, VectorStore store, EmbeddingDispatcher embeddings, AnswerModel answerModel,
                       ConversationRepository conversations, RagSettings settings, Clock clock) {
         this.jobs = jobs;
+        this.store = store;
         this.retriever = new Retriever(store, embeddings::embedQuestion);
         this.answerModel = answerModel;
         this.conversations = conversations;
@@ -65,6 +68,10 @@ public final class AskService {
                 .orElseThrow(() -> new NotFoundException("no project with id " + projectId));
         String q = validate(question);
         IngestionJob ready = jobs.latestReadyJob(projectId).orElseThrow(() -> notReady(project));
+        ProjectModels models = store.models(projectId);
+        if (!models.answersWith(store.model())) {
+            throw otherModel(project, models);
+        }
         String conversation = conversationId == null ? conversations.start(projectId, clock.instant())
                 : conversationOf(projectId, conversationId);
         List<Turn> history = conversations.turns(conversation);
@@ -116,6 +123,23 @@ public final class AskService {
         }).orElse("no ingestion has been requested yet; start one");
         return new ConflictException("project '" + project.name() + "' is not ready yet: " + why
                 + ", and ask again once it is READY");
+    }
+
+    /**
+     * A project indexed with another model than this process embeds questions with: its vectors
+     * cannot be compared with the question's, so it says what is being done, or what to do.
+     */
+    private ConflictException otherModel(Project project, ProjectModels models) {
+        Optional<IngestionJob> latest = jobs.latestJob(project.id());
+        boolean running = latest.map(j -> j.status().isActive()).orElse(false);
+        String state = store.model().equals(models.target()) && running
+                ? "re-embedding for model " + store.model() + " is in progress (" + latest.get().progress().percent()
+                + " %); ask again once it is done, or ask a service still configured with " + models.active()
+                : "run `rag reembed --project-id " + project.id() + "` (or POST /api/projects/" + project.id()
+                + "/reembed) with " + store.model() + " configured to switch it, or configure " + models.active()
+                + " again";
+        return new ConflictException("project '" + project.name() + "' is indexed with embedding model "
+                + models.active() + ", not " + store.model() + " which this service embeds questions with: " + state);
     }
 
     private static void emit(Consumer<String> onToken, String text) {

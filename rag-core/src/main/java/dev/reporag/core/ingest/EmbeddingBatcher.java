@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -21,16 +22,25 @@ import java.util.concurrent.TimeoutException;
  * them to the process's {@link EmbeddingDispatcher} (which paces, sends and retries), and stores
  * each request's vectors on the job thread, oldest first, so "bytes done" only counts files whose
  * chunks are all stored. At most {@code window} requests of the job are queued or in flight.
+ *
+ * <p>Chunks whose vector the store already holds under their key (found by the {@link ReuseStep})
+ * ride in the same groups with their vector and are not sent: a group of only those is stored
+ * without a request, at most {@link #MAX_GROUP} chunks per write.
  */
 final class EmbeddingBatcher {
     /** How often a job thread waiting for vectors looks at its cancellation. */
     private static final long POLL_MILLIS = 100;
 
-    private record Pending(Future<List<float[]>> vectors, List<Chunk> chunks, long[] bytes) {
+    /** The most chunks stored in one write, reused ones included. */
+    static final int MAX_GROUP = 512;
+
+    private record Pending(Future<List<float[]>> vectors, List<Chunk> chunks, List<String> keys, int embedded,
+                           long[] bytes) {
     }
 
     interface Completion {
-        void batchStored(int chunks, long bytesDone);
+        /** @param chunks stored now, of which {@code embedded} were embedded (the others reused) */
+        void batchStored(int chunks, int embedded, long bytesDone);
     }
 
     private final EmbeddingDispatcher dispatcher;
@@ -41,6 +51,9 @@ final class EmbeddingBatcher {
     private final Deque<Pending> inFlight = new ArrayDeque<>();
 
     private List<Chunk> chunks = new ArrayList<>();
+    private List<String> keys = new ArrayList<>();
+    /** Per chunk of the group: its stored vector, or null when it is to be embedded. */
+    private List<float[]> reused = new ArrayList<>();
     private List<String> texts = new ArrayList<>();
     private long tokens;
     private long bufferBytes;
@@ -54,14 +67,27 @@ final class EmbeddingBatcher {
         this.completion = completion;
     }
 
-    void add(Chunk chunk, String embedText) {
+    /** A chunk to embed, and the key its vector is stored under. */
+    void add(Chunk chunk, String embedText, String key) {
         long next = dispatcher.countTokens(embedText);
-        if (!dispatcher.fits(chunks.size(), tokens, next)) {
+        if (!dispatcher.fits(texts.size(), tokens, next) || chunks.size() >= MAX_GROUP) {
             submit();
         }
         chunks.add(chunk);
+        keys.add(key);
+        reused.add(null);
         texts.add(embedText);
         tokens += next;
+    }
+
+    /** A chunk whose vector the store holds already under {@code key}: stored in turn, not sent. */
+    void addReused(Chunk chunk, String key, float[] vector) {
+        if (chunks.size() >= MAX_GROUP) {
+            submit();
+        }
+        chunks.add(chunk);
+        keys.add(key);
+        reused.add(vector);
     }
 
     /** A file's chunks have all been added: its bytes count as done once they are stored. */
@@ -71,7 +97,7 @@ final class EmbeddingBatcher {
         } else if (!inFlight.isEmpty()) {
             inFlight.peekLast().bytes()[0] += bytes;
         } else {
-            completion.batchStored(0, bytes);
+            completion.batchStored(0, 0, bytes);
         }
     }
 
@@ -96,11 +122,56 @@ final class EmbeddingBatcher {
             storeOldest();
         }
         cancellation.throwIfCancelled();
-        inFlight.addLast(new Pending(dispatcher.submit(texts), chunks, new long[]{bufferBytes}));
+        List<float[]> known = reused;
+        Future<List<float[]>> vectors = texts.isEmpty() ? CompletableFuture.completedFuture(known)
+                : merged(dispatcher.submit(texts), known);
+        inFlight.addLast(new Pending(vectors, chunks, keys, texts.size(), new long[]{bufferBytes}));
         chunks = new ArrayList<>();
+        keys = new ArrayList<>();
+        reused = new ArrayList<>();
         texts = new ArrayList<>();
         tokens = 0;
         bufferBytes = 0;
+    }
+
+    /** The embedded vectors put in the places of the group left null by the reused ones. */
+    private static Future<List<float[]>> merged(Future<List<float[]>> embedded, List<float[]> known) {
+        return new Future<>() {
+            @Override
+            public boolean cancel(boolean mayInterrupt) {
+                return embedded.cancel(mayInterrupt);
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return embedded.isCancelled();
+            }
+
+            @Override
+            public boolean isDone() {
+                return embedded.isDone();
+            }
+
+            @Override
+            public List<float[]> get() throws InterruptedException, ExecutionException {
+                return merge(embedded.get());
+            }
+
+            @Override
+            public List<float[]> get(long timeout, TimeUnit unit)
+                    throws InterruptedException, ExecutionException, TimeoutException {
+                return merge(embedded.get(timeout, unit));
+            }
+
+            private List<float[]> merge(List<float[]> fresh) {
+                List<float[]> all = new ArrayList<>(known.size());
+                int next = 0;
+                for (float[] vector : known) {
+                    all.add(vector != null ? vector : fresh.get(next++));
+                }
+                return all;
+            }
+        };
     }
 
     private void storeOldest() {
@@ -108,12 +179,12 @@ final class EmbeddingBatcher {
         List<float[]> vectors = await(oldest.vectors());
         List<EmbeddedChunk> embedded = new ArrayList<>(vectors.size());
         for (int i = 0; i < vectors.size(); i++) {
-            embedded.add(new EmbeddedChunk(oldest.chunks().get(i), vectors.get(i)));
+            embedded.add(new EmbeddedChunk(oldest.chunks().get(i), vectors.get(i), oldest.keys().get(i)));
         }
         cancellation.throwIfCancelled();
         store.upsert(embedded);
         inFlight.removeFirst();
-        completion.batchStored(embedded.size(), oldest.bytes()[0]);
+        completion.batchStored(embedded.size(), oldest.embedded(), oldest.bytes()[0]);
     }
 
     /** The request's vectors; a cancelled job stops waiting within {@link #POLL_MILLIS}. */

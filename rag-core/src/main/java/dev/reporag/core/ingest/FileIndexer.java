@@ -42,13 +42,12 @@ public final class FileIndexer {
         store.deletePaths(project, files.keySet());
         EmbeddingBatcher batcher = new EmbeddingBatcher(dispatcher, store,
                 JobProcessor.WINDOW_PER_SENDER * dispatcher.policy().concurrency(), cancellation,
-                (chunks, bytes) -> chunksEmbedded += chunks);
+                (chunks, embedded, bytes) -> chunksEmbedded += embedded);
+        ReuseStep reuse = new ReuseStep(store);
         try {
             files.forEach((path, text) -> {
                 FileChunker.Chunks chunks = FileChunker.chunk(chunker, project, path, Languages.ofPath(path), text);
-                for (int i = 0; i < chunks.chunks().size(); i++) {
-                    batcher.add(chunks.chunks().get(i), chunks.texts().get(i));
-                }
+                reuse.route(chunks.chunks(), chunks.texts(), batcher);
                 batcher.fileDone(text.getBytes(StandardCharsets.UTF_8).length);
             });
             batcher.finish();
@@ -70,7 +69,7 @@ public final class FileIndexer {
         store.deleteProject(project);
     }
 
-    /** Chunks embedded and stored so far. */
+    /** Chunks embedded and stored so far (not counting those whose vector was stored already). */
     public long chunksEmbedded() {
         return chunksEmbedded;
     }

@@ -5,6 +5,7 @@ import dev.reporag.core.model.Chunk;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobOutcome;
 import dev.reporag.core.model.Progress;
+import dev.reporag.core.model.ProjectModels;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.SkipReason;
 import dev.reporag.core.model.SkippedFile;
@@ -14,6 +15,7 @@ import dev.reporag.core.policy.Chunker;
 import dev.reporag.core.policy.FileFilter;
 import dev.reporag.core.policy.RagSettings;
 import dev.reporag.core.port.ChangeSet;
+import dev.reporag.core.port.ConflictException;
 import dev.reporag.core.port.Embedder;
 import dev.reporag.core.port.FetchMonitor;
 import dev.reporag.core.port.JobRepository;
@@ -28,6 +30,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Deque;
 import java.util.EnumSet;
@@ -90,6 +93,7 @@ public final class JobProcessor {
     private final Clock clock;
     private final ScheduledExecutorService heartbeats;
     private final Chunker chunker;
+    private final ReuseStep reuse;
 
     public JobProcessor(RepositorySource source, EmbeddingDispatcher dispatcher, VectorStore store,
                         JobRepository jobs, RagSettings settings, Clock clock, ScheduledExecutorService heartbeats) {
@@ -101,6 +105,7 @@ public final class JobProcessor {
         this.clock = clock;
         this.heartbeats = heartbeats;
         this.chunker = chunkerFor(settings, dispatcher.embedder());
+        this.reuse = new ReuseStep(store);
     }
 
     /** Chunks fit both the configured size and what the embedder reads in full. */
@@ -208,6 +213,7 @@ public final class JobProcessor {
         private long chunksTotal;
         private long chunksDone;
         private long chunksEmbedded;
+        private long chunksReused;
         private long bytesTotal;
         private long bytesDone;
         private final int percentFloor;
@@ -232,7 +238,8 @@ public final class JobProcessor {
                 cancellation.throwIfCancelled();
                 commit = snapshot.commit();
                 listener.onCommit(job, commit);
-                Optional<ChangeSet> changes = jobs.latestReadyJob(project.id())
+                boolean switching = modelSwitch(project);
+                Optional<ChangeSet> changes = switching ? Optional.empty() : jobs.latestReadyJob(project.id())
                         .map(IngestionJob::commit)
                         .flatMap(previous -> previous.equals(commit)
                                 ? Optional.of(new ChangeSet(Set.of(), Set.of()))
@@ -265,8 +272,37 @@ public final class JobProcessor {
                 }
                 jobs.saveSkippedFiles(project.id(), skips.build());
                 long inStore = store.count(project.id());
+                // Complete: from now on this model answers for the project (a re-embedding switches here).
+                store.activate(project.id());
+                if (chunksReused > 0 || switching) {
+                    log.info("job {}: {} chunks embedded, {} reused from vectors already stored{}", job.id(),
+                            chunksEmbedded, chunksReused, switching ? "; project now answers with model "
+                                    + store.model() : "");
+                }
                 return progress(inStore);
             }
+        }
+
+        /**
+         * Whether this job builds the project's index for another model than the one answering for
+         * it: only when a re-embedding with this worker's model was requested; a worker of another
+         * model must not silently replace the index (it fails, saying what to do).
+         */
+        private boolean modelSwitch(Project project) {
+            ProjectModels models = store.models(project.id());
+            if (models.answersWith(store.model())) {
+                return false;
+            }
+            if (!models.targetModel().equals(Optional.of(store.model()))) {
+                throw new ConflictException("project '" + project.name() + "' is indexed with embedding model "
+                        + models.active() + " but this worker embeds with " + store.model() + "; its index is"
+                        + " unchanged and still answers where that model is configured. To switch, run `rag reembed"
+                        + " --project-id " + project.id() + "` (or POST /api/projects/" + project.id() + "/reembed)"
+                        + " with the new model configured, or configure " + models.active() + " again");
+            }
+            log.info("job {}: re-embedding project '{}' with model {}; {} keeps answering until it is complete",
+                    job.id(), project.name(), store.model(), models.active());
+            return true;
         }
 
         /**
@@ -319,9 +355,10 @@ public final class JobProcessor {
             ExecutorService readers = Executors.newFixedThreadPool(PREPARE_THREADS, daemon("rag-read-"));
             Deque<Future<Prepared>> ahead = new ArrayDeque<>();
             EmbeddingBatcher batcher = new EmbeddingBatcher(dispatcher, store,
-                    WINDOW_PER_SENDER * dispatcher.policy().concurrency(), cancellation, (chunks, bytes) -> {
+                    WINDOW_PER_SENDER * dispatcher.policy().concurrency(), cancellation, (chunks, embedded, bytes) -> {
                         chunksDone += chunks;
-                        chunksEmbedded += chunks;
+                        chunksEmbedded += embedded;
+                        chunksReused += chunks - embedded;
                         bytesDone += bytes;
                         save(chunks > 0);
                     });
@@ -398,15 +435,19 @@ public final class JobProcessor {
                 batcher.fileDone(file.size());
                 return;
             }
+            List<Chunk> fresh = new ArrayList<>();
+            List<String> texts = new ArrayList<>();
             for (int i = 0; i < prepared.chunks().size(); i++) {
                 Chunk chunk = prepared.chunks().get(i);
                 chunksTotal++;
                 if (stored.remove(chunk.id())) {
                     chunksDone++;
                 } else {
-                    batcher.add(chunk, prepared.texts().get(i));
+                    fresh.add(chunk);
+                    texts.add(prepared.texts().get(i));
                 }
             }
+            reuse.route(fresh, texts, batcher);
             filesDone++;
             batcher.fileDone(file.size());
             save(false);

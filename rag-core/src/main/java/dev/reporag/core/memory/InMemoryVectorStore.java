@@ -1,7 +1,9 @@
 package dev.reporag.core.memory;
 
 import dev.reporag.core.model.EmbeddedChunk;
+import dev.reporag.core.model.EmbeddingModel;
 import dev.reporag.core.model.ProjectId;
+import dev.reporag.core.model.ProjectModels;
 import dev.reporag.core.model.ScoredChunk;
 import dev.reporag.core.port.StoreException;
 import dev.reporag.core.port.VectorStore;
@@ -9,82 +11,170 @@ import dev.reporag.core.port.VectorStore;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
-/** A thread-safe vector store in memory, with exact cosine search and simple keyword scoring. */
+/**
+ * A thread-safe vector store in memory, with exact cosine search and simple keyword scoring. Views
+ * for other models ({@link #forModel}) share its data, as a database opened by two processes would.
+ */
 public final class InMemoryVectorStore implements VectorStore {
-    private final int dimension;
-    private final Map<ProjectId, Map<String, EmbeddedChunk>> byProject = new ConcurrentHashMap<>();
+    /** The model of a store made with a dimension only. */
+    public static final String DEFAULT_MODEL_ID = "in-memory";
+
+    private final EmbeddingModel model;
+    private final Data data;
+
+    /** Everything every view sees, guarded by itself. */
+    private static final class Data {
+        final Map<EmbeddingModel, Map<ProjectId, Map<String, EmbeddedChunk>>> rows = new HashMap<>();
+        final Map<ProjectId, EmbeddingModel> active = new HashMap<>();
+        final Map<ProjectId, EmbeddingModel> target = new HashMap<>();
+    }
 
     public InMemoryVectorStore(int dimension) {
-        if (dimension < 1) {
-            throw new IllegalArgumentException("dimension must be positive");
-        }
-        this.dimension = dimension;
+        this(new EmbeddingModel(DEFAULT_MODEL_ID, dimension));
+    }
+
+    public InMemoryVectorStore(EmbeddingModel model) {
+        this(model, new Data());
+    }
+
+    private InMemoryVectorStore(EmbeddingModel model, Data data) {
+        this.model = model;
+        this.data = data;
+    }
+
+    /** A store of another model over the same data. */
+    public InMemoryVectorStore forModel(EmbeddingModel other) {
+        return new InMemoryVectorStore(other, data);
+    }
+
+    @Override
+    public EmbeddingModel model() {
+        return model;
     }
 
     @Override
     public void upsert(List<EmbeddedChunk> chunks) {
         for (EmbeddedChunk chunk : chunks) {
-            if (chunk.vector().length != dimension) {
+            if (chunk.vector().length != model.dimension()) {
                 throw new StoreException("vector of dimension " + chunk.vector().length
-                        + " does not fit a store of dimension " + dimension);
+                        + " does not fit a store of dimension " + model.dimension());
             }
         }
-        for (EmbeddedChunk chunk : chunks) {
-            EmbeddedChunk copy = new EmbeddedChunk(chunk.chunk(), chunk.vector().clone());
-            project(chunk.chunk().projectId()).put(chunk.chunk().id(), copy);
+        synchronized (data) {
+            for (EmbeddedChunk chunk : chunks) {
+                EmbeddedChunk copy = new EmbeddedChunk(chunk.chunk(), chunk.vector().clone(), chunk.key());
+                project(chunk.chunk().projectId()).put(chunk.chunk().id(), copy);
+            }
         }
     }
 
     @Override
+    public Map<String, float[]> vectors(Collection<String> keys) {
+        Set<String> wanted = Set.copyOf(keys);
+        Map<String, float[]> found = new HashMap<>();
+        synchronized (data) {
+            for (Map<String, EmbeddedChunk> chunks : data.rows.getOrDefault(model, Map.of()).values()) {
+                for (EmbeddedChunk c : chunks.values()) {
+                    if (wanted.contains(c.key())) {
+                        found.putIfAbsent(c.key(), c.vector().clone());
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    @Override
     public Set<String> chunkIds(ProjectId project) {
-        return new HashSet<>(project(project).keySet());
+        synchronized (data) {
+            return new HashSet<>(project(project).keySet());
+        }
     }
 
     @Override
     public Set<String> chunkIds(ProjectId project, Collection<String> paths) {
         Set<String> wanted = Set.copyOf(paths);
-        return project(project).values().stream()
-                .filter(c -> wanted.contains(c.chunk().path()))
-                .map(c -> c.chunk().id())
-                .collect(Collectors.toCollection(HashSet::new));
+        synchronized (data) {
+            return project(project).values().stream()
+                    .filter(c -> wanted.contains(c.chunk().path()))
+                    .map(c -> c.chunk().id())
+                    .collect(Collectors.toCollection(HashSet::new));
+        }
     }
 
     @Override
     public void delete(ProjectId project, Collection<String> chunkIds) {
-        project(project).keySet().removeAll(Set.copyOf(chunkIds));
+        synchronized (data) {
+            project(project).keySet().removeAll(Set.copyOf(chunkIds));
+        }
     }
 
     @Override
     public void deletePaths(ProjectId project, Collection<String> paths) {
         Set<String> doomed = Set.copyOf(paths);
-        project(project).values().removeIf(c -> doomed.contains(c.chunk().path()));
+        synchronized (data) {
+            project(project).values().removeIf(c -> doomed.contains(c.chunk().path()));
+        }
     }
 
     @Override
     public void deleteProject(ProjectId project) {
-        byProject.remove(project);
+        synchronized (data) {
+            data.rows.values().forEach(byProject -> byProject.remove(project));
+            data.active.remove(project);
+            data.target.remove(project);
+        }
     }
 
     @Override
     public long count(ProjectId project) {
-        return project(project).size();
+        synchronized (data) {
+            return project(project).size();
+        }
+    }
+
+    @Override
+    public ProjectModels models(ProjectId project) {
+        synchronized (data) {
+            return new ProjectModels(data.active.get(project), data.target.get(project));
+        }
+    }
+
+    @Override
+    public void requestModel(ProjectId project) {
+        synchronized (data) {
+            data.target.put(project, model);
+        }
+    }
+
+    @Override
+    public void activate(ProjectId project) {
+        synchronized (data) {
+            EmbeddingModel before = data.active.put(project, model);
+            if (model.equals(data.target.get(project))) {
+                data.target.remove(project);
+                if (before != null && !before.equals(model)) {
+                    data.rows.getOrDefault(before, new HashMap<>()).remove(project);
+                }
+            }
+        }
     }
 
     @Override
     public List<ScoredChunk> vectorSearch(ProjectId project, float[] query, int k) {
-        if (query.length != dimension) {
+        if (query.length != model.dimension()) {
             throw new StoreException("query of dimension " + query.length + " does not fit a store of dimension "
-                    + dimension);
+                    + model.dimension());
         }
-        return project(project).values().stream()
+        return searchable(project).stream()
                 .map(c -> new ScoredChunk(c.chunk(), cosine(query, c.vector())))
                 .sorted(Comparator.comparingDouble(ScoredChunk::score).reversed()
                         .thenComparing(s -> s.chunk().id()))
@@ -99,7 +189,7 @@ public final class InMemoryVectorStore implements VectorStore {
             return List.of();
         }
         List<ScoredChunk> hits = new ArrayList<>();
-        for (EmbeddedChunk c : project(project).values()) {
+        for (EmbeddedChunk c : searchable(project)) {
             Map<String, Integer> counts = new LinkedHashMap<>();
             for (String term : KeywordTerms.of(c.chunk().path() + ' ' + c.chunk().text())) {
                 if (terms.contains(term)) {
@@ -116,8 +206,19 @@ public final class InMemoryVectorStore implements VectorStore {
         return hits.size() > k ? List.copyOf(hits.subList(0, k)) : hits;
     }
 
+    /** The project's chunks of this model, when this model answers for it; a copy. */
+    private List<EmbeddedChunk> searchable(ProjectId project) {
+        synchronized (data) {
+            if (!new ProjectModels(data.active.get(project), null).answersWith(model)) {
+                return List.of();
+            }
+            return List.copyOf(project(project).values());
+        }
+    }
+
+    /** The project's chunks of this model; the caller holds the lock. */
     private Map<String, EmbeddedChunk> project(ProjectId project) {
-        return byProject.computeIfAbsent(project, p -> new ConcurrentHashMap<>());
+        return data.rows.computeIfAbsent(model, m -> new HashMap<>()).computeIfAbsent(project, p -> new HashMap<>());
     }
 
     static double cosine(float[] a, float[] b) {

@@ -12,12 +12,20 @@ import java.util.Optional;
  *                  re-index runs
  * @param asOf      when it was read: a job whose lease ran out before then has lost its worker
  * @param waiting   while PENDING, what the project waits for (see {@link #waitingFor()}), else null
+ * @param model     while the project's index and the configured embedding model differ, what is
+ *                  being done about it (see {@link #modelSwitch()}), else null
  */
 public record ProjectStatus(Project project, IngestionJob latestJob, IngestionJob lastReady, Instant asOf,
-                            String waiting) {
+                            String waiting, String model) {
     public ProjectStatus {
         Objects.requireNonNull(project, "project");
         Objects.requireNonNull(asOf, "asOf");
+    }
+
+    /** A status with nothing to say about the embedding model. */
+    public ProjectStatus(Project project, IngestionJob latestJob, IngestionJob lastReady, Instant asOf,
+                         String waiting) {
+        this(project, latestJob, lastReady, asOf, waiting, null);
     }
 
     /** A status that says nothing about what a PENDING project waits for. */
@@ -32,6 +40,15 @@ public record ProjectStatus(Project project, IngestionJob latestJob, IngestionJo
      */
     public Optional<String> waitingFor() {
         return Optional.ofNullable(waiting);
+    }
+
+    /**
+     * While the project's index and the configured model differ: "re-embedding for model 'B' (1536
+     * dimensions): 40 %" (the old index answers meanwhile wherever its model is configured), or
+     * "run rag reembed: indexed with model 'A' (384 dimensions), not 'B' (1536 dimensions)".
+     */
+    public Optional<String> modelSwitch() {
+        return Optional.ofNullable(model);
     }
 
     public JobStatus status() {

@@ -14,6 +14,11 @@ import java.util.regex.Pattern;
 public final class Chunker {
     public static final int DEFAULT_MAX_CHARS = 1000;
     public static final int DEFAULT_OVERLAP_CHARS = 200;
+    /**
+     * Part of every {@link dev.reporag.core.model.EmbeddingKey}: raise it when a change to the
+     * chunking or to the embedded header should embed everything again.
+     */
+    public static final int VERSION = 1;
 
     /**
      * Lines that usually start a declaration or its doc comment, across common languages: Java-like

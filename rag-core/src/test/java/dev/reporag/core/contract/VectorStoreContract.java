@@ -2,7 +2,9 @@ package dev.reporag.core.contract;
 
 import dev.reporag.core.model.Chunk;
 import dev.reporag.core.model.EmbeddedChunk;
+import dev.reporag.core.model.EmbeddingModel;
 import dev.reporag.core.model.ProjectId;
+import dev.reporag.core.model.ProjectModels;
 import dev.reporag.core.model.ScoredChunk;
 import dev.reporag.core.port.VectorStore;
 import org.junit.jupiter.api.BeforeEach;
@@ -10,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -27,6 +30,12 @@ public abstract class VectorStoreContract {
 
     /** A new, empty store for vectors of {@code dimension} dimensions. */
     protected abstract VectorStore createStore(int dimension);
+
+    /**
+     * The same data as the last store made, opened for another model (as another process, or this
+     * one restarted with another model, would). The store it replaces may be closed by this.
+     */
+    protected abstract VectorStore storeForModel(EmbeddingModel model);
 
     protected int dimension() {
         return 16;
@@ -146,6 +155,137 @@ public abstract class VectorStoreContract {
         Set<String> expected = batch.stream().map(c -> c.chunk().id()).collect(Collectors.toSet());
         assertThat(store.chunkIds(alpha)).isEqualTo(expected);
         assertThat(store.count(alpha)).isEqualTo(250);
+    }
+
+    @Test
+    void findsStoredVectorsByKeyFromAnyProject() {
+        Chunk a = chunk(alpha, "a.java", 1, "shared text");
+        Chunk b = chunk(beta, "b.java", 1, "other text");
+        store.upsert(List.of(new EmbeddedChunk(a, mix(0, 3, 1, 4), "key-shared"),
+                new EmbeddedChunk(b, axis(2), "key-beta")));
+
+        Map<String, float[]> found = store.vectors(List.of("key-shared", "key-beta", "key-missing"));
+
+        assertThat(found.keySet()).containsExactlyInAnyOrder("key-shared", "key-beta");
+        assertThat(cosine(found.get("key-shared"), mix(0, 3, 1, 4))).isGreaterThan(0.999);
+        assertThat(store.vectors(List.of())).isEmpty();
+    }
+
+    @Test
+    void deletingAProjectFreesOnlyVectorsNoOtherProjectUses() {
+        store.upsert(List.of(new EmbeddedChunk(chunk(alpha, "a.java", 1, "shared"), axis(0), "key-shared"),
+                new EmbeddedChunk(chunk(alpha, "b.java", 1, "own"), axis(1), "key-alpha"),
+                new EmbeddedChunk(chunk(alpha, "c.java", 1, "by path"), axis(3), "key-path"),
+                new EmbeddedChunk(chunk(beta, "a.java", 1, "shared"), axis(0), "key-shared")));
+
+        store.deletePaths(alpha, List.of("c.java"));
+        assertThat(store.vectors(List.of("key-path"))).isEmpty();
+
+        store.deleteProject(alpha);
+
+        assertThat(store.vectors(List.of("key-shared", "key-alpha")).keySet()).containsExactly("key-shared");
+        assertThat(store.vectorSearch(beta, axis(0), 1)).singleElement()
+                .satisfies(hit -> assertThat(hit.chunk().path()).isEqualTo("a.java"));
+
+        store.deleteProject(beta);
+        assertThat(store.vectors(List.of("key-shared"))).isEmpty();
+    }
+
+    @Test
+    void switchesAProjectToAnotherModelInOneStepAndNeverMixesDimensions() {
+        EmbeddingModel first = store.model();
+        store.upsert(List.of(new EmbeddedChunk(chunk(alpha, "a.java", 1, "class Alpha {}"), axis(0), "a-1"),
+                new EmbeddedChunk(chunk(alpha, "b.java", 1, "class Beta {}"), axis(1), "a-2")));
+        store.activate(alpha);
+        assertThat(store.models(alpha)).isEqualTo(new ProjectModels(first, null));
+
+        EmbeddingModel second = new EmbeddingModel("contract-other-model", dimension() * 2);
+        VectorStore other = storeForModel(second);
+        assertThat(other.model()).isEqualTo(second);
+        float[] wide = new float[second.dimension()];
+        wide[5] = 1;
+        // The project answers with the first model: the second finds nothing, and fails on nothing.
+        assertThat(other.vectorSearch(alpha, wide, 3)).isEmpty();
+        assertThat(other.keywordSearch(alpha, "Alpha", 3)).isEmpty();
+        assertThat(other.vectors(List.of("a-1"))).isEmpty();
+
+        other.requestModel(alpha);
+        assertThat(other.models(alpha)).isEqualTo(new ProjectModels(first, second));
+        other.upsert(List.of(new EmbeddedChunk(chunk(alpha, "a.java", 1, "class Alpha {}"), wide, "b-1")));
+        assertThat(other.count(alpha)).isEqualTo(1);
+        assertThat(other.chunkIds(alpha)).hasSize(1);
+        assertThat(other.vectorSearch(alpha, wide, 3)).as("built beside, not yet answering").isEmpty();
+        assertThat(other.keywordSearch(alpha, "Alpha", 3)).isEmpty();
+
+        other.activate(alpha);
+
+        assertThat(other.models(alpha)).isEqualTo(new ProjectModels(second, null));
+        assertThat(other.vectorSearch(alpha, wide, 3)).singleElement()
+                .satisfies(hit -> assertThat(hit.chunk().path()).isEqualTo("a.java"));
+        assertThat(other.keywordSearch(alpha, "Alpha", 3)).hasSize(1);
+
+        VectorStore back = storeForModel(first);
+        assertThat(back.models(alpha)).isEqualTo(new ProjectModels(second, null));
+        assertThat(back.count(alpha)).as("the old model's chunks are gone").isZero();
+        assertThat(back.vectors(List.of("a-1", "a-2"))).as("and their vectors freed").isEmpty();
+        assertThat(back.vectorSearch(alpha, axis(0), 3)).isEmpty();
+    }
+
+    @Test
+    void aRefreshOfTheAnsweringModelKeepsAnotherModelsBuild() {
+        EmbeddingModel first = store.model();
+        store.upsert(List.of(new EmbeddedChunk(chunk(alpha, "a.java", 1, "one"), axis(0), "a-1")));
+        store.activate(alpha);
+        EmbeddingModel second = new EmbeddingModel("contract-other-model", dimension() + 3);
+        VectorStore other = storeForModel(second);
+        other.requestModel(alpha);
+        other.upsert(List.of(new EmbeddedChunk(chunk(alpha, "a.java", 1, "one"), new float[second.dimension()], "b-1")));
+
+        VectorStore back = storeForModel(first);
+        back.activate(alpha); // a re-index with the first model completes meanwhile
+
+        assertThat(back.models(alpha)).isEqualTo(new ProjectModels(first, second));
+        assertThat(back.vectorSearch(alpha, axis(0), 1)).hasSize(1);
+        assertThat(storeForModel(second).count(alpha)).isEqualTo(1);
+        assertThat(storeForModel(second).models(alpha)).isEqualTo(new ProjectModels(first, second));
+    }
+
+    @Test
+    void deletingAProjectRemovesItsChunksOfEveryModel() {
+        EmbeddingModel first = store.model();
+        store.upsert(List.of(new EmbeddedChunk(chunk(alpha, "a.java", 1, "one"), axis(0), "a-1")));
+        store.activate(alpha);
+        EmbeddingModel second = new EmbeddingModel("contract-other-model", dimension() + 1);
+        VectorStore other = storeForModel(second);
+        other.requestModel(alpha);
+        other.upsert(List.of(new EmbeddedChunk(chunk(alpha, "a.java", 1, "one"), axis2(second), "b-1")));
+
+        other.deleteProject(alpha);
+
+        assertThat(other.count(alpha)).isZero();
+        assertThat(other.models(alpha)).isEqualTo(ProjectModels.NONE);
+        assertThat(other.vectors(List.of("b-1"))).isEmpty();
+        VectorStore back = storeForModel(first);
+        assertThat(back.count(alpha)).isZero();
+        assertThat(back.vectors(List.of("a-1"))).isEmpty();
+    }
+
+    private static float[] axis2(EmbeddingModel model) {
+        float[] v = new float[model.dimension()];
+        v[0] = 1;
+        return v;
+    }
+
+    private static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
+        return dot / Math.sqrt(na * nb);
     }
 
     @Test

@@ -364,6 +364,26 @@ class LongLoopsTest {
 
     /** A store that, like some real ones, returns unmodifiable id sets. */
     private record UnmodifiableIds(VectorStore delegate) implements VectorStore {
+
+        public dev.reporag.core.model.EmbeddingModel model() {
+            return delegate.model();
+        }
+
+        public java.util.Map<String, float[]> vectors(Collection<String> keys) {
+            return delegate.vectors(keys);
+        }
+
+        public dev.reporag.core.model.ProjectModels models(ProjectId project) {
+            return delegate.models(project);
+        }
+
+        public void requestModel(ProjectId project) {
+            delegate.requestModel(project);
+        }
+
+        public void activate(ProjectId project) {
+            delegate.activate(project);
+        }
         public void upsert(List<EmbeddedChunk> chunks) {
             delegate.upsert(chunks);
         }
@@ -404,6 +424,26 @@ class LongLoopsTest {
     /** Writes that take a while, noting whether anything interrupted them. */
     private record SlowWrites(VectorStore delegate, CountDownLatch writing, AtomicBoolean interrupted,
                               AtomicInteger finished) implements VectorStore {
+
+        public dev.reporag.core.model.EmbeddingModel model() {
+            return delegate.model();
+        }
+
+        public java.util.Map<String, float[]> vectors(Collection<String> keys) {
+            return delegate.vectors(keys);
+        }
+
+        public dev.reporag.core.model.ProjectModels models(ProjectId project) {
+            return delegate.models(project);
+        }
+
+        public void requestModel(ProjectId project) {
+            delegate.requestModel(project);
+        }
+
+        public void activate(ProjectId project) {
+            delegate.activate(project);
+        }
         public void upsert(List<EmbeddedChunk> chunks) {
             writing.countDown();
             try {

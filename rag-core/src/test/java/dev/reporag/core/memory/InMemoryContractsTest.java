@@ -63,9 +63,17 @@ class InMemoryContractsTest {
 
     @Nested
     class VectorStoreTest extends VectorStoreContract {
+        private InMemoryVectorStore created;
+
         @Override
         protected VectorStore createStore(int dimension) {
-            return new InMemoryVectorStore(dimension);
+            created = new InMemoryVectorStore(dimension);
+            return created;
+        }
+
+        @Override
+        protected VectorStore storeForModel(dev.reporag.core.model.EmbeddingModel model) {
+            return created.forModel(model);
         }
     }
 

@@ -1,0 +1,278 @@
+package dev.reporag.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * Vectors reused by content, measured on a real repository: {@code rag ingest} of its default
+ * branch, then of another branch that changes about 1 % of its files, each as a project of its own
+ * on the embedded store, in a JVM of its own, against an OpenAI-compatible server in this process
+ * that answers each request after a fixed latency and counts every input it embeds. Prints the
+ * inputs embedded and the time from registration to READY of each project.
+ *
+ * <pre>
+ * scripts/bench.sh reuse      # args: [mirror git dir] [work dir] [latency ms] [files to change] [local|pgvector]
+ * </pre>
+ *
+ * With {@code pgvector}, the store is a schema of its own in the database of
+ * {@code RAG_TEST_DATABASE_URL} (dropped afterwards).
+ */
+public final class ReuseBench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String KEY = "sk-bench-not-a-real-key";
+    private static final String BRANCH = "reuse-bench";
+
+    private ReuseBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path mirror = Path.of(args.length > 0 ? args[0] : "/work/.mirror/jhy+jsoup/repo");
+        Path work = Path.of(args.length > 1 ? args[1] : System.getProperty("java.io.tmpdir") + "/reuse-bench");
+        long latencyMillis = args.length > 2 ? Long.parseLong(args[2]) : 300;
+        int changed = args.length > 3 ? Integer.parseInt(args[3]) : -1;
+        String store = args.length > 4 ? args[4] : "local";
+        deleteTree(work);
+        Files.createDirectories(work);
+
+        String head;
+        try (Repository source = new FileRepositoryBuilder().setGitDir(mirror.toFile()).setMustExist(true).build()) {
+            head = source.resolve("HEAD").name();
+        }
+        Path bare = work.resolve("repo.git");
+        MirrorCopy.copy(mirror, head, bare, 1);
+        Path checkout = work.resolve("checkout");
+        git(work, "clone", "--quiet", bare.toString(), checkout.toString());
+        List<String> tracked = List.of(git(checkout, "ls-files").split("\n"));
+        List<String> code = tracked.stream().filter(p -> p.matches(".*\\.(java|go|py|ts|js)$") && !p.contains("test"))
+                .sorted().toList();
+        int toChange = changed > 0 ? changed : Math.max(1, tracked.size() / 100);
+        git(checkout, "checkout", "--quiet", "-b", BRANCH);
+        for (int i = 0; i < toChange; i++) {
+            // Spread over the repository; one new line near the end of each file, as a small fix would.
+            Path file = checkout.resolve(code.get(i * code.size() / toChange));
+            List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
+            lines.add(Math.max(0, lines.size() - 2), "    // reuse-bench: a change on the branch (" + i + ")");
+            Files.write(file, lines, StandardCharsets.UTF_8);
+        }
+        git(checkout, "-c", "user.name=bench", "-c", "user.email=bench@example.com", "commit", "--quiet", "-am",
+                "a small change on a branch");
+        git(checkout, "push", "--quiet", "origin", BRANCH);
+
+        String loadAverage = Files.readString(Path.of("/proc/loadavg")).strip();
+        try (Server server = new Server(latencyMillis)) {
+            Map<String, String> env = new HashMap<>(Map.of("OPENAI_API_KEY", KEY, "OPENAI_BASE_URL", server.baseUrl(),
+                    "RAG_EMBEDDING_DIMENSIONS", "256", "RAG_ALLOW_LOCAL_SOURCES", "true",
+                    "RAG_HOME", work.resolve("home").toString(), "RAG_LOG_LEVEL", "WARN",
+                    "XDG_CONFIG_HOME", work.resolve("xdg").toString()));
+            String schema = null;
+            if (store.equals("pgvector")) {
+                String url = System.getenv().getOrDefault("RAG_TEST_DATABASE_URL",
+                        "jdbc:postgresql://127.0.0.1:5432/reporag_test?user=postgres");
+                schema = "reuse_bench_" + System.currentTimeMillis();
+                try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+                     java.sql.Statement statement = c.createStatement()) {
+                    statement.execute("CREATE EXTENSION IF NOT EXISTS vector SCHEMA public");
+                    statement.execute("CREATE SCHEMA " + schema);
+                }
+                env.put("DATABASE_URL", url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema + ",public");
+            }
+            Run first;
+            Run second;
+            try {
+                first = ingest(work, env, bare, "main", "first", server);
+                second = ingest(work, env, bare, BRANCH, "second", server);
+            } finally {
+                if (schema != null) {
+                    try (java.sql.Connection c = java.sql.DriverManager.getConnection(System.getenv().getOrDefault(
+                            "RAG_TEST_DATABASE_URL", "jdbc:postgresql://127.0.0.1:5432/reporag_test?user=postgres"));
+                         java.sql.Statement statement = c.createStatement()) {
+                        statement.execute("DROP SCHEMA " + schema + " CASCADE");
+                    }
+                }
+            }
+
+            System.out.printf(Locale.ROOT, "repository: %s at %s, %d tracked files; the branch changes %d of them"
+                    + " (%.1f %%)%n", mirror, head.substring(0, 12), tracked.size(), toChange,
+                    100.0 * toChange / tracked.size());
+            System.out.printf(Locale.ROOT, "fake OpenAI server: %d ms per request; RAG_EMBEDDING_DIMENSIONS=256,"
+                    + " %s store, defaults otherwise (25 inputs a request, 4 in flight); load average before: %s%n",
+                    latencyMillis, store.equals("pgvector") ? "PostgreSQL" : "embedded", loadAverage);
+            System.out.println("| project | chunks | inputs embedded | share embedded | requests | registered to READY"
+                    + " | process wall |");
+            System.out.println("|---|---|---|---|---|---|---|");
+            for (Run run : List.of(first, second)) {
+                System.out.printf(Locale.ROOT, "| %s | %,d | %,d | %.2f %% | %,d | %.1f s | %.1f s |%n", run.name,
+                        run.chunks, run.inputs, 100.0 * run.inputs / run.chunks, run.requests, run.readySeconds,
+                        run.wallSeconds);
+            }
+            double share = 100.0 * second.inputs / second.chunks;
+            double time = 100.0 * second.readySeconds / first.readySeconds;
+            System.out.printf(Locale.ROOT, "second project: embedded %.2f %% of its chunks (goal < 3 %%: %s), READY in"
+                    + " %.1f %% of the first one's time (goal < 10 %%: %s)%n", share, share < 3 ? "met" : "NOT met",
+                    time, time < 10 ? "met" : "NOT met");
+        }
+    }
+
+    private record Run(String name, long chunks, long inputs, long requests, double readySeconds,
+                       double wallSeconds) {
+    }
+
+    private static Run ingest(Path work, Map<String, String> env, Path repo, String ref, String name, Server server)
+            throws IOException, InterruptedException {
+        long inputsBefore = server.inputs.get();
+        long requestsBefore = server.requests.get();
+        ChildProcess.Result result = ChildProcess.run(work, "ingest-" + name, IndexingRun.PRODUCT_JVM, env,
+                "dev.reporag.cli.Main", List.of("ingest", repo.toString(), "--ref", ref, "--name", name, "--json"));
+        if (result.exitCode() != 0) {
+            throw new IllegalStateException("rag ingest " + name + " failed (" + result.exitCode() + "): "
+                    + result.out() + result.err());
+        }
+        JsonNode status = JSON.readTree(result.out().substring(result.out().indexOf('{')));
+        if (!"READY".equals(status.path("status").asText())) {
+            throw new IllegalStateException(name + " ended " + status);
+        }
+        double ready = Duration.between(Instant.parse(status.path("createdAt").asText()),
+                Instant.parse(status.path("updatedAt").asText())).toMillis() / 1000.0;
+        return new Run(name + " (" + ref + ")", status.path("chunks").asLong(), server.inputs.get() - inputsBefore,
+                server.requests.get() - requestsBefore, ready, result.seconds());
+    }
+
+    private static String git(Path dir, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("git"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IOException("git " + String.join(" ", args) + " failed: " + output);
+        }
+        return output.strip();
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    /** An OpenAI-compatible embeddings endpoint: vectors seeded by the text, after a fixed latency. */
+    private static final class Server implements AutoCloseable {
+        final AtomicLong inputs = new AtomicLong();
+        final AtomicLong requests = new AtomicLong();
+        private final long latencyMillis;
+        private final HttpServer http;
+        private final java.util.concurrent.ExecutorService executor = Executors.newFixedThreadPool(16);
+
+        Server(long latencyMillis) throws IOException {
+            this.latencyMillis = latencyMillis;
+            http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+            http.setExecutor(executor);
+            http.createContext("/v1/embeddings", this::embeddings);
+            http.start();
+        }
+
+        String baseUrl() {
+            return "http://127.0.0.1:" + http.getAddress().getPort() + "/v1";
+        }
+
+        private void embeddings(HttpExchange exchange) throws IOException {
+            try (exchange) {
+                JsonNode body = JSON.readTree(exchange.getRequestBody());
+                List<String> texts = new ArrayList<>();
+                JsonNode input = body.path("input");
+                if (input.isArray()) {
+                    input.forEach(node -> texts.add(node.asText()));
+                } else {
+                    texts.add(input.asText());
+                }
+                try {
+                    Thread.sleep(latencyMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                int dimensions = body.path("dimensions").asInt(1536);
+                boolean base64 = "base64".equals(body.path("encoding_format").asText());
+                ObjectNode response = JSON.createObjectNode().put("object", "list");
+                ArrayNode data = response.putArray("data");
+                long tokens = 0;
+                for (int i = 0; i < texts.size(); i++) {
+                    tokens += Math.max(1, texts.get(i).length() / 4);
+                    float[] vector = vectorOf(texts.get(i), dimensions);
+                    ObjectNode item = data.addObject().put("object", "embedding").put("index", i);
+                    if (base64) {
+                        ByteBuffer bytes = ByteBuffer.allocate(vector.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+                        for (float f : vector) {
+                            bytes.putFloat(f);
+                        }
+                        item.put("embedding", Base64.getEncoder().encodeToString(bytes.array()));
+                    } else {
+                        ArrayNode values = item.putArray("embedding");
+                        for (float f : vector) {
+                            values.add(f);
+                        }
+                    }
+                }
+                response.put("model", body.path("model").asText());
+                response.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
+                inputs.addAndGet(texts.size());
+                requests.incrementAndGet();
+                byte[] bytes = JSON.writeValueAsBytes(response);
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, bytes.length);
+                exchange.getResponseBody().write(bytes);
+            }
+        }
+
+        private static float[] vectorOf(String text, int dimensions) {
+            java.util.Random random = new java.util.Random(text.hashCode());
+            float[] vector = new float[dimensions];
+            double norm = 0;
+            for (int i = 0; i < dimensions; i++) {
+                vector[i] = (float) random.nextGaussian();
+                norm += vector[i] * vector[i];
+            }
+            for (int i = 0; i < dimensions; i++) {
+                vector[i] /= (float) Math.sqrt(norm);
+            }
+            return vector;
+        }
+
+        @Override
+        public void close() {
+            http.stop(0);
+            executor.shutdownNow();
+        }
+    }
+}
