@@ -65,7 +65,7 @@ bench retrieval  rag-cli               dev.reporag.bench.RetrievalBench
 bench retrieval-repo rag-cli           dev.reporag.bench.RetrievalBench "" "-Dbench.corpus=repo:4498ce5"
 MULTI="-Dbench.mirrors=${BENCH_MIRRORS:-/work/.mirror}${BENCH_DIR:+ -Dbench.dir=$BENCH_DIR}"
 bench retrieval-multi rag-bench        dev.reporag.bench.MultiRepoBench "" "$MULTI"
-bench embed-speed rag-bench            dev.reporag.bench.EmbedSpeedBench "jobrunr/jobrunr 0 2 recipe,default,q8,w256,b8,b32" "$MULTI"
+bench embed-speed rag-bench            dev.reporag.bench.EmbedSpeedBench "go-chi/chi 0 3 recipe,fp32,q8b16,q8b1,q8b4" "$MULTI"
 bench scale      rag-cli               dev.reporag.scale.ScaleBench
 bench stages     rag-cli               dev.reporag.scale.StageBench
 # A second project of an indexed repository (a branch changing ~1 % of its files): inputs embedded and time to READY.

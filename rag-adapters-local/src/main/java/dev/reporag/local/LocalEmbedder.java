@@ -57,7 +57,7 @@ public final class LocalEmbedder implements Embedder, AutoCloseable {
     private LocalEmbedder(Builder b) {
         this.model = b.model;
         this.windowTokens = b.windowTokens == 0 ? model.maxTokens() : b.windowTokens;
-        this.batchSize = b.batchSize;
+        this.batchSize = b.batchSize == 0 ? defaultBatchSize(model) : b.batchSize;
         this.maxInputChars = b.maxInputChars;
         DjlCache.configure();
         try {
@@ -306,6 +306,16 @@ public final class LocalEmbedder implements Embedder, AutoCloseable {
         tokenizer.close();
     }
 
+    /**
+     * Windows per ONNX call: 16 of similar length for a full-precision model; one for an 8-bit model,
+     * whose activations are quantized with one scale per call: batched, a window's vector would depend
+     * on the windows beside it (cosine 0.986 to itself alone, measured), so a chunk would not get the
+     * same vector twice. Alone, a window costs no padding either (docs/benchmarks/retrieval.md, indexing).
+     */
+    static int defaultBatchSize(LocalModel model) {
+        return model.quantized() ? 1 : 16;
+    }
+
     /** Heap a JVM has per embedding thread, beyond the first, before another thread is used by default. */
     static final long HEAP_PER_THREAD = 96L * 1024 * 1024;
 
@@ -320,9 +330,9 @@ public final class LocalEmbedder implements Embedder, AutoCloseable {
 
     /** Settings with defaults; {@link #build()} loads the model (a few seconds). */
     public static final class Builder {
-        private LocalModel model = LocalModel.ALL_MINILM_L6_V2;
+        private LocalModel model = LocalModel.DEFAULT;
         private int windowTokens;
-        private int batchSize = 16;
+        private int batchSize;
         private int threads = defaultThreads(Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory());
         private int maxInputChars = DEFAULT_MAX_INPUT_CHARS;
@@ -341,7 +351,7 @@ public final class LocalEmbedder implements Embedder, AutoCloseable {
             return this;
         }
 
-        /** Windows per ONNX call; default 16. */
+        /** Windows per ONNX call; default {@link #defaultBatchSize}. */
         public Builder batchSize(int batchSize) {
             this.batchSize = batchSize;
             return this;
@@ -368,7 +378,7 @@ public final class LocalEmbedder implements Embedder, AutoCloseable {
                 throw new IllegalArgumentException("windowTokens must be within 8.." + Math.min(512,
                         model.maxTokens() * 4) + ": " + windowTokens);
             }
-            if (batchSize < 1 || threads < 1 || maxInputChars < 200) {
+            if (batchSize < 0 || threads < 1 || maxInputChars < 200) {
                 throw new IllegalArgumentException("batchSize and threads must be positive, maxInputChars >= 200");
             }
             return new LocalEmbedder(this);

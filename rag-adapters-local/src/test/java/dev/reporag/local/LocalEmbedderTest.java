@@ -1,7 +1,9 @@
 package dev.reporag.local;
 
 import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import dev.reporag.core.contract.EmbedderContract;
 import dev.reporag.core.port.Embedder;
 import org.junit.jupiter.api.AfterAll;
@@ -33,7 +35,7 @@ class LocalEmbedderTest extends EmbedderContract {
 
     @Test
     void declaresTheDefaultModel() {
-        assertThat(embedder.modelId()).isEqualTo("all-minilm-l6-v2");
+        assertThat(embedder.modelId()).isEqualTo("all-minilm-l6-v2-q");
         assertThat(embedder.dimension()).isEqualTo(384);
         assertThat(embedder.maxInputChars()).isEqualTo(4000);
     }
@@ -66,6 +68,13 @@ class LocalEmbedderTest extends EmbedderContract {
 
     @Test
     void batchingDoesNotChangeVectors() {
+        assertBatchingKeepsVectors(embedder);
+        try (LocalEmbedder full = LocalEmbedder.builder().model(LocalModel.ALL_MINILM_L6_V2).build()) {
+            assertBatchingKeepsVectors(full);
+        }
+    }
+
+    private static void assertBatchingKeepsVectors(LocalEmbedder embedder) {
         List<String> texts = List.of("a", "public static void main(String[] args)", "x = y + 1\n".repeat(80));
         List<float[]> together = embedder.embedAll(texts);
         for (int i = 0; i < texts.size(); i++) {
@@ -74,14 +83,32 @@ class LocalEmbedderTest extends EmbedderContract {
     }
 
     @Test
+    void anEightBitModelRunsEachWindowAloneAFullPrecisionOneInBatches() {
+        assertThat(LocalEmbedder.defaultBatchSize(LocalModel.ALL_MINILM_L6_V2_Q)).isEqualTo(1);
+        assertThat(LocalEmbedder.defaultBatchSize(LocalModel.ALL_MINILM_L6_V2)).isEqualTo(16);
+        // Why: with one activation scale per call, a window batched with others embeds differently.
+        try (LocalEmbedder batched = LocalEmbedder.builder().model(LocalModel.ALL_MINILM_L6_V2_Q).batchSize(16).build()) {
+            List<String> texts = List.of("a", "public static void main(String[] args)", "x = y + 1\n".repeat(80));
+            float[] alone = batched.embedAll(List.of(texts.get(1))).get(0);
+            assertThat(cosine(batched.embedAll(texts).get(1), alone)).isLessThan(0.9999);
+        }
+    }
+
+    @Test
     void agreesWithLangChain4jOnInputsItReadsInFull() {
+        assertAgrees(embedder, new AllMiniLmL6V2QuantizedEmbeddingModel());
+        try (LocalEmbedder full = LocalEmbedder.builder().model(LocalModel.ALL_MINILM_L6_V2).build()) {
+            assertAgrees(full, new AllMiniLmL6V2EmbeddingModel());
+        }
+    }
+
+    private static void assertAgrees(LocalEmbedder ours, EmbeddingModel theirs) {
         List<String> texts = List.of("Parses the configuration file and returns the settings.",
                 "public Optional<User> findByEmail(String email) { return repository.find(email); }");
-        var reference = new AllMiniLmL6V2EmbeddingModel()
-                .embedAll(texts.stream().map(TextSegment::from).toList()).content();
-        List<float[]> ours = embedder.embedAll(texts);
+        var reference = theirs.embedAll(texts.stream().map(TextSegment::from).toList()).content();
+        List<float[]> vectors = ours.embedAll(texts);
         for (int i = 0; i < texts.size(); i++) {
-            assertClose(ours.get(i), reference.get(i).vector());
+            assertClose(vectors.get(i), reference.get(i).vector());
         }
     }
 

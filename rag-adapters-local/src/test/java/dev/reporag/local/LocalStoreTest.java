@@ -182,6 +182,21 @@ class LocalStoreTest {
     }
 
     @Test
+    void tellsTheModelAStoreOfTheEarlierReleaseWasBuiltWithAndNothingOtherwise() {
+        assertThat(LocalStore.recordedModel(dir)).isEmpty();
+        assertThat(dir.resolve("state.mv.db")).doesNotExist();
+        LocalStore.open(dir, "all-minilm-l6-v2-q", 384).close();
+        assertThat(LocalStore.recordedModel(dir)).as("this release keeps models per project").isEmpty();
+        try (MvState state = new MvState(dir)) {
+            state.write(() -> state.meta.put(LocalStore.MODEL_KEY, "all-minilm-l6-v2"));
+        }
+        assertThat(LocalStore.recordedModel(dir)).contains("all-minilm-l6-v2");
+        try (LocalStore open = LocalStore.open(dir, "all-minilm-l6-v2", 384)) {
+            assertThatThrownBy(() -> LocalStore.recordedModel(dir)).isInstanceOf(StoreException.class);
+        }
+    }
+
+    @Test
     void aStoreOfTheSingleIndexReleaseKeepsItsVectorsUnderTheirModel() throws Exception {
         Project project = new Project(ProjectId.random(), "old", "mem://old", null, Instant.now());
         EmbeddingModel old = new EmbeddingModel("all-minilm-l6-v2", 384);

@@ -24,7 +24,8 @@ final class ChildProcess {
      * @param peakRssKb  VmHWM: the most resident memory at any time, file-backed pages included
      * @param peakAnonKb the most RssAnon sampled: heap and native memory, what the JVM itself holds
      */
-    record Result(int exitCode, double seconds, long peakRssKb, long peakAnonKb, String out, String err) {
+    record Result(int exitCode, double seconds, long peakRssKb, long peakAnonKb, double cpuSeconds, String out,
+                  String err) {
     }
 
     private ChildProcess() {
@@ -48,13 +49,30 @@ final class ChildProcess {
         Path status = Path.of("/proc", Long.toString(process.pid()), "status");
         long peak = 0;
         long anon = 0;
+        double cpu = 0;
+        Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
         while (!process.waitFor(100, TimeUnit.MILLISECONDS)) {
             peak = Math.max(peak, memory(status, "VmHWM:"));
             anon = Math.max(anon, memory(status, "RssAnon:"));
+            cpu = Math.max(cpu, cpuSeconds(stat));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Result(process.exitValue(), seconds, peak, anon, Files.readString(out, StandardCharsets.UTF_8),
+        return new Result(process.exitValue(), seconds, peak, anon, cpu, Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * User + system CPU seconds of the process so far (/proc/PID/stat, clock ticks of 1/100 s), or 0
+     * once it is gone: sampled with the memory, so the last sample is within 100 ms of the end.
+     */
+    private static double cpuSeconds(Path stat) {
+        try {
+            String line = Files.readString(stat);
+            String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        } catch (IOException | RuntimeException gone) {
+            return 0;
+        }
     }
 
     /** A /proc status field in KiB, or 0 once the process is gone. */

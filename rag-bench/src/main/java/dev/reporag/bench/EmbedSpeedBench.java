@@ -39,7 +39,7 @@ import java.util.stream.Stream;
  * against repo-rag's indexing of the same files through the job's own code path
  * ({@link FileIndexer}: chunker, header, batches of 25, one request at a time) with LocalEmbedder
  * variants (model, window, batch shape). Args: repository (owner/name), files (0 = all), rounds,
- * variants (comma-separated: recipe, default, q8, w256, b8, b32, t1).
+ * variants (comma-separated: recipe, default, fp32, fp32b1, q8, q8b1, q8b4, q8b16, w256, q8w256, b8, b32, t1).
  */
 public final class EmbedSpeedBench {
     private EmbedSpeedBench() {
@@ -84,23 +84,38 @@ public final class EmbedSpeedBench {
         for (int round = 1; round <= rounds; round++) {
             for (String variant : variants) {
                 long start = System.nanoTime();
+                long cpuStart = processCpuNanos();
                 long units = variant.equals("recipe") ? recipe(recipeModel, files) : repoRag(embedders.get(variant),
                         settings, files);
                 double seconds = (System.nanoTime() - start) / 1e9;
-                System.out.printf(Locale.ROOT, "round %d | %-8s | %,7d %s | %6.1f s | %6.1f per s | %5.1f KB/s%n",
-                        round, variant, units, variant.equals("recipe") ? "segments" : "chunks  ", seconds,
-                        units / seconds, chars / 1024.0 / seconds);
+                double cpu = (processCpuNanos() - cpuStart) / 1e9;
+                // CPU seconds of the whole process: what the work costs, whatever else runs on the machine.
+                System.out.printf(Locale.ROOT, "round %d | %-8s | %,7d %s | %6.1f s | %6.1f per s | %5.1f KB/s | CPU %6.1f s"
+                                + " | %6.1f per CPU s | load %s%n", round, variant, units,
+                        variant.equals("recipe") ? "segments" : "chunks  ", seconds, units / seconds,
+                        chars / 1024.0 / seconds, cpu, units / cpu,
+                        Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
             }
         }
         embedders.values().forEach(LocalEmbedder::close);
         MultiRepoBench.delete(work);
     }
 
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
     private static LocalEmbedder embedder(String variant) {
         LocalEmbedder.Builder b = LocalEmbedder.builder();
         switch (variant) {
             case "default" -> { }
+            case "fp32" -> b.model(LocalModel.ALL_MINILM_L6_V2);
+            case "fp32b1" -> b.model(LocalModel.ALL_MINILM_L6_V2).batchSize(1);
             case "q8" -> b.model(LocalModel.ALL_MINILM_L6_V2_Q);
+            case "q8b1" -> b.model(LocalModel.ALL_MINILM_L6_V2_Q).batchSize(1);
+            case "q8b4" -> b.model(LocalModel.ALL_MINILM_L6_V2_Q).batchSize(4);
+            case "q8b16" -> b.model(LocalModel.ALL_MINILM_L6_V2_Q).batchSize(16);
             case "w256" -> b.windowTokens(256);
             case "q8w256" -> b.model(LocalModel.ALL_MINILM_L6_V2_Q).windowTokens(256);
             case "b8" -> b.batchSize(8);

@@ -28,25 +28,31 @@ final class IndexingRun {
     private static final Pattern CHUNKS = Pattern.compile("\"chunks\"\\s*:\\s*(\\d+)");
     private static final Pattern RECIPE = Pattern.compile("segments=(\\d+) seconds=([0-9.]+)");
 
-    record Result(String repository, long chunks, double ragSeconds, long ragPeakKb, long ragAnonKb, long segments,
-                  double recipeSeconds, double recipeWallSeconds, long recipePeakKb, int files) {
+    record Result(String repository, long chunks, double ragSeconds, long ragPeakKb, long ragAnonKb, double ragCpu,
+                  long segments, double recipeSeconds, double recipeWallSeconds, long recipePeakKb, double recipeCpu,
+                  int files, String conditions) {
         String row() {
-            return String.format(Locale.ROOT, "| %s | %d | %,d chunks in %.1f s (%.1f chunks/s), peak RSS %d MiB"
-                            + " (anonymous %d MiB) | %,d segments in %.1f s (%.1f segments/s; JVM wall %.1f s), peak RSS"
-                            + " %d MiB | %.2f× |",
-                    repository, files, chunks, ragSeconds, chunks / ragSeconds, ragPeakKb / 1024, ragAnonKb / 1024,
-                    segments, recipeSeconds, segments / recipeSeconds, recipeWallSeconds, recipePeakKb / 1024,
-                    recipeWallSeconds / ragSeconds);
+            return String.format(Locale.ROOT, "| %s | %d | %,d chunks in %.1f s (%.1f chunks/s; CPU %.1f s), peak RSS"
+                            + " %d MiB (anonymous %d MiB) | %,d segments in %.1f s (%.1f segments/s; JVM wall %.1f s, CPU"
+                            + " %.1f s), peak RSS %d MiB | %.2f× (CPU %.2f×) | %s |",
+                    repository, files, chunks, ragSeconds, chunks / ragSeconds, ragCpu, ragPeakKb / 1024,
+                    ragAnonKb / 1024, segments, recipeSeconds, segments / recipeSeconds, recipeWallSeconds, recipeCpu,
+                    recipePeakKb / 1024, recipeWallSeconds / ragSeconds, recipeCpu / ragCpu, conditions);
         }
     }
 
     private IndexingRun() {
     }
 
-    static Result run(BenchRepository repository, Path gitDir, Snapshot snapshot, FileFilter filter, Path work)
-            throws IOException, InterruptedException {
+    /**
+     * @param recipeFirst run the recipe before {@code rag ingest} (alternate it between rounds)
+     */
+    static Result run(BenchRepository repository, Path gitDir, Snapshot snapshot, FileFilter filter, Path work,
+                      boolean recipeFirst) throws IOException, InterruptedException {
         Path tree = work.resolve("tree");
         int files = writeIndexedFiles(snapshot, filter, tree);
+        ChildProcess.Result recipe = recipeFirst ? recipe(work, tree) : null;
+        String load = load();
 
         Path home = work.resolve("rag-home");
         ChildProcess.Result rag = ChildProcess.run(work, "rag-ingest", PRODUCT_JVM,
@@ -59,15 +65,29 @@ final class IndexingRun {
         Matcher chunks = CHUNKS.matcher(rag.out());
         long chunkCount = chunks.find() ? Long.parseLong(chunks.group(1)) : -1;
 
+        if (!recipeFirst) {
+            recipe = recipe(work, tree);
+        }
+        Matcher m = RECIPE.matcher(recipe.out());
+        m.find();
+        return new Result(repository.name(), chunkCount, rag.seconds(), rag.peakRssKb(), rag.peakAnonKb(),
+                rag.cpuSeconds(), Long.parseLong(m.group(1)), Double.parseDouble(m.group(2)), recipe.seconds(),
+                recipe.peakRssKb(), recipe.cpuSeconds(), files,
+                (recipeFirst ? "recipe first" : "repo-rag first") + "; load average " + load + " → " + load());
+    }
+
+    private static ChildProcess.Result recipe(Path work, Path tree) throws IOException, InterruptedException {
         ChildProcess.Result recipe = ChildProcess.run(work, "recipe-ingest", List.of(), Map.of(),
                 RecipeIngest.class.getName(), List.of(tree.toString()));
-        Matcher m = RECIPE.matcher(recipe.out());
-        if (recipe.exitCode() != 0 || !m.find()) {
+        if (recipe.exitCode() != 0 || !RECIPE.matcher(recipe.out()).find()) {
             throw new IllegalStateException("the recipe failed (" + recipe.exitCode() + "): " + recipe.err());
         }
-        return new Result(repository.name(), chunkCount, rag.seconds(), rag.peakRssKb(), rag.peakAnonKb(),
-                Long.parseLong(m.group(1)),
-                Double.parseDouble(m.group(2)), recipe.seconds(), recipe.peakRssKb(), files);
+        return recipe;
+    }
+
+    /** The 1-minute load average of the machine. */
+    private static String load() throws IOException {
+        return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
     }
 
     /** The files of the snapshot that repo-rag's filter lets in and that decode as text, as repo-rag reads them. */

@@ -70,6 +70,7 @@ public final class MultiRepoBench {
         Path mirrors = Path.of(System.getProperty("bench.mirrors", "/work/.mirror"));
         int perKind = Integer.getInteger("bench.questions", 40);
         boolean heldOut = Boolean.parseBoolean(System.getProperty("bench.heldout", "true"));
+        boolean dev = Boolean.parseBoolean(System.getProperty("bench.dev", "true"));
         boolean retrieval = Boolean.parseBoolean(System.getProperty("bench.retrieval", "true"));
         boolean indexing = Boolean.parseBoolean(System.getProperty("bench.indexing", "true"));
         boolean verbose = Boolean.getBoolean("bench.verbose");
@@ -86,7 +87,7 @@ public final class MultiRepoBench {
                 .toList();
         OUT.printf("machine: %d cores, Java %s; %d repositories; %d questions per kind%s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), repositories.size(),
-                perKind, heldOut ? " + held-out" : "");
+                perKind, (dev ? " + dev hand-written" : "") + (heldOut ? " + held-out" : ""));
         List<Row> rows = new ArrayList<>();
         List<IndexingRun.Result> timings = new ArrayList<>();
         RagSettings settings = productSettings();
@@ -108,14 +109,16 @@ public final class MultiRepoBench {
                         continue;
                     }
                     if (retrieval) {
-                        rows.add(retrieval(repository, snapshot, settings, embedder, perKind, heldOut, caches, work,
+                        rows.add(retrieval(repository, snapshot, settings, embedder, perKind, dev, heldOut, caches, work,
                                 verbose));
                     }
-                    if (indexing) {
+                    // -Dbench.indexingRounds=N: N runs of both, the order swapped every round, so load
+                    // that comes and goes on a shared machine hits both sides alike.
+                    for (int round = 1; indexing && round <= Integer.getInteger("bench.indexingRounds", 1); round++) {
                         Path dir = Files.createDirectories(work.resolve("indexing-" + repository.key()));
                         IndexingRun.Result result = IndexingRun.run(repository, gitDir, snapshot,
-                                settings.fileFilter(), dir);
-                        OUT.println("indexing: " + result.row());
+                                settings.fileFilter(), dir, round % 2 == 0);
+                        OUT.println("indexing, round " + round + ": " + result.row());
                         timings.add(result);
                         delete(dir);
                     }
@@ -172,7 +175,8 @@ public final class MultiRepoBench {
     }
 
     private static Row retrieval(BenchRepository repository, Snapshot snapshot, RagSettings settings,
-                                 LocalEmbedder embedder, int perKind, boolean heldOut, Path caches, Path work,
+                                 LocalEmbedder embedder, int perKind, boolean dev, boolean heldOut, Path caches,
+                                 Path work,
                                  boolean verbose) throws IOException {
         // -Dbench.questionsMaxSourceFileBytes=51200: questions made under the old size rule, so that
         // indexes under both rules answer the same questions.
@@ -181,8 +185,11 @@ public final class MultiRepoBench {
                 FileFilter.DEFAULT_MAX_FILE_BYTES, questionLimit, List.of(), List.of());
         Evaluation.Questions made = Evaluation.make(snapshot, questionFilter, perKind, perKind);
         List<EvalQuestion> questions = new ArrayList<>(made.questions());
+        if (dev) {
+            questions.addAll(HandWritten.DEV.load(repository, snapshot.commit()));
+        }
         if (heldOut) {
-            questions.addAll(HeldOut.load(repository));
+            questions.addAll(HandWritten.HELD_OUT.load(repository, snapshot.commit()));
         }
         Map<String, Long> counts = new LinkedHashMap<>();
         questions.forEach(q -> counts.merge(q.kind(), 1L, Long::sum));
@@ -232,9 +239,10 @@ public final class MultiRepoBench {
 
         table(rag, recipe);
         variantReports.forEach((name, report) -> OUT.printf(Locale.ROOT,
-                "variant %-28s history+doc %.3f / %.3f / %.3f | held-out %.3f / %.3f / %.3f%n", name,
-                select(report, "procedure").recall1(), select(report, "procedure").recall5(),
-                select(report, "procedure").mrr(), select(report, "held-out").recall1(),
+                "variant %-28s history+doc %.3f / %.3f / %.3f | dev %.3f / %.3f / %.3f | held-out %.3f / %.3f / %.3f%n",
+                name, select(report, "procedure").recall1(), select(report, "procedure").recall5(),
+                select(report, "procedure").mrr(), select(report, "dev").recall1(), select(report, "dev").recall5(),
+                select(report, "dev").mrr(), select(report, "held-out").recall1(),
                 select(report, "held-out").recall5(), select(report, "held-out").mrr()));
         if (verbose) {
             questions(rag, recipe);
@@ -263,7 +271,7 @@ public final class MultiRepoBench {
         return caches == null ? null : caches.resolve("vectors").resolve(repository.key() + "-" + retriever + ".bin");
     }
 
-    /** Rows by kind: the procedure's kinds, the held-out kinds, their totals. */
+    /** Rows by kind: the procedure's kinds, the hand-written sets' kinds, their totals. */
     static void table(EvalReport rag, EvalReport recipe) {
         OUT.println("| questions | n | repo-rag R@1 / R@5 / MRR | recipe R@1 / R@5 / MRR | R@5 difference |");
         OUT.println("|---|---|---|---|---|");
@@ -271,17 +279,23 @@ public final class MultiRepoBench {
             row(kind, select(rag, kind), select(recipe, kind));
         }
         row("history + doc", select(rag, "procedure"), select(recipe, "procedure"));
-        if (rag.byKind().keySet().stream().anyMatch(k -> k.startsWith(HeldOut.PREFIX))) {
-            row("held-out, all", select(rag, "held-out"), select(recipe, "held-out"));
+        for (HandWritten set : HandWritten.values()) {
+            if (rag.byKind().keySet().stream().anyMatch(k -> k.startsWith(set.prefix))) {
+                row(set.prefix + "all", select(rag, set.total), select(recipe, set.total));
+            }
         }
         row("**all**", rag.overall(), recipe.overall());
     }
 
-    /** The score of one kind, or of "procedure" (history and doc) or "held-out" (every held-out kind). */
+    /**
+     * The score of one kind, or of "procedure" (history and doc), "dev" (every dev hand-written kind)
+     * or "held-out" (every held-out kind).
+     */
     static EvalReport.Score select(EvalReport report, String kind) {
         List<EvalReport.Result> results = report.results().stream().filter(r -> switch (kind) {
-            case "procedure" -> !r.question().kind().startsWith(HeldOut.PREFIX);
-            case "held-out" -> r.question().kind().startsWith(HeldOut.PREFIX);
+            case "procedure" -> HandWritten.of(r.question().kind()).isEmpty();
+            case "dev" -> r.question().kind().startsWith(HandWritten.DEV.prefix);
+            case "held-out" -> r.question().kind().startsWith(HandWritten.HELD_OUT.prefix);
             default -> r.question().kind().equals(kind);
         }).toList();
         return score(results);
@@ -330,7 +344,7 @@ public final class MultiRepoBench {
     static void summary(List<Row> rows, List<IndexingRun.Result> timings) {
         if (!rows.isEmpty()) {
             OUT.println();
-            OUT.println("## Summary: all questions of each repository (history + doc + held-out)");
+            OUT.println("## Summary: all questions of each repository (history + doc + dev hand-written + held-out)");
             OUT.println("| repository | n | repo-rag R@1 / R@5 / MRR | recipe R@1 / R@5 / MRR | R@5 +points |"
                     + " kinds below the recipe at R@5 | goal (≥ +10 R@5, no kind below, R@1 ≥ 0.5 where recipe's < 0.5) |");
             OUT.println("|---|---|---|---|---|---|---|");
@@ -338,8 +352,9 @@ public final class MultiRepoBench {
                 EvalReport.Score a = row.rag().overall();
                 EvalReport.Score b = row.recipe().overall();
                 List<String> below = new ArrayList<>();
-                Stream.concat(row.rag().byKind().keySet().stream(), Stream.of("held-out"))
-                        .filter(kind -> kind.equals("held-out") || !kind.startsWith(HeldOut.PREFIX))
+                Stream.concat(row.rag().byKind().keySet().stream(), Stream.of("dev", "held-out"))
+                        .filter(kind -> kind.equals("dev") || kind.equals("held-out")
+                                || HandWritten.of(kind).isEmpty())
                         .filter(kind -> select(row.rag(), kind).questions() > 0)
                         .filter(kind -> select(row.rag(), kind).recall5() < select(row.recipe(), kind).recall5())
                         .forEach(below::add);
@@ -372,8 +387,8 @@ public final class MultiRepoBench {
         if (!timings.isEmpty()) {
             OUT.println();
             OUT.println("## Indexing: `rag ingest` (start to READY) vs the recipe (load, split, embed, store)");
-            OUT.println("| repository | files | repo-rag | recipe | recipe time / repo-rag time |");
-            OUT.println("|---|---|---|---|---|");
+            OUT.println("| repository | files | repo-rag | recipe | recipe time / repo-rag time | order, load |");
+            OUT.println("|---|---|---|---|---|---|");
             timings.forEach(t -> OUT.println(t.row()));
         }
     }

@@ -54,7 +54,7 @@ final class Wiring implements AutoCloseable {
                 case "openai" -> new OpenAiEmbedder(embeddingSettings(config));
                 case "hashing" -> new HashingEmbedder(256, 4000);
                 default -> {
-                    LocalModel model = LocalModel.ALL_MINILM_L6_V2;
+                    LocalModel model = localModel(config);
                     yield remember(new LazyEmbedder(model.id(), model.dimension(),
                             LocalEmbedder.DEFAULT_MAX_INPUT_CHARS, () -> LocalEmbedder.builder().model(model).build()));
                 }
@@ -153,6 +153,40 @@ final class Wiring implements AutoCloseable {
         io.micrometer.core.instrument.FunctionCounter.builder("rag_embedding_failures", rag,
                 r -> r.embeddingStats().failed()).description("embedding requests that failed for good")
                 .register(registry);
+    }
+
+    /**
+     * The in-process model: RAG_EMBEDDING_MODEL when set (a local model's id); else, on an embedded
+     * store of the release before per-model indexes, the model it recorded, so it keeps answering
+     * after the default changed; else {@link LocalModel#DEFAULT} (projects of another model then
+     * switch with {@code rag reembed}, as for any model change).
+     */
+    private LocalModel localModel(Config config) {
+        String wanted = config.embeddingModel();
+        if (wanted == null && config.databaseUrl() == null) {
+            wanted = LocalStore.recordedModel(home().resolve("store"))
+                    .filter(id -> LocalModel.byId(id).isPresent()).orElse(null);
+        }
+        if (wanted == null) {
+            return LocalModel.DEFAULT;
+        }
+        String id = wanted;
+        LocalModel model = LocalModel.byId(id).orElseThrow(() -> new ConfigException("RAG_EMBEDDING_MODEL '" + id
+                + "' is not an in-process model; use one of " + String.join(", ", availableLocalModels())
+                + " (or set OPENAI_API_KEY for an API's models)"));
+        if (!model.available()) {
+            throw new ConfigException("the in-process model '" + id + "' is not part of this build; use one of "
+                    + String.join(", ", availableLocalModels()));
+        }
+        return model;
+    }
+
+    private static java.util.List<String> availableLocalModels() {
+        return java.util.Arrays.stream(LocalModel.values()).filter(LocalModel::available).map(LocalModel::id).toList();
+    }
+
+    Embedder embedder() {
+        return embedder;
     }
 
     /** Whether an in-process model has been loaded (only a text to embed loads it). */

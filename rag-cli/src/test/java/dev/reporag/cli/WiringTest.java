@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The composition root on the embedded default: the in-process model loads only when something is embedded. */
 class WiringTest {
@@ -41,5 +42,26 @@ class WiringTest {
             assertThat(rag.processNext("w").orElseThrow().status()).isEqualTo(JobStatus.READY);
             assertThat(wiring.modelLoaded()).as("an ingestion embeds").isTrue();
         }
+    }
+
+    @Test
+    void theDefaultInProcessModelIsEightBitAndRagEmbeddingModelPicksAnother() {
+        Path home = tmp.resolve("home");
+        try (Wiring wiring = Wiring.open(Config.fromEnvironment(Map.of("RAG_HOME", home.toString())))) {
+            assertThat(wiring.embedder().modelId()).isEqualTo("all-minilm-l6-v2-q");
+        }
+        try (Wiring wiring = Wiring.open(Config.fromEnvironment(Map.of("RAG_HOME", home.toString(),
+                "RAG_EMBEDDING_MODEL", "all-minilm-l6-v2")))) {
+            assertThat(wiring.embedder().modelId()).isEqualTo("all-minilm-l6-v2");
+        }
+    }
+
+    @Test
+    void anUnknownInProcessModelIsAClearError() {
+        assertThatThrownBy(() -> Wiring.open(Config.fromEnvironment(Map.of("RAG_HOME", tmp.resolve("h").toString(),
+                "RAG_EMBEDDING_MODEL", "text-embedding-3-small"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("RAG_EMBEDDING_MODEL 'text-embedding-3-small' is not an in-process model; use one of"
+                        + " all-minilm-l6-v2, all-minilm-l6-v2-q (or set OPENAI_API_KEY for an API's models)");
     }
 }
