@@ -77,10 +77,20 @@ final class Jdbc {
                 connection.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                // On a lost connection these fail too ("Connection is closed"): the first failure is the one
+                // that says why, and decides whether the work runs again on a fresh connection.
+                try {
+                    connection.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
                 throw e;
             } finally {
-                connection.setAutoCommit(true);
+                try {
+                    connection.setAutoCommit(true);
+                } catch (SQLException lost) {
+                    // the pool drops a broken connection
+                }
             }
         });
     }
