@@ -1,103 +1,18 @@
 package dev.reporag.local;
 
-import dev.reporag.core.RepoRag;
-import dev.reporag.core.memory.HashingEmbedder;
-import dev.reporag.core.memory.InMemoryRepositorySource;
-import dev.reporag.core.model.IngestionJob;
-import dev.reporag.core.model.Project;
-import dev.reporag.core.policy.BatchPolicy;
-import dev.reporag.core.policy.RagSettings;
-import dev.reporag.core.port.Embedder;
-import org.junit.jupiter.api.Test;
+import dev.reporag.core.contract.DeleteDuringIngestionContract;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-/**
- * The core's DeleteDuringIngestionTest on the embedded store (Lucene and MVStore): a project deleted
- * while a batch is being embedded keeps no chunk, job or conversation.
- */
-class LocalDeleteDuringIngestionTest {
+/** The delete-during-ingestion contract on the embedded store (Lucene and MVStore). */
+class LocalDeleteDuringIngestionTest extends DeleteDuringIngestionContract {
     @TempDir
     Path dir;
 
-    @Test
-    void aBatchInFlightWhenTheProjectIsDeletedLeavesNothing() throws Exception {
-        InMemoryRepositorySource source = new InMemoryRepositorySource();
-        Map<String, String> files = new HashMap<>();
-        for (int f = 0; f < 20; f++) {
-            files.put("src/F" + f + ".java", "class F" + f + " {\n" + "    int v" + f + " = 1;\n".repeat(60) + "}\n");
-        }
-        source.commit("mem://big", files);
-        HashingEmbedder hashing = new HashingEmbedder();
-        AtomicInteger calls = new AtomicInteger();
-        CountDownLatch thirdCallStarted = new CountDownLatch(1);
-        CountDownLatch deleted = new CountDownLatch(1);
-        Embedder slowOnTheThirdCall = new Embedder() {
-            @Override
-            public String modelId() {
-                return hashing.modelId();
-            }
-
-            @Override
-            public int dimension() {
-                return hashing.dimension();
-            }
-
-            @Override
-            public int maxInputChars() {
-                return hashing.maxInputChars();
-            }
-
-            @Override
-            public List<float[]> embedAll(List<String> texts) {
-                if (calls.incrementAndGet() == 3) {
-                    thirdCallStarted.countDown();
-                    try {
-                        deleted.await(10, TimeUnit.SECONDS); // its vectors come back after the delete
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                return hashing.embedAll(texts);
-            }
-        };
-        LocalStore local = LocalStore.open(dir, hashing.modelId(), hashing.dimension());
-        var store = local.vectorStore();
-        var jobs = local.jobs();
-        var conversations = local.conversations();
-        RagSettings settings = RagSettings.defaults().toBuilder().batch(new BatchPolicy(4, 100_000, Duration.ZERO, 1))
-                .build();
-        try (RepoRag rag = RepoRag.builder().source(source).embedder(slowOnTheThirdCall).vectorStore(store).jobs(jobs)
-                .conversations(conversations).settings(settings).build(); local) {
-            Project project = rag.register("big", "mem://big", null);
-            String conversation = conversations.start(project.id(), java.time.Instant.now());
-            rag.requestIngestion(project.id());
-            CompletableFuture<Optional<IngestionJob>> worker = CompletableFuture.supplyAsync(() -> rag.processNext("w"));
-            assertThat(thirdCallStarted.await(20, TimeUnit.SECONDS)).isTrue();
-            assertThat(store.count(project.id())).as("batches stored before the delete").isPositive();
-
-            rag.delete(project.id());
-            deleted.countDown();
-            worker.get(20, TimeUnit.SECONDS);
-
-            assertThat(store.count(project.id())).as("chunks left").isZero();
-            assertThat(store.chunkIds(project.id())).isEmpty();
-            assertThat(jobs.latestJob(project.id())).isEmpty();
-            assertThat(rag.project(project.id())).isEmpty();
-            assertThat(conversations.projectOf(conversation)).isEmpty();
-            assertThat(calls.get()).as("the worker stopped at the deleted project").isLessThan(10);
-        }
+    @Override
+    protected Stores open(String modelId, int dimension) {
+        LocalStore local = LocalStore.open(dir, modelId, dimension);
+        return new Stores(local.vectorStore(), local.jobs(), local.conversations(), local);
     }
 }
