@@ -48,6 +48,8 @@ public final class ReuseBench {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String KEY = "sk-bench-not-a-real-key";
     private static final String BRANCH = "reuse-bench";
+    /** Variables of this process passed to the ingest JVMs without it (see main). */
+    private static final String CHILD_PREFIX = "BENCH_CHILD_";
 
     private ReuseBench() {
     }
@@ -91,6 +93,13 @@ public final class ReuseBench {
                     "RAG_EMBEDDING_DIMENSIONS", "256", "RAG_ALLOW_LOCAL_SOURCES", "true",
                     "RAG_HOME", work.resolve("home").toString(), "RAG_LOG_LEVEL", "WARN",
                     "XDG_CONFIG_HOME", work.resolve("xdg").toString()));
+            // For profiling a run: BENCH_CHILD_JAVA_TOOL_OPTIONS=-XX:StartFlightRecording=... reaches the
+            // ingest JVMs (as JAVA_TOOL_OPTIONS) and not this one or Maven's.
+            System.getenv().forEach((name, value) -> {
+                if (name.startsWith(CHILD_PREFIX)) {
+                    env.put(name.substring(CHILD_PREFIX.length()), value);
+                }
+            });
             String schema = null;
             if (store.equals("pgvector")) {
                 String url = System.getenv().getOrDefault("RAG_TEST_DATABASE_URL",
