@@ -16,9 +16,11 @@ import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
@@ -26,23 +28,30 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SegmentReadState;
 import org.apache.lucene.index.SegmentWriteState;
+import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.Weight;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -60,9 +69,16 @@ import java.util.Set;
  * Chunks of one embedding model in one Lucene index: an HNSW graph over unit-length vectors (dot
  * product, which equals cosine for them) and BM25 over code-aware terms of text and path. Every
  * write ends with a commit, so a crash keeps whole batches or nothing; the chunk id is the update
- * term, so a re-run batch replaces rather than duplicates. Each chunk carries its embedding key:
- * {@link #vectors} finds a key's vector in any project's chunk, and a vector lives as long as one
- * chunk holds it. Other models have indexes of their own beside this one ({@link LocalModels}).
+ * term, so a re-run batch replaces rather than duplicates. Other models have indexes of their own
+ * beside this one ({@link LocalModels}).
+ *
+ * <p>Two kinds of documents, as the PostgreSQL store has two tables: a chunk document (text, path,
+ * lines, project, and its embedding key) carries no vector; one vector document per key carries the
+ * vector, in the graph. Chunks of any project with one key share that document, so a chunk whose
+ * vector is reused costs no graph insertion (which dominated a second project's indexing), and a
+ * vector document is deleted with the last chunk of its key, in the same commit. A search walks the
+ * graph over the keys of the project's chunks and returns their chunks. An index written before
+ * this layout (vectors inside chunk documents) is rewritten once when it opens, in one commit.
  */
 final class LuceneVectorStore implements VectorStore, AutoCloseable {
     private static final String ID = "id";
@@ -75,7 +91,14 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
     private static final String TEXT = "text";
     private static final String HASH = "hash";
     private static final String VECTOR = "vector";
+    /** A chunk document's embedding key: indexed to find a key's chunks, and as doc values to list a project's keys. */
     private static final String KEY = "key";
+    private static final String KEY_VALUES = "key_values";
+    /** A vector document's key; only vector documents have it (and {@link #VECTOR}). */
+    private static final String VECTOR_KEY = "vector_key";
+    /** Commit data naming the layout; indexes without it keep vectors in chunk documents. */
+    private static final String LAYOUT = "layout";
+    private static final String VECTORS_BY_KEY = "vectors-by-key";
     private static final int MAX_QUERY_TERMS = 64;
     private static final float PATH_BOOST = 1.5f;
 
@@ -94,6 +117,7 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
         try {
             directory = FSDirectory.open(dir);
             writer = new IndexWriter(directory, config());
+            upgradeLayout(dir);
             writer.commit(); // an empty index is a valid one from the first open on
             searchers = new SearcherManager(writer, null);
         } catch (IOException e) {
@@ -126,10 +150,22 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
         for (EmbeddedChunk chunk : chunks) {
             checkDimension(chunk.vector(), "vector");
         }
-        write(() -> {
+        write(searcher -> {
+            List<BytesRef> ids = bytes(chunks.stream().map(c -> c.chunk().id()).toList());
+            Set<String> keys = new HashSet<>();
+            chunks.forEach(c -> keys.add(c.key()));
+            Set<String> present = vectorKeys(searcher, keys);
+            // Keys of the chunks this batch replaces: one may lose its last chunk (a new chunker version).
+            Set<String> replaced = keysOf(searcher, new TermInSetQuery(ID, ids));
+            replaced.removeAll(keys);
+            Set<String> orphans = orphans(searcher, replaced, new TermInSetQuery(ID, ids));
             for (EmbeddedChunk chunk : chunks) {
-                writer.updateDocument(new Term(ID, chunk.chunk().id()), document(chunk));
+                writer.updateDocument(new Term(ID, chunk.chunk().id()), document(chunk.chunk(), chunk.key()));
+                if (present.add(chunk.key())) {
+                    writer.addDocument(vectorDocument(chunk.key(), chunk.vector()));
+                }
             }
+            deleteVectors(writer, orphans);
         });
     }
 
@@ -139,35 +175,41 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
         if (keys.isEmpty()) {
             return found;
         }
-        Query query = new TermInSetQuery(KEY, bytes(keys));
         return read(searcher -> {
-            int total = searcher.count(query);
-            if (total == 0) {
-                return found;
-            }
-            ScoreDoc[] hits = searcher.search(query, total).scoreDocs.clone();
-            Arrays.sort(hits, Comparator.comparingInt(hit -> hit.doc));
-            List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
-            StoredFields stored = searcher.storedFields();
-            FloatVectorValues values = null;
-            int leafIndex = -1;
-            for (ScoreDoc hit : hits) {
-                String key = stored.document(hit.doc, Set.of(KEY)).get(KEY);
-                if (found.containsKey(key)) {
-                    continue;
-                }
-                int leaf = ReaderUtil.subIndex(hit.doc, leaves);
-                if (leaf != leafIndex) {
-                    leafIndex = leaf;
-                    values = leaves.get(leaf).reader().getFloatVectorValues(VECTOR);
-                }
-                int local = hit.doc - leaves.get(leaf).docBase;
-                if (values != null && values.docID() <= local && values.advance(local) == local) {
-                    found.put(key, values.vectorValue().clone());
-                }
-            }
+            forEachVector(searcher, new TermInSetQuery(VECTOR_KEY, bytes(keys)), found::putIfAbsent);
             return found;
         });
+    }
+
+    private interface VectorVisitor {
+        void accept(String key, float[] vector);
+    }
+
+    /** Each vector document matching the query, in index order, with its key and a copy of its vector. */
+    private static void forEachVector(IndexSearcher searcher, Query query, VectorVisitor visitor) throws IOException {
+        int total = searcher.count(query);
+        if (total == 0) {
+            return;
+        }
+        ScoreDoc[] hits = searcher.search(query, total).scoreDocs.clone();
+        // Vector values are read forwards only: visit documents in order.
+        Arrays.sort(hits, Comparator.comparingInt(hit -> hit.doc));
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        StoredFields stored = searcher.storedFields();
+        FloatVectorValues values = null;
+        int leafIndex = -1;
+        for (ScoreDoc hit : hits) {
+            int leaf = ReaderUtil.subIndex(hit.doc, leaves);
+            if (leaf != leafIndex) {
+                leafIndex = leaf;
+                values = leaves.get(leaf).reader().getFloatVectorValues(VECTOR);
+            }
+            int local = hit.doc - leaves.get(leaf).docBase;
+            if (values != null && values.docID() <= local && values.advance(local) == local) {
+                visitor.accept(stored.document(hit.doc, Set.of(VECTOR_KEY)).get(VECTOR_KEY),
+                        values.vectorValue().clone());
+            }
+        }
     }
 
     @Override
@@ -193,8 +235,9 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
         if (!java.nio.file.Files.isDirectory(index)) {
             return;
         }
-        try (Directory other = FSDirectory.open(index); IndexWriter otherWriter = new IndexWriter(other, config())) {
-            otherWriter.deleteDocuments(new Term(PROJECT, project.value()));
+        try (Directory other = FSDirectory.open(index); IndexWriter otherWriter = new IndexWriter(other, config());
+             DirectoryReader reader = DirectoryReader.open(otherWriter)) {
+            deleteChunks(otherWriter, new IndexSearcher(reader), new TermQuery(new Term(PROJECT, project.value())));
             otherWriter.commit();
         } catch (IOException e) {
             throw new StoreException("cannot remove the chunks of project " + project + " from " + index + ": "
@@ -218,20 +261,20 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
     @Override
     public synchronized void delete(ProjectId project, Collection<String> chunkIds) {
         if (!chunkIds.isEmpty()) {
-            write(() -> writer.deleteDocuments(inProject(project, new TermInSetQuery(ID, bytes(chunkIds)))));
+            write(searcher -> deleteChunks(writer, searcher, inProject(project, new TermInSetQuery(ID, bytes(chunkIds)))));
         }
     }
 
     @Override
     public synchronized void deletePaths(ProjectId project, Collection<String> paths) {
         if (!paths.isEmpty()) {
-            write(() -> writer.deleteDocuments(inProject(project, new TermInSetQuery(PATH, bytes(paths)))));
+            write(searcher -> deleteChunks(writer, searcher, inProject(project, new TermInSetQuery(PATH, bytes(paths)))));
         }
     }
 
     @Override
     public synchronized void deleteProject(ProjectId project) {
-        write(() -> writer.deleteDocuments(new Term(PROJECT, project.value())));
+        write(searcher -> deleteChunks(writer, searcher, new TermQuery(new Term(PROJECT, project.value()))));
         for (Map.Entry<Path, EmbeddingModel> index : models.indexes().entrySet()) {
             if (!index.getValue().equals(model)) {
                 deleteIn(index.getKey(), project);
@@ -251,15 +294,57 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
         if (k < 1 || !models.models(project).answersWith(model)) {
             return List.of();
         }
-        // With a filter Lucene walks the graph only over the project's documents and falls back to
-        // an exact scan when they are few, so a small project still gets k hits.
-        Query knn = new KnnFloatVectorQuery(VECTOR, unit(query), k,
-                new TermQuery(new Term(PROJECT, project.value())));
         return read(searcher -> {
+            List<BytesRef> keys = projectKeys(searcher, project);
+            if (keys.isEmpty()) {
+                return List.of();
+            }
+            // With a filter Lucene walks the graph only over the project's keys and falls back to an
+            // exact scan when they are few, so a small project still gets k hits. k keys hold at
+            // least k of its chunks.
+            Query knn = new KnnFloatVectorQuery(VECTOR, unit(query), k, new TermInSetQuery(VECTOR_KEY, keys));
             TopDocs top = searcher.search(knn, k);
-            // Lucene scores a dot product d as (1 + d) / 2; report the cosine itself.
-            return hits(searcher, top, score -> 2.0 * score - 1.0);
+            StoredFields stored = searcher.storedFields();
+            Map<String, Float> scores = new HashMap<>();
+            for (ScoreDoc hit : top.scoreDocs) {
+                scores.put(stored.document(hit.doc, Set.of(VECTOR_KEY)).get(VECTOR_KEY), hit.score);
+            }
+            if (scores.isEmpty()) {
+                return List.of();
+            }
+            Query chunks = inProject(project, new TermInSetQuery(KEY, bytes(scores.keySet())));
+            List<ScoredChunk> hits = new ArrayList<>();
+            for (ScoreDoc doc : searcher.search(chunks, Math.max(1, searcher.count(chunks))).scoreDocs) {
+                Document found = stored.document(doc.doc);
+                // Lucene scores a dot product d as (1 + d) / 2; report the cosine itself.
+                hits.add(new ScoredChunk(chunk(found), 2.0 * scores.get(found.get(KEY)) - 1.0));
+            }
+            hits.sort(Comparator.comparingDouble(ScoredChunk::score).reversed()
+                    .thenComparing(hit -> hit.chunk().id()));
+            return hits.size() > k ? List.copyOf(hits.subList(0, k)) : hits;
         });
+    }
+
+    /** The distinct keys of the project's chunks, read from doc values (no stored field is loaded). */
+    private static List<BytesRef> projectKeys(IndexSearcher searcher, ProjectId project) throws IOException {
+        Set<BytesRef> keys = new HashSet<>();
+        Weight weight = searcher.createWeight(searcher.rewrite(new TermQuery(new Term(PROJECT, project.value()))),
+                ScoreMode.COMPLETE_NO_SCORES, 1);
+        for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+            Scorer scorer = weight.scorer(leaf);
+            SortedDocValues values = leaf.reader().getSortedDocValues(KEY_VALUES);
+            if (scorer == null || values == null) {
+                continue;
+            }
+            Bits live = leaf.reader().getLiveDocs();
+            DocIdSetIterator docs = scorer.iterator();
+            for (int doc = docs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docs.nextDoc()) {
+                if ((live == null || live.get(doc)) && values.advanceExact(doc)) {
+                    keys.add(BytesRef.deepCopyOf(values.lookupOrd(values.ordValue())));
+                }
+            }
+        }
+        return new ArrayList<>(keys);
     }
 
     @Override
@@ -291,8 +376,7 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
         }
     }
 
-    private Document document(EmbeddedChunk embedded) {
-        Chunk chunk = embedded.chunk();
+    private static Document document(Chunk chunk, String key) {
         Document doc = new Document();
         doc.add(new StringField(ID, chunk.id(), Field.Store.YES));
         doc.add(new StringField(PROJECT, chunk.projectId().value(), Field.Store.YES));
@@ -303,9 +387,115 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
         doc.add(new StoredField(END, chunk.endLine()));
         doc.add(new TextField(TEXT, chunk.text(), Field.Store.YES));
         doc.add(new StoredField(HASH, chunk.contentHash()));
-        doc.add(new StringField(KEY, embedded.key(), Field.Store.YES));
-        doc.add(new KnnFloatVectorField(VECTOR, unit(embedded.vector()), VectorSimilarityFunction.DOT_PRODUCT));
+        doc.add(new StringField(KEY, key, Field.Store.YES));
+        doc.add(new SortedDocValuesField(KEY_VALUES, new BytesRef(key)));
         return doc;
+    }
+
+    private static Document vectorDocument(String key, float[] vector) {
+        Document doc = new Document();
+        doc.add(new StringField(VECTOR_KEY, key, Field.Store.YES));
+        doc.add(new KnnFloatVectorField(VECTOR, unit(vector), VectorSimilarityFunction.DOT_PRODUCT));
+        return doc;
+    }
+
+    /** Of these keys, those with a vector document. */
+    private static Set<String> vectorKeys(IndexSearcher searcher, Collection<String> keys) throws IOException {
+        return stored(searcher, new TermInSetQuery(VECTOR_KEY, bytes(keys)), VECTOR_KEY);
+    }
+
+    /** The keys of the chunks matching the query. */
+    private static Set<String> keysOf(IndexSearcher searcher, Query chunks) throws IOException {
+        return stored(searcher, chunks, KEY);
+    }
+
+    /** Of these keys, those no chunk holds once the chunks matching {@code removed} are gone. */
+    private static Set<String> orphans(IndexSearcher searcher, Set<String> keys, Query removed) throws IOException {
+        Set<String> orphans = new HashSet<>(keys);
+        if (!keys.isEmpty()) {
+            Query kept = new BooleanQuery.Builder()
+                    .add(new TermInSetQuery(KEY, bytes(keys)), Occur.FILTER)
+                    .add(removed, Occur.MUST_NOT)
+                    .build();
+            orphans.removeAll(keysOf(searcher, kept));
+        }
+        return orphans;
+    }
+
+    /**
+     * Deletes the chunks matching the query and the vectors only they held: the searcher must see
+     * the index as it is before this change (the writes are serialised).
+     */
+    private static void deleteChunks(IndexWriter writer, IndexSearcher searcher, Query chunks) throws IOException {
+        Set<String> orphans = orphans(searcher, keysOf(searcher, chunks), chunks);
+        writer.deleteDocuments(chunks);
+        deleteVectors(writer, orphans);
+    }
+
+    private static void deleteVectors(IndexWriter writer, Set<String> keys) throws IOException {
+        if (!keys.isEmpty()) {
+            writer.deleteDocuments(new TermInSetQuery(VECTOR_KEY, bytes(keys)));
+        }
+    }
+
+    private static Set<String> stored(IndexSearcher searcher, Query query, String field) throws IOException {
+        Set<String> values = new HashSet<>();
+        int total = searcher.count(query);
+        if (total == 0) {
+            return values;
+        }
+        StoredFields stored = searcher.storedFields();
+        for (ScoreDoc hit : searcher.search(query, total).scoreDocs) {
+            values.add(stored.document(hit.doc, Set.of(field)).get(field));
+        }
+        return values;
+    }
+
+    /**
+     * An index written before vector documents (each chunk document carried its vector, in the
+     * graph) is rewritten into this layout: every chunk without its vector, one vector document per
+     * key. One commit, so a crash leaves the old index whole and the next open starts again.
+     */
+    private void upgradeLayout(Path dir) throws IOException {
+        Map<String, String> data = new HashMap<>();
+        writer.getLiveCommitData().forEach(entry -> data.put(entry.getKey(), entry.getValue()));
+        if (VECTORS_BY_KEY.equals(data.get(LAYOUT))) {
+            return;
+        }
+        int rewritten = 0;
+        try (DirectoryReader reader = DirectoryReader.open(writer)) {
+            IndexSearcher searcher = new IndexSearcher(reader);
+            Set<String> keys = new HashSet<>();
+            StoredFields stored = searcher.storedFields();
+            for (LeafReaderContext leaf : reader.leaves()) {
+                FloatVectorValues values = leaf.reader().getFloatVectorValues(VECTOR);
+                Bits live = leaf.reader().getLiveDocs();
+                for (int doc = 0; values != null && doc < leaf.reader().maxDoc(); doc++) {
+                    if ((live != null && !live.get(doc)) || values.docID() > doc || values.advance(doc) != doc) {
+                        continue;
+                    }
+                    Document old = stored.document(leaf.docBase + doc);
+                    if (old.get(ID) == null) {
+                        continue; // a vector document already
+                    }
+                    Chunk chunk = chunk(old);
+                    float[] vector = values.vectorValue().clone();
+                    String key = old.get(KEY) != null ? old.get(KEY) : new EmbeddedChunk(chunk, vector).key();
+                    writer.updateDocument(new Term(ID, chunk.id()), document(chunk, key));
+                    if (keys.add(key)) {
+                        writer.addDocument(vectorDocument(key, vector));
+                    }
+                    rewritten++;
+                }
+            }
+        }
+        data.put(LAYOUT, VECTORS_BY_KEY);
+        writer.setLiveCommitData(data.entrySet());
+        writer.commit();
+        if (rewritten > 0) {
+            LoggerFactory.getLogger(LuceneVectorStore.class).info("rewrote {} chunks of the index at {} to keep one"
+                    + " vector per embedding key", rewritten, dir);
+        }
     }
 
     private static Chunk chunk(Document doc) {
@@ -408,8 +598,9 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
         }
     }
 
+    /** A change to the index, given a searcher that sees it as the last write left it. */
     private interface IndexWrite {
-        void run() throws IOException;
+        void run(IndexSearcher before) throws IOException;
     }
 
     private interface IndexRead<T> {
@@ -418,7 +609,13 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
 
     private void write(IndexWrite change) {
         try {
-            change.run();
+            // Writes are serialised and each refreshes the searchers: the one acquired here is current.
+            IndexSearcher before = searchers.acquire();
+            try {
+                change.run(before);
+            } finally {
+                searchers.release(before);
+            }
             writer.commit();
             searchers.maybeRefreshBlocking();
         } catch (IOException | RuntimeException e) {

@@ -1,0 +1,194 @@
+package dev.reporag.local;
+
+import dev.reporag.core.model.Chunk;
+import dev.reporag.core.model.EmbeddedChunk;
+import dev.reporag.core.model.EmbeddingModel;
+import dev.reporag.core.model.ProjectId;
+import dev.reporag.core.model.ScoredChunk;
+import dev.reporag.core.port.VectorStore;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.store.FSDirectory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The embedded store keeps one vector per embedding key, outside the chunk documents: a chunk
+ * whose vector another project already stored adds nothing to the graph, and an index of the
+ * earlier layout (each chunk document carrying its vector) is rewritten when it opens.
+ */
+class VectorsByKeyTest {
+    private static final EmbeddingModel MODEL = new EmbeddingModel("m", 8);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSecondProjectWithTheSameKeysAddsNoVectorToTheGraph() throws IOException {
+        ProjectId first = ProjectId.random();
+        ProjectId second = ProjectId.random();
+        try (LocalStore store = LocalStore.open(dir, MODEL.id(), MODEL.dimension())) {
+            VectorStore vectors = store.vectorStore();
+            vectors.upsert(List.of(chunk(first, "a.java", "alpha", 0, "k-a"), chunk(first, "b.java", "beta", 1, "k-b")));
+            vectors.upsert(List.of(chunk(second, "a.java", "alpha", 0, "k-a"), chunk(second, "b.java", "beta", 1, "k-b"),
+                    chunk(second, "c.java", "gamma", 2, "k-c")));
+
+            assertThat(vectorsInGraph(store)).isEqualTo(3);
+            assertThat(vectors.count(first)).isEqualTo(2);
+            assertThat(vectors.count(second)).isEqualTo(3);
+            assertThat(vectors.vectorSearch(second, axis(2), 1)).singleElement()
+                    .satisfies(hit -> assertThat(hit.chunk().path()).isEqualTo("c.java"));
+
+            vectors.deleteProject(second);
+            assertThat(vectorsInGraph(store)).as("k-c was the second project's only").isEqualTo(2);
+            vectors.delete(first, vectors.chunkIds(first));
+            assertThat(vectorsInGraph(store)).isZero();
+        }
+    }
+
+    @Test
+    void aChunkReplacedUnderAnotherKeyFreesTheKeyNothingElseHolds() throws IOException {
+        ProjectId project = ProjectId.random();
+        try (LocalStore store = LocalStore.open(dir, MODEL.id(), MODEL.dimension())) {
+            VectorStore vectors = store.vectorStore();
+            vectors.upsert(List.of(chunk(project, "a.java", "alpha", 0, "old-key")));
+            // Same chunk id, another key: a new chunker version or model header embeds it anew.
+            vectors.upsert(List.of(chunk(project, "a.java", "alpha", 1, "new-key")));
+
+            assertThat(vectors.vectors(List.of("old-key", "new-key")).keySet()).containsExactly("new-key");
+            assertThat(vectorsInGraph(store)).isEqualTo(1);
+            assertThat(vectors.vectorSearch(project, axis(1), 5)).singleElement()
+                    .satisfies(hit -> assertThat(hit.score()).isGreaterThan(0.999));
+        }
+    }
+
+    @Test
+    void aSearchReturnsEveryChunkOfTheNearestKeysUpToK() {
+        ProjectId project = ProjectId.random();
+        try (LocalStore store = LocalStore.open(dir, MODEL.id(), MODEL.dimension())) {
+            VectorStore vectors = store.vectorStore();
+            // Two chunks of one project with one key (the same text twice in a file), and a third.
+            vectors.upsert(List.of(chunk(project, "a.java", 1, "same", 0, "k-same"),
+                    chunk(project, "a.java", 9, "same", 0, "k-same"), chunk(project, "b.java", 1, "far", 3, "k-far")));
+
+            List<ScoredChunk> two = vectors.vectorSearch(project, axis(0), 2);
+            assertThat(two).extracting(hit -> hit.chunk().startLine()).containsExactlyInAnyOrder(1, 9);
+            assertThat(vectors.vectorSearch(project, axis(0), 3)).hasSize(3);
+            assertThat(vectors.vectorSearch(project, axis(0), 10)).hasSize(3);
+        }
+    }
+
+    @Test
+    void anIndexOfTheEarlierLayoutIsRewrittenOnceAndAnswersAsBefore() throws IOException {
+        ProjectId first = ProjectId.random();
+        ProjectId second = ProjectId.random();
+        try (LocalStore store = LocalStore.open(dir, MODEL.id(), MODEL.dimension())) {
+            store.vectorStore().activate(first);
+            store.vectorStore().activate(second);
+        }
+        // As the earlier release wrote it: the vector in each chunk document, the key beside it.
+        Path index = dir.resolve(LocalModels.directoryName(MODEL));
+        List<EmbeddedChunk> old = List.of(chunk(first, "a.java", "shared text", 0, "k-shared"),
+                chunk(first, "b.java", "own text", 1, "k-own"), chunk(second, "a.java", "shared text", 0, "k-shared"),
+                chunk(second, "c.java", "other text", 2, "k-other"));
+        try (FSDirectory directory = FSDirectory.open(index);
+             IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig()
+                     .setOpenMode(IndexWriterConfig.OpenMode.CREATE))) {
+            for (EmbeddedChunk chunk : old) {
+                writer.addDocument(earlierLayout(chunk));
+            }
+            writer.commit();
+        }
+
+        try (LocalStore store = LocalStore.open(dir, MODEL.id(), MODEL.dimension())) {
+            VectorStore vectors = store.vectorStore();
+            assertThat(vectorsInGraph(store)).as("one vector per key").isEqualTo(3);
+            assertThat(vectors.count(first)).isEqualTo(2);
+            assertThat(vectors.count(second)).isEqualTo(2);
+            assertThat(vectors.vectorSearch(first, axis(1), 1)).singleElement().satisfies(hit -> {
+                assertThat(hit.chunk()).isEqualTo(old.get(1).chunk());
+                assertThat(hit.score()).isGreaterThan(0.999);
+            });
+            assertThat(vectors.keywordSearch(second, "other", 5)).extracting(hit -> hit.chunk().path())
+                    .containsExactly("c.java");
+            assertThat(vectors.vectors(List.of("k-shared", "k-own", "k-other"))).hasSize(3);
+
+            vectors.deleteProject(first);
+            assertThat(vectors.vectors(List.of("k-shared", "k-own")).keySet()).containsExactly("k-shared");
+        }
+        try (LocalStore store = LocalStore.open(dir, MODEL.id(), MODEL.dimension())) {
+            // Opened again: already in the new layout, nothing rewritten, nothing lost.
+            assertThat(vectorsInGraph(store)).isEqualTo(2);
+            assertThat(store.vectorStore().vectorSearch(second, axis(2), 1)).singleElement()
+                    .satisfies(hit -> assertThat(hit.chunk().path()).isEqualTo("c.java"));
+        }
+    }
+
+    /** Documents with a vector: in the new layout, one per key. */
+    private static int vectorsInGraph(LocalStore store) throws IOException {
+        try (FSDirectory directory = FSDirectory.open(store.directory().resolve(LocalModels.directoryName(MODEL)));
+             DirectoryReader reader = DirectoryReader.open(directory)) {
+            int count = 0;
+            for (LeafReaderContext leaf : reader.leaves()) {
+                FloatVectorValues values = leaf.reader().getFloatVectorValues("vector");
+                if (values == null) {
+                    continue;
+                }
+                for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
+                    if (leaf.reader().getLiveDocs() == null || leaf.reader().getLiveDocs().get(doc)) {
+                        count++;
+                    }
+                }
+            }
+            return count;
+        }
+    }
+
+    private static Document earlierLayout(EmbeddedChunk embedded) {
+        Chunk chunk = embedded.chunk();
+        Document doc = new Document();
+        doc.add(new StringField("id", chunk.id(), Field.Store.YES));
+        doc.add(new StringField("project", chunk.projectId().value(), Field.Store.YES));
+        doc.add(new StringField("path", chunk.path(), Field.Store.YES));
+        doc.add(new TextField("path_terms", chunk.path(), Field.Store.NO));
+        doc.add(new StoredField("language", chunk.language()));
+        doc.add(new StoredField("start", chunk.startLine()));
+        doc.add(new StoredField("end", chunk.endLine()));
+        doc.add(new TextField("text", chunk.text(), Field.Store.YES));
+        doc.add(new StoredField("hash", chunk.contentHash()));
+        doc.add(new StringField("key", embedded.key(), Field.Store.YES));
+        doc.add(new KnnFloatVectorField("vector", embedded.vector(), VectorSimilarityFunction.DOT_PRODUCT));
+        return doc;
+    }
+
+    private static EmbeddedChunk chunk(ProjectId project, String path, String text, int axis, String key) {
+        return chunk(project, path, 1, text, axis, key);
+    }
+
+    private static EmbeddedChunk chunk(ProjectId project, String path, int line, String text, int axis, String key) {
+        return new EmbeddedChunk(Chunk.of(project, path, "java", line, line, text), axis(axis), key);
+    }
+
+    private static float[] axis(int i) {
+        float[] vector = new float[MODEL.dimension()];
+        vector[i] = 1;
+        return vector;
+    }
+}
