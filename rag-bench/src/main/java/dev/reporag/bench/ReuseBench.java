@@ -134,12 +134,12 @@ public final class ReuseBench {
                     + " %s store, defaults otherwise (25 inputs a request, 4 in flight); load average before: %s%n",
                     latencyMillis, store.equals("pgvector") ? "PostgreSQL" : "embedded", loadAverage);
             System.out.println("| project | chunks | inputs embedded | share embedded | requests | registered to READY"
-                    + " | process wall |");
-            System.out.println("|---|---|---|---|---|---|---|");
+                    + " | process wall | process CPU |");
+            System.out.println("|---|---|---|---|---|---|---|---|");
             for (Run run : List.of(first, second)) {
-                System.out.printf(Locale.ROOT, "| %s | %,d | %,d | %.2f %% | %,d | %.1f s | %.1f s |%n", run.name,
-                        run.chunks, run.inputs, 100.0 * run.inputs / run.chunks, run.requests, run.readySeconds,
-                        run.wallSeconds);
+                System.out.printf(Locale.ROOT, "| %s | %,d | %,d | %.2f %% | %,d | %.1f s | %.1f s | %.1f s |%n",
+                        run.name, run.chunks, run.inputs, 100.0 * run.inputs / run.chunks, run.requests,
+                        run.readySeconds, run.wallSeconds, run.cpuSeconds);
             }
             double share = 100.0 * second.inputs / second.chunks;
             double time = 100.0 * second.readySeconds / first.readySeconds;
@@ -149,8 +149,9 @@ public final class ReuseBench {
         }
     }
 
+    /** @param cpuSeconds the ingest JVM's user + system CPU: less bent by other load than its wall time */
     private record Run(String name, long chunks, long inputs, long requests, double readySeconds,
-                       double wallSeconds) {
+                       double wallSeconds, double cpuSeconds) {
     }
 
     private static Run ingest(Path work, Map<String, String> env, Path repo, String ref, String name, Server server)
@@ -170,7 +171,7 @@ public final class ReuseBench {
         double ready = Duration.between(Instant.parse(status.path("createdAt").asText()),
                 Instant.parse(status.path("updatedAt").asText())).toMillis() / 1000.0;
         return new Run(name + " (" + ref + ")", status.path("chunks").asLong(), server.inputs.get() - inputsBefore,
-                server.requests.get() - requestsBefore, ready, result.seconds());
+                server.requests.get() - requestsBefore, ready, result.seconds(), result.cpuSeconds());
     }
 
     private static String git(Path dir, String... args) throws IOException, InterruptedException {
