@@ -68,7 +68,6 @@ public final class RepoRag implements AutoCloseable {
     private final JobRepository jobs;
     private final RagSettings settings;
     private final Clock clock;
-    private final ScheduledExecutorService heartbeats;
     private final EmbeddingDispatcher dispatcher;
     private final JobProcessor processor;
     private final AskService askService;
@@ -85,16 +84,10 @@ public final class RepoRag implements AutoCloseable {
                 "a conversation repository is required");
         this.settings = b.settings;
         this.clock = b.clock;
-        this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "rag-lease-heartbeat");
-            thread.setDaemon(true);
-            return thread;
-        });
         this.dispatcher = new EmbeddingDispatcher(embedder, settings.batch(), settings.retry(), settings.rateLimits(),
                 b.rateBudget);
         this.refresher = new Refresher(source, jobs, clock);
-        this.processor = new JobProcessor(source, dispatcher, store, jobs, settings, clock, heartbeats,
-                refresher::afterJob);
+        this.processor = new JobProcessor(source, dispatcher, store, jobs, settings, clock, refresher::afterJob);
         this.askService = new AskService(jobs, store, dispatcher, b.answerModel, conversations, settings, clock);
         this.chatModel = b.answerModel != null;
         this.scheduledRunInterval = b.scheduledRunInterval;
@@ -524,7 +517,7 @@ public final class RepoRag implements AutoCloseable {
 
     @Override
     public void close() {
-        heartbeats.shutdownNow();
+        processor.close();
         dispatcher.close();
     }
 

@@ -49,6 +49,7 @@ final class EmbeddingBatcher {
     private final Cancellation cancellation;
     private final Completion completion;
     private final Deque<Pending> inFlight = new ArrayDeque<>();
+    private final StageTimes times;
 
     private List<Chunk> chunks = new ArrayList<>();
     private List<String> keys = new ArrayList<>();
@@ -65,13 +66,17 @@ final class EmbeddingBatcher {
 
     EmbeddingBatcher(EmbeddingDispatcher dispatcher, VectorStore store, int window, Cancellation cancellation,
                      Completion completion) {
-        this(dispatcher, store, window, cancellation, completion, 0);
+        this(dispatcher, store, window, cancellation, completion, 0, new StageTimes());
     }
 
-    /** @param maxTokens the job's budget of tokens as the provider bills them; 0 for none */
+    /**
+     * @param maxTokens the job's budget of tokens as the provider bills them; 0 for none
+     * @param times     where the time waiting for vectors and writing them is added up
+     */
     EmbeddingBatcher(EmbeddingDispatcher dispatcher, VectorStore store, int window, Cancellation cancellation,
-                     Completion completion, long maxTokens) {
+                     Completion completion, long maxTokens, StageTimes times) {
         this.maxTokens = maxTokens;
+        this.times = times;
         this.dispatcher = dispatcher;
         this.store = store;
         this.window = window;
@@ -212,13 +217,13 @@ final class EmbeddingBatcher {
 
     private void storeOldest() {
         Pending oldest = inFlight.peekFirst();
-        List<float[]> vectors = await(oldest.vectors());
+        List<float[]> vectors = times.time(StageTimes.Stage.EMBED, () -> await(oldest.vectors()));
         List<EmbeddedChunk> embedded = new ArrayList<>(vectors.size());
         for (int i = 0; i < vectors.size(); i++) {
             embedded.add(new EmbeddedChunk(oldest.chunks().get(i), vectors.get(i), oldest.keys().get(i)));
         }
         cancellation.throwIfCancelled();
-        store.upsert(embedded);
+        times.time(StageTimes.Stage.STORE, () -> store.upsert(embedded));
         inFlight.removeFirst();
         completion.batchStored(embedded.size(), oldest.embedded(), oldest.bytes()[0]);
     }

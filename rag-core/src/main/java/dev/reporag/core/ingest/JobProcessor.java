@@ -1,6 +1,7 @@
 package dev.reporag.core.ingest;
 
 import dev.reporag.core.embed.EmbeddingDispatcher;
+import dev.reporag.core.ingest.StageTimes.Stage;
 import dev.reporag.core.model.Chunk;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobOutcome;
@@ -43,40 +44,48 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * Runs one claimed job through the pipeline: resolve the commit, stream files, filter, chunk,
- * reconcile against what is stored, embed in batches, store, and end READY or FAILED. Stored
- * chunks are the checkpoint: a resumed job skips them. After a READY job, only the files changed
- * since its commit are read again.
- *
- * <p>Files are read, decoded and chunked a few at a time on {@link #PREPARE_THREADS} threads, ahead
- * of the job thread, which takes them in listing order (so progress and checkpoints stay ordered),
- * reconciles, hands new chunks to the process's {@link EmbeddingDispatcher} (which owns request
- * shaping, pacing, concurrency and retries for every job) and stores their vectors as they come
- * back, at most {@link #WINDOW_PER_SENDER} requests per sender ahead. At most a small window of
- * files is held at once, so memory does not grow with the repository.
+ * Runs one claimed job through the pipeline, in this order ({@link Ingestion#run}):
+ * <ol>
+ *   <li>open: resolve the commit (a clone or fetch), on a thread of its own so a cancelled job is
+ *       given back at once;</li>
+ *   <li>scope: after a READY job only the files changed since its commit are read, unless the job
+ *       re-embeds the project with another model;</li>
+ *   <li>list: a pass over the listing's metadata applies the path and size rules and sums the bytes
+ *       to read, so the percentage is honest from the start;</li>
+ *   <li>read and chunk, on the reader threads, a few files ahead of the job thread, which takes
+ *       them in listing order (so progress and checkpoints stay ordered);</li>
+ *   <li>reconcile: a chunk stored already (same id) is done; a new one goes on;</li>
+ *   <li>reuse lookup ({@link ReuseStep}): a new chunk whose embedding key the store holds takes that
+ *       vector;</li>
+ *   <li>embed the others in batches through the process's {@link EmbeddingDispatcher} (which owns
+ *       request shaping, pacing, concurrency and retries for every job) and store each batch as its
+ *       vectors come back ({@link EmbeddingBatcher}, at most {@link #WINDOW_PER_SENDER} requests per
+ *       sender ahead);</li>
+ *   <li>finish: delete what was not seen again, record the skipped files, make this model answer for
+ *       the project, and end READY (or FAILED, or PENDING again when cancelled).</li>
+ * </ol>
+ * Stored chunks are the checkpoint: a resumed job skips them. At most a small window of files is
+ * held at once, so memory does not grow with the repository. The threads other than the job's own
+ * belong to one {@link IngestThreads}, shared by the jobs of this processor and closed with it.
  */
-public final class JobProcessor {
+public final class JobProcessor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JobProcessor.class);
-    private static final AtomicInteger THREADS = new AtomicInteger();
-    /** Threads that read and chunk files ahead of the job thread: the cores, at most four. */
-    static final int PREPARE_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    /** Files prepared ahead per thread: enough to keep them busy, small enough to stay flat. */
+    /** Files prepared ahead per reader thread: enough to keep them busy, small enough to stay flat. */
     private static final int AHEAD_PER_THREAD = 4;
     /** A walk over the listing shorter than this reports no partial totals. */
     private static final Duration QUIET_WALK = Duration.ofSeconds(5);
     /** A clone shorter than this logs no progress; a longer one logs a line this often. */
     private static final Duration FETCH_LOG_INTERVAL = Duration.ofSeconds(10);
+    /** How long a job that stops waits for its running reads before it closes the snapshot anyway. */
+    private static final Duration READS_DRAIN = Duration.ofSeconds(30);
     /** Requests of one job queued or in flight, per request the dispatcher sends at once. */
     static final int WINDOW_PER_SENDER = 2;
     /** Rules applied to content: a file left out by one stays out while it is unchanged. */
@@ -91,20 +100,19 @@ public final class JobProcessor {
     private final JobRepository jobs;
     private final RagSettings settings;
     private final Clock clock;
-    private final ScheduledExecutorService heartbeats;
+    private final IngestThreads threads = new IngestThreads();
     private final Chunker chunker;
-    private final java.util.function.Consumer<IngestionJob> ended;
+    private final Consumer<IngestionJob> ended;
     private final ReuseStep reuse;
 
     public JobProcessor(RepositorySource source, EmbeddingDispatcher dispatcher, VectorStore store,
-                        JobRepository jobs, RagSettings settings, Clock clock, ScheduledExecutorService heartbeats) {
-        this(source, dispatcher, store, jobs, settings, clock, heartbeats, job -> { });
+                        JobRepository jobs, RagSettings settings, Clock clock) {
+        this(source, dispatcher, store, jobs, settings, clock, job -> { });
     }
 
     /** @param ended hears each job this processor ended (READY or FAILED), as stored */
     public JobProcessor(RepositorySource source, EmbeddingDispatcher dispatcher, VectorStore store,
-                        JobRepository jobs, RagSettings settings, Clock clock, ScheduledExecutorService heartbeats,
-                        java.util.function.Consumer<IngestionJob> ended) {
+                        JobRepository jobs, RagSettings settings, Clock clock, Consumer<IngestionJob> ended) {
         this.ended = ended;
         this.source = source;
         this.dispatcher = dispatcher;
@@ -112,7 +120,6 @@ public final class JobProcessor {
         this.jobs = jobs;
         this.settings = settings;
         this.clock = clock;
-        this.heartbeats = heartbeats;
         this.chunker = chunkerFor(settings, dispatcher.embedder());
         this.reuse = new ReuseStep(store);
     }
@@ -151,23 +158,13 @@ public final class JobProcessor {
 
     private IngestionJob processWaitingOutOutages(IngestionJob job, String worker, Cancellation cancellation,
                                                   IngestionListener listener) {
-        long period = Math.max(100, settings.lease().toMillis() / 3);
-        ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> {
-            try {
-                if (!jobs.renew(job.id(), worker, clock.instant(), settings.lease())) {
-                    log.warn("job {} lost its lease; stopping", job.id());
-                    cancellation.leaseLost();
-                }
-            } catch (RuntimeException e) {
-                // A short database outage must not kill the job; the lease covers several periods.
-                log.warn("could not renew the lease of job {}: {}", job.id(), e.getMessage());
-            }
-        }, period, period, TimeUnit.MILLISECONDS);
+        Duration period = Duration.ofMillis(Math.max(100, settings.lease().toMillis() / 3));
+        ScheduledFuture<?> heartbeat = threads.every(period, () -> renewLease(job, worker, cancellation));
         try {
-            Run run = new Run(job, worker, cancellation, listener);
-            Progress progress = run.execute();
+            Ingestion ingestion = new Ingestion(job, worker, cancellation, listener);
+            Progress progress = ingestion.run();
             heartbeat.cancel(false);
-            finish(job, worker, new JobOutcome.Ready(run.commit, progress));
+            finish(job, worker, new JobOutcome.Ready(ingestion.commit, progress));
         } catch (Cancellation.CancelledException e) {
             heartbeat.cancel(false);
             if (!cancellation.isLeaseLost()) {
@@ -198,21 +195,16 @@ public final class JobProcessor {
         return result;
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + THREADS.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
-
-    private static void awaitQuietly(ExecutorService pool) {
+    /** On the heartbeat thread: keeps the lease; a lease lost to another worker stops the job. */
+    private void renewLease(IngestionJob job, String worker, Cancellation cancellation) {
         try {
-            if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
-                log.warn("file reads still running after 30 s; closing the snapshot anyway");
+            if (!jobs.renew(job.id(), worker, clock.instant(), settings.lease())) {
+                log.warn("job {} lost its lease; stopping", job.id());
+                cancellation.leaseLost();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // A short database outage must not kill the job; the lease covers several periods.
+            log.warn("could not renew the lease of job {}: {}", job.id(), e.getMessage());
         }
     }
 
@@ -222,87 +214,60 @@ public final class JobProcessor {
         }
     }
 
-    /** The state of one run; used by one thread, except the batches it hands out. */
-    private final class Run {
+    /** Stops the heartbeats; reads and opens still running end on their own. */
+    @Override
+    public void close() {
+        threads.close();
+    }
+
+    /**
+     * One claimed job's ingestion: the job, the worker holding it, its cancellation and listener,
+     * and what the pipeline learns as it goes (the commit, the tally, the skipped files, where the
+     * time went). Used by the job thread, except the reads it hands to the reader threads.
+     */
+    private final class Ingestion {
         private final IngestionJob job;
         private final String worker;
         private final Cancellation cancellation;
         private final IngestionListener listener;
         private final FileFilter filter = settings.fileFilter();
-        private String commit;
-        private int filesTotal;
-        private int filesDone;
-        private int filesSkipped;
-        private long chunksTotal;
-        private long chunksDone;
-        private long chunksEmbedded;
-        private long chunksReused;
-        private long bytesTotal;
-        private long bytesDone;
-        private final int percentFloor;
-        private Instant lastSave = Instant.EPOCH;
+        private final ProgressTally tally;
+        private final StageTimes times = new StageTimes();
         private final Eta eta = new Eta();
+        private Instant lastSave = Instant.EPOCH;
+        private String commit;
         private SkippedFiles.Builder skips;
         /** Files the last index left out once read; unchanged since, they are left out again unread. */
         private final Map<String, SkippedFiles.Entry> skippedUnread = new HashMap<>();
+        /** Set when the job stops early: reads not started yet return at once. */
+        private volatile boolean stopping;
 
-        Run(IngestionJob job, String worker, Cancellation cancellation, IngestionListener listener) {
+        Ingestion(IngestionJob job, String worker, Cancellation cancellation, IngestionListener listener) {
             this.job = job;
             this.worker = worker;
             this.cancellation = cancellation;
             this.listener = listener;
-            this.percentFloor = job.progress().percent();
+            this.tally = new ProgressTally(job.progress().percent());
         }
 
-        Progress execute() {
+        /** The pipeline, top-down; returns the progress of the complete job. */
+        Progress run() {
             Project project = jobs.project(job.projectId())
                     .orElseThrow(() -> new StoreException("the project was deleted"));
-            try (Snapshot snapshot = open(project)) {
+            try (Snapshot snapshot = times.time(Stage.OPEN, () -> open(project))) {
                 cancellation.throwIfCancelled();
                 commit = snapshot.commit();
                 listener.onCommit(job, commit);
                 boolean switching = modelSwitch(project);
-                Optional<ChangeSet> changes = switching ? Optional.empty() : jobs.latestReadyJob(project.id())
-                        .map(IngestionJob::commit)
-                        .flatMap(previous -> previous.equals(commit)
-                                ? Optional.of(new ChangeSet(Set.of(), Set.of()))
-                                : snapshot.changesSince(previous));
-                changes.ifPresent(c -> log.info("job {}: {} changed and {} deleted paths since the last index",
-                        job.id(), c.changed().size(), c.deleted().size()));
-                skips = SkippedFiles.builder(job.id(), commit);
-                if (changes.isPresent()) {
-                    jobs.skippedFiles(project.id()).ifPresent(earlier -> earlier.forEach(e -> {
-                        if (READ_REASONS.contains(e.reason())) {
-                            skippedUnread.put(e.path(), e);
-                        }
-                    }));
-                }
-                BitSet toRead = count(snapshot, changes);
+                Optional<ChangeSet> changes = switching ? Optional.empty() : changesSinceLastIndex(project, snapshot);
+                BitSet toRead = times.time(Stage.LIST, () -> list(project, snapshot, changes));
                 save(true);
-                // A copy: reconciling removes from it, and a store may hand out an unmodifiable set.
-                Set<String> stored = new HashSet<>(changes.isPresent()
-                        ? store.chunkIds(project.id(), changes.get().changed())
-                        : store.chunkIds(project.id()));
-                changes.ifPresent(c -> {
-                    if (!c.deleted().isEmpty()) {
-                        store.deletePaths(project.id(), c.deleted());
-                    }
-                });
+                Set<String> stored = storedInScope(project, changes);
                 index(snapshot, toRead, stored);
-                if (!stored.isEmpty()) {
-                    // What is left was not seen again: chunks of deleted or changed files.
-                    store.delete(project.id(), stored);
-                }
-                jobs.saveSkippedFiles(project.id(), skips.build());
-                long inStore = store.count(project.id());
-                // Complete: from now on this model answers for the project (a re-embedding switches here).
-                fenced().activate(project.id());
-                if (chunksReused > 0 || switching) {
-                    log.info("job {}: {} chunks embedded, {} reused from vectors already stored{}", job.id(),
-                            chunksEmbedded, chunksReused, switching ? "; project now answers with model "
-                                    + store.model() : "");
-                }
-                return progress(inStore);
+                Progress complete = times.time(Stage.FINISH, () -> complete(project, stored, switching));
+                log.info("job {}: {} chunks embedded, {} reused from vectors already stored; the job thread's"
+                        + " time: {}", job.id(), tally.chunksEmbedded(), tally.chunksReused(), times);
+                return complete;
             }
         }
 
@@ -328,12 +293,32 @@ public final class JobProcessor {
             return true;
         }
 
+        /** After a READY job, the paths changed and deleted since its commit; empty when everything is read. */
+        private Optional<ChangeSet> changesSinceLastIndex(Project project, Snapshot snapshot) {
+            Optional<ChangeSet> changes = jobs.latestReadyJob(project.id())
+                    .map(IngestionJob::commit)
+                    .flatMap(previous -> previous.equals(commit)
+                            ? Optional.of(new ChangeSet(Set.of(), Set.of()))
+                            : snapshot.changesSince(previous));
+            changes.ifPresent(c -> log.info("job {}: {} changed and {} deleted paths since the last index",
+                    job.id(), c.changed().size(), c.deleted().size()));
+            return changes;
+        }
+
         /**
          * First pass, on metadata only: the totals that make the percentage honest from the start.
          * Returns which entries of the listing (by position) the second pass reads, so the path
          * checks run once per file; one bit per file keeps this flat.
          */
-        private BitSet count(Snapshot snapshot, Optional<ChangeSet> changes) {
+        private BitSet list(Project project, Snapshot snapshot, Optional<ChangeSet> changes) {
+            skips = SkippedFiles.builder(job.id(), commit);
+            if (changes.isPresent()) {
+                jobs.skippedFiles(project.id()).ifPresent(earlier -> earlier.forEach(e -> {
+                    if (READ_REASONS.contains(e.reason())) {
+                        skippedUnread.put(e.path(), e);
+                    }
+                }));
+            }
             BitSet toRead = new BitSet();
             Instant started = clock.instant();
             try (Stream<SourceFile> files = snapshot.files()) {
@@ -343,19 +328,17 @@ public final class JobProcessor {
                     SourceFile file = it.next();
                     Optional<SkippedFile> skipped = filter.checkPath(file);
                     if (skipped.isPresent()) {
-                        filesSkipped++;
+                        tally.skippedUnread();
                         skips.add(file.path(), skipped.get().reason(), file.size());
                         listener.onSkipped(job, skipped.get());
-                    } else if (inScope(file, changes)) {
-                        filesTotal++;
-                        bytesTotal += file.size();
+                    } else if (changes.isEmpty() || changes.get().changed().contains(file.path())) {
+                        tally.toRead(file.size());
                         toRead.set(index);
                     } else if (skippedUnread.containsKey(file.path())) {
-                        filesSkipped++;
+                        tally.skippedUnread();
                         skips.add(skippedUnread.get(file.path()));
                     } else {
-                        filesTotal++;
-                        filesDone++;
+                        tally.unchanged();
                     }
                     if (Duration.between(started, clock.instant()).compareTo(QUIET_WALK) > 0) {
                         save(false); // only a long walk shows the files found so far, at 0%
@@ -365,76 +348,83 @@ public final class JobProcessor {
             return toRead;
         }
 
-        private boolean inScope(SourceFile file, Optional<ChangeSet> changes) {
-            return changes.isEmpty() || changes.get().changed().contains(file.path());
+        /**
+         * The ids of the stored chunks of the files in scope, to reconcile against (what is left at
+         * the end was not seen again); the chunks of deleted paths go at once.
+         */
+        private Set<String> storedInScope(Project project, Optional<ChangeSet> changes) {
+            // A copy: reconciling removes from it, and a store may hand out an unmodifiable set.
+            Set<String> stored = new HashSet<>(changes.isPresent()
+                    ? store.chunkIds(project.id(), changes.get().changed())
+                    : store.chunkIds(project.id()));
+            changes.ifPresent(c -> {
+                if (!c.deleted().isEmpty()) {
+                    store.deletePaths(project.id(), c.deleted());
+                }
+            });
+            return stored;
         }
 
         /**
-         * Second pass: files are read and chunked ahead on the prepare threads; here, in listing
-         * order, their chunks are reconciled with what is stored and the new ones embedded.
+         * Second pass: files are read and chunked ahead on the reader threads; here, in listing
+         * order, their chunks are reconciled, looked up by key, and the new ones embedded and stored.
          */
         private void index(Snapshot snapshot, BitSet toRead, Set<String> stored) {
-            // Never interrupted: an interrupt can close a channel a shared pack file is read through.
-            ExecutorService readers = Executors.newFixedThreadPool(PREPARE_THREADS, daemon("rag-read-"));
-            Deque<Future<Prepared>> ahead = new ArrayDeque<>();
+            Deque<Future<FileChunks>> ahead = new ArrayDeque<>();
             EmbeddingBatcher batcher = new EmbeddingBatcher(dispatcher, fenced(),
                     WINDOW_PER_SENDER * dispatcher.policy().concurrency(), cancellation, (chunks, embedded, bytes) -> {
-                        chunksDone += chunks;
-                        chunksEmbedded += embedded;
-                        chunksReused += chunks - embedded;
-                        bytesDone += bytes;
+                        tally.stored(chunks, embedded, bytes);
                         save(chunks > 0);
-                    }, settings.maxTokensPerJob());
+                    }, settings.maxTokensPerJob(), times);
             try (Stream<SourceFile> files = snapshot.files()) {
                 Iterator<SourceFile> it = files.iterator();
                 int index = 0;
                 while (true) {
-                    while (ahead.size() < PREPARE_THREADS * AHEAD_PER_THREAD && it.hasNext()) {
+                    while (ahead.size() < IngestThreads.READERS * AHEAD_PER_THREAD && it.hasNext()) {
                         SourceFile file = it.next();
                         if (toRead.get(index++)) {
-                            ahead.addLast(readers.submit(() -> prepare(snapshot, file)));
+                            ahead.addLast(threads.read(() -> read(snapshot, file)));
                         }
                     }
                     if (ahead.isEmpty()) {
                         break;
                     }
                     cancellation.throwIfCancelled();
-                    take(await(ahead.removeFirst()), stored, batcher);
+                    FileChunks next = times.time(Stage.READ, () -> await(ahead.removeFirst()));
+                    take(next, stored, batcher);
                 }
                 batcher.finish();
             } catch (RuntimeException e) {
-                ahead.forEach(f -> f.cancel(false));
                 batcher.abandon();
                 throw e;
             } finally {
-                readers.shutdown();
-                awaitQuietly(readers); // the snapshot closes next: let running reads end first
+                drain(ahead); // the snapshot closes next: let running reads end first
             }
         }
 
-        /** A file read, decoded and chunked, with the text each new chunk would be embedded as. */
-        private record Prepared(SourceFile file, SkippedFile skipped, List<Chunk> chunks, List<String> texts) {
+        /** A file read, decoded and chunked, with the text each chunk would be embedded as. */
+        private record FileChunks(SourceFile file, SkippedFile skipped, List<Chunk> chunks, List<String> texts) {
         }
 
-        /** Runs on a prepare thread: no state of the run is touched here. */
-        private Prepared prepare(Snapshot snapshot, SourceFile file) {
-            if (cancellation.isCancelled()) {
+        /** On a reader thread: no state of the ingestion is touched here. Null when the job stopped. */
+        private FileChunks read(Snapshot snapshot, SourceFile file) {
+            if (stopping || cancellation.isCancelled()) {
                 return null;
             }
             FileFilter.Decoded decoded = filter.decode(file, snapshot.read(file));
             if (!decoded.isText()) {
-                return new Prepared(file, decoded.skipped(), List.of(), List.of());
+                return new FileChunks(file, decoded.skipped(), List.of(), List.of());
             }
             FileChunker.Chunks chunks = FileChunker.chunk(chunker, job.projectId(), file.path(), file.language(),
                     decoded.text());
-            return new Prepared(file, null, chunks.chunks(), chunks.texts());
+            return new FileChunks(file, null, chunks.chunks(), chunks.texts());
         }
 
-        private Prepared await(Future<Prepared> future) {
+        private FileChunks await(Future<FileChunks> future) {
             try {
-                Prepared prepared = future.get();
+                FileChunks read = future.get();
                 cancellation.throwIfCancelled(); // null only when cancelled
-                return prepared;
+                return read;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 cancellation.cancel();
@@ -447,51 +437,80 @@ public final class JobProcessor {
             }
         }
 
-        /** On the job thread, in listing order: reconcile, batch, count. */
-        private void take(Prepared prepared, Set<String> stored, EmbeddingBatcher batcher) {
-            SourceFile file = prepared.file();
-            if (prepared.skipped() != null) {
-                filesSkipped++;
-                filesTotal--;
-                skips.add(file.path(), prepared.skipped().reason(), file.size());
-                listener.onSkipped(job, prepared.skipped());
+        /**
+         * Reads not taken: those not started return at once, running ones are waited for (never
+         * interrupted), up to {@link #READS_DRAIN} in all.
+         */
+        private void drain(Deque<Future<FileChunks>> ahead) {
+            stopping = true;
+            long deadline = System.nanoTime() + READS_DRAIN.toNanos();
+            for (Future<FileChunks> read : ahead) {
+                try {
+                    read.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    log.warn("job {}: file reads still running after {} s; closing the snapshot anyway", job.id(),
+                            READS_DRAIN.toSeconds());
+                    return;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+                    // a read that failed or was never run: nothing is running
+                }
+            }
+        }
+
+        /** On the job thread, in listing order: reconcile, look up by key, batch, count. */
+        private void take(FileChunks read, Set<String> stored, EmbeddingBatcher batcher) {
+            SourceFile file = read.file();
+            if (read.skipped() != null) {
+                tally.skippedOnRead();
+                skips.add(file.path(), read.skipped().reason(), file.size());
+                listener.onSkipped(job, read.skipped());
                 batcher.fileDone(file.size());
                 return;
             }
             List<Chunk> fresh = new ArrayList<>();
             List<String> texts = new ArrayList<>();
-            for (int i = 0; i < prepared.chunks().size(); i++) {
-                Chunk chunk = prepared.chunks().get(i);
-                chunksTotal++;
-                if (stored.remove(chunk.id())) {
-                    chunksDone++;
-                } else {
+            for (int i = 0; i < read.chunks().size(); i++) {
+                Chunk chunk = read.chunks().get(i);
+                boolean done = stored.remove(chunk.id());
+                tally.chunk(done);
+                if (!done) {
                     fresh.add(chunk);
-                    texts.add(prepared.texts().get(i));
+                    texts.add(read.texts().get(i));
                 }
             }
-            reuse.route(fresh, texts, batcher);
-            filesDone++;
+            times.time(Stage.LOOKUP, () -> reuse.route(fresh, texts, batcher));
+            tally.fileRead();
             batcher.fileDone(file.size());
             save(false);
         }
 
+        /** What was not seen again goes; the skipped files are recorded; this model answers from now on. */
+        private Progress complete(Project project, Set<String> stored, boolean switching) {
+            if (!stored.isEmpty()) {
+                // What is left was not seen again: chunks of deleted or changed files.
+                store.delete(project.id(), stored);
+            }
+            jobs.saveSkippedFiles(project.id(), skips.build());
+            long inStore = store.count(project.id());
+            // Complete: from now on this model answers for the project (a re-embedding switches here).
+            fenced().activate(project.id());
+            if (switching) {
+                log.info("job {}: project now answers with model {}", job.id(), store.model());
+            }
+            return tally.complete(inStore);
+        }
+
         /**
-         * Opens the snapshot (a clone or fetch, which may take minutes) on its own thread, so a
+         * Opens the snapshot (a clone or fetch, which may take minutes) on an opener thread, so a
          * cancelled job is given back at once. The source hears the cancellation through its
          * monitor and stops fetching soon after; an open that completes anyway is closed unused.
          */
         private Snapshot open(Project project) {
-            CompletableFuture<Snapshot> opening = new CompletableFuture<>();
             FetchMonitor monitor = new OpenMonitor(job, cancellation, listener);
-            Thread opener = daemon("rag-open-").newThread(() -> {
-                try {
-                    opening.complete(source.open(project, monitor));
-                } catch (Throwable e) {
-                    opening.completeExceptionally(e);
-                }
-            });
-            opener.start();
+            CompletableFuture<Snapshot> opening = threads.open(() -> source.open(project, monitor));
             while (true) {
                 try {
                     return opening.get(50, TimeUnit.MILLISECONDS);
@@ -523,18 +542,6 @@ public final class JobProcessor {
             }
         }
 
-        private Progress progress(long inStore) {
-            int percent = bytesTotal == 0 ? 0 : (int) Math.min(99, bytesDone * 99 / bytesTotal);
-            long total = inStore >= 0 ? inStore : chunksTotal;
-            long done = inStore >= 0 ? inStore : chunksDone;
-            return new Progress(filesTotal, Math.min(filesDone, filesTotal), filesSkipped, Math.max(total, done),
-                    done, chunksEmbedded, Math.max(percentFloor, percent));
-        }
-
-        /**
-         * Saves progress, with the time left as this worker sees it (the server showing it may be
-         * another process), after each batch, and at most every progress interval otherwise.
-         */
         /**
          * The store as this job writes to it: a batch (and the model switch at the end) is written
          * only while the job is still this worker's, so a project deleted meanwhile keeps none.
@@ -544,15 +551,20 @@ public final class JobProcessor {
                     .filter(j -> worker.equals(j.leaseOwner())).isPresent(), cancellation);
         }
 
+        /**
+         * Saves progress, with the time left as this worker sees it (the server showing it may be
+         * another process), after each batch, and at most every progress interval otherwise.
+         */
         private void save(boolean force) {
             Instant now = clock.instant();
             if (!force && Duration.between(lastSave, now).compareTo(settings.progressInterval()) < 0) {
                 return;
             }
             lastSave = now;
-            Progress counted = progress(-1);
+            Progress counted = tally.progress();
             Progress progress = counted.withEta(eta.update(now, counted.percent()));
-            if (!jobs.saveProgress(job.id(), worker, progress, commit, now)) {
+            boolean saved = times.time(Stage.PROGRESS, () -> jobs.saveProgress(job.id(), worker, progress, commit, now));
+            if (!saved) {
                 cancellation.leaseLost();
                 throw new Cancellation.CancelledException();
             }

@@ -1,0 +1,65 @@
+package dev.reporag.core.ingest;
+
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.function.Supplier;
+
+/**
+ * Where a job's time went, stage by stage, as the job thread spent it (the readers and the
+ * dispatcher work meanwhile: only the time the job waited for them counts). Logged when a job
+ * ends, so an operator can tell a slow clone from a slow store without a profiler. Used by the
+ * job thread only.
+ */
+final class StageTimes {
+    enum Stage {
+        OPEN("clone/fetch"),
+        LIST("listing"),
+        READ("waiting for reads"),
+        LOOKUP("reuse lookups"),
+        EMBED("waiting for vectors"),
+        STORE("writes"),
+        PROGRESS("progress saves"),
+        FINISH("finish");
+
+        private final String label;
+
+        Stage(String label) {
+            this.label = label;
+        }
+    }
+
+    private final Map<Stage, Long> nanos = new EnumMap<>(Stage.class);
+
+    <T> T time(Stage stage, Supplier<T> work) {
+        long start = System.nanoTime();
+        try {
+            return work.get();
+        } finally {
+            add(stage, System.nanoTime() - start);
+        }
+    }
+
+    void time(Stage stage, Runnable work) {
+        long start = System.nanoTime();
+        try {
+            work.run();
+        } finally {
+            add(stage, System.nanoTime() - start);
+        }
+    }
+
+    private void add(Stage stage, long elapsed) {
+        nanos.merge(stage, elapsed, Long::sum);
+    }
+
+    /** For example {@code clone/fetch 0.31 s, listing 0.02 s, ...}: the stages that took any time, in pipeline order. */
+    @Override
+    public String toString() {
+        StringJoiner joined = new StringJoiner(", ");
+        nanos.forEach((stage, elapsed) -> joined.add(String.format(Locale.ROOT, "%s %.2f s", stage.label,
+                elapsed / 1e9)));
+        return joined.toString();
+    }
+}
