@@ -25,17 +25,28 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Chunks whose vector the store already holds under their key (found by the {@link ReuseStep})
  * ride in the same groups with their vector and are not sent: a group of only those is stored
- * without a request, at most {@link #MAX_GROUP} chunks per write.
+ * without a request, at most {@link #MAX_GROUP} chunks per write, and the reused vectors held at
+ * once are bounded by {@link #MAX_HELD_FLOATS}.
  */
 final class EmbeddingBatcher {
     /** How often a job thread waiting for vectors looks at its cancellation. */
     private static final long POLL_MILLIS = 100;
 
-    /** The most chunks stored in one write, reused ones included. */
-    static final int MAX_GROUP = 512;
+    /**
+     * The most chunks stored in one write, reused ones included. A write is a commit (the embedded
+     * store's flushes a segment and syncs it): a second project of an indexed repository, all
+     * reused, was written 512 at a time in 7 commits, most of its time; 2,048 makes it 2.
+     */
+    static final int MAX_GROUP = 2048;
+    /**
+     * The most floats of reused vectors held in groups not stored yet (16 MB): groups of only reused
+     * chunks need no request, so without this the window would hold up to its size of them.
+     */
+    static final long MAX_HELD_FLOATS = 1L << 22;
 
+    /** @param floats of the reused vectors in the group, counted in {@link #heldFloats} until it is stored */
     private record Pending(Future<List<float[]>> vectors, List<Chunk> chunks, List<String> keys, int embedded,
-                           long[] bytes) {
+                           long[] bytes, long floats) {
     }
 
     interface Completion {
@@ -58,6 +69,9 @@ final class EmbeddingBatcher {
     private List<String> texts = new ArrayList<>();
     private long tokens;
     private long bufferBytes;
+    /** Floats of the reused vectors buffered, and of those buffered or in flight. */
+    private long bufferFloats;
+    private long heldFloats;
     /** The most tokens (as billed) the job may embed, 0 for no limit; and those it has handed out. */
     private final long maxTokens;
     private long spent;
@@ -100,6 +114,8 @@ final class EmbeddingBatcher {
                 reused = new ArrayList<>();
                 texts = new ArrayList<>();
                 tokens = 0;
+                heldFloats -= bufferFloats;
+                bufferFloats = 0;
                 long sent = spent - buffered;
                 while (!inFlight.isEmpty()) {
                     storeOldest();
@@ -128,6 +144,8 @@ final class EmbeddingBatcher {
         chunks.add(chunk);
         keys.add(key);
         reused.add(vector);
+        bufferFloats += vector.length;
+        heldFloats += vector.length;
     }
 
     /** A file's chunks have all been added: its bytes count as done once they are stored. */
@@ -158,14 +176,14 @@ final class EmbeddingBatcher {
     }
 
     private void submit() {
-        while (inFlight.size() >= window) {
+        while (!inFlight.isEmpty() && (inFlight.size() >= window || heldFloats > MAX_HELD_FLOATS)) {
             storeOldest();
         }
         cancellation.throwIfCancelled();
         List<float[]> known = reused;
         Future<List<float[]>> vectors = texts.isEmpty() ? CompletableFuture.completedFuture(known)
                 : merged(dispatcher.submit(texts), known);
-        inFlight.addLast(new Pending(vectors, chunks, keys, texts.size(), new long[]{bufferBytes}));
+        inFlight.addLast(new Pending(vectors, chunks, keys, texts.size(), new long[]{bufferBytes}, bufferFloats));
         buffered = 0;
         chunks = new ArrayList<>();
         keys = new ArrayList<>();
@@ -173,6 +191,7 @@ final class EmbeddingBatcher {
         texts = new ArrayList<>();
         tokens = 0;
         bufferBytes = 0;
+        bufferFloats = 0;
     }
 
     /** The embedded vectors put in the places of the group left null by the reused ones. */
@@ -225,6 +244,7 @@ final class EmbeddingBatcher {
         cancellation.throwIfCancelled();
         times.time(StageTimes.Stage.STORE, () -> store.upsert(embedded));
         inFlight.removeFirst();
+        heldFloats -= oldest.floats();
         completion.batchStored(embedded.size(), oldest.embedded(), oldest.bytes()[0]);
     }
 

@@ -8,9 +8,10 @@ import java.util.function.Supplier;
 
 /**
  * Where a job's time went, stage by stage, as the job thread spent it (the readers and the
- * dispatcher work meanwhile: only the time the job waited for them counts). Logged when a job
- * ends, so an operator can tell a slow clone from a slow store without a profiler. Used by the
- * job thread only.
+ * dispatcher work meanwhile: only the time the job waited for them counts). A stage timed inside
+ * another counts for itself only (a reuse lookup that hands a full group to the batcher, which
+ * writes it, counts the lookup, not the write). Logged when a job ends, so an operator can tell a
+ * slow clone from a slow store without a profiler. Used by the job thread only.
  */
 final class StageTimes {
     enum Stage {
@@ -31,27 +32,27 @@ final class StageTimes {
     }
 
     private final Map<Stage, Long> nanos = new EnumMap<>(Stage.class);
+    /** Time of the stages timed inside the one running now. */
+    private long nested;
 
     <T> T time(Stage stage, Supplier<T> work) {
+        long outerNested = nested;
+        nested = 0;
         long start = System.nanoTime();
         try {
             return work.get();
         } finally {
-            add(stage, System.nanoTime() - start);
+            long elapsed = System.nanoTime() - start;
+            nanos.merge(stage, elapsed - nested, Long::sum);
+            nested = outerNested + elapsed;
         }
     }
 
     void time(Stage stage, Runnable work) {
-        long start = System.nanoTime();
-        try {
+        time(stage, () -> {
             work.run();
-        } finally {
-            add(stage, System.nanoTime() - start);
-        }
-    }
-
-    private void add(Stage stage, long elapsed) {
-        nanos.merge(stage, elapsed, Long::sum);
+            return null;
+        });
     }
 
     /** For example {@code clone/fetch 0.31 s, listing 0.02 s, ...}: the stages that took any time, in pipeline order. */

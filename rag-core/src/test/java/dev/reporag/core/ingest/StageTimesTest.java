@@ -25,6 +25,23 @@ class StageTimesTest {
     }
 
     @Test
+    void aStageInsideAnotherCountsForItselfOnly() {
+        StageTimes times = new StageTimes();
+        times.time(Stage.LOOKUP, () -> {
+            sleep(10);
+            times.time(Stage.STORE, () -> sleep(200));
+        });
+        double lookup = seconds(times, "reuse lookups");
+        double writes = seconds(times, "writes");
+        assertThat(writes).isGreaterThanOrEqualTo(0.2);
+        assertThat(lookup).as("without the write inside it").isGreaterThanOrEqualTo(0.01).isLessThan(0.2);
+    }
+
+    private static double seconds(StageTimes times, String label) {
+        return Double.parseDouble(times.toString().replaceAll(".*" + label + " ([0-9.]+) s.*", "$1"));
+    }
+
+    @Test
     void aStageThatFailsStillCounts() {
         StageTimes times = new StageTimes();
         assertThatThrownBy(() -> times.time(Stage.LOOKUP, () -> {
