@@ -86,6 +86,8 @@ public final class JobProcessor implements AutoCloseable {
     private static final Duration FETCH_LOG_INTERVAL = Duration.ofSeconds(10);
     /** How long a job that stops waits for its running reads before it closes the snapshot anyway. */
     private static final Duration READS_DRAIN = Duration.ofSeconds(30);
+    /** New chunks looked up by key at once, at most (a lookup per file cost a second project a second). */
+    static final int LOOKUP_GROUP = 512;
     /** Requests of one job queued or in flight, per request the dispatcher sends at once. */
     static final int WINDOW_PER_SENDER = 2;
     /** Rules applied to content: a file left out by one stays out while it is unchanged. */
@@ -367,15 +369,17 @@ public final class JobProcessor implements AutoCloseable {
 
         /**
          * Second pass: files are read and chunked ahead on the reader threads; here, in listing
-         * order, their chunks are reconciled, looked up by key, and the new ones embedded and stored.
+         * order, their chunks are reconciled, looked up by key (once for the files read so far, up
+         * to {@link #LOOKUP_GROUP} new chunks), and the new ones embedded and stored.
          */
         private void index(Snapshot snapshot, BitSet toRead, Set<String> stored) {
-            Deque<Future<FileChunks>> ahead = new ArrayDeque<>();
+            Deque<Future<ReadFile>> ahead = new ArrayDeque<>();
             EmbeddingBatcher batcher = new EmbeddingBatcher(dispatcher, fenced(),
                     WINDOW_PER_SENDER * dispatcher.policy().concurrency(), cancellation, (chunks, embedded, bytes) -> {
                         tally.stored(chunks, embedded, bytes);
                         save(chunks > 0);
                     }, settings.maxTokensPerJob(), times);
+            LookupGroup group = new LookupGroup();
             try (Stream<SourceFile> files = snapshot.files()) {
                 Iterator<SourceFile> it = files.iterator();
                 int index = 0;
@@ -386,12 +390,17 @@ public final class JobProcessor implements AutoCloseable {
                             ahead.addLast(threads.read(() -> read(snapshot, file)));
                         }
                     }
+                    // Routed when large enough, or before waiting for a read: new chunks never wait for reads.
+                    boolean nextReady = !ahead.isEmpty() && ahead.peekFirst().isDone();
+                    if (group.chunks >= LOOKUP_GROUP || (!group.files.isEmpty() && !nextReady)) {
+                        route(group, batcher);
+                    }
                     if (ahead.isEmpty()) {
                         break;
                     }
                     cancellation.throwIfCancelled();
-                    FileChunks next = times.time(Stage.READ, () -> await(ahead.removeFirst()));
-                    take(next, stored, batcher);
+                    ReadFile read = times.time(Stage.READ, () -> await(ahead.removeFirst()));
+                    group.add(reconcile(read, stored), read.skipped() == null);
                 }
                 batcher.finish();
             } catch (RuntimeException e) {
@@ -402,27 +411,50 @@ public final class JobProcessor implements AutoCloseable {
             }
         }
 
+        /** Files reconciled and not yet looked up by key, in listing order. */
+        private static final class LookupGroup {
+            private final List<ReuseStep.FileChunks> files = new ArrayList<>();
+            private int chunks;
+            private int read;
+
+            void add(ReuseStep.FileChunks file, boolean wasRead) {
+                files.add(file);
+                chunks += file.chunks().size();
+                read += wasRead ? 1 : 0;
+            }
+        }
+
+        /** One key lookup for the group's chunks, which go to the batcher file by file; then counted. */
+        private void route(LookupGroup group, EmbeddingBatcher batcher) {
+            times.time(Stage.LOOKUP, () -> reuse.routeFiles(group.files, batcher));
+            tally.filesRead(group.read);
+            group.files.clear();
+            group.chunks = 0;
+            group.read = 0;
+            save(false);
+        }
+
         /** A file read, decoded and chunked, with the text each chunk would be embedded as. */
-        private record FileChunks(SourceFile file, SkippedFile skipped, List<Chunk> chunks, List<String> texts) {
+        private record ReadFile(SourceFile file, SkippedFile skipped, List<Chunk> chunks, List<String> texts) {
         }
 
         /** On a reader thread: no state of the ingestion is touched here. Null when the job stopped. */
-        private FileChunks read(Snapshot snapshot, SourceFile file) {
+        private ReadFile read(Snapshot snapshot, SourceFile file) {
             if (stopping || cancellation.isCancelled()) {
                 return null;
             }
             FileFilter.Decoded decoded = filter.decode(file, snapshot.read(file));
             if (!decoded.isText()) {
-                return new FileChunks(file, decoded.skipped(), List.of(), List.of());
+                return new ReadFile(file, decoded.skipped(), List.of(), List.of());
             }
             FileChunker.Chunks chunks = FileChunker.chunk(chunker, job.projectId(), file.path(), file.language(),
                     decoded.text());
-            return new FileChunks(file, null, chunks.chunks(), chunks.texts());
+            return new ReadFile(file, null, chunks.chunks(), chunks.texts());
         }
 
-        private FileChunks await(Future<FileChunks> future) {
+        private ReadFile await(Future<ReadFile> future) {
             try {
-                FileChunks read = future.get();
+                ReadFile read = future.get();
                 cancellation.throwIfCancelled(); // null only when cancelled
                 return read;
             } catch (InterruptedException e) {
@@ -441,10 +473,10 @@ public final class JobProcessor implements AutoCloseable {
          * Reads not taken: those not started return at once, running ones are waited for (never
          * interrupted), up to {@link #READS_DRAIN} in all.
          */
-        private void drain(Deque<Future<FileChunks>> ahead) {
+        private void drain(Deque<Future<ReadFile>> ahead) {
             stopping = true;
             long deadline = System.nanoTime() + READS_DRAIN.toNanos();
-            for (Future<FileChunks> read : ahead) {
+            for (Future<ReadFile> read : ahead) {
                 try {
                     read.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 } catch (TimeoutException e) {
@@ -460,15 +492,17 @@ public final class JobProcessor implements AutoCloseable {
             }
         }
 
-        /** On the job thread, in listing order: reconcile, look up by key, batch, count. */
-        private void take(FileChunks read, Set<String> stored, EmbeddingBatcher batcher) {
+        /**
+         * On the job thread, in listing order: a file left out on reading is recorded; of a file
+         * read, the chunks stored already (same id) are done, the others are returned.
+         */
+        private ReuseStep.FileChunks reconcile(ReadFile read, Set<String> stored) {
             SourceFile file = read.file();
             if (read.skipped() != null) {
                 tally.skippedOnRead();
                 skips.add(file.path(), read.skipped().reason(), file.size());
                 listener.onSkipped(job, read.skipped());
-                batcher.fileDone(file.size());
-                return;
+                return new ReuseStep.FileChunks(List.of(), List.of(), file.size());
             }
             List<Chunk> fresh = new ArrayList<>();
             List<String> texts = new ArrayList<>();
@@ -481,10 +515,7 @@ public final class JobProcessor implements AutoCloseable {
                     texts.add(read.texts().get(i));
                 }
             }
-            times.time(Stage.LOOKUP, () -> reuse.route(fresh, texts, batcher));
-            tally.fileRead();
-            batcher.fileDone(file.size());
-            save(false);
+            return new ReuseStep.FileChunks(fresh, texts, file.size());
         }
 
         /** What was not seen again goes; the skipped files are recorded; this model answers from now on. */

@@ -55,9 +55,9 @@ final class ProgressTally {
         }
     }
 
-    /** A file read whose chunks have all been handed on. */
-    void fileRead() {
-        filesDone++;
+    /** Files read whose chunks have all been handed on. */
+    void filesRead(int files) {
+        filesDone += files;
     }
 
     /** Chunks stored by one write, {@code embedded} of them embedded (the others reused), and the bytes their files held. */

@@ -9,31 +9,68 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Before anything is embedded: each new chunk is keyed by what determines its vector (the text it
- * is embedded as, the chunker's version, the store's model), and the store is asked once per file
- * which of those keys it already holds, from any project. Those chunks are stored with the vector
- * found; only the others go to the embedder. A second branch, tag, fork or project of an indexed
- * repository thus embeds only the chunks never embedded before.
+ * is embedded as, the chunker's version, the store's model), and the store is asked which of those
+ * keys it already holds, from any project, once for a group of files. Those chunks are stored with
+ * the vector found; only the others go to the embedder. A second branch, tag, fork or project of an
+ * indexed repository thus embeds only the chunks never embedded before.
  */
 final class ReuseStep {
+    /** One file's new chunks (none for a file left out on reading), their embedder texts, and its size. */
+    record FileChunks(List<Chunk> chunks, List<String> texts, long bytes) {
+    }
+
     private final VectorStore store;
 
     ReuseStep(VectorStore store) {
         this.store = store;
     }
 
-    /** Hands each chunk to the batcher, reused or to embed; returns how many were reused. */
+    /** Hands each chunk of one file to the batcher, reused or to embed; returns how many were reused. */
     int route(List<Chunk> chunks, List<String> texts, EmbeddingBatcher batcher) {
         if (chunks.isEmpty()) {
             return 0;
         }
-        List<String> keys = new ArrayList<>(chunks.size());
+        List<String> keys = keys(texts);
+        return route(chunks, texts, keys, store.vectors(new HashSet<>(keys)), batcher);
+    }
+
+    /**
+     * Looks the keys of every chunk of these files up at once, then hands each file's chunks to
+     * the batcher in order, each file followed by its {@link EmbeddingBatcher#fileDone}; returns
+     * how many chunks were reused.
+     */
+    int routeFiles(List<FileChunks> files, EmbeddingBatcher batcher) {
+        List<List<String>> keys = new ArrayList<>(files.size());
+        Set<String> all = new HashSet<>();
+        for (FileChunks file : files) {
+            List<String> fileKeys = keys(file.texts());
+            keys.add(fileKeys);
+            all.addAll(fileKeys);
+        }
+        Map<String, float[]> found = all.isEmpty() ? Map.of() : store.vectors(all);
+        int reused = 0;
+        for (int f = 0; f < files.size(); f++) {
+            FileChunks file = files.get(f);
+            reused += route(file.chunks(), file.texts(), keys.get(f), found, batcher);
+            batcher.fileDone(file.bytes());
+        }
+        return reused;
+    }
+
+    private List<String> keys(List<String> texts) {
+        List<String> keys = new ArrayList<>(texts.size());
         for (String text : texts) {
             keys.add(EmbeddingKey.of(text, Chunker.VERSION, store.model()));
         }
-        Map<String, float[]> found = store.vectors(new HashSet<>(keys));
+        return keys;
+    }
+
+    private static int route(List<Chunk> chunks, List<String> texts, List<String> keys, Map<String, float[]> found,
+                             EmbeddingBatcher batcher) {
         int reused = 0;
         for (int i = 0; i < chunks.size(); i++) {
             float[] vector = found.get(keys.get(i));

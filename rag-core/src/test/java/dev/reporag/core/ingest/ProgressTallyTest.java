@@ -16,7 +16,7 @@ class ProgressTallyTest {
         tally.chunk(true);
         tally.chunk(false);
         tally.chunk(false);
-        tally.fileRead();
+        tally.filesRead(1);
         tally.stored(2, 1, 300);
 
         Progress progress = tally.progress();
