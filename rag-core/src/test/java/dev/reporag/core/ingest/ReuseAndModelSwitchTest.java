@@ -108,7 +108,11 @@ class ReuseAndModelSwitchTest {
 
         HashingEmbedder wide = new HashingEmbedder(48, 4000);
         InMemoryVectorStore wideStore = smallStore.forModel(new EmbeddingModel(wide.modelId(), wide.dimension()));
-        other = rag(wide, wideStore);
+        // One request at a time: "fails after 2 calls" then fails the third request, whatever the
+        // order in which two senders would reach the API on a loaded machine.
+        other = RepoRag.builder().source(source).embedder(wide).vectorStore(wideStore).jobs(jobs)
+                .conversations(conversations).settings(settings.toBuilder()
+                        .batch(new BatchPolicy(5, 100_000, Duration.ZERO, 1)).build()).build();
 
         // The new model cannot read the old vectors: a clear message, never a dimension error.
         assertThatThrownBy(() -> other.ask(project.id(), question, null))
