@@ -438,6 +438,7 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
         }
     }
 
+    /** The values of one stored field of every document matching the query. */
     private static Set<String> stored(IndexSearcher searcher, Query query, String field) throws IOException {
         Set<String> values = new HashSet<>();
         int total = searcher.count(query);
@@ -519,18 +520,7 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
     }
 
     private Set<String> ids(Query query) {
-        return read(searcher -> {
-            int total = searcher.count(query);
-            Set<String> ids = new HashSet<>();
-            if (total == 0) {
-                return ids;
-            }
-            StoredFields stored = searcher.storedFields();
-            for (ScoreDoc hit : searcher.search(query, total).scoreDocs) {
-                ids.add(stored.document(hit.doc, Set.of(ID)).get(ID));
-            }
-            return ids;
-        });
+        return read(searcher -> stored(searcher, query, ID));
     }
 
     private static Query inProject(ProjectId project, Query query) {
