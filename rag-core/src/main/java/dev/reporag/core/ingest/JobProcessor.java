@@ -18,7 +18,6 @@ import dev.reporag.core.policy.RagSettings;
 import dev.reporag.core.port.ChangeSet;
 import dev.reporag.core.port.ConflictException;
 import dev.reporag.core.port.Embedder;
-import dev.reporag.core.port.FetchMonitor;
 import dev.reporag.core.port.JobRepository;
 import dev.reporag.core.port.RepositorySource;
 import dev.reporag.core.port.Snapshot;
@@ -42,7 +41,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
@@ -54,7 +52,7 @@ import java.util.stream.Stream;
 /**
  * Runs one claimed job through the pipeline, in this order ({@link Ingestion#run}):
  * <ol>
- *   <li>open: resolve the commit (a clone or fetch), on a thread of its own so a cancelled job is
+ *   <li>open ({@link SnapshotOpening}): resolve the commit (a clone or fetch), on a thread of its own so a cancelled job is
  *       given back at once;</li>
  *   <li>scope: after a READY job only the files changed since its commit are read, unless the job
  *       re-embeds the project with another model;</li>
@@ -82,8 +80,6 @@ public final class JobProcessor implements AutoCloseable {
     private static final int AHEAD_PER_THREAD = 4;
     /** A walk over the listing shorter than this reports no partial totals. */
     private static final Duration QUIET_WALK = Duration.ofSeconds(5);
-    /** A clone shorter than this logs no progress; a longer one logs a line this often. */
-    private static final Duration FETCH_LOG_INTERVAL = Duration.ofSeconds(10);
     /** How long a job that stops waits for its running reads before it closes the snapshot anyway. */
     private static final Duration READS_DRAIN = Duration.ofSeconds(30);
     /** New chunks looked up by key at once, at most (a lookup per file cost a second project a second). */
@@ -256,7 +252,8 @@ public final class JobProcessor implements AutoCloseable {
         Progress run() {
             Project project = jobs.project(job.projectId())
                     .orElseThrow(() -> new StoreException("the project was deleted"));
-            try (Snapshot snapshot = times.time(Stage.OPEN, () -> open(project))) {
+            try (Snapshot snapshot = times.time(Stage.OPEN,
+                    () -> SnapshotOpening.open(threads, source, project, job, cancellation, listener))) {
                 cancellation.throwIfCancelled();
                 commit = snapshot.commit();
                 listener.onCommit(job, commit);
@@ -535,45 +532,6 @@ public final class JobProcessor implements AutoCloseable {
         }
 
         /**
-         * Opens the snapshot (a clone or fetch, which may take minutes) on an opener thread, so a
-         * cancelled job is given back at once. The source hears the cancellation through its
-         * monitor and stops fetching soon after; an open that completes anyway is closed unused.
-         */
-        private Snapshot open(Project project) {
-            FetchMonitor monitor = new OpenMonitor(job, cancellation, listener);
-            CompletableFuture<Snapshot> opening = threads.open(() -> source.open(project, monitor));
-            while (true) {
-                try {
-                    return opening.get(50, TimeUnit.MILLISECONDS);
-                } catch (TimeoutException e) {
-                    if (cancellation.isCancelled()) {
-                        opening.thenAccept(Snapshot::close);
-                        throw new Cancellation.CancelledException();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    cancellation.cancel();
-                    opening.thenAccept(Snapshot::close);
-                    throw new Cancellation.CancelledException();
-                } catch (ExecutionException e) {
-                    if (cancellation.isCancelled()) {
-                        // The source stopped because it was asked to: not a failure of the job.
-                        log.debug("job {}: the open ended after the cancellation: {}", job.id(),
-                                e.getCause().getMessage());
-                        throw new Cancellation.CancelledException();
-                    }
-                    if (e.getCause() instanceof RuntimeException runtime) {
-                        throw runtime;
-                    }
-                    if (e.getCause() instanceof Error error) {
-                        throw error;
-                    }
-                    throw new IllegalStateException(e.getCause());
-                }
-            }
-        }
-
-        /**
          * The store as this job writes to it: a batch (and the model switch at the end) is written
          * only while the job is still this worker's, so a project deleted meanwhile keeps none.
          */
@@ -600,43 +558,6 @@ public final class JobProcessor implements AutoCloseable {
                 throw new Cancellation.CancelledException();
             }
             listener.onProgress(job, progress);
-        }
-    }
-
-    /**
-     * The monitor a source fetches with: progress goes to the listener (and, every
-     * {@link #FETCH_LOG_INTERVAL}, to the log, the only channel of a background worker), and the
-     * job's cancellation stops the fetch. Nothing is reported once the job is cancelled: the caller
-     * has been given the job back. Used by the opening thread only.
-     */
-    private static final class OpenMonitor implements FetchMonitor {
-        private final IngestionJob job;
-        private final Cancellation cancellation;
-        private final IngestionListener listener;
-        private long nextLog = System.nanoTime() + FETCH_LOG_INTERVAL.toNanos();
-
-        OpenMonitor(IngestionJob job, Cancellation cancellation, IngestionListener listener) {
-            this.job = job;
-            this.cancellation = cancellation;
-            this.listener = listener;
-        }
-
-        @Override
-        public void onFetchProgress(String task, long done, long total) {
-            if (cancellation.isCancelled()) {
-                return;
-            }
-            long now = System.nanoTime();
-            if (now - nextLog >= 0) {
-                nextLog = now + FETCH_LOG_INTERVAL.toNanos();
-                log.info("job {}: fetching: {} {}{}", job.id(), task, done, total > 0 ? "/" + total : "");
-            }
-            listener.onFetchProgress(job, task, done, total);
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return cancellation.isCancelled();
         }
     }
 }
