@@ -52,8 +52,8 @@ import java.util.stream.Stream;
 /**
  * Runs one claimed job through the pipeline, in this order ({@link Ingestion#run}):
  * <ol>
- *   <li>open ({@link SnapshotOpening}): resolve the commit (a clone or fetch), on a thread of its own so a cancelled job is
- *       given back at once;</li>
+ *   <li>open ({@link SnapshotOpening}): resolve the commit (a clone or fetch), on a thread of its
+ *       own so a cancelled job is given back at once;</li>
  *   <li>scope: after a READY job only the files changed since its commit are read, unless the job
  *       re-embeds the project with another model;</li>
  *   <li>list: a pass over the listing's metadata applies the path and size rules and sums the bytes
