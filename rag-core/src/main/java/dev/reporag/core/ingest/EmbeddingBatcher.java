@@ -39,12 +39,6 @@ final class EmbeddingBatcher {
      */
     static final int MAX_GROUP = 2048;
     /**
-     * The most chunks of a group that has texts to embed: its request is sent when the group is, and
-     * must not wait for 2,048 reused chunks (a job would end waiting for the vectors of its last
-     * changed files).
-     */
-    static final int MAX_GROUP_WITH_REQUEST = 512;
-    /**
      * The most floats of reused vectors held in groups not stored yet (16 MB): groups of only reused
      * chunks need no request, so without this the window would hold up to its size of them.
      */
@@ -132,7 +126,7 @@ final class EmbeddingBatcher {
             spent += billed;
         }
         long next = dispatcher.countTokens(embedText);
-        if (!dispatcher.fits(texts.size(), tokens, next) || full()) {
+        if (!dispatcher.fits(texts.size(), tokens, next) || chunks.size() >= MAX_GROUP) {
             submit();
         }
         chunks.add(chunk);
@@ -144,7 +138,7 @@ final class EmbeddingBatcher {
 
     /** A chunk whose vector the store holds already under {@code key}: stored in turn, not sent. */
     void addReused(Chunk chunk, String key, float[] vector) {
-        if (full()) {
+        if (chunks.size() >= MAX_GROUP) {
             submit();
         }
         chunks.add(chunk);
@@ -179,10 +173,6 @@ final class EmbeddingBatcher {
     void abandon() {
         inFlight.forEach(pending -> pending.vectors().cancel(true));
         inFlight.clear();
-    }
-
-    private boolean full() {
-        return chunks.size() >= (texts.isEmpty() ? MAX_GROUP : MAX_GROUP_WITH_REQUEST);
     }
 
     private void submit() {

@@ -72,29 +72,6 @@ class EmbeddingBatcherTest {
         assertThat(narrow.writes).hasSize(3);
     }
 
-    @Test
-    void aGroupWithTextsToEmbedIsSentWithoutWaitingForAFullGroupOfReusedOnes() throws Exception {
-        HashingEmbedder embedder = new HashingEmbedder(8, 4000);
-        try (EmbeddingDispatcher own = new EmbeddingDispatcher(embedder, new BatchPolicy(25, 100_000, Duration.ZERO, 2),
-                new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofSeconds(5)), RateLimits.NONE,
-                null)) {
-            RecordingStore store = new RecordingStore();
-            EmbeddingBatcher batcher = new EmbeddingBatcher(own, store.store, WINDOW, new Cancellation(),
-                    (chunks, embedded, bytes) -> { });
-            batcher.add(chunk(0), "a changed line", "key-new");
-            for (int i = 1; i <= EmbeddingBatcher.MAX_GROUP_WITH_REQUEST; i++) {
-                batcher.addReused(chunk(i), "key-" + i, new float[8]);
-            }
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (embedder.calls() == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-            assertThat(embedder.calls()).as("sent before the job ends").isEqualTo(1);
-            batcher.finish();
-            assertThat(store.writes).containsExactly(EmbeddingBatcher.MAX_GROUP_WITH_REQUEST, 1);
-        }
-    }
-
     private EmbeddingBatcher batcher(RecordingStore store) {
         return new EmbeddingBatcher(dispatcher, store.store, WINDOW, new Cancellation(), (chunks, embedded, bytes) -> { });
     }
