@@ -27,8 +27,9 @@ final class StoredChunks {
     }
 
     /**
-     * The embedded store under {@code home} (RAG_HOME), written with one embedding model (its one
-     * {@code index-<model>} directory); the store must be closed (no process running on it).
+     * The chunk documents of the embedded store under {@code home} (RAG_HOME), written with one
+     * embedding model (its one {@code index-<model>} directory); the store must be closed (no
+     * process running on it).
      */
     static List<Stored> embedded(Path home) throws Exception {
         List<Stored> chunks = new ArrayList<>();
@@ -49,6 +50,9 @@ final class StoredChunks {
                     continue;
                 }
                 Document doc = fields.document(i);
+                if (doc.get("id") == null) {
+                    continue; // a vector document: one per embedding key, shared by the chunks holding it
+                }
                 chunks.add(new Stored(doc.get("id"), doc.get("project"), doc.get("path"), doc.get("language"),
                         doc.getField("start").numericValue().intValue(), doc.getField("end").numericValue().intValue(),
                         doc.get("text")));
