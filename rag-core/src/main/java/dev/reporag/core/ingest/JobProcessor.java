@@ -82,8 +82,13 @@ public final class JobProcessor implements AutoCloseable {
     private static final Duration QUIET_WALK = Duration.ofSeconds(5);
     /** How long a job that stops waits for its running reads before it closes the snapshot anyway. */
     private static final Duration READS_DRAIN = Duration.ofSeconds(30);
-    /** New chunks looked up by key at once, at most (a lookup per file cost a second project a second). */
+    /**
+     * New chunks looked up by key at once, at most (a lookup per file cost a second project a
+     * second); and files, at most as many as are read ahead, so reading runs no further ahead of
+     * embedding than before.
+     */
     static final int LOOKUP_GROUP = 512;
+    private static final int LOOKUP_FILES = IngestThreads.READERS * AHEAD_PER_THREAD;
     /** Requests of one job queued or in flight, per request the dispatcher sends at once. */
     static final int WINDOW_PER_SENDER = 2;
     /** Rules applied to content: a file left out by one stays out while it is unchanged. */
@@ -367,7 +372,8 @@ public final class JobProcessor implements AutoCloseable {
         /**
          * Second pass: files are read and chunked ahead on the reader threads; here, in listing
          * order, their chunks are reconciled, looked up by key (once for the files read so far, up
-         * to {@link #LOOKUP_GROUP} new chunks), and the new ones embedded and stored.
+         * to {@link #LOOKUP_GROUP} new chunks and {@link #LOOKUP_FILES} files), and the new ones
+         * embedded and stored.
          */
         private void index(Snapshot snapshot, BitSet toRead, Set<String> stored) {
             Deque<Future<ReadFile>> ahead = new ArrayDeque<>();
@@ -389,7 +395,8 @@ public final class JobProcessor implements AutoCloseable {
                     }
                     // Routed when large enough, or before waiting for a read: new chunks never wait for reads.
                     boolean nextReady = !ahead.isEmpty() && ahead.peekFirst().isDone();
-                    if (group.chunks >= LOOKUP_GROUP || (!group.files.isEmpty() && !nextReady)) {
+                    if (group.chunks >= LOOKUP_GROUP || group.files.size() >= LOOKUP_FILES
+                            || (!group.files.isEmpty() && !nextReady)) {
                         route(group, batcher);
                     }
                     if (ahead.isEmpty()) {
