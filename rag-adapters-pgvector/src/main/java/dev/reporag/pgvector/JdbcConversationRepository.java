@@ -90,4 +90,15 @@ final class JdbcConversationRepository implements ConversationRepository {
             throw Jdbc.failure("save a conversation turn", e);
         }
     }
+
+    @Override
+    public void deleteProject(ProjectId project) {
+        Jdbc.withConnection(dataSource, "delete a project's conversations", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "DELETE FROM conversations WHERE project_id = ?")) {
+                statement.setString(1, project.value());
+                return statement.executeUpdate();
+            }
+        });
+    }
 }
