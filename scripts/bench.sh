@@ -58,7 +58,7 @@ bench git        rag-bench dev.reporag.git.bench.GitSourceBench
 bench model      rag-bench dev.reporag.local.bench.ModelBench "$ZIP 400 150 l4j,w128,q128,w256,small400,bgeq,bge"
 bench throughput rag-bench dev.reporag.local.bench.ThroughputBench "$ZIP 200 3"
 bench store      rag-bench dev.reporag.local.bench.StoreBench "${TMPDIR:-/tmp}/store-bench-dir 20"
-bench openai     rag-bench dev.reporag.openai.bench.RateLimitBenchmark
+bench openai     rag-bench dev.reporag.openai.bench.RateLimitBenchmark "" "-DRAG_LOG_LEVEL=INFO"
 bench pgvector   rag-bench dev.reporag.pgvector.bench.PgVectorBenchmark
 bench http       rag-bench dev.reporag.http.bench.LoadBench "200 20 5"
 bench retrieval  rag-bench dev.reporag.bench.RetrievalBench
