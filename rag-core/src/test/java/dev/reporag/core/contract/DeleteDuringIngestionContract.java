@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A project deleted while its ingestion is embedding keeps nothing, on any set of stores: the batch
  * in flight lands after the delete and is removed again, the worker stops, no chunk, job or
- * conversation is left. {@code DeleteDuringIngestionTest} in rag-cli runs the worker in another
+ * conversation is left. {@code DeleteDuringIngestionTest} in rag-it runs the worker in another
  * process against PostgreSQL.
  */
 public abstract class DeleteDuringIngestionContract {

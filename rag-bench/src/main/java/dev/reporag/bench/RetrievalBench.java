@@ -31,7 +31,7 @@ import java.util.function.Function;
  * store, hybrid; (b) the same, vector search only; (c) LangChain4j's default recipe. Run:
  *
  * <pre>
- * mvn -B -q -pl rag-cli test-compile exec:java -Dexec.classpathScope=test \
+ * mvn -B -q -pl rag-bench test-compile exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=dev.reporag.bench.RetrievalBench
  * </pre>
  *

@@ -7,6 +7,7 @@ import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.port.StoreException;
 import dev.reporag.pgvector.PgDatabase;
+import dev.reporag.pgvector.TestSchema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +36,7 @@ class DatabaseRestartTest {
     @Test
     void theWorkerSurvivesAPostgresRestartMidJob() throws Exception {
         Path repo = GitRepos.create(tmp.resolve("restart"), GitRepos.generatedCode(40, 3));
-        try (TestDatabase db = new TestDatabase("restart")) {
+        try (TestSchema db = new TestSchema("restart")) {
             Map<String, String> env = new HashMap<>(Map.of("RAG_EMBEDDER", "hashing", "RAG_BATCH_SIZE", "2",
                     "RAG_DELAY", "0.05", "RAG_CONCURRENCY", "1", "RAG_LEASE", "3", "RAG_ALLOW_LOCAL_SOURCES", "true"));
             env.put("DATABASE_URL", db.databaseUrl());
@@ -45,7 +46,7 @@ class DatabaseRestartTest {
                 JobId jobId;
                 Set<String> storedBefore;
                 ProjectId restarted = ProjectId.random();
-                try (PgDatabase pg = db.open()) {
+                try (PgDatabase pg = db.openAsStored()) {
                     pg.jobs().saveProject(new Project(restarted, "restarted", repo.toString(), null, Instant.now()));
                     jobId = pg.jobs().enqueue(restarted, Instant.now()).id();
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -70,7 +71,7 @@ class DatabaseRestartTest {
                 // The same worker goes on: a clean run of the same repository, for comparison.
                 ProjectId clean = ProjectId.random();
                 JobId cleanJob;
-                try (PgDatabase pg = db.open()) {
+                try (PgDatabase pg = db.openAsStored()) {
                     pg.jobs().saveProject(new Project(clean, "clean", repo.toString(), null, Instant.now()));
                     cleanJob = pg.jobs().enqueue(clean, Instant.now()).id();
                 }
@@ -86,17 +87,17 @@ class DatabaseRestartTest {
         return CrashTest.contents(chunks.stream().filter(c -> c.project().equals(project.value())).toList());
     }
 
-    private static Set<String> ids(TestDatabase db, ProjectId project) throws Exception {
+    private static Set<String> ids(TestSchema db, ProjectId project) throws Exception {
         return StoredChunks.postgres(db).stream().filter(c -> c.project().equals(project.value()))
                 .map(StoredChunks.Stored::id).collect(Collectors.toSet());
     }
 
     /** Polls with fresh connections, so the test's own pool does not need to survive the restart. */
-    private static IngestionJob awaitFinished(TestDatabase db, JobId id, int seconds) throws Exception {
+    private static IngestionJob awaitFinished(TestSchema db, JobId id, int seconds) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         IngestionJob job = null;
         while (System.nanoTime() < deadline) {
-            try (PgDatabase pg = db.open()) {
+            try (PgDatabase pg = db.openAsStored()) {
                 job = pg.jobs().job(id).orElseThrow();
                 if (job.status().isFinished()) {
                     return job;

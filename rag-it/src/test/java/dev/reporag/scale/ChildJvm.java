@@ -130,7 +130,10 @@ final class ChildJvm {
         return Long.parseLong(line.replaceAll("[^0-9]", ""));
     }
 
-    /** The test classpath: surefire sets java.class.path; exec:java only exposes its class loader. */
+    /**
+     * The caller's classpath: surefire sets java.class.path; exec:java (rag-bench's benchmarks) only
+     * exposes its class loader, which holds the module's target/classes or target/test-classes.
+     */
     static String classpath() {
         Set<String> entries = new LinkedHashSet<>();
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
@@ -146,7 +149,7 @@ final class ChildJvm {
             }
             loader = loader.getParent();
         }
-        boolean hasTests = entries.stream().anyMatch(e -> e.endsWith("test-classes"));
-        return hasTests ? String.join(File.pathSeparator, entries) : System.getProperty("java.class.path");
+        boolean fromExec = entries.stream().anyMatch(e -> e.endsWith("classes"));
+        return fromExec ? String.join(File.pathSeparator, entries) : System.getProperty("java.class.path");
     }
 }

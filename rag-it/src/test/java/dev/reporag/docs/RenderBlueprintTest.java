@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.reporag.cli.CliHarness;
 import dev.reporag.docs.Deployment.Dockerfile;
 import dev.reporag.docs.Deployment.Service;
+import dev.reporag.pgvector.TestSchema;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -45,11 +45,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * RAG_EMBEDDER=openai becomes the test embedder; the repository is a local one made by the test,
  * so local sources are allowed and the host allowlist is left out; the generated admin token is
  * a random one; PORT is a free port; RAG_HOME is a temporary directory (the image's /data).
- * Without PostgreSQL (RAG_TEST_DATABASE_URL, or the local default) the test fails; it never skips.
+ * The server is the tests' one ({@link TestSchema#serverUrl()}): without PostgreSQL the test fails; it
+ * never skips.
  */
 class RenderBlueprintTest {
-    private static final String SERVER = System.getenv().getOrDefault("RAG_TEST_DATABASE_URL",
-            "jdbc:postgresql://127.0.0.1:5432/reporag_test?user=postgres");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -62,7 +61,7 @@ class RenderBlueprintTest {
 
     @BeforeEach
     void createDatabaseAndRepository() throws Exception {
-        try (Connection c = admin(); Statement s = c.createStatement()) {
+        try (Connection c = TestSchema.adminConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + database);
         }
         repo = tmp.resolve("shop");
@@ -81,7 +80,7 @@ class RenderBlueprintTest {
         for (Process p : processes) {
             p.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
         }
-        try (Connection c = admin(); Statement s = c.createStatement()) {
+        try (Connection c = TestSchema.adminConnection(); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         }
     }
@@ -261,18 +260,9 @@ class RenderBlueprintTest {
 
     // --- the database -------------------------------------------------------------------------------
 
-    private static Connection admin() throws SQLException {
-        try {
-            return DriverManager.getConnection(SERVER);
-        } catch (SQLException e) {
-            throw new SQLException("no PostgreSQL with pgvector at RAG_TEST_DATABASE_URL (scripts/setup-postgres.sh"
-                    + " prepares one): " + e.getMessage(), e);
-        }
-    }
-
     /** The test database in Render's form, postgres://user[:password]@host:port/database. */
     private String renderUrl() {
-        URI uri = URI.create(SERVER.substring("jdbc:".length()));
+        URI uri = URI.create(TestSchema.serverUrl().substring("jdbc:".length()));
         Map<String, String> query = new HashMap<>();
         if (uri.getQuery() != null) {
             for (String pair : uri.getQuery().split("&")) {

@@ -10,6 +10,7 @@ import dev.reporag.core.model.ProjectId;
 import dev.reporag.openai.FakeOpenAiServer;
 import dev.reporag.openai.FakeOpenAiServer.Fault;
 import dev.reporag.pgvector.PgDatabase;
+import dev.reporag.pgvector.TestSchema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,7 +103,7 @@ class EmbeddingFaultsTest {
     void aPermanentlyFailingApiFailsTheJobInBoundedTimeAndTheWorkerGoesOn() throws Exception {
         Path repo = GitRepos.create(tmp.resolve("repo"), GitRepos.generatedCode(6, 2));
         try (FakeOpenAiServer fake = FakeOpenAiServer.start(); Gateway gateway = new Gateway(fake.baseUrl());
-             TestDatabase db = new TestDatabase("faults")) {
+             TestSchema db = new TestSchema("faults")) {
             Map<String, String> env = api(gateway.baseUrl());
             env.put("DATABASE_URL", db.databaseUrl());
             env.put("RAG_HOME", tmp.resolve("home").toString());
@@ -110,7 +111,7 @@ class EmbeddingFaultsTest {
             try (Child worker = Child.start(tmp.resolve("worker.log"), env, "worker")) {
                 String workerId = CrashTest.awaitMatch(worker, Pattern.compile("worker (w-[0-9a-f]+) running"), 60)
                         .group(1);
-                try (PgDatabase pg = db.open()) {
+                try (PgDatabase pg = db.openAsStored()) {
                     // The key is refused: no retry can help.
                     gateway.mode = 401;
                     long start = System.nanoTime();

@@ -7,7 +7,7 @@ import dev.reporag.local.LocalStore;
 import dev.reporag.openai.FakeOpenAiServer;
 import dev.reporag.openai.OpenAiEmbedder;
 import dev.reporag.pgvector.PgDatabase;
-import dev.reporag.reliability.TestDatabase;
+import dev.reporag.pgvector.TestSchema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,8 +80,8 @@ class ConsumerProjectTest {
         Path log = tmp.resolve("maven.log");
         int exit;
         try (FakeOpenAiServer openAi = FakeOpenAiServer.start();
-             TestDatabase example = new TestDatabase("readme");
-             TestDatabase harness = new TestDatabase("readme_harness")) {
+             TestSchema example = new TestSchema("readme");
+             TestSchema harness = new TestSchema("readme_harness")) {
             Map<String, String> env = new TreeMap<>();
             env.put("OPENAI_API_KEY", FakeOpenAiServer.KEY);
             env.put("OPENAI_BASE_URL", openAi.baseUrl());

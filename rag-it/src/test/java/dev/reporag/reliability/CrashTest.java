@@ -7,6 +7,7 @@ import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.pgvector.PgDatabase;
+import dev.reporag.pgvector.TestSchema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,7 @@ class CrashTest {
         assertThat(clean).hasSizeGreaterThan(80).hasSize(cleanChunks.size());
     }
 
-    private static TestDatabase db;
+    private static TestSchema db;
 
     @AfterAll
     static void dropSchema() throws Exception {
@@ -68,7 +69,7 @@ class CrashTest {
 
     @Test
     void aWorkerKilledMidJobIsTakenOverByAnotherAndTheChunksAreThoseOfACleanRun() throws Exception {
-        db = new TestDatabase("crash");
+        db = new TestSchema("crash");
         Map<String, String> env = new HashMap<>(SLOW);
         env.put("DATABASE_URL", db.databaseUrl());
         env.put("RAG_HOME", tmp.resolve("pg-home").toString());

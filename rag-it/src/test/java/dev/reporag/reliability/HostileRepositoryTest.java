@@ -1,5 +1,6 @@
 package dev.reporag.reliability;
 
+import dev.reporag.pgvector.TestSchema;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheBuilder;
@@ -59,7 +60,7 @@ class HostileRepositoryTest {
     @TempDir
     static Path tmp;
     static Path repo;
-    static TestDatabase db;
+    static TestSchema db;
 
     @BeforeAll
     static void hostileRepository() throws Exception {
@@ -107,7 +108,7 @@ class HostileRepositoryTest {
         repo = tmp.resolve("hostile.git");
         write(repo, files, Map.of("src/link-out", outside.toString(), "src/link-up", "../../../../etc/passwd"),
                 List.of("vendor/evil"));
-        db = new TestDatabase("hostile");
+        db = new TestSchema("hostile");
     }
 
     @AfterAll

@@ -1,6 +1,7 @@
 package dev.reporag.reliability;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.reporag.pgvector.TestSchema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +38,7 @@ class CredentialsTest {
 
     @Test
     void credentialsInAUrlAreRefusedAndNoReaderEverShowsThem() throws Exception {
-        try (TestDatabase db = new TestDatabase("creds")) {
+        try (TestSchema db = new TestSchema("creds")) {
             Map<String, String> env = new HashMap<>(Map.of("RAG_HOME", tmp.resolve("home").toString(),
                     "RAG_EMBEDDER", "hashing", "DATABASE_URL", db.databaseUrl(), "RAG_LOG_LEVEL", "DEBUG",
                     "RAG_GIT_TOKEN_GITLAB_COM", TOKEN_VALUE, "RAG_WORKERS", "0"));

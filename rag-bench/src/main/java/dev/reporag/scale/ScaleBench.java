@@ -40,7 +40,7 @@ import java.util.stream.Stream;
  * the host's load).
  */
 public final class ScaleBench {
-    private static final String COMMAND = "mvn -B -q -pl rag-cli test-compile exec:java -Dexec.classpathScope=test"
+    private static final String COMMAND = "mvn -B -q -pl rag-bench test-compile exec:java -Dexec.classpathScope=test"
             + " -Dexec.mainClass=dev.reporag.scale.ScaleBench";
     private static final String CHANGED_FILE = "java.base/java/util/Objects.java";
     private static final Pattern READY = Pattern.compile(

@@ -5,12 +5,11 @@ import dev.reporag.core.model.EmbeddedChunk;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.model.ScoredChunk;
 import dev.reporag.core.port.VectorStore;
-import dev.reporag.pgvector.DatabaseUrl;
 import dev.reporag.pgvector.PgDatabase;
+import dev.reporag.pgvector.TestSchema;
 import dev.reporag.pgvector.VectorSearch;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -29,7 +28,7 @@ import java.util.Set;
  * exact search computed here in Java, and the fewest rows any query returned. It also runs the
  * plain HNSW query without iterative scan, to show why the strategies exist. Drops its schema.
  *
- * <p>Database: RAG_TEST_DATABASE_URL. Arguments (optional): rows dimensions projects queries.
+ * <p>Database: the tests' one ({@link TestSchema}: RAG_TEST_DATABASE_URL, else Testcontainers). Arguments (optional): rows dimensions projects queries.
  */
 public final class PgVectorBenchmark {
     private static final int K = 10;
@@ -44,11 +43,8 @@ public final class PgVectorBenchmark {
         int dimension = args.length > 1 ? Integer.parseInt(args[1]) : 384;
         int projectCount = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         int queries = args.length > 3 ? Integer.parseInt(args[3]) : 300;
-        String url = System.getenv("RAG_TEST_DATABASE_URL");
-        if (url == null) {
-            throw new IllegalStateException("set RAG_TEST_DATABASE_URL (scripts/setup-postgres.sh prepares one)");
-        }
-        String schema = "bench_" + Long.toHexString(System.nanoTime());
+        TestSchema test = new TestSchema("bench");
+        String schema = test.name();
         Random random = new Random(42);
         List<ProjectId> projects = new ArrayList<>();
         for (int p = 0; p < projectCount; p++) {
@@ -64,7 +60,7 @@ public final class PgVectorBenchmark {
 
         System.out.printf(Locale.ROOT, "pgvector benchmark: %,d rows x %d dims, %d projects, schema %s%n", rows,
                 dimension, projectCount, schema);
-        try (PgDatabase db = PgDatabase.builder(url).schema(schema).embeddingModel("bench", dimension).build()) {
+        try (test; PgDatabase db = test.builder().embeddingModel("bench", dimension).build()) {
             VectorStore store = db.vectorStore();
             List<EmbeddedChunk> batch = new ArrayList<>(BATCH);
             long start = System.nanoTime();
@@ -88,7 +84,7 @@ public final class PgVectorBenchmark {
             double loadSeconds = seconds(start);
             System.out.printf(Locale.ROOT, "upsert (batches of %d, HNSW index maintained): %,d rows in %.1f s = %.0f rows/s%n",
                     BATCH, rows, loadSeconds, rows / loadSeconds);
-            analyze(url, schema);
+            analyze(test);
 
             float[][] queryVectors = new float[queries][];
             int[] queryProject = new int[queries];
@@ -103,17 +99,16 @@ public final class PgVectorBenchmark {
 
             for (VectorSearch mode : VectorSearch.values()) {
                 for (int ef : mode == VectorSearch.EXACT ? new int[]{100} : new int[]{40, 100}) {
-                    try (PgDatabase searchDb = PgDatabase.builder(url).schema(schema).embeddingModel("bench", dimension)
+                    try (PgDatabase searchDb = test.builder().embeddingModel("bench", dimension)
                             .vectorSearch(mode).efSearch(ef).poolSize(2).build()) {
                         measure(mode + (mode == VectorSearch.EXACT ? "" : " ef_search=" + ef), searchDb.vectorStore(),
                                 projects, queryVectors, queryProject, truth);
                     }
                 }
             }
-            plainHnsw(url, schema, projects, queryVectors, queryProject, truth);
-        } finally {
-            drop(url, schema);
+            plainHnsw(test, projects, queryVectors, queryProject, truth);
         }
+        System.out.println("dropped schema " + schema);
     }
 
     private static void measure(String label, VectorStore store, List<ProjectId> projects, float[][] queryVectors,
@@ -135,9 +130,9 @@ public final class PgVectorBenchmark {
     }
 
     /** The query a single global HNSW index answers with a project filter, at pgvector's defaults. */
-    private static void plainHnsw(String url, String schema, List<ProjectId> projects, float[][] queryVectors,
+    private static void plainHnsw(TestSchema test, List<ProjectId> projects, float[][] queryVectors,
                                   int[] queryProject, List<Set<Integer>> truth) throws Exception {
-        try (Connection connection = connect(url, schema);
+        try (Connection connection = test.connection();
              PreparedStatement statement = connection.prepareStatement("SELECT text FROM chunks WHERE project_id = ?"
                      + " ORDER BY embedding <=> CAST(? AS vector) LIMIT " + K)) {
             long[] nanos = new long[queryVectors.length];
@@ -226,38 +221,9 @@ public final class PgVectorBenchmark {
         return (System.nanoTime() - startNanos) / 1e9;
     }
 
-    private static Connection connect(String url, String schema) throws Exception {
-        DatabaseUrl parsed = DatabaseUrl.parse(url);
-        String password = parsed.toString().contains(":****@") ? passwordOf(url) : null;
-        Connection connection = DriverManager.getConnection(parsed.jdbcUrl(), parsed.user().orElse(null), password);
-        if (schema != null) {
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("SET search_path TO " + schema + ", public");
-            }
-        }
-        return connection;
-    }
-
-    /** The benchmark reads the password itself: DatabaseUrl hands it only to the pool. */
-    private static String passwordOf(String url) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("[?&]password=([^&]*)").matcher(url);
-        if (m.find()) {
-            return java.net.URLDecoder.decode(m.group(1), java.nio.charset.StandardCharsets.UTF_8);
-        }
-        m = java.util.regex.Pattern.compile("//[^:/@]+:([^@]*)@").matcher(url);
-        return m.find() ? java.net.URLDecoder.decode(m.group(1), java.nio.charset.StandardCharsets.UTF_8) : null;
-    }
-
-    private static void analyze(String url, String schema) throws Exception {
-        try (Connection connection = connect(url, schema); Statement statement = connection.createStatement()) {
+    private static void analyze(TestSchema test) throws Exception {
+        try (Connection connection = test.connection(); Statement statement = connection.createStatement()) {
             statement.execute("ANALYZE chunks");
         }
-    }
-
-    private static void drop(String url, String schema) throws Exception {
-        try (Connection connection = connect(url, null); Statement statement = connection.createStatement()) {
-            statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-        }
-        System.out.println("dropped schema " + schema);
     }
 }

@@ -1,5 +1,6 @@
 package dev.reporag.reliability;
 
+import dev.reporag.pgvector.TestSchema;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.MultiBits;
@@ -57,7 +58,7 @@ final class StoredChunks {
         return chunks;
     }
 
-    static List<Stored> postgres(TestDatabase db) throws Exception {
+    static List<Stored> postgres(TestSchema db) throws Exception {
         List<Stored> chunks = new ArrayList<>();
         try (Connection connection = db.connection(); Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT id, project_id, path, language, start_line, end_line,"

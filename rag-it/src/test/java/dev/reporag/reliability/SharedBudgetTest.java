@@ -6,6 +6,7 @@ import dev.reporag.core.model.JobStatus;
 import dev.reporag.openai.FakeOpenAiServer;
 import dev.reporag.openai.FakeOpenAiServer.Metering;
 import dev.reporag.pgvector.PgDatabase;
+import dev.reporag.pgvector.TestSchema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +34,7 @@ class SharedBudgetTest {
     @Test
     void twoWorkersSharingAKeyShareItsBudgetThroughTheDatabase() throws Exception {
         Path repo = GitRepos.create(tmp.resolve("repo"), GitRepos.generatedCode(50, 10));
-        try (FakeOpenAiServer fake = FakeOpenAiServer.start(); TestDatabase db = new TestDatabase("budget")) {
+        try (FakeOpenAiServer fake = FakeOpenAiServer.start(); TestSchema db = new TestSchema("budget")) {
             // A bucket of 5 s: two processes each spending the whole budget would drain it in seconds.
             fake.limits(3_000, TPM, 5);
             fake.metering = Metering.CL100K;
@@ -44,7 +45,7 @@ class SharedBudgetTest {
             try (Child first = worker(env, "a"); Child second = worker(env, "b")) {
                 String a = CrashTest.awaitMatch(first, Pattern.compile("worker (w-[0-9a-f]+) running"), 60).group(1);
                 String b = CrashTest.awaitMatch(second, Pattern.compile("worker (w-[0-9a-f]+) running"), 60).group(1);
-                try (PgDatabase pg = db.open()) {
+                try (PgDatabase pg = db.openAsStored()) {
                     JobId one = EmbeddingFaultsTest.enqueue(pg, "one", repo);
                     JobId two = EmbeddingFaultsTest.enqueue(pg, "two", repo);
                     IngestionJob doneOne = EmbeddingFaultsTest.await(pg, one, 240);

@@ -6,6 +6,7 @@ import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.model.Turn;
 import dev.reporag.pgvector.PgDatabase;
+import dev.reporag.pgvector.TestSchema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +38,7 @@ class DeleteDuringIngestionTest {
     @Test
     void deletingAProjectWhileAnotherProcessIndexesItLeavesNothing() throws Exception {
         Path repo = GitRepos.create(tmp.resolve("repo"), GitRepos.generatedCode(40, 3));
-        try (TestDatabase db = new TestDatabase("delete")) {
+        try (TestSchema db = new TestSchema("delete")) {
             Map<String, String> env = new HashMap<>(SLOW);
             env.put("DATABASE_URL", db.databaseUrl());
             env.put("RAG_HOME", tmp.resolve("home").toString());
@@ -90,7 +91,7 @@ class DeleteDuringIngestionTest {
         }
     }
 
-    private static long rows(TestDatabase db, String sql) throws Exception {
+    private static long rows(TestSchema db, String sql) throws Exception {
         try (Connection c = db.connection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
             r.next();
             return r.getLong(1);
