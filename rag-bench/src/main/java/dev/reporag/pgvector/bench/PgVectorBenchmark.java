@@ -106,7 +106,7 @@ public final class PgVectorBenchmark {
                     }
                 }
             }
-            plainHnsw(test, projects, queryVectors, queryProject, truth);
+            plainHnsw(test, projects, queryVectors, queryProject, truth, dimension);
         }
         System.out.println("dropped schema " + schema);
     }
@@ -130,11 +130,17 @@ public final class PgVectorBenchmark {
     }
 
     /** The query a single global HNSW index answers with a project filter, at pgvector's defaults. */
+    // Through the model's partial HNSW index on the embeddings table (V7_5), as the store's index
+    // search, but with the session's default hnsw.iterative_scan (off).
     private static void plainHnsw(TestSchema test, List<ProjectId> projects, float[][] queryVectors,
-                                  int[] queryProject, List<Set<Integer>> truth) throws Exception {
+                                  int[] queryProject, List<Set<Integer>> truth, int dimension) throws Exception {
         try (Connection connection = test.connection();
-             PreparedStatement statement = connection.prepareStatement("SELECT text FROM chunks WHERE project_id = ?"
-                     + " ORDER BY embedding <=> CAST(? AS vector) LIMIT " + K)) {
+             PreparedStatement statement = connection.prepareStatement(String.format(Locale.ROOT, """
+                     SELECT c.text FROM embeddings e
+                     JOIN chunks c ON c.space_id = e.space_id AND c.embedding_key = e.key
+                     WHERE e.space_id = (SELECT id FROM embedding_spaces WHERE model_id = 'bench' AND dimension = %1$d)
+                       AND c.project_id = ?
+                     ORDER BY e.embedding::vector(%1$d) <=> CAST(? AS vector(%1$d)) LIMIT %2$d""", dimension, K))) {
             long[] nanos = new long[queryVectors.length];
             double recall = 0;
             int fewest = Integer.MAX_VALUE;
