@@ -47,7 +47,7 @@ final class AskCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String source = target.repo == null ? null : Foreground.normalize(target.repo);
+        String source = target.repo;
         Config config = source == null ? root.config() : RepoOptions.allowingLocal(root.config(), source);
         try (Wiring wiring = Wiring.open(config)) {
             RepoRag rag = wiring.rag();
@@ -55,7 +55,7 @@ final class AskCommand implements Callable<Integer> {
             PrintWriter err = spec.commandLine().getErr();
             Project project;
             if (source != null) {
-                project = Foreground.findOrRegister(rag, source, null, null);
+                project = RepoOptions.registerOrFind(rag, source, null, null);
                 IngestionJob job = Foreground.run(rag, project, new ProgressPrinter(project.name(), err,
                         root.terminal()), err);
                 if (job.status() == JobStatus.FAILED) {

@@ -1,5 +1,6 @@
 package dev.reporag.cli;
 
+import dev.reporag.core.RepoRag;
 import dev.reporag.core.ingest.Estimate;
 import dev.reporag.core.model.SkipReason;
 import dev.reporag.http.Views;
@@ -36,9 +37,9 @@ final class EstimateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String source = Foreground.normalize(repo);
-        try (Wiring wiring = Wiring.open(RepoOptions.allowingLocal(root.config(), source))) {
-            Estimate estimate = wiring.rag().estimate(source, ref, true);
+        try (Wiring wiring = Wiring.open(RepoOptions.allowingLocal(root.config(), repo))) {
+            Estimate estimate = wiring.rag().estimate(repo, ref, true);
+            String source = RepoRag.storedForm(repo);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 out.println(Json.write(Views.estimate(estimate)));

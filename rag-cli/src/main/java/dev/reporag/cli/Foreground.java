@@ -1,78 +1,48 @@
 package dev.reporag.cli;
 
 import dev.reporag.core.RepoRag;
+import dev.reporag.core.foreground.ForegroundIngestion;
 import dev.reporag.core.ingest.Cancellation;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.Project;
-import dev.reporag.core.port.ConflictException;
-import dev.reporag.core.port.InvalidInputException;
+import dev.reporag.core.model.ProjectStatus;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** Shared steps of the commands that work in the foreground: find or register, then process. */
+/**
+ * A foreground ingestion as the terminal shows it: the core's {@link ForegroundIngestion} with
+ * Ctrl-C wired to its cancellation (a JVM concern, so it stays here), and one line per outcome.
+ */
 final class Foreground {
     private Foreground() {
     }
 
-    /** Whether a source names something on this machine rather than a remote URL. */
-    static boolean isLocal(String source) {
-        if (source.startsWith("file:")) {
-            return true;
-        }
-        if (source.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") || source.matches("^[^/]+@[^/]+:.*")) {
-            return false;
-        }
-        return true;
-    }
-
-    /** Local paths become absolute, so one directory is one project whatever the working directory. */
-    static String normalize(String source) {
-        String trimmed = source.strip();
-        if (isLocal(trimmed) && !trimmed.startsWith("file:")) {
-            Path path = Path.of(trimmed).toAbsolutePath().normalize();
-            if (!Files.isDirectory(path)) {
-                throw new InvalidInputException("no directory at " + path);
-            }
-            return path.toString();
-        }
-        return trimmed;
-    }
-
-    static String defaultName(String source) {
-        String s = source.replaceAll("[/\\\\]+$", "").replaceAll("\\.git$", "");
-        String name = s.substring(Math.max(s.lastIndexOf('/'), s.lastIndexOf(':')) + 1);
-        return name.isBlank() ? "repository" : name;
-    }
-
     /**
-     * The project for this source and ref, registering it when it is new (the core's rule, shared
-     * with the HTTP API): an already registered source is that project, whatever name is asked for.
-     */
-    static Project findOrRegister(RepoRag rag, String source, String name, String ref) {
-        String chosen = name != null ? name : defaultName(source);
-        try {
-            return rag.registerOrFind(chosen, source, ref).project();
-        } catch (ConflictException e) {
-            if (name == null) {
-                throw new InvalidInputException(e.getMessage() + "; choose another name with --name");
-            }
-            throw e;
-        }
-    }
-
-    /**
-     * Requests an ingestion and runs it here, showing progress; waits instead when another worker
-     * holds it. Ctrl-C stops it cleanly, and the next run resumes.
+     * Runs the project's ingestion here ({@link ForegroundIngestion#run}), showing progress. Ctrl-C
+     * stops it cleanly, and the next run resumes.
      */
     static IngestionJob run(RepoRag rag, Project project, ProgressPrinter progress, PrintWriter out)
             throws InterruptedException {
-        IngestionJob job = rag.requestIngestion(project.id());
+        return untilCtrlC(project, progress, out,
+                cancellation -> new ForegroundIngestion(rag).run(project.id(), progress, cancellation));
+    }
+
+    /** Like {@link #run}, for a project selected by {@link ForegroundIngestion#select}. */
+    static IngestionJob process(RepoRag rag, ProjectStatus target, ProgressPrinter progress, PrintWriter out)
+            throws InterruptedException {
+        return untilCtrlC(target.project(), progress, out,
+                cancellation -> new ForegroundIngestion(rag).process(target, progress, cancellation));
+    }
+
+    private interface Ingestion {
+        IngestionJob run(Cancellation cancellation) throws InterruptedException;
+    }
+
+    private static IngestionJob untilCtrlC(Project project, ProgressPrinter progress, PrintWriter out,
+                                           Ingestion ingestion) throws InterruptedException {
         Cancellation cancellation = new Cancellation();
         CountDownLatch settled = new CountDownLatch(1);
         // On Ctrl-C the JVM exits once the hooks return: wait until the job is given back.
@@ -86,24 +56,8 @@ final class Foreground {
             }
         }, "rag-ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
-        IngestionJob result = job;
         try {
-            String worker = RepoRag.newWorkerId();
-            while (!cancellation.isCancelled()) {
-                Optional<IngestionJob> done = rag.process(job.id(), worker, cancellation, progress);
-                if (done.isPresent()) {
-                    result = done.get();
-                    break;
-                }
-                // Another worker holds it (a server or worker on the same database): follow its progress,
-                // and take the job over if that worker dies and its lease runs out.
-                result = rag.job(job.id()).orElseThrow();
-                if (result.status().isFinished()) {
-                    break;
-                }
-                progress.onProgress(result, result.progress());
-                Thread.sleep(1000);
-            }
+            IngestionJob result = ingestion.run(cancellation);
             progress.finish(result);
             if (cancellation.isCancelled()) {
                 summarize(out, project, result);

@@ -33,15 +33,12 @@ final class IngestCommand implements Callable<Integer> {
 
     /** No project of this source and ref yet, or one that no job has started: nothing is stored for it. */
     private static boolean neverIndexed(dev.reporag.core.RepoRag rag, String source, String ref) {
-        String wanted = ref == null || ref.isBlank() ? null : ref.strip();
-        return rag.statuses().stream()
-                .filter(s -> s.project().source().equals(source) && java.util.Objects.equals(s.project().ref(), wanted))
-                .allMatch(s -> s.job().isEmpty());
+        return rag.registered(source, ref).map(p -> rag.status(p.id()).job().isEmpty()).orElse(true);
     }
 
     @Override
     public Integer call() throws Exception {
-        String source = target.source();
+        String source = target.repo;
         Config config = RepoOptions.allowingLocal(batch.apply(root.config()).withMaxTokensPerJob(maxTokens), source);
         try (Wiring wiring = Wiring.open(config)) {
             var err = spec.commandLine().getErr();
@@ -52,12 +49,12 @@ final class IngestCommand implements Callable<Integer> {
                 if (estimate.tokens() > config.maxTokensPerJob()) {
                     out.printf(java.util.Locale.ROOT, "not started: indexing %s needs about %,d tokens (%,d chunks; %s),"
                                     + " over the budget of %,d (--max-tokens or RAG_MAX_TOKENS_PER_JOB); raise it, or see"
-                                    + " rag estimate%n", source, estimate.tokens(), estimate.chunks(),
+                                    + " rag estimate%n", dev.reporag.core.RepoRag.storedForm(source), estimate.tokens(), estimate.chunks(),
                             dev.reporag.http.Views.money(estimate), config.maxTokensPerJob());
                     return ExitCodes.FAILED;
                 }
             }
-            Project project = Foreground.findOrRegister(wiring.rag(), source, target.name, target.ref);
+            Project project = target.registerOrFind(wiring.rag());
             IngestionJob job = Foreground.run(wiring.rag(), project,
                     new ProgressPrinter(TerminalText.line(project.name()), err, root.terminal()), out);
             if (job.status().isActive()) {

@@ -59,7 +59,7 @@ final class ProjectApi {
 
     void create(Context ctx) {
         JsonNode body = bodies.object(ctx);
-        RepoRag.Registration registration = rag.registerOrFind(Bodies.text(body, "name", true),
+        RepoRag.Registration registration = rag.registerOrFind(Bodies.text(body, "name", false),
                 Bodies.text(body, "repoUrl", true), Bodies.text(body, "ref", false));
         Project project = registration.project();
         ctx.status(registration.created() ? 201 : 200).header("Location", "/api/projects/" + project.id().value())
