@@ -56,7 +56,8 @@ final class Wiring implements AutoCloseable {
                 default -> {
                     LocalModel model = localModel(config);
                     yield remember(new LazyEmbedder(model.id(), model.dimension(),
-                            LocalEmbedder.DEFAULT_MAX_INPUT_CHARS, () -> LocalEmbedder.builder().model(model).build()));
+                            LocalEmbedder.DEFAULT_MAX_INPUT_CHARS, () -> LocalEmbedder.builder().model(model)
+                            .nativeCacheDir(config.nativeCacheDir()).build()));
                 }
             };
             this.embedder = embedder;
@@ -204,7 +205,7 @@ final class Wiring implements AutoCloseable {
     }
 
     Path home() {
-        return config.home() != null ? config.home() : Path.of(System.getProperty("user.home"), ".repo-rag");
+        return config.home();
     }
 
     private <T extends AutoCloseable> T remember(T closeable) {
