@@ -33,7 +33,6 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Map;
 
 /**
  * The composition root: the one place that reads {@link Config} and builds adapters. Everything it
@@ -243,14 +242,13 @@ final class Wiring implements AutoCloseable {
     }
 
     private GitSourceSettings gitSettings(Config config) {
-        GitSourceSettings git = GitSourceSettings.defaults(home().resolve("git"))
-                .withAllowLocalSources(config.allowLocalSources())
-                .withTimeout(config.gitTimeout())
-                .withMaxRepositoryBytes(config.maxRepositoryBytes());
-        for (Map.Entry<String, String> token : config.gitTokens().entrySet()) {
-            git = git.withToken(token.getKey(), token.getValue());
-        }
-        return config.allowedHosts().isEmpty() ? git : git.withAllowedHosts(config.allowedHosts());
+        GitSourceSettings.Builder git = GitSourceSettings.builder(home().resolve("git"))
+                .allowLocalSources(config.allowLocalSources())
+                .allowedHosts(config.allowedHosts())
+                .timeout(config.gitTimeout())
+                .maxRepositoryBytes(config.maxRepositoryBytes());
+        config.gitTokens().forEach(git::token);
+        return git.build();
     }
 
     private static OpenAiEmbeddingSettings embeddingSettings(Config config) {
