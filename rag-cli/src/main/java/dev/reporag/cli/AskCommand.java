@@ -56,13 +56,13 @@ final class AskCommand implements Callable<Integer> {
             Project project;
             if (source != null) {
                 project = RepoOptions.registerOrFind(rag, source, null, null);
-                IngestionJob job = Foreground.run(rag, project, new ProgressPrinter(project.name(), err,
+                IngestionJob job = TerminalIngestion.run(rag, project, new ProgressPrinter(project.name(), err,
                         root.terminal()), err);
                 if (job.status() == JobStatus.FAILED) {
-                    Foreground.summarize(err, project, job);
+                    TerminalIngestion.summarize(err, project, job);
                 }
                 if (job.status() != JobStatus.READY) {
-                    return Foreground.exitCode(job);
+                    return TerminalIngestion.exitCode(job);
                 }
             } else {
                 project = rag.findProject(target.project)

@@ -51,7 +51,7 @@ final class EstimateCommand implements Callable<Integer> {
     }
 
     static void print(PrintWriter out, String source, Estimate e) {
-        out.printf(Locale.ROOT, "%s at %s%n", source, Foreground.shortCommit(e.commit()));
+        out.printf(Locale.ROOT, "%s at %s%n", source, TerminalIngestion.shortCommit(e.commit()));
         out.printf(Locale.ROOT, "files:    %,d to index (%s), %,d left out%n", e.filesKept(), StatusCommand.bytes(e.bytes()),
                 e.filesSkipped());
         e.skippedByReason().entrySet().stream()

@@ -55,17 +55,17 @@ final class IngestCommand implements Callable<Integer> {
                 }
             }
             Project project = target.registerOrFind(wiring.rag());
-            IngestionJob job = Foreground.run(wiring.rag(), project,
+            IngestionJob job = TerminalIngestion.run(wiring.rag(), project,
                     new ProgressPrinter(TerminalText.line(project.name()), err, root.terminal()), out);
             if (job.status().isActive()) {
-                return Foreground.exitCode(job);
+                return TerminalIngestion.exitCode(job);
             }
             if (json) {
                 out.println(Json.write(Json.project(wiring.rag().status(project.id()))));
             } else {
-                Foreground.summarize(out, project, job);
+                TerminalIngestion.summarize(out, project, job);
             }
-            return Foreground.exitCode(job);
+            return TerminalIngestion.exitCode(job);
         }
     }
 }

@@ -60,10 +60,10 @@ final class ProcessCommand implements Callable<Integer> {
             for (ProjectStatus target : targets) {
                 Project project = target.project();
                 try {
-                    IngestionJob job = Foreground.process(rag, target,
+                    IngestionJob job = TerminalIngestion.process(rag, target,
                             new ProgressPrinter(TerminalText.line(project.name()), spec.commandLine().getErr(), root.terminal()), out);
                     if (!job.status().isActive()) {
-                        Foreground.summarize(out, project, job);
+                        TerminalIngestion.summarize(out, project, job);
                     }
                     if (job.status() == JobStatus.FAILED) {
                         failed++;

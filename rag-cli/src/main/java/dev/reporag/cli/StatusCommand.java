@@ -88,7 +88,7 @@ final class StatusCommand implements Callable<Integer> {
             return;
         }
         out.printf("%s: %d file(s) left out at commit %s%n", TerminalText.line(project.name()), files.total(),
-                Foreground.shortCommit(files.commit().orElse(null)));
+                TerminalIngestion.shortCommit(files.commit().orElse(null)));
         files.counts().entrySet().stream()
                 .sorted(Map.Entry.<SkipReason, Integer>comparingByValue().reversed())
                 .forEach(e -> out.printf("%8d  %s (%s)%n", e.getValue(), e.getKey().description(), e.getKey().name()));
@@ -133,7 +133,7 @@ final class StatusCommand implements Callable<Integer> {
                     String.valueOf(s.progress().filesDone()), String.valueOf(s.progress().chunksTotal()),
                     String.valueOf(s.progress().filesSkipped()),
                     s.lastReady() == null ? "-" : String.valueOf(s.lastReady().progress().chunksDone()),
-                    Foreground.shortCommit(s.job().map(IngestionJob::commit).orElse(null)),
+                    TerminalIngestion.shortCommit(s.job().map(IngestionJob::commit).orElse(null)),
                     s.project().id().value(), note(s)});
         }
         printColumns(out, rows);

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
  * A foreground ingestion as the terminal shows it: the core's {@link ForegroundIngestion} with
  * Ctrl-C wired to its cancellation (a JVM concern, so it stays here), and one line per outcome.
  */
-final class Foreground {
-    private Foreground() {
+final class TerminalIngestion {
+    private TerminalIngestion() {
     }
 
     /**
