@@ -3,7 +3,7 @@ package dev.reporag.cli;
 import dev.reporag.core.RepoRag;
 import dev.reporag.core.ingest.Estimate;
 import dev.reporag.core.model.SkipReason;
-import dev.reporag.http.Views;
+import dev.reporag.http.JsonShapes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -42,7 +42,7 @@ final class EstimateCommand implements Callable<Integer> {
             String source = RepoRag.storedForm(repo);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Json.write(Views.estimate(estimate)));
+                out.println(Json.write(JsonShapes.estimate(estimate)));
             } else {
                 print(out, source, estimate);
             }
@@ -64,7 +64,7 @@ final class EstimateCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "tokens:   %,d as %s bills them (%,d as its rate limiter counts them)%n",
                     e.tokens(), e.modelId(), e.rateLimitTokens());
         }
-        out.println("cost:     " + Views.money(e));
+        out.println("cost:     " + JsonShapes.money(e));
         out.println("time:     " + e.time().map(s -> "about " + ProgressPrinter.minutesSeconds(java.time.Duration.ofSeconds(s)))
                 .orElse("unknown") + " (" + e.timeBasis() + ")");
         e.notes().forEach(n -> out.println("note:     " + n));

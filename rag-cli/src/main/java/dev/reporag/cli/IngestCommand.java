@@ -50,7 +50,7 @@ final class IngestCommand implements Callable<Integer> {
                     out.printf(java.util.Locale.ROOT, "not started: indexing %s needs about %,d tokens (%,d chunks; %s),"
                                     + " over the budget of %,d (--max-tokens or RAG_MAX_TOKENS_PER_JOB); raise it, or see"
                                     + " rag estimate%n", dev.reporag.core.RepoRag.storedForm(source), estimate.tokens(), estimate.chunks(),
-                            dev.reporag.http.Views.money(estimate), config.maxTokensPerJob());
+                            dev.reporag.http.JsonShapes.money(estimate), config.maxTokensPerJob());
                     return ExitCodes.FAILED;
                 }
             }

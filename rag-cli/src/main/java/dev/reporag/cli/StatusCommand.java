@@ -7,7 +7,7 @@ import dev.reporag.core.model.ProjectStatus;
 import dev.reporag.core.model.SkipReason;
 import dev.reporag.core.model.SkippedFiles;
 import dev.reporag.core.port.NotFoundException;
-import dev.reporag.http.Views;
+import dev.reporag.http.JsonShapes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -80,7 +80,7 @@ final class StatusCommand implements Callable<Integer> {
 
     private void printSkipped(PrintWriter out, Project project, SkippedFiles files) {
         if (json) {
-            out.println(Json.write(Views.skipped(project.id(), files, Optional.empty(), 0, files.total())));
+            out.println(Json.write(JsonShapes.skipped(project.id(), files, Optional.empty(), 0, files.total())));
             return;
         }
         if (files.jobId().isEmpty()) {

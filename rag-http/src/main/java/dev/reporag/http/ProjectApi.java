@@ -50,11 +50,11 @@ final class ProjectApi {
 
     /** {@code GET …/estimate}: what indexing the project from scratch would take; nothing is embedded. */
     void estimate(Context ctx) {
-        ctx.json(Views.estimate(estimates.of(id(ctx), ctx)));
+        ctx.json(JsonShapes.estimate(estimates.of(id(ctx), ctx)));
     }
 
     void list(Context ctx) {
-        ctx.json(rag.statuses().stream().map(Views::project).toList());
+        ctx.json(rag.statuses().stream().map(JsonShapes::project).toList());
     }
 
     void create(Context ctx) {
@@ -63,11 +63,11 @@ final class ProjectApi {
                 Bodies.text(body, "repoUrl", true), Bodies.text(body, "ref", false));
         Project project = registration.project();
         ctx.status(registration.created() ? 201 : 200).header("Location", "/api/projects/" + project.id().value())
-                .json(Views.project(rag.status(project.id())));
+                .json(JsonShapes.project(rag.status(project.id())));
     }
 
     void get(Context ctx) {
-        ctx.json(Views.project(rag.status(id(ctx))));
+        ctx.json(JsonShapes.project(rag.status(id(ctx))));
     }
 
     /** {@code GET …/skipped?reason=&offset=&limit=}: counts by rule and one page of the files left out. */
@@ -77,7 +77,7 @@ final class ProjectApi {
         Optional<SkipReason> reason = Optional.ofNullable(ctx.queryParam("reason")).map(ProjectApi::reason);
         int offset = number(ctx, "offset", 0, 0, Integer.MAX_VALUE);
         int limit = number(ctx, "limit", DEFAULT_SKIPPED_PAGE, 1, MAX_SKIPPED_PAGE);
-        ctx.json(Views.skipped(id, skipped, reason, offset, limit));
+        ctx.json(JsonShapes.skipped(id, skipped, reason, offset, limit));
     }
 
     private static SkipReason reason(String name) {
@@ -113,7 +113,7 @@ final class ProjectApi {
     void ingest(Context ctx) {
         IngestionJob job = rag.requestIngestion(id(ctx));
         ctx.status(202).header("Location", "/api/projects/" + job.projectId().value())
-                .json(Views.job(job, Instant.now()));
+                .json(JsonShapes.job(job, Instant.now()));
     }
 
     /**
@@ -128,13 +128,13 @@ final class ProjectApi {
             return;
         }
         ctx.status(202).header("Location", "/api/projects/" + reembedding.project().id().value())
-                .json(Views.job(reembedding.job(), Instant.now()));
+                .json(JsonShapes.job(reembedding.job(), Instant.now()));
     }
 
     void retry(Context ctx) {
         IngestionJob job = rag.retry(id(ctx));
         ctx.status(202).header("Location", "/api/projects/" + job.projectId().value())
-                .json(Views.job(job, Instant.now()));
+                .json(JsonShapes.job(job, Instant.now()));
     }
 
     /** Refuses a status stream of an unknown project, or a request that does not accept one. */
@@ -156,7 +156,7 @@ final class ProjectApi {
         JsonNode body = bodies.object(ctx);
         limit(ctx);
         Answer answer = rag.ask(id, Bodies.text(body, "question", true), Bodies.text(body, "conversationId", false));
-        ctx.json(Views.answer(answer));
+        ctx.json(JsonShapes.answer(answer));
     }
 
     /**
@@ -177,10 +177,10 @@ final class ProjectApi {
             if (!out.started) {
                 throw e;
             }
-            out.send("error", new Views.ErrorView(ErrorMapping.publicMessage(e)));
+            out.send("error", new JsonShapes.ErrorView(ErrorMapping.publicMessage(e)));
             return;
         }
-        out.send("answer", Views.answer(answer));
+        out.send("answer", JsonShapes.answer(answer));
     }
 
     private void limit(Context ctx) {
