@@ -31,7 +31,7 @@ final class ProjectApi {
     static final int MAX_SKIPPED_PAGE = 5000;
     private final RepoRag rag;
     private final ObjectMapper mapper;
-    private final Bodies bodies;
+    private final RequestFields requests;
     private final ProjectEvents events;
     private final AskRateLimiter askLimiter;
     private final ClientAddress clients;
@@ -41,7 +41,7 @@ final class ProjectApi {
                ClientAddress clients) {
         this.rag = rag;
         this.mapper = mapper;
-        this.bodies = new Bodies(mapper);
+        this.requests = new RequestFields(mapper);
         this.events = events;
         this.askLimiter = askLimiter;
         this.clients = clients;
@@ -58,9 +58,9 @@ final class ProjectApi {
     }
 
     void create(Context ctx) {
-        JsonNode body = bodies.object(ctx);
-        RepoRag.Registration registration = rag.registerOrFind(Bodies.text(body, "name", false),
-                Bodies.text(body, "repoUrl", true), Bodies.text(body, "ref", false));
+        JsonNode body = requests.object(ctx);
+        RepoRag.Registration registration = rag.registerOrFind(RequestFields.text(body, "name", false),
+                RequestFields.text(body, "repoUrl", true), RequestFields.text(body, "ref", false));
         Project project = registration.project();
         ctx.status(registration.created() ? 201 : 200).header("Location", "/api/projects/" + project.id().value())
                 .json(JsonShapes.project(rag.status(project.id())));
@@ -153,9 +153,10 @@ final class ProjectApi {
 
     void ask(Context ctx) {
         ProjectId id = id(ctx);
-        JsonNode body = bodies.object(ctx);
+        JsonNode body = requests.object(ctx);
         limit(ctx);
-        Answer answer = rag.ask(id, Bodies.text(body, "question", true), Bodies.text(body, "conversationId", false));
+        Answer answer = rag.ask(id, RequestFields.text(body, "question", true),
+                RequestFields.text(body, "conversationId", false));
         ctx.json(JsonShapes.answer(answer));
     }
 
@@ -166,13 +167,14 @@ final class ProjectApi {
      */
     void askStream(Context ctx) {
         ProjectId id = id(ctx);
-        JsonNode body = bodies.object(ctx);
+        JsonNode body = requests.object(ctx);
         limit(ctx);
         EventWriter out = new EventWriter(ctx);
         Answer answer;
         try {
-            answer = rag.askStreaming(id, Bodies.text(body, "question", true),
-                    Bodies.text(body, "conversationId", false), token -> out.send("token", Map.of("text", token)));
+            answer = rag.askStreaming(id, RequestFields.text(body, "question", true),
+                    RequestFields.text(body, "conversationId", false),
+                    token -> out.send("token", Map.of("text", token)));
         } catch (RuntimeException e) {
             if (!out.started) {
                 throw e;
