@@ -83,7 +83,8 @@ public record GitSourceSettings(
 
     /** These settings, to change some of them. */
     public Builder toBuilder() {
-        return new Builder(this);
+        return new Builder(cacheDir, credentials).allowLocalSources(allowLocalSources).allowedHosts(allowedHosts)
+                .timeout(timeout).maxRepositoryBytes(maxRepositoryBytes).maxFileBytes(maxFileBytes);
     }
 
     public GitSourceSettings withAllowLocalSources(boolean allow) {
@@ -131,14 +132,9 @@ public record GitSourceSettings(
         private long maxFileBytes;
         private final Map<String, HostCredentials> credentials;
 
-        private Builder(GitSourceSettings from) {
-            cacheDir = from.cacheDir;
-            allowLocalSources = from.allowLocalSources;
-            allowedHosts = from.allowedHosts;
-            timeout = from.timeout;
-            maxRepositoryBytes = from.maxRepositoryBytes;
-            maxFileBytes = from.maxFileBytes;
-            credentials = new HashMap<>(from.credentials);
+        private Builder(Path cacheDir, Map<String, HostCredentials> credentials) {
+            this.cacheDir = cacheDir;
+            this.credentials = new HashMap<>(credentials);
         }
 
         public Builder allowLocalSources(boolean allow) {

@@ -106,12 +106,14 @@ public record HttpSettings(String adminToken, List<String> corsOrigins, long max
 
     /** The defaults, to change some of them; {@link Builder#build()} checks the values. */
     public static Builder builder() {
-        return new Builder(defaults());
+        return defaults().toBuilder();
     }
 
     /** These settings, to change some of them. */
     public Builder toBuilder() {
-        return new Builder(this);
+        return new Builder().adminToken(adminToken).corsOrigins(corsOrigins).maxBodyBytes(maxBodyBytes)
+                .askPerMinute(askPerMinute).trustForwardedFor(trustForwardedFor).ssePollInterval(ssePollInterval)
+                .webhookSecret(webhookSecret).webhookMaxBytes(webhookMaxBytes);
     }
 
     /** The one place the settings are put together; each method sets the component of its name. */
@@ -125,15 +127,7 @@ public record HttpSettings(String adminToken, List<String> corsOrigins, long max
         private String webhookSecret;
         private long webhookMaxBytes;
 
-        private Builder(HttpSettings from) {
-            adminToken = from.adminToken;
-            corsOrigins = from.corsOrigins;
-            maxBodyBytes = from.maxBodyBytes;
-            askPerMinute = from.askPerMinute;
-            trustForwardedFor = from.trustForwardedFor;
-            ssePollInterval = from.ssePollInterval;
-            webhookSecret = from.webhookSecret;
-            webhookMaxBytes = from.webhookMaxBytes;
+        private Builder() {
         }
 
         public Builder adminToken(String value) {
