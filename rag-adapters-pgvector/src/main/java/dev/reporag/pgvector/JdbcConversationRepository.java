@@ -90,4 +90,15 @@ final class JdbcConversationRepository implements ConversationRepository {
             throw ConnectionWork.failure("save a conversation turn", e);
         }
     }
+
+    @Override
+    public void deleteProject(ProjectId project) {
+        ConnectionWork.withConnection(dataSource, "delete a project's conversations", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "DELETE FROM conversations WHERE project_id = ?")) {
+                statement.setString(1, project.value());
+                return statement.executeUpdate();
+            }
+        });
+    }
 }

@@ -1,5 +1,6 @@
 package dev.reporag.cli;
 
+import dev.reporag.core.RepoRag;
 import dev.reporag.core.ingest.Estimate;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.Project;
@@ -32,7 +33,7 @@ final class IngestCommand implements Callable<Integer> {
     Long maxTokens;
 
     /** No project of this source and ref yet, or one that no job has started: nothing is stored for it. */
-    private static boolean neverIndexed(dev.reporag.core.RepoRag rag, String source, String ref) {
+    private static boolean neverIndexed(RepoRag rag, String source, String ref) {
         return rag.registered(source, ref).map(p -> rag.status(p.id()).job().isEmpty()).orElse(true);
     }
 
@@ -49,8 +50,8 @@ final class IngestCommand implements Callable<Integer> {
                 if (estimate.tokens() > config.maxTokensPerJob()) {
                     out.printf(java.util.Locale.ROOT, "not started: indexing %s needs about %,d tokens (%,d chunks; %s),"
                                     + " over the budget of %,d (--max-tokens or RAG_MAX_TOKENS_PER_JOB); raise it, or see"
-                                    + " rag estimate%n", dev.reporag.core.RepoRag.storedForm(source), estimate.tokens(), estimate.chunks(),
-                            dev.reporag.http.JsonShapes.money(estimate), config.maxTokensPerJob());
+                                    + " rag estimate%n", RepoRag.storedForm(source), estimate.tokens(),
+                            estimate.chunks(), dev.reporag.http.JsonShapes.money(estimate), config.maxTokensPerJob());
                     return ExitCodes.FAILED;
                 }
             }

@@ -76,6 +76,7 @@ public final class RepoRag implements AutoCloseable {
     private final EmbeddingDispatcher dispatcher;
     private final JobProcessor processor;
     private final AskService askService;
+    private final ConversationRepository conversations;
     private final boolean chatModel;
     private final Duration scheduledRunInterval;
     private final Refresher refresher;
@@ -85,7 +86,7 @@ public final class RepoRag implements AutoCloseable {
         Embedder embedder = Objects.requireNonNull(b.embedder, "an embedder is required");
         this.store = Objects.requireNonNull(b.store, "a vector store is required");
         this.jobs = Objects.requireNonNull(b.jobs, "a job repository is required");
-        ConversationRepository conversations = Objects.requireNonNull(b.conversations,
+        this.conversations = Objects.requireNonNull(b.conversations,
                 "a conversation repository is required");
         this.settings = b.settings;
         this.clock = b.clock;
@@ -341,9 +342,10 @@ public final class RepoRag implements AutoCloseable {
                 .toList();
     }
 
-    /** Removes a project, its jobs and its vectors. */
+    /** Removes a project, its conversations, its jobs and its vectors (vectors other projects share stay). */
     public void delete(ProjectId id) {
         requireProject(id);
+        conversations.deleteProject(id);
         jobs.deleteProject(id);
         store.deleteProject(id);
     }

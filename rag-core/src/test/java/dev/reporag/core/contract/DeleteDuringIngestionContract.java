@@ -45,15 +45,6 @@ public abstract class DeleteDuringIngestionContract {
     /** Fresh, empty stores for vectors of this model. */
     protected abstract Stores open(String modelId, int dimension) throws Exception;
 
-    /**
-     * Whether deleting a project deletes its conversations. The stores that keep both in one
-     * database do; the in-memory adapters do not yet, as {@code RepoRag.delete} leaves
-     * conversations to the storage (a known gap, not a choice).
-     */
-    protected boolean deletesConversations() {
-        return true;
-    }
-
     @Test
     void aBatchInFlightWhenTheProjectIsDeletedLeavesNothing() throws Exception {
         InMemoryRepositorySource source = new InMemoryRepositorySource();
@@ -118,9 +109,8 @@ public abstract class DeleteDuringIngestionContract {
             assertThat(store.chunkIds(project.id())).isEmpty();
             assertThat(jobs.latestJob(project.id())).isEmpty();
             assertThat(rag.project(project.id())).isEmpty();
-            if (deletesConversations()) {
-                assertThat(conversations.projectOf(conversation)).isEmpty();
-            }
+            assertThat(conversations.projectOf(conversation)).as("the project's conversation").isEmpty();
+            assertThat(conversations.turns(conversation)).isEmpty();
             assertThat(calls.get()).as("the worker stopped at the deleted project").isLessThan(10);
         }
     }
