@@ -18,12 +18,11 @@ import java.util.stream.Stream;
 final class Repo {
     /**
      * Variables the docs may name that repo-rag's code does not read itself, and who does.
-     * Anything else must be read by Config, HttpSettings or the logging configuration.
+     * Anything else must be read by Config, Logs or the logging configuration.
      */
     static final Map<String, String> EXTERNAL = Map.of(
             "JAVA_OPTS", "read by ./rag, which passes it to java",
             "JAVA_TOOL_OPTIONS", "read by the JVM itself (used in the Docker image and on Render)",
-            "DJL_CACHE_DIR", "read by DJL, where the ONNX runtime's native library is kept",
             "XDG_CONFIG_HOME", "read by JGit for its user configuration",
             "RAG_TEST_DATABASE_URL", "read by the tests that need PostgreSQL, and set by scripts/test.sh");
 
@@ -66,10 +65,8 @@ final class Repo {
         Map<String, String> found = new TreeMap<>();
         collect(found, "rag-cli/src/main/java/dev/reporag/cli/Config.java",
                 Pattern.compile("r\\.(?:text|integer|longInteger|decimal|duration|seconds|positiveSeconds|bool|url|list)\\(\"([A-Z][A-Z0-9_]*)\""));
-        collect(found, "rag-http/src/main/java/dev/reporag/http/HttpSettings.java",
-                Pattern.compile("env(?:\\.get|\\.getOrDefault|)\\(\"([A-Z][A-Z0-9_]*)\"|number\\(env, \"([A-Z][A-Z0-9_]*)\""));
         collect(found, "rag-cli/src/main/java/dev/reporag/cli/Logs.java",
-                Pattern.compile("getenv\\(\"([A-Z][A-Z0-9_]*)\"\\)"));
+                Pattern.compile("env\\.get\\(\"([A-Z][A-Z0-9_]*)\"\\)"));
         collect(found, "rag-cli/src/main/resources/logback.xml", Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*):-"));
         if (found.size() < 30) {
             throw new IllegalStateException("found only " + found + " in the sources: has the configuration moved?");

@@ -18,11 +18,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The JSON shapes of the API; kept apart from the core's records so the wire format is explicit.
+ * The JSON shapes of the API (the bodies it answers with); kept apart from the core's records so the wire format is explicit.
  * The CLI's {@code --json} prints the same shapes, from here, so both use the same field names.
  */
-public final class Views {
-    private Views() {
+public final class JsonShapes {
+    private JsonShapes() {
     }
 
     /**
@@ -175,7 +175,7 @@ public final class Views {
     }
 
     static AnswerView answer(Answer answer) {
-        return new AnswerView(answer.text(), answer.citations().stream().map(Views::citation).toList(),
+        return new AnswerView(answer.text(), answer.citations().stream().map(JsonShapes::citation).toList(),
                 answer.conversationId(), answer.extractive());
     }
 

@@ -13,14 +13,18 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
-/** Small JDBC helpers: connections with a translated failure, and timestamp conversion. */
-final class Jdbc {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Jdbc.class);
+/**
+ * Runs a unit of work on a pooled connection (or in one transaction): tried again on a fresh
+ * connection when the one in use is lost, its failures translated to the core's; and timestamp
+ * conversion for its statements.
+ */
+final class ConnectionWork {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConnectionWork.class);
     /** SQLSTATE of unique_violation and foreign_key_violation. */
     static final String UNIQUE_VIOLATION = "23505";
     static final String FOREIGN_KEY_VIOLATION = "23503";
 
-    private Jdbc() {
+    private ConnectionWork() {
     }
 
     @FunctionalInterface

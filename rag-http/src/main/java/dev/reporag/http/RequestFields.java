@@ -13,10 +13,10 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /** Reads JSON request bodies field by field, so a wrong body gets a message naming the field. */
-final class Bodies {
+final class RequestFields {
     private final ObjectMapper mapper;
 
-    Bodies(ObjectMapper mapper) {
+    RequestFields(ObjectMapper mapper) {
         this.mapper = mapper;
     }
 

@@ -10,14 +10,14 @@ import java.util.List;
 import java.util.Map;
 
 /** Merges overlapping or adjacent chunks of one file, so a source is never shown twice. */
-final class Sources {
+final class ChunkMerger {
     /**
      * Separate sources one file may take: a big file with many matching chunks would otherwise
      * crowd every other file out of the answer.
      */
     static final int MAX_PER_FILE = 3;
 
-    private Sources() {
+    private ChunkMerger() {
     }
 
     /** Keeps rank order (a merged source takes its best member's place), at most {@code limit} sources. */

@@ -10,7 +10,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class SourcesTest {
+class ChunkMergerTest {
     private final ProjectId project = ProjectId.random();
 
     private ScoredChunk hit(String path, int line) {
@@ -26,7 +26,7 @@ class SourcesTest {
         ranked.add(hit("Small.java", 1));
         ranked.add(hit("Other.java", 1));
 
-        List<Chunk> sources = Sources.merge(ranked, 6);
+        List<Chunk> sources = ChunkMerger.merge(ranked, 6);
 
         assertThat(sources).extracting(Chunk::path)
                 .containsExactly("Big.java", "Big.java", "Big.java", "Small.java", "Other.java");
@@ -38,7 +38,7 @@ class SourcesTest {
         List<ScoredChunk> ranked = List.of(hit("Big.java", 10), hit("Big.java", 20), hit("Big.java", 30),
                 hit("Big.java", 31), hit("Big.java", 50));
 
-        List<Chunk> sources = Sources.merge(ranked, 6);
+        List<Chunk> sources = ChunkMerger.merge(ranked, 6);
 
         assertThat(sources).hasSize(3);
         assertThat(sources.get(2).startLine()).isEqualTo(30);
