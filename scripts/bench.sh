@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every benchmark of the project, one after another, and prints each one's figures under the
-# exact command that reproduces it. Benchmarks are never part of scripts/test.sh. All of them take
+# Runs every benchmark of the project (all in the rag-bench module), one after another, and prints
+# each one's figures under the exact command that reproduces it. Benchmarks are never part of scripts/test.sh. All of them take
 # about an hour on 2 cores; name some to run only those.
 #
 #   scripts/bench.sh                 # all
@@ -53,20 +53,20 @@ if wanted pgvector; then
   bash scripts/setup-postgres.sh >/dev/null
 fi
 
-bench redactor   rag-core              dev.reporag.core.policy.bench.RedactorBench "$ZIP 3"
-bench git        rag-adapters-git      dev.reporag.git.bench.GitSourceBench
-bench model      rag-adapters-local    dev.reporag.local.bench.ModelBench "$ZIP 400 150 l4j,w128,q128,w256,small400,bgeq,bge"
-bench throughput rag-adapters-local    dev.reporag.local.bench.ThroughputBench "$ZIP 200 3"
-bench store      rag-adapters-local    dev.reporag.local.bench.StoreBench "${TMPDIR:-/tmp}/store-bench-dir 20"
-bench openai     rag-adapters-openai   dev.reporag.openai.bench.RateLimitBenchmark
-bench pgvector   rag-adapters-pgvector dev.reporag.pgvector.bench.PgVectorBenchmark
-bench http       rag-http              dev.reporag.http.bench.LoadBench "200 20 5"
-bench retrieval  rag-cli               dev.reporag.bench.RetrievalBench
-bench retrieval-repo rag-cli           dev.reporag.bench.RetrievalBench "" "-Dbench.corpus=repo:4498ce5"
+bench redactor   rag-bench dev.reporag.core.policy.bench.RedactorBench "$ZIP 3"
+bench git        rag-bench dev.reporag.git.bench.GitSourceBench
+bench model      rag-bench dev.reporag.local.bench.ModelBench "$ZIP 400 150 l4j,w128,q128,w256,small400,bgeq,bge"
+bench throughput rag-bench dev.reporag.local.bench.ThroughputBench "$ZIP 200 3"
+bench store      rag-bench dev.reporag.local.bench.StoreBench "${TMPDIR:-/tmp}/store-bench-dir 20"
+bench openai     rag-bench dev.reporag.openai.bench.RateLimitBenchmark "" "-DRAG_LOG_LEVEL=INFO"
+bench pgvector   rag-bench dev.reporag.pgvector.bench.PgVectorBenchmark
+bench http       rag-bench dev.reporag.http.bench.LoadBench "200 20 5"
+bench retrieval  rag-bench dev.reporag.bench.RetrievalBench
+bench retrieval-repo rag-bench dev.reporag.bench.RetrievalBench "" "-Dbench.corpus=repo:4498ce5"
 MULTI="-Dbench.mirrors=${BENCH_MIRRORS:-/work/.mirror}${BENCH_DIR:+ -Dbench.dir=$BENCH_DIR}"
-bench retrieval-multi rag-bench        dev.reporag.bench.MultiRepoBench "" "$MULTI"
-bench embed-speed rag-bench            dev.reporag.bench.EmbedSpeedBench "go-chi/chi 0 3 recipe,fp32,q8b16,q8b1,q8b4" "$MULTI"
-bench scale      rag-cli               dev.reporag.scale.ScaleBench
-bench stages     rag-cli               dev.reporag.scale.StageBench
+bench retrieval-multi rag-bench dev.reporag.bench.MultiRepoBench "" "$MULTI"
+bench embed-speed rag-bench dev.reporag.bench.EmbedSpeedBench "go-chi/chi 0 3 recipe,fp32,q8b16,q8b1,q8b4" "$MULTI"
+bench scale      rag-bench dev.reporag.scale.ScaleBench
+bench stages     rag-bench dev.reporag.scale.StageBench
 # A second project of an indexed repository (a branch changing ~1 % of its files): inputs embedded and time to READY.
-bench reuse      rag-bench             dev.reporag.bench.ReuseBench "${BENCH_MIRRORS:-/work/.mirror}/jhy+jsoup/repo"
+bench reuse      rag-bench dev.reporag.bench.ReuseBench "${BENCH_MIRRORS:-/work/.mirror}/jhy+jsoup/repo"

@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
  * How {@link JGitRepositorySource} fetches. The adapter reads no environment; the composition root
  * maps these environment variables (names documented in docs/git-source.md):
  * {@code RAG_ALLOW_LOCAL_SOURCES} to {@code allowLocalSources}, {@code GITHUB_TOKEN} to
- * {@link #withGitHubToken}, and the cache directory to {@code $RAG_HOME/git}.
+ * {@link Builder#gitHubToken}, and the cache directory to {@code $RAG_HOME/git}. Build with
+ * {@link #builder}, or {@link #defaults} and a wither for one change.
  *
  * @param cacheDir           where clones are kept, one directory per repository URL
  * @param allowLocalSources  allow local paths, file://, http://, git:// and loopback hosts (development
@@ -75,63 +76,129 @@ public record GitSourceSettings(
                 DEFAULT_MAX_FILE_BYTES, Map.of());
     }
 
+    /** {@link #defaults} in {@code cacheDir}, to change some of them; {@link Builder#build()} checks them. */
+    public static Builder builder(Path cacheDir) {
+        return defaults(cacheDir).toBuilder();
+    }
+
+    /** These settings, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder(cacheDir, credentials).allowLocalSources(allowLocalSources).allowedHosts(allowedHosts)
+                .timeout(timeout).maxRepositoryBytes(maxRepositoryBytes).maxFileBytes(maxFileBytes);
+    }
+
     public GitSourceSettings withAllowLocalSources(boolean allow) {
-        return new GitSourceSettings(cacheDir, allow, allowedHosts, timeout, maxRepositoryBytes, maxFileBytes,
-                credentials);
+        return toBuilder().allowLocalSources(allow).build();
     }
 
     public GitSourceSettings withAllowedHosts(Set<String> hosts) {
-        return new GitSourceSettings(cacheDir, allowLocalSources, hosts, timeout, maxRepositoryBytes, maxFileBytes,
-                credentials);
+        return toBuilder().allowedHosts(hosts).build();
     }
 
     public GitSourceSettings withTimeout(Duration value) {
-        return new GitSourceSettings(cacheDir, allowLocalSources, allowedHosts, value, maxRepositoryBytes,
-                maxFileBytes, credentials);
+        return toBuilder().timeout(value).build();
     }
 
     public GitSourceSettings withMaxRepositoryBytes(long value) {
-        return new GitSourceSettings(cacheDir, allowLocalSources, allowedHosts, timeout, value, maxFileBytes,
-                credentials);
+        return toBuilder().maxRepositoryBytes(value).build();
     }
 
     public GitSourceSettings withMaxFileBytes(long value) {
-        return new GitSourceSettings(cacheDir, allowLocalSources, allowedHosts, timeout, maxRepositoryBytes, value,
-                credentials);
+        return toBuilder().maxFileBytes(value).build();
     }
 
     /** Adds credentials for one host. */
     public GitSourceSettings withCredentials(String host, String username, String secret) {
-        Map<String, HostCredentials> more = new HashMap<>(credentials);
-        more.put(host, new HostCredentials(username, secret));
-        return new GitSourceSettings(cacheDir, allowLocalSources, allowedHosts, timeout, maxRepositoryBytes,
-                maxFileBytes, more);
+        return toBuilder().credentials(host, username, secret).build();
     }
 
-    /**
-     * Adds a token for one host (RAG_GIT_TOKEN_&lt;HOST&gt;, RAG_GIT_TOKENS): {@code user:token}, or a bare
-     * token, sent with the user name {@code x-access-token} (GitHub; GitLab and Gitea accept any name).
-     * Blank means none.
-     */
+    /** Adds a token for one host; see {@link Builder#token}. */
     public GitSourceSettings withToken(String host, String value) {
-        if (value == null || value.isBlank()) {
-            return this;
-        }
-        String v = value.strip();
-        int colon = v.indexOf(':');
-        return colon > 0 ? withCredentials(host, v.substring(0, colon), v.substring(colon + 1))
-                : withCredentials(host, "x-access-token", v);
+        return toBuilder().token(host, value).build();
     }
 
-    /**
-     * Uses a GitHub token (GITHUB_TOKEN) for github.com only: a token sent to whatever host a user
-     * names would leak it. Blank means none.
-     */
+    /** Uses a GitHub token for github.com only; see {@link Builder#gitHubToken}. */
     public GitSourceSettings withGitHubToken(String token) {
-        if (token == null || token.isBlank()) {
+        return toBuilder().gitHubToken(token).build();
+    }
+
+    /** The one place the settings are put together; each method sets the component of its name. */
+    public static final class Builder {
+        private final Path cacheDir;
+        private boolean allowLocalSources;
+        private Set<String> allowedHosts;
+        private Duration timeout;
+        private long maxRepositoryBytes;
+        private long maxFileBytes;
+        private final Map<String, HostCredentials> credentials;
+
+        private Builder(Path cacheDir, Map<String, HostCredentials> credentials) {
+            this.cacheDir = cacheDir;
+            this.credentials = new HashMap<>(credentials);
+        }
+
+        public Builder allowLocalSources(boolean allow) {
+            allowLocalSources = allow;
             return this;
         }
-        return withCredentials("github.com", "x-access-token", token.strip());
+
+        public Builder allowedHosts(Set<String> hosts) {
+            allowedHosts = hosts;
+            return this;
+        }
+
+        public Builder timeout(Duration value) {
+            timeout = value;
+            return this;
+        }
+
+        public Builder maxRepositoryBytes(long value) {
+            maxRepositoryBytes = value;
+            return this;
+        }
+
+        public Builder maxFileBytes(long value) {
+            maxFileBytes = value;
+            return this;
+        }
+
+        /** Adds credentials for one host. */
+        public Builder credentials(String host, String username, String secret) {
+            credentials.put(host, new HostCredentials(username, secret));
+            return this;
+        }
+
+        /**
+         * Adds a token for one host (RAG_GIT_TOKEN_&lt;HOST&gt;, RAG_GIT_TOKENS): {@code user:token}, or a
+         * bare token, sent with the user name {@code x-access-token} (GitHub; GitLab and Gitea accept any
+         * name). Blank means none.
+         */
+        public Builder token(String host, String value) {
+            if (value == null || value.isBlank()) {
+                return this;
+            }
+            String v = value.strip();
+            int colon = v.indexOf(':');
+            return colon > 0 ? credentials(host, v.substring(0, colon), v.substring(colon + 1))
+                    : credentials(host, "x-access-token", v);
+        }
+
+        /**
+         * Uses a GitHub token (GITHUB_TOKEN) for github.com only: a token sent to whatever host a user
+         * names would leak it. Blank means none.
+         */
+        public Builder gitHubToken(String token) {
+            if (token == null || token.isBlank()) {
+                return this;
+            }
+            return credentials("github.com", "x-access-token", token.strip());
+        }
+
+        /** @throws IllegalArgumentException for a timeout or size limit that is not positive */
+        public GitSourceSettings build() {
+            return new GitSourceSettings(cacheDir, allowLocalSources, allowedHosts, timeout, maxRepositoryBytes,
+                    maxFileBytes, credentials);
+        }
     }
 
     @Override

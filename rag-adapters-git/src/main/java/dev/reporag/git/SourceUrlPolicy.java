@@ -1,5 +1,6 @@
 package dev.reporag.git;
 
+import dev.reporag.core.policy.SourceKind;
 import dev.reporag.core.port.SourceException;
 
 import java.net.IDN;
@@ -12,7 +13,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -29,9 +29,6 @@ import java.util.regex.Pattern;
 final class SourceUrlPolicy {
     static final String LOCAL_SWITCH = "RAG_ALLOW_LOCAL_SOURCES=true";
 
-    private static final Pattern SCHEME_URL = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*)://(.*)", Pattern.DOTALL);
-    private static final Pattern REMOTE_HELPER = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*::.*", Pattern.DOTALL);
-    private static final Pattern SCP_LIKE = Pattern.compile("(?:[^@/]+@)?[^/:\\\\]{2,}:.*", Pattern.DOTALL);
     /** Longer sources are refused before any parsing, so every check below works on bounded input. */
     static final int MAX_SOURCE_LENGTH = 2048;
     /** DNS limits (RFC 1035): a whole name and one label. */
@@ -86,27 +83,28 @@ final class SourceUrlPolicy {
         if (s.length() > MAX_SOURCE_LENGTH) {
             throw refused(display, "it is longer than " + MAX_SOURCE_LENGTH + " characters");
         }
-        if (REMOTE_HELPER.matcher(s).matches()) {
+        SourceKind kind = SourceKind.of(s);
+        if (kind == SourceKind.REMOTE_HELPER) {
             throw refused(display, "remote helpers such as ext:: run commands and are never allowed");
         }
         if (s.chars().anyMatch(c -> c <= ' ' || c == 0x7f || c == '\\')) {
             throw refused(display, "it contains spaces, control characters or backslashes");
         }
-        Matcher url = SCHEME_URL.matcher(s);
-        if (url.matches()) {
-            String scheme = url.group(1).toLowerCase(Locale.ROOT);
-            if (scheme.equals("file")) {
-                return localFileUrl(url.group(2), display);
+        // A scheme has no ':' or '/', so the first "://" ends it.
+        int schemeEnd = s.indexOf("://");
+        return switch (kind) {
+            case FILE_URL -> localFileUrl(s.substring(schemeEnd + 3), display);
+            case URL -> remote(s.substring(0, schemeEnd).toLowerCase(Locale.ROOT), s.substring(schemeEnd + 3), display,
+                    requireDns);
+            case SCP_LIKE -> {
+                if (userInfoEnd(s) > 0 && s.substring(0, userInfoEnd(s)).indexOf(':') >= 0) {
+                    throw refused(display, CREDENTIALS_HINT);
+                }
+                throw refused(display, "ssh sources are not supported; use the https URL of the repository");
             }
-            return remote(scheme, url.group(2), display, requireDns);
-        }
-        if (SCP_LIKE.matcher(s).matches()) {
-            if (userInfoEnd(s) > 0 && s.substring(0, userInfoEnd(s)).indexOf(':') >= 0) {
-                throw refused(display, CREDENTIALS_HINT);
-            }
-            throw refused(display, "ssh sources are not supported; use the https URL of the repository");
-        }
-        return localPath(s, display);
+            case PATH -> localPath(s, display);
+            case REMOTE_HELPER -> throw new IllegalStateException("refused above");
+        };
     }
 
     private SourceLocation remote(String scheme, String rest, String display, boolean requireDns) {

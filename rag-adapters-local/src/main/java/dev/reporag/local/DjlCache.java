@@ -7,7 +7,8 @@ import java.nio.file.Path;
 /**
  * DJL unpacks its tokenizer's native library into {@code DJL_CACHE_DIR}, else {@code ~/.djl.ai}.
  * When neither is usable (a read-only home, as in some containers), point it at a directory in
- * the temp dir rather than fail.
+ * the temp dir rather than fail. The directory configured is given by the caller (the composition
+ * root reads the environment), so this adapter reads no environment itself.
  */
 final class DjlCache {
     private static final String KEY = "DJL_CACHE_DIR";
@@ -15,8 +16,13 @@ final class DjlCache {
     private DjlCache() {
     }
 
-    static synchronized void configure() {
-        if (System.getProperty(KEY) != null || System.getenv(KEY) != null) {
+    /** @param configured the directory the user chose ({@code DJL_CACHE_DIR}); null or blank for none */
+    static synchronized void configure(String configured) {
+        if (System.getProperty(KEY) != null) {
+            return;
+        }
+        if (configured != null && !configured.isBlank()) {
+            System.setProperty(KEY, configured.strip());
             return;
         }
         Path home = Path.of(System.getProperty("user.home"), ".djl.ai");

@@ -59,7 +59,7 @@ public final class LocalEmbedder implements Embedder, AutoCloseable {
         this.windowTokens = b.windowTokens == 0 ? model.maxTokens() : b.windowTokens;
         this.batchSize = b.batchSize == 0 ? defaultBatchSize(model) : b.batchSize;
         this.maxInputChars = b.maxInputChars;
-        DjlCache.configure();
+        DjlCache.configure(b.nativeCacheDir);
         try {
             environment = OrtEnvironment.getEnvironment();
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
@@ -336,8 +336,19 @@ public final class LocalEmbedder implements Embedder, AutoCloseable {
         private int threads = defaultThreads(Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory());
         private int maxInputChars = DEFAULT_MAX_INPUT_CHARS;
+        private String nativeCacheDir;
 
         private Builder() {
+        }
+
+        /**
+         * Where DJL unpacks the tokenizer's native library: the value of {@code DJL_CACHE_DIR} as the
+         * caller read it (null: {@code ~/.djl.ai}, or a directory in the temp dir when that is not
+         * writable).
+         */
+        public Builder nativeCacheDir(String dir) {
+            this.nativeCacheDir = dir;
+            return this;
         }
 
         public Builder model(LocalModel model) {

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -33,8 +32,6 @@ import java.util.Optional;
  * directory and records it as the model of every project it holds.
  */
 public final class LocalStore implements AutoCloseable {
-    /** Environment variable naming the data directory. */
-    public static final String HOME_VARIABLE = "RAG_HOME";
     static final String MODEL_KEY = "embedding.model";
     static final String DIMENSION_KEY = "embedding.dimension";
 
@@ -123,19 +120,6 @@ public final class LocalStore implements AutoCloseable {
                 state.close();
             }
         }
-    }
-
-    /** {@code RAG_HOME} when set, else {@code ~/.repo-rag}. */
-    public static Path defaultHome() {
-        return home(System.getenv(), System.getProperty("user.home"));
-    }
-
-    static Path home(Map<String, String> env, String userHome) {
-        String configured = env.get(HOME_VARIABLE);
-        if (configured != null && !configured.isBlank()) {
-            return Path.of(configured);
-        }
-        return Path.of(userHome, ".repo-rag");
     }
 
     /**

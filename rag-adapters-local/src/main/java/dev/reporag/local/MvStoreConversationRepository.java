@@ -68,6 +68,14 @@ final class MvStoreConversationRepository implements ConversationRepository {
         });
     }
 
+    @Override
+    public void deleteProject(ProjectId project) {
+        state.write(() -> {
+            deleteOf(state, project);
+            return null;
+        });
+    }
+
     /** Removes a project's conversations; runs inside a write of the caller. */
     static void deleteOf(MvState state, ProjectId project) {
         List<String> doomed = new ArrayList<>();

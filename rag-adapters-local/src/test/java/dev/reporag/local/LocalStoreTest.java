@@ -292,13 +292,6 @@ class LocalStoreTest {
         }
     }
 
-    @Test
-    void theDataDirectoryComesFromRagHome() {
-        assertThat(LocalStore.home(Map.of("RAG_HOME", "/data/rag"), "/home/u")).isEqualTo(Path.of("/data/rag"));
-        assertThat(LocalStore.home(Map.of(), "/home/u")).isEqualTo(Path.of("/home/u/.repo-rag"));
-        assertThat(LocalStore.home(Map.of("RAG_HOME", " "), "/home/u")).isEqualTo(Path.of("/home/u/.repo-rag"));
-    }
-
     private static String top(LocalStore store, ProjectId p, String query) {
         List<ScoredChunk> hits = store.vectorStore().keywordSearch(p, query, 3);
         assertThat(hits).as("hits for '%s'", query).isNotEmpty();

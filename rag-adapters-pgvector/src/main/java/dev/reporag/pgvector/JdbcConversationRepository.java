@@ -32,20 +32,20 @@ final class JdbcConversationRepository implements ConversationRepository {
                      "INSERT INTO conversations (id, project_id, created_at) VALUES (?, ?, ?)")) {
             statement.setString(1, id);
             statement.setString(2, project.value());
-            Jdbc.setInstant(statement, 3, now);
+            ConnectionWork.setInstant(statement, 3, now);
             statement.executeUpdate();
             return id;
         } catch (SQLException e) {
-            if (Jdbc.FOREIGN_KEY_VIOLATION.equals(e.getSQLState())) {
+            if (ConnectionWork.FOREIGN_KEY_VIOLATION.equals(e.getSQLState())) {
                 throw new StoreException("unknown project " + project);
             }
-            throw Jdbc.failure("start a conversation", e);
+            throw ConnectionWork.failure("start a conversation", e);
         }
     }
 
     @Override
     public Optional<ProjectId> projectOf(String conversationId) {
-        return Jdbc.withConnection(dataSource, "read a conversation", connection -> {
+        return ConnectionWork.withConnection(dataSource, "read a conversation", connection -> {
             try (PreparedStatement statement = connection.prepareStatement(
                     "SELECT project_id FROM conversations WHERE id = ?")) {
                 statement.setString(1, conversationId);
@@ -58,7 +58,7 @@ final class JdbcConversationRepository implements ConversationRepository {
 
     @Override
     public List<Turn> turns(String conversationId) {
-        return Jdbc.withConnection(dataSource, "read a conversation", connection -> {
+        return ConnectionWork.withConnection(dataSource, "read a conversation", connection -> {
             try (PreparedStatement statement = connection.prepareStatement(
                     "SELECT question, answer FROM conversation_turns WHERE conversation_id = ? ORDER BY seq")) {
                 statement.setString(1, conversationId);
@@ -81,13 +81,24 @@ final class JdbcConversationRepository implements ConversationRepository {
             statement.setString(1, conversationId);
             statement.setString(2, turn.question());
             statement.setString(3, turn.answer());
-            Jdbc.setInstant(statement, 4, now);
+            ConnectionWork.setInstant(statement, 4, now);
             statement.executeUpdate();
         } catch (SQLException e) {
-            if (Jdbc.FOREIGN_KEY_VIOLATION.equals(e.getSQLState())) {
+            if (ConnectionWork.FOREIGN_KEY_VIOLATION.equals(e.getSQLState())) {
                 throw new StoreException("unknown conversation " + conversationId);
             }
-            throw Jdbc.failure("save a conversation turn", e);
+            throw ConnectionWork.failure("save a conversation turn", e);
         }
+    }
+
+    @Override
+    public void deleteProject(ProjectId project) {
+        ConnectionWork.withConnection(dataSource, "delete a project's conversations", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "DELETE FROM conversations WHERE project_id = ?")) {
+                statement.setString(1, project.value());
+                return statement.executeUpdate();
+            }
+        });
     }
 }

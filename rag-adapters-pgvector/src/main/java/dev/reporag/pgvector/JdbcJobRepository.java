@@ -59,13 +59,13 @@ final class JdbcJobRepository implements JobRepository {
             statement.setString(2, project.name());
             statement.setString(3, project.source());
             statement.setString(4, project.ref());
-            Jdbc.setInstant(statement, 5, project.createdAt());
+            ConnectionWork.setInstant(statement, 5, project.createdAt());
             statement.executeUpdate();
         } catch (SQLException e) {
-            if (Jdbc.UNIQUE_VIOLATION.equals(e.getSQLState())) {
+            if (ConnectionWork.UNIQUE_VIOLATION.equals(e.getSQLState())) {
                 throw new StoreException("a project named '" + project.name() + "' already exists");
             }
-            throw Jdbc.failure("save project '" + project.name() + "'", e);
+            throw ConnectionWork.failure("save project '" + project.name() + "'", e);
         }
     }
 
@@ -86,7 +86,7 @@ final class JdbcJobRepository implements JobRepository {
 
     private List<Project> projects(String where, String value) {
         String sql = "SELECT id, name, source, ref, created_at FROM projects " + where + " ORDER BY created_at, id";
-        return Jdbc.withConnection(dataSource, "read projects", connection -> {
+        return ConnectionWork.withConnection(dataSource, "read projects", connection -> {
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 if (value != null) {
                     statement.setString(1, value);
@@ -95,7 +95,7 @@ final class JdbcJobRepository implements JobRepository {
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
                         projects.add(new Project(new ProjectId(rows.getString("id")), rows.getString("name"),
-                                rows.getString("source"), rows.getString("ref"), Jdbc.instant(rows, "created_at")));
+                                rows.getString("source"), rows.getString("ref"), ConnectionWork.instant(rows, "created_at")));
                     }
                 }
                 return projects;
@@ -106,7 +106,7 @@ final class JdbcJobRepository implements JobRepository {
     @Override
     public void deleteProject(ProjectId id) {
         // Jobs and conversations go with it (ON DELETE CASCADE).
-        Jdbc.withConnection(dataSource, "delete project " + id, connection -> {
+        ConnectionWork.withConnection(dataSource, "delete project " + id, connection -> {
             try (PreparedStatement statement = connection.prepareStatement("DELETE FROM projects WHERE id = ?")) {
                 statement.setString(1, id.value());
                 return statement.executeUpdate();
@@ -127,18 +127,18 @@ final class JdbcJobRepository implements JobRepository {
                         + " DO NOTHING RETURNING " + JOB_COLUMNS, statement -> {
                     statement.setString(1, fresh.id().value());
                     statement.setString(2, project.value());
-                    Jdbc.setInstant(statement, 3, now);
-                    Jdbc.setInstant(statement, 4, now);
+                    ConnectionWork.setInstant(statement, 3, now);
+                    ConnectionWork.setInstant(statement, 4, now);
                 }).stream().findFirst();
                 if (job.isEmpty()) {
                     job = jobs(connection, "SELECT " + JOB_COLUMNS + " FROM ingestion_jobs WHERE project_id = ? AND "
                             + ACTIVE, statement -> statement.setString(1, project.value())).stream().findFirst();
                 }
             } catch (SQLException e) {
-                if (Jdbc.FOREIGN_KEY_VIOLATION.equals(e.getSQLState())) {
+                if (ConnectionWork.FOREIGN_KEY_VIOLATION.equals(e.getSQLState())) {
                     throw new StoreException("unknown project " + project);
                 }
-                throw Jdbc.failure("queue a job for project " + project, e);
+                throw ConnectionWork.failure("queue a job for project " + project, e);
             }
             if (job.isPresent()) {
                 return job.get();
@@ -165,7 +165,7 @@ final class JdbcJobRepository implements JobRepository {
     }
 
     private Optional<IngestionJob> one(String sql, String value) {
-        return Jdbc.withConnection(dataSource, "read jobs",
+        return ConnectionWork.withConnection(dataSource, "read jobs",
                 connection -> jobs(connection, sql, statement -> statement.setString(1, value)).stream().findFirst());
     }
 
@@ -174,11 +174,11 @@ final class JdbcJobRepository implements JobRepository {
         // One short transaction per candidate: lock the oldest claimable job others have not locked,
         // then either take it or, if its lease ran out too often, fail it and look again.
         while (true) {
-            Claim claim = Jdbc.inTransaction(dataSource, "claim a job", connection -> {
+            Claim claim = ConnectionWork.inTransaction(dataSource, "claim a job", connection -> {
                 List<IngestionJob> candidates = jobs(connection, "SELECT " + JOB_COLUMNS + " FROM ingestion_jobs"
                         + " WHERE status = 'PENDING' OR (status = 'PROCESSING' AND lease_expires_at <= ?)"
                         + " ORDER BY created_at, seq LIMIT 1 FOR UPDATE SKIP LOCKED",
-                        statement -> Jdbc.setInstant(statement, 1, now));
+                        statement -> ConnectionWork.setInstant(statement, 1, now));
                 if (candidates.isEmpty()) {
                     return Claim.NONE;
                 }
@@ -189,8 +189,8 @@ final class JdbcJobRepository implements JobRepository {
                             + " status = 'FAILED', error = ?, finished_at = ?, updated_at = ?, lease_owner = NULL,"
                             + " lease_expires_at = NULL, eta_seconds = NULL WHERE id = ?")) {
                         statement.setString(1, failed.error());
-                        Jdbc.setInstant(statement, 2, now);
-                        Jdbc.setInstant(statement, 3, now);
+                        ConnectionWork.setInstant(statement, 2, now);
+                        ConnectionWork.setInstant(statement, 3, now);
                         statement.setString(4, job.id().value());
                         statement.executeUpdate();
                     }
@@ -214,7 +214,7 @@ final class JdbcJobRepository implements JobRepository {
     public Optional<IngestionJob> claimJob(JobId job, String worker, Instant now, Duration lease) {
         // A single UPDATE: a concurrent claimer waits for the row, re-checks the condition and finds
         // the job taken.
-        return Jdbc.withConnection(dataSource, "claim job " + job, connection -> take(connection, job, worker, now,
+        return ConnectionWork.withConnection(dataSource, "claim job " + job, connection -> take(connection, job, worker, now,
                 lease, " AND (status = 'PENDING' OR (status = 'PROCESSING' AND lease_expires_at <= ?))"));
     }
 
@@ -227,12 +227,12 @@ final class JdbcJobRepository implements JobRepository {
                 + " RETURNING " + JOB_COLUMNS,
                 statement -> {
                     statement.setString(1, worker);
-                    Jdbc.setInstant(statement, 2, now.plus(lease));
-                    Jdbc.setInstant(statement, 3, now);
-                    Jdbc.setInstant(statement, 4, now);
+                    ConnectionWork.setInstant(statement, 2, now.plus(lease));
+                    ConnectionWork.setInstant(statement, 3, now);
+                    ConnectionWork.setInstant(statement, 4, now);
                     statement.setString(5, job.value());
                     if (!condition.isEmpty()) {
-                        Jdbc.setInstant(statement, 6, now);
+                        ConnectionWork.setInstant(statement, 6, now);
                     }
                 }).stream().findFirst();
     }
@@ -240,8 +240,8 @@ final class JdbcJobRepository implements JobRepository {
     @Override
     public boolean renew(JobId job, String worker, Instant now, Duration lease) {
         return heldUpdate(job, worker, "lease_expires_at = ?, updated_at = ?", 2, statement -> {
-            Jdbc.setInstant(statement, 1, now.plus(lease));
-            Jdbc.setInstant(statement, 2, now);
+            ConnectionWork.setInstant(statement, 1, now.plus(lease));
+            ConnectionWork.setInstant(statement, 2, now);
         });
     }
 
@@ -253,7 +253,7 @@ final class JdbcJobRepository implements JobRepository {
                 + " commit_id = COALESCE(?, commit_id), updated_at = ?, eta_seconds = ?", 10, statement -> {
             setProgress(statement, progress, 1);
             statement.setString(8, commit);
-            Jdbc.setInstant(statement, 9, now);
+            ConnectionWork.setInstant(statement, 9, now);
             if (progress.etaSeconds() == Progress.ETA_UNKNOWN) {
                 statement.setNull(10, Types.BIGINT);
             } else {
@@ -272,22 +272,22 @@ final class JdbcJobRepository implements JobRepository {
                     + " error = NULL" + done, 10, statement -> {
                 setProgress(statement, ready.progress().withPercent(100), 1);
                 statement.setString(8, ready.commit());
-                Jdbc.setInstant(statement, 9, now);
-                Jdbc.setInstant(statement, 10, now);
+                ConnectionWork.setInstant(statement, 9, now);
+                ConnectionWork.setInstant(statement, 10, now);
             });
         }
         JobOutcome.Failed failed = (JobOutcome.Failed) outcome;
         return heldUpdate(job, worker, "status = 'FAILED', error = ?" + done, 3, statement -> {
             statement.setString(1, failed.error());
-            Jdbc.setInstant(statement, 2, now);
-            Jdbc.setInstant(statement, 3, now);
+            ConnectionWork.setInstant(statement, 2, now);
+            ConnectionWork.setInstant(statement, 3, now);
         });
     }
 
     @Override
     public boolean release(JobId job, String worker, Instant now) {
         return heldUpdate(job, worker, "status = 'PENDING', finished_at = NULL, updated_at = ?, lease_owner = NULL,"
-                + " lease_expires_at = NULL, eta_seconds = NULL", 1, statement -> Jdbc.setInstant(statement, 1, now));
+                + " lease_expires_at = NULL, eta_seconds = NULL", 1, statement -> ConnectionWork.setInstant(statement, 1, now));
     }
 
     @Override
@@ -300,15 +300,15 @@ final class JdbcJobRepository implements JobRepository {
             statement.setBytes(2, skipped.toBytes());
             statement.executeUpdate();
         } catch (SQLException e) {
-            if (!Jdbc.FOREIGN_KEY_VIOLATION.equals(e.getSQLState())) { // else the project was deleted meanwhile
-                throw Jdbc.failure("save the skipped files of project " + project, e);
+            if (!ConnectionWork.FOREIGN_KEY_VIOLATION.equals(e.getSQLState())) { // else the project was deleted meanwhile
+                throw ConnectionWork.failure("save the skipped files of project " + project, e);
             }
         }
     }
 
     @Override
     public Optional<SkippedFiles> skippedFiles(ProjectId project) {
-        return Jdbc.withConnection(dataSource, "read the skipped files of project " + project, connection -> {
+        return ConnectionWork.withConnection(dataSource, "read the skipped files of project " + project, connection -> {
             try (PreparedStatement statement = connection.prepareStatement(
                     "SELECT data FROM skipped_files WHERE project_id = ?")) {
                 statement.setString(1, project.value());
@@ -322,14 +322,14 @@ final class JdbcJobRepository implements JobRepository {
 
     @Override
     public void saveRemoteHead(ProjectId project, RemoteHead head) {
-        Jdbc.withConnection(dataSource, "save the remote head of project " + project, connection -> {
+        ConnectionWork.withConnection(dataSource, "save the remote head of project " + project, connection -> {
             try (PreparedStatement statement = connection.prepareStatement("""
                     UPDATE projects SET remote_head = ?, remote_checked_at = ?
                     WHERE id = ? AND (remote_checked_at IS NULL OR remote_checked_at <= ?)""")) {
                 statement.setString(1, head.commit());
-                Jdbc.setInstant(statement, 2, head.checkedAt());
+                ConnectionWork.setInstant(statement, 2, head.checkedAt());
                 statement.setString(3, project.value());
-                Jdbc.setInstant(statement, 4, head.checkedAt());
+                ConnectionWork.setInstant(statement, 4, head.checkedAt());
                 return statement.executeUpdate();
             }
         });
@@ -337,13 +337,13 @@ final class JdbcJobRepository implements JobRepository {
 
     @Override
     public Optional<RemoteHead> remoteHead(ProjectId project) {
-        return Jdbc.withConnection(dataSource, "read the remote head of project " + project, connection -> {
+        return ConnectionWork.withConnection(dataSource, "read the remote head of project " + project, connection -> {
             try (PreparedStatement statement = connection.prepareStatement(
                     "SELECT remote_head, remote_checked_at FROM projects WHERE id = ? AND remote_head IS NOT NULL")) {
                 statement.setString(1, project.value());
                 try (ResultSet rows = statement.executeQuery()) {
                     return rows.next()
-                            ? Optional.of(new RemoteHead(rows.getString(1), Jdbc.instant(rows, "remote_checked_at")))
+                            ? Optional.of(new RemoteHead(rows.getString(1), ConnectionWork.instant(rows, "remote_checked_at")))
                             : Optional.<RemoteHead>empty();
                 }
             }
@@ -352,12 +352,12 @@ final class JdbcJobRepository implements JobRepository {
 
     @Override
     public void workerSeen(WorkerKind kind, Instant now) {
-        Jdbc.withConnection(dataSource, "note a " + kind + " sighting", connection -> {
+        ConnectionWork.withConnection(dataSource, "note a " + kind + " sighting", connection -> {
             try (PreparedStatement statement = connection.prepareStatement("""
                     INSERT INTO worker_sightings (kind, seen_at) VALUES (?, ?)
                     ON CONFLICT (kind) DO UPDATE SET seen_at = GREATEST(worker_sightings.seen_at, EXCLUDED.seen_at)""")) {
                 statement.setString(1, kind.name());
-                Jdbc.setInstant(statement, 2, now);
+                ConnectionWork.setInstant(statement, 2, now);
                 return statement.executeUpdate();
             }
         });
@@ -366,7 +366,7 @@ final class JdbcJobRepository implements JobRepository {
     @Override
     public Map<WorkerKind, Instant> workersLastSeen() {
         return byKey(WorkerKind.class, "SELECT kind, seen_at FROM worker_sightings", "read worker sightings",
-                rows -> Jdbc.instant(rows, "seen_at"));
+                rows -> ConnectionWork.instant(rows, "seen_at"));
     }
 
     @Override
@@ -377,7 +377,7 @@ final class JdbcJobRepository implements JobRepository {
 
     /** A two-column table keyed by an enum's names; names this version does not know are left out. */
     private <K extends Enum<K>, V> Map<K, V> byKey(Class<K> keys, String sql, String what, Column<V> value) {
-        return Jdbc.withConnection(dataSource, what, connection -> {
+        return ConnectionWork.withConnection(dataSource, what, connection -> {
             Map<K, V> values = new EnumMap<>(keys);
             try (PreparedStatement statement = connection.prepareStatement(sql);
                  ResultSet rows = statement.executeQuery()) {
@@ -399,7 +399,7 @@ final class JdbcJobRepository implements JobRepository {
     }
 
     private boolean heldUpdate(JobId job, String worker, String assignments, int parameters, Binder binder) {
-        return Jdbc.withConnection(dataSource, "update job " + job, connection -> {
+        return ConnectionWork.withConnection(dataSource, "update job " + job, connection -> {
             try (PreparedStatement statement = connection.prepareStatement(
                     "UPDATE ingestion_jobs SET " + assignments + HELD)) {
                 binder.bind(statement);
@@ -448,8 +448,8 @@ final class JdbcJobRepository implements JobRepository {
                 rows.getLong("chunks_embedded"), rows.getInt("percent"), eta);
         return new IngestionJob(new JobId(rows.getString("id")), new ProjectId(rows.getString("project_id")),
                 JobStatus.valueOf(rows.getString("status")), progress, rows.getString("error"),
-                rows.getInt("attempts"), rows.getString("commit_id"), Jdbc.instant(rows, "created_at"),
-                Jdbc.instant(rows, "started_at"), Jdbc.instant(rows, "finished_at"), Jdbc.instant(rows, "updated_at"),
-                rows.getString("lease_owner"), Jdbc.instant(rows, "lease_expires_at"));
+                rows.getInt("attempts"), rows.getString("commit_id"), ConnectionWork.instant(rows, "created_at"),
+                ConnectionWork.instant(rows, "started_at"), ConnectionWork.instant(rows, "finished_at"), ConnectionWork.instant(rows, "updated_at"),
+                rows.getString("lease_owner"), ConnectionWork.instant(rows, "lease_expires_at"));
     }
 }

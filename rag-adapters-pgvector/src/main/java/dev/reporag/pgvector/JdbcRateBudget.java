@@ -37,7 +37,7 @@ final class JdbcRateBudget implements RateBudget {
     @Override
     public Reservation reserve(String key, Duration slot, long tokens) {
         long micros = slot.toNanos() / 1_000;
-        return Jdbc.withConnection(dataSource, "reserve a start of the shared rate budget", connection -> {
+        return ConnectionWork.withConnection(dataSource, "reserve a start of the shared rate budget", connection -> {
             try (PreparedStatement statement = connection.prepareStatement(RESERVE)) {
                 statement.setString(1, key);
                 statement.setLong(2, micros);
@@ -55,7 +55,7 @@ final class JdbcRateBudget implements RateBudget {
 
     @Override
     public void pause(String key, Duration delay) {
-        Jdbc.withConnection(dataSource, "pause the shared rate budget", connection -> {
+        ConnectionWork.withConnection(dataSource, "pause the shared rate budget", connection -> {
             try (PreparedStatement statement = connection.prepareStatement(PAUSE)) {
                 statement.setString(1, key);
                 statement.setLong(2, delay.toNanos() / 1_000);

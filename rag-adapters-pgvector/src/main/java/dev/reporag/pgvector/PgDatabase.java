@@ -20,7 +20,7 @@ import java.util.Objects;
  * adapters built on them. Open it once per process and close it on shutdown.
  *
  * <pre>{@code
- * PgDatabase db = PgDatabase.builder(System.getenv("DATABASE_URL"))
+ * PgDatabase db = PgDatabase.builder(databaseUrl) // read by the caller: the composition root
  *         .embeddingModel(embedder.modelId(), embedder.dimension())
  *         .build();
  * VectorStore store = db.vectorStore();

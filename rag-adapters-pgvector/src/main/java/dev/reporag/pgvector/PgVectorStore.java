@@ -137,7 +137,7 @@ final class PgVectorStore implements VectorStore {
         if (current == null) {
             synchronized (this) {
                 if (space == null) {
-                    int id = Jdbc.withConnection(dataSource, "prepare the vectors of model " + model, connection -> {
+                    int id = ConnectionWork.withConnection(dataSource, "prepare the vectors of model " + model, connection -> {
                         try (PreparedStatement statement = connection.prepareStatement(
                                 "SELECT reporag_embedding_space(?, ?)")) {
                             statement.setString(1, model.id());
@@ -202,7 +202,7 @@ final class PgVectorStore implements VectorStore {
             i++;
         }
         Space space = space();
-        retryingForeignKeys(() -> Jdbc.inTransaction(dataSource, "store " + n + " chunks", connection -> {
+        retryingForeignKeys(() -> ConnectionWork.inTransaction(dataSource, "store " + n + " chunks", connection -> {
             List<String> replaced = new ArrayList<>();
             try (PreparedStatement statement = connection.prepareStatement(space.upsert())) {
                 statement.setArray(1, connection.createArrayOf("uuid", ids));
@@ -237,7 +237,7 @@ final class PgVectorStore implements VectorStore {
                 return work.get();
             } catch (StoreException e) {
                 if (attempt >= FOREIGN_KEY_ATTEMPTS || !(e.getCause() instanceof SQLException sql)
-                        || !Jdbc.FOREIGN_KEY_VIOLATION.equals(sql.getSQLState())) {
+                        || !ConnectionWork.FOREIGN_KEY_VIOLATION.equals(sql.getSQLState())) {
                     throw e;
                 }
             }
@@ -264,7 +264,7 @@ final class PgVectorStore implements VectorStore {
             return new HashMap<>();
         }
         Space space = space();
-        return Jdbc.withConnection(dataSource, "look up " + keys.size() + " stored vectors", connection -> {
+        return ConnectionWork.withConnection(dataSource, "look up " + keys.size() + " stored vectors", connection -> {
             try (PreparedStatement statement = connection.prepareStatement(
                     "SELECT key, embedding::text FROM embeddings WHERE space_id = ? AND key = ANY (?)")) {
                 statement.setInt(1, space.id());
@@ -295,7 +295,7 @@ final class PgVectorStore implements VectorStore {
     }
 
     private Set<String> ids(String sql, ProjectId project, Collection<String> paths) {
-        return Jdbc.withConnection(dataSource, "list the chunks of project " + project, connection -> {
+        return ConnectionWork.withConnection(dataSource, "list the chunks of project " + project, connection -> {
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 statement.setString(1, project.value());
                 if (paths != null) {
@@ -331,7 +331,7 @@ final class PgVectorStore implements VectorStore {
 
     @Override
     public void deleteProject(ProjectId project) {
-        Jdbc.inTransaction(dataSource, "delete the chunks of project " + project, connection -> {
+        ConnectionWork.inTransaction(dataSource, "delete the chunks of project " + project, connection -> {
             try (PreparedStatement statement = connection.prepareStatement(
                     "DELETE FROM project_models WHERE project_id = ?")) {
                 statement.setString(1, project.value());
@@ -345,7 +345,7 @@ final class PgVectorStore implements VectorStore {
 
     /** Deletes the project's chunks matching {@code condition} (of one space, or all when null) and frees their vectors. */
     private void deleteChunks(String condition, ProjectId project, Integer spaceId, String arrayType, Object[] array) {
-        Jdbc.inTransaction(dataSource, "delete chunks of project " + project,
+        ConnectionWork.inTransaction(dataSource, "delete chunks of project " + project,
                 connection -> deleteChunks(connection, condition, project, spaceId, arrayType, array));
         counts.remove(project);
     }
@@ -375,7 +375,7 @@ final class PgVectorStore implements VectorStore {
     @Override
     public long count(ProjectId project) {
         int spaceId = space().id();
-        long count = Jdbc.withConnection(dataSource, "count the chunks of project " + project, connection -> {
+        long count = ConnectionWork.withConnection(dataSource, "count the chunks of project " + project, connection -> {
             try (PreparedStatement statement = connection.prepareStatement(
                     "SELECT count(*) FROM chunks WHERE project_id = ? AND space_id = " + spaceId)) {
                 statement.setString(1, project.value());
@@ -391,7 +391,7 @@ final class PgVectorStore implements VectorStore {
 
     @Override
     public ProjectModels models(ProjectId project) {
-        return Jdbc.withConnection(dataSource, "read the models of project " + project, connection -> {
+        return ConnectionWork.withConnection(dataSource, "read the models of project " + project, connection -> {
             try (PreparedStatement statement = connection.prepareStatement("""
                     SELECT a.model_id, a.dimension, t.model_id, t.dimension FROM project_models m
                     LEFT JOIN embedding_spaces a ON a.id = m.space_id
@@ -416,7 +416,7 @@ final class PgVectorStore implements VectorStore {
     @Override
     public void requestModel(ProjectId project) {
         int spaceId = space().id();
-        Jdbc.withConnection(dataSource, "request model " + model + " for project " + project, connection -> {
+        ConnectionWork.withConnection(dataSource, "request model " + model + " for project " + project, connection -> {
             try (PreparedStatement statement = connection.prepareStatement("""
                     INSERT INTO project_models (project_id, target_space_id) VALUES (?, ?)
                     ON CONFLICT (project_id) DO UPDATE SET target_space_id = EXCLUDED.target_space_id""")) {
@@ -430,7 +430,7 @@ final class PgVectorStore implements VectorStore {
     @Override
     public void activate(ProjectId project) {
         int spaceId = space().id();
-        Jdbc.inTransaction(dataSource, "switch project " + project + " to model " + model, connection -> {
+        ConnectionWork.inTransaction(dataSource, "switch project " + project + " to model " + model, connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO project_models (project_id) VALUES (?) ON CONFLICT (project_id) DO NOTHING")) {
                 insert.setString(1, project.value());
@@ -472,7 +472,7 @@ final class PgVectorStore implements VectorStore {
         Space space = space();
         String vector = vectorLiteral(query);
         if (useIndex(project)) {
-            return Jdbc.inTransaction(dataSource, "search project " + project, connection -> {
+            return ConnectionWork.inTransaction(dataSource, "search project " + project, connection -> {
                 try (PreparedStatement settings = connection.prepareStatement(
                         "SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true),"
                                 + " set_config('hnsw.ef_search', ?, true)")) {
@@ -482,7 +482,7 @@ final class PgVectorStore implements VectorStore {
                 return scored(connection, space.index(), vector, project, k, true);
             });
         }
-        return Jdbc.withConnection(dataSource, "search project " + project,
+        return ConnectionWork.withConnection(dataSource, "search project " + project,
                 connection -> scored(connection, space.exact(), vector, project, k, true));
     }
 
@@ -510,7 +510,7 @@ final class PgVectorStore implements VectorStore {
             return List.of();
         }
         Space space = space();
-        return Jdbc.withConnection(dataSource, "search project " + project + " by keyword",
+        return ConnectionWork.withConnection(dataSource, "search project " + project + " by keyword",
                 connection -> scored(connection, space.keyword(), tsquery, project, k, false));
     }
 

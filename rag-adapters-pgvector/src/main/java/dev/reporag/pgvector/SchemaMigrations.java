@@ -48,7 +48,7 @@ final class SchemaMigrations {
 
     /** The installed pgvector version as {major, minor}, e.g. {0, 8}. */
     int[] pgvectorVersion() {
-        return Jdbc.withConnection(dataSource, "read the pgvector version", connection -> {
+        return ConnectionWork.withConnection(dataSource, "read the pgvector version", connection -> {
             try (PreparedStatement statement = connection.prepareStatement(
                     "SELECT extversion FROM pg_extension WHERE extname = 'vector'");
                  ResultSet rows = statement.executeQuery()) {

@@ -24,13 +24,13 @@ class JdbcReconnectTest {
         url.password().ifPresent(config::setPassword);
         config.setMaximumPoolSize(1);
         try (HikariDataSource pool = new HikariDataSource(config)) {
-            int first = Jdbc.withConnection(pool, "read the backend", JdbcReconnectTest::backendPid);
+            int first = ConnectionWork.withConnection(pool, "read the backend", JdbcReconnectTest::backendPid);
             try (Connection admin = TestSchema.adminConnection(); Statement statement = admin.createStatement()) {
                 statement.execute("SELECT pg_terminate_backend(" + first + ")");
             }
             AtomicInteger runs = new AtomicInteger();
             // Within the pool's 500 ms of trust, it hands out the dead connection unchecked.
-            int second = Jdbc.withConnection(pool, "read the backend", c -> {
+            int second = ConnectionWork.withConnection(pool, "read the backend", c -> {
                 runs.incrementAndGet();
                 return backendPid(c);
             });
@@ -50,7 +50,7 @@ class JdbcReconnectTest {
         config.setMaximumPoolSize(1);
         try (HikariDataSource pool = new HikariDataSource(config)) {
             AtomicInteger runs = new AtomicInteger();
-            assertThatThrownBy(() -> Jdbc.withConnection(pool, "run nonsense", c -> {
+            assertThatThrownBy(() -> ConnectionWork.withConnection(pool, "run nonsense", c -> {
                 runs.incrementAndGet();
                 try (Statement statement = c.createStatement()) {
                     return statement.execute("SELEC 1");

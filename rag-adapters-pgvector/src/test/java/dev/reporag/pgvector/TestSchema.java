@@ -6,41 +6,46 @@ import org.testcontainers.utility.DockerImageName;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
 import java.util.UUID;
 
 /**
- * A schema of its own on a real PostgreSQL with pgvector, for one test class: a Testcontainers
- * pgvector container where Docker works, else the database named by RAG_TEST_DATABASE_URL
- * (scripts/setup-postgres.sh prepares one). With neither, tests fail with a message saying so:
- * they never skip.
+ * The one PostgreSQL fixture of every module's tests (this module's test jar): a schema of its own
+ * on a real PostgreSQL with pgvector, for one test class or one test, dropped by {@link #close()}.
+ * The server is the one named by RAG_TEST_DATABASE_URL (scripts/setup-postgres.sh prepares one,
+ * scripts/test.sh sets it), else a Testcontainers pgvector container where Docker works. With
+ * neither, tests fail with a message saying so: they never skip. Tests that stop and start the
+ * database use a server of their own instead (rag-it's ThrowawayPostgres).
  */
-final class TestSchema implements AutoCloseable {
-    static final String ENV = "RAG_TEST_DATABASE_URL";
+public final class TestSchema implements AutoCloseable {
+    public static final String ENV = "RAG_TEST_DATABASE_URL";
     private static String url;
     private static PostgreSQLContainer container;
 
     private final String name;
     private PgDatabase database;
+    private boolean created;
 
-    TestSchema(String prefix) {
+    /** Names the schema; nothing is created until the schema is first used. */
+    public TestSchema(String prefix) {
         this.name = ("t_" + prefix + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
     /** The JDBC URL of the test server; starts the container on first use. */
-    static synchronized String serverUrl() {
+    public static synchronized String serverUrl() {
         if (url != null) {
             return url;
         }
         String fromEnv = System.getenv(ENV);
         if (fromEnv != null && !fromEnv.isBlank()) {
-            url = fromEnv;
+            url = fromEnv.strip();
         } else if (DockerClientFactory.instance().isDockerAvailable()) {
             container = new PostgreSQLContainer(DockerImageName.parse("pgvector/pgvector:pg16")
                     .asCompatibleSubstituteFor("postgres"));
@@ -62,26 +67,60 @@ final class TestSchema implements AutoCloseable {
         return url;
     }
 
-    static Connection adminConnection() throws SQLException {
+    /** Connected to the test server's database, search path untouched. */
+    public static Connection adminConnection() throws SQLException {
         DatabaseUrl parsed = DatabaseUrl.parse(serverUrl());
         return DriverManager.getConnection(parsed.jdbcUrl(), parsed.user().orElse(null),
                 parsed.password().orElse(null));
     }
 
-    /** The database in this schema, opened (and migrated) once. */
-    synchronized PgDatabase open(String modelId, int dimension) {
+    /**
+     * A DATABASE_URL that puts repo-rag's tables in this schema, for `rag` processes and adapters
+     * that know nothing of schemas. Creates the schema: the search path does not.
+     */
+    public synchronized String databaseUrl() {
+        String server = serverUrl();
+        if (!created) {
+            try (Connection connection = adminConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("CREATE SCHEMA IF NOT EXISTS " + name);
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot create schema " + name + ": " + e.getMessage(), e);
+            }
+            created = true;
+        }
+        return server + (server.contains("?") ? "&" : "?") + "currentSchema=" + name + ",public";
+    }
+
+    /** The database in this schema, opened (and migrated) once and closed with the schema. */
+    public synchronized PgDatabase open(String modelId, int dimension) {
         if (database == null) {
             database = builder().embeddingModel(modelId, dimension).build();
         }
         return database;
     }
 
-    PgDatabase.Builder builder() {
+    /**
+     * A new adapter on this schema, for the embedding model of the first vectors a `rag` process
+     * stored there (so tests need not know how an adapter names its model); the caller closes it.
+     */
+    public PgDatabase openAsStored() throws SQLException {
+        try (Connection connection = connection(); Statement statement = connection.createStatement();
+             ResultSet model = statement.executeQuery(
+                     "SELECT model_id, dimension FROM embedding_spaces ORDER BY id LIMIT 1")) {
+            if (!model.next()) {
+                throw new IllegalStateException("no rag process has stored vectors in schema " + name + " yet");
+            }
+            return PgDatabase.builder(databaseUrl())
+                    .embeddingModel(model.getString(1), model.getInt(2)).migrateOnStart(false).build();
+        }
+    }
+
+    public PgDatabase.Builder builder() {
         return PgDatabase.builder(serverUrl()).schema(name);
     }
 
     /** Connected with this schema first on the search path. */
-    Connection connection() throws SQLException {
+    public Connection connection() throws SQLException {
         Connection connection = adminConnection();
         try (Statement statement = connection.createStatement()) {
             statement.execute("SET search_path TO " + name + ", public");
@@ -89,7 +128,7 @@ final class TestSchema implements AutoCloseable {
         return connection;
     }
 
-    void truncate(String... tables) {
+    public void truncate(String... tables) {
         try (Connection connection = connection(); Statement statement = connection.createStatement()) {
             statement.execute("TRUNCATE " + String.join(", ", tables) + " CASCADE");
         } catch (SQLException e) {

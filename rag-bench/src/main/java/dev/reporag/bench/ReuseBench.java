@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.reporag.pgvector.TestSchema;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 
@@ -41,8 +42,8 @@ import java.util.stream.Stream;
  * scripts/bench.sh reuse      # args: [mirror git dir] [work dir] [latency ms] [files to change] [local|pgvector]
  * </pre>
  *
- * With {@code pgvector}, the store is a schema of its own in the database of
- * {@code RAG_TEST_DATABASE_URL} (dropped afterwards).
+ * With {@code pgvector}, the store is a schema of its own on the tests' PostgreSQL ({@link TestSchema}:
+ * {@code RAG_TEST_DATABASE_URL}, else Testcontainers), dropped afterwards.
  */
 public final class ReuseBench {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -100,17 +101,10 @@ public final class ReuseBench {
                     env.put(name.substring(CHILD_PREFIX.length()), value);
                 }
             });
-            String schema = null;
+            TestSchema schema = null;
             if (store.equals("pgvector")) {
-                String url = System.getenv().getOrDefault("RAG_TEST_DATABASE_URL",
-                        "jdbc:postgresql://127.0.0.1:5432/reporag_test?user=postgres");
-                schema = "reuse_bench_" + System.currentTimeMillis();
-                try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
-                     java.sql.Statement statement = c.createStatement()) {
-                    statement.execute("CREATE EXTENSION IF NOT EXISTS vector SCHEMA public");
-                    statement.execute("CREATE SCHEMA " + schema);
-                }
-                env.put("DATABASE_URL", url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema + ",public");
+                schema = new TestSchema("reuse_bench");
+                env.put("DATABASE_URL", schema.databaseUrl());
             }
             Run first;
             Run second;
@@ -119,11 +113,7 @@ public final class ReuseBench {
                 second = ingest(work, env, bare, BRANCH, "second", server);
             } finally {
                 if (schema != null) {
-                    try (java.sql.Connection c = java.sql.DriverManager.getConnection(System.getenv().getOrDefault(
-                            "RAG_TEST_DATABASE_URL", "jdbc:postgresql://127.0.0.1:5432/reporag_test?user=postgres"));
-                         java.sql.Statement statement = c.createStatement()) {
-                        statement.execute("DROP SCHEMA " + schema + " CASCADE");
-                    }
+                    schema.close();
                 }
             }
 

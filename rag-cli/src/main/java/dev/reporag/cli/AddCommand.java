@@ -22,9 +22,8 @@ final class AddCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String source = target.source();
-        try (Wiring wiring = Wiring.open(RepoOptions.allowingLocal(root.config(), source))) {
-            Project project = Foreground.findOrRegister(wiring.rag(), source, target.name, target.ref);
+        try (Wiring wiring = Wiring.open(RepoOptions.allowingLocal(root.config(), target.repo))) {
+            Project project = target.registerOrFind(wiring.rag());
             if (target.name != null && !target.name.strip().equals(project.name())) {
                 spec.commandLine().getErr().println("this source is already registered, as '" + project.name() + "'");
             }

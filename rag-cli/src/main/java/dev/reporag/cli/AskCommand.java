@@ -47,7 +47,7 @@ final class AskCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String source = target.repo == null ? null : Foreground.normalize(target.repo);
+        String source = target.repo;
         Config config = source == null ? root.config() : RepoOptions.allowingLocal(root.config(), source);
         try (Wiring wiring = Wiring.open(config)) {
             RepoRag rag = wiring.rag();
@@ -55,14 +55,14 @@ final class AskCommand implements Callable<Integer> {
             PrintWriter err = spec.commandLine().getErr();
             Project project;
             if (source != null) {
-                project = Foreground.findOrRegister(rag, source, null, null);
-                IngestionJob job = Foreground.run(rag, project, new ProgressPrinter(project.name(), err,
+                project = RepoOptions.registerOrFind(rag, source, null, null);
+                IngestionJob job = TerminalIngestion.run(rag, project, new ProgressPrinter(project.name(), err,
                         root.terminal()), err);
                 if (job.status() == JobStatus.FAILED) {
-                    Foreground.summarize(err, project, job);
+                    TerminalIngestion.summarize(err, project, job);
                 }
                 if (job.status() != JobStatus.READY) {
-                    return Foreground.exitCode(job);
+                    return TerminalIngestion.exitCode(job);
                 }
             } else {
                 project = rag.findProject(target.project)

@@ -1,5 +1,7 @@
 package dev.reporag.cli;
 
+import dev.reporag.http.HttpSettings;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +25,7 @@ record Config(
         String databaseUrl, Path home, int port, boolean allowLocalSources, Set<String> allowedHosts, Map<String, String> gitTokens,
         Duration gitTimeout, long maxRepositoryBytes, long maxFileBytes, int chunkSize, int chunkOverlap, List<String> excludes, List<String> includes,
         int workers, int topK, Duration lease, int maxAttempts, Duration processInterval, Duration syncInterval,
-        Long maxTokensPerJob, Double pricePerMillionTokens) {
+        Long maxTokensPerJob, Double pricePerMillionTokens, String nativeCacheDir) {
 
     static final Set<String> EMBEDDERS = Set.of("auto", "local", "openai", "hashing");
 
@@ -49,7 +51,7 @@ record Config(
                 r.integer("RAG_TPM", 1, 1_000_000_000).orElse(null),
                 r.integer("RAG_CONCURRENCY", 1, 64).orElse(null),
                 r.text("DATABASE_URL").orElse(null),
-                r.text("RAG_HOME").map(Path::of).orElse(null),
+                r.text("RAG_HOME").map(Path::of).orElse(Path.of(System.getProperty("user.home"), ".repo-rag")),
                 r.integer("PORT", 1, 65535).orElse(8080),
                 r.bool("RAG_ALLOW_LOCAL_SOURCES").orElse(false),
                 Set.copyOf(r.list("RAG_ALLOWED_HOSTS").stream().map(h -> h.toLowerCase(Locale.ROOT)).toList()),
@@ -68,7 +70,9 @@ record Config(
                 r.integer("RAG_PROCESS_INTERVAL", 60, 7 * 24 * 3600).map(Duration::ofSeconds).orElse(null),
                 r.duration("RAG_SYNC_INTERVAL", Duration.ofSeconds(10), Duration.ofDays(7)).orElse(null),
                 r.longInteger("RAG_MAX_TOKENS_PER_JOB", 1, Long.MAX_VALUE / 4).orElse(null),
-                r.decimal("RAG_EMBEDDING_PRICE_PER_MTOK", 0, 1_000_000).orElse(null));
+                r.decimal("RAG_EMBEDDING_PRICE_PER_MTOK", 0, 1_000_000).orElse(null),
+                // Read by DJL itself too; passed on so that the in-process embedder needs no environment.
+                r.text("DJL_CACHE_DIR").orElse(null));
         if (config.chunkOverlap * 2 >= config.chunkSize) {
             throw new ConfigException("RAG_CHUNK_OVERLAP (" + config.chunkOverlap + ") must be under half of"
                     + " RAG_CHUNK_SIZE (" + config.chunkSize + ")");
@@ -80,6 +84,41 @@ record Config(
             throw new ConfigException("RAG_EMBEDDER=openai needs OPENAI_API_KEY");
         }
         return config;
+    }
+
+    /**
+     * The HTTP service's settings ({@code rag serve}), read from the same environment; unset ones keep
+     * {@link HttpSettings}' defaults.
+     *
+     * @throws ConfigException naming the variable that holds a bad value
+     */
+    static HttpSettings httpSettings(Map<String, String> env) {
+        Reader r = new Reader(env);
+        HttpSettings.Builder http = HttpSettings.builder();
+        r.text("RAG_ADMIN_TOKEN").ifPresent(http::adminToken);
+        http.corsOrigins(r.list("RAG_CORS_ORIGINS"));
+        r.text("RAG_MAX_BODY_BYTES").map(v -> wholeNumber("RAG_MAX_BODY_BYTES", v)).ifPresent(http::maxBodyBytes);
+        r.text("RAG_ASK_RATE_PER_MINUTE").map(v -> (int) wholeNumber("RAG_ASK_RATE_PER_MINUTE", v))
+                .ifPresent(http::askPerMinute);
+        r.text("RAG_TRUST_PROXY").map(Boolean::parseBoolean).ifPresent(http::trustForwardedFor);
+        r.text("RAG_SSE_POLL_MS").map(v -> Duration.ofMillis(wholeNumber("RAG_SSE_POLL_MS", v)))
+                .ifPresent(http::ssePollInterval);
+        r.text("RAG_WEBHOOK_SECRET").ifPresent(http::webhookSecret);
+        r.text("RAG_WEBHOOK_MAX_BYTES").map(v -> wholeNumber("RAG_WEBHOOK_MAX_BYTES", v))
+                .ifPresent(http::webhookMaxBytes);
+        try {
+            return http.build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    private static long wholeNumber(String name, String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name + " must be a whole number, not '" + value + "'");
+        }
     }
 
     /** Which embedder runs: OpenAI when a key is there (unless told otherwise), else in-process. */
@@ -215,7 +254,7 @@ record Config(
                     databaseUrl, home, port, allowLocalSources,
                     c.allowedHosts, c.gitTokens, c.gitTimeout, c.maxRepositoryBytes, c.maxFileBytes, c.chunkSize, c.chunkOverlap, c.excludes,
                     c.includes, workers, c.topK, c.lease, c.maxAttempts, c.processInterval, c.syncInterval,
-                    maxTokensPerJob, c.pricePerMillionTokens);
+                    maxTokensPerJob, c.pricePerMillionTokens, c.nativeCacheDir);
         }
     }
 

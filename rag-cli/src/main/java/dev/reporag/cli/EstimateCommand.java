@@ -1,8 +1,9 @@
 package dev.reporag.cli;
 
+import dev.reporag.core.RepoRag;
 import dev.reporag.core.ingest.Estimate;
 import dev.reporag.core.model.SkipReason;
-import dev.reporag.http.Views;
+import dev.reporag.http.JsonShapes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -36,12 +37,12 @@ final class EstimateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String source = Foreground.normalize(repo);
-        try (Wiring wiring = Wiring.open(RepoOptions.allowingLocal(root.config(), source))) {
-            Estimate estimate = wiring.rag().estimate(source, ref, true);
+        try (Wiring wiring = Wiring.open(RepoOptions.allowingLocal(root.config(), repo))) {
+            Estimate estimate = wiring.rag().estimate(repo, ref, true);
+            String source = RepoRag.storedForm(repo);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Json.write(Views.estimate(estimate)));
+                out.println(Json.write(JsonShapes.estimate(estimate)));
             } else {
                 print(out, source, estimate);
             }
@@ -50,7 +51,7 @@ final class EstimateCommand implements Callable<Integer> {
     }
 
     static void print(PrintWriter out, String source, Estimate e) {
-        out.printf(Locale.ROOT, "%s at %s%n", source, Foreground.shortCommit(e.commit()));
+        out.printf(Locale.ROOT, "%s at %s%n", source, TerminalIngestion.shortCommit(e.commit()));
         out.printf(Locale.ROOT, "files:    %,d to index (%s), %,d left out%n", e.filesKept(), StatusCommand.bytes(e.bytes()),
                 e.filesSkipped());
         e.skippedByReason().entrySet().stream()
@@ -63,7 +64,7 @@ final class EstimateCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "tokens:   %,d as %s bills them (%,d as its rate limiter counts them)%n",
                     e.tokens(), e.modelId(), e.rateLimitTokens());
         }
-        out.println("cost:     " + Views.money(e));
+        out.println("cost:     " + JsonShapes.money(e));
         out.println("time:     " + e.time().map(s -> "about " + ProgressPrinter.minutesSeconds(java.time.Duration.ofSeconds(s)))
                 .orElse("unknown") + " (" + e.timeBasis() + ")");
         e.notes().forEach(n -> out.println("note:     " + n));

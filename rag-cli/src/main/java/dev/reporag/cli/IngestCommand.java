@@ -1,5 +1,6 @@
 package dev.reporag.cli;
 
+import dev.reporag.core.RepoRag;
 import dev.reporag.core.ingest.Estimate;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.Project;
@@ -32,16 +33,13 @@ final class IngestCommand implements Callable<Integer> {
     Long maxTokens;
 
     /** No project of this source and ref yet, or one that no job has started: nothing is stored for it. */
-    private static boolean neverIndexed(dev.reporag.core.RepoRag rag, String source, String ref) {
-        String wanted = ref == null || ref.isBlank() ? null : ref.strip();
-        return rag.statuses().stream()
-                .filter(s -> s.project().source().equals(source) && java.util.Objects.equals(s.project().ref(), wanted))
-                .allMatch(s -> s.job().isEmpty());
+    private static boolean neverIndexed(RepoRag rag, String source, String ref) {
+        return rag.registered(source, ref).map(p -> rag.status(p.id()).job().isEmpty()).orElse(true);
     }
 
     @Override
     public Integer call() throws Exception {
-        String source = target.source();
+        String source = target.repo;
         Config config = RepoOptions.allowingLocal(batch.apply(root.config()).withMaxTokensPerJob(maxTokens), source);
         try (Wiring wiring = Wiring.open(config)) {
             var err = spec.commandLine().getErr();
@@ -52,23 +50,23 @@ final class IngestCommand implements Callable<Integer> {
                 if (estimate.tokens() > config.maxTokensPerJob()) {
                     out.printf(java.util.Locale.ROOT, "not started: indexing %s needs about %,d tokens (%,d chunks; %s),"
                                     + " over the budget of %,d (--max-tokens or RAG_MAX_TOKENS_PER_JOB); raise it, or see"
-                                    + " rag estimate%n", source, estimate.tokens(), estimate.chunks(),
-                            dev.reporag.http.Views.money(estimate), config.maxTokensPerJob());
+                                    + " rag estimate%n", RepoRag.storedForm(source), estimate.tokens(),
+                            estimate.chunks(), dev.reporag.http.JsonShapes.money(estimate), config.maxTokensPerJob());
                     return ExitCodes.FAILED;
                 }
             }
-            Project project = Foreground.findOrRegister(wiring.rag(), source, target.name, target.ref);
-            IngestionJob job = Foreground.run(wiring.rag(), project,
+            Project project = target.registerOrFind(wiring.rag());
+            IngestionJob job = TerminalIngestion.run(wiring.rag(), project,
                     new ProgressPrinter(TerminalText.line(project.name()), err, root.terminal()), out);
             if (job.status().isActive()) {
-                return Foreground.exitCode(job);
+                return TerminalIngestion.exitCode(job);
             }
             if (json) {
                 out.println(Json.write(Json.project(wiring.rag().status(project.id()))));
             } else {
-                Foreground.summarize(out, project, job);
+                TerminalIngestion.summarize(out, project, job);
             }
-            return Foreground.exitCode(job);
+            return TerminalIngestion.exitCode(job);
         }
     }
 }

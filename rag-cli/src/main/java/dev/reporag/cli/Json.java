@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.reporag.core.model.Answer;
 import dev.reporag.core.model.Citation;
 import dev.reporag.core.model.ProjectStatus;
-import dev.reporag.http.Views;
+import dev.reporag.http.JsonShapes;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,8 +29,8 @@ final class Json {
     }
 
     /** A project as the HTTP API shows it ({@code GET /api/projects/{id}}): the same fields, the same names. */
-    static Views.ProjectView project(ProjectStatus status) {
-        return Views.project(status);
+    static JsonShapes.ProjectView project(ProjectStatus status) {
+        return JsonShapes.project(status);
     }
 
     /** {@code rag eval --json}: the shape, plus the commit and the notes. */

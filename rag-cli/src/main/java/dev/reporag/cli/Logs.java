@@ -4,6 +4,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Map;
+
 /** Long-running services log at INFO unless RAG_LOG_LEVEL says otherwise; one-shot commands at WARN. */
 final class Logs {
     private Logs() {
@@ -21,8 +23,9 @@ final class Logs {
         }
     }
 
-    static void serviceLevel() {
-        if (System.getenv("RAG_LOG_LEVEL") == null
+    /** @param env the process's environment, as {@link Main} read it */
+    static void serviceLevel(Map<String, String> env) {
+        if (env.get("RAG_LOG_LEVEL") == null
                 && LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof Logger root) {
             root.setLevel(Level.INFO);
         }

@@ -1,11 +1,12 @@
 package dev.reporag.cli;
 
 import dev.reporag.core.RepoRag;
+import dev.reporag.core.foreground.ForegroundIngestion;
+import dev.reporag.core.foreground.ForegroundIngestion.Selection;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectStatus;
-import dev.reporag.core.port.NotFoundException;
 import dev.reporag.core.port.RagException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,7 +15,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -42,30 +42,17 @@ final class ProcessCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
-        if (projectId == null && !allPending && !retryFailed) {
-            // What cron and people type: the queue, as a worker would take it.
-            allPending = true;
+        Selection selection = Selection.of(projectId, allPending, retryFailed);
+        if (selection.defaulted()) {
             out.println("processing every PENDING project (--project-id picks one project, --retry-failed the FAILED ones)");
         }
         try (Wiring wiring = Wiring.open(batch.apply(root.config()).forStoredProjects())) {
             RepoRag rag = wiring.rag();
             rag.runStarted();
-            List<ProjectStatus> targets = new ArrayList<>();
-            if (projectId != null) {
-                Project project = rag.findProject(projectId)
-                        .orElseThrow(() -> new NotFoundException("no project with id or name '" + projectId + "'"));
-                targets.add(rag.status(project.id()));
-            }
-            for (ProjectStatus status : rag.statuses()) {
-                boolean wanted = (allPending && status.status() == JobStatus.PENDING)
-                        || (retryFailed && status.status() == JobStatus.FAILED);
-                if (wanted && targets.stream().noneMatch(t -> t.project().id().equals(status.project().id()))) {
-                    targets.add(status);
-                }
-            }
+            List<ProjectStatus> targets = new ForegroundIngestion(rag).select(selection);
             if (targets.isEmpty()) {
-                out.println("nothing to process: no project is " + (allPending && retryFailed ? "PENDING or FAILED"
-                        : allPending ? "PENDING" : "FAILED"));
+                out.println("nothing to process: no project is " + (selection.pending() && selection.failed()
+                        ? "PENDING or FAILED" : selection.pending() ? "PENDING" : "FAILED"));
                 return ExitCodes.OK;
             }
             int failed = 0;
@@ -73,13 +60,10 @@ final class ProcessCommand implements Callable<Integer> {
             for (ProjectStatus target : targets) {
                 Project project = target.project();
                 try {
-                    if (target.status() == JobStatus.FAILED) {
-                        rag.retry(project.id());
-                    }
-                    IngestionJob job = Foreground.run(rag, project,
+                    IngestionJob job = TerminalIngestion.process(rag, target,
                             new ProgressPrinter(TerminalText.line(project.name()), spec.commandLine().getErr(), root.terminal()), out);
                     if (!job.status().isActive()) {
-                        Foreground.summarize(out, project, job);
+                        TerminalIngestion.summarize(out, project, job);
                     }
                     if (job.status() == JobStatus.FAILED) {
                         failed++;

@@ -147,7 +147,7 @@ final class ProgressPrinter implements IngestionListener {
     @Override
     public synchronized void onCommit(IngestionJob job, String commit) {
         if (bar == null) {
-            err.printf("%s: indexing commit %s%n", name, Foreground.shortCommit(commit));
+            err.printf("%s: indexing commit %s%n", name, TerminalIngestion.shortCommit(commit));
             err.flush();
         }
     }

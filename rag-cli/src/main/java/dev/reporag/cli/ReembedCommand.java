@@ -73,7 +73,7 @@ final class ReembedCommand implements Callable<Integer> {
                 }
                 try {
                     IngestionJob job = run(rag, project);
-                    Foreground.summarize(out, project, job);
+                    TerminalIngestion.summarize(out, project, job);
                     if (job.status() == JobStatus.FAILED) {
                         failed++;
                     } else if (job.status() == JobStatus.READY) {
@@ -100,7 +100,7 @@ final class ReembedCommand implements Callable<Integer> {
     private IngestionJob run(RepoRag rag, Project project) throws InterruptedException {
         IngestionJob job = null;
         for (int round = 1; round <= ROUNDS; round++) {
-            job = Foreground.run(rag, project, new ProgressPrinter(project.name(), spec.commandLine().getErr(),
+            job = TerminalIngestion.run(rag, project, new ProgressPrinter(project.name(), spec.commandLine().getErr(),
                     root.terminal()), spec.commandLine().getOut());
             if (job.status() != JobStatus.READY || rag.status(project.id()).modelSwitch().isEmpty()) {
                 return job;

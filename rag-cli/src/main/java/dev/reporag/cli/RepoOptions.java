@@ -1,5 +1,9 @@
 package dev.reporag.cli;
 
+import dev.reporag.core.RepoRag;
+import dev.reporag.core.model.Project;
+import dev.reporag.core.policy.SourceKind;
+import dev.reporag.core.port.ConflictException;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -12,13 +16,25 @@ final class RepoOptions {
     @Option(names = "--ref", description = "Branch, tag or commit (default: the default branch).")
     String ref;
 
-    /** The source as stored: local paths made absolute. */
-    String source() {
-        return Foreground.normalize(repo);
+    /** The project of these options, by the core's one registration rule ({@link RepoRag#registerOrFind}). */
+    Project registerOrFind(RepoRag rag) {
+        return registerOrFind(rag, repo, name, ref);
+    }
+
+    static Project registerOrFind(RepoRag rag, String repo, String name, String ref) {
+        try {
+            return rag.registerOrFind(name, repo, ref).project();
+        } catch (ConflictException e) {
+            if (name == null) {
+                // The name came from the source: say how to give one, as the CLI spells it.
+                throw new ConflictException(e.getMessage() + "; choose another name with --name");
+            }
+            throw e;
+        }
     }
 
     /** Paths given on the user's own command line are allowed, whatever RAG_ALLOW_LOCAL_SOURCES says. */
     static Config allowingLocal(Config config, String source) {
-        return Foreground.isLocal(source) ? config.withAllowLocalSources(true) : config;
+        return SourceKind.of(source).onThisMachine() ? config.withAllowLocalSources(true) : config;
     }
 }

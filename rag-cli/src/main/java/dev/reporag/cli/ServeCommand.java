@@ -42,14 +42,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Logs.serviceLevel();
+        Logs.serviceLevel(root.environment());
         Config config = root.config().withPort(port).withWorkers(workers);
-        HttpSettings http;
-        try {
-            http = HttpSettings.fromEnvironment(root.environment());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(e.getMessage());
-        }
+        HttpSettings http = Config.httpSettings(root.environment());
         try (Wiring wiring = Wiring.open(config)) {
             Logs.warnIfLocalSourcesAllowed(config);
             RepoRag rag = wiring.rag();

@@ -7,7 +7,7 @@ import dev.reporag.core.model.ProjectStatus;
 import dev.reporag.core.model.SkipReason;
 import dev.reporag.core.model.SkippedFiles;
 import dev.reporag.core.port.NotFoundException;
-import dev.reporag.http.Views;
+import dev.reporag.http.JsonShapes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -80,7 +80,7 @@ final class StatusCommand implements Callable<Integer> {
 
     private void printSkipped(PrintWriter out, Project project, SkippedFiles files) {
         if (json) {
-            out.println(Json.write(Views.skipped(project.id(), files, Optional.empty(), 0, files.total())));
+            out.println(Json.write(JsonShapes.skipped(project.id(), files, Optional.empty(), 0, files.total())));
             return;
         }
         if (files.jobId().isEmpty()) {
@@ -88,7 +88,7 @@ final class StatusCommand implements Callable<Integer> {
             return;
         }
         out.printf("%s: %d file(s) left out at commit %s%n", TerminalText.line(project.name()), files.total(),
-                Foreground.shortCommit(files.commit().orElse(null)));
+                TerminalIngestion.shortCommit(files.commit().orElse(null)));
         files.counts().entrySet().stream()
                 .sorted(Map.Entry.<SkipReason, Integer>comparingByValue().reversed())
                 .forEach(e -> out.printf("%8d  %s (%s)%n", e.getValue(), e.getKey().description(), e.getKey().name()));
@@ -133,7 +133,7 @@ final class StatusCommand implements Callable<Integer> {
                     String.valueOf(s.progress().filesDone()), String.valueOf(s.progress().chunksTotal()),
                     String.valueOf(s.progress().filesSkipped()),
                     s.lastReady() == null ? "-" : String.valueOf(s.lastReady().progress().chunksDone()),
-                    Foreground.shortCommit(s.job().map(IngestionJob::commit).orElse(null)),
+                    TerminalIngestion.shortCommit(s.job().map(IngestionJob::commit).orElse(null)),
                     s.project().id().value(), note(s)});
         }
         printColumns(out, rows);

@@ -33,7 +33,6 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Map;
 
 /**
  * The composition root: the one place that reads {@link Config} and builds adapters. Everything it
@@ -56,7 +55,8 @@ final class Wiring implements AutoCloseable {
                 default -> {
                     LocalModel model = localModel(config);
                     yield remember(new LazyEmbedder(model.id(), model.dimension(),
-                            LocalEmbedder.DEFAULT_MAX_INPUT_CHARS, () -> LocalEmbedder.builder().model(model).build()));
+                            LocalEmbedder.DEFAULT_MAX_INPUT_CHARS, () -> LocalEmbedder.builder().model(model)
+                            .nativeCacheDir(config.nativeCacheDir()).build()));
                 }
             };
             this.embedder = embedder;
@@ -204,7 +204,7 @@ final class Wiring implements AutoCloseable {
     }
 
     Path home() {
-        return config.home() != null ? config.home() : Path.of(System.getProperty("user.home"), ".repo-rag");
+        return config.home();
     }
 
     private <T extends AutoCloseable> T remember(T closeable) {
@@ -242,14 +242,13 @@ final class Wiring implements AutoCloseable {
     }
 
     private GitSourceSettings gitSettings(Config config) {
-        GitSourceSettings git = GitSourceSettings.defaults(home().resolve("git"))
-                .withAllowLocalSources(config.allowLocalSources())
-                .withTimeout(config.gitTimeout())
-                .withMaxRepositoryBytes(config.maxRepositoryBytes());
-        for (Map.Entry<String, String> token : config.gitTokens().entrySet()) {
-            git = git.withToken(token.getKey(), token.getValue());
-        }
-        return config.allowedHosts().isEmpty() ? git : git.withAllowedHosts(config.allowedHosts());
+        GitSourceSettings.Builder git = GitSourceSettings.builder(home().resolve("git"))
+                .allowLocalSources(config.allowLocalSources())
+                .allowedHosts(config.allowedHosts())
+                .timeout(config.gitTimeout())
+                .maxRepositoryBytes(config.maxRepositoryBytes());
+        config.gitTokens().forEach(git::token);
+        return git.build();
     }
 
     private static OpenAiEmbeddingSettings embeddingSettings(Config config) {

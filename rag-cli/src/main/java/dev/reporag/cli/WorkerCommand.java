@@ -32,7 +32,7 @@ final class WorkerCommand implements Callable<Integer> {
         if (concurrency < 1 || concurrency > 64) {
             throw new ConfigException("--concurrency must be from 1 to 64");
         }
-        Logs.serviceLevel();
+        Logs.serviceLevel(root.environment());
         Config config = root.config();
         try (Wiring wiring = Wiring.open(config)) {
             Logs.warnIfLocalSourcesAllowed(config);

@@ -1,7 +1,11 @@
 package dev.reporag.cli;
 
+import dev.reporag.http.HttpSettings;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,5 +41,32 @@ class ConfigTest {
         assertThatThrownBy(() -> Config.fromEnvironment(Map.of("RAG_GIT_TOKENS", "s3cretwithouthost")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("host=token")
                 .hasMessageNotContaining("s3cret");
+    }
+
+    @Test
+    void theDataDirectoryIsRagHomeElseOneInTheUsersHome() {
+        String userHome = System.getProperty("user.home");
+        assertThat(Config.fromEnvironment(Map.of("RAG_HOME", "/data/rag")).home()).isEqualTo(Path.of("/data/rag"));
+        assertThat(Config.fromEnvironment(Map.of()).home()).isEqualTo(Path.of(userHome, ".repo-rag"));
+        assertThat(Config.fromEnvironment(Map.of("RAG_HOME", " ")).home()).isEqualTo(Path.of(userHome, ".repo-rag"));
+        assertThat(Config.fromEnvironment(Map.of("DJL_CACHE_DIR", "/cache/djl")).nativeCacheDir()).isEqualTo("/cache/djl");
+        assertThat(Config.fromEnvironment(Map.of()).nativeCacheDir()).isNull();
+    }
+
+    @Test
+    void theHttpServiceSettingsComeFromTheSameEnvironment() {
+        HttpSettings http = Config.httpSettings(Map.of("RAG_ADMIN_TOKEN", " t0k ", "RAG_CORS_ORIGINS",
+                "https://a.example, https://b.example", "RAG_ASK_RATE_PER_MINUTE", "7", "RAG_TRUST_PROXY",
+                "true", "RAG_SSE_POLL_MS", "250", "RAG_MAX_BODY_BYTES", "2048", "RAG_WEBHOOK_SECRET", "w",
+                "RAG_WEBHOOK_MAX_BYTES", "4096"));
+
+        assertThat(http).isEqualTo(new HttpSettings("t0k", List.of("https://a.example", "https://b.example"), 2048, 7,
+                true, Duration.ofMillis(250), "w", 4096));
+        assertThat(Config.httpSettings(Map.of())).isEqualTo(HttpSettings.defaults());
+        assertThatThrownBy(() -> Config.httpSettings(Map.of("RAG_ASK_RATE_PER_MINUTE", "lots")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("RAG_ASK_RATE_PER_MINUTE must be a whole number, not 'lots'");
+        assertThatThrownBy(() -> Config.httpSettings(Map.of("RAG_MAX_BODY_BYTES", "10")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("body limit");
     }
 }

@@ -1,7 +1,7 @@
 package dev.reporag.cli;
 
 import dev.reporag.openai.FakeOpenAiServer;
-import dev.reporag.reliability.TestDatabase;
+import dev.reporag.pgvector.TestSchema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,7 +24,7 @@ class ReembedCommandTest {
     @TempDir
     Path tmp;
     private FakeOpenAiServer fake;
-    private TestDatabase database;
+    private TestSchema database;
 
     @BeforeEach
     void start() {
@@ -45,7 +45,7 @@ class ReembedCommandTest {
                 "RAG_ALLOW_LOCAL_SOURCES", "true", "RAG_HOME", tmp.resolve("home").toString()));
         if (store.equals("pgvector")) {
             if (database == null) {
-                database = new TestDatabase("reembed");
+                database = new TestSchema("reembed");
             }
             env.put("DATABASE_URL", database.databaseUrl());
         }

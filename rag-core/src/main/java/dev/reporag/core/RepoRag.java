@@ -24,6 +24,7 @@ import dev.reporag.core.model.SkippedFiles;
 import dev.reporag.core.model.WorkerKind;
 import dev.reporag.core.policy.QueueWait;
 import dev.reporag.core.policy.RagSettings;
+import dev.reporag.core.policy.SourceKind;
 import dev.reporag.core.policy.TextRules;
 import dev.reporag.core.port.AnswerModel;
 import dev.reporag.core.port.ConflictException;
@@ -42,6 +43,9 @@ import dev.reporag.core.sync.PushEvent;
 import dev.reporag.core.sync.Refresh;
 import dev.reporag.core.sync.Refresher;
 
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,6 +75,7 @@ public final class RepoRag implements AutoCloseable {
     private final EmbeddingDispatcher dispatcher;
     private final JobProcessor processor;
     private final AskService askService;
+    private final ConversationRepository conversations;
     private final boolean chatModel;
     private final Duration scheduledRunInterval;
     private final Refresher refresher;
@@ -80,7 +85,7 @@ public final class RepoRag implements AutoCloseable {
         Embedder embedder = Objects.requireNonNull(b.embedder, "an embedder is required");
         this.store = Objects.requireNonNull(b.store, "a vector store is required");
         this.jobs = Objects.requireNonNull(b.jobs, "a job repository is required");
-        ConversationRepository conversations = Objects.requireNonNull(b.conversations,
+        this.conversations = Objects.requireNonNull(b.conversations,
                 "a conversation repository is required");
         this.settings = b.settings;
         this.clock = b.clock;
@@ -118,7 +123,7 @@ public final class RepoRag implements AutoCloseable {
      * @throws ConflictException     when the name is taken
      */
     public Project register(String name, String repositorySource, String ref) {
-        String source = checkRegistration(name, repositorySource, ref);
+        String source = checkRegistration(Objects.requireNonNullElse(name, ""), repositorySource, ref);
         if (jobs.projectByName(name.strip()).isPresent()) {
             throw new ConflictException("a project named '" + name.strip() + "' already exists");
         }
@@ -132,25 +137,37 @@ public final class RepoRag implements AutoCloseable {
     }
 
     /**
-     * The rule the CLI's {@code add} and the API's {@code POST /api/projects} share: a source (with
-     * the same ref) already registered is that project, whatever name is asked for; otherwise a new
-     * project is registered under {@code name}.
+     * The one registration rule, which the CLI ({@code add}, {@code ingest}) and the API
+     * ({@code POST /api/projects}) both follow, so the same request has the same outcome:
+     * <ol>
+     *   <li>the source is checked as {@link #register} checks it (a refused source is an
+     *       {@link InvalidInputException});</li>
+     *   <li>a path on this machine ({@link SourceKind#PATH}) is made absolute, so one directory is one
+     *       project whatever the working directory, and must be a directory;</li>
+     *   <li>a source already registered with the same ref <em>is</em> that project, whatever name is
+     *       asked for: nothing is registered twice, and its name is kept;</li>
+     *   <li>otherwise the project is registered under {@code name}, or, when no name is given, under
+     *       the last part of the source ({@code shop} for {@code https://github.com/acme/shop.git});
+     *       a name held by a project of another source or ref is a {@link ConflictException}.</li>
+     * </ol>
      *
-     * @throws InvalidInputException for a bad name or a refused source
+     * @param name null to take the name from the source
+     * @throws InvalidInputException for a bad name, a refused source, or a path that is no directory
      * @throws ConflictException     when the name is taken by a project of another source or ref
      */
     public Registration registerOrFind(String name, String repositorySource, String ref) {
-        String source = checkRegistration(name, repositorySource, ref);
+        String source = onThisMachine(checkRegistration(name, repositorySource, ref));
+        String chosen = name != null ? name : checkName(defaultName(source));
         Optional<Project> existing = registered(source, ref);
         if (existing.isPresent()) {
             return new Registration(existing.get(), false);
         }
-        Optional<Project> sameName = jobs.projectByName(name.strip());
+        Optional<Project> sameName = jobs.projectByName(chosen.strip());
         if (sameName.isPresent()) {
-            throw new ConflictException("a project named '" + name.strip() + "' already exists for "
+            throw new ConflictException("a project named '" + chosen.strip() + "' already exists for "
                     + sameName.get().source() + (sameName.get().ref() == null ? "" : " at " + sameName.get().ref()));
         }
-        Project project = new Project(ProjectId.random(), name, source, ref, clock.instant());
+        Project project = new Project(ProjectId.random(), chosen, source, ref, clock.instant());
         try {
             jobs.saveProject(project);
         } catch (dev.reporag.core.port.StoreException raced) {
@@ -160,30 +177,79 @@ public final class RepoRag implements AutoCloseable {
         return new Registration(project, true);
     }
 
-    private Optional<Project> registered(String source, String ref) {
+    /** The last part of a source, without {@code .git}: what a project is called when no name is given. */
+    static String defaultName(String source) {
+        if (source == null) {
+            return "repository";
+        }
+        String s = source.strip().replaceAll("[/\\\\]+$", "").replaceAll("\\.git$", "");
+        String name = s.substring(Math.max(s.lastIndexOf('/'), s.lastIndexOf(':')) + 1);
+        return name.isBlank() ? "repository" : name;
+    }
+
+    /**
+     * A source as a project stores it: a path on this machine made absolute and normalized (so one
+     * directory is one project whatever the working directory), anything else stripped of blanks.
+     * Nothing is checked: see {@link #registerOrFind}.
+     */
+    public static String storedForm(String source) {
+        String s = source.strip();
+        if (SourceKind.of(s) != SourceKind.PATH) {
+            return s;
+        }
+        try {
+            return Path.of(s).toAbsolutePath().normalize().toString();
+        } catch (InvalidPathException e) {
+            throw new InvalidInputException("not a valid path: " + s);
+        }
+    }
+
+    /**
+     * {@link #storedForm}, and a path must be a directory. Looked at only after the source check
+     * accepted it, so that a client whose local paths are refused learns nothing about this
+     * machine's files.
+     */
+    private static String onThisMachine(String checkedSource) {
+        String stored = storedForm(checkedSource);
+        if (SourceKind.of(checkedSource) == SourceKind.PATH && !Files.isDirectory(Path.of(stored))) {
+            throw new InvalidInputException("no directory at " + stored);
+        }
+        return stored;
+    }
+
+    /** The project registered for this source (in its {@link #storedForm}) and ref, if any. */
+    public Optional<Project> registered(String source, String ref) {
+        String stored = storedForm(source);
         String wantedRef = ref == null || ref.isBlank() ? null : ref; // as Project keeps it
         return jobs.projects().stream()
-                .filter(p -> p.source().equals(source) && Objects.equals(p.ref(), wantedRef))
+                .filter(p -> p.source().equals(stored) && Objects.equals(p.ref(), wantedRef))
                 .findFirst();
     }
 
     private static final int MAX_SOURCE_CHARS = 2048;
     private static final int MAX_REF_CHARS = 255;
 
-    /** Validates a name, a source and a ref; returns the source as stored. */
-    private String checkRegistration(String name, String repositorySource, String ref) {
-        if (ref != null && (ref.length() > MAX_REF_CHARS || TextRules.nameProblem(ref) != null
-                || ref.strip().chars().anyMatch(Character::isWhitespace))) {
-            throw new InvalidInputException("a ref is a branch, tag or commit of at most " + MAX_REF_CHARS
-                    + " characters, without spaces, control or invisible characters");
-        }
-        if (name == null || name.isBlank() || name.length() > 200) {
+    private static String checkName(String name) {
+        if (name.isBlank() || name.length() > 200) {
             throw new InvalidInputException("a project name must be 1 to 200 printable characters");
         }
         String nameProblem = TextRules.nameProblem(name);
         if (nameProblem != null) {
             throw new InvalidInputException("a project name must be 1 to 200 printable characters; this one "
                     + nameProblem);
+        }
+        return name;
+    }
+
+    /** Validates a name (null: none given), a source and a ref; returns the source as stored. */
+    private String checkRegistration(String name, String repositorySource, String ref) {
+        if (ref != null && (ref.length() > MAX_REF_CHARS || TextRules.nameProblem(ref) != null
+                || ref.strip().chars().anyMatch(Character::isWhitespace))) {
+            throw new InvalidInputException("a ref is a branch, tag or commit of at most " + MAX_REF_CHARS
+                    + " characters, without spaces, control or invisible characters");
+        }
+        if (name != null) {
+            checkName(name);
         }
         if (repositorySource == null || repositorySource.isBlank()) {
             throw new InvalidInputException("the repository URL is empty");
@@ -269,9 +335,10 @@ public final class RepoRag implements AutoCloseable {
                 .toList();
     }
 
-    /** Removes a project, its jobs and its vectors. */
+    /** Removes a project, its conversations, its jobs and its vectors (vectors other projects share stay). */
     public void delete(ProjectId id) {
         requireProject(id);
+        conversations.deleteProject(id);
         jobs.deleteProject(id);
         store.deleteProject(id);
     }
@@ -379,7 +446,7 @@ public final class RepoRag implements AutoCloseable {
      * @throws SourceException       when it cannot be fetched
      */
     public Estimate estimate(String repositorySource, String ref, boolean measureSpeed) {
-        String checked = checkRegistration("estimate", repositorySource, ref);
+        String checked = onThisMachine(checkRegistration("estimate", repositorySource, ref));
         return estimate(new Project(ProjectId.random(), "estimate", checked, ref, clock.instant()), measureSpeed);
     }
 

@@ -9,6 +9,10 @@ import dev.reporag.core.port.ConflictException;
 import dev.reporag.core.port.InvalidInputException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -70,5 +74,26 @@ class RegistrationTest {
         assertThatThrownBy(() -> rag.registerOrFind(" ", "mem://other", null))
                 .isInstanceOf(InvalidInputException.class);
         assertThat(rag.statuses()).hasSize(1);
+    }
+
+    @Test
+    void withoutANameTheProjectIsNamedAfterTheLastPartOfItsSource() {
+        assertThat(rag.registerOrFind(null, "https://example.com/acme/shop.git/", null).project().name()).isEqualTo("shop");
+        assertThat(rag.registerOrFind(null, "mem://cart", null).project().name()).isEqualTo("cart");
+        assertThatThrownBy(() -> rag.registerOrFind(null, "https://example.com/other/shop", null))
+                .isInstanceOf(ConflictException.class).hasMessageContaining("a project named 'shop' already exists");
+    }
+
+    @Test
+    void aPathIsStoredAbsoluteSoOneDirectoryIsOneProject(@TempDir Path tmp) throws Exception {
+        Path repo = Files.createDirectories(tmp.resolve("shop"));
+        RepoRag.Registration byPath = rag.registerOrFind(null, repo.resolve("../shop/.").toString(), null);
+
+        assertThat(byPath.project().source()).isEqualTo(repo.toAbsolutePath().normalize().toString());
+        assertThat(byPath.project().name()).isEqualTo("shop");
+        assertThat(rag.registerOrFind("again", repo.toString(), null).project()).isEqualTo(byPath.project());
+        assertThat(rag.registered(repo + "/", null)).contains(byPath.project());
+        assertThatThrownBy(() -> rag.registerOrFind("gone", tmp.resolve("gone").toString(), null))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("no directory at");
     }
 }

@@ -91,6 +91,6 @@ final class ErrorMapping {
     }
 
     static void reply(Context ctx, int status, String message) {
-        ctx.status(status).json(new Views.ErrorView(message == null ? INTERNAL : message));
+        ctx.status(status).json(new JsonShapes.ErrorView(message == null ? INTERNAL : message));
     }
 }

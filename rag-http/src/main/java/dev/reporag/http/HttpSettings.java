@@ -1,14 +1,13 @@
 package dev.reporag.http;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
- * How the HTTP service guards and paces itself. Build with {@link #defaults()} and the withers, or
- * {@link #fromEnvironment(Map)}.
+ * How the HTTP service guards and paces itself. Build with {@link #builder()} (or
+ * {@link #defaults()} and a wither for one change); the executable reads the variables named below
+ * and passes their values in.
  *
  * @param adminToken        bearer token for the state-changing endpoints (RAG_ADMIN_TOKEN); null or
  *                          blank means only loopback clients may change state
@@ -69,77 +68,113 @@ public record HttpSettings(String adminToken, List<String> corsOrigins, long max
                 DEFAULT_SSE_POLL);
     }
 
-    /**
-     * Reads the RAG_* variables named on the components; unset ones keep their defaults.
-     *
-     * @throws IllegalArgumentException naming the variable that holds a bad value
-     */
-    public static HttpSettings fromEnvironment(Map<String, String> env) {
-        HttpSettings d = defaults();
-        String origins = env.getOrDefault("RAG_CORS_ORIGINS", "");
-        return new HttpSettings(env.get("RAG_ADMIN_TOKEN"),
-                Arrays.stream(origins.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList(),
-                number(env, "RAG_MAX_BODY_BYTES", d.maxBodyBytes()),
-                (int) number(env, "RAG_ASK_RATE_PER_MINUTE", d.askPerMinute()),
-                Boolean.parseBoolean(env.getOrDefault("RAG_TRUST_PROXY", "false").strip()),
-                Duration.ofMillis(number(env, "RAG_SSE_POLL_MS", d.ssePollInterval().toMillis())),
-                env.get("RAG_WEBHOOK_SECRET"), number(env, "RAG_WEBHOOK_MAX_BYTES", d.webhookMaxBytes()));
-    }
-
-    private static long number(Map<String, String> env, String name, long fallback) {
-        String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Long.parseLong(value.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, not '" + value.strip() + "'");
-        }
-    }
-
     public boolean hasAdminToken() {
         return adminToken != null;
     }
 
     public HttpSettings withAdminToken(String value) {
-        return new HttpSettings(value, corsOrigins, maxBodyBytes, askPerMinute, trustForwardedFor, ssePollInterval,
-                webhookSecret, webhookMaxBytes);
+        return toBuilder().adminToken(value).build();
     }
 
     public HttpSettings withCorsOrigins(List<String> value) {
-        return new HttpSettings(adminToken, value, maxBodyBytes, askPerMinute, trustForwardedFor, ssePollInterval,
-                webhookSecret, webhookMaxBytes);
+        return toBuilder().corsOrigins(value).build();
     }
 
     public HttpSettings withMaxBodyBytes(long value) {
-        return new HttpSettings(adminToken, corsOrigins, value, askPerMinute, trustForwardedFor, ssePollInterval,
-                webhookSecret, webhookMaxBytes);
+        return toBuilder().maxBodyBytes(value).build();
     }
 
     public HttpSettings withAskPerMinute(int value) {
-        return new HttpSettings(adminToken, corsOrigins, maxBodyBytes, value, trustForwardedFor, ssePollInterval,
-                webhookSecret, webhookMaxBytes);
+        return toBuilder().askPerMinute(value).build();
     }
 
     public HttpSettings withTrustForwardedFor(boolean value) {
-        return new HttpSettings(adminToken, corsOrigins, maxBodyBytes, askPerMinute, value, ssePollInterval,
-                webhookSecret, webhookMaxBytes);
+        return toBuilder().trustForwardedFor(value).build();
     }
 
     public HttpSettings withSsePollInterval(Duration value) {
-        return new HttpSettings(adminToken, corsOrigins, maxBodyBytes, askPerMinute, trustForwardedFor, value,
-                webhookSecret, webhookMaxBytes);
+        return toBuilder().ssePollInterval(value).build();
     }
 
     public HttpSettings withWebhookSecret(String value) {
-        return new HttpSettings(adminToken, corsOrigins, maxBodyBytes, askPerMinute, trustForwardedFor,
-                ssePollInterval, value, webhookMaxBytes);
+        return toBuilder().webhookSecret(value).build();
     }
 
     public HttpSettings withWebhookMaxBytes(long value) {
-        return new HttpSettings(adminToken, corsOrigins, maxBodyBytes, askPerMinute, trustForwardedFor,
-                ssePollInterval, webhookSecret, value);
+        return toBuilder().webhookMaxBytes(value).build();
+    }
+
+    /** The defaults, to change some of them; {@link Builder#build()} checks the values. */
+    public static Builder builder() {
+        return defaults().toBuilder();
+    }
+
+    /** These settings, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder().adminToken(adminToken).corsOrigins(corsOrigins).maxBodyBytes(maxBodyBytes)
+                .askPerMinute(askPerMinute).trustForwardedFor(trustForwardedFor).ssePollInterval(ssePollInterval)
+                .webhookSecret(webhookSecret).webhookMaxBytes(webhookMaxBytes);
+    }
+
+    /** The one place the settings are put together; each method sets the component of its name. */
+    public static final class Builder {
+        private String adminToken;
+        private List<String> corsOrigins;
+        private long maxBodyBytes;
+        private int askPerMinute;
+        private boolean trustForwardedFor;
+        private Duration ssePollInterval;
+        private String webhookSecret;
+        private long webhookMaxBytes;
+
+        private Builder() {
+        }
+
+        public Builder adminToken(String value) {
+            adminToken = value;
+            return this;
+        }
+
+        public Builder corsOrigins(List<String> value) {
+            corsOrigins = value;
+            return this;
+        }
+
+        public Builder maxBodyBytes(long value) {
+            maxBodyBytes = value;
+            return this;
+        }
+
+        public Builder askPerMinute(int value) {
+            askPerMinute = value;
+            return this;
+        }
+
+        public Builder trustForwardedFor(boolean value) {
+            trustForwardedFor = value;
+            return this;
+        }
+
+        public Builder ssePollInterval(Duration value) {
+            ssePollInterval = value;
+            return this;
+        }
+
+        public Builder webhookSecret(String value) {
+            webhookSecret = value;
+            return this;
+        }
+
+        public Builder webhookMaxBytes(long value) {
+            webhookMaxBytes = value;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the value that is out of range */
+        public HttpSettings build() {
+            return new HttpSettings(adminToken, corsOrigins, maxBodyBytes, askPerMinute, trustForwardedFor,
+                    ssePollInterval, webhookSecret, webhookMaxBytes);
+        }
     }
 
     /** Never prints the token. */

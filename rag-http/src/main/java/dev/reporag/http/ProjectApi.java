@@ -31,7 +31,7 @@ final class ProjectApi {
     static final int MAX_SKIPPED_PAGE = 5000;
     private final RepoRag rag;
     private final ObjectMapper mapper;
-    private final Bodies bodies;
+    private final RequestFields requests;
     private final ProjectEvents events;
     private final AskRateLimiter askLimiter;
     private final ClientAddress clients;
@@ -41,7 +41,7 @@ final class ProjectApi {
                ClientAddress clients) {
         this.rag = rag;
         this.mapper = mapper;
-        this.bodies = new Bodies(mapper);
+        this.requests = new RequestFields(mapper);
         this.events = events;
         this.askLimiter = askLimiter;
         this.clients = clients;
@@ -50,24 +50,24 @@ final class ProjectApi {
 
     /** {@code GET …/estimate}: what indexing the project from scratch would take; nothing is embedded. */
     void estimate(Context ctx) {
-        ctx.json(Views.estimate(estimates.of(id(ctx), ctx)));
+        ctx.json(JsonShapes.estimate(estimates.of(id(ctx), ctx)));
     }
 
     void list(Context ctx) {
-        ctx.json(rag.statuses().stream().map(Views::project).toList());
+        ctx.json(rag.statuses().stream().map(JsonShapes::project).toList());
     }
 
     void create(Context ctx) {
-        JsonNode body = bodies.object(ctx);
-        RepoRag.Registration registration = rag.registerOrFind(Bodies.text(body, "name", true),
-                Bodies.text(body, "repoUrl", true), Bodies.text(body, "ref", false));
+        JsonNode body = requests.object(ctx);
+        RepoRag.Registration registration = rag.registerOrFind(RequestFields.text(body, "name", false),
+                RequestFields.text(body, "repoUrl", true), RequestFields.text(body, "ref", false));
         Project project = registration.project();
         ctx.status(registration.created() ? 201 : 200).header("Location", "/api/projects/" + project.id().value())
-                .json(Views.project(rag.status(project.id())));
+                .json(JsonShapes.project(rag.status(project.id())));
     }
 
     void get(Context ctx) {
-        ctx.json(Views.project(rag.status(id(ctx))));
+        ctx.json(JsonShapes.project(rag.status(id(ctx))));
     }
 
     /** {@code GET …/skipped?reason=&offset=&limit=}: counts by rule and one page of the files left out. */
@@ -77,7 +77,7 @@ final class ProjectApi {
         Optional<SkipReason> reason = Optional.ofNullable(ctx.queryParam("reason")).map(ProjectApi::reason);
         int offset = number(ctx, "offset", 0, 0, Integer.MAX_VALUE);
         int limit = number(ctx, "limit", DEFAULT_SKIPPED_PAGE, 1, MAX_SKIPPED_PAGE);
-        ctx.json(Views.skipped(id, skipped, reason, offset, limit));
+        ctx.json(JsonShapes.skipped(id, skipped, reason, offset, limit));
     }
 
     private static SkipReason reason(String name) {
@@ -113,7 +113,7 @@ final class ProjectApi {
     void ingest(Context ctx) {
         IngestionJob job = rag.requestIngestion(id(ctx));
         ctx.status(202).header("Location", "/api/projects/" + job.projectId().value())
-                .json(Views.job(job, Instant.now()));
+                .json(JsonShapes.job(job, Instant.now()));
     }
 
     /**
@@ -128,13 +128,13 @@ final class ProjectApi {
             return;
         }
         ctx.status(202).header("Location", "/api/projects/" + reembedding.project().id().value())
-                .json(Views.job(reembedding.job(), Instant.now()));
+                .json(JsonShapes.job(reembedding.job(), Instant.now()));
     }
 
     void retry(Context ctx) {
         IngestionJob job = rag.retry(id(ctx));
         ctx.status(202).header("Location", "/api/projects/" + job.projectId().value())
-                .json(Views.job(job, Instant.now()));
+                .json(JsonShapes.job(job, Instant.now()));
     }
 
     /** Refuses a status stream of an unknown project, or a request that does not accept one. */
@@ -153,10 +153,11 @@ final class ProjectApi {
 
     void ask(Context ctx) {
         ProjectId id = id(ctx);
-        JsonNode body = bodies.object(ctx);
+        JsonNode body = requests.object(ctx);
         limit(ctx);
-        Answer answer = rag.ask(id, Bodies.text(body, "question", true), Bodies.text(body, "conversationId", false));
-        ctx.json(Views.answer(answer));
+        Answer answer = rag.ask(id, RequestFields.text(body, "question", true),
+                RequestFields.text(body, "conversationId", false));
+        ctx.json(JsonShapes.answer(answer));
     }
 
     /**
@@ -166,21 +167,22 @@ final class ProjectApi {
      */
     void askStream(Context ctx) {
         ProjectId id = id(ctx);
-        JsonNode body = bodies.object(ctx);
+        JsonNode body = requests.object(ctx);
         limit(ctx);
         EventWriter out = new EventWriter(ctx);
         Answer answer;
         try {
-            answer = rag.askStreaming(id, Bodies.text(body, "question", true),
-                    Bodies.text(body, "conversationId", false), token -> out.send("token", Map.of("text", token)));
+            answer = rag.askStreaming(id, RequestFields.text(body, "question", true),
+                    RequestFields.text(body, "conversationId", false),
+                    token -> out.send("token", Map.of("text", token)));
         } catch (RuntimeException e) {
             if (!out.started) {
                 throw e;
             }
-            out.send("error", new Views.ErrorView(ErrorMapping.publicMessage(e)));
+            out.send("error", new JsonShapes.ErrorView(ErrorMapping.publicMessage(e)));
             return;
         }
-        out.send("answer", Views.answer(answer));
+        out.send("answer", JsonShapes.answer(answer));
     }
 
     private void limit(Context ctx) {

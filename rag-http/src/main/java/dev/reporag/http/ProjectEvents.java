@@ -114,7 +114,7 @@ final class ProjectEvents implements AutoCloseable {
 
     private String statusJson(ProjectId id) {
         try {
-            return mapper.writeValueAsString(Views.project(rag.status(id)));
+            return mapper.writeValueAsString(JsonShapes.project(rag.status(id)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a project view is always serializable", e);
         }

@@ -25,7 +25,8 @@ import java.util.Objects;
  * only enqueue ingestion; the caller runs the workers ({@link RepoRag#newWorker}).
  *
  * <pre>{@code
- * Javalin app = RagHttpServer.create(rag, HttpSettings.fromEnvironment(System.getenv()), registry);
+ * HttpSettings settings = HttpSettings.builder().adminToken(adminToken).corsOrigins(origins).build();
+ * Javalin app = RagHttpServer.create(rag, settings, registry);
  * app.start(8080);
  * }</pre>
  */

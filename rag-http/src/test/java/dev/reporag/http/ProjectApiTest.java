@@ -66,7 +66,6 @@ class ProjectApiTest {
 
     @Test
     void rejectsInvalidProjectsWithAMessageNamingTheProblem() {
-        assertError(app.post("/api/projects", map("repoUrl", REPO), TOKEN), 400, "'name' is required");
         assertError(app.post("/api/projects", map("name", "x"), TOKEN), 400, "'repoUrl' is required");
         assertError(app.post("/api/projects", map("name", 5, "repoUrl", REPO), TOKEN), 400, "'name' must be a string");
         assertError(app.post("/api/projects", map("name", "x", "repoUrl", "  "), TOKEN), 400, "repository URL is empty");
@@ -79,6 +78,14 @@ class ProjectApiTest {
         assertError(app.post("/api/projects", map("name", "shop", "repoUrl", REPO + "-other"), TOKEN), 409,
                 "a project named 'shop' already exists for " + REPO);
         assertThat(app.get("/api/projects").body()).hasSize(1);
+    }
+
+    @Test
+    void aProjectSentWithoutANameIsNamedAfterItsRepository() {
+        TestApp.Response created = app.post("/api/projects", map("repoUrl", REPO), TOKEN);
+
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.body().get("name").asText()).isEqualTo("shop");
     }
 
     @Test

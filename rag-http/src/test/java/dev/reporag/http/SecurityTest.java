@@ -151,14 +151,16 @@ class SecurityTest {
     @Test
     void settingsNeverPrintTheToken() {
         assertThat(TestApp.settings().toString()).doesNotContain(TOKEN).contains("<set>");
-        HttpSettings env = HttpSettings.fromEnvironment(Map.of("RAG_ADMIN_TOKEN", " t0k ", "RAG_CORS_ORIGINS",
-                "https://a.example, https://b.example", "RAG_ASK_RATE_PER_MINUTE", "7", "RAG_TRUST_PROXY",
-                "true", "RAG_SSE_POLL_MS", "250", "RAG_MAX_BODY_BYTES", "2048"));
-        assertThat(env).isEqualTo(new HttpSettings("t0k", List.of("https://a.example", "https://b.example"), 2048, 7,
+        HttpSettings built = HttpSettings.builder().adminToken(" t0k ").corsOrigins(List.of("https://a.example",
+                "https://b.example")).askPerMinute(7).trustForwardedFor(true).ssePollInterval(Duration.ofMillis(250))
+                .maxBodyBytes(2048).build();
+        assertThat(built).isEqualTo(new HttpSettings("t0k", List.of("https://a.example", "https://b.example"), 2048, 7,
                 true, Duration.ofMillis(250)));
-        assertThat(HttpSettings.fromEnvironment(Map.of())).isEqualTo(HttpSettings.defaults());
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HttpSettings.fromEnvironment(
-                Map.of("RAG_ASK_RATE_PER_MINUTE", "lots"))).hasMessageContaining("RAG_ASK_RATE_PER_MINUTE");
+        assertThat(built.withAskPerMinute(8)).isEqualTo(built.toBuilder().askPerMinute(8).build());
+        assertThat(built.withAskPerMinute(8).askPerMinute()).isEqualTo(8);
+        assertThat(HttpSettings.builder().build()).isEqualTo(HttpSettings.defaults());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HttpSettings.builder().askPerMinute(0).build())
+                .hasMessageContaining("question rate limit");
     }
 
     private TestApp.Response preflight(String origin) {

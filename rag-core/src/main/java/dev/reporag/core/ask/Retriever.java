@@ -52,7 +52,7 @@ public final class Retriever {
 
     /** The best {@code k} sources for a question, overlapping chunks of a file merged. */
     public List<Chunk> sources(ProjectId projectId, String query, int k) {
-        return Sources.merge(ranked(projectId, query, k), k);
+        return ChunkMerger.merge(ranked(projectId, query, k), k);
     }
 
     /** The files of the best chunks, best first, each once, at most {@code n}. */

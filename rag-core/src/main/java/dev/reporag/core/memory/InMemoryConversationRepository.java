@@ -53,4 +53,9 @@ public final class InMemoryConversationRepository implements ConversationReposit
             conversation.turns().add(turn);
         }
     }
+
+    @Override
+    public void deleteProject(ProjectId project) {
+        conversations.values().removeIf(conversation -> conversation.project().equals(project));
+    }
 }

@@ -19,4 +19,7 @@ public interface ConversationRepository {
     List<Turn> turns(String conversationId);
 
     void append(String conversationId, Turn turn, Instant now);
+
+    /** Removes every conversation of a project; nothing happens when it has none. */
+    void deleteProject(ProjectId project);
 }

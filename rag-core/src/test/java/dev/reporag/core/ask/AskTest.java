@@ -280,13 +280,13 @@ class AskTest {
         Chunk second = Chunk.of(p, "A.java", "java", 3, 6, "l3\nl4\nl5\nl6\n");
         Chunk apart = Chunk.of(p, "A.java", "java", 9, 9, "l9\n");
 
-        Chunk merged = Sources.join(first, second);
+        Chunk merged = ChunkMerger.join(first, second);
 
         assertThat(merged.text()).isEqualTo(text);
         assertThat(merged.startLine()).isEqualTo(1);
         assertThat(merged.endLine()).isEqualTo(6);
-        assertThat(Sources.join(second, first)).isEqualTo(merged);
-        assertThat(Sources.join(first, apart)).isNull();
+        assertThat(ChunkMerger.join(second, first)).isEqualTo(merged);
+        assertThat(ChunkMerger.join(first, apart)).isNull();
     }
 
     @Test

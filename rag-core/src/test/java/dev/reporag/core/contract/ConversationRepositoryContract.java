@@ -45,4 +45,19 @@ public abstract class ConversationRepositoryContract {
         assertThat(conversations.projectOf("no-such-conversation")).isEmpty();
         assertThat(conversations.turns("no-such-conversation")).isEmpty();
     }
+
+    @Test
+    void deletingAProjectRemovesItsConversationsAndNoOther() {
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+        String conversation = conversations.start(project, now);
+        conversations.append(conversation, new Turn("q", "a"), now);
+
+        conversations.deleteProject(ProjectId.random());
+        assertThat(conversations.turns(conversation)).as("another project's delete").hasSize(1);
+
+        conversations.deleteProject(project);
+        assertThat(conversations.projectOf(conversation)).isEmpty();
+        assertThat(conversations.turns(conversation)).isEmpty();
+        conversations.deleteProject(project);
+    }
 }

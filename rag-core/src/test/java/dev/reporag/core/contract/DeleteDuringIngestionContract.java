@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A project deleted while its ingestion is embedding keeps nothing, on any set of stores: the batch
  * in flight lands after the delete and is removed again, the worker stops, no chunk, job or
- * conversation is left. {@code DeleteDuringIngestionTest} in rag-cli runs the worker in another
+ * conversation is left. {@code DeleteDuringIngestionTest} in rag-it runs the worker in another
  * process against PostgreSQL.
  */
 public abstract class DeleteDuringIngestionContract {
@@ -44,15 +44,6 @@ public abstract class DeleteDuringIngestionContract {
 
     /** Fresh, empty stores for vectors of this model. */
     protected abstract Stores open(String modelId, int dimension) throws Exception;
-
-    /**
-     * Whether deleting a project deletes its conversations. The stores that keep both in one
-     * database do; the in-memory adapters do not yet, as {@code RepoRag.delete} leaves
-     * conversations to the storage (a known gap, not a choice).
-     */
-    protected boolean deletesConversations() {
-        return true;
-    }
 
     @Test
     void aBatchInFlightWhenTheProjectIsDeletedLeavesNothing() throws Exception {
@@ -118,9 +109,8 @@ public abstract class DeleteDuringIngestionContract {
             assertThat(store.chunkIds(project.id())).isEmpty();
             assertThat(jobs.latestJob(project.id())).isEmpty();
             assertThat(rag.project(project.id())).isEmpty();
-            if (deletesConversations()) {
-                assertThat(conversations.projectOf(conversation)).isEmpty();
-            }
+            assertThat(conversations.projectOf(conversation)).as("the project's conversation").isEmpty();
+            assertThat(conversations.turns(conversation)).isEmpty();
             assertThat(calls.get()).as("the worker stopped at the deleted project").isLessThan(10);
         }
     }

@@ -12,9 +12,4 @@ class DeleteDuringIngestionTest extends DeleteDuringIngestionContract {
         return new Stores(new InMemoryVectorStore(dimension), new InMemoryJobRepository(),
                 new InMemoryConversationRepository(), () -> { });
     }
-
-    @Override
-    protected boolean deletesConversations() {
-        return false;
-    }
 }

@@ -1,0 +1,65 @@
+package dev.reporag.http;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.reporag.core.port.InvalidInputException;
+import dev.reporag.core.policy.TextRules;
+import io.javalin.http.Context;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/** Reads JSON request bodies field by field, so a wrong body gets a message naming the field. */
+final class RequestFields {
+    private final ObjectMapper mapper;
+
+    RequestFields(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    JsonNode object(Context ctx) {
+        String body;
+        try {
+            body = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(ctx.bodyAsBytes())).toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidInputException("the request body is not valid UTF-8");
+        }
+        if (body.isBlank()) {
+            throw new InvalidInputException("the request body must be a JSON object");
+        }
+        JsonNode node;
+        try {
+            node = mapper.readTree(body);
+        } catch (JacksonException e) {
+            throw new InvalidInputException("the request body is not valid JSON");
+        }
+        if (node == null || !node.isObject()) {
+            throw new InvalidInputException("the request body must be a JSON object");
+        }
+        return node;
+    }
+
+    /** A string field; null when absent or JSON null (and {@code required} is false). */
+    static String text(JsonNode body, String field, boolean required) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            if (required) {
+                throw new InvalidInputException("'" + field + "' is required");
+            }
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new InvalidInputException("'" + field + "' must be a string");
+        }
+        String text = value.asText();
+        String problem = TextRules.controlProblem(text, true); // checked again, per field, by the core
+        if (problem != null) {
+            throw new InvalidInputException("'" + field + "' " + problem);
+        }
+        return text;
+    }
+}
