@@ -10,11 +10,15 @@ import dev.reporag.core.port.VectorStore;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -34,6 +38,16 @@ public final class Retriever {
             "(?i)\\b(?:tests?|tested|testing|specs?|fixtures?|mocks?|assert\\w*)\\b");
     /** Weight of a test chunk's score when the question is not about tests. */
     private static final double TEST_WEIGHT = 0.5;
+
+    /** Code beside the program: test fixtures, examples, samples, benchmarks, demos, generated code. */
+    private static final Pattern NON_MAIN_PATH = Pattern.compile("(?i)(?:^|/)(?:test-?fixtures|_?examples?|samples?"
+            + "|benchmarks?|demos?|generated)/");
+    /** Words that make a question about such code: then it is not demoted. */
+    private static final Pattern ABOUT_NON_MAIN = Pattern.compile(
+            "(?i)\\b(?:fixtures?|examples?|samples?|benchmarks?|demos?|generated)\\b");
+    /** Share of the smaller word set two same-named files' best chunks must share to be copies of one file. */
+    private static final double COPY_OVERLAP = 0.7;
+    private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}_]{2,}");
 
     private final VectorStore store;
     private final Function<String, float[]> embedQuestion;
@@ -83,6 +97,12 @@ public final class Retriever {
         if (options.demoteTests() && !aboutTests(query)) {
             fused = reweighted(fused);
         }
+        if (options.demoteNonMain() && !aboutNonMain(query)) {
+            fused = reweighted(fused, Retriever::nonMain);
+        }
+        if (options.collapseCopies()) {
+            fused = copiesLast(fused);
+        }
         List<String> phrases = QueryTerms.phrases(query);
         return phrases.isEmpty() ? fused : verbatimFirst(projectId, phrases, fused, k);
     }
@@ -93,11 +113,77 @@ public final class Retriever {
 
     /** Test chunks at {@link #TEST_WEIGHT} of their score, then in score order again. */
     static List<ScoredChunk> reweighted(List<ScoredChunk> fused) {
+        return reweighted(fused, CodePaths::isTest);
+    }
+
+    /** Chunks of the paths that {@code demoted} accepts at {@link #TEST_WEIGHT} of their score, then in score order again. */
+    static List<ScoredChunk> reweighted(List<ScoredChunk> fused, Predicate<String> demoted) {
         return fused.stream()
-                .map(hit -> CodePaths.isTest(hit.chunk().path()) ? new ScoredChunk(hit.chunk(), hit.score() * TEST_WEIGHT)
+                .map(hit -> demoted.test(hit.chunk().path()) ? new ScoredChunk(hit.chunk(), hit.score() * TEST_WEIGHT)
                         : hit)
                 .sorted(Comparator.comparingDouble(ScoredChunk::score).reversed())
                 .toList();
+    }
+
+    static boolean aboutNonMain(String query) {
+        return ABOUT_NON_MAIN.matcher(query).find();
+    }
+
+    /** Test code is left to the test demotion, so that a test fixture does not count for a quarter. */
+    static boolean nonMain(String path) {
+        return NON_MAIN_PATH.matcher(path).find() && !CodePaths.isTest(path);
+    }
+
+    /**
+     * Every chunk of a near copy of a file ranked higher goes after all other chunks, in its order: a
+     * copy is a file of the same name whose best chunk shares {@link #COPY_OVERLAP} of the words of
+     * that file's best chunk (the smaller set counted). Six dialect copies of one SQL migration, or a
+     * module copied for each framework version, would otherwise fill the sources with one text.
+     */
+    static List<ScoredChunk> copiesLast(List<ScoredChunk> ranked) {
+        Map<String, Set<String>> originals = new LinkedHashMap<>();
+        Set<String> copies = new HashSet<>();
+        List<ScoredChunk> first = new ArrayList<>();
+        List<ScoredChunk> last = new ArrayList<>();
+        for (ScoredChunk hit : ranked) {
+            String path = hit.chunk().path();
+            if (!originals.containsKey(path) && !copies.contains(path)) {
+                Set<String> words = words(hit.chunk().text());
+                String name = fileName(path);
+                boolean copy = originals.entrySet().stream().anyMatch(original ->
+                        fileName(original.getKey()).equals(name) && overlap(words, original.getValue()) >= COPY_OVERLAP);
+                if (copy) {
+                    copies.add(path);
+                } else {
+                    originals.put(path, words);
+                }
+            }
+            (copies.contains(path) ? last : first).add(hit);
+        }
+        first.addAll(last);
+        return first;
+    }
+
+    private static String fileName(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    private static Set<String> words(String text) {
+        Set<String> words = new HashSet<>();
+        Matcher matcher = WORD.matcher(text.toLowerCase(Locale.ROOT));
+        while (matcher.find()) {
+            words.add(matcher.group());
+        }
+        return words;
+    }
+
+    private static double overlap(Set<String> a, Set<String> b) {
+        if (a.isEmpty() || b.isEmpty()) {
+            return 0;
+        }
+        Set<String> smaller = a.size() <= b.size() ? a : b;
+        Set<String> larger = smaller == a ? b : a;
+        return smaller.stream().filter(larger::contains).count() / (double) smaller.size();
     }
 
     /**

@@ -66,4 +66,49 @@ class RetrieverTest {
         assertThat(RetrievalOptions.parse("depth=5,tests")).isEqualTo(RetrievalOptions.DEFAULT);
         assertThat(RetrievalOptions.parse("none")).isEqualTo(RetrievalOptions.BASELINE);
     }
+
+    @Test
+    void aNearCopyOfAFileRankedHigherGoesAfterEveryOtherFile() {
+        String migration = "CREATE TABLE jobrunr_jobs (id CHAR(36) PRIMARY KEY, version INT NOT NULL, "
+                + "jobAsJson TEXT NOT NULL, state VARCHAR(36) NOT NULL, createdAt TIMESTAMP NOT NULL)";
+        List<ScoredChunk> ranked = List.of(
+                hit("sql/common/migrations/v001__create_job_table.sql", 0.05, migration),
+                hit("sql/oracle/migrations/v001__create_job_table.sql", 0.04,
+                        migration.replace("TEXT", "CLOB").replace("VARCHAR", "VARCHAR2")),
+                hit("sql/mysql/migrations/v001__create_job_table.sql", 0.035, migration.replace("TEXT", "LONGTEXT")),
+                hit("sql/common/migrations/v002__create_index.sql", 0.03, "CREATE INDEX jobrunr_state_idx ON jobrunr_jobs (state)"),
+                // Same name, other words: a different file, not a copy.
+                hit("ui/jobs/index.js", 0.02, "export default function JobsView() { return table(jobs) }"),
+                hit("ui/servers/index.js", 0.015, "const servers = await fetch('/api/servers'); render(servers)"),
+                hit("sql/oracle/migrations/v001__create_job_table.sql", 0.01, "a later chunk of the copy"));
+
+        assertThat(paths(Retriever.copiesLast(ranked))).containsExactly(
+                "sql/common/migrations/v001__create_job_table.sql", "sql/common/migrations/v002__create_index.sql",
+                "ui/jobs/index.js", "ui/servers/index.js",
+                "sql/oracle/migrations/v001__create_job_table.sql", "sql/mysql/migrations/v001__create_job_table.sql",
+                "sql/oracle/migrations/v001__create_job_table.sql");
+        assertThat(Retriever.copiesLast(List.of())).isEmpty();
+    }
+
+    @Test
+    void codeBesideTheProgramCountsForLessUnlessTheQuestionNamesIt() {
+        List<ScoredChunk> fused = List.of(hit("src/testFixtures/java/JobStub.java", 0.030, "stub job"),
+                hit("_examples/rest/main.go", 0.025, "example server"),
+                hit("src/main/java/Job.java", 0.020, "class Job"),
+                hit("src/test/java/JobTest.java", 0.018, "test job"));
+
+        assertThat(paths(Retriever.reweighted(fused, Retriever::nonMain))).containsExactly("src/main/java/Job.java",
+                "src/test/java/JobTest.java", "src/testFixtures/java/JobStub.java", "_examples/rest/main.go");
+        assertThat(Retriever.nonMain("src/test/fixtures/data.json")).as("test code: the test demotion's").isFalse();
+        assertThat(Retriever.nonMain("core/src/main/java/Example.java")).isFalse();
+        assertThat(Retriever.aboutNonMain("how does the rest example serve articles?")).isTrue();
+        assertThat(Retriever.aboutNonMain("how does the router match a route?")).isFalse();
+    }
+
+    @Test
+    void theMeasuredTechniquesAreParsedByName() {
+        assertThat(RetrievalOptions.parse("depth=5,tests,copies,nonmain"))
+                .isEqualTo(new RetrievalOptions(5, true, true, true));
+        assertThat(RetrievalOptions.parse("copies")).isEqualTo(new RetrievalOptions(3, false, true, false));
+    }
 }
