@@ -12,10 +12,12 @@ package dev.reporag.core.ask;
  *                      goes after every other file, so one file of a family takes one slot
  * @param demoteNonMain code beside the program (test fixtures, examples, samples, benchmarks,
  *                      generated code) counts for half unless the question names it
+ * @param namedFiles    a file whose name is a code-like word of the question counts double
  */
-public record RetrievalOptions(int depth, boolean demoteTests, boolean collapseCopies, boolean demoteNonMain) {
-    public static final RetrievalOptions DEFAULT = new RetrievalOptions(5, true, false, false);
-    public static final RetrievalOptions BASELINE = new RetrievalOptions(3, false, false, false);
+public record RetrievalOptions(int depth, boolean demoteTests, boolean collapseCopies, boolean demoteNonMain,
+                               boolean namedFiles) {
+    public static final RetrievalOptions DEFAULT = new RetrievalOptions(5, true, false, false, false);
+    public static final RetrievalOptions BASELINE = new RetrievalOptions(3, false, false, false, false);
 
     public RetrievalOptions {
         if (depth < 1 || depth > 20) {
@@ -24,7 +26,7 @@ public record RetrievalOptions(int depth, boolean demoteTests, boolean collapseC
     }
 
     /**
-     * Parses {@code depth=5,tests,copies,nonmain} (a technique not named is off; {@code none} is all
+     * Parses {@code depth=5,tests,copies,nonmain,names} (a technique not named is off; {@code none} is all
      * off at depth 3), for benchmarks.
      */
     public static RetrievalOptions parse(String spec) {
@@ -32,6 +34,7 @@ public record RetrievalOptions(int depth, boolean demoteTests, boolean collapseC
         boolean tests = false;
         boolean copies = false;
         boolean nonMain = false;
+        boolean names = false;
         for (String part : spec.split(",")) {
             String p = part.strip();
             if (p.startsWith("depth=")) {
@@ -42,10 +45,12 @@ public record RetrievalOptions(int depth, boolean demoteTests, boolean collapseC
                 copies = true;
             } else if (p.equals("nonmain")) {
                 nonMain = true;
+            } else if (p.equals("names")) {
+                names = true;
             } else if (!p.isEmpty() && !p.equals("none")) {
                 throw new IllegalArgumentException("unknown retrieval technique: " + p);
             }
         }
-        return new RetrievalOptions(depth, tests, copies, nonMain);
+        return new RetrievalOptions(depth, tests, copies, nonMain, names);
     }
 }

@@ -100,6 +100,9 @@ public final class Retriever {
         if (options.demoteNonMain() && !aboutNonMain(query)) {
             fused = reweighted(fused, Retriever::nonMain);
         }
+        if (options.namedFiles() && !identifiers.isEmpty()) {
+            fused = named(fused, identifiers);
+        }
         if (options.collapseCopies()) {
             fused = copiesLast(fused);
         }
@@ -123,6 +126,27 @@ public final class Retriever {
                         : hit)
                 .sorted(Comparator.comparingDouble(ScoredChunk::score).reversed())
                 .toList();
+    }
+
+    /**
+     * Chunks of a file named by a code-like word of the question ({@code DeleteSucceededJobsTask} →
+     * {@code DeleteSucceededJobsTask.java}) at twice their score, then in score order again: a
+     * sibling class sharing the question's vocabulary otherwise ranks as high.
+     */
+    static List<ScoredChunk> named(List<ScoredChunk> fused, List<String> identifiers) {
+        Set<String> names = new HashSet<>();
+        identifiers.forEach(identifier -> names.add(identifier.toLowerCase(Locale.ROOT)));
+        return fused.stream()
+                .map(hit -> names.contains(stem(hit.chunk().path())) ? new ScoredChunk(hit.chunk(), hit.score() * 2)
+                        : hit)
+                .sorted(Comparator.comparingDouble(ScoredChunk::score).reversed())
+                .toList();
+    }
+
+    private static String stem(String path) {
+        String name = fileName(path);
+        int dot = name.indexOf('.');
+        return (dot > 0 ? name.substring(0, dot) : name).toLowerCase(Locale.ROOT);
     }
 
     static boolean aboutNonMain(String query) {

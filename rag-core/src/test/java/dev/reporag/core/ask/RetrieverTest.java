@@ -108,7 +108,21 @@ class RetrieverTest {
     @Test
     void theMeasuredTechniquesAreParsedByName() {
         assertThat(RetrievalOptions.parse("depth=5,tests,copies,nonmain"))
-                .isEqualTo(new RetrievalOptions(5, true, true, true));
-        assertThat(RetrievalOptions.parse("copies")).isEqualTo(new RetrievalOptions(3, false, true, false));
+                .isEqualTo(new RetrievalOptions(5, true, true, true, false));
+        assertThat(RetrievalOptions.parse("copies,names")).isEqualTo(new RetrievalOptions(3, false, true, false, true));
+    }
+
+    @Test
+    void aFileNamedInTheQuestionCountsDouble() {
+        List<ScoredChunk> fused = List.of(
+                hit("server/tasks/DeleteDeletedJobsPermanentlyTask.java", 0.030, "delete deleted jobs"),
+                hit("server/tasks/DeleteSucceededJobsTask.java", 0.020, "delete succeeded jobs"),
+                hit("server/tasks/Task.java", 0.012, "abstract task"));
+
+        assertThat(paths(Retriever.named(fused, List.of("DeleteSucceededJobsTask")))).containsExactly(
+                "server/tasks/DeleteSucceededJobsTask.java", "server/tasks/DeleteDeletedJobsPermanentlyTask.java",
+                "server/tasks/Task.java");
+        assertThat(paths(Retriever.named(fused, List.of("JobsTask")))).as("the whole name, not a part")
+                .containsExactlyElementsOf(paths(fused));
     }
 }
