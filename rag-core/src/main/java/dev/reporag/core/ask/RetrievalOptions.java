@@ -13,11 +13,13 @@ package dev.reporag.core.ask;
  * @param demoteNonMain code beside the program (test fixtures, examples, samples, benchmarks,
  *                      generated code) counts for half unless the question names it
  * @param namedFiles    a file whose name is a code-like word of the question counts double
+ * @param mainLanguage  code in another programming language than most candidates' (a dashboard's
+ *                      JavaScript in a Java library) counts for half unless the question names it
  */
 public record RetrievalOptions(int depth, boolean demoteTests, boolean collapseCopies, boolean demoteNonMain,
-                               boolean namedFiles) {
-    public static final RetrievalOptions DEFAULT = new RetrievalOptions(5, true, false, false, false);
-    public static final RetrievalOptions BASELINE = new RetrievalOptions(3, false, false, false, false);
+                               boolean namedFiles, boolean mainLanguage) {
+    public static final RetrievalOptions DEFAULT = new RetrievalOptions(5, true, false, false, false, false);
+    public static final RetrievalOptions BASELINE = new RetrievalOptions(3, false, false, false, false, false);
 
     public RetrievalOptions {
         if (depth < 1 || depth > 20) {
@@ -26,7 +28,7 @@ public record RetrievalOptions(int depth, boolean demoteTests, boolean collapseC
     }
 
     /**
-     * Parses {@code depth=5,tests,copies,nonmain,names} (a technique not named is off; {@code none} is all
+     * Parses {@code depth=5,tests,copies,nonmain,names,language} (a technique not named is off; {@code none} is all
      * off at depth 3), for benchmarks.
      */
     public static RetrievalOptions parse(String spec) {
@@ -35,6 +37,7 @@ public record RetrievalOptions(int depth, boolean demoteTests, boolean collapseC
         boolean copies = false;
         boolean nonMain = false;
         boolean names = false;
+        boolean language = false;
         for (String part : spec.split(",")) {
             String p = part.strip();
             if (p.startsWith("depth=")) {
@@ -47,10 +50,12 @@ public record RetrievalOptions(int depth, boolean demoteTests, boolean collapseC
                 nonMain = true;
             } else if (p.equals("names")) {
                 names = true;
+            } else if (p.equals("language")) {
+                language = true;
             } else if (!p.isEmpty() && !p.equals("none")) {
                 throw new IllegalArgumentException("unknown retrieval technique: " + p);
             }
         }
-        return new RetrievalOptions(depth, tests, copies, nonMain, names);
+        return new RetrievalOptions(depth, tests, copies, nonMain, names, language);
     }
 }

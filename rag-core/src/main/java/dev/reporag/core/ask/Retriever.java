@@ -1,6 +1,7 @@
 package dev.reporag.core.ask;
 
 import dev.reporag.core.model.Chunk;
+import dev.reporag.core.model.Languages;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.model.ScoredChunk;
 import dev.reporag.core.policy.CodePaths;
@@ -9,6 +10,7 @@ import dev.reporag.core.port.VectorStore;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -106,6 +108,9 @@ public final class Retriever {
         if (options.collapseCopies()) {
             fused = copiesLast(fused);
         }
+        if (options.mainLanguage()) {
+            fused = otherLanguagesDemoted(fused, query);
+        }
         List<String> phrases = QueryTerms.phrases(query);
         return phrases.isEmpty() ? fused : verbatimFirst(projectId, phrases, fused, k);
     }
@@ -147,6 +152,27 @@ public final class Retriever {
         String name = fileName(path);
         int dot = name.indexOf('.');
         return (dot > 0 ? name.substring(0, dot) : name).toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Chunks in a programming language other than the one most candidate chunks are in, at
+     * {@link #TEST_WEIGHT} of their score unless the question names that language: the code that
+     * computes a value, not the dashboard in another language that displays it. Markup, data and
+     * configuration are left as they are.
+     */
+    static List<ScoredChunk> otherLanguagesDemoted(List<ScoredChunk> fused, String query) {
+        Map<String, Integer> counts = new HashMap<>();
+        fused.stream().map(hit -> hit.chunk().language()).filter(CodePaths::isProgramming)
+                .forEach(language -> counts.merge(language, 1, Integer::sum));
+        if (counts.size() < 2) {
+            return fused;
+        }
+        String main = counts.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        String asked = query.toLowerCase(Locale.ROOT);
+        return reweighted(fused, path -> {
+            String language = Languages.ofPath(path);
+            return CodePaths.isProgramming(language) && !language.equals(main) && !asked.contains(language);
+        });
     }
 
     static boolean aboutNonMain(String query) {

@@ -108,8 +108,8 @@ class RetrieverTest {
     @Test
     void theMeasuredTechniquesAreParsedByName() {
         assertThat(RetrievalOptions.parse("depth=5,tests,copies,nonmain"))
-                .isEqualTo(new RetrievalOptions(5, true, true, true, false));
-        assertThat(RetrievalOptions.parse("copies,names")).isEqualTo(new RetrievalOptions(3, false, true, false, true));
+                .isEqualTo(new RetrievalOptions(5, true, true, true, false, false));
+        assertThat(RetrievalOptions.parse("copies,names")).isEqualTo(new RetrievalOptions(3, false, true, false, true, false));
     }
 
     @Test
@@ -124,5 +124,23 @@ class RetrieverTest {
                 "server/tasks/Task.java");
         assertThat(paths(Retriever.named(fused, List.of("JobsTask")))).as("the whole name, not a part")
                 .containsExactlyElementsOf(paths(fused));
+    }
+
+    @Test
+    void codeInAnotherLanguageThanMostCandidatesCountsForHalfUnlessTheQuestionNamesIt() {
+        List<ScoredChunk> fused = List.of(
+                hit("dashboard/frontend/src/job-stats.js", 0.030, "render(stats.succeeded)"),
+                hit("core/src/main/java/JobStats.java", 0.020, "long succeeded = count(SUCCEEDED)"),
+                hit("core/src/main/java/JobStatsEnricher.java", 0.018, "enrich(stats)"),
+                hit("core/src/main/resources/application.yml", 0.014, "stats: enabled"));
+        String question = "how is the number of succeeded jobs counted?";
+
+        assertThat(paths(Retriever.otherLanguagesDemoted(fused, question))).containsExactly(
+                "core/src/main/java/JobStats.java", "core/src/main/java/JobStatsEnricher.java",
+                "dashboard/frontend/src/job-stats.js", "core/src/main/resources/application.yml");
+        assertThat(paths(Retriever.otherLanguagesDemoted(fused, "which javascript shows the succeeded jobs?")))
+                .containsExactlyElementsOf(paths(fused));
+        assertThat(Retriever.otherLanguagesDemoted(fused.subList(1, 4), question)).as("one language: unchanged")
+                .containsExactlyElementsOf(fused.subList(1, 4));
     }
 }
