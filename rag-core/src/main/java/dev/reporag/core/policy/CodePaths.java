@@ -26,11 +26,6 @@ public final class CodePaths {
         return TEST_PATH.matcher(path).find();
     }
 
-    /** A programming language (not markup, data, or configuration), as {@link Languages#ofPath} names it. */
-    public static boolean isProgramming(String language) {
-        return PROGRAMMING.contains(language);
-    }
-
     /** A program's own source file: a programming language, not a build script, not test code. */
     public static boolean isMainSource(String path) {
         return PROGRAMMING.contains(Languages.ofPath(path)) && !BUILD_SCRIPT.matcher(path).find() && !isTest(path);
