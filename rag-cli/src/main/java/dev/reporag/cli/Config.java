@@ -97,27 +97,17 @@ record Config(
         HttpSettings.Builder http = HttpSettings.builder();
         r.text("RAG_ADMIN_TOKEN").ifPresent(http::adminToken);
         http.corsOrigins(r.list("RAG_CORS_ORIGINS"));
-        r.text("RAG_MAX_BODY_BYTES").map(v -> wholeNumber("RAG_MAX_BODY_BYTES", v)).ifPresent(http::maxBodyBytes);
-        r.text("RAG_ASK_RATE_PER_MINUTE").map(v -> (int) wholeNumber("RAG_ASK_RATE_PER_MINUTE", v))
-                .ifPresent(http::askPerMinute);
+        // The lower limits are the settings' own (they name what is limited); these bounds only parse.
+        r.longInteger("RAG_MAX_BODY_BYTES", 0, Long.MAX_VALUE).ifPresent(http::maxBodyBytes);
+        r.integer("RAG_ASK_RATE_PER_MINUTE", 0, Integer.MAX_VALUE).ifPresent(http::askPerMinute);
         r.text("RAG_TRUST_PROXY").map(Boolean::parseBoolean).ifPresent(http::trustForwardedFor);
-        r.text("RAG_SSE_POLL_MS").map(v -> Duration.ofMillis(wholeNumber("RAG_SSE_POLL_MS", v)))
-                .ifPresent(http::ssePollInterval);
+        r.longInteger("RAG_SSE_POLL_MS", 0, Long.MAX_VALUE).map(Duration::ofMillis).ifPresent(http::ssePollInterval);
         r.text("RAG_WEBHOOK_SECRET").ifPresent(http::webhookSecret);
-        r.text("RAG_WEBHOOK_MAX_BYTES").map(v -> wholeNumber("RAG_WEBHOOK_MAX_BYTES", v))
-                .ifPresent(http::webhookMaxBytes);
+        r.longInteger("RAG_WEBHOOK_MAX_BYTES", 0, Long.MAX_VALUE).ifPresent(http::webhookMaxBytes);
         try {
             return http.build();
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
-        }
-    }
-
-    private static long wholeNumber(String name, String value) {
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new ConfigException(name + " must be a whole number, not '" + value + "'");
         }
     }
 
@@ -266,20 +256,10 @@ record Config(
         }
 
         Optional<Integer> integer(String name, int min, int max) {
-            return text(name).map(v -> {
-                try {
-                    int n = Integer.parseInt(v);
-                    if (n < min || n > max) {
-                        throw new NumberFormatException();
-                    }
-                    return n;
-                } catch (NumberFormatException e) {
-                    throw new ConfigException(name + " must be a whole number from " + min + " to " + max
-                            + ", got '" + v + "'");
-                }
-            });
+            return longInteger(name, min, max).map(Long::intValue);
         }
 
+        /** A whole number in [min, max]; underscores may group its digits (1_000_000). */
         Optional<Long> longInteger(String name, long min, long max) {
             return text(name).map(v -> {
                 try {

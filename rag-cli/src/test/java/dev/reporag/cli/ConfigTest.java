@@ -65,8 +65,20 @@ class ConfigTest {
         assertThat(Config.httpSettings(Map.of())).isEqualTo(HttpSettings.defaults());
         assertThatThrownBy(() -> Config.httpSettings(Map.of("RAG_ASK_RATE_PER_MINUTE", "lots")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("RAG_ASK_RATE_PER_MINUTE must be a whole number, not 'lots'");
+                .hasMessage("RAG_ASK_RATE_PER_MINUTE must be a whole number from 0 to 2147483647, got 'lots'");
+        assertThatThrownBy(() -> Config.httpSettings(Map.of("RAG_ASK_RATE_PER_MINUTE", "3000000000")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("from 0 to 2147483647");
+        assertThat(Config.httpSettings(Map.of("RAG_WEBHOOK_MAX_BYTES", "10_485_760")).webhookMaxBytes())
+                .isEqualTo(10_485_760);
         assertThatThrownBy(() -> Config.httpSettings(Map.of("RAG_MAX_BODY_BYTES", "10")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("body limit");
+    }
+
+    @Test
+    void everyWholeNumberIsReadOneWayUnderscoresIncluded() {
+        assertThat(Config.fromEnvironment(Map.of("RAG_TPM", "2_000_000")).tpm()).isEqualTo(2_000_000);
+        assertThatThrownBy(() -> Config.fromEnvironment(Map.of("RAG_TPM", "2_000_000_000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("RAG_TPM must be a whole number from 1 to 1000000000, got '2_000_000_000'");
     }
 }
