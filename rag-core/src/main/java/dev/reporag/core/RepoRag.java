@@ -117,13 +117,14 @@ public final class RepoRag implements AutoCloseable {
     }
 
     /**
-     * Registers a project after checking its source (scheme, host) without fetching it.
+     * Registers a project after checking its source (scheme, host) without fetching it; the source
+     * is stored as {@link #registerOrFind} stores it (a path absolute, and a directory).
      *
-     * @throws InvalidInputException for a bad name or a refused source
+     * @throws InvalidInputException for a bad name, a refused source, or a path that is no directory
      * @throws ConflictException     when the name is taken
      */
     public Project register(String name, String repositorySource, String ref) {
-        String source = checkRegistration(Objects.requireNonNullElse(name, ""), repositorySource, ref);
+        String source = onThisMachine(checkRegistration(Objects.requireNonNullElse(name, ""), repositorySource, ref));
         if (jobs.projectByName(name.strip()).isPresent()) {
             throw new ConflictException("a project named '" + name.strip() + "' already exists");
         }

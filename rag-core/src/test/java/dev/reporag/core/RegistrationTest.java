@@ -1,5 +1,6 @@
 package dev.reporag.core;
 
+import dev.reporag.core.model.Project;
 import dev.reporag.core.memory.HashingEmbedder;
 import dev.reporag.core.memory.InMemoryConversationRepository;
 import dev.reporag.core.memory.InMemoryJobRepository;
@@ -94,6 +95,17 @@ class RegistrationTest {
         assertThat(rag.registerOrFind("again", repo.toString(), null).project()).isEqualTo(byPath.project());
         assertThat(rag.registered(repo + "/", null)).contains(byPath.project());
         assertThatThrownBy(() -> rag.registerOrFind("gone", tmp.resolve("gone").toString(), null))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("no directory at");
+    }
+
+    @Test
+    void registerStoresAPathAsRegisterOrFindDoes(@TempDir Path tmp) throws Exception {
+        Path repo = Files.createDirectories(tmp.resolve("cart"));
+        Project project = rag.register("cart", repo.resolve("../cart/.").toString(), null);
+
+        assertThat(project.source()).isEqualTo(repo.toAbsolutePath().normalize().toString());
+        assertThat(rag.registerOrFind("other", repo.toString(), null).project()).isEqualTo(project);
+        assertThatThrownBy(() -> rag.register("gone", tmp.resolve("gone").toString(), null))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("no directory at");
     }
 }
