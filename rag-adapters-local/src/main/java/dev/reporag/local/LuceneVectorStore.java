@@ -114,7 +114,7 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
     private final CodeAnalyzer queryAnalyzer = new CodeAnalyzer(false);
     // The filter of a project's vector search, kept while the index is unchanged: building it reads
     // every chunk's key, and reusing the same query lets the searcher's query cache keep its doc ids
-    // (without it a search in a 5,000-chunk project took 16 ms instead of 1).
+    // (a search in a 5,000-chunk project: 16 ms at the median without it, 2.7 ms with it).
     private final Map<ProjectId, VectorFilter> vectorFilters = new ConcurrentHashMap<>();
 
     private record VectorFilter(IndexReader reader, Query query) {

@@ -49,15 +49,7 @@ final class IngestThreads implements AutoCloseable {
 
     /** Opens a snapshot on a thread of its own; the caller waits as long as its job is not cancelled. */
     CompletableFuture<Snapshot> open(Supplier<Snapshot> opening) {
-        CompletableFuture<Snapshot> opened = new CompletableFuture<>();
-        openers.execute(() -> {
-            try {
-                opened.complete(opening.get());
-            } catch (Throwable e) {
-                opened.completeExceptionally(e);
-            }
-        });
-        return opened;
+        return CompletableFuture.supplyAsync(opening, openers);
     }
 
     /** Stops the heartbeats at once; reads and opens still running end on their own (never interrupted). */
