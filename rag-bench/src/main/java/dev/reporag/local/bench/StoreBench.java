@@ -1,5 +1,7 @@
 package dev.reporag.local.bench;
 
+import dev.reporag.bench.SyntheticVectors;
+
 import dev.reporag.core.model.Chunk;
 import dev.reporag.core.model.EmbeddedChunk;
 import dev.reporag.core.model.ProjectId;
@@ -38,7 +40,7 @@ public final class StoreBench {
         Random random = new Random(1);
         float[][] centers = new float[CLUSTERS][];
         for (int c = 0; c < CLUSTERS; c++) {
-            centers[c] = gaussian(random, 1f);
+            centers[c] = SyntheticVectors.gaussian(random, DIM, 1f);
         }
         String[] words = words(random, 400);
         List<ProjectId> ids = new ArrayList<>();
@@ -166,16 +168,8 @@ public final class StoreBench {
         return Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
-    private static float[] gaussian(Random random, float scale) {
-        float[] v = new float[DIM];
-        for (int i = 0; i < DIM; i++) {
-            v[i] = (float) random.nextGaussian() * scale;
-        }
-        return v;
-    }
-
     private static float[] near(float[] center, Random random) {
-        float[] v = gaussian(random, 0.5f);
+        float[] v = SyntheticVectors.gaussian(random, DIM, 0.5f);
         for (int i = 0; i < DIM; i++) {
             v[i] += center[i];
         }
@@ -187,7 +181,7 @@ public final class StoreBench {
         double[] scores = new double[vectors.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
-            scores[i] = cosine(query, vectors.get(i));
+            scores[i] = SyntheticVectors.cosine(query, vectors.get(i));
         }
         Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]));
         return new HashSet<>(Arrays.asList(order).subList(0, Math.min(k, order.length)));
@@ -206,18 +200,6 @@ public final class StoreBench {
             found += exact.contains(index) ? 1 : 0;
         }
         return exact.isEmpty() ? 1 : (double) found / exact.size();
-    }
-
-    private static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
     }
 
     private static double pct(long[] nanos, int percentile) {

@@ -1,5 +1,7 @@
 package dev.reporag.pgvector.bench;
 
+import dev.reporag.bench.SyntheticVectors;
+
 import dev.reporag.core.model.Chunk;
 import dev.reporag.core.model.EmbeddedChunk;
 import dev.reporag.core.model.ProjectId;
@@ -53,7 +55,7 @@ public final class PgVectorBenchmark {
         // Clusters shared by all projects, so a project's rows are spread among everyone else's.
         float[][] centers = new float[CENTERS][];
         for (int c = 0; c < CENTERS; c++) {
-            centers[c] = gaussian(random, dimension, 1f);
+            centers[c] = SyntheticVectors.gaussian(random, dimension, 1f);
         }
         float[][] vectors = new float[rows][];
         int[] owner = new int[rows];
@@ -184,7 +186,7 @@ public final class PgVectorBenchmark {
         List<double[]> scored = new ArrayList<>();
         for (int i = 0; i < vectors.length; i++) {
             if (owner[i] == project) {
-                scored.add(new double[]{cosine(query, vectors[i]), i});
+                scored.add(new double[]{SyntheticVectors.cosine(query, vectors[i]), i});
             }
         }
         scored.sort((a, b) -> Double.compare(b[0], a[0]));
@@ -195,25 +197,6 @@ public final class PgVectorBenchmark {
         return top;
     }
 
-    private static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
-    }
-
-    private static float[] gaussian(Random random, int dimension, float scale) {
-        float[] v = new float[dimension];
-        for (int i = 0; i < dimension; i++) {
-            v[i] = (float) random.nextGaussian() * scale;
-        }
-        return v;
-    }
 
     private static float[] near(float[] center, Random random, float noise) {
         float[] v = new float[center.length];
