@@ -8,6 +8,7 @@ import dev.reporag.core.model.ProjectModels;
 import dev.reporag.core.model.ScoredChunk;
 import dev.reporag.core.port.StoreException;
 import dev.reporag.core.port.VectorStore;
+import dev.reporag.core.port.VectorsGoneException;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.KnnVectorsReader;
 import org.apache.lucene.codecs.KnnVectorsWriter;
@@ -25,13 +26,15 @@ import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.SegmentReadState;
 import org.apache.lucene.index.SegmentWriteState;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
@@ -57,7 +60,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -158,20 +160,34 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
             return;
         }
         for (EmbeddedChunk chunk : chunks) {
-            checkDimension(chunk.vector(), "vector");
+            if (chunk.hasVector()) {
+                checkDimension(chunk.vector(), "vector");
+            }
         }
         write(searcher -> {
             List<BytesRef> ids = bytes(chunks.stream().map(c -> c.chunk().id()).toList());
             Set<String> keys = new HashSet<>();
-            chunks.forEach(c -> keys.add(c.key()));
+            Set<String> given = new HashSet<>();
+            chunks.forEach(c -> {
+                keys.add(c.key());
+                if (c.hasVector()) {
+                    given.add(c.key());
+                }
+            });
             Set<String> present = vectorKeys(searcher, keys);
+            Set<String> gone = new HashSet<>(keys);
+            gone.removeAll(present);
+            gone.removeAll(given);
+            if (!gone.isEmpty()) {
+                throw new VectorsGoneException(gone); // before anything of the batch is written
+            }
             // Keys of the chunks this batch replaces: one may lose its last chunk (a new chunker version).
             Set<String> replaced = keysOf(searcher, new TermInSetQuery(ID, ids));
             replaced.removeAll(keys);
             Set<String> orphans = orphans(searcher, replaced, new TermInSetQuery(ID, ids));
             for (EmbeddedChunk chunk : chunks) {
                 writer.updateDocument(new Term(ID, chunk.chunk().id()), document(chunk.chunk(), chunk.key()));
-                if (present.add(chunk.key())) {
+                if (chunk.hasVector() && present.add(chunk.key())) {
                     writer.addDocument(vectorDocument(chunk.key(), chunk.vector()));
                 }
             }
@@ -180,46 +196,11 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
     }
 
     @Override
-    public Map<String, float[]> vectors(Collection<String> keys) {
-        Map<String, float[]> found = new HashMap<>();
+    public Set<String> heldKeys(Collection<String> keys) {
         if (keys.isEmpty()) {
-            return found;
+            return new HashSet<>();
         }
-        return read(searcher -> {
-            forEachVector(searcher, new TermInSetQuery(VECTOR_KEY, bytes(keys)), found::putIfAbsent);
-            return found;
-        });
-    }
-
-    private interface VectorVisitor {
-        void accept(String key, float[] vector);
-    }
-
-    /** Each vector document matching the query, in index order, with its key and a copy of its vector. */
-    private static void forEachVector(IndexSearcher searcher, Query query, VectorVisitor visitor) throws IOException {
-        int total = searcher.count(query);
-        if (total == 0) {
-            return;
-        }
-        ScoreDoc[] hits = searcher.search(query, total).scoreDocs.clone();
-        // Vector values are read forwards only: visit documents in order.
-        Arrays.sort(hits, Comparator.comparingInt(hit -> hit.doc));
-        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
-        StoredFields stored = searcher.storedFields();
-        FloatVectorValues values = null;
-        int leafIndex = -1;
-        for (ScoreDoc hit : hits) {
-            int leaf = ReaderUtil.subIndex(hit.doc, leaves);
-            if (leaf != leafIndex) {
-                leafIndex = leaf;
-                values = leaves.get(leaf).reader().getFloatVectorValues(VECTOR);
-            }
-            int local = hit.doc - leaves.get(leaf).docBase;
-            if (values != null && values.docID() <= local && values.advance(local) == local) {
-                visitor.accept(stored.document(hit.doc, Set.of(VECTOR_KEY)).get(VECTOR_KEY),
-                        values.vectorValue().clone());
-            }
-        }
+        return read(searcher -> vectorKeys(searcher, keys));
     }
 
     @Override
@@ -427,9 +408,35 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
         return doc;
     }
 
-    /** Of these keys, those with a vector document. */
+    /**
+     * Of these keys, those with a live vector document: a term lookup per key and segment, with no
+     * stored field read (reading each match's stored key was most of a second project's lookups).
+     */
     private static Set<String> vectorKeys(IndexSearcher searcher, Collection<String> keys) throws IOException {
-        return stored(searcher, new TermInSetQuery(VECTOR_KEY, bytes(keys)), VECTOR_KEY);
+        Set<String> held = new HashSet<>();
+        List<String> left = new ArrayList<>(new HashSet<>(keys));
+        left.sort(null); // terms are sorted: seeking in order stays near the last one
+        for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+            Terms terms = leaf.reader().terms(VECTOR_KEY);
+            if (terms == null) {
+                continue;
+            }
+            TermsEnum termsEnum = terms.iterator();
+            Bits live = leaf.reader().getLiveDocs();
+            PostingsEnum postings = null;
+            for (String key : left) {
+                if (!held.contains(key) && termsEnum.seekExact(new BytesRef(key))) {
+                    postings = termsEnum.postings(postings, PostingsEnum.NONE);
+                    for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
+                        if (live == null || live.get(doc)) {
+                            held.add(key);
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        return held;
     }
 
     /** The keys of the chunks matching the query. */
@@ -636,6 +643,8 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
             }
             writer.commit();
             searchers.maybeRefreshBlocking();
+        } catch (VectorsGoneException e) {
+            throw e; // raised before the batch wrote anything: the caller acts on it
         } catch (IOException | RuntimeException e) {
             // Documents of a failed batch that did get in are valid upserts; the next commit keeps them.
             throw new StoreException("writing to the chunk index failed: " + e.getMessage(), e);

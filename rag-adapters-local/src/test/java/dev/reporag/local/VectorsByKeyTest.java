@@ -72,7 +72,7 @@ class VectorsByKeyTest {
             // Same chunk id, another key: a new chunker version or model header embeds it anew.
             vectors.upsert(List.of(chunk(project, "a.java", "alpha", 1, "new-key")));
 
-            assertThat(vectors.vectors(List.of("old-key", "new-key")).keySet()).containsExactly("new-key");
+            assertThat(vectors.heldKeys(List.of("old-key", "new-key"))).containsExactly("new-key");
             assertThat(vectorsInGraph(store)).isEqualTo(1);
             assertThat(vectors.vectorSearch(project, axis(1), 5)).singleElement()
                     .satisfies(hit -> assertThat(hit.score()).isGreaterThan(0.999));
@@ -128,10 +128,10 @@ class VectorsByKeyTest {
             });
             assertThat(vectors.keywordSearch(second, "other", 5)).extracting(hit -> hit.chunk().path())
                     .containsExactly("c.java");
-            assertThat(vectors.vectors(List.of("k-shared", "k-own", "k-other"))).hasSize(3);
+            assertThat(vectors.heldKeys(List.of("k-shared", "k-own", "k-other"))).hasSize(3);
 
             vectors.deleteProject(first);
-            assertThat(vectors.vectors(List.of("k-shared", "k-own")).keySet()).containsExactly("k-shared");
+            assertThat(vectors.heldKeys(List.of("k-shared", "k-own"))).containsExactly("k-shared");
         }
         try (LocalStore store = LocalStore.open(dir, MODEL.id(), MODEL.dimension())) {
             // Opened again: already in the new layout, nothing rewritten, nothing lost.

@@ -8,6 +8,7 @@ import dev.reporag.core.model.ProjectModels;
 import dev.reporag.core.model.ScoredChunk;
 import dev.reporag.core.port.StoreException;
 import dev.reporag.core.port.VectorStore;
+import dev.reporag.core.port.VectorsGoneException;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -50,7 +51,8 @@ final class PgVectorStore implements VectorStore {
             + " c.content_hash, c.text";
 
     // Vectors go in first (a key already there is kept), then the chunks pointing at them; the old
-    // keys of replaced chunks come back, to be freed when nothing else points at them.
+    // keys of replaced chunks come back, to be freed when nothing else points at them. A chunk by key
+    // comes without a vector (NULL) and points at the stored one: the foreign key fails if it is gone.
     private static final String UPSERT = """
             WITH u AS (
                 SELECT * FROM unnest(CAST(? AS uuid[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
@@ -63,6 +65,7 @@ final class PgVectorStore implements VectorStore {
             vectors AS (
                 INSERT INTO embeddings (space_id, key, embedding)
                 SELECT DISTINCT ON (u.key) %1$d, u.key, CAST(u.embedding AS vector) FROM u
+                WHERE u.embedding IS NOT NULL
                 ON CONFLICT (space_id, key) DO NOTHING),
             written AS (
                 INSERT INTO chunks (space_id, id, project_id, path, language, start_line, end_line, content_hash,
@@ -171,10 +174,18 @@ final class PgVectorStore implements VectorStore {
         }
         // One row per id: ON CONFLICT cannot touch a row twice in one statement; the last one wins.
         Map<UUID, EmbeddedChunk> byId = new LinkedHashMap<>();
+        Set<String> byKey = new HashSet<>();
+        Set<String> given = new HashSet<>();
         for (EmbeddedChunk chunk : chunks) {
-            checkDimension(chunk.vector(), "vector of chunk " + chunk.chunk().id());
+            if (chunk.hasVector()) {
+                checkDimension(chunk.vector(), "vector of chunk " + chunk.chunk().id());
+                given.add(chunk.key());
+            } else {
+                byKey.add(chunk.key());
+            }
             byId.put(uuid(chunk.chunk().id()), chunk);
         }
+        byKey.removeAll(given);
         int n = byId.size();
         UUID[] ids = new UUID[n];
         String[] projects = new String[n];
@@ -198,11 +209,11 @@ final class PgVectorStore implements VectorStore {
             hashes[i] = chunk.contentHash();
             texts[i] = chunk.text();
             keys[i] = entry.getValue().key();
-            vectors[i] = vectorLiteral(entry.getValue().vector());
+            vectors[i] = entry.getValue().hasVector() ? vectorLiteral(entry.getValue().vector()) : null;
             i++;
         }
         Space space = space();
-        retryingForeignKeys(() -> ConnectionWork.inTransaction(dataSource, "store " + n + " chunks", connection -> {
+        retryingForeignKeys(byKey, () -> ConnectionWork.inTransaction(dataSource, "store " + n + " chunks", connection -> {
             List<String> replaced = new ArrayList<>();
             try (PreparedStatement statement = connection.prepareStatement(space.upsert())) {
                 statement.setArray(1, connection.createArrayOf("uuid", ids));
@@ -229,15 +240,26 @@ final class PgVectorStore implements VectorStore {
 
     /**
      * A vector freed by one transaction while another points a new chunk at it fails the latter on
-     * the foreign key; run again, it stores the vector anew (or the freeing sees the new chunk).
+     * the foreign key. When the batch gave that vector, run again, it stores it anew (or the freeing
+     * sees the new chunk); when a chunk pointed at it by key, the keys gone are named to the caller.
      */
-    private <T> T retryingForeignKeys(java.util.function.Supplier<T> work) {
+    private <T> T retryingForeignKeys(Set<String> byKey, java.util.function.Supplier<T> work) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return work.get();
             } catch (StoreException e) {
-                if (attempt >= FOREIGN_KEY_ATTEMPTS || !(e.getCause() instanceof SQLException sql)
+                if (!(e.getCause() instanceof SQLException sql)
                         || !ConnectionWork.FOREIGN_KEY_VIOLATION.equals(sql.getSQLState())) {
+                    throw e;
+                }
+                if (!byKey.isEmpty()) {
+                    Set<String> gone = new HashSet<>(byKey);
+                    gone.removeAll(heldKeys(byKey));
+                    if (!gone.isEmpty()) {
+                        throw new VectorsGoneException(gone);
+                    }
+                }
+                if (attempt >= FOREIGN_KEY_ATTEMPTS) {
                     throw e;
                 }
             }
@@ -259,23 +281,23 @@ final class PgVectorStore implements VectorStore {
     }
 
     @Override
-    public Map<String, float[]> vectors(Collection<String> keys) {
+    public Set<String> heldKeys(Collection<String> keys) {
         if (keys.isEmpty()) {
-            return new HashMap<>();
+            return new HashSet<>();
         }
         Space space = space();
         return ConnectionWork.withConnection(dataSource, "look up " + keys.size() + " stored vectors", connection -> {
             try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT key, embedding::text FROM embeddings WHERE space_id = ? AND key = ANY (?)")) {
+                    "SELECT key FROM embeddings WHERE space_id = ? AND key = ANY (?)")) {
                 statement.setInt(1, space.id());
                 statement.setArray(2, connection.createArrayOf("text", keys.stream().distinct().toArray(String[]::new)));
-                Map<String, float[]> found = new HashMap<>();
+                Set<String> held = new HashSet<>();
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
-                        found.put(rows.getString(1), parseVector(rows.getString(2)));
+                        held.add(rows.getString(1));
                     }
                 }
-                return found;
+                return held;
             }
         });
     }
@@ -549,17 +571,6 @@ final class PgVectorStore implements VectorStore {
         } catch (IllegalArgumentException e) {
             throw new StoreException("chunk id is not a UUID: " + chunkId);
         }
-    }
-
-    /** Parses pgvector's text form. */
-    static float[] parseVector(String text) {
-        String inner = text.substring(1, text.length() - 1);
-        String[] parts = inner.split(",");
-        float[] vector = new float[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            vector[i] = Float.parseFloat(parts[i]);
-        }
-        return vector;
     }
 
     /** pgvector's text form, {@code [0.1,0.2,...]}; NaN and infinities are refused by the server too. */

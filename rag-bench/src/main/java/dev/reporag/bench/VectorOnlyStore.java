@@ -17,8 +17,8 @@ record VectorOnlyStore(VectorStore delegate) implements VectorStore {
     }
 
     @Override
-    public java.util.Map<String, float[]> vectors(Collection<String> keys) {
-        return delegate.vectors(keys);
+    public java.util.Set<String> heldKeys(Collection<String> keys) {
+        return delegate.heldKeys(keys);
     }
 
     @Override

@@ -148,8 +148,8 @@ public final class PipelineRun {
         }
 
         @Override
-        public java.util.Map<String, float[]> vectors(Collection<String> keys) {
-            return java.util.Map.of();
+        public java.util.Set<String> heldKeys(Collection<String> keys) {
+            return java.util.Set.of();
         }
 
         @Override

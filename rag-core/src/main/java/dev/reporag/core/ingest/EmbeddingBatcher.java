@@ -5,11 +5,14 @@ import dev.reporag.core.model.Chunk;
 import dev.reporag.core.model.EmbeddedChunk;
 import dev.reporag.core.port.RagException;
 import dev.reporag.core.port.VectorStore;
+import dev.reporag.core.port.VectorsGoneException;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Deque;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -24,13 +27,17 @@ import java.util.concurrent.TimeoutException;
  * chunks are all stored. At most {@code window} requests of the job are queued or in flight.
  *
  * <p>Chunks whose vector the store already holds under their key (found by the {@link ReuseStep})
- * ride in the same groups with their vector and are not sent: a group of only those is stored
- * without a request, at most {@link #MAX_GROUP} chunks per write, and the reused vectors held at
- * once are bounded by {@link #MAX_HELD_FLOATS}.
+ * ride in the same groups and are not sent: they are stored {@link EmbeddedChunk#byKey by key}. A
+ * group of only those is stored without a request, at most {@link #MAX_GROUP} chunks per write, and
+ * the reused chunks held at once are bounded by {@link #MAX_HELD_CHARS}. Their texts are kept until
+ * they are stored: should a vector be freed meanwhile (its last other project deleted), those
+ * chunks are embedded then, and the write made again.
  */
 final class EmbeddingBatcher {
     /** How often a job thread waiting for vectors looks at its cancellation. */
     private static final long POLL_MILLIS = 100;
+    /** Writes of one group tried while vectors it points at keep being freed under it. */
+    private static final int GONE_ATTEMPTS = 3;
 
     /**
      * The most chunks stored in one write, reused ones included. A write is a commit (the embedded
@@ -39,14 +46,29 @@ final class EmbeddingBatcher {
      */
     static final int MAX_GROUP = 2048;
     /**
-     * The most floats of reused vectors held in groups not stored yet (16 MB): groups of only reused
-     * chunks need no request, so without this the window would hold up to its size of them.
+     * The most characters of reused chunks' texts held in groups not stored yet (about 8 MB): groups
+     * of only reused chunks need no request, so without this the window would hold up to its size
+     * of them.
      */
-    static final long MAX_HELD_FLOATS = 1L << 22;
+    static final long MAX_HELD_CHARS = 1L << 23;
 
-    /** @param floats of the reused vectors in the group, counted in {@link #heldFloats} until it is stored */
-    private record Pending(Future<List<float[]>> vectors, List<Chunk> chunks, List<String> keys, int embedded,
-                           long[] bytes, long floats) {
+    /**
+     * A group handed to the dispatcher: its vectors are those of the chunks not {@code reused}, in
+     * order. {@code chars} of reused texts are counted in {@link #heldChars} until it is stored.
+     */
+    private record Pending(Future<List<float[]>> vectors, List<Chunk> chunks, List<String> keys, List<String> texts,
+                           BitSet reused, int embedded, long[] bytes, long chars) {
+
+        /** The group as written: the embedded chunks with their vectors, the reused ones by key. */
+        List<EmbeddedChunk> batch(List<float[]> fresh) {
+            List<EmbeddedChunk> batch = new ArrayList<>(chunks.size());
+            int next = 0;
+            for (int i = 0; i < chunks.size(); i++) {
+                batch.add(reused.get(i) ? EmbeddedChunk.byKey(chunks.get(i), keys.get(i))
+                        : new EmbeddedChunk(chunks.get(i), fresh.get(next++), keys.get(i)));
+            }
+            return batch;
+        }
     }
 
     interface Completion {
@@ -64,14 +86,17 @@ final class EmbeddingBatcher {
 
     private List<Chunk> chunks = new ArrayList<>();
     private List<String> keys = new ArrayList<>();
-    /** Per chunk of the group: its stored vector, or null when it is to be embedded. */
-    private List<float[]> reused = new ArrayList<>();
+    /** Per chunk of the group: the text it is (or was) embedded as. */
     private List<String> texts = new ArrayList<>();
+    /** Chunks of the group whose vector the store holds. */
+    private BitSet reused = new BitSet();
+    /** The texts of the group to send. */
+    private List<String> toSend = new ArrayList<>();
     private long tokens;
     private long bufferBytes;
-    /** Floats of the reused vectors buffered, and of those buffered or in flight. */
-    private long bufferFloats;
-    private long heldFloats;
+    /** Characters of the reused chunks' texts buffered, and of those buffered or in flight. */
+    private long bufferChars;
+    private long heldChars;
     /** The most tokens (as billed) the job may embed, 0 for no limit; and those it has handed out. */
     private final long maxTokens;
     private long spent;
@@ -109,13 +134,9 @@ final class EmbeddingBatcher {
             long billed = dispatcher.embedder().billedTokens(embedText);
             if (spent + billed > maxTokens) {
                 // What was sent is paid for: store it. What is only buffered was never sent.
-                chunks = new ArrayList<>();
-                keys = new ArrayList<>();
-                reused = new ArrayList<>();
-                texts = new ArrayList<>();
-                tokens = 0;
-                heldFloats -= bufferFloats;
-                bufferFloats = 0;
+                clearBuffer();
+                heldChars -= bufferChars;
+                bufferChars = 0;
                 long sent = spent - buffered;
                 while (!inFlight.isEmpty()) {
                     storeOldest();
@@ -126,26 +147,29 @@ final class EmbeddingBatcher {
             spent += billed;
         }
         long next = dispatcher.countTokens(embedText);
-        if (!dispatcher.fits(texts.size(), tokens, next) || chunks.size() >= MAX_GROUP) {
+        if (!dispatcher.fits(toSend.size(), tokens, next) || chunks.size() >= MAX_GROUP) {
             submit();
         }
-        chunks.add(chunk);
-        keys.add(key);
-        reused.add(null);
-        texts.add(embedText);
+        append(chunk, embedText, key);
+        toSend.add(embedText);
         tokens += next;
     }
 
-    /** A chunk whose vector the store holds already under {@code key}: stored in turn, not sent. */
-    void addReused(Chunk chunk, String key, float[] vector) {
+    /** A chunk whose vector the store holds already under {@code key}: stored in turn by key, not sent. */
+    void addReused(Chunk chunk, String embedText, String key) {
         if (chunks.size() >= MAX_GROUP) {
             submit();
         }
+        reused.set(chunks.size());
+        append(chunk, embedText, key);
+        bufferChars += embedText.length();
+        heldChars += embedText.length();
+    }
+
+    private void append(Chunk chunk, String embedText, String key) {
         chunks.add(chunk);
         keys.add(key);
-        reused.add(vector);
-        bufferFloats += vector.length;
-        heldFloats += vector.length;
+        texts.add(embedText);
     }
 
     /** A file's chunks have all been added: its bytes count as done once they are stored. */
@@ -176,76 +200,74 @@ final class EmbeddingBatcher {
     }
 
     private void submit() {
-        while (!inFlight.isEmpty() && (inFlight.size() >= window || heldFloats > MAX_HELD_FLOATS)) {
+        while (!inFlight.isEmpty() && (inFlight.size() >= window || heldChars > MAX_HELD_CHARS)) {
             storeOldest();
         }
         cancellation.throwIfCancelled();
-        List<float[]> known = reused;
-        Future<List<float[]>> vectors = texts.isEmpty() ? CompletableFuture.completedFuture(known)
-                : merged(dispatcher.submit(texts), known);
-        inFlight.addLast(new Pending(vectors, chunks, keys, texts.size(), new long[]{bufferBytes}, bufferFloats));
+        Future<List<float[]>> vectors = toSend.isEmpty() ? CompletableFuture.completedFuture(List.of())
+                : dispatcher.submit(toSend);
+        inFlight.addLast(new Pending(vectors, chunks, keys, texts, reused, toSend.size(), new long[]{bufferBytes},
+                bufferChars));
         buffered = 0;
-        chunks = new ArrayList<>();
-        keys = new ArrayList<>();
-        reused = new ArrayList<>();
-        texts = new ArrayList<>();
-        tokens = 0;
-        bufferBytes = 0;
-        bufferFloats = 0;
+        clearBuffer();
     }
 
-    /** The embedded vectors put in the places of the group left null by the reused ones. */
-    private static Future<List<float[]>> merged(Future<List<float[]>> embedded, List<float[]> known) {
-        return new Future<>() {
-            @Override
-            public boolean cancel(boolean mayInterrupt) {
-                return embedded.cancel(mayInterrupt);
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return embedded.isCancelled();
-            }
-
-            @Override
-            public boolean isDone() {
-                return embedded.isDone();
-            }
-
-            @Override
-            public List<float[]> get() throws InterruptedException, ExecutionException {
-                return merge(embedded.get());
-            }
-
-            @Override
-            public List<float[]> get(long timeout, TimeUnit unit)
-                    throws InterruptedException, ExecutionException, TimeoutException {
-                return merge(embedded.get(timeout, unit));
-            }
-
-            private List<float[]> merge(List<float[]> fresh) {
-                List<float[]> all = new ArrayList<>(known.size());
-                int next = 0;
-                for (float[] vector : known) {
-                    all.add(vector != null ? vector : fresh.get(next++));
-                }
-                return all;
-            }
-        };
+    private void clearBuffer() {
+        chunks = new ArrayList<>();
+        keys = new ArrayList<>();
+        texts = new ArrayList<>();
+        reused = new BitSet();
+        toSend = new ArrayList<>();
+        tokens = 0;
+        bufferBytes = 0;
+        bufferChars = 0;
     }
 
     private void storeOldest() {
         Pending oldest = inFlight.peekFirst();
-        List<float[]> vectors = times.time(StageTimes.Stage.EMBED, () -> await(oldest.vectors()));
-        List<EmbeddedChunk> embedded = new ArrayList<>(vectors.size());
-        for (int i = 0; i < vectors.size(); i++) {
-            embedded.add(new EmbeddedChunk(oldest.chunks().get(i), vectors.get(i), oldest.keys().get(i)));
+        List<float[]> fresh = times.time(StageTimes.Stage.EMBED, () -> await(oldest.vectors()));
+        List<EmbeddedChunk> batch = oldest.batch(fresh);
+        int embedded = oldest.embedded();
+        for (int attempt = 1; ; attempt++) {
+            cancellation.throwIfCancelled();
+            try {
+                times.time(StageTimes.Stage.STORE, () -> store.upsert(batch));
+                break;
+            } catch (VectorsGoneException gone) {
+                if (attempt >= GONE_ATTEMPTS) {
+                    throw gone;
+                }
+                embedded += embedGone(batch, oldest.texts(), gone.keys());
+            }
         }
-        cancellation.throwIfCancelled();
-        times.time(StageTimes.Stage.STORE, () -> store.upsert(embedded));
         inFlight.removeFirst();
-        heldFloats -= oldest.floats();
-        completion.batchStored(embedded.size(), oldest.embedded(), oldest.bytes()[0]);
+        heldChars -= oldest.chars();
+        completion.batchStored(batch.size(), embedded, oldest.bytes()[0]);
+    }
+
+    /**
+     * The chunks of the batch stored by a key whose vector was freed since it was looked up get
+     * their vector now, in place (outside the job's token budget: a rare race costs a few chunks).
+     * Returns how many were embedded.
+     */
+    private int embedGone(List<EmbeddedChunk> batch, List<String> groupTexts, Set<String> goneKeys) {
+        List<Integer> places = new ArrayList<>();
+        List<String> again = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            if (!batch.get(i).hasVector() && goneKeys.contains(batch.get(i).key())) {
+                places.add(i);
+                again.add(groupTexts.get(i));
+            }
+        }
+        if (again.isEmpty()) {
+            throw new VectorsGoneException(goneKeys); // the store named keys this batch does not point at
+        }
+        List<float[]> vectors = times.time(StageTimes.Stage.EMBED, () -> dispatcher.embedAll(again));
+        for (int j = 0; j < places.size(); j++) {
+            EmbeddedChunk byKey = batch.get(places.get(j));
+            batch.set(places.get(j), new EmbeddedChunk(byKey.chunk(), vectors.get(j), byKey.key()));
+        }
+        return again.size();
     }
 
     /** The request's vectors; a cancelled job stops waiting within {@link #POLL_MILLIS}. */

@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -74,8 +73,8 @@ final class FencedStore implements VectorStore {
     }
 
     @Override
-    public Map<String, float[]> vectors(Collection<String> keys) {
-        return store.vectors(keys);
+    public Set<String> heldKeys(Collection<String> keys) {
+        return store.heldKeys(keys);
     }
 
     @Override

@@ -8,14 +8,13 @@ import dev.reporag.core.port.VectorStore;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
  * Before anything is embedded: each new chunk is keyed by what determines its vector (the text it
  * is embedded as, the chunker's version, the store's model), and the store is asked which of those
- * keys it already holds, from any project, once for a group of files. Those chunks are stored with
- * the vector found; only the others go to the embedder. A second branch, tag, fork or project of an
+ * keys it already holds, from any project, once for a group of files. Those chunks are stored
+ * pointing at the vector by its key (no vector travels); only the others go to the embedder. A second branch, tag, fork or project of an
  * indexed repository thus embeds only the chunks never embedded before.
  */
 final class ReuseStep {
@@ -35,7 +34,7 @@ final class ReuseStep {
             return 0;
         }
         List<String> keys = keys(texts);
-        return route(chunks, texts, keys, store.vectors(new HashSet<>(keys)), batcher);
+        return route(chunks, texts, keys, store.heldKeys(new HashSet<>(keys)), batcher);
     }
 
     /**
@@ -51,11 +50,11 @@ final class ReuseStep {
             keys.add(fileKeys);
             all.addAll(fileKeys);
         }
-        Map<String, float[]> found = all.isEmpty() ? Map.of() : store.vectors(all);
+        Set<String> held = all.isEmpty() ? Set.of() : store.heldKeys(all);
         int reused = 0;
         for (int f = 0; f < files.size(); f++) {
             FileChunks file = files.get(f);
-            reused += route(file.chunks(), file.texts(), keys.get(f), found, batcher);
+            reused += route(file.chunks(), file.texts(), keys.get(f), held, batcher);
             batcher.fileDone(file.bytes());
         }
         return reused;
@@ -69,13 +68,12 @@ final class ReuseStep {
         return keys;
     }
 
-    private static int route(List<Chunk> chunks, List<String> texts, List<String> keys, Map<String, float[]> found,
+    private static int route(List<Chunk> chunks, List<String> texts, List<String> keys, Set<String> held,
                              EmbeddingBatcher batcher) {
         int reused = 0;
         for (int i = 0; i < chunks.size(); i++) {
-            float[] vector = found.get(keys.get(i));
-            if (vector != null) {
-                batcher.addReused(chunks.get(i), keys.get(i), vector);
+            if (held.contains(keys.get(i))) {
+                batcher.addReused(chunks.get(i), texts.get(i), keys.get(i));
                 reused++;
             } else {
                 batcher.add(chunks.get(i), texts.get(i), keys.get(i));

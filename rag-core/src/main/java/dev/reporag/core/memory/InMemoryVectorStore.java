@@ -7,6 +7,7 @@ import dev.reporag.core.model.ProjectModels;
 import dev.reporag.core.model.ScoredChunk;
 import dev.reporag.core.port.StoreException;
 import dev.reporag.core.port.VectorStore;
+import dev.reporag.core.port.VectorsGoneException;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 
 /**
@@ -63,33 +65,65 @@ public final class InMemoryVectorStore implements VectorStore {
     @Override
     public void upsert(List<EmbeddedChunk> chunks) {
         for (EmbeddedChunk chunk : chunks) {
-            if (chunk.vector().length != model.dimension()) {
+            if (chunk.hasVector() && chunk.vector().length != model.dimension()) {
                 throw new StoreException("vector of dimension " + chunk.vector().length
                         + " does not fit a store of dimension " + model.dimension());
             }
         }
         synchronized (data) {
+            Map<String, float[]> byKey = vectorsOf(chunks);
+            Set<String> gone = new HashSet<>();
             for (EmbeddedChunk chunk : chunks) {
-                EmbeddedChunk copy = new EmbeddedChunk(chunk.chunk(), chunk.vector().clone(), chunk.key());
+                if (!byKey.containsKey(chunk.key())) {
+                    gone.add(chunk.key());
+                }
+            }
+            if (!gone.isEmpty()) {
+                throw new VectorsGoneException(gone);
+            }
+            for (EmbeddedChunk chunk : chunks) {
+                EmbeddedChunk copy = new EmbeddedChunk(chunk.chunk(), byKey.get(chunk.key()).clone(), chunk.key());
                 project(chunk.chunk().projectId()).put(chunk.chunk().id(), copy);
             }
         }
     }
 
-    @Override
-    public Map<String, float[]> vectors(Collection<String> keys) {
-        Set<String> wanted = Set.copyOf(keys);
-        Map<String, float[]> found = new HashMap<>();
-        synchronized (data) {
-            for (Map<String, EmbeddedChunk> chunks : data.rows.getOrDefault(model, Map.of()).values()) {
-                for (EmbeddedChunk c : chunks.values()) {
-                    if (wanted.contains(c.key())) {
-                        found.putIfAbsent(c.key(), c.vector().clone());
-                    }
+    /** The vector of each key of the batch: given with it, or stored. Under the lock. */
+    private Map<String, float[]> vectorsOf(List<EmbeddedChunk> chunks) {
+        Map<String, float[]> byKey = new HashMap<>();
+        Set<String> wanted = new HashSet<>();
+        for (EmbeddedChunk chunk : chunks) {
+            if (chunk.hasVector()) {
+                byKey.putIfAbsent(chunk.key(), chunk.vector());
+            } else {
+                wanted.add(chunk.key());
+            }
+        }
+        wanted.removeAll(byKey.keySet());
+        if (!wanted.isEmpty()) {
+            forEachStored(wanted, byKey::putIfAbsent);
+        }
+        return byKey;
+    }
+
+    /** Each stored chunk of this model whose key is wanted, with its key and vector. Under the lock. */
+    private void forEachStored(Set<String> wanted, BiConsumer<String, float[]> visitor) {
+        for (Map<String, EmbeddedChunk> chunks : data.rows.getOrDefault(model, Map.of()).values()) {
+            for (EmbeddedChunk c : chunks.values()) {
+                if (wanted.contains(c.key())) {
+                    visitor.accept(c.key(), c.vector());
                 }
             }
         }
-        return found;
+    }
+
+    @Override
+    public Set<String> heldKeys(Collection<String> keys) {
+        Set<String> held = new HashSet<>();
+        synchronized (data) {
+            forEachStored(Set.copyOf(keys), (key, vector) -> held.add(key));
+        }
+        return held;
     }
 
     @Override

@@ -8,7 +8,6 @@ import dev.reporag.core.model.ScoredChunk;
 
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -25,14 +24,19 @@ public interface VectorStore {
     /** The model whose vectors this store writes and searches. */
     EmbeddingModel model();
 
-    /** Inserts or replaces by chunk id; one call is one batch. */
+    /**
+     * Inserts or replaces by chunk id; one call is one batch. A chunk {@link EmbeddedChunk#byKey by
+     * key} points at the vector stored under its key (or given with another chunk of the batch); when
+     * one of those is gone (its last chunk was deleted since {@link #heldKeys} said it was there),
+     * nothing of the batch is written and {@link VectorsGoneException} names the keys.
+     */
     void upsert(List<EmbeddedChunk> chunks);
 
     /**
-     * The vectors of this model already stored under some of these keys, by any project: an
-     * ingestion embeds only the keys missing here.
+     * Of these keys, those whose vector of this model is stored, by any project: an ingestion
+     * embeds only the others, and stores those chunks {@link EmbeddedChunk#byKey by key}.
      */
-    Map<String, float[]> vectors(Collection<String> keys);
+    Set<String> heldKeys(Collection<String> keys);
 
     /** Ids of every stored chunk of the project, for reconciling. */
     Set<String> chunkIds(ProjectId project);

@@ -7,17 +7,18 @@ import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.model.ProjectModels;
 import dev.reporag.core.model.ScoredChunk;
 import dev.reporag.core.port.VectorStore;
+import dev.reporag.core.port.VectorsGoneException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * What every {@link VectorStore} must do. Adapters extend this with a fresh, empty store of
@@ -158,17 +159,45 @@ public abstract class VectorStoreContract {
     }
 
     @Test
-    void findsStoredVectorsByKeyFromAnyProject() {
+    void findsStoredKeysFromAnyProjectAndStoresChunksByKey() {
         Chunk a = chunk(alpha, "a.java", 1, "shared text");
         Chunk b = chunk(beta, "b.java", 1, "other text");
         store.upsert(List.of(new EmbeddedChunk(a, mix(0, 3, 1, 4), "key-shared"),
                 new EmbeddedChunk(b, axis(2), "key-beta")));
 
-        Map<String, float[]> found = store.vectors(List.of("key-shared", "key-beta", "key-missing"));
+        assertThat(store.heldKeys(List.of("key-shared", "key-beta", "key-missing")))
+                .containsExactlyInAnyOrder("key-shared", "key-beta");
+        assertThat(store.heldKeys(List.of())).isEmpty();
 
-        assertThat(found.keySet()).containsExactlyInAnyOrder("key-shared", "key-beta");
-        assertThat(cosine(found.get("key-shared"), mix(0, 3, 1, 4))).isGreaterThan(0.999);
-        assertThat(store.vectors(List.of())).isEmpty();
+        // Beta's copy of alpha's text points at alpha's vector: no vector travels, search finds it.
+        Chunk copy = chunk(beta, "copy.java", 1, "shared text");
+        store.upsert(List.of(EmbeddedChunk.byKey(copy, "key-shared")));
+        assertThat(store.count(beta)).isEqualTo(2);
+        assertThat(store.vectorSearch(beta, mix(0, 3, 1, 4), 1)).singleElement()
+                .satisfies(hit -> {
+                    assertThat(hit.chunk().path()).isEqualTo("copy.java");
+                    assertThat(hit.score()).isGreaterThan(0.999);
+                });
+
+        // A vector given by another chunk of the same batch counts as held.
+        store.upsert(List.of(EmbeddedChunk.byKey(chunk(beta, "c.java", 1, "new"), "key-new"),
+                new EmbeddedChunk(chunk(beta, "d.java", 1, "new"), axis(1), "key-new")));
+        assertThat(store.count(beta)).isEqualTo(4);
+        assertThat(store.heldKeys(List.of("key-new"))).containsExactly("key-new");
+
+        // Alpha goes, and with it the only other chunk of key-alpha: a chunk pointing at it by key
+        // fails the whole batch, naming the key, and writes nothing.
+        store.upsert(List.of(new EmbeddedChunk(chunk(alpha, "own.java", 1, "own"), axis(3), "key-alpha")));
+        store.deleteProject(alpha);
+        Chunk late = chunk(beta, "late.java", 1, "own");
+        Chunk fine = chunk(beta, "fine.java", 1, "fine");
+        assertThatThrownBy(() -> store.upsert(List.of(new EmbeddedChunk(fine, axis(0), "key-fine"),
+                EmbeddedChunk.byKey(late, "key-alpha"))))
+                .isInstanceOfSatisfying(VectorsGoneException.class,
+                        gone -> assertThat(gone.keys()).containsExactly("key-alpha"));
+        assertThat(store.count(beta)).isEqualTo(4);
+        assertThat(store.chunkIds(beta)).doesNotContain(late.id(), fine.id());
+        assertThat(store.heldKeys(List.of("key-fine", "key-alpha"))).isEmpty();
     }
 
     @Test
@@ -179,16 +208,16 @@ public abstract class VectorStoreContract {
                 new EmbeddedChunk(chunk(beta, "a.java", 1, "shared"), axis(0), "key-shared")));
 
         store.deletePaths(alpha, List.of("c.java"));
-        assertThat(store.vectors(List.of("key-path"))).isEmpty();
+        assertThat(store.heldKeys(List.of("key-path"))).isEmpty();
 
         store.deleteProject(alpha);
 
-        assertThat(store.vectors(List.of("key-shared", "key-alpha")).keySet()).containsExactly("key-shared");
+        assertThat(store.heldKeys(List.of("key-shared", "key-alpha"))).containsExactly("key-shared");
         assertThat(store.vectorSearch(beta, axis(0), 1)).singleElement()
                 .satisfies(hit -> assertThat(hit.chunk().path()).isEqualTo("a.java"));
 
         store.deleteProject(beta);
-        assertThat(store.vectors(List.of("key-shared"))).isEmpty();
+        assertThat(store.heldKeys(List.of("key-shared"))).isEmpty();
     }
 
     @Test
@@ -207,7 +236,7 @@ public abstract class VectorStoreContract {
         // The project answers with the first model: the second finds nothing, and fails on nothing.
         assertThat(other.vectorSearch(alpha, wide, 3)).isEmpty();
         assertThat(other.keywordSearch(alpha, "Alpha", 3)).isEmpty();
-        assertThat(other.vectors(List.of("a-1"))).isEmpty();
+        assertThat(other.heldKeys(List.of("a-1"))).isEmpty();
 
         other.requestModel(alpha);
         assertThat(other.models(alpha)).isEqualTo(new ProjectModels(first, second));
@@ -227,7 +256,7 @@ public abstract class VectorStoreContract {
         VectorStore back = storeForModel(first);
         assertThat(back.models(alpha)).isEqualTo(new ProjectModels(second, null));
         assertThat(back.count(alpha)).as("the old model's chunks are gone").isZero();
-        assertThat(back.vectors(List.of("a-1", "a-2"))).as("and their vectors freed").isEmpty();
+        assertThat(back.heldKeys(List.of("a-1", "a-2"))).as("and their vectors freed").isEmpty();
         assertThat(back.vectorSearch(alpha, axis(0), 3)).isEmpty();
     }
 
@@ -264,10 +293,10 @@ public abstract class VectorStoreContract {
 
         assertThat(other.count(alpha)).isZero();
         assertThat(other.models(alpha)).isEqualTo(ProjectModels.NONE);
-        assertThat(other.vectors(List.of("b-1"))).isEmpty();
+        assertThat(other.heldKeys(List.of("b-1"))).isEmpty();
         VectorStore back = storeForModel(first);
         assertThat(back.count(alpha)).isZero();
-        assertThat(back.vectors(List.of("a-1"))).isEmpty();
+        assertThat(back.heldKeys(List.of("a-1"))).isEmpty();
     }
 
     private static float[] axis2(EmbeddingModel model) {

@@ -9,6 +9,7 @@ import dev.reporag.core.policy.BatchPolicy;
 import dev.reporag.core.policy.RateLimits;
 import dev.reporag.core.policy.RetryPolicy;
 import dev.reporag.core.port.VectorStore;
+import dev.reporag.core.port.VectorsGoneException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -16,10 +17,14 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Chunks whose vector is stored already: few, large writes, and a bounded number of vectors held. */
+/**
+ * Chunks whose vector is stored already: few, large writes, a bounded number held, and embedded
+ * after all when their vector is freed before they are written.
+ */
 class EmbeddingBatcherTest {
     private static final int WINDOW = 8;
     private final EmbeddingDispatcher dispatcher = new EmbeddingDispatcher(new HashingEmbedder(),
@@ -39,7 +44,7 @@ class EmbeddingBatcherTest {
         EmbeddingBatcher batcher = batcher(store);
         int total = EmbeddingBatcher.MAX_GROUP + 1000;
         for (int i = 0; i < total; i++) {
-            batcher.addReused(chunk(i), "key-" + i, new float[8]);
+            batcher.addReused(chunk(i), "text " + i, "key-" + i);
         }
         batcher.finish();
 
@@ -47,29 +52,64 @@ class EmbeddingBatcherTest {
     }
 
     @Test
-    void reusedVectorsHeldAtOnceStayBounded() {
-        // Wide vectors: two groups hold more floats than the bound, so the first is written before
-        // the third is started, although the window would hold eight.
-        int dimension = (int) (EmbeddingBatcher.MAX_HELD_FLOATS / EmbeddingBatcher.MAX_GROUP) + 1;
+    void reusedChunksHeldAtOnceStayBounded() {
+        // Long texts: two groups hold more characters than the bound, so the first is written
+        // before the third is started, although the window would hold eight.
+        String text = "x".repeat((int) (EmbeddingBatcher.MAX_HELD_CHARS / EmbeddingBatcher.MAX_GROUP) + 1);
         RecordingStore store = new RecordingStore();
         EmbeddingBatcher batcher = batcher(store);
-        float[] vector = new float[dimension];
         for (int i = 0; i < 3 * EmbeddingBatcher.MAX_GROUP; i++) {
-            batcher.addReused(chunk(i), "key-" + i, vector);
+            batcher.addReused(chunk(i), text, "key-" + i);
         }
         assertThat(store.writes).as("written before finish").isNotEmpty();
         batcher.finish();
         assertThat(store.writes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(3 * EmbeddingBatcher.MAX_GROUP);
 
-        // Narrow vectors: the window alone decides, nothing is written before finish.
+        // Short texts: the window alone decides, nothing is written before finish.
         RecordingStore narrow = new RecordingStore();
         EmbeddingBatcher small = batcher(narrow);
         for (int i = 0; i < 3 * EmbeddingBatcher.MAX_GROUP; i++) {
-            small.addReused(chunk(i), "key-" + i, new float[8]);
+            small.addReused(chunk(i), "text " + i, "key-" + i);
         }
         assertThat(narrow.writes).isEmpty();
         small.finish();
         assertThat(narrow.writes).hasSize(3);
+    }
+
+    @Test
+    void chunksWhoseVectorWasFreedBeforeTheWriteAreEmbeddedAndWrittenAgain() {
+        List<List<EmbeddedChunk>> written = new ArrayList<>();
+        VectorStore store = (VectorStore) Proxy.newProxyInstance(VectorStore.class.getClassLoader(),
+                new Class<?>[]{VectorStore.class}, (proxy, method, args) -> {
+                    if (!method.getName().equals("upsert")) {
+                        throw new UnsupportedOperationException(method.getName());
+                    }
+                    @SuppressWarnings("unchecked")
+                    List<EmbeddedChunk> batch = (List<EmbeddedChunk>) args[0];
+                    boolean pointsAtGone = batch.stream().anyMatch(c -> !c.hasVector() && c.key().equals("key-3"));
+                    if (pointsAtGone) {
+                        throw new VectorsGoneException(Set.of("key-3"));
+                    }
+                    written.add(List.copyOf(batch));
+                    return null;
+                });
+        List<int[]> stored = new ArrayList<>();
+        EmbeddingBatcher batcher = new EmbeddingBatcher(dispatcher, store, WINDOW, new Cancellation(),
+                (chunks, embedded, bytes) -> stored.add(new int[]{chunks, embedded}));
+        for (int i = 0; i < 5; i++) {
+            batcher.addReused(chunk(i), "text " + i, "key-" + i);
+        }
+        batcher.add(chunk(5), "text 5", "key-5");
+        batcher.finish();
+
+        assertThat(written).singleElement().satisfies(batch -> {
+            assertThat(batch).hasSize(6);
+            assertThat(batch.get(3).hasVector()).as("the freed one, embedded now").isTrue();
+            assertThat(batch.get(3).vector()).isEqualTo(new HashingEmbedder().embedAll(List.of("text 3")).get(0));
+            assertThat(batch.get(5).hasVector()).isTrue();
+            assertThat(batch.stream().filter(EmbeddedChunk::hasVector)).hasSize(2);
+        });
+        assertThat(stored).singleElement().satisfies(counts -> assertThat(counts).containsExactly(6, 2));
     }
 
     private EmbeddingBatcher batcher(RecordingStore store) {

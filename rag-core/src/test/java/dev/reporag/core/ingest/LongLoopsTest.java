@@ -369,8 +369,8 @@ class LongLoopsTest {
             return delegate.model();
         }
 
-        public java.util.Map<String, float[]> vectors(Collection<String> keys) {
-            return delegate.vectors(keys);
+        public Set<String> heldKeys(Collection<String> keys) {
+            return delegate.heldKeys(keys);
         }
 
         public dev.reporag.core.model.ProjectModels models(ProjectId project) {
@@ -429,8 +429,8 @@ class LongLoopsTest {
             return delegate.model();
         }
 
-        public java.util.Map<String, float[]> vectors(Collection<String> keys) {
-            return delegate.vectors(keys);
+        public Set<String> heldKeys(Collection<String> keys) {
+            return delegate.heldKeys(keys);
         }
 
         public dev.reporag.core.model.ProjectModels models(ProjectId project) {

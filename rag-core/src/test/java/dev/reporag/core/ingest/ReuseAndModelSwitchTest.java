@@ -16,12 +16,17 @@ import dev.reporag.core.policy.RagSettings;
 import dev.reporag.core.policy.RetryPolicy;
 import dev.reporag.core.port.ConflictException;
 import dev.reporag.core.port.EmbeddingException;
+import dev.reporag.core.port.VectorStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -96,6 +101,45 @@ class ReuseAndModelSwitchTest {
         long before = small.inputs();
         ingest(rag, again);
         assertThat(small.inputs() - before).isEqualTo(embedded);
+    }
+
+    @Test
+    void vectorsFreedBetweenTheLookupAndTheWriteAreEmbeddedAfterAllAndTheJobEndsReady() {
+        source.commit("mem://main", files(-1));
+        source.commit("mem://branch", files(2));
+        Project main = rag.register("main", "mem://main", null);
+        ingest(rag, main);
+        long chunks = smallStore.count(main.id());
+
+        // The first project is deleted right after the second one's first lookup found its vectors.
+        AtomicBoolean deleted = new AtomicBoolean();
+        VectorStore racing = (VectorStore) Proxy.newProxyInstance(VectorStore.class.getClassLoader(),
+                new Class<?>[]{VectorStore.class}, (proxy, method, args) -> {
+                    Object result;
+                    try {
+                        result = method.invoke(smallStore, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (method.getName().equals("heldKeys") && !((Set<?>) result).isEmpty()
+                            && deleted.compareAndSet(false, true)) {
+                        smallStore.deleteProject(main.id());
+                    }
+                    return result;
+                });
+        other = RepoRag.builder().source(source).embedder(small).vectorStore(racing).jobs(jobs)
+                .conversations(conversations).settings(settings).build();
+        Project branch = other.register("branch", "mem://branch", null);
+        long before = small.inputs();
+        IngestionJob second = ingest(other, branch);
+
+        assertThat(deleted).isTrue();
+        assertThat(second.status()).isEqualTo(JobStatus.READY);
+        assertThat(smallStore.count(branch.id())).isEqualTo(chunks);
+        // Nothing was left pointing at a freed vector: every chunk was embedded after all.
+        assertThat(small.inputs() - before).isEqualTo(chunks);
+        assertThat(second.progress().chunksEmbedded()).isEqualTo(chunks);
+        assertThat(other.ask(branch.id(), "what does method3 of Service4 return?", null).citations()).isNotEmpty();
     }
 
     @Test
