@@ -53,6 +53,8 @@ final class PgVectorStore implements VectorStore {
     // Vectors go in first (a key already there is kept), then the chunks pointing at them; the old
     // keys of replaced chunks come back, to be freed when nothing else points at them. A chunk by key
     // comes without a vector (NULL) and points at the stored one: the foreign key fails if it is gone.
+    // Keywords are copied from a chunk of the same key, path and text when there is one (V7_6: computing
+    // them was most of the database's time for a reused chunk), computed otherwise.
     private static final String UPSERT = """
             WITH u AS (
                 SELECT * FROM unnest(CAST(? AS uuid[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
@@ -69,13 +71,17 @@ final class PgVectorStore implements VectorStore {
                 ON CONFLICT (space_id, key) DO NOTHING),
             written AS (
                 INSERT INTO chunks (space_id, id, project_id, path, language, start_line, end_line, content_hash,
-                                    text, embedding_key)
+                                    text, embedding_key, keywords)
                 SELECT %1$d, u.id, u.project_id, u.path, u.language, u.start_line, u.end_line, u.content_hash,
-                       u.text, u.key FROM u
+                       u.text, u.key,
+                       COALESCE((SELECT o.keywords FROM chunks o WHERE o.space_id = %1$d AND o.embedding_key = u.key
+                                 AND o.path = u.path AND o.content_hash = u.content_hash LIMIT 1),
+                                reporag_keywords(u.path, u.text))
+                FROM u
                 ON CONFLICT (space_id, id) DO UPDATE SET project_id = EXCLUDED.project_id, path = EXCLUDED.path,
                     language = EXCLUDED.language, start_line = EXCLUDED.start_line, end_line = EXCLUDED.end_line,
                     content_hash = EXCLUDED.content_hash, text = EXCLUDED.text,
-                    embedding_key = EXCLUDED.embedding_key)
+                    embedding_key = EXCLUDED.embedding_key, keywords = EXCLUDED.keywords)
             SELECT DISTINCT key FROM replaced""";
 
     /** No other space answers for the project (none, or this one, does). Binds the project id. */

@@ -179,6 +179,17 @@ public abstract class VectorStoreContract {
                     assertThat(hit.score()).isGreaterThan(0.999);
                 });
 
+        // Its words are its own: found by keyword like any chunk; a chunk sharing the key with other
+        // text (a caller's own keys) is found by its words, not by those of the chunk it shares with.
+        assertThat(store.keywordSearch(beta, "shared", 5)).extracting(hit -> hit.chunk().path())
+                .containsExactly("copy.java");
+        store.upsert(List.of(EmbeddedChunk.byKey(chunk(beta, "copy.java", 9, "different words"), "key-shared")));
+        assertThat(store.keywordSearch(beta, "different", 5)).extracting(hit -> hit.chunk().startLine())
+                .containsExactly(9);
+        assertThat(store.keywordSearch(beta, "shared", 5)).extracting(hit -> hit.chunk().startLine())
+                .containsExactly(1);
+        store.delete(beta, List.of(chunk(beta, "copy.java", 9, "different words").id()));
+
         // A vector given by another chunk of the same batch counts as held.
         store.upsert(List.of(EmbeddedChunk.byKey(chunk(beta, "c.java", 1, "new"), "key-new"),
                 new EmbeddedChunk(chunk(beta, "d.java", 1, "new"), axis(1), "key-new")));
