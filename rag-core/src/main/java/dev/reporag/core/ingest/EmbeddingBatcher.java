@@ -134,9 +134,8 @@ final class EmbeddingBatcher {
             long billed = dispatcher.embedder().billedTokens(embedText);
             if (spent + billed > maxTokens) {
                 // What was sent is paid for: store it. What is only buffered was never sent.
-                clearBuffer();
                 heldChars -= bufferChars;
-                bufferChars = 0;
+                clearBuffer();
                 long sent = spent - buffered;
                 while (!inFlight.isEmpty()) {
                     storeOldest();
