@@ -30,6 +30,15 @@ class ProgressPrinterTest {
     }
 
     @Test
+    void theSpeedCountsChunksStoredWithAVectorFoundByKeyAsWellAsThoseEmbedded() {
+        printer.onProgress(job, new Progress(10, 0, 0, 3000, 0, 0, 0));
+        after(2_000);
+        printer.onProgress(job, new Progress(10, 10, 0, 3000, 3000, 3, 99));
+
+        assertThat(err.toString()).endsWith(lines("shop: 99% (10/10 files, 3000/3000 chunks, 1500 chunks/s)"));
+    }
+
+    @Test
     void linesShowTheJobsEstimateOfTheTimeLeftOnceItHasOne() {
         printer.onProgress(job, new Progress(10, 1, 0, 40, 4, 4, 10));
         after(4_000);
