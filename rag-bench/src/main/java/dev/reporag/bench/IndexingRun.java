@@ -17,14 +17,17 @@ import java.util.stream.Stream;
 
 /**
  * Indexing time, side by side, each in a JVM of its own: {@code rag ingest} of the repository at its
- * commit on the embedded default (start to READY, clone included, with the JVM flags of the
- * Dockerfile on a 512 MB host), and LangChain4j's recipe ({@link RecipeIngest}) over a directory
+ * commit on the embedded default (start to READY, clone included, with the JVM flags `./rag ingest`
+ * adds to the Dockerfile's on a 512 MB host), and LangChain4j's recipe ({@link RecipeIngest}) over a directory
  * holding exactly the files repo-rag indexed (start to the end of its store's addAll).
  */
 final class IndexingRun {
     /** The Dockerfile's flags, with the heap a 512 MB instance gets from MaxRAMPercentage=60. */
     static final List<String> PRODUCT_JVM = List.of("-XX:MaxRAMPercentage=60", "-XX:+ExitOnOutOfMemoryError",
             "-Xmx300m");
+    /** Those, with the client compiler only, as `./rag` runs every one-shot command (`rag ingest`). */
+    static final List<String> INGEST_JVM = List.of("-XX:MaxRAMPercentage=60", "-XX:+ExitOnOutOfMemoryError",
+            "-XX:TieredStopAtLevel=1", "-Xmx300m");
     private static final Pattern CHUNKS = Pattern.compile("\"chunks\"\\s*:\\s*(\\d+)");
     private static final Pattern RECIPE = Pattern.compile("segments=(\\d+) seconds=([0-9.]+)");
 
@@ -55,7 +58,7 @@ final class IndexingRun {
         String load = load();
 
         Path home = work.resolve("rag-home");
-        ChildProcess.Result rag = ChildProcess.run(work, "rag-ingest", PRODUCT_JVM,
+        ChildProcess.Result rag = ChildProcess.run(work, "rag-ingest", INGEST_JVM,
                 Map.of("XDG_CONFIG_HOME", work.resolve("xdg").toString(), "RAG_LOG_LEVEL", "WARN"),
                 "dev.reporag.cli.Main", List.of("--home", home.toString(), "ingest", gitDir.toString(),
                         "--name", repository.key(), "--json"));

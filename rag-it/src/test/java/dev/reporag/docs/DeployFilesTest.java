@@ -5,11 +5,14 @@ import dev.reporag.docs.Deployment.Blueprint;
 import dev.reporag.docs.Deployment.Dockerfile;
 import dev.reporag.docs.Deployment.Service;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine.ParseResult;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -59,7 +62,45 @@ class DeployFilesTest {
         assertThat(docker.jvmFlags()).anyMatch(f -> f.startsWith("-XX:MaxRAMPercentage="))
                 .contains("-XX:+ExitOnOutOfMemoryError");
         // ./rag too: an OutOfMemoryError ends the process instead of leaving it wedged.
-        assertThat(Repo.read("rag")).contains("exec java -XX:+ExitOnOutOfMemoryError ${JAVA_OPTS:-} -jar");
+        assertThat(Repo.read("rag")).contains("exec java -XX:+ExitOnOutOfMemoryError $jit ${JAVA_OPTS:-} -jar");
+    }
+
+    @Test
+    void theLauncherRunsOneShotCommandsWithTheClientCompilerAndTheServerWithTheFullJit(@TempDir Path dir)
+            throws IOException, InterruptedException {
+        // The launcher in a root of its own with a built jar and a `java` that prints its arguments.
+        Path launcher = dir.resolve("rag");
+        Files.writeString(launcher, Repo.read("rag"));
+        Path jar = dir.resolve("rag-cli/target/rag.jar");
+        Files.createDirectories(jar.getParent());
+        Files.writeString(jar, "not a jar: never run here");
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Files.writeString(bin.resolve("java"), "#!/bin/sh\necho \"$@\"\n");
+        Files.setPosixFilePermissions(bin.resolve("java"), PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        assertThat(launch(launcher, bin, "", "ingest", "https://example.com/a.git"))
+                .isEqualTo("-XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1 -jar " + jar
+                        + " ingest https://example.com/a.git");
+        assertThat(launch(launcher, bin, "", "--home", "/data", "serve"))
+                .isEqualTo("-XX:+ExitOnOutOfMemoryError -jar " + jar + " --home /data serve");
+        assertThat(launch(launcher, bin, "", "worker")).doesNotContain("TieredStopAtLevel");
+        assertThat(launch(launcher, bin, "-XX:TieredStopAtLevel=4", "ask", "--project", "shop", "why?"))
+                .as("JAVA_OPTS comes after, so it wins")
+                .startsWith("-XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1 -XX:TieredStopAtLevel=4 -jar");
+    }
+
+    private static String launch(Path launcher, Path bin, String javaOpts, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", launcher.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        builder.environment().put("JAVA_OPTS", javaOpts);
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(out).isZero();
+        return out;
     }
 
     @Test
