@@ -56,6 +56,13 @@ public abstract class VectorStoreContract {
         assertThat(store.count(alpha)).isEqualTo(1);
         assertThat(store.chunkIds(alpha)).containsExactly(chunk.id());
         assertThat(store.vectorSearch(alpha, axis(1), 1).get(0).score()).isGreaterThan(0.99);
+
+        // One id twice in one batch: one chunk, the last one written.
+        Chunk other = chunk(alpha, "src/Other.java", 1, "class Other {}");
+        store.upsert(List.of(new EmbeddedChunk(other, axis(2)), new EmbeddedChunk(other, axis(3))));
+        assertThat(store.count(alpha)).isEqualTo(2);
+        assertThat(store.vectorSearch(alpha, axis(3), 1)).singleElement()
+                .satisfies(hit -> assertThat(hit.chunk().id()).isEqualTo(other.id()));
     }
 
     @Test
