@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static dev.reporag.core.model.Vectors.cosine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** One model instance for the whole class: loading it takes seconds. */

@@ -2,7 +2,7 @@ package dev.reporag.bench;
 
 import java.util.Random;
 
-/** Random vectors and exact cosine for the store benchmarks' ground truth. */
+/** Random vectors for the store benchmarks (their exact ground truth uses {@link dev.reporag.core.model.Vectors#cosine}). */
 public final class SyntheticVectors {
     private SyntheticVectors() {
     }
@@ -14,17 +14,5 @@ public final class SyntheticVectors {
             v[i] = (float) random.nextGaussian() * scale;
         }
         return v;
-    }
-
-    public static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
     }
 }

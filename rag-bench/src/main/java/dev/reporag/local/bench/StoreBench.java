@@ -1,5 +1,6 @@
 package dev.reporag.local.bench;
 
+import dev.reporag.core.model.Vectors;
 import dev.reporag.bench.SyntheticVectors;
 
 import dev.reporag.core.model.Chunk;
@@ -181,7 +182,7 @@ public final class StoreBench {
         double[] scores = new double[vectors.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
-            scores[i] = SyntheticVectors.cosine(query, vectors.get(i));
+            scores[i] = Vectors.cosine(query, vectors.get(i));
         }
         Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]));
         return new HashSet<>(Arrays.asList(order).subList(0, Math.min(k, order.length)));

@@ -1,5 +1,6 @@
 package dev.reporag.pgvector.bench;
 
+import dev.reporag.core.model.Vectors;
 import dev.reporag.bench.SyntheticVectors;
 
 import dev.reporag.core.model.Chunk;
@@ -186,7 +187,7 @@ public final class PgVectorBenchmark {
         List<double[]> scored = new ArrayList<>();
         for (int i = 0; i < vectors.length; i++) {
             if (owner[i] == project) {
-                scored.add(new double[]{SyntheticVectors.cosine(query, vectors[i]), i});
+                scored.add(new double[]{Vectors.cosine(query, vectors[i]), i});
             }
         }
         scored.sort((a, b) -> Double.compare(b[0], a[0]));

@@ -14,8 +14,9 @@ import java.util.Set;
  * Before anything is embedded: each new chunk is keyed by what determines its vector (the text it
  * is embedded as, the chunker's version, the store's model), and the store is asked which of those
  * keys it already holds, from any project, once for a group of files. Those chunks are stored
- * pointing at the vector by its key (no vector travels); only the others go to the embedder. A second branch, tag, fork or project of an
- * indexed repository thus embeds only the chunks never embedded before.
+ * pointing at the vector by its key (no vector travels); only the others go to the embedder. A
+ * second branch, tag, fork or project of an indexed repository thus embeds only the chunks never
+ * embedded before.
  */
 final class ReuseStep {
     /** One file's new chunks (none for a file left out on reading), their embedder texts, and its size. */

@@ -21,6 +21,8 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 
+import static dev.reporag.core.model.Vectors.cosine;
+
 /**
  * A thread-safe vector store in memory, with exact cosine search and simple keyword scoring. Views
  * for other models ({@link #forModel}) share its data, as a database opened by two processes would.
@@ -253,17 +255,5 @@ public final class InMemoryVectorStore implements VectorStore {
     /** The project's chunks of this model; the caller holds the lock. */
     private Map<String, EmbeddedChunk> project(ProjectId project) {
         return data.rows.computeIfAbsent(model, m -> new HashMap<>()).computeIfAbsent(project, p -> new HashMap<>());
-    }
-
-    static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
     }
 }

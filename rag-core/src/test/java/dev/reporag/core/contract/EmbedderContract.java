@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static dev.reporag.core.model.Vectors.cosine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What every {@link Embedder} must do. */
@@ -68,17 +69,5 @@ public abstract class EmbedderContract {
 
     protected static void assertClose(float[] a, float[] b) {
         assertThat(cosine(a, b)).isGreaterThan(0.9999);
-    }
-
-    protected static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
     }
 }
