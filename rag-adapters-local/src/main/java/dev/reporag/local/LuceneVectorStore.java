@@ -405,6 +405,13 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
         Document doc = new Document();
         doc.add(new StringField(VECTOR_KEY, key, Field.Store.YES));
         doc.add(new KnnFloatVectorField(VECTOR, unit(vector), VectorSimilarityFunction.DOT_PRODUCT));
+        // The text fields, empty: every document of a segment then has a norm for them, which Lucene
+        // keeps dense. Sparse norms (chunk documents only) were looked up through an index for every
+        // posting when a segment was flushed: most of the time of writing a second project's chunks.
+        // An empty field adds no term, so BM25's statistics (documents with a term, average length)
+        // are unchanged.
+        doc.add(new TextField(TEXT, "", Field.Store.NO));
+        doc.add(new TextField(PATH_TERMS, "", Field.Store.NO));
         return doc;
     }
 

@@ -19,6 +19,7 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,6 +139,30 @@ class VectorsByKeyTest {
             assertThat(vectorsInGraph(store)).isEqualTo(2);
             assertThat(store.vectorStore().vectorSearch(second, axis(2), 1)).singleElement()
                     .satisfies(hit -> assertThat(hit.chunk().path()).isEqualTo("c.java"));
+        }
+    }
+
+    @Test
+    void vectorDocumentsKeepTheTextNormsDenseWithoutChangingKeywordStatistics() throws IOException {
+        ProjectId project = ProjectId.random();
+        try (LocalStore store = LocalStore.open(dir, MODEL.id(), MODEL.dimension())) {
+            store.vectorStore().upsert(List.of(chunk(project, "a.java", "alpha beta", 0, "k-a"),
+                    chunk(project, "b.java", "beta gamma delta", 1, "k-b"), chunk(project, "c.java", "alpha", 2, "k-a")));
+        }
+        try (FSDirectory directory = FSDirectory.open(dir.resolve(LocalModels.directoryName(MODEL)));
+             DirectoryReader reader = DirectoryReader.open(directory)) {
+            assertThat(reader.numDocs()).as("three chunk documents, two vector documents").isEqualTo(5);
+            for (LeafReaderContext leaf : reader.leaves()) {
+                for (String field : List.of("text", "path_terms")) {
+                    // Sparse norms were read through an index for each posting written: the cost of a flush.
+                    assertThat(leaf.reader().getNormValues(field).cost()).as(field + " norms: one per document")
+                            .isEqualTo(leaf.reader().maxDoc());
+                }
+            }
+            // BM25's statistics count only documents with a term: the empty fields add none.
+            IndexSearcher searcher = new IndexSearcher(reader);
+            assertThat(searcher.collectionStatistics("text").docCount()).isEqualTo(3);
+            assertThat(searcher.collectionStatistics("text").sumTotalTermFreq()).isEqualTo(6);
         }
     }
 
