@@ -11,10 +11,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +31,8 @@ import java.util.concurrent.TimeoutException;
  * group of only those is stored without a request, at most {@link #MAX_GROUP} chunks per write, and
  * the reused chunks held at once are bounded by {@link #MAX_HELD_CHARS}. Their texts are kept until
  * they are stored: should a vector be freed meanwhile (its last other project deleted), those
- * chunks are embedded then, and the write made again.
+ * chunks are embedded then, and the write made again. The few chunks to embed in such a group are
+ * {@link #sendAhead sent ahead} of it, so that their vectors are back when it is written.
  */
 final class EmbeddingBatcher {
     /** How often a job thread waiting for vectors looks at its cancellation. */
@@ -51,13 +52,19 @@ final class EmbeddingBatcher {
      * of them.
      */
     static final long MAX_HELD_CHARS = 1L << 23;
+    /**
+     * Requests sent ahead of one group at most: a group of 2,048 chunks may see a key lookup every
+     * eight files, and one small request for each would spend a rate limit's requests per minute.
+     */
+    static final int MAX_SENT_AHEAD = 4;
 
     /**
-     * A group handed to the dispatcher: its vectors are those of the chunks not {@code reused}, in
-     * order. {@code chars} of reused texts are counted in {@link #heldChars} until it is stored.
+     * A group handed to the dispatcher: the vectors of its requests, in order, are those of the
+     * chunks not {@code reused}, in order. {@code chars} of reused texts are counted in
+     * {@link #heldChars} until it is stored.
      */
-    private record Pending(Future<List<float[]>> vectors, List<Chunk> chunks, List<String> keys, List<String> texts,
-                           BitSet reused, int embedded, long[] bytes, long chars) {
+    private record Pending(List<Future<List<float[]>>> requests, List<Chunk> chunks, List<String> keys,
+                           List<String> texts, BitSet reused, int embedded, long[] bytes, long chars) {
 
         /** The group as written: the embedded chunks with their vectors, the reused ones by key. */
         List<EmbeddedChunk> batch(List<float[]> fresh) {
@@ -90,8 +97,11 @@ final class EmbeddingBatcher {
     private List<String> texts = new ArrayList<>();
     /** Chunks of the group whose vector the store holds. */
     private BitSet reused = new BitSet();
-    /** The texts of the group to send. */
+    /** The texts of the group to send, and their places in it. */
     private List<String> toSend = new ArrayList<>();
+    private List<Integer> unsent = new ArrayList<>();
+    /** Requests of the group sent ahead of it, in order. */
+    private List<Future<List<float[]>>> sentAhead = new ArrayList<>();
     private long tokens;
     private long bufferBytes;
     /** Characters of the reused chunks' texts buffered, and of those buffered or in flight. */
@@ -134,9 +144,14 @@ final class EmbeddingBatcher {
             long billed = dispatcher.embedder().billedTokens(embedText);
             if (spent + billed > maxTokens) {
                 // What was sent is paid for: store it. What is only buffered was never sent.
-                heldChars -= bufferChars;
-                clearBuffer();
                 long sent = spent - buffered;
+                if (sentAhead.isEmpty()) {
+                    heldChars -= bufferChars;
+                    clearBuffer();
+                } else {
+                    dropUnsent();
+                    submit();
+                }
                 while (!inFlight.isEmpty()) {
                     storeOldest();
                 }
@@ -150,8 +165,56 @@ final class EmbeddingBatcher {
             submit();
         }
         append(chunk, embedText, key);
+        unsent.add(chunks.size() - 1);
         toSend.add(embedText);
         tokens += next;
+    }
+
+    /**
+     * The end of a key lookup: if the group holds reused chunks, its chunks to embed are sent now.
+     * Otherwise they would wait until the group is full, which reused chunks fill without any
+     * request, and the write of the group would then wait for their vectors: a second project of an
+     * indexed repository waited a whole request's time for its few changed chunks. A group of chunks
+     * to embed only is sent when its request is full, as before.
+     */
+    void sendAhead() {
+        if (toSend.isEmpty() || reused.isEmpty() || sentAhead.size() >= MAX_SENT_AHEAD) {
+            return;
+        }
+        cancellation.throwIfCancelled();
+        sentAhead.add(dispatcher.submit(toSend));
+        toSend = new ArrayList<>();
+        unsent = new ArrayList<>();
+        tokens = 0;
+        buffered = 0;
+    }
+
+    /** Leaves out of the group the chunks to embed not sent yet (a budget reached): only sent ones are paid for. */
+    private void dropUnsent() {
+        Set<Integer> drop = new HashSet<>(unsent);
+        List<Chunk> keptChunks = new ArrayList<>();
+        List<String> keptKeys = new ArrayList<>();
+        List<String> keptTexts = new ArrayList<>();
+        BitSet keptReused = new BitSet();
+        for (int i = 0; i < chunks.size(); i++) {
+            if (drop.contains(i)) {
+                continue;
+            }
+            if (reused.get(i)) {
+                keptReused.set(keptChunks.size());
+            }
+            keptChunks.add(chunks.get(i));
+            keptKeys.add(keys.get(i));
+            keptTexts.add(texts.get(i));
+        }
+        chunks = keptChunks;
+        keys = keptKeys;
+        texts = keptTexts;
+        reused = keptReused;
+        toSend = new ArrayList<>();
+        unsent = new ArrayList<>();
+        tokens = 0;
+        bufferBytes = 0; // files of the group may have lost chunks: none counts as done
     }
 
     /** A chunk whose vector the store holds already under {@code key}: stored in turn by key, not sent. */
@@ -194,8 +257,10 @@ final class EmbeddingBatcher {
 
     /** Stops waiting: requests still queued or in flight are dropped and store nothing. */
     void abandon() {
-        inFlight.forEach(pending -> pending.vectors().cancel(true));
+        inFlight.forEach(pending -> pending.requests().forEach(request -> request.cancel(true)));
         inFlight.clear();
+        sentAhead.forEach(request -> request.cancel(true));
+        sentAhead = new ArrayList<>();
     }
 
     private void submit() {
@@ -203,10 +268,12 @@ final class EmbeddingBatcher {
             storeOldest();
         }
         cancellation.throwIfCancelled();
-        Future<List<float[]>> vectors = toSend.isEmpty() ? CompletableFuture.completedFuture(List.of())
-                : dispatcher.submit(toSend);
-        inFlight.addLast(new Pending(vectors, chunks, keys, texts, reused, toSend.size(), new long[]{bufferBytes},
-                bufferChars));
+        List<Future<List<float[]>>> requests = new ArrayList<>(sentAhead);
+        if (!toSend.isEmpty()) {
+            requests.add(dispatcher.submit(toSend));
+        }
+        inFlight.addLast(new Pending(requests, chunks, keys, texts, reused, chunks.size() - reused.cardinality(),
+                new long[]{bufferBytes}, bufferChars));
         buffered = 0;
         clearBuffer();
     }
@@ -217,6 +284,8 @@ final class EmbeddingBatcher {
         texts = new ArrayList<>();
         reused = new BitSet();
         toSend = new ArrayList<>();
+        unsent = new ArrayList<>();
+        sentAhead = new ArrayList<>();
         tokens = 0;
         bufferBytes = 0;
         bufferChars = 0;
@@ -224,7 +293,7 @@ final class EmbeddingBatcher {
 
     private void storeOldest() {
         Pending oldest = inFlight.peekFirst();
-        List<float[]> fresh = times.time(StageTimes.Stage.EMBED, () -> await(oldest.vectors()));
+        List<float[]> fresh = times.time(StageTimes.Stage.EMBED, () -> awaitAll(oldest.requests()));
         List<EmbeddedChunk> batch = oldest.batch(fresh);
         int embedded = oldest.embedded();
         for (int attempt = 1; ; attempt++) {
@@ -267,6 +336,18 @@ final class EmbeddingBatcher {
             batch.set(places.get(j), new EmbeddedChunk(byKey.chunk(), vectors.get(j), byKey.key()));
         }
         return again.size();
+    }
+
+    /** The vectors of the requests, in order. */
+    private List<float[]> awaitAll(List<Future<List<float[]>>> requests) {
+        if (requests.size() == 1) {
+            return await(requests.get(0));
+        }
+        List<float[]> vectors = new ArrayList<>();
+        for (Future<List<float[]>> request : requests) {
+            vectors.addAll(await(request));
+        }
+        return vectors;
     }
 
     /** The request's vectors; a cancelled job stops waiting within {@link #POLL_MILLIS}. */

@@ -40,8 +40,9 @@ final class ReuseStep {
 
     /**
      * Looks the keys of every chunk of these files up at once, then hands each file's chunks to
-     * the batcher in order, each file followed by its {@link EmbeddingBatcher#fileDone}; returns
-     * how many chunks were reused.
+     * the batcher in order, each file followed by its {@link EmbeddingBatcher#fileDone}, and the
+     * group's chunks to embed {@link EmbeddingBatcher#sendAhead sent ahead}; returns how many chunks
+     * were reused.
      */
     int routeFiles(List<FileChunks> files, EmbeddingBatcher batcher) {
         List<List<String>> keys = new ArrayList<>(files.size());
@@ -58,6 +59,7 @@ final class ReuseStep {
             reused += route(file.chunks(), file.texts(), keys.get(f), held, batcher);
             batcher.fileDone(file.bytes());
         }
+        batcher.sendAhead();
         return reused;
     }
 

@@ -20,10 +20,12 @@ import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Chunks whose vector is stored already: few, large writes, a bounded number held, and embedded
- * after all when their vector is freed before they are written.
+ * Chunks whose vector is stored already: few, large writes, a bounded number held, embedded after
+ * all when their vector is freed before they are written; and the chunks to embed among them sent
+ * ahead of their group.
  */
 class EmbeddingBatcherTest {
     private static final int WINDOW = 8;
@@ -110,6 +112,133 @@ class EmbeddingBatcherTest {
             assertThat(batch.stream().filter(EmbeddedChunk::hasVector)).hasSize(2);
         });
         assertThat(stored).singleElement().satisfies(counts -> assertThat(counts).containsExactly(6, 2));
+    }
+
+    @Test
+    void chunksToEmbedAmongReusedOnesAreSentAheadOfTheirGroup() throws InterruptedException {
+        HashingEmbedder embedder = new HashingEmbedder();
+        List<List<EmbeddedChunk>> written = new ArrayList<>();
+        try (EmbeddingDispatcher own = dispatcherOf(embedder)) {
+            EmbeddingBatcher batcher = new EmbeddingBatcher(own, writingStore(written), WINDOW, new Cancellation(),
+                    (chunks, embedded, bytes) -> { });
+            for (int i = 0; i < 10; i++) {
+                batcher.addReused(chunk(i), "text " + i, "key-" + i);
+            }
+            batcher.add(chunk(10), "text 10", "key-10");
+            batcher.sendAhead();
+            waitFor(() -> embedder.calls() == 1);
+            assertThat(written).as("the group is not full: nothing written yet").isEmpty();
+
+            batcher.addReused(chunk(11), "text 11", "key-11");
+            batcher.finish();
+
+            assertThat(embedder.calls()).as("no request but the one sent ahead").isEqualTo(1);
+            assertThat(written).singleElement().satisfies(batch -> {
+                assertThat(batch).hasSize(12);
+                assertThat(batch.get(10).vector()).isEqualTo(new HashingEmbedder().embedAll(List.of("text 10")).get(0));
+                assertThat(batch.stream().filter(EmbeddedChunk::hasVector)).hasSize(1);
+            });
+        }
+    }
+
+    @Test
+    void chunksToEmbedAloneWaitForAFullRequest() throws InterruptedException {
+        HashingEmbedder embedder = new HashingEmbedder();
+        try (EmbeddingDispatcher own = dispatcherOf(embedder)) {
+            EmbeddingBatcher batcher = new EmbeddingBatcher(own, writingStore(new ArrayList<>()), WINDOW,
+                    new Cancellation(), (chunks, embedded, bytes) -> { });
+            for (int i = 0; i < 3; i++) {
+                batcher.add(chunk(i), "text " + i, "key-" + i);
+            }
+            batcher.sendAhead(); // a first project's group: nothing reused, nothing to send early
+            Thread.sleep(200);
+            assertThat(embedder.calls()).isZero();
+            batcher.finish();
+            assertThat(embedder.calls()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aGroupSendsAheadAtMostItsShareOfRequestsAndKeepsTheOrderOfVectors() {
+        HashingEmbedder embedder = new HashingEmbedder();
+        List<List<EmbeddedChunk>> written = new ArrayList<>();
+        try (EmbeddingDispatcher own = dispatcherOf(embedder)) {
+            EmbeddingBatcher batcher = new EmbeddingBatcher(own, writingStore(written), WINDOW, new Cancellation(),
+                    (chunks, embedded, bytes) -> { });
+            int rounds = EmbeddingBatcher.MAX_SENT_AHEAD + 2;
+            for (int r = 0; r < rounds; r++) {
+                batcher.addReused(chunk(2 * r), "text " + 2 * r, "key-" + 2 * r);
+                batcher.add(chunk(2 * r + 1), "text " + (2 * r + 1), "key-" + (2 * r + 1));
+                batcher.sendAhead();
+            }
+            batcher.finish();
+
+            assertThat(embedder.calls()).as("four sent ahead, the last two chunks in one request")
+                    .isEqualTo(EmbeddingBatcher.MAX_SENT_AHEAD + 1);
+            assertThat(written).singleElement().satisfies(batch -> {
+                assertThat(batch).hasSize(2 * rounds);
+                for (int i = 0; i < batch.size(); i++) {
+                    if (i % 2 == 0) {
+                        assertThat(batch.get(i).hasVector()).isFalse();
+                    } else {
+                        assertThat(batch.get(i).vector()).as("chunk " + i)
+                                .isEqualTo(new HashingEmbedder().embedAll(List.of("text " + i)).get(0));
+                    }
+                }
+            });
+        }
+    }
+
+    @Test
+    void aBudgetReachedAfterSendingAheadStoresWhatWasSentAndNothingElse() {
+        HashingEmbedder embedder = new HashingEmbedder();
+        List<List<EmbeddedChunk>> written = new ArrayList<>();
+        try (EmbeddingDispatcher own = dispatcherOf(embedder)) {
+            String sentText = "sent ahead";
+            long budget = embedder.billedTokens(sentText) + 1;
+            EmbeddingBatcher batcher = new EmbeddingBatcher(own, writingStore(written), WINDOW, new Cancellation(),
+                    (chunks, embedded, bytes) -> { }, budget, new StageTimes());
+            batcher.addReused(chunk(0), "text 0", "key-0");
+            batcher.add(chunk(1), sentText, "key-1");
+            batcher.sendAhead();
+            batcher.addReused(chunk(2), "text 2", "key-2");
+
+            assertThatThrownBy(() -> batcher.add(chunk(3), "over the budget by far", "key-3"))
+                    .isInstanceOf(TokenBudgetException.class);
+
+            assertThat(written).singleElement().satisfies(batch -> {
+                assertThat(batch).extracting(c -> c.key()).containsExactly("key-0", "key-1", "key-2");
+                assertThat(batch.get(1).vector()).isEqualTo(new HashingEmbedder().embedAll(List.of(sentText)).get(0));
+            });
+        }
+    }
+
+    private static EmbeddingDispatcher dispatcherOf(HashingEmbedder embedder) {
+        return new EmbeddingDispatcher(embedder, new BatchPolicy(25, 100_000, Duration.ZERO, 2),
+                new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofSeconds(5)), RateLimits.NONE,
+                null);
+    }
+
+    /** A store that keeps a copy of every batch written. */
+    private static VectorStore writingStore(List<List<EmbeddedChunk>> written) {
+        return (VectorStore) Proxy.newProxyInstance(VectorStore.class.getClassLoader(),
+                new Class<?>[]{VectorStore.class}, (proxy, method, args) -> {
+                    if (!method.getName().equals("upsert")) {
+                        throw new UnsupportedOperationException(method.getName());
+                    }
+                    @SuppressWarnings("unchecked")
+                    List<EmbeddedChunk> batch = (List<EmbeddedChunk>) args[0];
+                    written.add(List.copyOf(batch));
+                    return null;
+                });
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waited 10 s").isLessThan(deadline);
+            Thread.sleep(5);
+        }
     }
 
     private EmbeddingBatcher batcher(RecordingStore store) {
