@@ -131,6 +131,19 @@ class OpenAiEmbedderTest {
     }
 
     @Test
+    void warmsUpInTheBackgroundWithoutSendingAnything() throws InterruptedException {
+        embedder();
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().equals(OpenAiEmbedder.WARM_UP_THREAD)) {
+                thread.join(10_000);
+                assertThat(thread.isAlive()).as("the warm-up ends").isFalse();
+            }
+        }
+        assertThat(OpenAiEmbedder.warmUp()).as("every step of the warm-up runs on this LangChain4j").isTrue();
+        assertThat(server.log()).isEmpty();
+    }
+
+    @Test
     void knowsTheDefaultModelsDimensionWithoutACall() {
         OpenAiEmbedder embedder = embedder();
 
