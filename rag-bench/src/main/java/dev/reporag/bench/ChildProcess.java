@@ -33,19 +33,10 @@ final class ChildProcess {
 
     static Result run(Path work, String label, List<String> jvmOptions, Map<String, String> env, String mainClass,
                       List<String> args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(classpath());
-        command.add(mainClass);
-        command.addAll(args);
+        long start = System.nanoTime();
+        Process process = start(work, label, jvmOptions, env, mainClass, args);
         Path out = work.resolve(label + ".out");
         Path err = work.resolve(label + ".err");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-        builder.environment().putAll(env);
-        long start = System.nanoTime();
-        Process process = builder.start();
         Path status = Path.of("/proc", Long.toString(process.pid()), "status");
         long peak = 0;
         long anon = 0;
@@ -61,11 +52,27 @@ final class ChildProcess {
                 Files.readString(err, StandardCharsets.UTF_8));
     }
 
+    /** Starts the JVM, its output in {@code <label>.out} and {@code .err} under {@code work}, without waiting. */
+    static Process start(Path work, String label, List<String> jvmOptions, Map<String, String> env, String mainClass,
+                         List<String> args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(classpath());
+        command.add(mainClass);
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(work.resolve(label + ".out").toFile())
+                .redirectError(work.resolve(label + ".err").toFile());
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
     /**
      * User + system CPU seconds of the process so far (/proc/PID/stat, clock ticks of 1/100 s), or 0
      * once it is gone: sampled with the memory, so the last sample is within 100 ms of the end.
      */
-    private static double cpuSeconds(Path stat) {
+    static double cpuSeconds(Path stat) {
         try {
             String line = Files.readString(stat);
             String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");

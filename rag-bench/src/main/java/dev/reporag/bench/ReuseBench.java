@@ -39,8 +39,12 @@ import java.util.stream.Stream;
  * inputs embedded and the time from registration to READY of each project.
  *
  * <pre>
- * scripts/bench.sh reuse      # args: [mirror git dir] [work dir] [latency ms] [files to change] [local|pgvector]
+ * scripts/bench.sh reuse      # args: [mirror git dir] [work dir] [latency ms] [files to change] [local|pgvector] [ingest|serve]
  * </pre>
+ *
+ * With {@code serve}, both projects are indexed by one {@code rag serve} (the Dockerfile's flags) through
+ * its HTTP API, as the web app does it: registered, "Initialize AI", polled until READY; the second
+ * one's job then runs in a JVM its first job has warmed up.
  *
  * With {@code pgvector}, the store is a schema of its own on the tests' PostgreSQL ({@link TestSchema}:
  * {@code RAG_TEST_DATABASE_URL}, else Testcontainers), dropped afterwards.
@@ -61,6 +65,7 @@ public final class ReuseBench {
         long latencyMillis = args.length > 2 ? Long.parseLong(args[2]) : 300;
         int changed = args.length > 3 ? Integer.parseInt(args[3]) : -1;
         String store = args.length > 4 ? args[4] : "local";
+        boolean serve = args.length > 5 && args[5].equals("serve");
         deleteTree(work);
         Files.createDirectories(work);
 
@@ -109,8 +114,15 @@ public final class ReuseBench {
             Run first;
             Run second;
             try {
-                first = ingest(work, env, bare, "main", "first", server);
-                second = ingest(work, env, bare, BRANCH, "second", server);
+                if (serve) {
+                    try (Service service = Service.start(work, env)) {
+                        first = service.index(bare, "main", "first", server);
+                        second = service.index(bare, BRANCH, "second", server);
+                    }
+                } else {
+                    first = ingest(work, env, bare, "main", "first", server);
+                    second = ingest(work, env, bare, BRANCH, "second", server);
+                }
             } finally {
                 if (schema != null) {
                     schema.close();
@@ -121,8 +133,10 @@ public final class ReuseBench {
                     + " (%.1f %%)%n", mirror, head.substring(0, 12), tracked.size(), toChange,
                     100.0 * toChange / tracked.size());
             System.out.printf(Locale.ROOT, "fake OpenAI server: %d ms per request; RAG_EMBEDDING_DIMENSIONS=256,"
-                    + " %s store, defaults otherwise (25 inputs a request, 4 in flight); load average before: %s%n",
-                    latencyMillis, store.equals("pgvector") ? "PostgreSQL" : "embedded", loadAverage);
+                    + " %s store, defaults otherwise (25 inputs a request, 4 in flight); %s; load average before: %s%n",
+                    latencyMillis, store.equals("pgvector") ? "PostgreSQL" : "embedded",
+                    serve ? "both by one `rag serve` through its HTTP API (process wall and CPU: from the request"
+                            + " to READY)" : "each by `rag ingest` in a JVM of its own", loadAverage);
             System.out.println("| project | chunks | inputs embedded | share embedded | requests | registered to READY"
                     + " | process wall | process CPU |");
             System.out.println("|---|---|---|---|---|---|---|---|");
@@ -162,6 +176,98 @@ public final class ReuseBench {
                 Instant.parse(status.path("updatedAt").asText())).toMillis() / 1000.0;
         return new Run(name + " (" + ref + ")", status.path("chunks").asLong(), server.inputs.get() - inputsBefore,
                 server.requests.get() - requestsBefore, ready, result.seconds(), result.cpuSeconds());
+    }
+
+    /** One {@code rag serve} on a free loopback port, driven through its HTTP API. */
+    private static final class Service implements AutoCloseable {
+        private final Process process;
+        private final String base;
+        private final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+
+        private Service(Process process, int port) {
+            this.process = process;
+            this.base = "http://127.0.0.1:" + port;
+        }
+
+        static Service start(Path work, Map<String, String> env) throws IOException, InterruptedException {
+            int port;
+            try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                port = free.getLocalPort();
+            }
+            Map<String, String> serveEnv = new HashMap<>(env);
+            serveEnv.put("PORT", Integer.toString(port));
+            Service service = new Service(ChildProcess.start(work, "serve", IndexingRun.PRODUCT_JVM, serveEnv,
+                    "dev.reporag.cli.Main", List.of("serve")), port);
+            Instant deadline = Instant.now().plusSeconds(120);
+            while (true) {
+                try {
+                    if (service.send("GET", "/ready", null).statusCode() == 200) {
+                        return service;
+                    }
+                } catch (IOException notYet) {
+                    // not listening yet
+                }
+                if (!service.process.isAlive() || Instant.now().isAfter(deadline)) {
+                    service.close();
+                    throw new IllegalStateException("rag serve did not become ready: see " + work.resolve("serve.err"));
+                }
+                Thread.sleep(50);
+            }
+        }
+
+        Run index(Path repo, String ref, String name, Server server) throws IOException, InterruptedException {
+            long inputsBefore = server.inputs.get();
+            long requestsBefore = server.requests.get();
+            Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
+            double cpuBefore = ChildProcess.cpuSeconds(stat);
+            long start = System.nanoTime();
+            ObjectNode body = JSON.createObjectNode().put("name", name).put("repoUrl", repo.toString()).put("ref", ref);
+            String id = JSON.readTree(expect(send("POST", "/api/projects", body.toString()), 201)).path("id").asText();
+            expect(send("POST", "/api/projects/" + id + "/ingest", "{}"), 202);
+            JsonNode status;
+            Instant deadline = Instant.now().plusSeconds(900);
+            while (true) {
+                status = JSON.readTree(expect(send("GET", "/api/projects/" + id, null), 200));
+                String state = status.path("status").asText();
+                if (state.equals("READY")) {
+                    break;
+                }
+                if (state.equals("FAILED") || Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException(name + " ended " + status);
+                }
+                Thread.sleep(20);
+            }
+            double ready = Duration.between(Instant.parse(status.path("createdAt").asText()),
+                    Instant.parse(status.path("updatedAt").asText())).toMillis() / 1000.0;
+            return new Run(name + " (" + ref + ")", status.path("chunks").asLong(), server.inputs.get() - inputsBefore,
+                    server.requests.get() - requestsBefore, ready, (System.nanoTime() - start) / 1e9,
+                    ChildProcess.cpuSeconds(stat) - cpuBefore);
+        }
+
+        private java.net.http.HttpResponse<String> send(String method, String path, String json)
+                throws IOException, InterruptedException {
+            java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path))
+                    .timeout(Duration.ofSeconds(30));
+            request = json == null ? request.GET() : request.header("Content-Type", "application/json")
+                    .method(method, java.net.http.HttpRequest.BodyPublishers.ofString(json));
+            return http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        }
+
+        private static String expect(java.net.http.HttpResponse<String> response, int status) {
+            if (response.statusCode() != status) {
+                throw new IllegalStateException(response.request().method() + " " + response.request().uri() + ": "
+                        + response.statusCode() + " " + response.body());
+            }
+            return response.body();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
     }
 
     private static String git(Path dir, String... args) throws IOException, InterruptedException {

@@ -9,6 +9,7 @@ import dev.reporag.core.eval.StoreEvalIndex;
 import dev.reporag.core.ingest.Cancellation;
 import dev.reporag.core.ingest.Estimate;
 import dev.reporag.core.ingest.Estimator;
+import dev.reporag.core.ingest.WorkBell;
 import dev.reporag.core.ingest.IngestionListener;
 import dev.reporag.core.ingest.JobProcessor;
 import dev.reporag.core.ingest.Worker;
@@ -79,6 +80,8 @@ public final class RepoRag implements AutoCloseable {
     private final boolean chatModel;
     private final Duration scheduledRunInterval;
     private final Refresher refresher;
+    /** Rung on every job this process enqueues: its idle workers claim it at once. */
+    private final WorkBell bell = new WorkBell();
 
     private RepoRag(Builder b) {
         this.source = Objects.requireNonNull(b.source, "a repository source is required");
@@ -91,7 +94,7 @@ public final class RepoRag implements AutoCloseable {
         this.clock = b.clock;
         this.dispatcher = new EmbeddingDispatcher(embedder, settings.batch(), settings.retry(), settings.rateLimits(),
                 b.rateBudget);
-        this.refresher = new Refresher(source, jobs, clock);
+        this.refresher = new Refresher(source, jobs, clock, bell::ring);
         this.processor = new JobProcessor(source, dispatcher, store, jobs, settings, clock, refresher::afterJob);
         this.askService = new AskService(jobs, store, dispatcher, b.answerModel, conversations, settings, clock);
         this.chatModel = b.answerModel != null;
@@ -290,7 +293,14 @@ public final class RepoRag implements AutoCloseable {
     /** Enqueues an ingestion and returns at once; while one is active, returns that one. */
     public IngestionJob requestIngestion(ProjectId id) {
         requireProject(id);
-        return jobs.enqueue(id, clock.instant());
+        return enqueue(id);
+    }
+
+    /** Enqueues a job and wakes this process's idle workers. */
+    private IngestionJob enqueue(ProjectId id) {
+        IngestionJob job = jobs.enqueue(id, clock.instant());
+        bell.ring();
+        return job;
     }
 
     /** Enqueues a new ingestion of a FAILED project. */
@@ -300,7 +310,7 @@ public final class RepoRag implements AutoCloseable {
             throw new ConflictException("project '" + status.project().name() + "' is " + status.status()
                     + ", not FAILED; there is nothing to retry");
         }
-        return jobs.enqueue(id, clock.instant());
+        return enqueue(id);
     }
 
     /** What {@link #reembed} did for one project. */
@@ -323,7 +333,7 @@ public final class RepoRag implements AutoCloseable {
             return new Reembedding(project, null, "project '" + project.name() + "' " + why);
         }
         store.requestModel(id);
-        IngestionJob job = jobs.enqueue(id, clock.instant());
+        IngestionJob job = enqueue(id);
         return new Reembedding(project, job, "re-embedding project '" + project.name() + "' from " + models.active()
                 + " to " + store.model());
     }
@@ -509,7 +519,7 @@ public final class RepoRag implements AutoCloseable {
 
     /** A worker with {@code threads} job loops; call {@link Worker#start()} to run it. */
     public Worker newWorker(String workerId, int threads, IngestionListener listener) {
-        return new Worker(workerId, threads, jobs, processor, settings, clock, listener);
+        return new Worker(workerId, threads, jobs, processor, settings, clock, listener, bell);
     }
 
     public static String newWorkerId() {

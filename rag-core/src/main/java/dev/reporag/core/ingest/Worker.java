@@ -39,9 +39,17 @@ public final class Worker implements AutoCloseable {
     private final Cancellation stopping = new Cancellation();
     private final List<Thread> loops = new ArrayList<>();
     private final AtomicLong lastSeenMillis = new AtomicLong(Long.MIN_VALUE);
+    private final WorkBell bell;
 
     public Worker(String id, int threads, JobRepository jobs, JobProcessor processor, RagSettings settings,
                   Clock clock, IngestionListener listener) {
+        this(id, threads, jobs, processor, settings, clock, listener, new WorkBell());
+    }
+
+    /** @param bell rung by this process when it enqueues a job: an idle loop then claims at once */
+    public Worker(String id, int threads, JobRepository jobs, JobProcessor processor, RagSettings settings,
+                  Clock clock, IngestionListener listener, WorkBell bell) {
+        this.bell = bell;
         if (threads < 1) {
             throw new IllegalArgumentException("a worker needs at least one thread");
         }
@@ -148,10 +156,14 @@ public final class Worker implements AutoCloseable {
         int failures = 0;
         while (!stopping.isCancelled()) {
             try {
-                if (runOnce().isEmpty()) {
-                    stopping.sleepQuietly(settings.pollInterval());
+                long rung = bell.rings();
+                if (runOnce().isEmpty() && !stopping.isCancelled()) {
+                    bell.await(rung, settings.pollInterval());
                 }
                 failures = 0;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopping.cancel();
             } catch (RuntimeException e) {
                 failures++;
                 long backoff = Math.min(30_000, settings.pollInterval().toMillis() << Math.min(failures, 5));
@@ -164,6 +176,7 @@ public final class Worker implements AutoCloseable {
     /** Stops claiming, asks running jobs to stop at a safe point (they become PENDING) and waits. */
     public void stop(Duration grace) {
         stopping.cancel();
+        bell.ring(); // idle loops wait on the bell
         running.forEach(Cancellation::cancel);
         long deadline = System.nanoTime() + grace.toNanos();
         List<Thread> started;

@@ -33,11 +33,14 @@ public final class Refresher {
     private final RepositorySource source;
     private final JobRepository jobs;
     private final Clock clock;
+    private final Runnable enqueued;
 
-    public Refresher(RepositorySource source, JobRepository jobs, Clock clock) {
+    /** @param enqueued called after each job this enqueues (the process wakes its idle workers) */
+    public Refresher(RepositorySource source, JobRepository jobs, Clock clock, Runnable enqueued) {
         this.source = source;
         this.jobs = jobs;
         this.clock = clock;
+        this.enqueued = enqueued;
     }
 
     /** Looks at every project's remote (the READY ones: others are {@link Outcome#SKIPPED}). */
@@ -90,6 +93,7 @@ public final class Refresher {
             return new Refresh(project, Outcome.UP_TO_DATE, indexed, head, null, null);
         }
         IngestionJob job = jobs.enqueue(project.id(), now);
+        enqueued.run();
         log.info("{}: index at {}, ref at {}: re-index queued (job {})", project.name(), Refresh.shortId(indexed),
                 Refresh.shortId(head), job.id());
         return new Refresh(project, Outcome.QUEUED, indexed, head, job.id(), null);
@@ -136,6 +140,7 @@ public final class Refresher {
         if (remote.isPresent() && !remote.get().commit().equals(ended.commit())
                 && remote.get().checkedAt().isAfter(ended.startedAt())) {
             IngestionJob next = jobs.enqueue(ended.projectId(), clock.instant());
+            enqueued.run();
             log.info("project {}: indexed {} while the ref moved to {}: another re-index queued (job {})",
                     ended.projectId(), Refresh.shortId(ended.commit()), Refresh.shortId(remote.get().commit()),
                     next.id());

@@ -67,6 +67,29 @@ class WorkerTest {
     }
 
     @Test
+    void anIdleWorkerOfTheProcessTakesAJobItEnqueuesAtOnceNotAtItsNextPoll() throws InterruptedException {
+        RagSettings slowPolls = RagSettings.builder().batch(new BatchPolicy(4, 100_000, Duration.ZERO, 1))
+                .pollInterval(Duration.ofSeconds(60)).progressInterval(Duration.ZERO).build();
+        RepoRag rag = RepoRag.builder().source(source).embedder(embedder).vectorStore(store).jobs(jobs)
+                .conversations(new InMemoryConversationRepository()).settings(slowPolls).build();
+        opened.add(rag);
+        source.commit("mem://bell", files(2));
+        Project project = rag.register("bell", "mem://bell", null);
+        try (Worker worker = rag.newWorker("w-bell", 1, IngestionListener.NONE)) {
+            worker.start();
+            Thread.sleep(200); // its first look found nothing: it now waits up to a minute
+
+            long start = System.nanoTime();
+            rag.requestIngestion(project.id());
+            while (rag.status(project.id()).status() != JobStatus.READY) {
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).as("READY long before the next poll")
+                        .isLessThan(Duration.ofSeconds(10));
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    @Test
     void aPendingProjectSaysWhetherAWorkerIsComing() {
         RepoRag rag = rag(embedder, jobs);
         source.commit("mem://a", files(1));
