@@ -75,11 +75,12 @@ public final class Retriever {
         List<ScoredChunk> byKeyword = store.keywordSearch(projectId, query, wide);
         List<String> identifiers = QueryTerms.identifiers(query);
         List<ScoredChunk> fused = identifiers.isEmpty()
-                ? RankFusion.fuse(List.of(byVector, byKeyword), wide)
+                ? RankFusion.fuse(List.of(byVector, byKeyword), wide, options.fusionK(), options.vectorWeight())
                 // Code-like words alone, as a third ranking: the chunks that hold them rise above
                 // those that merely share the question's ordinary words.
                 : RankFusion.fuse(List.of(byVector, byKeyword,
-                        store.keywordSearch(projectId, String.join(" ", identifiers), wide)), wide);
+                        store.keywordSearch(projectId, String.join(" ", identifiers), wide)), wide, options.fusionK(),
+                        options.vectorWeight());
         if (options.demoteTests() && !aboutTests(query)) {
             fused = reweighted(fused);
         }
