@@ -44,17 +44,6 @@ final class CodeAnalyzer extends Analyzer {
         }
         stream = new LowerCaseFilter(stream);
         stream = new StopFilter(stream, EnglishAnalyzer.ENGLISH_STOP_WORDS_SET);
-        String stem = System.getProperty("reporag.stem", "none"); // EXPERIMENT (retrieval round 4), reverted next
-        if (!stem.equals("none")) {
-            stream = new org.apache.lucene.analysis.miscellaneous.KeywordRepeatFilter(stream);
-            stream = switch (stem) {
-                case "porter" -> new org.apache.lucene.analysis.en.PorterStemFilter(stream);
-                case "kstem" -> new org.apache.lucene.analysis.en.KStemFilter(stream);
-                case "minimal" -> new org.apache.lucene.analysis.en.EnglishMinimalStemFilter(stream);
-                default -> throw new IllegalArgumentException(stem);
-            };
-            stream = new org.apache.lucene.analysis.miscellaneous.RemoveDuplicatesTokenFilter(stream);
-        }
         return new TokenStreamComponents(words, stream);
     }
 

@@ -8,9 +8,9 @@ package dev.reporag.core.ask;
  * @param depth       candidates per ranking, as a multiple of the sources wanted
  * @param demoteTests test code counts for half unless the question is about tests
  */
-public record RetrievalOptions(int depth, boolean demoteTests, int fusionK, double vectorWeight) {
-    public static final RetrievalOptions DEFAULT = new RetrievalOptions(5, true, 60, 1.0);
-    public static final RetrievalOptions BASELINE = new RetrievalOptions(3, false, 60, 1.0);
+public record RetrievalOptions(int depth, boolean demoteTests) {
+    public static final RetrievalOptions DEFAULT = new RetrievalOptions(5, true);
+    public static final RetrievalOptions BASELINE = new RetrievalOptions(3, false);
 
     public RetrievalOptions {
         if (depth < 1 || depth > 20) {
@@ -22,22 +22,16 @@ public record RetrievalOptions(int depth, boolean demoteTests, int fusionK, doub
     public static RetrievalOptions parse(String spec) {
         int depth = BASELINE.depth();
         boolean tests = false;
-        int fusionK = 60;
-        double vectorWeight = 1.0;
         for (String part : spec.split(",")) {
             String p = part.strip();
             if (p.startsWith("depth=")) {
                 depth = Integer.parseInt(p.substring(6));
-            } else if (p.startsWith("k=")) {
-                fusionK = Integer.parseInt(p.substring(2));
-            } else if (p.startsWith("vw=")) {
-                vectorWeight = Double.parseDouble(p.substring(3));
             } else if (p.equals("tests")) {
                 tests = true;
             } else if (!p.isEmpty() && !p.equals("none")) {
                 throw new IllegalArgumentException("unknown retrieval technique: " + p);
             }
         }
-        return new RetrievalOptions(depth, tests, fusionK, vectorWeight);
+        return new RetrievalOptions(depth, tests);
     }
 }

@@ -75,12 +75,11 @@ public final class Retriever {
         List<ScoredChunk> byKeyword = store.keywordSearch(projectId, query, wide);
         List<String> identifiers = QueryTerms.identifiers(query);
         List<ScoredChunk> fused = identifiers.isEmpty()
-                ? RankFusion.fuse(List.of(byVector, byKeyword), wide, options.fusionK(), options.vectorWeight())
+                ? RankFusion.fuse(List.of(byVector, byKeyword), wide)
                 // Code-like words alone, as a third ranking: the chunks that hold them rise above
                 // those that merely share the question's ordinary words.
                 : RankFusion.fuse(List.of(byVector, byKeyword,
-                        store.keywordSearch(projectId, String.join(" ", identifiers), wide)), wide, options.fusionK(),
-                        options.vectorWeight());
+                        store.keywordSearch(projectId, String.join(" ", identifiers), wide)), wide);
         if (options.demoteTests() && !aboutTests(query)) {
             fused = reweighted(fused);
         }

@@ -18,20 +18,13 @@ public final class RankFusion {
     }
 
     public static List<ScoredChunk> fuse(List<List<ScoredChunk>> rankings, int limit) {
-        return fuse(rankings, limit, K, 1.0);
-    }
-
-    /** EXPERIMENT (retrieval round 4), reverted next: the first ranking weighted by {@code firstWeight}, constant {@code k}. */
-    public static List<ScoredChunk> fuse(List<List<ScoredChunk>> rankings, int limit, int k, double firstWeight) {
         Map<String, Chunk> chunks = new LinkedHashMap<>();
         Map<String, Double> scores = new LinkedHashMap<>();
-        for (int r = 0; r < rankings.size(); r++) {
-            List<ScoredChunk> ranking = rankings.get(r);
-            double weight = r == 0 ? firstWeight : 1.0;
+        for (List<ScoredChunk> ranking : rankings) {
             for (int rank = 0; rank < ranking.size(); rank++) {
                 Chunk chunk = ranking.get(rank).chunk();
                 chunks.putIfAbsent(chunk.id(), chunk);
-                scores.merge(chunk.id(), weight / (k + rank + 1), Double::sum);
+                scores.merge(chunk.id(), 1.0 / (K + rank + 1), Double::sum);
             }
         }
         List<ScoredChunk> fused = new ArrayList<>();
