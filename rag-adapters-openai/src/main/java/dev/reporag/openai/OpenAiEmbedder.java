@@ -24,6 +24,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Embeds through an OpenAI-compatible {@code /embeddings} API, one request per call: LangChain4j
@@ -49,6 +50,7 @@ public final class OpenAiEmbedder implements Embedder {
     static final long MAX_RESPONSE_BYTES = 8L << 20;
     private static final int PROBE_ATTEMPTS = 3;
     static final String WARM_UP_THREAD = "rag-openai-warm-up";
+    private static final AtomicBoolean WARMING = new AtomicBoolean();
     /** OpenAI's embedding models' tokenizer; loaded on the first count. */
     private static final class Cl100k {
         static final Encoding ENCODING = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
@@ -81,9 +83,11 @@ public final class OpenAiEmbedder implements Embedder {
                 : OpenAiEmbeddingModelName.knownDimension(settings.model());
         this.dimension = known == null ? 0 : known;
         this.rateLimitKey = "openai:" + hash(settings.baseUrl() + "\n" + settings.model() + "\n" + settings.apiKey());
-        Thread warmUp = new Thread(OpenAiEmbedder::warmUp, WARM_UP_THREAD);
-        warmUp.setDaemon(true);
-        warmUp.start();
+        if (WARMING.compareAndSet(false, true)) { // once a process: what it loads stays loaded
+            Thread warmUp = new Thread(OpenAiEmbedder::warmUp, WARM_UP_THREAD);
+            warmUp.setDaemon(true);
+            warmUp.start();
+        }
     }
 
     /**

@@ -9,9 +9,9 @@ import dev.reporag.core.eval.StoreEvalIndex;
 import dev.reporag.core.ingest.Cancellation;
 import dev.reporag.core.ingest.Estimate;
 import dev.reporag.core.ingest.Estimator;
-import dev.reporag.core.ingest.WorkBell;
 import dev.reporag.core.ingest.IngestionListener;
 import dev.reporag.core.ingest.JobProcessor;
+import dev.reporag.core.ingest.WorkBell;
 import dev.reporag.core.ingest.Worker;
 import dev.reporag.core.model.Answer;
 import dev.reporag.core.model.IngestionJob;
@@ -94,7 +94,7 @@ public final class RepoRag implements AutoCloseable {
         this.clock = b.clock;
         this.dispatcher = new EmbeddingDispatcher(embedder, settings.batch(), settings.retry(), settings.rateLimits(),
                 b.rateBudget);
-        this.refresher = new Refresher(source, jobs, clock, bell::ring);
+        this.refresher = new Refresher(source, jobs, clock, this::enqueue);
         this.processor = new JobProcessor(source, dispatcher, store, jobs, settings, clock, refresher::afterJob);
         this.askService = new AskService(jobs, store, dispatcher, b.answerModel, conversations, settings, clock);
         this.chatModel = b.answerModel != null;

@@ -11,7 +11,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -97,11 +96,11 @@ final class EmbeddingBatcher {
     private List<String> texts = new ArrayList<>();
     /** Chunks of the group whose vector the store holds. */
     private BitSet reused = new BitSet();
-    /** The texts of the group to send, and their places in it. */
+    /** The texts of the group to send. */
     private List<String> toSend = new ArrayList<>();
-    private List<Integer> unsent = new ArrayList<>();
-    /** Requests of the group sent ahead of it, in order. */
+    /** Requests of the group sent ahead of it, in order, and the chunks of the group when the last left. */
     private List<Future<List<float[]>>> sentAhead = new ArrayList<>();
+    private int sentThrough;
     private long tokens;
     private long bufferBytes;
     /** Characters of the reused chunks' texts buffered, and of those buffered or in flight. */
@@ -165,7 +164,6 @@ final class EmbeddingBatcher {
             submit();
         }
         append(chunk, embedText, key);
-        unsent.add(chunks.size() - 1);
         toSend.add(embedText);
         tokens += next;
     }
@@ -183,21 +181,23 @@ final class EmbeddingBatcher {
         }
         cancellation.throwIfCancelled();
         sentAhead.add(dispatcher.submit(toSend));
+        sentThrough = chunks.size();
         toSend = new ArrayList<>();
-        unsent = new ArrayList<>();
         tokens = 0;
         buffered = 0;
     }
 
-    /** Leaves out of the group the chunks to embed not sent yet (a budget reached): only sent ones are paid for. */
+    /**
+     * Leaves out of the group the chunks to embed not sent yet (a budget reached): only sent ones are
+     * paid for. Those are the ones not reused after the last request sent ahead.
+     */
     private void dropUnsent() {
-        Set<Integer> drop = new HashSet<>(unsent);
         List<Chunk> keptChunks = new ArrayList<>();
         List<String> keptKeys = new ArrayList<>();
         List<String> keptTexts = new ArrayList<>();
         BitSet keptReused = new BitSet();
         for (int i = 0; i < chunks.size(); i++) {
-            if (drop.contains(i)) {
+            if (i >= sentThrough && !reused.get(i)) {
                 continue;
             }
             if (reused.get(i)) {
@@ -212,7 +212,6 @@ final class EmbeddingBatcher {
         texts = keptTexts;
         reused = keptReused;
         toSend = new ArrayList<>();
-        unsent = new ArrayList<>();
         tokens = 0;
         bufferBytes = 0; // files of the group may have lost chunks: none counts as done
     }
@@ -284,8 +283,8 @@ final class EmbeddingBatcher {
         texts = new ArrayList<>();
         reused = new BitSet();
         toSend = new ArrayList<>();
-        unsent = new ArrayList<>();
         sentAhead = new ArrayList<>();
+        sentThrough = 0;
         tokens = 0;
         bufferBytes = 0;
         bufferChars = 0;
@@ -340,9 +339,6 @@ final class EmbeddingBatcher {
 
     /** The vectors of the requests, in order. */
     private List<float[]> awaitAll(List<Future<List<float[]>>> requests) {
-        if (requests.size() == 1) {
-            return await(requests.get(0));
-        }
         List<float[]> vectors = new ArrayList<>();
         for (Future<List<float[]>> request : requests) {
             vectors.addAll(await(request));

@@ -41,11 +41,6 @@ public final class Worker implements AutoCloseable {
     private final AtomicLong lastSeenMillis = new AtomicLong(Long.MIN_VALUE);
     private final WorkBell bell;
 
-    public Worker(String id, int threads, JobRepository jobs, JobProcessor processor, RagSettings settings,
-                  Clock clock, IngestionListener listener) {
-        this(id, threads, jobs, processor, settings, clock, listener, new WorkBell());
-    }
-
     /** @param bell rung by this process when it enqueues a job: an idle loop then claims at once */
     public Worker(String id, int threads, JobRepository jobs, JobProcessor processor, RagSettings settings,
                   Clock clock, IngestionListener listener, WorkBell bell) {

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Keeps READY projects fresh: compares the commit indexed with the one the ref points to on the
@@ -33,14 +34,15 @@ public final class Refresher {
     private final RepositorySource source;
     private final JobRepository jobs;
     private final Clock clock;
-    private final Runnable enqueued;
+    private final Function<ProjectId, IngestionJob> enqueue;
 
-    /** @param enqueued called after each job this enqueues (the process wakes its idle workers) */
-    public Refresher(RepositorySource source, JobRepository jobs, Clock clock, Runnable enqueued) {
+    /** @param enqueue the process's way to enqueue a job (which also wakes its idle workers) */
+    public Refresher(RepositorySource source, JobRepository jobs, Clock clock,
+                     Function<ProjectId, IngestionJob> enqueue) {
         this.source = source;
         this.jobs = jobs;
         this.clock = clock;
-        this.enqueued = enqueued;
+        this.enqueue = enqueue;
     }
 
     /** Looks at every project's remote (the READY ones: others are {@link Outcome#SKIPPED}). */
@@ -92,8 +94,7 @@ public final class Refresher {
         if (head.equals(indexed)) {
             return new Refresh(project, Outcome.UP_TO_DATE, indexed, head, null, null);
         }
-        IngestionJob job = jobs.enqueue(project.id(), now);
-        enqueued.run();
+        IngestionJob job = enqueue.apply(project.id());
         log.info("{}: index at {}, ref at {}: re-index queued (job {})", project.name(), Refresh.shortId(indexed),
                 Refresh.shortId(head), job.id());
         return new Refresh(project, Outcome.QUEUED, indexed, head, job.id(), null);
@@ -139,8 +140,7 @@ public final class Refresher {
         Optional<RemoteHead> remote = jobs.remoteHead(ended.projectId());
         if (remote.isPresent() && !remote.get().commit().equals(ended.commit())
                 && remote.get().checkedAt().isAfter(ended.startedAt())) {
-            IngestionJob next = jobs.enqueue(ended.projectId(), clock.instant());
-            enqueued.run();
+            IngestionJob next = enqueue.apply(ended.projectId());
             log.info("project {}: indexed {} while the ref moved to {}: another re-index queued (job {})",
                     ended.projectId(), Refresh.shortId(ended.commit()), Refresh.shortId(remote.get().commit()),
                     next.id());
