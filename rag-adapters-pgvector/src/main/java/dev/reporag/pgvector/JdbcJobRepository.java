@@ -42,10 +42,21 @@ final class JdbcJobRepository implements JobRepository {
     /** Only the lease holder may touch a job. */
     private static final String HELD = " WHERE id = ? AND status = 'PROCESSING' AND lease_owner = ?";
 
-    private final DataSource dataSource;
+    /** How long a queue watch waits before connecting again after losing its connection. */
+    static final Duration RECONNECT_DELAY = Duration.ofSeconds(5);
 
-    JdbcJobRepository(DataSource dataSource) {
+    private final DataSource dataSource;
+    private final QueueListener.Connector listenerConnections;
+
+    JdbcJobRepository(DataSource dataSource, QueueListener.Connector listenerConnections) {
         this.dataSource = dataSource;
+        this.listenerConnections = listenerConnections;
+    }
+
+    /** Other processes' jobs arrive as notifications of the schema's trigger (V7_7). */
+    @Override
+    public Watch watchQueue(Runnable onQueued) {
+        return new QueueListener(listenerConnections, onQueued, RECONNECT_DELAY).start();
     }
 
     @Override

@@ -11,7 +11,9 @@ import dev.reporag.core.port.VectorStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.DriverManager;
 import java.util.Objects;
+import java.util.Properties;
 
 /**
  * One PostgreSQL database with pgvector holding repo-rag's vectors (of any number of embedding
@@ -57,7 +59,7 @@ public final class PgDatabase implements AutoCloseable {
             if (builder.migrateOnStart) {
                 vectorStore.prepare(); // the model's space and its index, now rather than at the first question
             }
-            this.jobs = new JdbcJobRepository(dataSource);
+            this.jobs = new JdbcJobRepository(dataSource, listenerConnections(url, builder));
             this.conversations = new JdbcConversationRepository(dataSource);
             this.rateBudget = new JdbcRateBudget(dataSource);
             log.info("PostgreSQL store ready at {} (schema {}, model {} with {} dimensions, pool {})", url,
@@ -147,17 +149,31 @@ public final class PgDatabase implements AutoCloseable {
         // of an idle connection.
         config.setConnectionTimeout(builder.connectTimeoutMillis);
         config.setValidationTimeout(Math.min(1000, builder.connectTimeoutMillis));
-        config.addDataSourceProperty("connectTimeout", Long.toString(Math.max(1, builder.connectTimeoutMillis / 1000)));
-        config.addDataSourceProperty("ApplicationName", "repo-rag");
-        if (builder.schema != null) {
-            // public stays on the path: that is where CREATE EXTENSION usually put the vector type.
-            config.addDataSourceProperty("currentSchema", builder.schema + ",public");
-        }
+        config.setDataSourceProperties(driverProperties(builder, "repo-rag"));
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {
             throw new StoreException("cannot connect to PostgreSQL at " + url + ": " + rootMessage(e), e);
         }
+    }
+
+    private static Properties driverProperties(Builder builder, String applicationName) {
+        Properties properties = new Properties();
+        properties.setProperty("connectTimeout", Long.toString(Math.max(1, builder.connectTimeoutMillis / 1000)));
+        properties.setProperty("ApplicationName", applicationName);
+        if (builder.schema != null) {
+            // public stays on the path: that is where CREATE EXTENSION usually put the vector type.
+            properties.setProperty("currentSchema", builder.schema + ",public");
+        }
+        return properties;
+    }
+
+    /** Connections outside the pool, for the queue listener that holds one for as long as it runs. */
+    private static QueueListener.Connector listenerConnections(DatabaseUrl url, Builder builder) {
+        Properties properties = driverProperties(builder, QueueListener.APPLICATION_NAME);
+        url.user().ifPresent(user -> properties.setProperty("user", user));
+        url.password().ifPresent(password -> properties.setProperty("password", password));
+        return () -> DriverManager.getConnection(url.jdbcUrl(), properties);
     }
 
     private static String rootMessage(Throwable e) {

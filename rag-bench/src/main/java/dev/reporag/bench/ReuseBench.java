@@ -39,12 +39,14 @@ import java.util.stream.Stream;
  * inputs embedded and the time from registration to READY of each project.
  *
  * <pre>
- * scripts/bench.sh reuse      # args: [mirror git dir] [work dir] [latency ms] [files to change] [local|pgvector] [ingest|serve]
+ * scripts/bench.sh reuse      # args: [mirror git dir] [work dir] [latency ms] [files to change] [local|pgvector] [ingest|serve|deployed]
  * </pre>
  *
  * With {@code serve}, both projects are indexed by one {@code rag serve} (the Dockerfile's flags) through
  * its HTTP API, as the web app does it: registered, "Initialize AI", polled until READY; the second
- * one's job then runs in a JVM its first job has warmed up.
+ * one's job then runs in a JVM its first job has warmed up. With {@code deployed} (PostgreSQL only), as
+ * render.yaml deploys it: {@code rag serve --workers 0} takes the requests and a {@code rag worker
+ * --concurrency 1} of its own does the jobs, the two told of each other's work only by the database.
  *
  * With {@code pgvector}, the store is a schema of its own on the tests' PostgreSQL ({@link TestSchema}:
  * {@code RAG_TEST_DATABASE_URL}, else Testcontainers), dropped afterwards.
@@ -65,7 +67,11 @@ public final class ReuseBench {
         long latencyMillis = args.length > 2 ? Long.parseLong(args[2]) : 300;
         int changed = args.length > 3 ? Integer.parseInt(args[3]) : -1;
         String store = args.length > 4 ? args[4] : "local";
-        boolean serve = args.length > 5 && args[5].equals("serve");
+        String mode = args.length > 5 ? args[5] : "ingest";
+        boolean serve = mode.equals("serve") || mode.equals("deployed");
+        if (mode.equals("deployed") && !store.equals("pgvector")) {
+            throw new IllegalArgumentException("deployed: a separate worker needs the pgvector store");
+        }
         deleteTree(work);
         Files.createDirectories(work);
 
@@ -115,7 +121,7 @@ public final class ReuseBench {
             Run second;
             try {
                 if (serve) {
-                    try (Service service = Service.start(work, env)) {
+                    try (Service service = Service.start(work, env, mode.equals("deployed"))) {
                         first = service.index(bare, "main", "first", server);
                         second = service.index(bare, BRANCH, "second", server);
                     }
@@ -135,8 +141,14 @@ public final class ReuseBench {
             System.out.printf(Locale.ROOT, "fake OpenAI server: %d ms per request; RAG_EMBEDDING_DIMENSIONS=256,"
                     + " %s store, defaults otherwise (25 inputs a request, 4 in flight); %s; load average before: %s%n",
                     latencyMillis, store.equals("pgvector") ? "PostgreSQL" : "embedded",
-                    serve ? "both by one `rag serve` through its HTTP API (process wall and CPU: from the request"
-                            + " to READY)" : "each by `rag ingest` in a JVM of its own", loadAverage);
+                    switch (mode) {
+                        case "serve" -> "both by one `rag serve` through its HTTP API (process wall and CPU: from"
+                                + " the request to READY)";
+                        case "deployed" -> "both through the HTTP API of `rag serve --workers 0`, the jobs done by"
+                                + " a `rag worker --concurrency 1` (process wall: from the request to READY; CPU: both"
+                                + " processes')";
+                        default -> "each by `rag ingest` in a JVM of its own";
+                    }, loadAverage);
             System.out.println("| project | chunks | inputs embedded | share embedded | requests | registered to READY"
                     + " | process wall | process CPU |");
             System.out.println("|---|---|---|---|---|---|---|---|");
@@ -178,18 +190,26 @@ public final class ReuseBench {
                 server.requests.get() - requestsBefore, ready, result.seconds(), result.cpuSeconds());
     }
 
-    /** One {@code rag serve} on a free loopback port, driven through its HTTP API. */
+    /** One {@code rag serve} on a free loopback port, driven through its HTTP API (and its worker, if apart). */
     private static final class Service implements AutoCloseable {
         private final Process process;
+        private final Process worker;
         private final String base;
         private final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
 
-        private Service(Process process, int port) {
+        private Service(Process process, Process worker, int port) {
             this.process = process;
+            this.worker = worker;
             this.base = "http://127.0.0.1:" + port;
         }
 
-        static Service start(Path work, Map<String, String> env) throws IOException, InterruptedException {
+        static Service start(Path work, Map<String, String> env, boolean separateWorker)
+                throws IOException, InterruptedException {
+            Process worker = null;
+            if (separateWorker) {
+                worker = ChildProcess.start(work, "worker", IndexingRun.PRODUCT_JVM, env, "dev.reporag.cli.Main",
+                        List.of("worker", "--concurrency", "1"));
+            }
             int port;
             try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 port = free.getLocalPort();
@@ -197,11 +217,15 @@ public final class ReuseBench {
             Map<String, String> serveEnv = new HashMap<>(env);
             serveEnv.put("PORT", Integer.toString(port));
             Service service = new Service(ChildProcess.start(work, "serve", IndexingRun.PRODUCT_JVM, serveEnv,
-                    "dev.reporag.cli.Main", List.of("serve")), port);
+                    "dev.reporag.cli.Main", separateWorker ? List.of("serve", "--workers", "0") : List.of("serve")),
+                    worker, port);
             Instant deadline = Instant.now().plusSeconds(120);
             while (true) {
                 try {
                     if (service.send("GET", "/ready", null).statusCode() == 200) {
+                        if (worker != null) {
+                            Thread.sleep(5_000); // the worker's JVM started with serve's: now past its first poll
+                        }
                         return service;
                     }
                 } catch (IOException notYet) {
@@ -218,8 +242,7 @@ public final class ReuseBench {
         Run index(Path repo, String ref, String name, Server server) throws IOException, InterruptedException {
             long inputsBefore = server.inputs.get();
             long requestsBefore = server.requests.get();
-            Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
-            double cpuBefore = ChildProcess.cpuSeconds(stat);
+            double cpuBefore = cpuSeconds();
             long start = System.nanoTime();
             ObjectNode body = JSON.createObjectNode().put("name", name).put("repoUrl", repo.toString()).put("ref", ref);
             String id = JSON.readTree(expect(send("POST", "/api/projects", body.toString()), 201)).path("id").asText();
@@ -241,7 +264,12 @@ public final class ReuseBench {
                     Instant.parse(status.path("updatedAt").asText())).toMillis() / 1000.0;
             return new Run(name + " (" + ref + ")", status.path("chunks").asLong(), server.inputs.get() - inputsBefore,
                     server.requests.get() - requestsBefore, ready, (System.nanoTime() - start) / 1e9,
-                    ChildProcess.cpuSeconds(stat) - cpuBefore);
+                    cpuSeconds() - cpuBefore);
+        }
+
+        private double cpuSeconds() throws IOException {
+            double cpu = ChildProcess.cpuSeconds(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            return worker == null ? cpu : cpu + ChildProcess.cpuSeconds(Path.of("/proc", Long.toString(worker.pid()), "stat"));
         }
 
         private java.net.http.HttpResponse<String> send(String method, String path, String json)
@@ -263,9 +291,11 @@ public final class ReuseBench {
 
         @Override
         public void close() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+            for (Process child : worker == null ? List.of(process) : List.of(process, worker)) {
+                child.destroy();
+                if (!child.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    child.destroyForcibly();
+                }
             }
         }
     }

@@ -3,10 +3,11 @@ package dev.reporag.core.ingest;
 import java.time.Duration;
 
 /**
- * Wakes a process's idle workers when that process enqueues a job, instead of leaving the job to
- * their next poll (2 s by default: every "Initialize AI" waited for it). Workers of other processes
- * still find it by polling. Rings are counted, so one rung between a worker's look at the queue and
- * its wait is not missed.
+ * Wakes a process's idle workers when a job is enqueued, instead of leaving the job to their next
+ * poll (2 s by default: every "Initialize AI" waited for it). The process rings it for its own
+ * enqueues; a job repository shared between processes rings it for theirs
+ * ({@link dev.reporag.core.port.JobRepository#watchQueue}). Rings are counted, so one rung between
+ * a worker's look at the queue and its wait is not missed.
  */
 public final class WorkBell {
     private long rings;

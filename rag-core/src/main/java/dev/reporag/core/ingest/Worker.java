@@ -40,6 +40,7 @@ public final class Worker implements AutoCloseable {
     private final List<Thread> loops = new ArrayList<>();
     private final AtomicLong lastSeenMillis = new AtomicLong(Long.MIN_VALUE);
     private final WorkBell bell;
+    private JobRepository.Watch queueWatch;
 
     /** @param bell rung by this process when it enqueues a job: an idle loop then claims at once */
     public Worker(String id, int threads, JobRepository jobs, JobProcessor processor, RagSettings settings,
@@ -105,6 +106,7 @@ public final class Worker implements AutoCloseable {
         if (!loops.isEmpty()) {
             throw new IllegalStateException("worker " + id + " is already started");
         }
+        queueWatch = jobs.watchQueue(bell::ring); // jobs other processes enqueue wake this one's loops too
         for (int i = 0; i < threads; i++) {
             Thread loop = new Thread(this::loop, "rag-worker-" + id + "-" + i);
             loops.add(loop);
@@ -177,6 +179,9 @@ public final class Worker implements AutoCloseable {
         List<Thread> started;
         synchronized (this) {
             started = List.copyOf(loops);
+            if (queueWatch != null) {
+                queueWatch.close();
+            }
         }
         for (Thread loop : started) {
             try {

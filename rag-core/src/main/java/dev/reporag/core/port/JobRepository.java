@@ -100,4 +100,22 @@ public interface JobRepository {
      * status: counters that only grow, also when projects are deleted.
      */
     Map<JobStatus, Long> finishedJobs();
+
+    /**
+     * Calls {@code onQueued} soon after any process makes a job claimable (queued, or given back),
+     * until the watch is closed, so that idle workers claim it at once instead of at their next poll.
+     * A repository that only one process uses need not watch (the default): that process's own
+     * enqueues wake its workers. Spurious calls are allowed; a watch that loses its connection
+     * reconnects by itself and calls once more, for what was queued meanwhile.
+     */
+    default Watch watchQueue(Runnable onQueued) {
+        return () -> {
+        };
+    }
+
+    /** Stops a {@link #watchQueue} watch; closing twice does nothing. */
+    interface Watch extends AutoCloseable {
+        @Override
+        void close();
+    }
 }

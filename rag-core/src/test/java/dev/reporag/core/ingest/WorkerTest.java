@@ -90,6 +90,39 @@ class WorkerTest {
     }
 
     @Test
+    void aJobAnotherProcessEnqueuesWakesAnIdleWorkerThroughTheQueueWatch() throws InterruptedException {
+        RagSettings slowPolls = RagSettings.builder().batch(new BatchPolicy(4, 100_000, Duration.ZERO, 1))
+                .pollInterval(Duration.ofSeconds(60)).progressInterval(Duration.ZERO).build();
+        SharedQueueRepository queue = new SharedQueueRepository(jobs);
+        RepoRag working = RepoRag.builder().source(source).embedder(embedder).vectorStore(store).jobs(queue)
+                .conversations(new InMemoryConversationRepository()).settings(slowPolls).build();
+        RepoRag enqueuing = RepoRag.builder().source(source).embedder(embedder).vectorStore(store).jobs(queue)
+                .conversations(new InMemoryConversationRepository()).settings(slowPolls).build();
+        opened.add(working);
+        opened.add(enqueuing);
+        source.commit("mem://watched", files(2));
+        Project project = enqueuing.register("watched", "mem://watched", null);
+        Worker worker = working.newWorker("w-watch", 1, IngestionListener.NONE);
+        worker.start();
+        assertThat(queue.watchers).hasSize(1);
+        Thread.sleep(200); // its first look found nothing: it now waits up to a minute
+
+        enqueuing.requestIngestion(project.id()); // rings the other process's bell, not this one's
+        Thread.sleep(300);
+        assertThat(working.status(project.id()).status()).as("no notification yet: still waiting for the poll")
+                .isEqualTo(JobStatus.PENDING);
+        long start = System.nanoTime();
+        queue.notifyQueued();
+        while (working.status(project.id()).status() != JobStatus.READY) {
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("READY long before the next poll")
+                    .isLessThan(Duration.ofSeconds(10));
+            Thread.sleep(10);
+        }
+        worker.close();
+        assertThat(queue.closedWatchers).as("a stopped worker stops watching").containsExactlyElementsOf(queue.watchers);
+    }
+
+    @Test
     void aPendingProjectSaysWhetherAWorkerIsComing() {
         RepoRag rag = rag(embedder, jobs);
         source.commit("mem://a", files(1));
@@ -303,7 +336,45 @@ class WorkerTest {
     }
 
     /** A job repository whose lease renewals fail, as when another worker took the job over. */
-    private record LeaseDroppingRepository(JobRepository delegate) implements JobRepository {
+    private static final class LeaseDroppingRepository extends DelegatingRepository {
+        LeaseDroppingRepository(JobRepository delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public boolean renew(dev.reporag.core.model.JobId j, String w, Instant n, Duration l) { return false; }
+    }
+
+    /**
+     * The queue of several processes: each RepoRag over it rings only its own bell, and the test plays
+     * the notification a shared database sends (the watch a worker starts and stops).
+     */
+    private static final class SharedQueueRepository extends DelegatingRepository {
+        final List<Runnable> watchers = new CopyOnWriteArrayList<>();
+        final List<Runnable> closedWatchers = new CopyOnWriteArrayList<>();
+
+        SharedQueueRepository(JobRepository delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public Watch watchQueue(Runnable onQueued) {
+            watchers.add(onQueued);
+            return () -> closedWatchers.add(onQueued);
+        }
+
+        void notifyQueued() {
+            watchers.forEach(Runnable::run);
+        }
+    }
+
+    private static class DelegatingRepository implements JobRepository {
+        private final JobRepository delegate;
+
+        DelegatingRepository(JobRepository delegate) {
+            this.delegate = delegate;
+        }
+
         public void saveProject(Project p) { delegate.saveProject(p); }
         public java.util.Optional<Project> project(dev.reporag.core.model.ProjectId id) { return delegate.project(id); }
         public java.util.Optional<Project> projectByName(String n) { return delegate.projectByName(n); }
@@ -315,7 +386,7 @@ class WorkerTest {
         public java.util.Optional<IngestionJob> latestReadyJob(dev.reporag.core.model.ProjectId p) { return delegate.latestReadyJob(p); }
         public java.util.Optional<IngestionJob> claim(String w, Instant n, Duration l, int m) { return delegate.claim(w, n, l, m); }
         public java.util.Optional<IngestionJob> claimJob(dev.reporag.core.model.JobId j, String w, Instant n, Duration l) { return delegate.claimJob(j, w, n, l); }
-        public boolean renew(dev.reporag.core.model.JobId j, String w, Instant n, Duration l) { return false; }
+        public boolean renew(dev.reporag.core.model.JobId j, String w, Instant n, Duration l) { return delegate.renew(j, w, n, l); }
         public boolean saveProgress(dev.reporag.core.model.JobId j, String w, dev.reporag.core.model.Progress p, String c, Instant n) { return delegate.saveProgress(j, w, p, c, n); }
         public boolean finish(dev.reporag.core.model.JobId j, String w, dev.reporag.core.model.JobOutcome o, Instant n) { return delegate.finish(j, w, o, n); }
         public boolean release(dev.reporag.core.model.JobId j, String w, Instant n) { return delegate.release(j, w, n); }
