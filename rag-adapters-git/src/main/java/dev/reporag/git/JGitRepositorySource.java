@@ -5,6 +5,7 @@ import dev.reporag.core.port.FetchMonitor;
 import dev.reporag.core.port.RepositorySource;
 import dev.reporag.core.port.Snapshot;
 import dev.reporag.core.port.SourceException;
+import org.eclipse.jgit.util.FS;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,12 @@ public final class JGitRepositorySource implements RepositorySource {
     }
 
     JGitRepositorySource(GitSourceSettings settings, HostResolver resolver) {
+        // JGit times the file system's timestamp resolution the first time it writes to a file store,
+        // about 3 s, and waits for it unless told otherwise; it caches the figure in the user's
+        // config ($XDG_CONFIG_HOME/jgit), which a fresh container or a read-only home lacks, so every
+        // such process's first clone waited 3 s. Measured in the background, the clone meanwhile
+        // assumes the coarse fallback resolution: files it just wrote are re-read when checked.
+        FS.FileStoreAttributes.setBackground(true);
         this.settings = settings;
         this.policy = new SourceUrlPolicy(settings.allowLocalSources(), settings.allowedHosts(), resolver);
         this.cache = new CloneCache(settings, policy);
