@@ -28,13 +28,17 @@ public final class JGitRepositorySource implements RepositorySource {
         this(settings, HostResolver.SYSTEM);
     }
 
-    JGitRepositorySource(GitSourceSettings settings, HostResolver resolver) {
+    static {
         // JGit times the file system's timestamp resolution the first time it writes to a file store,
         // about 3 s, and waits for it unless told otherwise; it caches the figure in the user's
         // config ($XDG_CONFIG_HOME/jgit), which a fresh container or a read-only home lacks, so every
         // such process's first clone waited 3 s. Measured in the background, the clone meanwhile
         // assumes the coarse fallback resolution: files it just wrote are re-read when checked.
+        // A process-wide JGit setting, made once.
         FS.FileStoreAttributes.setBackground(true);
+    }
+
+    JGitRepositorySource(GitSourceSettings settings, HostResolver resolver) {
         this.settings = settings;
         this.policy = new SourceUrlPolicy(settings.allowLocalSources(), settings.allowedHosts(), resolver);
         this.cache = new CloneCache(settings, policy);
