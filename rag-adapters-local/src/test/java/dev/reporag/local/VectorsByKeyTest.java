@@ -166,6 +166,25 @@ class VectorsByKeyTest {
         }
     }
 
+    @Test
+    void shortProcessesWritingOnceEachDoNotPileUpSegments() throws IOException {
+        // Commits do not wait for merges; closing gives them a moment. Each store opened here writes
+        // one batch and closes at once, as a `rag ingest` of a few files does.
+        int processes = 40;
+        for (int i = 0; i < processes; i++) {
+            ProjectId project = ProjectId.random();
+            try (LocalStore store = LocalStore.open(dir, MODEL.id(), MODEL.dimension())) {
+                store.vectorStore().upsert(List.of(chunk(project, "a" + i + ".java", "alpha " + i, i % 8, "k-" + i)));
+            }
+        }
+        try (FSDirectory directory = FSDirectory.open(dir.resolve(LocalModels.directoryName(MODEL)));
+             DirectoryReader reader = DirectoryReader.open(directory)) {
+            assertThat(reader.numDocs()).as("a chunk and a vector document each").isEqualTo(2 * processes);
+            assertThat(reader.leaves().size()).as("segments after %d one-write processes", processes)
+                    .isLessThanOrEqualTo(12);
+        }
+    }
+
     /** Documents with a vector: in the new layout, one per key. */
     private static int vectorsInGraph(LocalStore store) throws IOException {
         try (FSDirectory directory = FSDirectory.open(store.directory().resolve(LocalModels.directoryName(MODEL)));

@@ -31,7 +31,8 @@ import java.util.concurrent.TimeoutException;
  * the reused chunks held at once are bounded by {@link #MAX_HELD_CHARS}. Their texts are kept until
  * they are stored: should a vector be freed meanwhile (its last other project deleted), those
  * chunks are embedded then, and the write made again. The few chunks to embed in such a group are
- * {@link #sendAhead sent ahead} of it, so that their vectors are back when it is written.
+ * {@link #sendAhead sent ahead} of it, and its reused chunks are written while they are out; the
+ * group counts as stored once both writes are done.
  */
 final class EmbeddingBatcher {
     /** How often a job thread waiting for vectors looks at its cancellation. */
@@ -74,6 +75,40 @@ final class EmbeddingBatcher {
                         : new EmbeddedChunk(chunks.get(i), fresh.get(next++), keys.get(i)));
             }
             return batch;
+        }
+
+        /**
+         * Whether the reused chunks are written first, while the requests are out: a group of a
+         * second branch of an indexed repository is mostly reused chunks and waited for its few
+         * changed ones' request before writing any. A group mostly to embed (a first project's)
+         * stays one write: splitting it would add a commit for little.
+         */
+        boolean writesReusedFirst() {
+            return embedded > 0 && reused.cardinality() > embedded;
+        }
+
+        /** The reused chunks of the group, by key, in order. */
+        List<EmbeddedChunk> reusedPart() {
+            List<EmbeddedChunk> part = new ArrayList<>(reused.cardinality());
+            reused.stream().forEach(i -> part.add(EmbeddedChunk.byKey(chunks.get(i), keys.get(i))));
+            return part;
+        }
+
+        /** The texts of the reused chunks, in order. */
+        List<String> reusedTexts() {
+            List<String> part = new ArrayList<>(reused.cardinality());
+            reused.stream().forEach(i -> part.add(texts.get(i)));
+            return part;
+        }
+
+        /** The embedded chunks of the group with their vectors, in order. */
+        List<EmbeddedChunk> embeddedPart(List<float[]> fresh) {
+            List<EmbeddedChunk> part = new ArrayList<>(embedded);
+            int next = 0;
+            for (int i = reused.nextClearBit(0); i < chunks.size(); i = reused.nextClearBit(i + 1)) {
+                part.add(new EmbeddedChunk(chunks.get(i), fresh.get(next++), keys.get(i)));
+            }
+            return part;
         }
     }
 
@@ -292,24 +327,38 @@ final class EmbeddingBatcher {
 
     private void storeOldest() {
         Pending oldest = inFlight.peekFirst();
-        List<float[]> fresh = times.time(StageTimes.Stage.EMBED, () -> awaitAll(oldest.requests()));
-        List<EmbeddedChunk> batch = oldest.batch(fresh);
         int embedded = oldest.embedded();
+        if (oldest.writesReusedFirst()) {
+            embedded += write(oldest.reusedPart(), oldest.reusedTexts());
+            List<float[]> fresh = times.time(StageTimes.Stage.EMBED, () -> awaitAll(oldest.requests()));
+            embedded += write(oldest.embeddedPart(fresh), List.of());
+        } else {
+            List<float[]> fresh = times.time(StageTimes.Stage.EMBED, () -> awaitAll(oldest.requests()));
+            embedded += write(oldest.batch(fresh), oldest.texts());
+        }
+        inFlight.removeFirst();
+        heldChars -= oldest.chars();
+        completion.batchStored(oldest.chunks().size(), embedded, oldest.bytes()[0]);
+    }
+
+    /**
+     * Writes the batch, embedding in place its chunks whose vector was freed since it was looked up;
+     * returns how many were. {@code texts} are those of the batch's chunks, in order.
+     */
+    private int write(List<EmbeddedChunk> batch, List<String> texts) {
+        int embedded = 0;
         for (int attempt = 1; ; attempt++) {
             cancellation.throwIfCancelled();
             try {
                 times.time(StageTimes.Stage.STORE, () -> store.upsert(batch));
-                break;
+                return embedded;
             } catch (VectorsGoneException gone) {
                 if (attempt >= GONE_ATTEMPTS) {
                     throw gone;
                 }
-                embedded += embedGone(batch, oldest.texts(), gone.keys());
+                embedded += embedGone(batch, texts, gone.keys());
             }
         }
-        inFlight.removeFirst();
-        heldChars -= oldest.chars();
-        completion.batchStored(batch.size(), embedded, oldest.bytes()[0]);
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.policy.BatchPolicy;
 import dev.reporag.core.policy.RateLimits;
 import dev.reporag.core.policy.RetryPolicy;
+import dev.reporag.core.port.Embedder;
 import dev.reporag.core.port.VectorStore;
 import dev.reporag.core.port.VectorsGoneException;
 import org.junit.jupiter.api.AfterEach;
@@ -104,13 +105,13 @@ class EmbeddingBatcherTest {
         batcher.add(chunk(5), "text 5", "key-5");
         batcher.finish();
 
-        assertThat(written).singleElement().satisfies(batch -> {
-            assertThat(batch).hasSize(6);
+        assertThat(written).as("the reused chunks first, then the one embedded").hasSize(2);
+        assertThat(written.get(0)).hasSize(5).satisfies(batch -> {
             assertThat(batch.get(3).hasVector()).as("the freed one, embedded now").isTrue();
             assertThat(batch.get(3).vector()).isEqualTo(new HashingEmbedder().embedAll(List.of("text 3")).get(0));
-            assertThat(batch.get(5).hasVector()).isTrue();
-            assertThat(batch.stream().filter(EmbeddedChunk::hasVector)).hasSize(2);
+            assertThat(batch.stream().filter(EmbeddedChunk::hasVector)).hasSize(1);
         });
+        assertThat(written.get(1)).singleElement().satisfies(c -> assertThat(c.key()).isEqualTo("key-5"));
         assertThat(stored).singleElement().satisfies(counts -> assertThat(counts).containsExactly(6, 2));
     }
 
@@ -133,12 +134,79 @@ class EmbeddingBatcherTest {
             batcher.finish();
 
             assertThat(embedder.calls()).as("no request but the one sent ahead").isEqualTo(1);
-            assertThat(written).singleElement().satisfies(batch -> {
-                assertThat(batch).hasSize(12);
-                assertThat(batch.get(10).vector()).isEqualTo(new HashingEmbedder().embedAll(List.of("text 10")).get(0));
-                assertThat(batch.stream().filter(EmbeddedChunk::hasVector)).hasSize(1);
-            });
+            assertThat(written).hasSize(2);
+            assertThat(written.get(0)).hasSize(11).noneMatch(EmbeddedChunk::hasVector);
+            assertThat(written.get(1)).singleElement().satisfies(c ->
+                    assertThat(c.vector()).isEqualTo(new HashingEmbedder().embedAll(List.of("text 10")).get(0)));
         }
+    }
+
+    @Test
+    void aGroupMostlyReusedIsWrittenWhileItsRequestIsOut() throws InterruptedException {
+        java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
+        HashingEmbedder hashing = new HashingEmbedder();
+        Embedder slow = new Embedder() {
+            @Override
+            public String modelId() {
+                return hashing.modelId();
+            }
+
+            @Override
+            public int dimension() {
+                return hashing.dimension();
+            }
+
+            @Override
+            public int maxInputChars() {
+                return hashing.maxInputChars();
+            }
+
+            @Override
+            public List<float[]> embedAll(List<String> texts) {
+                try {
+                    answer.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return hashing.embedAll(texts);
+            }
+        };
+        List<List<EmbeddedChunk>> written = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<int[]> stored = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (EmbeddingDispatcher own = dispatcherOf(slow)) {
+            EmbeddingBatcher batcher = new EmbeddingBatcher(own, writingStore(written), WINDOW, new Cancellation(),
+                    (chunks, embedded, bytes) -> stored.add(new int[]{chunks, embedded}));
+            for (int i = 0; i < 10; i++) {
+                batcher.addReused(chunk(i), "text " + i, "key-" + i);
+            }
+            batcher.add(chunk(10), "text 10", "key-10");
+            batcher.fileDone(100);
+            Thread finishing = new Thread(batcher::finish);
+            finishing.start();
+            waitFor(() -> written.size() == 1);
+            assertThat(written.get(0)).as("written before the request answered").hasSize(10)
+                    .noneMatch(EmbeddedChunk::hasVector);
+            assertThat(stored).as("the group counts as stored once all of it is").isEmpty();
+
+            answer.countDown();
+            finishing.join(10_000);
+            assertThat(written).hasSize(2);
+            assertThat(written.get(1)).singleElement().satisfies(c -> assertThat(c.key()).isEqualTo("key-10"));
+            assertThat(stored).singleElement().satisfies(counts -> assertThat(counts).containsExactly(11, 1));
+        }
+    }
+
+    @Test
+    void aGroupMostlyToEmbedIsOneWrite() {
+        RecordingStore store = new RecordingStore();
+        EmbeddingBatcher batcher = batcher(store);
+        batcher.addReused(chunk(0), "text 0", "key-0");
+        for (int i = 1; i < 4; i++) {
+            batcher.add(chunk(i), "text " + i, "key-" + i);
+        }
+        batcher.finish();
+
+        assertThat(store.writes).containsExactly(4);
     }
 
     @Test
@@ -206,14 +274,16 @@ class EmbeddingBatcherTest {
             assertThatThrownBy(() -> batcher.add(chunk(3), "over the budget by far", "key-3"))
                     .isInstanceOf(TokenBudgetException.class);
 
-            assertThat(written).singleElement().satisfies(batch -> {
-                assertThat(batch).extracting(c -> c.key()).containsExactly("key-0", "key-1", "key-2");
-                assertThat(batch.get(1).vector()).isEqualTo(new HashingEmbedder().embedAll(List.of(sentText)).get(0));
+            assertThat(written).hasSize(2);
+            assertThat(written.get(0)).extracting(c -> c.key()).containsExactly("key-0", "key-2");
+            assertThat(written.get(1)).singleElement().satisfies(c -> {
+                assertThat(c.key()).isEqualTo("key-1");
+                assertThat(c.vector()).isEqualTo(new HashingEmbedder().embedAll(List.of(sentText)).get(0));
             });
         }
     }
 
-    private static EmbeddingDispatcher dispatcherOf(HashingEmbedder embedder) {
+    private static EmbeddingDispatcher dispatcherOf(Embedder embedder) {
         return new EmbeddingDispatcher(embedder, new BatchPolicy(25, 100_000, Duration.ZERO, 2),
                 new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofSeconds(5)), RateLimits.NONE,
                 null);
