@@ -144,33 +144,14 @@ class EmbeddingBatcherTest {
     @Test
     void aGroupMostlyReusedIsWrittenWhileItsRequestIsOut() throws InterruptedException {
         java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
-        HashingEmbedder hashing = new HashingEmbedder();
-        Embedder slow = new Embedder() {
-            @Override
-            public String modelId() {
-                return hashing.modelId();
+        Embedder slow = new HashingEmbedderWith(texts -> {
+            try {
+                answer.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-
-            @Override
-            public int dimension() {
-                return hashing.dimension();
-            }
-
-            @Override
-            public int maxInputChars() {
-                return hashing.maxInputChars();
-            }
-
-            @Override
-            public List<float[]> embedAll(List<String> texts) {
-                try {
-                    answer.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return hashing.embedAll(texts);
-            }
-        };
+            return new HashingEmbedder().embedAll(texts);
+        });
         List<List<EmbeddedChunk>> written = new java.util.concurrent.CopyOnWriteArrayList<>();
         List<int[]> stored = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (EmbeddingDispatcher own = dispatcherOf(slow)) {

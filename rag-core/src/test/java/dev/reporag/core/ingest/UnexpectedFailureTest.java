@@ -95,27 +95,9 @@ class UnexpectedFailureTest {
         InMemoryRepositorySource source = new InMemoryRepositorySource();
         source.commit("mem://broken", Map.of("src/A.java", "class A {\n  void a() {}\n}\n"));
         HashingEmbedder hashing = new HashingEmbedder();
-        Embedder embedder = new Embedder() {
-            @Override
-            public String modelId() {
-                return hashing.modelId();
-            }
-
-            @Override
-            public int dimension() {
-                return hashing.dimension();
-            }
-
-            @Override
-            public int maxInputChars() {
-                return hashing.maxInputChars();
-            }
-
-            @Override
-            public List<float[]> embedAll(List<String> texts) {
-                throw failure.get();
-            }
-        };
+        Embedder embedder = new HashingEmbedderWith(texts -> {
+            throw failure.get();
+        });
         try (RepoRag rag = RepoRag.builder().source(source).embedder(embedder)
                 .vectorStore(new InMemoryVectorStore(hashing.dimension())).jobs(new InMemoryJobRepository())
                 .conversations(new InMemoryConversationRepository()).build()) {

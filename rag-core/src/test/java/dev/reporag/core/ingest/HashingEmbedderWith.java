@@ -1,0 +1,37 @@
+package dev.reporag.core.ingest;
+
+import dev.reporag.core.memory.HashingEmbedder;
+import dev.reporag.core.port.Embedder;
+
+import java.util.List;
+import java.util.function.Function;
+
+/** The hashing embedder's model and shape, with a request that does what a test needs. */
+final class HashingEmbedderWith implements Embedder {
+    private final HashingEmbedder hashing = new HashingEmbedder();
+    private final Function<List<String>, List<float[]>> embedAll;
+
+    HashingEmbedderWith(Function<List<String>, List<float[]>> embedAll) {
+        this.embedAll = embedAll;
+    }
+
+    @Override
+    public String modelId() {
+        return hashing.modelId();
+    }
+
+    @Override
+    public int dimension() {
+        return hashing.dimension();
+    }
+
+    @Override
+    public int maxInputChars() {
+        return hashing.maxInputChars();
+    }
+
+    @Override
+    public List<float[]> embedAll(List<String> texts) {
+        return embedAll.apply(texts);
+    }
+}
