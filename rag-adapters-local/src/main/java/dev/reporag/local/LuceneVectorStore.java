@@ -21,11 +21,13 @@ import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.ConcurrentMergeScheduler;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.MergePolicy;
 import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.SegmentReadState;
 import org.apache.lucene.index.SegmentWriteState;
@@ -51,6 +53,7 @@ import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.Weight;
+import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.Bits;
@@ -68,6 +71,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Set;
 
 /**
@@ -116,6 +123,14 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
     private final Directory directory;
     private final IndexWriter writer;
     private final SearcherManager searchers;
+    /** Refreshes the searchers when a background merge is done (see {@link #mergeDone}). */
+    private final ThreadPoolExecutor refresher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(), task -> {
+                Thread thread = new Thread(task, "lucene-refresh");
+                thread.setDaemon(true);
+                return thread;
+            }, new ThreadPoolExecutor.DiscardPolicy());
+    private final AtomicBoolean refreshQueued = new AtomicBoolean();
     private final CodeAnalyzer queryAnalyzer = new CodeAnalyzer();
     // The filter of a project's vector search, kept while the index is unchanged: building it reads
     // every chunk's key, and reusing the same query lets the searcher's query cache keep its doc ids
@@ -131,7 +146,7 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
         this.models = models;
         try {
             directory = FSDirectory.open(dir);
-            writer = new IndexWriter(directory, config());
+            writer = new IndexWriter(directory, config(this::mergeDone));
             upgradeLayout(dir);
             writer.commit(); // an empty index is a valid one from the first open on
             searchers = new SearcherManager(writer, null);
@@ -149,14 +164,51 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
      * commits at each commit and waits up to 500 ms for it, so a write paid for its predecessors'
      * merging (HNSW graphs rebuilt included) — a second project's one write of 921 chunks spent
      * more time there than adding them. They are merged in the background instead
-     * ({@link #finishMerges}).
+     * ({@link #finishMerges}), and {@code mergeDone} runs after each merge.
      */
-    private static IndexWriterConfig config() {
+    private static IndexWriterConfig config(Runnable mergeDone) {
         return new IndexWriterConfig(new CodeAnalyzer())
                 .setCodec(new WideVectorCodec())
                 .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
                 .setCommitOnClose(false)
-                .setMaxFullFlushMergeWaitMillis(0);
+                .setMaxFullFlushMergeWaitMillis(0)
+                .setMergeScheduler(new ConcurrentMergeScheduler() {
+                    @Override
+                    protected void doMerge(MergeSource source, MergePolicy.OneMerge merge) throws IOException {
+                        super.doMerge(source, merge);
+                        mergeDone.run();
+                    }
+                });
+    }
+
+    /**
+     * Searchers see a merge only once refreshed, and they were refreshed only by writes: after a
+     * load, searches read the unmerged segments until the next write (a vector search in a
+     * 5,000-chunk project of a 100,000-chunk index: 5.8 ms at the median, 3.9 ms refreshed). The
+     * refresh runs between writes, under the store's lock: a refresh during a write would show its
+     * batch half added.
+     */
+    private void mergeDone() {
+        if (refreshQueued.compareAndSet(false, true)) {
+            refresher.execute(() -> {
+                refreshQueued.set(false);
+                synchronized (this) {
+                    SearcherManager current = searchers; // null while the constructor upgrades the layout
+                    try {
+                        if (current != null) {
+                            current.maybeRefreshBlocking();
+                        }
+                    } catch (IOException | AlreadyClosedException e) {
+                        LoggerFactory.getLogger(LuceneVectorStore.class).debug("no refresh after a merge: {}", e.toString());
+                    }
+                }
+            });
+        }
+    }
+
+    /** The segments searches read now. */
+    int segmentsSearched() {
+        return read(searcher -> searcher.getIndexReader().leaves().size());
     }
 
     @Override
@@ -236,7 +288,7 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
         if (!java.nio.file.Files.isDirectory(index)) {
             return;
         }
-        try (Directory other = FSDirectory.open(index); IndexWriter otherWriter = new IndexWriter(other, config());
+        try (Directory other = FSDirectory.open(index); IndexWriter otherWriter = new IndexWriter(other, config(() -> { }));
              DirectoryReader reader = DirectoryReader.open(otherWriter)) {
             deleteChunks(otherWriter, new IndexSearcher(reader), new TermQuery(new Term(PROJECT, project.value())));
             otherWriter.commit();
@@ -387,12 +439,22 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
     @Override
     public void close() {
         try {
+            refresher.shutdown(); // merges that end from now on refresh nothing
+            awaitRefresher();
             searchers.close();
             finishMerges();
             writer.close(); // a rollback to the last commit, which every write made: aborts merges, loses nothing
             directory.close();
         } catch (IOException e) {
             throw new StoreException("cannot close the chunk index: " + e.getMessage(), e);
+        }
+    }
+
+    private void awaitRefresher() {
+        try {
+            refresher.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // close anyway
         }
     }
 

@@ -185,6 +185,33 @@ class VectorsByKeyTest {
         }
     }
 
+    @Test
+    void searchesReadWhatABackgroundMergeMadeWithoutWaitingForAWrite() throws IOException, InterruptedException {
+        // A segment each; past ten small ones they are merged in the background, which takes longer
+        // than the refresh that ends the write starting it.
+        int writes = 11;
+        int chunksPerWrite = 400;
+        try (LocalStore local = LocalStore.open(dir, MODEL.id(), MODEL.dimension())) {
+            LuceneVectorStore store = (LuceneVectorStore) local.vectorStore();
+            ProjectId project = ProjectId.random();
+            for (int i = 0; i < writes; i++) {
+                List<EmbeddedChunk> batch = new java.util.ArrayList<>();
+                for (int j = 0; j < chunksPerWrite; j++) {
+                    int n = i * chunksPerWrite + j;
+                    batch.add(chunk(project, "f" + n + ".java", "alpha beta gamma delta text number " + n, n % 8, "k-" + n));
+                }
+                store.upsert(batch);
+            }
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+            while (store.segmentsSearched() > writes / 2 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(store.segmentsSearched()).as("segments searched %d writes later, no write since", writes)
+                    .isLessThanOrEqualTo(writes / 2);
+            assertThat(store.count(project)).isEqualTo(writes * chunksPerWrite);
+        }
+    }
+
     /** Documents with a vector: in the new layout, one per key. */
     private static int vectorsInGraph(LocalStore store) throws IOException {
         try (FSDirectory directory = FSDirectory.open(store.directory().resolve(LocalModels.directoryName(MODEL)));
