@@ -2,6 +2,7 @@ package dev.reporag.core.contract;
 
 import dev.reporag.core.RepoRag;
 import dev.reporag.core.memory.HashingEmbedder;
+import dev.reporag.core.memory.HashingEmbedderWith;
 import dev.reporag.core.memory.InMemoryRepositorySource;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.Project;
@@ -57,35 +58,17 @@ public abstract class DeleteDuringIngestionContract {
         AtomicInteger calls = new AtomicInteger();
         CountDownLatch thirdCallStarted = new CountDownLatch(1);
         CountDownLatch deleted = new CountDownLatch(1);
-        Embedder slowOnTheThirdCall = new Embedder() {
-            @Override
-            public String modelId() {
-                return hashing.modelId();
-            }
-
-            @Override
-            public int dimension() {
-                return hashing.dimension();
-            }
-
-            @Override
-            public int maxInputChars() {
-                return hashing.maxInputChars();
-            }
-
-            @Override
-            public List<float[]> embedAll(List<String> texts) {
-                if (calls.incrementAndGet() == 3) {
-                    thirdCallStarted.countDown();
-                    try {
-                        deleted.await(10, TimeUnit.SECONDS); // its vectors come back after the delete
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+        Embedder slowOnTheThirdCall = new HashingEmbedderWith(texts -> {
+            if (calls.incrementAndGet() == 3) {
+                thirdCallStarted.countDown();
+                try {
+                    deleted.await(10, TimeUnit.SECONDS); // its vectors come back after the delete
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
-                return hashing.embedAll(texts);
             }
-        };
+            return hashing.embedAll(texts);
+        });
         Stores stores = open(hashing.modelId(), hashing.dimension());
         VectorStore store = stores.vectors();
         JobRepository jobs = stores.jobs();

@@ -2,6 +2,7 @@ package dev.reporag.core.ingest;
 
 import dev.reporag.core.embed.EmbeddingDispatcher;
 import dev.reporag.core.memory.HashingEmbedder;
+import dev.reporag.core.memory.HashingEmbedderWith;
 import dev.reporag.core.model.Chunk;
 import dev.reporag.core.model.EmbeddedChunk;
 import dev.reporag.core.model.ProjectId;

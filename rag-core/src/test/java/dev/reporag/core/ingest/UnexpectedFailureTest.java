@@ -6,6 +6,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.reporag.core.RepoRag;
 import dev.reporag.core.memory.HashingEmbedder;
+import dev.reporag.core.memory.HashingEmbedderWith;
 import dev.reporag.core.memory.InMemoryConversationRepository;
 import dev.reporag.core.memory.InMemoryJobRepository;
 import dev.reporag.core.memory.InMemoryRepositorySource;

@@ -1,17 +1,16 @@
-package dev.reporag.core.ingest;
+package dev.reporag.core.memory;
 
-import dev.reporag.core.memory.HashingEmbedder;
 import dev.reporag.core.port.Embedder;
 
 import java.util.List;
 import java.util.function.Function;
 
 /** The hashing embedder's model and shape, with a request that does what a test needs. */
-final class HashingEmbedderWith implements Embedder {
+public final class HashingEmbedderWith implements Embedder {
     private final HashingEmbedder hashing = new HashingEmbedder();
     private final Function<List<String>, List<float[]>> embedAll;
 
-    HashingEmbedderWith(Function<List<String>, List<float[]>> embedAll) {
+    public HashingEmbedderWith(Function<List<String>, List<float[]>> embedAll) {
         this.embedAll = embedAll;
     }
 
