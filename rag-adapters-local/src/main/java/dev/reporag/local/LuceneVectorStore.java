@@ -52,6 +52,7 @@ import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.search.Weight;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
@@ -64,12 +65,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -88,8 +91,9 @@ import java.util.Set;
  * lines, project, and its embedding key) carries no vector; one vector document per key carries the
  * vector, in the graph. Chunks of any project with one key share that document, so a chunk whose
  * vector is reused costs no graph insertion (which dominated a second project's indexing), and a
- * vector document is deleted with the last chunk of its key, in the same commit. A search walks the
- * graph over the keys of the project's chunks and returns their chunks. An index written before
+ * vector document is deleted with the last chunk of its key, in the same commit. A search scans the
+ * vectors of the keys of the project's chunks (or walks the graph over them, for a large project)
+ * and returns their chunks. An index written before
  * this layout (vectors inside chunk documents) is rewritten once when it opens, in one commit.
  */
 final class LuceneVectorStore implements VectorStore, AutoCloseable {
@@ -114,11 +118,20 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
     private static final int MAX_QUERY_TERMS = 64;
     private static final int MAX_CACHED_FILTERS = 64;
     private static final float PATH_BOOST = 1.5f;
+    /**
+     * Projects of up to this many distinct vectors are searched by a scan of their vectors, exact,
+     * rather than through the graph: the graph's answer is approximate (recall@10 0.97–0.98 for a
+     * project that is 5 % of the index) and depends on how the segments happen to be merged, so
+     * the same question on the same chunks could get other sources after a merge. At 5,000 keys the
+     * scan is about as fast as the graph (docs/benchmarks/rag-adapters-local.md).
+     */
+    static final int EXACT_SEARCH_MAX_KEYS = 20_000;
     /** How long closing waits for background merges before it abandons them. */
     private static final Duration CLOSE_MERGE_WAIT = Duration.ofSeconds(2);
 
     private final EmbeddingModel model;
     private final int dimension;
+    private final int exactSearchMaxKeys;
     private final LocalModels models;
     private final Directory directory;
     private final IndexWriter writer;
@@ -137,10 +150,16 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
     // (a search in a 5,000-chunk project: 16 ms at the median without it, 2.7 ms with it).
     private final Map<ProjectId, VectorFilter> vectorFilters = new ConcurrentHashMap<>();
 
-    private record VectorFilter(IndexReader reader, Query query) {
+    /** @param keys how many keys (vector documents) the query matches */
+    private record VectorFilter(IndexReader reader, Query query, int keys) {
     }
 
     LuceneVectorStore(Path dir, EmbeddingModel model, LocalModels models) {
+        this(dir, model, models, EXACT_SEARCH_MAX_KEYS);
+    }
+
+    LuceneVectorStore(Path dir, EmbeddingModel model, LocalModels models, int exactSearchMaxKeys) {
+        this.exactSearchMaxKeys = exactSearchMaxKeys;
         this.model = model;
         this.dimension = model.dimension();
         this.models = models;
@@ -348,15 +367,15 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
             return List.of();
         }
         return read(searcher -> {
-            Query filter = vectorFilter(searcher, project);
+            VectorFilter filter = vectorFilter(searcher, project);
             if (filter == null) {
                 return List.of();
             }
-            // With a filter Lucene walks the graph only over the project's keys and falls back to an
-            // exact scan when they are few, so a small project still gets k hits. k keys hold at
-            // least k of its chunks.
-            Query knn = new KnnFloatVectorQuery(VECTOR, unit(query), k, filter);
-            TopDocs top = searcher.search(knn, k);
+            // A project of up to exactSearchMaxKeys keys is scanned whole (see EXACT_SEARCH_MAX_KEYS).
+            // Above, Lucene walks the graph only over the project's keys, and falls back to a scan
+            // when they are few. k keys hold at least k of its chunks.
+            TopDocs top = filter.keys() <= exactSearchMaxKeys ? nearestExactly(searcher, filter.query(), unit(query), k)
+                    : searcher.search(new KnnFloatVectorQuery(VECTOR, unit(query), k, filter.query()), k);
             StoredFields stored = searcher.storedFields();
             Map<String, Float> scores = new HashMap<>();
             for (ScoreDoc hit : top.scoreDocs) {
@@ -379,21 +398,57 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
     }
 
     /** The vector documents of the project's keys, or null when it has none. */
-    private Query vectorFilter(IndexSearcher searcher, ProjectId project) throws IOException {
+    private VectorFilter vectorFilter(IndexSearcher searcher, ProjectId project) throws IOException {
         IndexReader reader = searcher.getIndexReader();
         VectorFilter cached = vectorFilters.get(project);
         if (cached != null && cached.reader() == reader) {
-            return cached.query();
+            return cached;
         }
         List<BytesRef> keys = projectKeys(searcher, project);
-        Query query = keys.isEmpty() ? null : new TermInSetQuery(VECTOR_KEY, keys);
-        if (query != null) {
-            if (vectorFilters.size() >= MAX_CACHED_FILTERS) {
-                vectorFilters.clear();
-            }
-            vectorFilters.put(project, new VectorFilter(reader, query));
+        if (keys.isEmpty()) {
+            return null;
         }
-        return query;
+        VectorFilter filter = new VectorFilter(reader, new TermInSetQuery(VECTOR_KEY, keys), keys.size());
+        if (vectorFilters.size() >= MAX_CACHED_FILTERS) {
+            vectorFilters.clear();
+        }
+        vectorFilters.put(project, filter);
+        return filter;
+    }
+
+    /**
+     * The k vector documents matching the filter nearest to the query, by a dot product with each:
+     * what the graph approximates. Ties go to the lower document number, as in Lucene's own scan.
+     */
+    private static TopDocs nearestExactly(IndexSearcher searcher, Query filter, float[] query, int k)
+            throws IOException {
+        Comparator<ScoreDoc> worstFirst = Comparator.<ScoreDoc>comparingDouble(hit -> hit.score)
+                .thenComparing(hit -> -hit.doc);
+        PriorityQueue<ScoreDoc> best = new PriorityQueue<>(k + 1, worstFirst);
+        Weight weight = searcher.createWeight(searcher.rewrite(filter), ScoreMode.COMPLETE_NO_SCORES, 1);
+        for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+            Scorer scorer = weight.scorer(leaf);
+            FloatVectorValues vectors = leaf.reader().getFloatVectorValues(VECTOR);
+            if (scorer == null || vectors == null) {
+                continue;
+            }
+            Bits live = leaf.reader().getLiveDocs();
+            DocIdSetIterator docs = scorer.iterator();
+            for (int doc = docs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docs.nextDoc()) {
+                int vectorDoc = vectors.docID() < doc ? vectors.advance(doc) : vectors.docID();
+                if ((live != null && !live.get(doc)) || vectorDoc != doc) {
+                    continue;
+                }
+                best.add(new ScoreDoc(leaf.docBase + doc,
+                        VectorSimilarityFunction.DOT_PRODUCT.compare(query, vectors.vectorValue())));
+                if (best.size() > k) {
+                    best.poll();
+                }
+            }
+        }
+        ScoreDoc[] top = best.toArray(new ScoreDoc[0]);
+        Arrays.sort(top, worstFirst.reversed());
+        return new TopDocs(new TotalHits(top.length, TotalHits.Relation.EQUAL_TO), top);
     }
 
     /** The distinct keys of the project's chunks, read from doc values (no stored field is loaded). */
