@@ -10,10 +10,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Finds the doc comments of methods and functions (Javadoc-style blocks, Python docstrings, Go
- * comment lines) and their first sentence, and removes a doc comment from a file's text: the
- * doc-comment half of the evaluation's label procedure. A line heuristic, like the chunker's: it
- * needs no parser per language, and a comment it misreads only costs a question.
+ * Finds the doc comments of methods and functions (Javadoc-style blocks, Python docstrings, the
+ * comment lines of Go and Ruby, Rust's, C#'s, Swift's and Dart's {@code ///} lines, and the comment
+ * right above a C or C++ function) and their first sentence, and removes a doc comment from a
+ * file's text: the doc-comment half of the evaluation's label procedure. A line heuristic, like the
+ * chunker's: it needs no parser per language, and a comment it misreads only costs a question.
  */
 public final class DocComments {
     /** A doc comment: its lines (1-based, inclusive), the function it documents and its first sentence. */
@@ -39,9 +40,24 @@ public final class DocComments {
             METHOD);
     private static final Pattern TYPE_DECLARATION = Pattern.compile(
             "\\b(?:class|interface|enum|record|struct|object|trait|@interface)\\s+[A-Za-z_$]");
+    /** Languages whose doc comments are also runs of {@code ///} lines above the declaration. */
+    private static final Set<String> TRIPLE_SLASH_LANGUAGES = Set.of("rust", "csharp", "swift", "dart");
+    private static final Set<String> C_LANGUAGES = Set.of("c", "cpp", "objc");
+    private static final Pattern RUST_FN = Pattern.compile("^\\s*(?:pub(?:\\s*\\([^)]*\\))?\\s+)?(?:default\\s+)?"
+            + "(?:const\\s+)?(?:async\\s+)?(?:unsafe\\s+)?(?:extern\\s+(?:\"[^\"]*\"\\s+)?)?fn\\s+([A-Za-z_]\\w*)");
+    /** Rust's {@code #[...]}, C#'s {@code [...]}, Swift's and Dart's {@code @...} between a comment and its function. */
+    private static final Pattern ATTRIBUTE = Pattern.compile("^\\s*(?:#!?\\[.*]|\\[[A-Za-z].*]|@[A-Za-z].*)\\s*$");
+    private static final Pattern RUBY_DEF = Pattern.compile("^\\s*def\\s+(?:self\\.)?([A-Za-z_]\\w*[?!=]?)");
+    /** The name that ends what comes before a C or C++ function's parameters ({@code Type::name} gives name). */
+    private static final Pattern C_NAME = Pattern.compile("([A-Za-z_~][\\w~]*)\\s*$");
+    private static final Pattern C_TYPE_WORD = Pattern.compile("[A-Za-z_][\\w:<>,]*[\\s*&]+$");
+    private static final Set<String> C_NOT_TYPES = Set.of("return", "else", "case", "goto", "sizeof", "typedef",
+            "do", "delete", "throw", "co_return", "co_await");
     private static final Pattern PY_DEF = Pattern.compile("^(\\s*)(?:async\\s+)?def\\s+([A-Za-z_]\\w*)\\s*\\(");
     private static final Pattern GO_FUNC = Pattern.compile("^func\\s+(?:\\([^)]*\\)\\s*)?([A-Za-z_]\\w*)\\s*[\\[(]");
     private static final Pattern INLINE_TAG = Pattern.compile("\\{@(?:code|link|linkplain|literal|value)\\s+([^}]*)}");
+    /** RDoc's {@code +code+}. */
+    private static final Pattern RDOC_CODE = Pattern.compile("(?<![\\w+])\\+([A-Za-z_][\\w:.#?!]*)\\+(?![\\w+])");
     private static final Pattern HTML_TAG = Pattern.compile("</?[A-Za-z][^>]*>");
     private static final Pattern SENTENCE_END = Pattern.compile(
             "(?<!\\be\\.g|\\bi\\.e|\\betc|\\bvs|\\bcf|\\bapprox|\\bi\\.e\\.|\\be\\.g\\.)[.!?](?=\\s|$)");
@@ -64,7 +80,17 @@ public final class DocComments {
         } else if (language.equals("python")) {
             docstrings(lines, found);
         } else if (language.equals("go")) {
-            goComments(lines, found);
+            lineComments(lines, found, "//", line -> group(GO_FUNC, line), true);
+        } else if (language.equals("ruby")) {
+            lineComments(lines, found, "#", line -> group(RUBY_DEF, line), false);
+        } else if (language.equals("rust")) {
+            lineComments(lines, found, "///", line -> group(RUST_FN, line), false);
+        } else if (C_LANGUAGES.contains(language)) {
+            cComments(lines, found);
+        }
+        if (TRIPLE_SLASH_LANGUAGES.contains(language) && !language.equals("rust")) {
+            lineComments(lines, found, "///", DocComments::blockFunctionName, false);
+            found.sort(java.util.Comparator.comparingInt(DocComment::startLine));
         }
         return found;
     }
@@ -197,25 +223,135 @@ public final class DocComments {
         }
     }
 
-    private static void goComments(List<String> lines, List<DocComment> found) {
+    /**
+     * Runs of comment lines starting with {@code prefix} right above a declaration (attributes in
+     * between are skipped): Go's {@code //}, Ruby's {@code #}, Rust's {@code ///}. A longer run of the
+     * prefix's character ({@code ////}, {@code ##}) is a divider, not a doc comment.
+     *
+     * @param dropName whether the comment's first word is the function's own name, dropped (Go)
+     */
+    private static void lineComments(List<String> lines, List<DocComment> found, String prefix,
+                                     java.util.function.Function<String, String> declaration, boolean dropName) {
         for (int i = 0; i < lines.size(); i++) {
-            Matcher func = GO_FUNC.matcher(lines.get(i));
-            if (!func.find()) {
+            String name = declaration.apply(lines.get(i));
+            if (name == null) {
                 continue;
             }
-            int start = i;
-            while (start > 0 && lines.get(start - 1).strip().startsWith("//")) {
+            int end = i;
+            while (end > 0 && ATTRIBUTE.matcher(lines.get(end - 1)).matches() && !isLineComment(lines.get(end - 1), prefix)) {
+                end--;
+            }
+            int start = end;
+            while (start > 0 && isLineComment(lines.get(start - 1), prefix)) {
                 start--;
             }
-            if (start == i) {
+            if (start == end) {
                 continue;
             }
             StringBuilder body = new StringBuilder();
-            for (int l = start; l < i; l++) {
-                body.append(lines.get(l).strip().substring(2).strip()).append('\n');
+            for (int l = start; l < end; l++) {
+                body.append(lines.get(l).strip().substring(prefix.length()).strip()).append('\n');
             }
-            add(found, start + 1, i, func.group(1), body.toString(), func.group(1));
+            add(found, start + 1, end, name, body.toString(), dropName ? name : null);
         }
+    }
+
+    private static boolean isLineComment(String line, String prefix) {
+        String s = line.strip();
+        return s.startsWith(prefix) && !s.startsWith(prefix + prefix.charAt(prefix.length() - 1));
+    }
+
+    /**
+     * The comment right above a C or C++ function's declaration or definition: a {@code /* *\/}
+     * block that starts its own line, or a run of {@code //} lines. C has no doc-comment syntax of its
+     * own; this is where its projects document a function (in the header or above the code).
+     */
+    private static void cComments(List<String> lines, List<DocComment> found) {
+        for (int i = 1; i < lines.size(); i++) {
+            String name = cFunctionName(lines.get(i), i + 1 < lines.size() ? lines.get(i + 1) : "");
+            if (name == null) {
+                continue;
+            }
+            String above = lines.get(i - 1).strip();
+            if (above.startsWith("//")) {
+                int start = i - 1;
+                while (start > 0 && lines.get(start - 1).strip().startsWith("//")) {
+                    start--;
+                }
+                StringBuilder body = new StringBuilder();
+                for (int l = start; l < i; l++) {
+                    body.append(lines.get(l).strip().replaceFirst("^/+!?<?", "").strip()).append('\n');
+                }
+                add(found, start + 1, i, name, body.toString(), null);
+            } else if (above.endsWith("*/")) {
+                int start = i - 1;
+                while (start >= 0 && !lines.get(start).contains("/*")) {
+                    start--;
+                }
+                if (start < 0 || !lines.get(start).strip().startsWith("/*")) {
+                    continue; // the end of a comment that follows code, or no comment at all
+                }
+                StringBuilder body = new StringBuilder();
+                for (int l = start; l < i; l++) {
+                    String content = lines.get(l).strip();
+                    if (l == start) {
+                        content = content.replaceFirst("^/\\*+!?<?", "");
+                    }
+                    int close = content.indexOf("*/");
+                    if (close >= 0) {
+                        content = content.substring(0, close);
+                    }
+                    content = content.startsWith("*") ? content.substring(1) : content;
+                    body.append(content.strip()).append('\n');
+                }
+                add(found, start + 1, i, name, body.toString(), null);
+            }
+        }
+    }
+
+    /**
+     * The function a C or C++ line declares or defines, or null: a name with its parameters after
+     * at least one word of a type ({@code static int}, {@code char *}, {@code std::string}), not a
+     * statement (a call, an assignment, a return) nor a macro in capitals. When the line holds a
+     * type only, the name may open the next line, as in {@code static int\nparse(...)}.
+     */
+    static String cFunctionName(String line, String next) {
+        String s = line.strip();
+        if (s.isEmpty() || s.startsWith("#") || s.startsWith("}") || s.startsWith("{") || s.startsWith("//")
+                || s.startsWith("/*") || s.startsWith("*")) {
+            return null;
+        }
+        int paren = s.indexOf('(');
+        if (paren < 0) {
+            String following = next.strip();
+            int nextParen = following.indexOf('(');
+            if (!s.contains(";") && !s.contains("=") && !s.endsWith(",") && nextParen > 0
+                    && following.substring(0, nextParen).strip().matches("[A-Za-z_~][\\w:~]*")) {
+                return cFunctionName(s + " " + following, "");
+            }
+            return null;
+        }
+        String head = s.substring(0, paren);
+        if (head.contains("=") || head.contains("\"") || head.contains("(")) {
+            return null;
+        }
+        Matcher name = C_NAME.matcher(head);
+        if (!name.find()) {
+            return null;
+        }
+        String function = name.group(1);
+        String before = head.substring(0, name.start()).replaceAll("(?:[A-Za-z_~][\\w~<>,]*::)+$", "");
+        String firstWord = before.strip().split("[\\s*&]", 2)[0];
+        if (before.isBlank() || !C_TYPE_WORD.matcher(before).find() || C_NOT_TYPES.contains(firstWord)
+                || CONTROL.contains(function) || function.equals(function.toUpperCase(Locale.ROOT))) {
+            return null;
+        }
+        return function;
+    }
+
+    private static String group(Pattern pattern, String line) {
+        Matcher m = pattern.matcher(line);
+        return m.find() ? m.group(1) : null;
     }
 
     private static void add(List<DocComment> found, int start, int end, String function, String body,
@@ -254,6 +390,7 @@ public final class DocComments {
         }
         text = INLINE_TAG.matcher(text).replaceAll(m -> Matcher.quoteReplacement(linkText(m.group(1))));
         text = HTML_TAG.matcher(text).replaceAll(" ");
+        text = RDOC_CODE.matcher(text).replaceAll("$1");
         text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").replace("&nbsp;", " ")
                 .replace("`", "");
         text = SPACES.matcher(text).replaceAll(" ").strip();

@@ -141,6 +141,170 @@ class DocCommentsTest {
     }
 
     @Test
+    void rustTripleSlashCommentsAboveFunctionsAttributesSkipped() {
+        String rust = """
+                //! The searcher: module docs, not a function's.
+
+                impl BinaryDetection {
+                    /// Binary detection is performed by looking for the given byte, and
+                    /// the search stops when it is found.
+                    ///
+                    /// This is the default.
+                    #[inline]
+                    pub fn quit(binary_byte: u8) -> BinaryDetection {
+                        BinaryDetection(line_buffer::BinaryDetection::Quit(binary_byte))
+                    }
+
+                    //// A divider, not a doc comment: the walker never skips a hidden file.
+                    fn divider() {}
+
+                    /// Returns the byte that will cause a search to quit, if any is set.
+                    pub(crate) async unsafe fn quit_byte(&self) -> Option<u8> { None }
+                }
+
+                /// Plain struct docs: a search configuration with all of its knobs.
+                pub struct Config {}
+                """;
+        List<DocComments.DocComment> found = DocComments.find("crates/searcher/src/mod.rs", rust);
+
+        assertThat(found).extracting(DocComments.DocComment::function).containsExactly("quit", "quit_byte");
+        assertThat(found.get(0).sentence()).isEqualTo(
+                "Binary detection is performed by looking for the given byte, and the search stops when it is found");
+        assertThat(found.get(0).startLine()).isEqualTo(4);
+        assertThat(found.get(0).endLine()).isEqualTo(7);
+        assertThat(found.get(1).startLine()).isEqualTo(16);
+    }
+
+    @Test
+    void rubyCommentLinesAboveDefs() {
+        String ruby = """
+                # frozen_string_literal: true
+
+                # String inflections define new methods on the String class to transform names.
+                class String
+                  # Returns the plural form of the word in the string.
+                  #
+                  # ```
+                  # 'post'.pluralize # => "posts"
+                  # ```
+                  def pluralize(count = nil, locale = :en)
+                  end
+
+                  ## Divider, then a class method without comment.
+                  def self.helper; end
+
+                  # Returns +true+ when the string is blank after every space is stripped off it, as C++ does.
+                  def self.blank?
+                  end
+                end
+                """;
+        List<DocComments.DocComment> found = DocComments.find("lib/core_ext/string.rb", ruby);
+
+        assertThat(found).extracting(DocComments.DocComment::function).containsExactly("pluralize", "blank?");
+        assertThat(found.get(0).sentence()).isEqualTo("Returns the plural form of the word in the string");
+        assertThat(found.get(0).startLine()).isEqualTo(5);
+        assertThat(found.get(0).endLine()).isEqualTo(9);
+        assertThat(found.get(1).sentence())
+                .isEqualTo("Returns true when the string is blank after every space is stripped off it, as C++ does");
+    }
+
+    @Test
+    void cCommentsRightAboveFunctionsInHeadersAndSources() {
+        String header = """
+                /**
+                 * Life Cycle Functions
+                 * --------------------
+                 */
+
+                /**
+                 * Initialize the structure with room for the given bytes. The second parameter can be zero or a bigger
+                 * number to allocate memory.
+                 */
+                void strbuf_init(struct strbuf *sb, size_t alloc);
+
+                /**
+                 * This is the string buffer structure, with its length and its bytes.
+                 */
+                struct strbuf {
+                	size_t len;
+                };
+
+                /* Detach the string from the strbuf and return it to the caller to free. */
+                char *strbuf_detach(struct strbuf *sb, size_t *sz);
+                """;
+        assertThat(DocComments.find("strbuf.h", header)).extracting(DocComments.DocComment::function)
+                .containsExactly("strbuf_init", "strbuf_detach");
+
+        String source = """
+                /* Forward declaration */
+                static int getExpireMillisecondsOrReply(client *c, robj *expire);
+
+                /* Parse the expire argument of SET and turn it into milliseconds since the epoch.
+                 * Replies with an error when it is not a number. */
+                static int
+                parseExpire(client *c, robj *expire) {
+                    /* free the buffer before the caller gets to see an error reply */
+                    free(buf);
+                    // tell the client which argument was wrong and why it was rejected
+                    return addReplyError(c, "invalid expire");
+                    int n = 0; /* the number of arguments that were parsed so far */
+                }
+
+                // Returns the length of the longest common prefix of the two strings given.
+                size_t text::Prefixes::common_prefix(const char *a, const char *b) {
+                    /* a SET macro that defines all of the function's accessors at once */
+                    DEFINE_ACCESSORS(setCommand, flags);
+                }
+                """;
+        List<DocComments.DocComment> found = DocComments.find("src/t_string.c", source);
+
+        assertThat(found).extracting(DocComments.DocComment::function).containsExactly("parseExpire", "common_prefix");
+        assertThat(found.get(0).sentence())
+                .isEqualTo("Parse the expire argument of SET and turn it into milliseconds since the epoch");
+        assertThat(found.get(0).startLine()).isEqualTo(4);
+        assertThat(found.get(0).endLine()).isEqualTo(5);
+        assertThat(found.get(1).sentence())
+                .isEqualTo("Returns the length of the longest common prefix of the two strings given");
+    }
+
+    @Test
+    void cFunctionNamesAreDeclarationsNotStatements() {
+        assertThat(DocComments.cFunctionName("static inline struct foo *get_foo(struct bar *b)", "")).isEqualTo("get_foo");
+        assertThat(DocComments.cFunctionName("const std::string& Parser::name() const {", "")).isEqualTo("name");
+        assertThat(DocComments.cFunctionName("\tfree(buf);", "")).isNull();
+        assertThat(DocComments.cFunctionName("\treturn error(\"bad\");", "")).isNull();
+        assertThat(DocComments.cFunctionName("\tsize_t len = strlen(s);", "")).isNull();
+        assertThat(DocComments.cFunctionName("\tp->next(p);", "")).isNull();
+        assertThat(DocComments.cFunctionName("} else if (x) {", "")).isNull();
+        assertThat(DocComments.cFunctionName("Parser::Parser(int depth)", "")).isNull();
+        assertThat(DocComments.cFunctionName("static int", "parse(const char *s)")).isEqualTo("parse");
+        assertThat(DocComments.cFunctionName("static int x;", "parse(const char *s)")).isNull();
+    }
+
+    @Test
+    void csharpTripleSlashSummaries() {
+        String cs = """
+                public class Cart
+                {
+                    /// <summary>
+                    /// Computes the total of every line with the discounts applied first.
+                    /// </summary>
+                    /// <param name="discounts">what to apply</param>
+                    [Obsolete("use Total")]
+                    public async Task<Money> ComputeTotal(IList<Discount> discounts)
+                    {
+                    }
+                }
+                """;
+        assertThat(DocComments.find("src/Cart.cs", cs)).singleElement().satisfies(c -> {
+            assertThat(c.function()).isEqualTo("ComputeTotal");
+            assertThat(c.sentence()).isEqualTo("Computes the total of every line with the discounts applied first");
+            assertThat(c.startLine()).isEqualTo(3);
+            assertThat(c.endLine()).isEqualTo(6);
+        });
+    }
+
+    @Test
     void removingACommentKeepsEveryOtherLine() {
         String text = "a\n/**\n * Doc.\n */\nvoid f() {}\nb\n";
         assertThat(DocComments.remove(text, 2, 4)).isEqualTo("a\nvoid f() {}\nb\n");
