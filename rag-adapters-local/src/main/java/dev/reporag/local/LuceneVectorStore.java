@@ -42,6 +42,7 @@ import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.BoostQuery;
 import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.FilteredDocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
@@ -425,18 +426,16 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
         Comparator<ScoreDoc> worstFirst = Comparator.<ScoreDoc>comparingDouble(hit -> hit.score)
                 .thenComparing(hit -> -hit.doc);
         PriorityQueue<ScoreDoc> best = new PriorityQueue<>(k + 1, worstFirst);
-        Weight weight = searcher.createWeight(searcher.rewrite(filter), ScoreMode.COMPLETE_NO_SCORES, 1);
+        Weight weight = filterWeight(searcher, filter);
         for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
-            Scorer scorer = weight.scorer(leaf);
+            DocIdSetIterator docs = liveMatches(weight, leaf);
             FloatVectorValues vectors = leaf.reader().getFloatVectorValues(VECTOR);
-            if (scorer == null || vectors == null) {
+            if (docs == null || vectors == null) {
                 continue;
             }
-            Bits live = leaf.reader().getLiveDocs();
-            DocIdSetIterator docs = scorer.iterator();
             for (int doc = docs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docs.nextDoc()) {
                 int vectorDoc = vectors.docID() < doc ? vectors.advance(doc) : vectors.docID();
-                if ((live != null && !live.get(doc)) || vectorDoc != doc) {
+                if (vectorDoc != doc) {
                     continue;
                 }
                 best.add(new ScoreDoc(leaf.docBase + doc,
@@ -454,23 +453,40 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
     /** The distinct keys of the project's chunks, read from doc values (no stored field is loaded). */
     private static List<BytesRef> projectKeys(IndexSearcher searcher, ProjectId project) throws IOException {
         Set<BytesRef> keys = new HashSet<>();
-        Weight weight = searcher.createWeight(searcher.rewrite(new TermQuery(new Term(PROJECT, project.value()))),
-                ScoreMode.COMPLETE_NO_SCORES, 1);
+        Weight weight = filterWeight(searcher, new TermQuery(new Term(PROJECT, project.value())));
         for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
-            Scorer scorer = weight.scorer(leaf);
+            DocIdSetIterator docs = liveMatches(weight, leaf);
             SortedDocValues values = leaf.reader().getSortedDocValues(KEY_VALUES);
-            if (scorer == null || values == null) {
+            if (docs == null || values == null) {
                 continue;
             }
-            Bits live = leaf.reader().getLiveDocs();
-            DocIdSetIterator docs = scorer.iterator();
             for (int doc = docs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docs.nextDoc()) {
-                if ((live == null || live.get(doc)) && values.advanceExact(doc)) {
+                if (values.advanceExact(doc)) {
                     keys.add(BytesRef.deepCopyOf(values.lookupOrd(values.ordValue())));
                 }
             }
         }
         return new ArrayList<>(keys);
+    }
+
+    /** A filter's weight: no scores, and the searcher's query cache may keep its documents. */
+    private static Weight filterWeight(IndexSearcher searcher, Query filter) throws IOException {
+        return searcher.createWeight(searcher.rewrite(filter), ScoreMode.COMPLETE_NO_SCORES, 1);
+    }
+
+    /** The leaf's live documents the weight matches, in order; null when it matches none there. */
+    private static DocIdSetIterator liveMatches(Weight weight, LeafReaderContext leaf) throws IOException {
+        Scorer scorer = weight.scorer(leaf);
+        if (scorer == null) {
+            return null;
+        }
+        Bits live = leaf.reader().getLiveDocs();
+        return live == null ? scorer.iterator() : new FilteredDocIdSetIterator(scorer.iterator()) {
+            @Override
+            protected boolean match(int doc) {
+                return live.get(doc);
+            }
+        };
     }
 
     @Override
