@@ -15,10 +15,20 @@ import java.util.Objects;
  * tool's {@code fetch} made ({@code <mirrors>/<owner>+<name>/repo}).
  */
 record BenchRepository(String name, String commit, String language) {
+    /** The benchmark's repositories, those of the default run. */
     static List<BenchRepository> all() throws IOException {
+        return read("/repositories.tsv");
+    }
+
+    /** Repositories in other languages, run only when named. */
+    static List<BenchRepository> extra() throws IOException {
+        return read("/repositories-extra.tsv");
+    }
+
+    private static List<BenchRepository> read(String resource) throws IOException {
         List<BenchRepository> repositories = new ArrayList<>();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(Objects.requireNonNull(
-                BenchRepository.class.getResourceAsStream("/repositories.tsv")), StandardCharsets.UTF_8))) {
+                BenchRepository.class.getResourceAsStream(resource)), StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 if (!line.isBlank() && !line.startsWith("#")) {
                     String[] f = line.split("\t");

@@ -49,7 +49,8 @@ import java.util.stream.Stream;
  * mvn -B -q -pl rag-bench exec:java -Dexec.mainClass=dev.reporag.bench.MultiRepoBench [-Dbench.…]
  * </pre>
  *
- * Properties: {@code bench.repos} (names or owner+name, comma-separated; default all),
+ * Properties: {@code bench.repos} (names or owner+name, comma-separated; default the nine of
+ * repositories.tsv; those of repositories-extra.tsv run only when named),
  * {@code bench.mirrors} (/work/.mirror: where {@code fetch} put the Git directories),
  * {@code bench.questions} (40: per kind, history and doc), {@code bench.heldout} (true: also the
  * held-out set), {@code bench.retrieval} / {@code bench.indexing} (true: which parts run),
@@ -80,9 +81,11 @@ public final class MultiRepoBench {
         List<String> wanted = Arrays.stream(System.getProperty("bench.repos", "").split(","))
                 .map(String::strip).filter(s -> !s.isEmpty()).toList();
         List<BenchRepository> all = BenchRepository.all();
+        List<BenchRepository> known = new ArrayList<>(all);
+        known.addAll(BenchRepository.extra());
         // In the order asked for, else in the file's order.
         List<BenchRepository> repositories = wanted.isEmpty() ? all : wanted.stream()
-                .map(w -> all.stream().filter(r -> r.name().equals(w) || r.key().equals(w)).findFirst()
+                .map(w -> known.stream().filter(r -> r.name().equals(w) || r.key().equals(w)).findFirst()
                         .orElseThrow(() -> new IllegalArgumentException("no repository " + w + " in the list")))
                 .toList();
         OUT.printf("machine: %d cores, Java %s; %d repositories; %d questions per kind%s%n",
