@@ -19,7 +19,14 @@ public final class Languages {
             Map.entry("toml", "toml"), Map.entry("properties", "properties"), Map.entry("md", "markdown"),
             Map.entry("dart", "dart"), Map.entry("lua", "lua"), Map.entry("r", "r"), Map.entry("ex", "elixir"),
             Map.entry("exs", "elixir"), Map.entry("erl", "erlang"), Map.entry("hs", "haskell"),
-            Map.entry("clj", "clojure"), Map.entry("tf", "terraform"), Map.entry("proto", "protobuf"));
+            Map.entry("clj", "clojure"), Map.entry("tf", "terraform"), Map.entry("proto", "protobuf"),
+            // seen as "text" in git/git (gitweb.perl, git-send-email.perl, perl/Git/SVN.pm) and C++ projects
+            Map.entry("pl", "perl"), Map.entry("pm", "perl"), Map.entry("perl", "perl"), Map.entry("tcl", "tcl"),
+            Map.entry("cxx", "cpp"), Map.entry("hh", "cpp"), Map.entry("hxx", "cpp"), Map.entry("mm", "objc"),
+            Map.entry("cljs", "clojure"), Map.entry("cljc", "clojure"), Map.entry("rake", "ruby"),
+            Map.entry("ps1", "powershell"), Map.entry("zig", "zig"), Map.entry("jl", "julia"),
+            Map.entry("ml", "ocaml"), Map.entry("mli", "ocaml"), Map.entry("fs", "fsharp"), Map.entry("fsx", "fsharp"),
+            Map.entry("nim", "nim"), Map.entry("svelte", "svelte"));
 
     private Languages() {
     }

@@ -14,7 +14,8 @@ public final class CodePaths {
     /** Languages whose files are programs (not markup, data, or configuration). */
     private static final Set<String> PROGRAMMING = Set.of("java", "kotlin", "scala", "groovy", "python", "ruby",
             "go", "rust", "javascript", "typescript", "c", "cpp", "csharp", "php", "swift", "objc", "shell", "dart",
-            "lua", "r", "elixir", "erlang", "haskell", "clojure", "vue");
+            "lua", "r", "elixir", "erlang", "haskell", "clojure", "vue", "perl", "tcl", "powershell", "zig", "julia",
+            "ocaml", "fsharp", "nim", "svelte");
     /** Build scripts written in a programming language. */
     private static final Pattern BUILD_SCRIPT = Pattern.compile("(?:^|/)(?:[^/]*\\.gradle(?:\\.kts)?|setup\\.py"
             + "|noxfile\\.py|Rakefile|Gruntfile\\.js|Gulpfile\\.js|gulpfile\\.js|[^/]*\\.config\\.[cm]?[jt]s)$");
