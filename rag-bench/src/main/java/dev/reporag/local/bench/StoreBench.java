@@ -25,11 +25,10 @@ import java.util.stream.Stream;
 /**
  * The on-disk store at scale: 100,000 chunks of ~1,000 chars with 384-dim clustered vectors in 20
  * projects of 5,000, plus a project of 50 (a small share). Prints load rate, vector and keyword
- * search p50/p95, recall against an exact scan, and size on disk. Args: [dir] [projects].
+ * search p50/p95, recall against an exact scan, and size on disk. Args: [dir] [projects] [chunks per project].
  */
 public final class StoreBench {
     private static final int DIM = 384;
-    private static final int PER_PROJECT = 5_000;
     private static final int CLUSTERS = 50;
 
     private StoreBench() {
@@ -38,6 +37,7 @@ public final class StoreBench {
     public static void main(String[] args) throws IOException {
         Path dir = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("store-bench");
         int projects = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        int perProject = args.length > 2 ? Integer.parseInt(args[2]) : 5_000;
         Random random = new Random(1);
         float[][] centers = new float[CLUSTERS][];
         for (int c = 0; c < CLUSTERS; c++) {
@@ -55,11 +55,11 @@ public final class StoreBench {
             for (int p = 0; p < projects; p++) {
                 ProjectId id = new ProjectId("project-" + p);
                 ids.add(id);
-                vectors.add(load(vs, id, PER_PROJECT, random, centers, words));
+                vectors.add(load(vs, id, perProject, random, centers, words));
             }
             smallVectors.addAll(load(vs, small, 50, random, centers, words));
             double loadSeconds = (System.nanoTime() - start) / 1e9;
-            long total = (long) projects * PER_PROJECT + 50;
+            long total = (long) projects * perProject + 50;
             System.out.printf(Locale.ROOT, "loaded %d chunks (%d dims) in %.1f s: %.0f chunks/s (batches of 500, "
                     + "one commit each)%n", total, DIM, loadSeconds, total / loadSeconds);
             System.out.printf(Locale.ROOT, "size on disk: %.1f MB%n", size(dir) / 1e6);
@@ -78,9 +78,9 @@ public final class StoreBench {
                 fullResults += hits.size() == k ? 1 : 0;
                 recall += recall(hits, exact(vectors.get(p), query, k), ids.get(p));
             }
-            System.out.printf(Locale.ROOT, "vector top-%d in a 5,000-chunk project (5%% of the index): p50 %.2f ms,"
-                            + " p95 %.2f ms, recall@10 vs exact %.3f, %d/%d queries returned %d%n", k,
-                    pct(vectorNanos, 50), pct(vectorNanos, 95), recall / queries, fullResults, queries, k);
+            System.out.printf(Locale.ROOT, "vector top-%d in a %,d-chunk project (%.0f%% of the index): p50 %.2f ms,"
+                            + " p95 %.2f ms, recall@10 vs exact %.3f, %d/%d queries returned %d%n", k, perProject,
+                    100.0 * perProject / total, pct(vectorNanos, 50), pct(vectorNanos, 95), recall / queries, fullResults, queries, k);
 
             long[] smallNanos = new long[queries];
             int smallFull = 0;
@@ -107,12 +107,12 @@ public final class StoreBench {
                 keywordNanos[i] = System.nanoTime() - t;
                 nonEmpty += hits.isEmpty() ? 0 : 1;
             }
-            System.out.printf(Locale.ROOT, "keyword top-%d in a 5,000-chunk project: p50 %.2f ms, p95 %.2f ms"
-                    + " (%d/%d with hits)%n", k, pct(keywordNanos, 50), pct(keywordNanos, 95), nonEmpty, queries);
+            System.out.printf(Locale.ROOT, "keyword top-%d in a %,d-chunk project: p50 %.2f ms, p95 %.2f ms"
+                    + " (%d/%d with hits)%n", k, perProject, pct(keywordNanos, 50), pct(keywordNanos, 95), nonEmpty, queries);
 
             long t = System.nanoTime();
             long n = vs.chunkIds(ids.get(0)).size();
-            System.out.printf(Locale.ROOT, "chunkIds of a 5,000-chunk project: %.1f ms (%d ids)%n",
+            System.out.printf(Locale.ROOT, "chunkIds of a %,d-chunk project: %.1f ms (%d ids)%n", perProject,
                     (System.nanoTime() - t) / 1e6, n);
         }
         System.out.printf(Locale.ROOT, "size on disk after close: %.1f MB (%s)%n", size(dir) / 1e6, dir);
