@@ -124,7 +124,8 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
      * rather than through the graph: the graph's answer is approximate (recall@10 0.97–0.98 for a
      * project that is 5 % of the index) and depends on how the segments happen to be merged, so
      * the same question on the same chunks could get other sources after a merge. At 5,000 keys the
-     * scan is about as fast as the graph (docs/benchmarks/rag-adapters-local.md).
+     * scan is about as fast as the graph; at 20,000 it takes 1.5 times as long, where the graph finds
+     * 90 % of the ten nearest (docs/benchmarks/rag-adapters-local.md).
      */
     static final int EXACT_SEARCH_MAX_KEYS = 20_000;
     /** How long closing waits for background merges before it abandons them. */

@@ -35,12 +35,11 @@ class ExactVectorSearchTest {
 
     @Test
     void aProjectSharingTheIndexWithOthersGetsItsTrueNearestChunks() {
-        Map<ProjectId, Map<String, float[]>> written;
         List<float[]> queries = queries(new Random(7), 60);
         try (MvState state = new MvState(dir)) {
             LocalModels models = new LocalModels(state, dir);
             try (LuceneVectorStore store = new LuceneVectorStore(models.indexOf(MODEL), MODEL, models)) {
-                written = fill(store, new Random(3));
+                Map<ProjectId, Map<String, float[]>> written = fill(store, new Random(3));
                 ProjectId project = written.keySet().iterator().next();
                 for (float[] query : queries) {
                     assertThat(ids(store.vectorSearch(project, query, K)))

@@ -3,9 +3,11 @@ package dev.reporag.core.eval;
 import dev.reporag.core.model.Languages;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -90,7 +92,7 @@ public final class DocComments {
         }
         if (TRIPLE_SLASH_LANGUAGES.contains(language) && !language.equals("rust")) {
             lineComments(lines, found, "///", DocComments::blockFunctionName, false);
-            found.sort(java.util.Comparator.comparingInt(DocComment::startLine));
+            found.sort(Comparator.comparingInt(DocComment::startLine));
         }
         return found;
     }
@@ -231,7 +233,7 @@ public final class DocComments {
      * @param dropName whether the comment's first word is the function's own name, dropped (Go)
      */
     private static void lineComments(List<String> lines, List<DocComment> found, String prefix,
-                                     java.util.function.Function<String, String> declaration, boolean dropName) {
+                                     Function<String, String> declaration, boolean dropName) {
         for (int i = 0; i < lines.size(); i++) {
             String name = declaration.apply(lines.get(i));
             if (name == null) {
