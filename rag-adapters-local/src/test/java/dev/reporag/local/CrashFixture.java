@@ -2,6 +2,7 @@ package dev.reporag.local;
 
 import dev.reporag.core.RepoRag;
 import dev.reporag.core.memory.HashingEmbedder;
+import dev.reporag.core.memory.HashingEmbedderWith;
 import dev.reporag.core.memory.InMemoryConversationRepository;
 import dev.reporag.core.memory.InMemoryRepositorySource;
 import dev.reporag.core.model.IngestionJob;
@@ -58,37 +59,20 @@ public final class CrashFixture {
     public static void main(String[] args) {
         LocalStore store = LocalStore.open(Path.of(args[0]), "hashing-64", 64);
         HashingEmbedder hashing = new HashingEmbedder();
-        Embedder slow = new Embedder() {
-            private int calls;
-
-            @Override
-            public String modelId() {
-                return hashing.modelId();
-            }
-
-            @Override
-            public int dimension() {
-                return hashing.dimension();
-            }
-
-            @Override
-            public int maxInputChars() {
-                return hashing.maxInputChars();
-            }
-
-            @Override
-            public synchronized List<float[]> embedAll(List<String> texts) {
+        int[] calls = {0};
+        Embedder slow = new HashingEmbedderWith(hashing, texts -> {
+            synchronized (calls) {
                 List<float[]> vectors = hashing.embedAll(texts);
                 try {
                     Thread.sleep(150); // slow enough to be killed halfway
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                System.out.println("EMBEDDED " + ++calls);
+                System.out.println("EMBEDDED " + ++calls[0]);
                 System.out.flush();
                 return vectors;
             }
-        };
+        });
         RepoRag rag = rag(store, slow, Clock.systemUTC());
         Project project = rag.register("crash-demo", SOURCE, null);
         IngestionJob job = rag.requestIngestion(project.id());

@@ -2,6 +2,7 @@ package dev.reporag.pgvector;
 
 import dev.reporag.core.RepoRag;
 import dev.reporag.core.memory.HashingEmbedder;
+import dev.reporag.core.memory.HashingEmbedderWith;
 import dev.reporag.core.memory.InMemoryRepositorySource;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.policy.BatchPolicy;
@@ -9,7 +10,6 @@ import dev.reporag.core.policy.RagSettings;
 import dev.reporag.core.port.Embedder;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -46,7 +46,15 @@ final class CrashFixture {
     static RepoRag repoRag(PgDatabase db, long millisPerEmbeddingCall) {
         InMemoryRepositorySource source = new InMemoryRepositorySource();
         source.commit(SOURCE, files());
-        Embedder embedder = slow(new HashingEmbedder(DIMENSION, 4000), millisPerEmbeddingCall);
+        HashingEmbedder hashing = new HashingEmbedder(DIMENSION, 4000);
+        Embedder embedder = new HashingEmbedderWith(hashing, texts -> {
+            try {
+                Thread.sleep(millisPerEmbeddingCall);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return hashing.embedAll(texts);
+        });
         RagSettings settings = RagSettings.builder()
                 .lease(LEASE)
                 .maxAttempts(3)
@@ -54,34 +62,5 @@ final class CrashFixture {
                 .build();
         return RepoRag.builder().source(source).embedder(embedder).vectorStore(db.vectorStore()).jobs(db.jobs())
                 .conversations(db.conversations()).settings(settings).build();
-    }
-
-    private static Embedder slow(Embedder embedder, long millis) {
-        return new Embedder() {
-            @Override
-            public String modelId() {
-                return embedder.modelId();
-            }
-
-            @Override
-            public int dimension() {
-                return embedder.dimension();
-            }
-
-            @Override
-            public int maxInputChars() {
-                return embedder.maxInputChars();
-            }
-
-            @Override
-            public List<float[]> embedAll(List<String> texts) {
-                try {
-                    Thread.sleep(millis);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return embedder.embedAll(texts);
-            }
-        };
     }
 }

@@ -7,10 +7,16 @@ import java.util.function.Function;
 
 /** The hashing embedder's model and shape, with a request that does what a test needs. */
 public final class HashingEmbedderWith implements Embedder {
-    private final HashingEmbedder hashing = new HashingEmbedder();
+    private final HashingEmbedder hashing;
     private final Function<List<String>, List<float[]>> embedAll;
 
     public HashingEmbedderWith(Function<List<String>, List<float[]>> embedAll) {
+        this(new HashingEmbedder(), embedAll);
+    }
+
+    /** With the model id and shape of this hashing embedder. */
+    public HashingEmbedderWith(HashingEmbedder hashing, Function<List<String>, List<float[]>> embedAll) {
+        this.hashing = hashing;
         this.embedAll = embedAll;
     }
 
