@@ -2,6 +2,7 @@ package dev.reporag.core.ingest;
 
 import dev.reporag.core.RepoRag;
 import dev.reporag.core.memory.HashingEmbedder;
+import dev.reporag.core.memory.HashingEmbedderWith;
 import dev.reporag.core.memory.InMemoryConversationRepository;
 import dev.reporag.core.memory.InMemoryJobRepository;
 import dev.reporag.core.memory.InMemoryRepositorySource;
@@ -22,33 +23,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** What the embedder reads: a header with path, language and enclosing declaration, then the exact chunk. */
 class EmbedTextTest {
-    /** The real hashing embedder, keeping a copy of every text it is given. */
-    private static final class Recording implements Embedder {
-        final HashingEmbedder delegate = new HashingEmbedder();
-        final List<String> texts = new CopyOnWriteArrayList<>();
-
-        @Override
-        public String modelId() {
-            return delegate.modelId();
-        }
-
-        @Override
-        public int dimension() {
-            return delegate.dimension();
-        }
-
-        @Override
-        public int maxInputChars() {
-            return delegate.maxInputChars();
-        }
-
-        @Override
-        public List<float[]> embedAll(List<String> batch) {
-            texts.addAll(batch);
-            return delegate.embedAll(batch);
-        }
-    }
-
     @Test
     void theHeaderNamesFileLanguageAndDeclaration() {
         Chunk chunk = Chunk.of(ProjectId.random(), "src/Cart.java", "java", 10, 11, "  a();\n  b();\n");
@@ -67,7 +41,12 @@ class EmbedTextTest {
         text.append("        return receipt;\n    }\n}\n");
         InMemoryRepositorySource source = new InMemoryRepositorySource();
         source.commit("mem://shop", Map.of("src/Checkout.java", text.toString()));
-        Recording embedder = new Recording();
+        HashingEmbedder hashing = new HashingEmbedder();
+        List<String> texts = new CopyOnWriteArrayList<>(); // every text the embedder is given
+        Embedder embedder = new HashingEmbedderWith(hashing, batch -> {
+            texts.addAll(batch);
+            return hashing.embedAll(batch);
+        });
         InMemoryVectorStore store = new InMemoryVectorStore(embedder.dimension());
         try (RepoRag rag = RepoRag.builder().source(source).embedder(embedder).vectorStore(store)
                 .jobs(new InMemoryJobRepository()).conversations(new InMemoryConversationRepository()).build()) {
@@ -75,13 +54,13 @@ class EmbedTextTest {
             rag.requestIngestion(project.id());
             assertThat(rag.processNext("w").orElseThrow().status()).isEqualTo(JobStatus.READY);
 
-            assertThat(embedder.texts).hasSizeGreaterThan(3);
-            assertThat(embedder.texts.get(0)).startsWith("src/Checkout.java (java)\npackage shop;");
+            assertThat(texts).hasSizeGreaterThan(3);
+            assertThat(texts.get(0)).startsWith("src/Checkout.java (java)\npackage shop;");
             // Later chunks hold only "ledger.post(...)" lines; the header says where they are.
-            assertThat(embedder.texts.subList(1, embedder.texts.size())).allSatisfy(t -> assertThat(t)
+            assertThat(texts.subList(1, texts.size())).allSatisfy(t -> assertThat(t)
                     .startsWith("src/Checkout.java (java) public class Checkout > public Receipt settleInvoice(Order"
                             + " order)\n        ledger.post("));
-            List<ScoredChunk> stored = store.vectorSearch(project.id(), embedder.delegate.embedAll(
+            List<ScoredChunk> stored = store.vectorSearch(project.id(), hashing.embedAll(
                     List.of("ledger")).get(0), 50);
             String[] lines = text.toString().split("(?<=\n)");
             assertThat(stored).isNotEmpty().allSatisfy(hit -> {
