@@ -42,8 +42,8 @@ public final class DocComments {
             METHOD);
     private static final Pattern TYPE_DECLARATION = Pattern.compile(
             "\\b(?:class|interface|enum|record|struct|object|trait|@interface)\\s+[A-Za-z_$]");
-    /** Languages whose doc comments are also runs of {@code ///} lines above the declaration. */
-    private static final Set<String> TRIPLE_SLASH_LANGUAGES = Set.of("rust", "csharp", "swift", "dart");
+    /** Block-comment languages whose doc comments may also be runs of {@code ///} lines above the declaration. */
+    private static final Set<String> ALSO_TRIPLE_SLASH = Set.of("csharp", "swift", "dart");
     private static final Set<String> C_LANGUAGES = Set.of("c", "cpp", "objc");
     private static final Pattern RUST_FN = Pattern.compile("^\\s*(?:pub(?:\\s*\\([^)]*\\))?\\s+)?(?:default\\s+)?"
             + "(?:const\\s+)?(?:async\\s+)?(?:unsafe\\s+)?(?:extern\\s+(?:\"[^\"]*\"\\s+)?)?fn\\s+([A-Za-z_]\\w*)");
@@ -90,7 +90,7 @@ public final class DocComments {
         } else if (C_LANGUAGES.contains(language)) {
             cComments(lines, found);
         }
-        if (TRIPLE_SLASH_LANGUAGES.contains(language) && !language.equals("rust")) {
+        if (ALSO_TRIPLE_SLASH.contains(language)) {
             lineComments(lines, found, "///", DocComments::blockFunctionName, false);
             found.sort(Comparator.comparingInt(DocComment::startLine));
         }
