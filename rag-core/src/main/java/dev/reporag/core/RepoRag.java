@@ -25,6 +25,7 @@ import dev.reporag.core.model.SkippedFiles;
 import dev.reporag.core.model.WorkerKind;
 import dev.reporag.core.policy.QueueWait;
 import dev.reporag.core.policy.RagSettings;
+import dev.reporag.core.policy.RepositoryPage;
 import dev.reporag.core.policy.SourceKind;
 import dev.reporag.core.policy.TextRules;
 import dev.reporag.core.port.AnswerModel;
@@ -160,6 +161,11 @@ public final class RepoRag implements AutoCloseable {
      * @throws ConflictException     when the name is taken by a project of another source or ref
      */
     public Registration registerOrFind(String name, String repositorySource, String ref) {
+        if (repositorySource != null) {
+            RepositoryPage named = named(repositorySource, ref);
+            repositorySource = named.source();
+            ref = named.ref();
+        }
         String source = onThisMachine(checkRegistration(name, repositorySource, ref));
         String chosen = name != null ? name : checkName(defaultName(source));
         Optional<Project> existing = registered(source, ref);
@@ -189,6 +195,23 @@ public final class RepoRag implements AutoCloseable {
         String s = source.strip().replaceAll("[/\\\\]+$", "").replaceAll("\\.git$", "");
         String name = s.substring(Math.max(s.lastIndexOf('/'), s.lastIndexOf(':')) + 1);
         return name.isBlank() ? "repository" : name;
+    }
+
+    /**
+     * The repository and ref a source names: a Git host's page (…/tree/develop/src) names both; a
+     * ref given wins over the page's.
+     */
+    private static RepositoryPage named(String source, String ref) {
+        RepositoryPage page = RepositoryPage.of(source, RepoRag::existsHere);
+        return new RepositoryPage(page.source(), ref == null || ref.isBlank() ? page.ref() : ref);
+    }
+
+    private static boolean existsHere(String path) {
+        try {
+            return Files.exists(Path.of(path));
+        } catch (InvalidPathException e) {
+            return false;
+        }
     }
 
     /**
@@ -223,8 +246,9 @@ public final class RepoRag implements AutoCloseable {
 
     /** The project registered for this source (in its {@link #storedForm}) and ref, if any. */
     public Optional<Project> registered(String source, String ref) {
-        String stored = storedForm(source);
-        String wantedRef = ref == null || ref.isBlank() ? null : ref; // as Project keeps it
+        RepositoryPage named = named(source, ref);
+        String stored = storedForm(named.source());
+        String wantedRef = named.ref() == null || named.ref().isBlank() ? null : named.ref(); // as Project keeps it
         return jobs.projects().stream()
                 .filter(p -> p.source().equals(stored) && Objects.equals(p.ref(), wantedRef))
                 .findFirst();
@@ -457,6 +481,11 @@ public final class RepoRag implements AutoCloseable {
      * @throws SourceException       when it cannot be fetched
      */
     public Estimate estimate(String repositorySource, String ref, boolean measureSpeed) {
+        if (repositorySource != null) {
+            RepositoryPage named = named(repositorySource, ref);
+            repositorySource = named.source();
+            ref = named.ref();
+        }
         String checked = onThisMachine(checkRegistration("estimate", repositorySource, ref));
         return estimate(new Project(ProjectId.random(), "estimate", checked, ref, clock.instant()), measureSpeed);
     }

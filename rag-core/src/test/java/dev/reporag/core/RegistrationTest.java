@@ -56,6 +56,21 @@ class RegistrationTest {
         assertThat(rag.statuses()).hasSize(1);
     }
 
+    /** An address copied from a Git host's page of a branch or file is that repository at that ref. */
+    @Test
+    void aPageOfAGitHostIsItsRepositoryAtTheRefItShows() {
+        RepoRag.Registration page = rag.registerOrFind(null, "https://github.com/acme/shop/tree/develop/src", null);
+
+        assertThat(page.project().source()).isEqualTo("https://github.com/acme/shop");
+        assertThat(page.project().ref()).isEqualTo("develop");
+        assertThat(page.project().name()).isEqualTo("shop");
+        assertThat(rag.registerOrFind(null, "https://github.com/acme/shop", "develop").project())
+                .isEqualTo(page.project());
+        assertThat(rag.registered("https://github.com/acme/shop/blob/develop/README.md", null)).contains(page.project());
+        RepoRag.Registration asked = rag.registerOrFind("shop-main", "https://github.com/acme/shop/tree/develop", "main");
+        assertThat(asked.project().ref()).as("a ref given wins").isEqualTo("main");
+    }
+
     @Test
     void anotherRefIsAnotherProject() {
         RepoRag.Registration main = rag.registerOrFind("shop", "mem://shop", null);

@@ -87,7 +87,13 @@ public final class AskService {
         String text;
         boolean extractive = answerModel == null;
         if (sources.isEmpty()) {
-            text = "The index of '" + project.name() + "' has nothing that matches this question.";
+            int skipped = ready.progress().filesSkipped();
+            text = store.count(projectId) > 0
+                    ? "The index of '" + project.name() + "' has nothing that matches this question."
+                    : "The index of '" + project.name() + "' is empty: no file of its commit was indexed"
+                    + (skipped == 1 ? " (its one file was skipped; the project's skipped files say why)"
+                    : skipped > 1 ? " (its " + skipped + " files were all skipped; the project's skipped files say why)"
+                    : "") + ".";
             emit(onToken, text);
         } else if (extractive) {
             text = extractive(NO_CHAT_MODEL, sources);
@@ -96,6 +102,10 @@ public final class AskService {
             var prompt = PromptBuilder.build(project.name(), q, sources, history);
             try {
                 text = onToken == null ? answerModel.answer(prompt) : answerModel.stream(prompt, onToken);
+                if (text == null || text.isBlank()) {
+                    // A reasoning model that only thought, or a server that sent nothing: nothing reached the reader.
+                    throw new RagException("it gave an empty answer");
+                }
             } catch (AnswerCutException e) {
                 // What was written already reached the reader: keep it and say it stops short.
                 String note = "\n\n[The answer was cut off: " + e.getMessage() + ".]";

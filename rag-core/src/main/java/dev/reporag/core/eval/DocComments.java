@@ -13,10 +13,11 @@ import java.util.regex.Pattern;
 
 /**
  * Finds the doc comments of methods and functions (Javadoc-style blocks, Python docstrings, the
- * comment lines of Go and Ruby, Rust's, C#'s, Swift's and Dart's {@code ///} lines, and the comment
- * right above a C or C++ function) and their first sentence, and removes a doc comment from a
- * file's text: the doc-comment half of the evaluation's label procedure. A line heuristic, like the
- * chunker's: it needs no parser per language, and a comment it misreads only costs a question.
+ * comment lines of Go and Ruby, Rust's, C#'s, Swift's and Dart's {@code ///} lines, the comment
+ * right above a C or C++ function, Elixir's {@code @doc}, Haskell's {@code -- |} and Lua's
+ * {@code ---}) and their first sentence, and removes a doc comment from a file's text: the
+ * doc-comment half of the evaluation's label procedure. A line heuristic, like the chunker's: it
+ * needs no parser per language, and a comment it misreads only costs a question.
  */
 public final class DocComments {
     /** A doc comment: its lines (1-based, inclusive), the function it documents and its first sentence. */
@@ -56,6 +57,17 @@ public final class DocComments {
     private static final Set<String> C_NOT_TYPES = Set.of("return", "else", "case", "goto", "sizeof", "typedef",
             "do", "delete", "throw", "co_return", "co_await");
     private static final Pattern PY_DEF = Pattern.compile("^(\\s*)(?:async\\s+)?def\\s+([A-Za-z_]\\w*)\\s*\\(");
+    private static final Pattern ELIXIR_DEF = Pattern.compile(
+            "^\\s*(?:def|defmacro|defguard|defdelegate)\\s+([a-z_]\\w*[?!]?)");
+    /** An {@code @doc} opening a heredoc (three quotes, or {@code ~S} and three quotes), or a one-line string. */
+    private static final Pattern ELIXIR_DOC = Pattern.compile("^\\s*@doc\\s+(?:~[sS])?(\"\"\"|\"(.*)\")\\s*$");
+    /** A top-level Haskell type signature; group 1 is the name. */
+    private static final Pattern HASKELL_SIGNATURE = Pattern.compile("^([a-z_][\\w']*)\\s*::");
+    private static final Pattern HADDOCK = Pattern.compile("^\\s*--\\s*\\|");
+    private static final Pattern LDOC = Pattern.compile("^\\s*---(?!-)");
+    private static final Pattern DIVIDER = Pattern.compile("^\\s*-{4,}");
+    private static final Pattern LUA_FUNCTION = Pattern.compile(
+            "^\\s*(?:local\\s+)?(?:function\\s+(?:[\\w.]+[.:])?(\\w+)\\s*\\(|(?:[\\w.]+\\.)?(\\w+)\\s*=\\s*function\\s*\\()");
     private static final Pattern GO_FUNC = Pattern.compile("^func\\s+(?:\\([^)]*\\)\\s*)?([A-Za-z_]\\w*)\\s*[\\[(]");
     private static final Pattern INLINE_TAG = Pattern.compile("\\{@(?:code|link|linkplain|literal|value)\\s+([^}]*)}");
     /** RDoc's {@code +code+}. */
@@ -89,6 +101,12 @@ public final class DocComments {
             lineComments(lines, found, "///", line -> group(RUST_FN, line), false);
         } else if (C_LANGUAGES.contains(language)) {
             cComments(lines, found);
+        } else if (language.equals("elixir")) {
+            elixirDocs(lines, found);
+        } else if (language.equals("haskell")) {
+            dashComments(lines, found, line -> group(HASKELL_SIGNATURE, line), HADDOCK);
+        } else if (language.equals("lua")) {
+            dashComments(lines, found, DocComments::luaFunctionName, LDOC);
         }
         if (ALSO_TRIPLE_SLASH.contains(language)) {
             lineComments(lines, found, "///", DocComments::blockFunctionName, false);
@@ -256,6 +274,80 @@ public final class DocComments {
             }
             add(found, start + 1, end, name, body.toString(), dropName ? name : null);
         }
+    }
+
+    /**
+     * Elixir's {@code @doc} above a {@code def}: a heredoc or a one-line string, with the function's
+     * other attributes ({@code @spec}, {@code @impl}) in between; {@code @doc false} is none.
+     */
+    private static void elixirDocs(List<String> lines, List<DocComment> found) {
+        for (int i = 0; i < lines.size(); i++) {
+            Matcher doc = ELIXIR_DOC.matcher(lines.get(i));
+            if (!doc.matches()) {
+                continue;
+            }
+            int end = i;
+            StringBuilder body = new StringBuilder();
+            if (doc.group(2) != null) {
+                body.append(doc.group(2));
+            } else {
+                for (end = i + 1; end < lines.size() && !lines.get(end).strip().startsWith("\"\"\""); end++) {
+                    body.append(lines.get(end).strip()).append('\n');
+                }
+                if (end >= lines.size()) {
+                    return;
+                }
+            }
+            int declaration = end + 1;
+            while (declaration < lines.size() && isElixirAttributeOrBlank(lines.get(declaration).strip())) {
+                declaration++;
+            }
+            String name = declaration < lines.size() ? group(ELIXIR_DEF, lines.get(declaration)) : null;
+            if (name != null) {
+                add(found, i + 1, end + 1, name, body.toString(), null);
+            }
+            i = end;
+        }
+    }
+
+    private static boolean isElixirAttributeOrBlank(String line) {
+        return line.isEmpty() || (line.startsWith("@") && !line.startsWith("@doc"));
+    }
+
+    /**
+     * A run of {@code --} comment lines right above a declaration whose first line opens a doc
+     * comment: Haskell's {@code -- |}, Lua's {@code ---} (LDoc), each continued by plain {@code --}
+     * lines. A line of four dashes or more is a divider, not a comment.
+     */
+    private static void dashComments(List<String> lines, List<DocComment> found, Function<String, String> declaration,
+                                     Pattern opener) {
+        for (int i = 1; i < lines.size(); i++) {
+            String name = declaration.apply(lines.get(i));
+            if (name == null) {
+                continue;
+            }
+            int start = i;
+            while (start > 0 && lines.get(start - 1).strip().startsWith("--")
+                    && !DIVIDER.matcher(lines.get(start - 1)).find()) {
+                start--;
+                if (opener.matcher(lines.get(start)).find()) {
+                    break;
+                }
+            }
+            if (start == i || !opener.matcher(lines.get(start)).find()) {
+                continue;
+            }
+            StringBuilder body = new StringBuilder();
+            for (int l = start; l < i; l++) {
+                body.append(lines.get(l).strip().replaceFirst("^---?\\s*\\|?", "").strip()).append('\n');
+            }
+            add(found, start + 1, i, name, body.toString(), null);
+        }
+    }
+
+    private static String luaFunctionName(String line) {
+        Matcher m = LUA_FUNCTION.matcher(line);
+        return !m.find() ? null : m.group(1) != null ? m.group(1) : m.group(2);
     }
 
     private static boolean isLineComment(String line, String prefix) {

@@ -23,12 +23,14 @@ public final class FileFilter {
     public static final long DEFAULT_MAX_FILE_BYTES = 50 * 1024;
     /**
      * Default limit for a program's own hand-written source file (not a test, not a build script,
-     * not generated or minified): a parser's or a CLI library's main class is often over 1 MB.
+     * not generated or minified) and for a README: a parser's or a CLI library's main class is
+     * often over 1 MB.
      */
     public static final long DEFAULT_MAX_SOURCE_FILE_BYTES = 2 * 1024 * 1024;
     /** Paths of generated code by name: a generated directory or file suffix, protobuf and the like. */
     private static final Pattern GENERATED_PATH = Pattern.compile("(?:^|/)(?:generated|__generated__|gen)/"
             + "|[._-]generated\\.\\w+$|\\.g\\.dart$|\\.pb\\.\\w+$|_pb2(?:_grpc)?\\.py$|\\.designer\\.cs$");
+    private static final Pattern README = Pattern.compile("(?i)readme(?:\\.(?:md|markdown|txt|rst|adoc|org|textile))?");
     /** What generators write at the top of a file. */
     private static final Pattern GENERATED_MARK = Pattern.compile("(?i)code generated .{0,80}do not edit|@generated"
             + "|<auto-?generated|auto-?generated (?:file|code|by)|this file (?:is|was) (?:automatically )?generated"
@@ -105,7 +107,7 @@ public final class FileFilter {
         this.includes = new GlobSet(includeGlobs);
     }
 
-    /** The default globs, 50 KB for every file and 2 MB for a program's own hand-written source files. */
+    /** The default globs, 50 KB for every file and 2 MB for a program's own hand-written source files and READMEs. */
     public static FileFilter defaults() {
         return new FileFilter(DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_SOURCE_FILE_BYTES, DEFAULT_EXCLUDE_GLOBS, List.of());
     }
@@ -131,10 +133,18 @@ public final class FileFilter {
         return maxSourceFileBytes;
     }
 
-    /** The size limit of a path: larger for a program's own source file, unless named as generated. */
+    /**
+     * The size limit of a path: larger for a program's own source file, unless named as generated,
+     * and for a README, which is kept because it explains the project: a library's README is often
+     * its whole user guide, and over 50 KB (axios's is 66 KB).
+     */
     private long limitFor(String path) {
-        return maxSourceFileBytes > maxFileBytes && CodePaths.isMainSource(path)
-                && !GENERATED_PATH.matcher(path).find() ? maxSourceFileBytes : maxFileBytes;
+        boolean large = (CodePaths.isMainSource(path) && !GENERATED_PATH.matcher(path).find()) || isReadme(path);
+        return large ? maxSourceFileBytes : maxFileBytes;
+    }
+
+    static boolean isReadme(String path) {
+        return README.matcher(path.substring(path.lastIndexOf('/') + 1)).matches();
     }
 
     /** Checks that need no content: kind, secrets, excluded paths, size. */
@@ -192,7 +202,8 @@ public final class FileFilter {
         if (text.isBlank()) {
             return new Decoded(null, new SkippedFile(file.path(), SkipReason.EMPTY, null));
         }
-        if (content.length > maxFileBytes && !handWritten(text)) {
+        // A README's long lines are unwrapped paragraphs and tables, and a generator that wrote one wrote prose.
+        if (content.length > maxFileBytes && !isReadme(file.path()) && !handWritten(text)) {
             return new Decoded(null, new SkippedFile(file.path(), SkipReason.TOO_LARGE, content.length
                     + " bytes of generated or minified code is over the limit of " + maxFileBytes));
         }

@@ -8,6 +8,7 @@ import dev.reporag.core.memory.InMemoryConversationRepository;
 import dev.reporag.core.memory.InMemoryJobRepository;
 import dev.reporag.core.memory.InMemoryRepositorySource;
 import dev.reporag.core.memory.InMemoryVectorStore;
+import dev.reporag.core.memory.ScriptedAnswerModel;
 import dev.reporag.core.model.Answer;
 import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.Project;
@@ -81,6 +82,22 @@ class AnswerFallbackTest {
         assertThat(answer.text()).startsWith("The chat model could not answer (Groq did not answer within 5 s)")
                 .contains("[1] src/cart/Cart.java:1-7").contains("Money total()");
         assertThat(answer.citations()).isNotEmpty();
+    }
+
+    /** A reasoning model whose thinking filled the whole answer, or a server sending no text. */
+    @Test
+    void anEmptyAnswerGivesThePassagesSayingSo() {
+        Project project = ready(ScriptedAnswerModel.answering(""));
+        StringBuilder streamed = new StringBuilder();
+
+        Answer plain = rag.ask(project.id(), "how is the cart total computed?", null);
+        Answer answer = rag.askStreaming(project.id(), "cart total?", null, streamed::append);
+
+        assertThat(plain.extractive()).isTrue();
+        assertThat(plain.text()).startsWith("The chat model could not answer (it gave an empty answer)")
+                .contains("Cart.java");
+        assertThat(answer.extractive()).isTrue();
+        assertThat(streamed.toString()).isEqualTo(answer.text()).contains("it gave an empty answer");
     }
 
     @Test

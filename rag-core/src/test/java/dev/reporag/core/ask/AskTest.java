@@ -61,6 +61,21 @@ class AskTest {
         return text.toString();
     }
 
+    /** A repository of only skipped files (images, a licence) is READY with nothing to answer from. */
+    @Test
+    void anEmptyIndexSaysSoAndWhyInsteadOfNothingMatches() {
+        RepoRag rag = rag(null);
+        source.commit(SOURCE, Map.of("logo.png", "\u0089PNG\r\n\u001a\n\u0000\u0000", "LICENSE", "MIT\n"));
+        Project project = rag.register("logos", SOURCE, null);
+        IngestionJob job = rag.requestIngestion(project.id());
+        assertThat(rag.process(job.id(), "w", new Cancellation(), IngestionListener.NONE).orElseThrow().status())
+                .isEqualTo(JobStatus.READY);
+
+        assertThat(rag.ask(project.id(), "what does this project do?", null).text()).isEqualTo("The index of 'logos'"
+                + " is empty: no file of its commit was indexed (its 2 files were all skipped; the project's skipped"
+                + " files say why).");
+    }
+
     private Project readyProject(RepoRag rag) {
         Map<String, String> files = new TreeMap<>();
         files.put("src/cart/Cart.java", "package cart;\n\nclass Cart {\n" + filler("cart", 40)

@@ -305,6 +305,100 @@ class DocCommentsTest {
     }
 
     @Test
+    void elixirDocAttributesAboveDefs() {
+        String ex = """
+                defmodule Shop.Cart do
+                  @moduledoc \"""
+                  The cart of the shop and everything it holds for a customer.
+                  \"""
+
+                  @doc \"""
+                  Computes the total of every line with the `discounts` applied first.
+
+                  ## Examples
+
+                      iex> total([])
+                      0
+                  \"""
+                  @spec total([Line.t()]) :: integer
+                  def total(lines), do: Enum.sum(lines)
+
+                  @doc "Removes every line whose product is out of stock now."
+                  defmacro prune(cart), do: cart
+
+                  @doc false
+                  def internal(x), do: x
+
+                  @doc ~S\"""
+                  Tells whether the cart holds a line for the given product.
+                  \"""
+                  def holds?(cart, product), do: false
+                end
+                """;
+        List<DocComments.DocComment> found = DocComments.find("lib/shop/cart.ex", ex);
+        assertThat(found).extracting(DocComments.DocComment::function).containsExactly("total", "prune", "holds?");
+        assertThat(found.get(0).sentence()).isEqualTo("Computes the total of every line with the discounts applied first");
+        assertThat(found.get(0).startLine()).isEqualTo(6);
+        assertThat(found.get(0).endLine()).isEqualTo(13);
+        assertThat(found.get(1).sentence()).isEqualTo("Removes every line whose product is out of stock now");
+        assertThat(found.get(1).startLine()).isEqualTo(17);
+        assertThat(found.get(1).endLine()).isEqualTo(17);
+        assertThat(found.get(2).sentence()).isEqualTo("Tells whether the cart holds a line for the given product");
+    }
+
+    @Test
+    void haskellHaddocksAboveSignatures() {
+        String hs = """
+                module Shop.Cart where
+
+                -- | Computes the total of every line with the discounts
+                -- applied first.
+                total :: [Line] -> Int
+                total = sum . map price
+
+                -- A plain comment above a signature is no doc comment at all.
+                prune :: Cart -> Cart
+                prune = id
+
+                --------------------------------------------------
+                count :: Cart -> Int
+                count = length
+                """;
+        assertThat(DocComments.find("src/Shop/Cart.hs", hs)).singleElement().satisfies(c -> {
+            assertThat(c.function()).isEqualTo("total");
+            assertThat(c.sentence()).isEqualTo("Computes the total of every line with the discounts applied first");
+            assertThat(c.startLine()).isEqualTo(3);
+            assertThat(c.endLine()).isEqualTo(4);
+        });
+    }
+
+    @Test
+    void luaTripleDashCommentsAboveFunctions() {
+        String lua = """
+                local M = {}
+
+                --- Computes the total of every line with the discounts applied first.
+                -- @param lines the lines of the cart
+                function M.total(lines)
+                  return 0
+                end
+
+                ---------------------------------------------------
+                -- Not a doc comment: a divider and a plain comment above it.
+                local function helper() end
+
+                --- Removes every line whose product is out of stock now.
+                M.prune = function(cart) return cart end
+                """;
+        List<DocComments.DocComment> found = DocComments.find("lua/shop/cart.lua", lua);
+        assertThat(found).extracting(DocComments.DocComment::function).containsExactly("total", "prune");
+        assertThat(found.get(0).sentence()).isEqualTo("Computes the total of every line with the discounts applied first");
+        assertThat(found.get(0).startLine()).isEqualTo(3);
+        assertThat(found.get(0).endLine()).isEqualTo(4);
+        assertThat(found.get(1).sentence()).isEqualTo("Removes every line whose product is out of stock now");
+    }
+
+    @Test
     void removingACommentKeepsEveryOtherLine() {
         String text = "a\n/**\n * Doc.\n */\nvoid f() {}\nb\n";
         assertThat(DocComments.remove(text, 2, 4)).isEqualTo("a\nvoid f() {}\nb\n");
