@@ -54,6 +54,9 @@ import java.util.stream.Stream;
  */
 final class CloneCache {
     private static final Logger log = LoggerFactory.getLogger(CloneCache.class);
+    /** The clone's own config: {@code rag.deepened} notes a fetch deeper than the tip. */
+    private static final String CONFIG_SECTION = "rag";
+    private static final String DEEPENED = "deepened";
     private static final String OWN_REFS = "refs/reporag/";
 
     /** A repository brought up to date and the commit the ref resolved to; the caller closes it. */
@@ -108,6 +111,16 @@ final class CloneCache {
         Path dir = root.resolve(key);
         if (Files.isDirectory(dir)) {
             Repository repository = openExisting(dir);
+            if (repository != null && location instanceof SourceLocation.Local && isDeepened(repository)) {
+                // JGit's in-process upload-pack, which serves a local repository, breaks off the
+                // negotiation with a clone that was deepened ("Expected ACK/NAK, got: shallow …",
+                // printing its stack trace on stderr), and a deepening it broke off can leave the
+                // clone claiming history it lacks ("Missing commit" at every later fetch): after a
+                // `rag eval`, a local repository is cloned again, which is cheap.
+                repository.close();
+                deleteRecursively(dir);
+                return cloneInto(root, dir, key, location, ref, depth, deadline, monitor);
+            }
             if (repository != null) {
                 try {
                     ObjectId commit = fetch(repository, location, ref, depth, deadline, monitor);
@@ -195,6 +208,9 @@ final class CloneCache {
                            FetchMonitor fetchMonitor) {
         long started = System.nanoTime();
         String url = location.transportUrl();
+        if (location instanceof SourceLocation.Local local) {
+            LocalSourceCheck.checkIsRepository(local);
+        }
         Git git = Git.wrap(repository);
         Map<String, Ref> advertised;
         // ls-remote takes no progress monitor, so it cannot be cancelled: it exchanges only the
@@ -209,8 +225,15 @@ final class CloneCache {
         if (fetchMonitor.isCancelled()) {
             throw cancelled(location);
         }
+        ObjectId tip = advertisedCommit(advertised, target);
+        if (location instanceof SourceLocation.Local local && tip != null) {
+            LocalSourceCheck.check(local, tip, ref, depth);
+        }
         BoundedMonitor monitor = new BoundedMonitor(remaining(deadline), repository.getDirectory().toPath(),
                 settings.maxRepositoryBytes(), fetchMonitor);
+        if (depth > 1) {
+            markDeepened(repository); // before: a deepening that fails half-way leaves the clone as one
+        }
         try {
             git.fetch().setRemote(url).setRefSpecs(new RefSpec("+" + target.remoteRef() + ":" + target.localRef()))
                     .setDepth(depth).setTagOpt(TagOpt.NO_TAGS).setRemoveDeletedRefs(false)
@@ -218,6 +241,12 @@ final class CloneCache {
                     .setCredentialsProvider(credentials).setTimeout(seconds(deadline)).setProgressMonitor(monitor)
                     .setTransportConfigCallback(this::configure).call();
         } catch (GitAPIException | JGitInternalException e) {
+            if (location instanceof SourceLocation.Local local && tip != null && GitErrors.uploadPackFailed(e)) {
+                SourceException damaged = LocalSourceCheck.damaged(local, tip, ref, depth);
+                if (damaged != null) {
+                    throw damaged;
+                }
+            }
             throw GitErrors.fetchFailed(e, context(location, ref, monitor.stop()));
         }
         monitor.checkAfterwards();
@@ -254,6 +283,30 @@ final class CloneCache {
         }
     }
 
+    /** The commit (or tag) the target names: advertised, or given by id. */
+    private static ObjectId advertisedCommit(Map<String, Ref> advertised, Target target) {
+        Ref tip = advertised.get(target.remoteRef());
+        if (tip != null) {
+            return tip.getPeeledObjectId() != null ? tip.getPeeledObjectId() : tip.getObjectId();
+        }
+        return ObjectId.isId(target.remoteRef()) ? ObjectId.fromString(target.remoteRef()) : null;
+    }
+
+    /** Whether a fetch deeper than the tip (for history) was started in the clone. */
+    private static boolean isDeepened(Repository repository) {
+        return repository.getConfig().getBoolean(CONFIG_SECTION, null, DEEPENED, false);
+    }
+
+    private static void markDeepened(Repository repository) {
+        try {
+            StoredConfig config = repository.getConfig();
+            config.setBoolean(CONFIG_SECTION, null, DEEPENED, true);
+            config.save();
+        } catch (IOException e) {
+            log.warn("could not note in {} that it was deepened: {}", repository.getDirectory(), e.toString());
+        }
+    }
+
     private static Target target(Map<String, Ref> advertised, String ref, SourceLocation location) {
         if (ref == null) {
             Ref head = advertised.get(Constants.HEAD);
@@ -261,7 +314,8 @@ final class CloneCache {
                 if (advertised.isEmpty()) {
                     throw empty(location);
                 }
-                throw new SourceException(location.display() + " has no default branch (HEAD); name a branch");
+                throw new SourceException(location.display() + " has no default branch (HEAD); name a branch"
+                        + branches(advertised));
             }
             String name = head.isSymbolic() ? head.getTarget().getName() : Constants.HEAD;
             return new Target(name, OWN_REFS + "default");
@@ -279,7 +333,20 @@ final class CloneCache {
             throw empty(location);
         }
         String hint = lower.matches("[0-9a-f]{4,39}") ? "; give a commit by its full 40-character id" : "";
-        throw new SourceException("branch or tag '" + ref + "' not found in " + location.display() + hint);
+        throw new SourceException("branch or tag '" + ref + "' not found in " + location.display()
+                + (hint.isEmpty() ? branches(advertised) : hint));
+    }
+
+    /** "; its branches: a, b, c (and 4 more)" for a message, from what the remote advertised; "" if none. */
+    private static String branches(Map<String, Ref> advertised) {
+        List<String> names = advertised.keySet().stream().filter(name -> name.startsWith(Constants.R_HEADS))
+                .map(name -> name.substring(Constants.R_HEADS.length())).sorted().toList();
+        if (names.isEmpty()) {
+            return "";
+        }
+        int shown = Math.min(5, names.size());
+        return "; its branches: " + String.join(", ", names.subList(0, shown))
+                + (names.size() > shown ? " (and " + (names.size() - shown) + " more)" : "");
     }
 
     private static RevCommit parseCommit(Repository repository, ObjectId id, SourceLocation location, String ref) {

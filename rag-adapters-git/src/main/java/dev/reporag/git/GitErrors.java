@@ -119,6 +119,11 @@ final class GitErrors {
                 + megabytes(context.maxBytes()) + " for one clone or fetch");
     }
 
+    /** Whether the serving side of a fetch failed (for a local path, JGit's in-process upload-pack). */
+    static boolean uploadPackFailed(Throwable e) {
+        return messages(e).contains("internal server error");
+    }
+
     static String megabytes(long bytes) {
         return bytes >= 1024 * 1024 ? (bytes / (1024 * 1024)) + " MB" : bytes + " bytes";
     }

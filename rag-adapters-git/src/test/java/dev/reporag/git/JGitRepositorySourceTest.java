@@ -322,6 +322,25 @@ class JGitRepositorySourceTest {
                 .hasMessage("could not connect to " + url + " (network failure)");
     }
 
+    /**
+     * A bare repository whose HEAD names a branch it lacks (made with git's old default, master, then
+     * pushed main), and a typo in a ref: the branches it has are named, at most five.
+     */
+    @Test
+    void aRepositoryWithoutItsDefaultBranchNamesTheBranchesItHas() throws Exception {
+        try (TestRepository repository = repository("headless.git")) {
+            for (String branch : List.of("main", "develop", "release-1", "release-2", "release-3", "release-4")) {
+                repository.commit(branch, List.of(text("a.txt", branch + "\n")));
+            }
+            repository.repository().updateRef(org.eclipse.jgit.lib.Constants.HEAD).link("refs/heads/master");
+        }
+        assertThatThrownBy(() -> source().open(project(server.url("headless.git"), null)))
+                .isInstanceOf(SourceException.class).hasMessage(server.url("headless.git") + " has no default branch"
+                        + " (HEAD); name a branch; its branches: develop, main, release-1, release-2, release-3 (and 1 more)");
+        assertThatThrownBy(() -> source().open(project(server.url("headless.git"), "mian")))
+                .hasMessageEndingWith("; its branches: develop, main, release-1, release-2, release-3 (and 1 more)");
+    }
+
     @Test
     void aMissingBranchIsAClearErrorAndLeavesNoCache() {
         assertThatThrownBy(() -> {
@@ -330,7 +349,7 @@ class JGitRepositorySourceTest {
             }
             source().open(project(server.url("branches.git"), "nope"));
         }).isInstanceOf(SourceException.class)
-                .hasMessage("branch or tag 'nope' not found in " + server.url("branches.git"));
+                .hasMessage("branch or tag 'nope' not found in " + server.url("branches.git") + "; its branches: main");
         assertThatThrownBy(() -> source().open(project(server.url("branches.git"), "abc1234")))
                 .hasMessageContaining("full 40-character id");
         assertThatThrownBy(() -> source().open(project(server.url("branches.git"),
@@ -368,6 +387,18 @@ class JGitRepositorySourceTest {
         assertThatThrownBy(() -> source().open(project(temp.resolve("nothing-here").toString(), null)))
                 .isInstanceOf(SourceException.class)
                 .hasMessageStartingWith("repository not found: ");
+    }
+
+    /** `rag ask --repo .` from a subdirectory of a working tree: says which repository to give. */
+    @Test
+    void aFolderInsideAWorkingTreeNamesTheRepositoryToGive() throws Exception {
+        Path tree = temp.resolve("work").toAbsolutePath();
+        org.eclipse.jgit.api.Git.init().setDirectory(tree.toFile()).call().close();
+        Path folder = Files.createDirectories(tree.resolve("src/main"));
+        assertThatThrownBy(() -> source().open(project(folder.toString(), null)))
+                .isInstanceOf(SourceException.class)
+                .hasMessage(folder + " is a folder inside the Git repository " + tree
+                        + ", not the repository itself: give " + tree + " (a project is a whole repository)");
     }
 
     @Test

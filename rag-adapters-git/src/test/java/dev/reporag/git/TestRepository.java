@@ -88,37 +88,56 @@ final class TestRepository implements AutoCloseable {
         return commit(branch, entries, null);
     }
 
+    /** Commits exactly these text files on main, each object a loose file (which a test can delete). */
+    String commitLoose(String message, Map<String, String> files) throws IOException {
+        List<Entry> entries = new ArrayList<>();
+        files.forEach((path, text) -> entries.add(Entry.text(path, text)));
+        try (ObjectInserter inserter = repository.newObjectInserter()) {
+            return commit("main", entries, message, inserter);
+        }
+    }
+
+    /** The file of a loose object. */
+    Path looseObject(String id) {
+        return dir.resolve("objects").resolve(id.substring(0, 2)).resolve(id.substring(2));
+    }
+
     private String commit(String branch, List<Entry> entries, String message) throws IOException {
         // A pack inserter writes one pack instead of a loose file per object: much faster for big commits.
         try (ObjectInserter inserter = ((ObjectDirectory) repository.getObjectDatabase()).newPackInserter()) {
-            DirCache index = DirCache.newInCore();
-            DirCacheBuilder builder = index.builder();
-            List<Entry> sorted = new ArrayList<>(entries);
-            sorted.sort(Comparator.comparing(Entry::path));
-            for (Entry entry : sorted) {
-                DirCacheEntry e = new DirCacheEntry(entry.path());
-                e.setFileMode(entry.mode());
-                e.setObjectId(entry.gitlink() != null ? entry.gitlink()
-                        : inserter.insert(Constants.OBJ_BLOB, entry.content()));
-                builder.add(e);
-            }
-            builder.finish();
-            ObjectId tree = index.writeTree(inserter);
-            CommitBuilder commit = new CommitBuilder();
-            commit.setTreeId(tree);
-            ObjectId parent = repository.resolve(Constants.R_HEADS + branch);
-            if (parent != null) {
-                commit.setParentId(parent);
-            }
-            PersonIdent who = new PersonIdent("Test", "test@example.com");
-            commit.setAuthor(who);
-            commit.setCommitter(who);
-            commit.setMessage(message != null ? message + "\n" : "commit " + entries.size() + " entries\n");
-            ObjectId id = inserter.insert(commit);
-            inserter.flush();
-            setRef(Constants.R_HEADS + branch, id);
-            return id.name();
+            return commit(branch, entries, message, inserter);
         }
+    }
+
+    private String commit(String branch, List<Entry> entries, String message, ObjectInserter inserter)
+            throws IOException {
+        DirCache index = DirCache.newInCore();
+        DirCacheBuilder builder = index.builder();
+        List<Entry> sorted = new ArrayList<>(entries);
+        sorted.sort(Comparator.comparing(Entry::path));
+        for (Entry entry : sorted) {
+            DirCacheEntry e = new DirCacheEntry(entry.path());
+            e.setFileMode(entry.mode());
+            e.setObjectId(entry.gitlink() != null ? entry.gitlink()
+                    : inserter.insert(Constants.OBJ_BLOB, entry.content()));
+            builder.add(e);
+        }
+        builder.finish();
+        ObjectId tree = index.writeTree(inserter);
+        CommitBuilder commit = new CommitBuilder();
+        commit.setTreeId(tree);
+        ObjectId parent = repository.resolve(Constants.R_HEADS + branch);
+        if (parent != null) {
+            commit.setParentId(parent);
+        }
+        PersonIdent who = new PersonIdent("Test", "test@example.com");
+        commit.setAuthor(who);
+        commit.setCommitter(who);
+        commit.setMessage(message != null ? message + "\n" : "commit " + entries.size() + " entries\n");
+        ObjectId id = inserter.insert(commit);
+        inserter.flush();
+        setRef(Constants.R_HEADS + branch, id);
+        return id.name();
     }
 
     void tag(String name, String commit, boolean annotated) throws IOException {
