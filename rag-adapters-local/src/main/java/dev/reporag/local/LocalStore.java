@@ -67,7 +67,13 @@ public final class LocalStore implements AutoCloseable {
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {
-            throw new StoreException("cannot create the data directory " + directory + ": " + e.getMessage(), e);
+            // The JDK's message of a file-system error is the path alone: say what went wrong with it.
+            String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied for " + e.getMessage()
+                    : e instanceof java.nio.file.FileAlreadyExistsException ? e.getMessage() + " is a file"
+                    : e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null
+                    ? fs.getReason() + " (" + fs.getFile() + ")" : e.getMessage();
+            throw new StoreException("cannot create the data directory " + directory + ": " + why
+                    + "; set RAG_HOME to a directory this user may write", e);
         }
         DirectoryLock lock = DirectoryLock.acquire(directory);
         MvState state = null;

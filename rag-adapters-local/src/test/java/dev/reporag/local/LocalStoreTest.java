@@ -36,6 +36,20 @@ class LocalStoreTest {
     @TempDir
     Path dir;
 
+    /** The JDK's message of the failure is the path alone ("…: /srv/data"): what went wrong, and the way out. */
+    @Test
+    void aDataDirectoryThatCannotBeMadeSaysWhyAndWhatToSet() throws Exception {
+        Path file = Files.writeString(dir.resolve("data"), "not a directory");
+
+        assertThatThrownBy(() -> LocalStore.open(file.resolve("store"), "m", 8)).isInstanceOf(StoreException.class)
+                .hasMessage("cannot create the data directory " + file.resolve("store") + ": Not a directory ("
+                        + file.resolve("store") + "); set RAG_HOME to a directory this user may write");
+        Path store = Files.writeString(dir.resolve("store"), "a file where the store goes");
+        assertThatThrownBy(() -> LocalStore.open(store, "m", 8)).isInstanceOf(StoreException.class)
+                .hasMessage("cannot create the data directory " + store + ": " + store
+                        + " is a file; set RAG_HOME to a directory this user may write");
+    }
+
     @Test
     void openingAStoreWrittenBeforeRemovesCredentialsFromRepositoryUrlsOnce() {
         Project withPassword = new Project(ProjectId.random(), "a", "https://user:Secret123@github.com/a/b.git", null, T0);
