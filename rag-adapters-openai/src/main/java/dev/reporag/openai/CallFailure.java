@@ -12,6 +12,7 @@ import java.net.UnknownHostException;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * One failed API call, classified: whether waiting and trying again may help, and a message a user
@@ -95,12 +96,13 @@ final class CallFailure extends RuntimeException {
     /**
      * Classifies whatever LangChain4j or the HTTP seam threw.
      *
-     * @param provider "OpenAI", "Groq" or "OpenAI-compatible server at host:port"
+     * @param baseUrl the API's base URL: messages name it as {@link Endpoint#provider} does
      */
-    static CallFailure classify(Throwable thrown, String provider, String model, Duration timeout) {
+    static CallFailure classify(Throwable thrown, String baseUrl, String model, Duration timeout) {
         if (thrown instanceof CallFailure failure) {
             return failure;
         }
+        String provider = Endpoint.provider(baseUrl);
         for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof LimitedBody.TooLarge tooLarge) {
                 CallFailure failure = new CallFailure(Kind.TOO_LARGE, 0, provider + " sent " + tooLarge.getMessage()
@@ -111,12 +113,12 @@ final class CallFailure extends RuntimeException {
         }
         for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof HttpStatusException http) {
-                return fromStatus(http.statusCode(), RateLimitHeaders.parse(http.headers()), http.body(), provider,
+                return fromStatus(http.statusCode(), RateLimitHeaders.parse(http.headers()), http.body(), baseUrl,
                         model, thrown);
             }
             if (t instanceof HttpException http) {
                 // LangChain4j's JDK client (streams) keeps no headers.
-                return fromStatus(http.statusCode(), RateLimitHeaders.NONE, http.getMessage(), provider, model,
+                return fromStatus(http.statusCode(), RateLimitHeaders.NONE, http.getMessage(), baseUrl, model,
                         thrown);
             }
             if (t instanceof ObservedHttpClient.CancelledCall || t instanceof InterruptedException) {
@@ -149,8 +151,9 @@ final class CallFailure extends RuntimeException {
                 + dev.reporag.core.policy.ErrorWords.of(thrown) + "; the log has the details)", null, thrown);
     }
 
-    private static CallFailure fromStatus(int status, RateLimitHeaders headers, String body, String provider,
+    private static CallFailure fromStatus(int status, RateLimitHeaders headers, String body, String baseUrl,
                                           String model, Throwable cause) {
+        String provider = Endpoint.provider(baseUrl);
         String detail = errorMessage(body);
         if (status == 429) {
             if ("insufficient_quota".equals(errorCode(body))) {
@@ -159,6 +162,11 @@ final class CallFailure extends RuntimeException {
                         headers, cause);
             }
             return new CallFailure(Kind.RATE_LIMITED, status, provider + " rate limit reached (429)", headers, cause);
+        }
+        if (status >= 500 && detail.contains("unsupported value: NaN")) {
+            // Ollama could not write a vector of NaN (fp16 overflow on this text): in parts it usually can.
+            return new CallFailure(Kind.TOO_LARGE, status, provider + " answered " + status + ": " + detail
+                    + " (a vector of NaN values: the input is embedded in parts)", headers, cause);
         }
         if (status >= 500 || status == 408 || status == 409) {
             return new CallFailure(Kind.TRANSIENT, status, provider + " answered " + status
@@ -175,17 +183,52 @@ final class CallFailure extends RuntimeException {
             case 403 -> provider + " refused access (403) to model '" + model
                     + "'; check the key's permissions" + (detail.isEmpty() ? "" : ": " + detail);
             case 404 -> "model '" + model + "' was not found (404) at " + provider
-                    + "; check the model name and the base URL";
+                    + "; check the model name and the base URL" + versionHint(baseUrl);
             case 400 -> provider + " rejected the request (400)" + (detail.isEmpty() ? "" : ": " + detail);
             default -> provider + " refused the request (" + status + ")" + (detail.isEmpty() ? "" : ": " + detail);
         };
         return new CallFailure(Kind.PERMANENT, status, message, headers, cause);
     }
 
-    /** The error's own message from {"error": {"message": ...}}, shortened; "" if none. */
+    /**
+     * The likely cause of a 404 from a base URL without a version in its path (Ollama's
+     * {@code http://localhost:11434}, where its OpenAI-compatible API is {@code …/v1}); "" otherwise.
+     */
+    private static String versionHint(String baseUrl) {
+        if (baseUrl == null || baseUrl.matches("(?i).*/v\\d+[a-z]*(?:/.*)?")) {
+            return "";
+        }
+        return " (the base URL " + Endpoint.display(baseUrl) + " has no /v1 in its path, where OpenAI-compatible"
+                + " servers serve: try …/v1)";
+    }
+
+    /**
+     * The error's own message, shortened; "" if none. OpenAI's is {@code {"error": {"message": …}}};
+     * OpenAI-compatible servers write theirs otherwise: {@code {"message": …}} (vLLM, text-embeddings-
+     * inference's OpenAI route), {@code {"error": "…"}} (text-embeddings-inference), {@code {"detail":
+     * "…"}} or {@code {"detail": [{"msg": …}]}} (servers on FastAPI, such as Infinity), {@code {"message":
+     * {"detail": [{"msg": …}]}}} (Mistral).
+     */
     private static String errorMessage(String body) {
         JsonNode error = error(body);
-        return error == null ? "" : shortened(error.path("message").asText(""), 300);
+        if (error != null) {
+            return shortened(error.path("message").asText(""), 300);
+        }
+        JsonNode root = json(body);
+        if (root == null || !root.isObject()) {
+            return "";
+        }
+        JsonNode detail = root.path("message").isObject() ? root.path("message").path("detail") // Mistral's
+                : root.path("detail");
+        if (detail.isArray() && detail.size() > 0) {
+            detail = detail.get(0).path("msg");
+        }
+        for (JsonNode message : List.of(root.path("message"), root.path("error"), detail)) {
+            if (message.isTextual() && !message.asText().isBlank()) {
+                return shortened(message.asText(), 300);
+            }
+        }
+        return "";
     }
 
     private static String errorCode(String body) {
@@ -194,12 +237,17 @@ final class CallFailure extends RuntimeException {
     }
 
     private static JsonNode error(String body) {
+        JsonNode root = json(body);
+        JsonNode error = root == null ? null : root.path("error");
+        return error != null && error.isObject() ? error : null;
+    }
+
+    private static JsonNode json(String body) {
         if (body == null || body.isBlank()) {
             return null;
         }
         try {
-            JsonNode error = JSON.readTree(body).path("error");
-            return error.isObject() ? error : null;
+            return JSON.readTree(body);
         } catch (IOException | RuntimeException e) {
             return null;
         }

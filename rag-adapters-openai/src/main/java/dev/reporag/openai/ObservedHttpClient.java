@@ -50,6 +50,8 @@ final class ObservedHttpClient implements HttpClient {
     private final Duration timeout;
     private final long maxBodyBytes;
     private final Consumer<Map<String, List<String>>> observer;
+    private final Consumer<String> bodyObserver;
+    private final java.util.function.UnaryOperator<String> requestRewriter;
 
     private ObservedHttpClient(Builder builder) {
         // HTTP/2 where TLS negotiates it; plain-http servers (local ones) get HTTP/1.1 without the
@@ -63,6 +65,8 @@ final class ObservedHttpClient implements HttpClient {
         this.timeout = builder.readTimeout != null ? builder.readTimeout : Duration.ofSeconds(60);
         this.maxBodyBytes = builder.maxBodyBytes;
         this.observer = builder.observer;
+        this.bodyObserver = builder.bodyObserver;
+        this.requestRewriter = builder.requestRewriter;
     }
 
     static Builder builder(long maxBodyBytes, Consumer<Map<String, List<String>>> observer) {
@@ -92,6 +96,7 @@ final class ObservedHttpClient implements HttpClient {
         if (status < 200 || status > 299) {
             throw new HttpStatusException(status, headers, body);
         }
+        bodyObserver.accept(body);
         return SuccessfulHttpResponse.builder().statusCode(status).headers(headers).body(body).build();
     }
 
@@ -178,7 +183,7 @@ final class ObservedHttpClient implements HttpClient {
         });
         builder.method(request.method().name(), request.body() == null
                 ? java.net.http.HttpRequest.BodyPublishers.noBody()
-                : java.net.http.HttpRequest.BodyPublishers.ofString(request.body()));
+                : java.net.http.HttpRequest.BodyPublishers.ofString(requestRewriter.apply(request.body())));
         return builder.timeout(timeout).build();
     }
 
@@ -237,12 +242,26 @@ final class ObservedHttpClient implements HttpClient {
     static final class Builder implements HttpClientBuilder {
         private final long maxBodyBytes;
         private final Consumer<Map<String, List<String>>> observer;
+        private Consumer<String> bodyObserver = body -> { };
+        private java.util.function.UnaryOperator<String> requestRewriter = body -> body;
         private Duration connectTimeout;
         private Duration readTimeout;
 
         private Builder(long maxBodyBytes, Consumer<Map<String, List<String>>> observer) {
             this.maxBodyBytes = maxBodyBytes;
             this.observer = observer;
+        }
+
+        /** Also hands each successful answer's body to {@code observer}, on the calling thread. */
+        Builder observingBodies(Consumer<String> observer) {
+            this.bodyObserver = observer;
+            return this;
+        }
+
+        /** Sends each request's body as {@code rewriter} makes it, when LangChain4j offers no setting. */
+        Builder rewritingRequests(java.util.function.UnaryOperator<String> rewriter) {
+            this.requestRewriter = rewriter;
+            return this;
         }
 
         @Override

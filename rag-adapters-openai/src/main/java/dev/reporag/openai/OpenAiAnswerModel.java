@@ -62,6 +62,12 @@ public final class OpenAiAnswerModel implements AnswerModel {
     private final ChatModel chat;
     private final StreamingChatModel streaming;
     private final ChatGate gate = new ChatGate();
+    /**
+     * LangChain4j asks every stream for a last usage chunk ({@code stream_options}); Mistral's API
+     * (422), Azure's older API versions, Databricks and older vLLM refuse the field. Set when a
+     * stream refused with 400 or 422 worked without it.
+     */
+    private volatile boolean withoutStreamOptions;
 
     public OpenAiAnswerModel(OpenAiChatSettings settings) {
         this.settings = settings;
@@ -75,7 +81,8 @@ public final class OpenAiAnswerModel implements AnswerModel {
                 .maxRetries(0)
                 .build();
         this.streaming = OpenAiStreamingChatModel.builder()
-                .httpClientBuilder(ObservedHttpClient.builder(MAX_RESPONSE_BYTES, this::observe))
+                .httpClientBuilder(ObservedHttpClient.builder(MAX_RESPONSE_BYTES, this::observe)
+                        .rewritingRequests(body -> withoutStreamOptions ? StreamOptions.removed(body) : body))
                 .baseUrl(settings.baseUrl())
                 .apiKey(settings.apiKey())
                 .modelName(settings.model())
@@ -98,9 +105,9 @@ public final class OpenAiAnswerModel implements AnswerModel {
         ChatRequest request = ChatRequest.builder().messages(messages).build();
         return withRetries(() -> {
             try {
-                return text(chat.chat(request));
+                return ThinkingFilter.strip(text(chat.chat(request)));
             } catch (RuntimeException e) {
-                throw CallFailure.classify(e, provider, settings.model(), settings.timeout());
+                throw CallFailure.classify(e, settings.baseUrl(), settings.model(), settings.timeout());
             }
         }, tokens(messages), new AtomicBoolean());
     }
@@ -110,27 +117,57 @@ public final class OpenAiAnswerModel implements AnswerModel {
         List<ChatMessage> messages = messages(prompt);
         StringBuilder written = new StringBuilder();
         AtomicBoolean streamed = new AtomicBoolean();
-        return withRetries(() -> streamOnce(messages, onToken, written, streamed), tokens(messages), streamed);
+        return withRetries(() -> {
+            try {
+                return streamOnce(messages, onToken, written, streamed);
+            } catch (CallFailure refused) {
+                if (withoutStreamOptions || streamed.get() || refused.status() != 400 && refused.status() != 422) {
+                    throw refused;
+                }
+                // Perhaps the field LangChain4j adds: asked once more without it (the first error if that fails too).
+                withoutStreamOptions = true;
+                try {
+                    String answer = streamOnce(messages, onToken, written, streamed);
+                    LOG.info("{} refused a stream asking for usage ({}) and streamed without asking: streams ask"
+                            + " for none from now on", provider, refused.status());
+                    return answer;
+                } catch (CallFailure again) {
+                    withoutStreamOptions = false;
+                    throw refused;
+                }
+            }
+        }, tokens(messages), streamed);
     }
 
     private String streamOnce(List<ChatMessage> messages, Consumer<String> onToken, StringBuilder written,
                               AtomicBoolean streamed) {
         CompletableFuture<String> done = new CompletableFuture<>();
+        ThinkingFilter thinking = new ThinkingFilter();
         streaming.chat(messages, new StreamingChatResponseHandler() {
             @Override
             public void onPartialResponse(String token) {
                 if (token != null && !token.isEmpty() && !done.isDone()) {
                     synchronized (written) {
-                        streamed.set(true);
-                        written.append(token);
-                        onToken.accept(token);
+                        show(thinking.accept(token));
                     }
                 }
             }
 
             @Override
             public void onCompleteResponse(ChatResponse response) {
-                done.complete(text(response));
+                synchronized (written) {
+                    show(thinking.finish());
+                }
+                done.complete(ThinkingFilter.strip(text(response)));
+            }
+
+            /** Text reaching the caller: from then on the answer is not asked again (thinking alone may be). */
+            private void show(String text) {
+                if (!text.isEmpty()) {
+                    streamed.set(true);
+                    written.append(text);
+                    onToken.accept(text);
+                }
             }
 
             @Override
@@ -142,9 +179,9 @@ public final class OpenAiAnswerModel implements AnswerModel {
         try {
             return done.get(settings.timeout().plus(STREAM_MARGIN).toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            failure = CallFailure.classify(e.getCause(), provider, settings.model(), settings.timeout());
+            failure = CallFailure.classify(e.getCause(), settings.baseUrl(), settings.model(), settings.timeout());
         } catch (TimeoutException e) {
-            failure = CallFailure.classify(e, provider, settings.model(), settings.timeout());
+            failure = CallFailure.classify(e, settings.baseUrl(), settings.model(), settings.timeout());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RagException("the answer was interrupted");

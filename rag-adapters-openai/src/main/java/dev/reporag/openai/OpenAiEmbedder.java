@@ -15,11 +15,14 @@ import dev.langchain4j.model.output.Response;
 import dev.reporag.core.port.Embedder;
 import dev.reporag.core.port.EmbeddingException;
 import dev.reporag.core.port.EmbeddingResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -56,29 +59,26 @@ public final class OpenAiEmbedder implements Embedder {
         static final Encoding ENCODING = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
     }
 
+    private static final Logger log = LoggerFactory.getLogger(OpenAiEmbedder.class);
     private final OpenAiEmbeddingSettings settings;
     private final OpenAiEmbeddingModel model;
+    /** The same model asking for vectors as numbers: for servers and gateways that refuse base64. */
+    private final OpenAiEmbeddingModel numbersModel;
+    private volatile boolean numbers;
     private final String provider;
     private final String rateLimitKey;
     /** The headers of the response the calling thread is reading (LangChain4j does not pass them on). */
     private final ThreadLocal<Map<String, List<String>>> headers = new ThreadLocal<>();
+    /** The body of that response: LangChain4j drops each vector's index, and lists them as the server did. */
+    private final ThreadLocal<String> bodies = new ThreadLocal<>();
     private volatile int dimension;
 
     public OpenAiEmbedder(OpenAiEmbeddingSettings settings) {
         this.settings = settings;
         this.provider = Endpoint.provider(settings.baseUrl());
-        this.model = OpenAiEmbeddingModel.builder()
-                .httpClientBuilder(ObservedHttpClient.builder(MAX_RESPONSE_BYTES, headers::set))
-                .baseUrl(settings.baseUrl())
-                .apiKey(settings.apiKey())
-                .modelName(settings.model())
-                .dimensions(settings.dimensions() > 0 ? settings.dimensions() : null)
-                .timeout(settings.timeout())
-                .maxRetries(0)
-                .maxSegmentsPerBatch(MAX_INPUTS_PER_REQUEST)
-                // As OpenAI's own SDKs do: a quarter of the bytes of JSON numbers, and faster to read.
-                .encodingFormat("base64")
-                .build();
+        // As OpenAI's own SDKs do: a quarter of the bytes of JSON numbers, and faster to read.
+        this.model = model(settings, "base64");
+        this.numbersModel = model(settings, "float");
         Integer known = settings.dimensions() > 0 ? Integer.valueOf(settings.dimensions())
                 : OpenAiEmbeddingModelName.knownDimension(settings.model());
         this.dimension = known == null ? 0 : known;
@@ -88,6 +88,20 @@ public final class OpenAiEmbedder implements Embedder {
             warmUp.setDaemon(true);
             warmUp.start();
         }
+    }
+
+    private OpenAiEmbeddingModel model(OpenAiEmbeddingSettings settings, String encodingFormat) {
+        return OpenAiEmbeddingModel.builder()
+                .httpClientBuilder(ObservedHttpClient.builder(MAX_RESPONSE_BYTES, headers::set).observingBodies(bodies::set))
+                .baseUrl(settings.baseUrl())
+                .apiKey(settings.apiKey())
+                .modelName(settings.model())
+                .dimensions(settings.dimensions() > 0 ? settings.dimensions() : null)
+                .timeout(settings.timeout())
+                .maxRetries(0)
+                .maxSegmentsPerBatch(MAX_INPUTS_PER_REQUEST)
+                .encodingFormat(encodingFormat)
+                .build();
     }
 
     /**
@@ -204,10 +218,11 @@ public final class OpenAiEmbedder implements Embedder {
         }
         Response<List<Embedding>> response;
         Map<String, List<String>> seen;
+        String body;
         try {
-            response = model.embedAll(segments);
+            response = send(segments);
         } catch (RuntimeException e) {
-            CallFailure failure = CallFailure.classify(e, provider, settings.model(), settings.timeout());
+            CallFailure failure = CallFailure.classify(e, settings.baseUrl(), settings.model(), settings.timeout());
             if (failure.responseTooLarge() && texts.size() == 1) {
                 // One vector cannot take megabytes: splitting the input would not help.
                 throw EmbeddingException.permanent(failure.getMessage() + " for a single input; check the base URL"
@@ -217,25 +232,80 @@ public final class OpenAiEmbedder implements Embedder {
         } finally {
             seen = headers.get();
             headers.remove();
+            body = bodies.get();
+            bodies.remove();
         }
         List<Embedding> embeddings = response == null ? null : response.content();
         if (embeddings == null || embeddings.size() != texts.size()) {
             throw CallFailure.malformed(provider, (embeddings == null ? 0 : embeddings.size()) + " vectors for "
                     + texts.size() + " inputs").toEmbeddingException();
         }
+        int[] inputs;
+        try {
+            inputs = ResponseOrder.inputs(body, texts.size());
+        } catch (IllegalArgumentException e) {
+            throw CallFailure.malformed(provider, e.getMessage()).toEmbeddingException();
+        }
         int expected = dimension;
-        List<float[]> vectors = new ArrayList<>(embeddings.size());
-        for (Embedding embedding : embeddings) {
-            float[] vector = embedding.vector();
+        float[][] vectors = new float[texts.size()][];
+        for (int i = 0; i < embeddings.size(); i++) {
+            float[] vector = embeddings.get(i).vector();
             if (expected > 0 && vector.length != expected) {
                 throw EmbeddingException.permanent(provider + " returned vectors of " + vector.length
                         + " dimensions where " + expected + " were expected; check the model ('" + settings.model()
                         + "') and its dimensions setting");
             }
-            vectors.add(vector);
+            if (!finite(vector)) {
+                // fp16 overflow in the model on this text (Ollama's bge-m3 on some GPUs): the text in two
+                // halves usually embeds. Such a vector must not reach a store: searches would rank by NaN.
+                throw new EmbeddingException(provider + " returned a vector of NaN or infinite values for an input"
+                        + " of " + texts.get(inputs[i]).length() + " characters; it is embedded in parts",
+                        EmbeddingException.Kind.TOO_LARGE, RateLimitHeaders.parse(seen).toReport(-1), null);
+            }
+            vectors[inputs[i]] = vector;
         }
         Integer usage = response.tokenUsage() == null ? null : response.tokenUsage().inputTokenCount();
-        return new EmbeddingResult(vectors, RateLimitHeaders.parse(seen).toReport(usage == null ? -1 : usage));
+        return new EmbeddingResult(Arrays.asList(vectors), RateLimitHeaders.parse(seen).toReport(usage == null ? -1 : usage));
+    }
+
+    /**
+     * One request. Some servers and gateways answer 400 to base64 vectors (a llama.cpp binding, an
+     * Azure API Management proxy, a LiteLLM deployment, in their users' reports): a 400 to base64 is
+     * asked again once for numbers, and when that works every later request asks for numbers.
+     */
+    private Response<List<Embedding>> send(List<TextSegment> segments) {
+        if (numbers) {
+            return numbersModel.embedAll(segments);
+        }
+        try {
+            return model.embedAll(segments);
+        } catch (RuntimeException refused) {
+            CallFailure failure = CallFailure.classify(refused, settings.baseUrl(), settings.model(), settings.timeout());
+            if (failure.kind() != CallFailure.Kind.PERMANENT || failure.status() != 400) {
+                throw refused;
+            }
+            Response<List<Embedding>> response;
+            try {
+                response = numbersModel.embedAll(segments);
+            } catch (RuntimeException again) {
+                throw refused; // not the encoding: the first answer says what is wrong
+            }
+            if (!numbers) {
+                numbers = true;
+                log.info("{} refused base64 vectors (400) and answered when asked for numbers: asking for"
+                        + " numbers from now on", provider);
+            }
+            return response;
+        }
+    }
+
+    private static boolean finite(float[] vector) {
+        for (float value : vector) {
+            if (!Float.isFinite(value)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String input(String text) {

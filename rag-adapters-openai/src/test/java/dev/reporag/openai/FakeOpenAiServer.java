@@ -101,6 +101,58 @@ public final class FakeOpenAiServer implements AutoCloseable {
     public volatile Metering metering = Metering.CL100K;
     public volatile int dimension = 1536;
     public volatile boolean sendLimitHeaders = true;
+    /** Lists a response's vectors last input first, each with its {@code index} (the API does not promise order). */
+    public volatile boolean reverseData;
+    /** Answers with arrays of numbers whatever {@code encoding_format} asked (as Ollama does). */
+    public volatile boolean floatsOnly;
+    /**
+     * Inputs the model turns into NaN (fp16 overflow, as Ollama's bge-m3 on some GPUs): their vector
+     * is NaN, and a request asking for numbers is answered 500 "json: unsupported value: NaN".
+     */
+    public volatile java.util.function.Predicate<String> nanFor = text -> false;
+    /** Answers 400 to {@code encoding_format: base64}, as some gateways do. */
+    public volatile boolean refuseBase64;
+    /** Answers 400 to every embeddings request, whatever it asks (an input the server will not take). */
+    public volatile boolean refuseAll;
+    /** Answers 422 to a chat request holding {@code stream_options}, as Mistral's API does. */
+    public volatile boolean refuseStreamOptions;
+    /** Answers 422 to every chat request. */
+    public volatile boolean refuseChat;
+    /** How error bodies are written. */
+    public volatile ErrorStyle errorStyle = ErrorStyle.OPENAI;
+
+    /** How OpenAI-compatible servers write an error's body. */
+    public enum ErrorStyle {
+        /** {@code {"error": {"message": …, "type": …, "param": null, "code": …}}} */
+        OPENAI,
+        /** {@code {"object": "error", "message": …, "type": …, "param": null, "code": 400}} */
+        VLLM,
+        /** {@code {"error": "…", "error_type": "Validation"}} (text-embeddings-inference) */
+        TEI,
+        /** {@code {"detail": [{"type": …, "msg": …}]}} (FastAPI's validation errors) */
+        FASTAPI
+    }
+
+    /** How chat streams are written, as servers other than OpenAI's write them. */
+    public volatile StreamStyle streamStyle = StreamStyle.OPENAI;
+
+    /** Ways OpenAI-compatible servers write a chat stream. */
+    public enum StreamStyle {
+        /** {@code data: {…}\n\n} chunks, a last one with the finish reason, then {@code data: [DONE]}. */
+        OPENAI,
+        /** The same, then a usage chunk with no choices before {@code [DONE]} (stream_options.include_usage, vLLM). */
+        USAGE_CHUNK,
+        /** No {@code [DONE]}: the stream ends with the connection. */
+        NO_DONE,
+        /** Lines ended by CRLF (some proxies and non-Python servers). */
+        CRLF,
+        /** {@code data:} without the space, and comments between events. */
+        TERSE,
+        /** Reasoning first: chunks with {@code reasoning_content} and no content (DeepSeek, Qwen via vLLM). */
+        REASONING,
+        /** Reasoning first, in the content between {@code <think>} tags (Ollama, llama.cpp, LM Studio, MiniMax). */
+        THINK_TAGS
+    }
     /** Extra headers on every chat answer (e.g. Groq's x-ratelimit-* ones). */
     public volatile java.util.Map<String, String> chatHeaders = java.util.Map.of();
     public volatile Function<String, String> chatReply = question -> "The parser lives in Parser.java [1].";
@@ -255,6 +307,18 @@ public final class FakeOpenAiServer implements AutoCloseable {
                     : longest > 8192 ? "This model's maximum context length is 8192 tokens, however you requested "
                     + longest + " tokens in your input. Please reduce your input."
                     : tokens > 300_000 ? "Requested " + tokens + " tokens, max 300000 tokens per request" : null;
+            if (invalid == null && refuseBase64 && "base64".equals(body.path("encoding_format").asText())) {
+                log.add(new Logged(at, inputs.size(), tokens, 400, longest, metered));
+                error(exchange, 400, "An error occurred while reading the response body for the openai provider",
+                        "invalid_request_error", null);
+                return;
+            }
+            if (invalid == null && refuseAll) {
+                log.add(new Logged(at, inputs.size(), tokens, 400, longest, metered));
+                error(exchange, 400, "'$.input' is invalid. Please check the API reference", "invalid_request_error",
+                        null);
+                return;
+            }
             if (invalid != null) {
                 violations.incrementAndGet();
                 log.add(new Logged(at, inputs.size(), tokens, 400, longest, metered));
@@ -276,15 +340,25 @@ public final class FakeOpenAiServer implements AutoCloseable {
             }
             sleep(latencyMillis);
             int dims = body.path("dimensions").asInt(dimension);
-            boolean base64 = "base64".equals(body.path("encoding_format").asText());
+            boolean base64 = !floatsOnly && "base64".equals(body.path("encoding_format").asText());
+            if (!base64 && inputs.stream().anyMatch(nanFor)) {
+                log.add(new Logged(at, inputs.size(), tokens, 500, longest, metered));
+                send(exchange, 500, "{\"error\":{\"message\":\"failed to encode response: json: unsupported value: NaN\","
+                        .concat("\"type\":\"api_error\",\"param\":null,\"code\":null}}").getBytes(StandardCharsets.UTF_8));
+                return;
+            }
             ObjectNode response = JSON.createObjectNode();
             response.put("object", "list");
             ArrayNode data = response.putArray("data");
-            for (int i = 0; i < inputs.size(); i++) {
+            for (int n = 0; n < inputs.size(); n++) {
+                int i = reverseData ? inputs.size() - 1 - n : n;
                 ObjectNode item = data.addObject();
                 item.put("object", "embedding");
                 item.put("index", i);
                 float[] vector = vectorOf(inputs.get(i), dims);
+                if (nanFor.test(inputs.get(i))) {
+                    java.util.Arrays.fill(vector, Float.NaN);
+                }
                 if (base64) {
                     ByteBuffer bytes = ByteBuffer.allocate(vector.length * 4).order(ByteOrder.LITTLE_ENDIAN);
                     for (float f : vector) {
@@ -317,6 +391,18 @@ public final class FakeOpenAiServer implements AutoCloseable {
             if (fault != null && suffer(exchange, fault)) {
                 return;
             }
+            if (refuseChat) {
+                send(exchange, 422, "{\"error\":{\"message\":\"this model cannot chat\",\"type\":\"invalid_request_error\"}}"
+                        .getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            if (refuseStreamOptions && body.has("stream_options")) {
+                send(exchange, 422, ("{\"object\":\"error\",\"message\":{\"detail\":[{\"type\":\"extra_forbidden\","
+                        + "\"loc\":[\"body\",\"stream_options\",\"include_usage\"],\"msg\":\"Extra inputs are not"
+                        + " permitted\",\"input\":true}]},\"type\":\"invalid_request_error\",\"param\":null,\"code\":null}")
+                        .getBytes(StandardCharsets.UTF_8));
+                return;
+            }
             JsonNode messages = body.path("messages");
             String question = messages.isArray() && messages.size() > 0
                     ? messages.get(messages.size() - 1).path("content").asText() : "";
@@ -327,7 +413,9 @@ public final class FakeOpenAiServer implements AutoCloseable {
                 response.put("id", "chatcmpl-1").put("object", "chat.completion").put("created", 0).put("model", model);
                 ObjectNode choice = response.putArray("choices").addObject();
                 choice.put("index", 0).put("finish_reason", "stop");
-                choice.putObject("message").put("role", "assistant").put("content", reply);
+                choice.putObject("message").put("role", "assistant").put("content",
+                        (streamStyle == StreamStyle.THINK_TAGS ? "<think>\nThe user asks about the parser.\n</think>\n\n"
+                                : "") + reply);
                 response.putObject("usage").put("prompt_tokens", 10).put("completion_tokens", 5)
                         .put("total_tokens", 15);
                 send(exchange, 200, JSON.writeValueAsBytes(response));
@@ -340,26 +428,68 @@ public final class FakeOpenAiServer implements AutoCloseable {
                 streamForever(out, model, fault);
                 return;
             }
+            StreamStyle style = streamStyle;
+            if (style == StreamStyle.REASONING) {
+                for (String thought : List.of("The user asks ", "about the parser.")) {
+                    ObjectNode chunk = chunk(model);
+                    ObjectNode choice = chunk.putArray("choices").addObject();
+                    choice.put("index", 0).putNull("finish_reason");
+                    choice.putObject("delta").putNull("content").put("reasoning_content", thought);
+                    event(out, style, chunk);
+                }
+            }
+            if (style == StreamStyle.THINK_TAGS) {
+                for (String thought : List.of("<thi", "nk>\nThe user asks ", "about the parser.\n</th", "ink>\n\n")) {
+                    ObjectNode chunk = chunk(model);
+                    ObjectNode choice = chunk.putArray("choices").addObject();
+                    choice.put("index", 0).putNull("finish_reason");
+                    choice.putObject("delta").put("content", thought);
+                    event(out, style, chunk);
+                }
+            }
             for (String token : reply.split("(?<= )")) {
-                ObjectNode chunk = JSON.createObjectNode();
-                chunk.put("id", "chatcmpl-1").put("object", "chat.completion.chunk").put("created", 0)
-                        .put("model", model);
+                ObjectNode chunk = chunk(model);
                 ObjectNode choice = chunk.putArray("choices").addObject();
                 choice.put("index", 0).putNull("finish_reason");
                 choice.putObject("delta").put("content", token);
-                out.write(("data: " + JSON.writeValueAsString(chunk) + "\n\n").getBytes(StandardCharsets.UTF_8));
-                out.flush();
+                event(out, style, chunk);
                 sleep(5);
             }
-            ObjectNode last = JSON.createObjectNode();
-            last.put("id", "chatcmpl-1").put("object", "chat.completion.chunk").put("created", 0).put("model", model);
+            ObjectNode last = chunk(model);
             ObjectNode choice = last.putArray("choices").addObject();
             choice.put("index", 0).put("finish_reason", "stop");
             choice.putObject("delta");
-            out.write(("data: " + JSON.writeValueAsString(last) + "\n\ndata: [DONE]\n\n")
-                    .getBytes(StandardCharsets.UTF_8));
+            event(out, style, last);
+            if (style == StreamStyle.USAGE_CHUNK) {
+                ObjectNode usage = chunk(model);
+                usage.putArray("choices");
+                usage.putObject("usage").put("prompt_tokens", 10).put("completion_tokens", 5).put("total_tokens", 15);
+                event(out, style, usage);
+            }
+            if (style != StreamStyle.NO_DONE) {
+                String end = style == StreamStyle.CRLF ? "\r\n\r\n" : "\n\n";
+                out.write(((style == StreamStyle.TERSE ? "data:" : "data: ") + "[DONE]" + end)
+                        .getBytes(StandardCharsets.UTF_8));
+            }
             out.flush();
         }
+    }
+
+    private static ObjectNode chunk(String model) {
+        ObjectNode chunk = JSON.createObjectNode();
+        chunk.put("id", "chatcmpl-1").put("object", "chat.completion.chunk").put("created", 0).put("model", model);
+        return chunk;
+    }
+
+    private static void event(OutputStream out, StreamStyle style, ObjectNode chunk) throws IOException {
+        String json = JSON.writeValueAsString(chunk);
+        String event = switch (style) {
+            case CRLF -> "data: " + json + "\r\n\r\n";
+            case TERSE -> ": comment\n" + "data:" + json + "\n\n";
+            default -> "data: " + json + "\n\n";
+        };
+        out.write(event.getBytes(StandardCharsets.UTF_8));
+        out.flush();
     }
 
     /** Keep-alive comments or tokens until the client hangs up (a write fails) or the server stops. */
@@ -520,15 +650,23 @@ public final class FakeOpenAiServer implements AutoCloseable {
                 toFull < 1 ? Math.round(toFull * 1000) + "ms" : String.format("%.3fs", toFull));
     }
 
-    private static void error(HttpExchange exchange, int status, String message, String type, String code)
+    private void error(HttpExchange exchange, int status, String message, String type, String code)
             throws IOException {
         ObjectNode body = JSON.createObjectNode();
-        ObjectNode error = body.putObject("error");
-        error.put("message", message).put("type", type).putNull("param");
-        if (code == null) {
-            error.putNull("code");
-        } else {
-            error.put("code", code);
+        switch (errorStyle) {
+            case OPENAI -> {
+                ObjectNode error = body.putObject("error");
+                error.put("message", message).put("type", type).putNull("param");
+                if (code == null) {
+                    error.putNull("code");
+                } else {
+                    error.put("code", code);
+                }
+            }
+            case VLLM -> body.put("object", "error").put("message", message).put("type", "BadRequestError")
+                    .putNull("param").put("code", status);
+            case TEI -> body.put("error", message).put("error_type", "Validation");
+            case FASTAPI -> body.putArray("detail").addObject().put("type", "value_error").put("msg", message);
         }
         send(exchange, status, JSON.writeValueAsBytes(body));
     }

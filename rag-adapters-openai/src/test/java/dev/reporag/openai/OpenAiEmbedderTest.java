@@ -16,6 +16,8 @@ import dev.reporag.openai.FakeOpenAiServer.Metering;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -116,6 +118,49 @@ class OpenAiEmbedderTest {
         assertThat(report.usageTokens()).isEqualTo(request.tokens());
     }
 
+    /** OpenAI-compatible servers may list a response's vectors in another order: each has its index. */
+    @Test
+    void vectorsListedOutOfOrderGoToTheirInputsByIndex() {
+        server.reverseData = true;
+        List<String> texts = chunks(5, 200);
+
+        assertFromServer(texts, embedder().embed(texts).vectors(), 1536);
+    }
+
+    @Test
+    void aServerAnsweringNumbersWhereBase64WasAskedIsReadToo() {
+        server.floatsOnly = true;
+        List<String> texts = chunks(3, 200);
+
+        assertFromServer(texts, embedder().embed(texts).vectors(), 1536);
+    }
+
+    /** A gateway answering 400 to base64 vectors (as users of LiteLLM and Azure API Management report). */
+    @Test
+    void aServerRefusingBase64IsAskedForNumbersFromThenOn() {
+        server.refuseBase64 = true;
+        OpenAiEmbedder embedder = embedder();
+        List<String> texts = chunks(3, 200);
+
+        assertFromServer(texts, embedder.embed(texts).vectors(), 1536);
+        assertThat(server.log()).extracting(Logged::status).containsExactly(400, 200);
+        assertFromServer(texts, embedder.embed(texts).vectors(), 1536);
+        assertThat(server.log()).extracting(Logged::status).containsExactly(400, 200, 200);
+    }
+
+    @Test
+    void aRequestRefusedWhateverItsEncodingFailsWithTheFirstAnswer() {
+        server.refuseAll = true;
+        OpenAiEmbedder embedder = embedder();
+
+        assertThatThrownBy(() -> embedder.embed(chunks(2, 100))).isInstanceOf(EmbeddingException.class)
+                .hasMessageContaining("(400)").hasMessageContaining("'$.input' is invalid")
+                .extracting(e -> ((EmbeddingException) e).kind()).isEqualTo(EmbeddingException.Kind.PERMANENT);
+        assertThat(server.log()).extracting(Logged::status).containsExactly(400, 400);
+        assertThatThrownBy(() -> embedder.embed(chunks(2, 100))).isInstanceOf(EmbeddingException.class);
+        assertThat(server.log()).as("still base64 first: numbers did not help").hasSize(4);
+    }
+
     @Test
     void countsTokensAsOpenAisRateLimiterDoesAndNamesItsBudgetByAHashOfTheKey() {
         OpenAiEmbedder embedder = embedder();
@@ -193,6 +238,29 @@ class OpenAiEmbedderTest {
         }
     }
 
+    /**
+     * vLLM, text-embeddings-inference and FastAPI servers do not wrap their error in {"error": {…}}:
+     * their message was lost, and with it vLLM's "maximum context length", so an input too long for
+     * the model failed the job instead of being split.
+     */
+    @ParameterizedTest
+    @EnumSource(FakeOpenAiServer.ErrorStyle.class)
+    void anErrorWrittenAsAnyServerWritesItIsReadAndClassified(FakeOpenAiServer.ErrorStyle style) {
+        server.errorStyle = style;
+        String huge = String.join("", chunks(1, 40_000));
+
+        assertThatThrownBy(() -> embedder().embed(List.of("x", huge)))
+                .isInstanceOfSatisfying(EmbeddingException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.TOO_LARGE);
+                    assertThat(e.getMessage()).contains("refused the request as too large (400): This model's"
+                            + " maximum context length is 8192 tokens");
+                });
+        server.refuseAll = true;
+        assertThatThrownBy(() -> embedder().embed(List.of("x"))).isInstanceOfSatisfying(EmbeddingException.class,
+                e -> assertThat(e.getMessage()).endsWith("rejected the request (400): '$.input' is invalid."
+                        + " Please check the API reference"));
+    }
+
     @Test
     void anInputOverTheModelsLimitIsTooLargeForTheDispatcherToSplit() {
         String huge = String.join("", chunks(1, 40_000)); // ~13,000 cl100k tokens: over 8,192
@@ -258,7 +326,7 @@ class OpenAiEmbedderTest {
     @Test
     void theRealOpenAiNameAppearsInTheMessage() {
         CallFailure failure = CallFailure.classify(new HttpStatusException(401, java.util.Map.of(),
-                "{\"error\":{\"message\":\"Incorrect API key provided: sk-ab*****1234\"}}"), "OpenAI", "m", null);
+                "{\"error\":{\"message\":\"Incorrect API key provided: sk-ab*****1234\"}}"), "https://api.openai.com/v1", "m", null);
         assertThat(failure.getMessage()).isEqualTo("the OpenAI API key was rejected (401)");
         assertThat(failure.kind()).isEqualTo(CallFailure.Kind.PERMANENT);
     }
@@ -272,6 +340,20 @@ class OpenAiEmbedderTest {
                     assertThat(e.retryable()).isFalse();
                     assertThat(e.getMessage()).contains("(404)", "text-embedding-3-small", "base URL");
                 });
+    }
+
+    /** Ollama's address as its users first write it: its OpenAI-compatible API is under /v1. */
+    @Test
+    void aBaseUrlWithoutV1SaysWhereTheApiUsuallyIs() {
+        OpenAiEmbedder embedder = new OpenAiEmbedder(settings().withBaseUrl(server.baseUrl().replace("/v1", "")));
+
+        assertThatThrownBy(() -> embedder.embedAll(List.of("x"))).isInstanceOfSatisfying(EmbeddingException.class,
+                e -> assertThat(e.getMessage()).contains("(404)").endsWith("has no /v1 in its path, where"
+                        + " OpenAI-compatible servers serve: try …/v1)"));
+        OpenAiAnswerModel chat = new OpenAiAnswerModel(OpenAiChatSettings.select(FakeOpenAiServer.KEY,
+                server.baseUrl().replace("/v1", ""), null, null, null).orElseThrow());
+        assertThatThrownBy(() -> chat.answer(new dev.reporag.core.port.AnswerPrompt("system", List.of(), "q")))
+                .hasMessageContaining("has no /v1 in its path");
     }
 
     @Test
@@ -316,6 +398,36 @@ class OpenAiEmbedderTest {
         assertThat(norm(vectors.get(1_234))).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
         assertFromServer(texts.subList(1_230, 1_234), vectors.subList(1_230, 1_234), 1536);
         assertFromServer(texts.subList(1_235, 1_240), vectors.subList(1_235, 1_240), 1536);
+    }
+
+    /**
+     * A model that overflows into NaN on some texts (Ollama's bge-m3 in fp16 on some GPUs, in its
+     * users' reports): in base64 the vector is NaN, which no store may take; as numbers the server
+     * answers 500 "json: unsupported value: NaN", which was retried eight times and failed the job.
+     * Either way the text is embedded in two halves, whose vectors are averaged.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void aTextTheModelTurnsIntoNaNIsEmbeddedInParts(boolean numbersOnly) {
+        server.floatsOnly = numbersOnly;
+        server.nanFor = text -> text.contains("importance") && text.contains("strand");
+        EmbeddingDispatcher dispatcher = dispatcher(embedder(), new BatchPolicy(25, 10_000_000, Duration.ZERO, 2),
+                RateLimits.NONE);
+        List<String> texts = new ArrayList<>(chunks(6, 300));
+        texts.add(3, "importance of the third part " + "x".repeat(300) + " of the strand");
+
+        List<float[]> vectors = dispatcher.embedAll(texts);
+
+        assertThat(vectors).hasSize(7).allSatisfy(v -> {
+            for (float value : v) {
+                assertThat(Float.isFinite(value)).isTrue();
+            }
+        });
+        assertThat(norm(vectors.get(3))).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+        assertFromServer(texts.subList(0, 3), vectors.subList(0, 3), 1536);
+        assertFromServer(texts.subList(4, 7), vectors.subList(4, 7), 1536);
+        // Halves of the request until the one text is alone, then its two halves: not eight retries of each.
+        assertThat(server.log()).hasSizeLessThanOrEqualTo(12);
     }
 
     @Test

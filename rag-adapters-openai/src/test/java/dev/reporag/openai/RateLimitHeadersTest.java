@@ -54,11 +54,11 @@ class RateLimitHeadersTest {
     @Test
     void a400AboutSizeIsTooLargeAndAnyOther400IsPermanent() {
         CallFailure context = CallFailure.classify(new HttpStatusException(400, Map.of(), "{\"error\":{\"message\":"
-                + "\"This model's maximum context length is 8192 tokens\"}}"), "OpenAI", "m", null);
+                + "\"This model's maximum context length is 8192 tokens\"}}"), "https://api.openai.com/v1", "m", null);
         CallFailure inputs = CallFailure.classify(new HttpStatusException(400, Map.of(), "{\"error\":{\"message\":"
-                + "\"'$.input' is invalid: at most 2048 inputs are allowed\"}}"), "OpenAI", "m", null);
+                + "\"'$.input' is invalid: at most 2048 inputs are allowed\"}}"), "https://api.openai.com/v1", "m", null);
         CallFailure other = CallFailure.classify(new HttpStatusException(400, Map.of(), "{\"error\":{\"message\":"
-                + "\"Unrecognized request argument: foo\"}}"), "OpenAI", "m", null);
+                + "\"Unrecognized request argument: foo\"}}"), "https://api.openai.com/v1", "m", null);
 
         assertThat(context.kind()).isEqualTo(CallFailure.Kind.TOO_LARGE);
         assertThat(inputs.kind()).isEqualTo(CallFailure.Kind.TOO_LARGE);
