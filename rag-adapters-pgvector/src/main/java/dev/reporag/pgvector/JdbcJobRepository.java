@@ -46,9 +46,9 @@ final class JdbcJobRepository implements JobRepository {
     static final Duration RECONNECT_DELAY = Duration.ofSeconds(5);
 
     private final DataSource dataSource;
-    private final QueueListener.Connector listenerConnections;
+    private final UnpooledConnector listenerConnections;
 
-    JdbcJobRepository(DataSource dataSource, QueueListener.Connector listenerConnections) {
+    JdbcJobRepository(DataSource dataSource, UnpooledConnector listenerConnections) {
         this.dataSource = dataSource;
         this.listenerConnections = listenerConnections;
     }

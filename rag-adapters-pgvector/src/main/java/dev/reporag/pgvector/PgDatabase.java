@@ -11,6 +11,8 @@ import dev.reporag.core.port.VectorStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLException;
+import javax.sql.DataSource;
 import java.sql.DriverManager;
 import java.util.Objects;
 import java.util.Properties;
@@ -48,7 +50,8 @@ public final class PgDatabase implements AutoCloseable {
         DatabaseUrl url = builder.url;
         this.dataSource = pool(url, builder);
         try {
-            this.migrations = new SchemaMigrations(dataSource, builder.schema, builder.dimension);
+            this.migrations = new SchemaMigrations(dataSource,
+                    unpooled(url, builder, SchemaMigrations.APPLICATION_NAME), builder.schema, builder.dimension);
             if (builder.migrateOnStart) {
                 migrations.migrate();
             }
@@ -59,7 +62,7 @@ public final class PgDatabase implements AutoCloseable {
             if (builder.migrateOnStart) {
                 vectorStore.prepare(); // the model's space and its index, now rather than at the first question
             }
-            this.jobs = new JdbcJobRepository(dataSource, listenerConnections(url, builder));
+            this.jobs = new JdbcJobRepository(dataSource, unpooled(url, builder, QueueListener.APPLICATION_NAME));
             this.conversations = new JdbcConversationRepository(dataSource);
             this.rateBudget = new JdbcRateBudget(dataSource);
             log.info("PostgreSQL store ready at {} (schema {}, model {} with {} dimensions, pool {})", url,
@@ -131,9 +134,29 @@ public final class PgDatabase implements AutoCloseable {
         return rateBudget;
     }
 
+    /** The pool, for this package's tests. */
+    DataSource dataSource() {
+        return dataSource;
+    }
+
     @Override
     public void close() {
         dataSource.close();
+    }
+
+    /**
+     * How long to wait for a connection: the URL's own {@code connect_timeout} / {@code connectTimeout}
+     * (seconds) when it names one — Neon advises {@code connect_timeout=10} for a database waking from
+     * scale-to-zero, which the pool's default wait of 1.5 s cut short — else the builder's.
+     */
+    private static long connectTimeoutMillis(DatabaseUrl url, long fallback) {
+        String seconds = url.parameters().get("connectTimeout");
+        try {
+            long value = seconds == null ? 0 : Long.parseLong(seconds.strip());
+            return value > 0 ? Math.min(value, 300) * 1000 : fallback;
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
     }
 
     private static HikariDataSource pool(DatabaseUrl url, Builder builder) {
@@ -147,13 +170,14 @@ public final class PgDatabase implements AutoCloseable {
         // Bounded waits, so a database outage is answered within about a second and a half instead of
         // holding request threads: for a connection from the pool, for the TCP connect, for the check
         // of an idle connection.
-        config.setConnectionTimeout(builder.connectTimeoutMillis);
-        config.setValidationTimeout(Math.min(1000, builder.connectTimeoutMillis));
+        long connectMillis = connectTimeoutMillis(url, builder.connectTimeoutMillis);
+        config.setConnectionTimeout(connectMillis);
+        config.setValidationTimeout(Math.min(1000, connectMillis));
         config.setDataSourceProperties(driverProperties(builder, "repo-rag"));
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw new StoreException("cannot connect to PostgreSQL at " + url + ": " + rootMessage(e), e);
+            throw new StoreException("cannot connect to PostgreSQL at " + url + ": " + reason(e), e);
         }
     }
 
@@ -161,6 +185,10 @@ public final class PgDatabase implements AutoCloseable {
         Properties properties = new Properties();
         properties.setProperty("connectTimeout", Long.toString(Math.max(1, builder.connectTimeoutMillis / 1000)));
         properties.setProperty("ApplicationName", applicationName);
+        // No statements prepared on the server: behind a pooler in transaction mode (Supabase's, a
+        // PgBouncer) the next transaction may run on another server connection, where a statement
+        // prepared before does not exist. A URL's own prepareThreshold wins over this default.
+        properties.setProperty("prepareThreshold", "0");
         if (builder.schema != null) {
             // public stays on the path: that is where CREATE EXTENSION usually put the vector type.
             properties.setProperty("currentSchema", builder.schema + ",public");
@@ -168,12 +196,25 @@ public final class PgDatabase implements AutoCloseable {
         return properties;
     }
 
-    /** Connections outside the pool, for the queue listener that holds one for as long as it runs. */
-    private static QueueListener.Connector listenerConnections(DatabaseUrl url, Builder builder) {
-        Properties properties = driverProperties(builder, QueueListener.APPLICATION_NAME);
+    /**
+     * Connections outside the pool: the queue listener holds one for as long as it runs, a migration
+     * one for its lock while Flyway takes two from the pool.
+     */
+    private static UnpooledConnector unpooled(DatabaseUrl url, Builder builder, String applicationName) {
+        Properties properties = driverProperties(builder, applicationName);
         url.user().ifPresent(user -> properties.setProperty("user", user));
         url.password().ifPresent(password -> properties.setProperty("password", password));
         return () -> DriverManager.getConnection(url.jdbcUrl(), properties);
+    }
+
+    /** The deepest cause's message; for a failed TLS handshake (an untrusted certificate) also what it was. */
+    private static String reason(Throwable e) {
+        for (Throwable cause = e; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
+            if (cause instanceof SSLException) {
+                return "the TLS handshake failed (" + rootMessage(e) + "); check sslmode and sslrootcert in the URL";
+            }
+        }
+        return rootMessage(e);
     }
 
     private static String rootMessage(Throwable e) {

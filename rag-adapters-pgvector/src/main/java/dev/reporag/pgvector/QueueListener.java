@@ -27,18 +27,14 @@ final class QueueListener implements JobRepository.Watch {
     /** How long one wait for notifications lasts before the connection is checked. */
     private static final int WAIT_MILLIS = 10_000;
 
-    interface Connector {
-        Connection connect() throws SQLException;
-    }
-
-    private final Connector connector;
+    private final UnpooledConnector connector;
     private final Runnable onQueued;
     private final Duration reconnectDelay;
     private final Thread thread;
     private volatile boolean closed;
     private volatile Connection current;
 
-    QueueListener(Connector connector, Runnable onQueued, Duration reconnectDelay) {
+    QueueListener(UnpooledConnector connector, Runnable onQueued, Duration reconnectDelay) {
         this.connector = connector;
         this.onQueued = onQueued;
         this.reconnectDelay = reconnectDelay;

@@ -54,6 +54,48 @@ class DatabaseUrlTest {
                 .isEqualTo("jdbc:postgresql://[::1]:5433/db");
     }
 
+    /** libpq and the driver take several hosts, tried in turn (high-availability set-ups). */
+    @Test
+    void readsSeveralHostsInEitherForm() {
+        DatabaseUrl url = DatabaseUrl.parse("postgres://app:" + SECRET + "@db1.example:5433,db2.example,[::1]:6000/app"
+                + "?target_session_attrs=read-write");
+
+        assertThat(url.host()).isEqualTo("db1.example");
+        assertThat(url.port()).isEqualTo(5433);
+        assertThat(url.password()).contains(SECRET);
+        assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://db1.example:5433,db2.example:5432,[::1]:6000/app"
+                + "?targetServerType=primary");
+        assertThat(DatabaseUrl.parse("jdbc:postgresql://h1:5432,h2:5433/db?user=u").jdbcUrl())
+                .isEqualTo("jdbc:postgresql://h1:5432,h2:5433/db");
+        assertThatThrownBy(() -> DatabaseUrl.parse("postgres://u:" + SECRET + "@h1,,h2/db"))
+                .isInstanceOf(StoreException.class).hasMessageContaining("host list with an invalid entry")
+                .hasMessageNotContaining(SECRET);
+        assertThatThrownBy(() -> DatabaseUrl.parse("postgres://u:pa/ss@host/db")).isInstanceOf(StoreException.class)
+                .hasMessageContaining("percent-encoded").hasMessageNotContaining("pa/ss");
+    }
+
+    /** Neon's and Supabase's connection strings carry libpq's names, which the driver does not know. */
+    @Test
+    void libpqParameterNamesBecomeTheDriversNames() {
+        DatabaseUrl url = DatabaseUrl.parse("postgresql://u:" + SECRET + "@ep-cool-1.eu-central-1.aws.neon.tech/neondb"
+                + "?sslmode=require&channel_binding=require&connect_timeout=10&application_name=shop"
+                + "&target_session_attrs=prefer-standby&options=-c%20statement_timeout%3D5000");
+
+        assertThat(url.parameters()).containsExactly(Map.entry("sslmode", "require"),
+                Map.entry("channelBinding", "require"), Map.entry("connectTimeout", "10"),
+                Map.entry("ApplicationName", "shop"), Map.entry("targetServerType", "preferSecondary"),
+                Map.entry("options", "-c statement_timeout=5000"));
+    }
+
+    @Test
+    void aUnixSocketIsRefusedSayingToGiveAHost() {
+        assertThatThrownBy(() -> DatabaseUrl.parse("postgresql:///app?host=/var/run/postgresql&user=postgres"))
+                .isInstanceOf(StoreException.class).hasMessageContaining("names a Unix socket")
+                .hasMessageContaining("give the server's host and port");
+        assertThatThrownBy(() -> DatabaseUrl.parse("postgresql:///app")).isInstanceOf(StoreException.class)
+                .hasMessageContaining("names no host");
+    }
+
     @Test
     void neverShowsThePassword() {
         DatabaseUrl url = DatabaseUrl.parse("postgres://app_user:" + SECRET + "@host/db");

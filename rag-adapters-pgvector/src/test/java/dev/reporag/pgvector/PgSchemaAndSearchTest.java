@@ -32,6 +32,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
@@ -67,6 +72,184 @@ class PgSchemaAndSearchTest {
                 .isEqualTo(applied);
         db.vectorStore().count(alpha); // the model's space is made on first use
         assertThat(count("SELECT count(*) FROM embedding_spaces WHERE model_id = 'model-a'")).isEqualTo(1);
+    }
+
+    @Test
+    void processesOpeningAFreshSchemaAtOnceAllFindItMigrated() throws Exception {
+        // A web service and its worker started together on a new database: each opens and migrates it.
+        // Named by the builder (Flyway creates the schema) and by DATABASE_URL (the schema exists, empty).
+        for (boolean byUrl : new boolean[]{false, true, false, true}) {
+            try (TestSchema fresh = new TestSchema("race")) {
+                int processes = 4;
+                CyclicBarrier start = new CyclicBarrier(processes);
+                ExecutorService threads = Executors.newFixedThreadPool(processes);
+                try {
+                    List<Future<PgDatabase>> opened = new ArrayList<>();
+                    for (int i = 0; i < processes; i++) {
+                        PgDatabase.Builder builder = byUrl ? PgDatabase.builder(fresh.databaseUrl()) : fresh.builder();
+                        opened.add(threads.submit(() -> {
+                            start.await();
+                            return builder.embeddingModel("model-a", DIMENSION).poolSize(2).build();
+                        }));
+                    }
+                    for (Future<PgDatabase> database : opened) {
+                        database.get(60, TimeUnit.SECONDS).close();
+                    }
+                } finally {
+                    threads.shutdownNow();
+                }
+                try (Connection connection = fresh.connection(); Statement statement = connection.createStatement();
+                     ResultSet rows = statement.executeQuery("SELECT count(*), count(DISTINCT version),"
+                             + " bool_and(success) FROM " + SchemaMigrations.HISTORY_TABLE + " WHERE version IS NOT NULL")) {
+                    rows.next();
+                    assertThat(rows.getInt(1)).as("each migration applied once").isEqualTo(rows.getInt(2))
+                            .isGreaterThan(5);
+                    assertThat(rows.getBoolean(3)).isTrue();
+                }
+            }
+        }
+    }
+
+    /**
+     * A database user that may not create tables in the schema (PostgreSQL 15's default for
+     * {@code public} when the user does not own the database), or a schema in the database: what
+     * is denied and what to grant, on one line, at once, instead of Flyway's report ("SQL State",
+     * "run Flyway with -X") after ten tries to create its history table a second apart.
+     */
+    @Test
+    void aUserThatMayNotCreateTablesIsToldWhatToGrant() throws SQLException {
+        String role = "reporag_limited_" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        try (TestSchema fresh = new TestSchema("perm"); Connection admin = TestSchema.adminConnection();
+             Statement statement = admin.createStatement()) {
+            statement.execute("CREATE SCHEMA " + fresh.name());
+            statement.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'limited-pw'");
+            statement.execute("GRANT USAGE ON SCHEMA " + fresh.name() + " TO " + role);
+            try {
+                String server = DatabaseUrl.parse(TestSchema.serverUrl()).jdbcUrl();
+                String url = server + (server.contains("?") ? "&" : "?") + "user=" + role + "&password=limited-pw";
+                assertThatThrownBy(() -> PgDatabase.builder(url).schema(fresh.name()).embeddingModel("m", 8).build())
+                        .isInstanceOf(StoreException.class)
+                        .hasMessageContaining("could not migrate the repo-rag schema: permission denied for schema "
+                                + fresh.name() + " (the database user " + role + " may not create tables in it")
+                        .hasMessageContaining("GRANT CREATE ON SCHEMA " + fresh.name() + " TO " + role)
+                        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n", "Flyway", "SQL State",
+                                "limited-pw"));
+                String missing = fresh.name() + "_absent";
+                assertThatThrownBy(() -> PgDatabase.builder(url).schema(missing).embeddingModel("m", 8).build())
+                        .isInstanceOf(StoreException.class)
+                        .hasMessageContaining("could not migrate the repo-rag schema: permission denied to create schema "
+                                + missing + " (the database user " + role + " may not create schemas in database")
+                        .hasMessageContaining("GRANT CREATE ON DATABASE");
+
+                statement.execute("GRANT CREATE ON SCHEMA " + fresh.name() + " TO " + role);
+                try (PgDatabase granted = PgDatabase.builder(url).schema(fresh.name()).embeddingModel("m", 8).build()) {
+                    assertThat(granted.jobs().projects()).isEmpty();
+                }
+            } finally {
+                statement.execute("DROP OWNED BY " + role);
+                statement.execute("DROP ROLE " + role);
+            }
+        }
+    }
+
+    /**
+     * pgvector is not a trusted extension: a user who is not a superuser cannot enable it. The
+     * message said to grant CREATE on the schema, which would not help.
+     */
+    @Test
+    void aUserThatMayNotEnablePgvectorIsToldWhoCan() throws SQLException {
+        String suffix = java.util.UUID.randomUUID().toString().substring(0, 8);
+        String database = "reporag_noext_" + suffix;
+        String role = "reporag_app_" + suffix;
+        try (Connection admin = TestSchema.adminConnection(); Statement statement = admin.createStatement()) {
+            statement.execute("CREATE DATABASE " + database);
+            statement.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'app-pw'");
+            try {
+                DatabaseUrl server = DatabaseUrl.parse(TestSchema.serverUrl());
+                String owner = "jdbc:postgresql://" + server.host() + ":" + server.port() + "/" + database;
+                try (Connection inside = java.sql.DriverManager.getConnection(owner, server.user().orElse(null),
+                        server.password().orElse(null)); Statement grant = inside.createStatement()) {
+                    grant.execute("GRANT CREATE ON SCHEMA public TO " + role);
+                }
+                String url = "postgres://" + role + ":app-pw@" + server.host() + ":" + server.port() + "/" + database;
+                assertThatThrownBy(() -> PgDatabase.builder(url).embeddingModel("m", 8).build().close())
+                        .isInstanceOf(StoreException.class)
+                        .hasMessageContaining("permission denied to create extension \"vector\"")
+                        .hasMessageContaining("run CREATE EXTENSION vector; in the database once")
+                        .hasMessageNotContaining("GRANT CREATE ON SCHEMA").hasMessageNotContaining("app-pw");
+            } finally {
+                statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+                statement.execute("DROP ROLE " + role);
+            }
+        }
+    }
+
+    /** pgvector enabled in a schema off the search path (Supabase enables extensions in "extensions"). */
+    @Test
+    void pgvectorOffTheSearchPathIsSaidToBeThere() {
+        try (TestSchema fresh = new TestSchema("offpath")) {
+            String url = fresh.databaseUrl().replace(",public", "");
+            assertThatThrownBy(() -> PgDatabase.builder(url).embeddingModel("m", 8).build().close())
+                    .isInstanceOf(StoreException.class).hasMessageContaining("type \"vector\" does not exist")
+                    .hasMessageContaining("not on this connection's search path");
+        }
+    }
+
+    @Test
+    void aMissingPgvectorInstallationIsNamed() {
+        java.sql.SQLException missing = new java.sql.SQLException("ERROR: could not open extension control file"
+                + " \"/usr/share/postgresql/15/extension/vector.control\": No such file or directory", "58P01");
+        assertThat(SchemaMigrations.reason(new org.flywaydb.core.api.FlywayException("Migration failed", missing)))
+                .contains("vector.control").contains("pgvector is not installed on this PostgreSQL server");
+        java.sql.SQLException unavailable = new java.sql.SQLException("ERROR: extension \"vector\" is not available",
+                "0A000");
+        assertThat(SchemaMigrations.reason(new org.flywaydb.core.api.FlywayException("Migration failed", unavailable)))
+                .contains("pgvector is not installed on this PostgreSQL server");
+    }
+
+    /**
+     * A database waking from scale-to-zero answers its first message after seconds (Neon advises
+     * {@code connect_timeout=10} for it): the pool's own 1.5 s wait failed every first start, and the
+     * URL's timeout did not change it. The URL's timeout is the pool's wait now.
+     */
+    @Test
+    void aDatabaseThatWakesSlowlyIsWaitedForAsTheUrlSays() throws Exception {
+        DatabaseUrl server = DatabaseUrl.parse(TestSchema.serverUrl());
+        try (WakingDatabaseProxy proxy = new WakingDatabaseProxy(server.host(), server.port(), 2_000);
+             TestSchema fresh = new TestSchema("waking")) {
+            String url = "postgres://" + server.user().map(u -> u + server.password().map(p -> ":" + p).orElse("") + "@")
+                    .orElse("") + "127.0.0.1:" + proxy.port() + "/" + server.database();
+            assertThatThrownBy(() -> PgDatabase.builder(url).schema(fresh.name()).embeddingModel("m", 8).build().close())
+                    .isInstanceOf(StoreException.class).hasMessage("could not migrate the repo-rag schema: PostgreSQL"
+                            + " gave no connection in time (a database waking from scale-to-zero, as Neon's does, needs"
+                            + " longer: add connect_timeout=10 to DATABASE_URL)");
+            try (PgDatabase db = PgDatabase.builder(url + "?connect_timeout=10").schema(fresh.name())
+                    .embeddingModel("m", 8).build()) {
+                assertThat(db.jobs().projects()).isEmpty();
+            }
+        }
+    }
+
+    /**
+     * A URL naming two hosts, the first down, as a high-availability set-up gives them, with libpq's
+     * parameter names: the driver tries the next host, and asks for the primary.
+     */
+    @Test
+    void aUrlWithSeveralHostsConnectsToOneThatAnswers() throws SQLException {
+        DatabaseUrl server = DatabaseUrl.parse(TestSchema.serverUrl());
+        String url = "postgres://" + server.user().map(u -> u + server.password().map(p -> ":" + p).orElse("") + "@")
+                .orElse("") + "127.0.0.1:1," + server.host() + ":" + server.port() + "/" + server.database()
+                + "?target_session_attrs=read-write&connect_timeout=5&application_name=repo-rag-multi-host";
+        try (TestSchema fresh = new TestSchema("hosts");
+             PgDatabase db = PgDatabase.builder(url).schema(fresh.name()).embeddingModel("m", 8).build()) {
+            assertThat(db.jobs().projects()).isEmpty();
+            try (Connection admin = TestSchema.adminConnection(); Statement statement = admin.createStatement();
+                 ResultSet rows = statement.executeQuery("SELECT count(*) FROM pg_stat_activity"
+                         + " WHERE application_name = 'repo-rag-multi-host'")) {
+                rows.next();
+                assertThat(rows.getInt(1)).as("connections named by application_name").isPositive();
+            }
+        }
     }
 
     @Test
