@@ -62,7 +62,7 @@ async function showHome() {
 
 async function refreshProjects() {
   try {
-    renderProjects(await api('GET', '/api/projects'));
+    renderProjects(await api('GET', 'api/projects'));
     notice('');
   } catch (e) {
     notice(e.message);
@@ -88,7 +88,7 @@ $('add-form').addEventListener('submit', async (event) => {
   if ($('add-ref').value.trim()) body.ref = $('add-ref').value.trim();
   $('add-submit').disabled = true;
   try {
-    const project = await api('POST', '/api/projects', body, true);
+    const project = await api('POST', 'api/projects', body, true);
     $('add-form').reset();
     location.hash = '#/projects/' + encodeURIComponent(project.id);
   } catch (e) {
@@ -110,7 +110,7 @@ async function showProject(id) {
     $('chat').hidden = true;
   }
   try {
-    renderProject(await api('GET', '/api/projects/' + encodeURIComponent(id)));
+    renderProject(await api('GET', 'api/projects/' + encodeURIComponent(id)));
   } catch (e) {
     showError($('action-error'), e.message);
     return;
@@ -194,7 +194,7 @@ async function showEstimate(p) {
   estimateFor = p.id;
   node.textContent = 'Estimating what indexing will take\u2026';
   try {
-    const e = await api('GET', '/api/projects/' + encodeURIComponent(p.id) + '/estimate');
+    const e = await api('GET', 'api/projects/' + encodeURIComponent(p.id) + '/estimate');
     if (current && current.id === p.id) node.textContent = 'Estimate: ' + e.summary + '.';
   } catch (err) {
     estimateFor = null;
@@ -237,7 +237,7 @@ $('skipped-more').addEventListener('click', () => loadSkipped(false));
 async function loadSkipped(fresh) {
   const id = skipped.project;
   if (fresh) { skipped.shown = 0; $('skipped-list').replaceChildren(); }
-  let path = '/api/projects/' + encodeURIComponent(id) + '/skipped?limit=' + SKIPPED_PAGE + '&offset=' + skipped.shown;
+  let path = 'api/projects/' + encodeURIComponent(id) + '/skipped?limit=' + SKIPPED_PAGE + '&offset=' + skipped.shown;
   if (skipped.reason) path += '&reason=' + encodeURIComponent(skipped.reason);
   try {
     const page = await api('GET', path);
@@ -283,7 +283,7 @@ function size(bytes) {
 
 function openEvents(id) {
   closeEvents();
-  events = new EventSource('/api/projects/' + encodeURIComponent(id) + '/events');
+  events = new EventSource('api/projects/' + encodeURIComponent(id) + '/events');
   events.addEventListener('status', (e) => {
     statusEvents++;
     const p = JSON.parse(e.data);
@@ -301,12 +301,12 @@ async function projectAction(button, method, suffix) {
   showError($('action-error'), '');
   button.disabled = true;
   try {
-    await api(method, '/api/projects/' + encodeURIComponent(current.id) + suffix, undefined, true);
+    await api(method, 'api/projects/' + encodeURIComponent(current.id) + suffix, undefined, true);
     if (method !== 'DELETE') {
       // Shown at once, unless the event stream delivered a state meanwhile: this read may be older
       // (a quick job can end between the read and its response), and the stream only sends changes.
       const seen = statusEvents;
-      const p = await api('GET', '/api/projects/' + encodeURIComponent(current.id));
+      const p = await api('GET', 'api/projects/' + encodeURIComponent(current.id));
       if (statusEvents === seen) renderProject(p);
     }
     return true;
@@ -377,7 +377,7 @@ function scrollChat() {
 async function askStreaming(question, onToken) {
   const body = { question };
   if (conversationId) body.conversationId = conversationId;
-  const response = await fetch('/api/projects/' + encodeURIComponent(current.id) + '/ask/stream', {
+  const response = await fetch('api/projects/' + encodeURIComponent(current.id) + '/ask/stream', {
     method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' }, body: JSON.stringify(body),
   });
   const type = response.headers.get('Content-Type') || '';

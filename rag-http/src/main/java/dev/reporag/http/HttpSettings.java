@@ -21,21 +21,33 @@ import java.util.Objects;
  * @param webhookSecret     the secret the Git hosts' webhooks are signed with (RAG_WEBHOOK_SECRET); null or
  *                          blank turns the webhook routes off
  * @param webhookMaxBytes   largest webhook body accepted (RAG_WEBHOOK_MAX_BYTES)
+ * @param answerKeepAlive   how long a streamed answer may go without a byte before a comment is sent,
+ *                          so that proxies do not take a model thinking for a dead connection
  */
 public record HttpSettings(String adminToken, List<String> corsOrigins, long maxBodyBytes, int askPerMinute,
                            boolean trustForwardedFor, Duration ssePollInterval, String webhookSecret,
-                           long webhookMaxBytes) {
+                           long webhookMaxBytes, Duration answerKeepAlive) {
     public static final long DEFAULT_MAX_BODY_BYTES = 64 * 1024;
     public static final int DEFAULT_ASK_PER_MINUTE = 30;
     public static final Duration DEFAULT_SSE_POLL = Duration.ofMillis(500);
     /** GitHub's push payloads list up to 20 commits with their files: usually kilobytes, rarely megabytes. */
     public static final long DEFAULT_WEBHOOK_MAX_BYTES = 5L * 1024 * 1024;
+    /** Under the idle limits of common proxies (nginx 60 s, Cloudflare 100 s), with room. */
+    public static final Duration DEFAULT_ANSWER_KEEP_ALIVE = Duration.ofSeconds(10);
 
     /** Settings without webhooks, as before they existed. */
     public HttpSettings(String adminToken, List<String> corsOrigins, long maxBodyBytes, int askPerMinute,
                         boolean trustForwardedFor, Duration ssePollInterval) {
         this(adminToken, corsOrigins, maxBodyBytes, askPerMinute, trustForwardedFor, ssePollInterval, null,
                 DEFAULT_WEBHOOK_MAX_BYTES);
+    }
+
+    /** Settings with the default keep-alive of streamed answers, as before it could be set. */
+    public HttpSettings(String adminToken, List<String> corsOrigins, long maxBodyBytes, int askPerMinute,
+                        boolean trustForwardedFor, Duration ssePollInterval, String webhookSecret,
+                        long webhookMaxBytes) {
+        this(adminToken, corsOrigins, maxBodyBytes, askPerMinute, trustForwardedFor, ssePollInterval, webhookSecret,
+                webhookMaxBytes, DEFAULT_ANSWER_KEEP_ALIVE);
     }
 
     public HttpSettings {
@@ -54,6 +66,10 @@ public record HttpSettings(String adminToken, List<String> corsOrigins, long max
         }
         if (ssePollInterval.toMillis() < 10) {
             throw new IllegalArgumentException("the status poll interval must be at least 10 ms");
+        }
+        Objects.requireNonNull(answerKeepAlive, "answerKeepAlive");
+        if (answerKeepAlive.toMillis() < 100) {
+            throw new IllegalArgumentException("the keep-alive of streamed answers must be at least 100 ms");
         }
         for (String origin : corsOrigins) {
             if (!origin.matches("https?://[^/\\s]+")) {
@@ -104,6 +120,10 @@ public record HttpSettings(String adminToken, List<String> corsOrigins, long max
         return toBuilder().webhookMaxBytes(value).build();
     }
 
+    public HttpSettings withAnswerKeepAlive(Duration value) {
+        return toBuilder().answerKeepAlive(value).build();
+    }
+
     /** The defaults, to change some of them; {@link Builder#build()} checks the values. */
     public static Builder builder() {
         return defaults().toBuilder();
@@ -113,7 +133,7 @@ public record HttpSettings(String adminToken, List<String> corsOrigins, long max
     public Builder toBuilder() {
         return new Builder().adminToken(adminToken).corsOrigins(corsOrigins).maxBodyBytes(maxBodyBytes)
                 .askPerMinute(askPerMinute).trustForwardedFor(trustForwardedFor).ssePollInterval(ssePollInterval)
-                .webhookSecret(webhookSecret).webhookMaxBytes(webhookMaxBytes);
+                .webhookSecret(webhookSecret).webhookMaxBytes(webhookMaxBytes).answerKeepAlive(answerKeepAlive);
     }
 
     /** The one place the settings are put together; each method sets the component of its name. */
@@ -126,6 +146,7 @@ public record HttpSettings(String adminToken, List<String> corsOrigins, long max
         private Duration ssePollInterval;
         private String webhookSecret;
         private long webhookMaxBytes;
+        private Duration answerKeepAlive;
 
         private Builder() {
         }
@@ -170,10 +191,15 @@ public record HttpSettings(String adminToken, List<String> corsOrigins, long max
             return this;
         }
 
+        public Builder answerKeepAlive(Duration value) {
+            answerKeepAlive = value;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the value that is out of range */
         public HttpSettings build() {
             return new HttpSettings(adminToken, corsOrigins, maxBodyBytes, askPerMinute, trustForwardedFor,
-                    ssePollInterval, webhookSecret, webhookMaxBytes);
+                    ssePollInterval, webhookSecret, webhookMaxBytes, answerKeepAlive);
         }
     }
 
@@ -183,6 +209,7 @@ public record HttpSettings(String adminToken, List<String> corsOrigins, long max
         return "HttpSettings[adminToken=" + (hasAdminToken() ? "<set>" : "<none>") + ", corsOrigins=" + corsOrigins
                 + ", maxBodyBytes=" + maxBodyBytes + ", askPerMinute=" + askPerMinute + ", trustForwardedFor="
                 + trustForwardedFor + ", ssePollInterval=" + ssePollInterval + ", webhookSecret="
-                + (webhookSecret == null ? "<none>" : "<set>") + ", webhookMaxBytes=" + webhookMaxBytes + "]";
+                + (webhookSecret == null ? "<none>" : "<set>") + ", webhookMaxBytes=" + webhookMaxBytes
+                + ", answerKeepAlive=" + answerKeepAlive + "]";
     }
 }

@@ -19,11 +19,16 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /** The /api/projects handlers: each translates one request into one use case of {@link RepoRag}. */
 final class ProjectApi {
@@ -36,9 +41,17 @@ final class ProjectApi {
     private final AskRateLimiter askLimiter;
     private final ClientAddress clients;
     private final Estimates estimates;
+    private final Duration answerKeepAlive;
+    /** Sends the keep-alive comments of streamed answers; one daemon thread for the process. */
+    private static final ScheduledExecutorService KEEP_ALIVE = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "rag-answer-keep-alive");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     ProjectApi(RepoRag rag, ObjectMapper mapper, ProjectEvents events, AskRateLimiter askLimiter,
-               ClientAddress clients) {
+               ClientAddress clients, Duration answerKeepAlive) {
+        this.answerKeepAlive = answerKeepAlive;
         this.rag = rag;
         this.mapper = mapper;
         this.requests = new RequestFields(mapper);
@@ -162,27 +175,38 @@ final class ProjectApi {
 
     /**
      * Streams the answer as server-sent events: {@code token} events as the text is written, then
-     * {@code answer} with the citations. The stream starts only with the first token, so a refusal
-     * (not READY, bad question) still gets its plain status code and JSON error.
+     * {@code answer} with the citations. The stream starts with the first token, so a refusal (not
+     * READY, bad question) still gets its plain status code and JSON error; or, when no token has
+     * come within the keep-alive interval (a model thinking before it writes), with a comment, and
+     * one more each interval without a byte, so that proxies keep the connection (a failure after
+     * that is an {@code error} event, as one during the answer is).
      */
     void askStream(Context ctx) {
         ProjectId id = id(ctx);
         JsonNode body = requests.object(ctx);
         limit(ctx);
         EventWriter out = new EventWriter(ctx);
-        Answer answer;
+        long every = answerKeepAlive.toMillis();
+        ScheduledFuture<?> keepAlive = KEEP_ALIVE.scheduleWithFixedDelay(out::keepAlive, every, every,
+                TimeUnit.MILLISECONDS);
         try {
-            answer = rag.askStreaming(id, RequestFields.text(body, "question", true),
-                    RequestFields.text(body, "conversationId", false),
-                    token -> out.send("token", Map.of("text", token)));
-        } catch (RuntimeException e) {
-            if (!out.started) {
-                throw e;
+            Answer answer;
+            try {
+                answer = rag.askStreaming(id, RequestFields.text(body, "question", true),
+                        RequestFields.text(body, "conversationId", false),
+                        token -> out.send("token", Map.of("text", token)));
+            } catch (RuntimeException e) {
+                if (out.closeUnstarted()) {
+                    throw e; // nothing was sent: a plain status and JSON error
+                }
+                out.send("error", new JsonShapes.ErrorView(ErrorMapping.publicMessage(e)));
+                return;
             }
-            out.send("error", new JsonShapes.ErrorView(ErrorMapping.publicMessage(e)));
-            return;
+            out.send("answer", JsonShapes.answer(answer));
+        } finally {
+            keepAlive.cancel(false);
+            out.close();
         }
-        out.send("answer", JsonShapes.answer(answer));
     }
 
     private void limit(Context ctx) {
@@ -203,32 +227,67 @@ final class ProjectApi {
         }
     }
 
-    /** Writes server-sent events straight to the response, committing it at the first event. */
+    /**
+     * Writes server-sent events straight to the response, committing it at the first event or
+     * keep-alive; the handler's thread and the keep-alive thread take turns, and nothing is written
+     * once the handler is done.
+     */
     private final class EventWriter {
         private final Context ctx;
         private OutputStream stream;
-        boolean started;
+        private boolean started;
+        private boolean closed;
+        private long lastWrite = System.nanoTime();
 
         EventWriter(Context ctx) {
             this.ctx = ctx;
         }
 
-        void send(String event, Object data) {
+        /** Ends the stream before it started, so that no keep-alive starts it; false when it had. */
+        synchronized boolean closeUnstarted() {
+            if (started) {
+                return false;
+            }
+            closed = true;
+            return true;
+        }
+
+        synchronized void send(String event, Object data) {
             try {
-                if (!started) {
-                    started = true;
-                    ctx.status(200);
-                    ctx.res().setContentType("text/event-stream;charset=utf-8");
-                    ctx.res().setHeader("Cache-Control", "no-cache");
-                    ctx.res().setHeader("X-Accel-Buffering", "no");
-                    stream = ctx.res().getOutputStream();
-                }
-                String frame = "event: " + event + "\ndata: " + mapper.writeValueAsString(data) + "\n\n";
-                stream.write(frame.getBytes(StandardCharsets.UTF_8));
-                stream.flush();
+                write("event: " + event + "\ndata: " + mapper.writeValueAsString(data) + "\n\n");
             } catch (IOException e) {
                 throw new UncheckedIOException("the client closed the stream", e);
             }
+        }
+
+        /** A comment, when nothing was written for the keep-alive interval. */
+        synchronized void keepAlive() {
+            if (closed || System.nanoTime() - lastWrite < answerKeepAlive.toNanos() * 9 / 10) {
+                return;
+            }
+            try {
+                write(": waiting for the answer\n\n");
+            } catch (IOException e) {
+                closed = true; // the client left: the answer's next token says so to the handler
+            }
+        }
+
+        synchronized void close() {
+            closed = true;
+        }
+
+        private void write(String frame) throws IOException {
+            if (!started) {
+                started = true;
+                ctx.status(200);
+                ctx.res().setContentType("text/event-stream;charset=utf-8");
+                ctx.res().setHeader("Cache-Control", "no-cache");
+                ctx.res().setHeader("X-Accel-Buffering", "no");
+                stream = ctx.res().getOutputStream();
+            }
+            stream.write(frame.getBytes(StandardCharsets.UTF_8));
+            stream.flush();
+            lastWrite = System.nanoTime();
         }
     }
 }

@@ -52,7 +52,7 @@ public final class RagHttpServer {
         ProjectEvents events = new ProjectEvents(rag, mapper, settings.ssePollInterval());
         HttpMetrics metrics = new HttpMetrics(rag, registry, Instant.now());
         ProjectApi api = new ProjectApi(rag, mapper, events,
-                new AskRateLimiter(settings.askPerMinute(), System::nanoTime), clients);
+                new AskRateLimiter(settings.askPerMinute(), System::nanoTime), clients, settings.answerKeepAlive());
         Webhooks webhooks = new Webhooks(rag, mapper, settings.webhookSecret(), settings.webhookMaxBytes());
         return Javalin.create(cfg -> configure(cfg, rag, settings, mapper, admin, events, metrics, api, webhooks));
     }

@@ -49,11 +49,18 @@ final class Webhooks {
     void github(Context ctx) {
         requireEnabled();
         byte[] body = read(ctx);
-        if (!secret.validGitHubSignature(body, ctx.header("X-Hub-Signature-256"))) {
+        // Gitea, Forgejo (Codeberg) and Gogs send GitHub's push payload; older releases sign it only in
+        // X-Gitea-Signature / X-Gogs-Signature (the same HMAC, hex without "sha256=") and name the event
+        // in X-Gitea-Event / X-Gogs-Event.
+        String signature = firstHeader(ctx, "X-Hub-Signature-256", "X-Gitea-Signature", "X-Gogs-Signature");
+        if (signature != null && !signature.startsWith("sha256=")) {
+            signature = "sha256=" + signature;
+        }
+        if (!secret.validGitHubSignature(body, signature)) {
             throw unauthorized("the X-Hub-Signature-256 header does not sign this body with the webhook secret;"
                     + " the webhook's secret on GitHub must be RAG_WEBHOOK_SECRET");
         }
-        String event = ctx.header("X-GitHub-Event");
+        String event = firstHeader(ctx, "X-GitHub-Event", "X-Gitea-Event", "X-Gogs-Event");
         if ("ping".equals(event)) {
             ctx.status(200).json(Map.of("status", "pong"));
             return;
@@ -136,6 +143,16 @@ final class Webhooks {
      * type, as the form field {@code payload} ({@code application/x-www-form-urlencoded}); the
      * signature covers the raw body either way.
      */
+    private static String firstHeader(Context ctx, String... names) {
+        for (String name : names) {
+            String value = ctx.header(name);
+            if (value != null && !value.isBlank()) {
+                return value.strip();
+            }
+        }
+        return null;
+    }
+
     private static byte[] gitHubPayload(Context ctx, byte[] body) {
         String type = ctx.header("Content-Type");
         if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {

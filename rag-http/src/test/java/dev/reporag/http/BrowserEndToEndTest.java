@@ -4,6 +4,7 @@ import dev.reporag.core.memory.ScriptedAnswerModel;
 import dev.reporag.core.model.JobId;
 import dev.reporag.core.model.JobOutcome;
 import dev.reporag.core.model.Progress;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.reporag.core.policy.BatchPolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,12 +59,7 @@ class BrowserEndToEndTest {
                 .as("headless Chromium is missing: run scripts/setup-chromium.sh (installs Debian's chromium and"
                         + " chromium-driver)").isTrue();
         Files.createDirectories(SCREENSHOTS);
-        // Paced, small batches: the progress bar visibly moves for a couple of seconds.
-        app = new TestApp(TestApp.settings(), ScriptedAnswerModel.answering(
-                "The cart total is computed in Cart.total(), which sums the item prices with a stream [1]."),
-                TestApp.fastSettings().batch(new BatchPolicy(2, 100_000, Duration.ofMillis(120), 1))
-                        .chunkSize(300).chunkOverlap(50).build());
-        app.startWorker();
+        app = startApp(TestApp.settings());
 
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
         ChromeOptions options = new ChromeOptions();
@@ -79,6 +75,16 @@ class BrowserEndToEndTest {
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
         wait = new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(100));
+    }
+
+    /** Paced, small batches: the progress bar visibly moves for a couple of seconds. */
+    private static TestApp startApp(HttpSettings settings) {
+        TestApp started = new TestApp(settings, ScriptedAnswerModel.answering(
+                "The cart total is computed in Cart.total(), which sums the item prices with a stream [1]."),
+                TestApp.fastSettings().batch(new BatchPolicy(2, 100_000, Duration.ofMillis(120), 1))
+                        .chunkSize(300).chunkOverlap(50).build());
+        started.startWorker();
+        return started;
     }
 
     @AfterEach
@@ -126,14 +132,7 @@ class BrowserEndToEndTest {
                     + "})();</script></body></html>";
             com.sun.net.httpserver.HttpServer other = com.sun.net.httpserver.HttpServer.create(
                     new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-            other.createContext("/", exchange -> {
-                byte[] bytes = page.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
-                exchange.sendResponseHeaders(200, bytes.length);
-                exchange.getResponseBody().write(bytes);
-                exchange.close();
-            });
-            other.start();
+            serve(other, page);
             try {
                 browser.get("http://127.0.0.1:" + other.getAddress().getPort() + "/attack.html");
                 wait.until(ExpectedConditions.titleIs("done"));
@@ -154,14 +153,7 @@ class BrowserEndToEndTest {
     @Test
     void addInitializeWatchProgressAndAskWithCitations() {
         app.commitShop(REPO, 12);
-        browser.get(app.base() + "/");
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("add-form")));
-
-        byId("admin-token").sendKeys(TOKEN);
-        byId("save-token").click();
-        byId("add-name").sendKeys("shop");
-        byId("add-repo").sendKeys(REPO);
-        byId("add-submit").click();
+        addTheShopOn(app.base() + "/");
 
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("project-view")));
         wait.until(ExpectedConditions.textToBe(By.id("project-name"), "shop"));
@@ -194,10 +186,7 @@ class BrowserEndToEndTest {
         assertThat(byId("progress-eta").isDisplayed()).as("no estimate once ready").isFalse();
         screenshot("3-ready");
 
-        byId("start-conversation").click();
-        wait.until(ExpectedConditions.elementToBeClickable(By.id("question")));
-        byId("question").sendKeys("How is the cart total computed?");
-        byId("ask").click();
+        ask("How is the cart total computed?");
 
         WebElement link = wait.until(ExpectedConditions.visibilityOfElementLocated(
                 By.cssSelector(".message.answer .citation a")));
@@ -214,6 +203,93 @@ class BrowserEndToEndTest {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".project-link")));
         assertThat(browser.findElement(By.cssSelector(".project-link .badge")).getText()).isEqualTo("Ready");
         screenshot("5-projects");
+    }
+
+    /**
+     * A web app on another origin listed in RAG_CORS_ORIGINS (a portfolio site with its own
+     * "ask this repository" box) calls the API from the visitor's browser: reads the project,
+     * asks, reads a streamed answer with fetch, and follows the status events with EventSource.
+     * The browser enforces CORS (preflights included), so each call works only if the answers allow it.
+     */
+    @Test
+    void aWebAppOnAListedOriginAsksFromTheBrowserStreamedAnswersAndEventsIncluded() throws Exception {
+        com.sun.net.httpserver.HttpServer site = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        String siteOrigin = "http://127.0.0.1:" + site.getAddress().getPort();
+        app.close();
+        app = startApp(TestApp.settings().withCorsOrigins(List.of(siteOrigin)));
+        app.commitShop(REPO);
+        String id = app.createProject("shop", REPO);
+        app.post("/api/projects/" + id + "/ingest", "", TOKEN);
+        app.awaitStatus(id, "READY", Duration.ofSeconds(30));
+        String project = app.base() + "/api/projects/" + id;
+        String question = "JSON.stringify({question: 'How is the cart total computed?'})";
+        String page = "<!doctype html><html><body><script>(async () => {"
+                + "const out = {};"
+                + "try { const r = await fetch('" + project + "'); out.read = r.status + ' ' + (await r.json()).status; }"
+                + " catch (e) { out.read = 'failed: ' + e; }"
+                + "try { const r = await fetch('" + project + "/ask', {method: 'POST',"
+                + "  headers: {'Content-Type': 'application/json'}, body: " + question + "});"
+                + "  const a = await r.json(); out.ask = r.status + ' ' + a.citations.length; }"
+                + " catch (e) { out.ask = 'failed: ' + e; }"
+                + "try { const r = await fetch('" + project + "/ask/stream', {method: 'POST',"
+                + "  headers: {'Content-Type': 'application/json', 'Accept': 'text/event-stream'}, body: " + question + "});"
+                + "  const reader = r.body.getReader(); const decoder = new TextDecoder(); let text = '';"
+                + "  for (;;) { const {done, value} = await reader.read(); if (done) break; text += decoder.decode(value); }"
+                + "  out.stream = r.status + ' ' + (text.includes('event: token') ? 'tokens' : 'no tokens')"
+                + "    + ' ' + (text.includes('event: answer') ? 'answer' : 'no answer'); }"
+                + " catch (e) { out.stream = 'failed: ' + e; }"
+                + "await new Promise(done => { const events = new EventSource('" + project + "/events');"
+                + "  events.addEventListener('status', e => { out.events = JSON.parse(e.data).status; events.close(); done(); });"
+                + "  events.onerror = () => { out.events = 'failed'; events.close(); done(); };"
+                + "  setTimeout(() => { out.events = out.events || 'none'; done(); }, 10000); });"
+                + "document.title = 'done ' + JSON.stringify(out);"
+                + "})();</script></body></html>";
+        serve(site, page);
+        try {
+            browser.get(siteOrigin + "/portfolio.html");
+            wait.until(ExpectedConditions.titleContains("done"));
+            JsonNode out = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                    browser.getTitle().substring("done ".length()));
+            assertThat(out.get("read").asText()).isEqualTo("200 READY");
+            assertThat(out.get("ask").asText()).matches("200 [1-9]\\d*");
+            assertThat(out.get("stream").asText()).isEqualTo("200 tokens answer");
+            assertThat(out.get("events").asText()).isEqualTo("READY");
+        } finally {
+            site.stop(0);
+        }
+    }
+
+    /**
+     * A web site that mounts repo-rag under a path of its own (a reverse proxy forwarding /rag/ to
+     * it, passing the browser's host in X-Forwarded-Host): the page, its script and style, the API,
+     * the status events and the streamed answer are all asked for within that path.
+     */
+    @Test
+    void underAPathBehindAReverseProxyEverythingWorksWithinThatPath() throws Exception {
+        app.close();
+        app = startApp(TestApp.settings().withTrustForwardedFor(true));
+        app.commitShop(REPO, 12);
+        try (PrefixProxy proxy = new PrefixProxy("/rag", java.net.URI.create(app.base()))) {
+            addTheShopOn(proxy.base());
+            wait.until(ExpectedConditions.textToBe(By.id("project-name"), "shop"));
+
+            byId("initialize").click();
+            wait.until(driver -> "READY".equals(byId("status-badge").getAttribute("data-status")));
+            assertThat(byId("progress-label").getText()).isEqualTo("100%");
+
+            ask("How is the cart total computed?");
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".message.answer .citation a")));
+            assertThat(browser.findElement(By.cssSelector(".message.answer .text")).getText())
+                    .contains("sums the item prices");
+            assertThat(browser.findElements(By.cssSelector(".message.answer .citation a")))
+                    .extracting(WebElement::getText).anyMatch(text -> text.startsWith("src/cart/Cart.java:"));
+            assertThat(script("return getComputedStyle(document.querySelector('.topbar')).display"))
+                    .as("the style sheet was loaded").isNotEqualTo("inline");
+            assertNoConsoleErrors("behind the proxy");
+            assertThat(proxy.outside()).as("requests outside /rag/").isEmpty();
+            screenshot("7-behind-a-proxy");
+        }
     }
 
     @Test
@@ -332,10 +408,7 @@ class BrowserEndToEndTest {
                 .contains("5 B");
         screenshot("9-skipped-files");
 
-        byId("start-conversation").click();
-        wait.until(ExpectedConditions.elementToBeClickable(By.id("question")));
-        byId("question").sendKeys("what is App?");
-        byId("ask").click();
+        ask("what is App?");
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".message.answer .citation")));
         assertThat(browser.findElement(By.cssSelector(".message.answer .text")).getText())
                 .startsWith("Here are the passages of the code that best match the question:")
@@ -371,6 +444,37 @@ class BrowserEndToEndTest {
 
     private Object script(String code) {
         return ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(code);
+    }
+
+    /** Opens the page at {@code url}, saves the admin token and adds the shop repository. */
+    private void addTheShopOn(String url) {
+        browser.get(url);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("add-form")));
+        byId("admin-token").sendKeys(TOKEN);
+        byId("save-token").click();
+        byId("add-name").sendKeys("shop");
+        byId("add-repo").sendKeys(REPO);
+        byId("add-submit").click();
+    }
+
+    /** Starts the open project's conversation and asks {@code question}. */
+    private void ask(String question) {
+        byId("start-conversation").click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("question")));
+        byId("question").sendKeys(question);
+        byId("ask").click();
+    }
+
+    /** Starts {@code server} answering every path with {@code page}, a site of another origin. */
+    private static void serve(com.sun.net.httpserver.HttpServer server, String page) {
+        server.createContext("/", exchange -> {
+            byte[] bytes = page.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.start();
     }
 
     private void assertFitsTheWidth(String where) {

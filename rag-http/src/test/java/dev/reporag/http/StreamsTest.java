@@ -169,18 +169,9 @@ class StreamsTest {
                 return answer;
             }
         };
-        app = new TestApp(TestApp.settings(), model, TestApp.fastSettings().build());
-        app.commitShop(REPO);
-        app.startWorker();
-        String id = app.createProject("shop", REPO);
-        app.post("/api/projects/" + id + "/ingest", "", TOKEN);
-        app.awaitStatus(id, "READY", Duration.ofSeconds(20));
+        String id = readyShop(TestApp.settings(), model);
 
-        HttpResponse<Stream<String>> response = app.http.send(HttpRequest.newBuilder(
-                        URI.create(app.base() + "/api/projects/" + id + "/ask/stream"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"question\":\"how is the cart total computed?\"}"))
-                .build(), HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> response = askStream(id);
         List<Event> events = new ArrayList<>();
         parse(response.body(), events::add);
 
@@ -201,17 +192,40 @@ class StreamsTest {
         assertThat(answer.get("conversationId").asText()).isNotBlank();
     }
 
+    /**
+     * A model that thinks before it writes (a reasoning model's thinking is not shown) left the
+     * response without a byte until its first token: proxies end idle connections (nginx after 60 s).
+     */
+    @Test
+    void aSlowFirstTokenIsPrecededByKeepAliveComments() throws Exception {
+        AnswerModel thinking = new ScriptedAnswerModel(prompt -> {
+            TestApp.sleep(1_000);
+            return "It sums the item prices [1].";
+        });
+        String id = readyShop(TestApp.settings().withAnswerKeepAlive(Duration.ofMillis(200)), thinking);
+
+        HttpResponse<Stream<String>> response = askStream(id);
+        List<String> lines = response.body().toList();
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        int firstToken = lines.indexOf("event: token");
+        assertThat(firstToken).isPositive();
+        assertThat(lines.subList(0, firstToken)).as("before the first token").contains(": waiting for the answer")
+                .allMatch(line -> line.isEmpty() || line.equals(": waiting for the answer"));
+        assertThat(lines.stream().filter(line -> line.startsWith(": ")).count()).isBetween(2L, 6L);
+        assertThat(lines).contains("event: answer");
+
+        // A refusal still comes at once, with its status.
+        TestApp.Response refused = app.post("/api/projects/" + id + "/ask/stream", map("question", " "), null);
+        assertThat(refused.status()).isEqualTo(400);
+    }
+
     @Test
     void unexpectedFailuresAre500WithoutDetails() {
         AnswerModel broken = new ScriptedAnswerModel(prompt -> {
             throw new IllegalStateException("boom at sk-live-secret-123 /internal/path");
         });
-        app = new TestApp(TestApp.settings(), broken, TestApp.fastSettings().build());
-        app.commitShop(REPO);
-        app.startWorker();
-        String id = app.createProject("shop", REPO);
-        app.post("/api/projects/" + id + "/ingest", "", TOKEN);
-        app.awaitStatus(id, "READY", Duration.ofSeconds(20));
+        String id = readyShop(TestApp.settings(), broken);
 
         TestApp.Response plain = app.post("/api/projects/" + id + "/ask", map("question", "how is the total computed?"),
                 null);
@@ -223,6 +237,24 @@ class StreamsTest {
                 map("question", "how is the total computed?"), null);
         assertError(streamed, 500, "internal error");
         assertThat(streamed.text()).doesNotContain("sk-live");
+    }
+
+    /** An app answering with {@code model}, and the id of its READY shop project. */
+    private String readyShop(HttpSettings settings, AnswerModel model) {
+        app = new TestApp(settings, model, TestApp.fastSettings().build());
+        app.commitShop(REPO);
+        app.startWorker();
+        String id = app.createProject("shop", REPO);
+        app.post("/api/projects/" + id + "/ingest", "", TOKEN);
+        app.awaitStatus(id, "READY", Duration.ofSeconds(20));
+        return id;
+    }
+
+    private HttpResponse<Stream<String>> askStream(String id) throws IOException, InterruptedException {
+        return app.http.send(HttpRequest.newBuilder(URI.create(app.base() + "/api/projects/" + id + "/ask/stream"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"question\":\"how is the cart total computed?\"}"))
+                .build(), HttpResponse.BodyHandlers.ofLines());
     }
 
     private Thread subscribe(String path, Consumer<Event> sink) {

@@ -103,6 +103,35 @@ class WebhooksTest {
         assertThat(fresh.path("freshness").isNull()).isTrue();
     }
 
+    /**
+     * Gitea, Forgejo (Codeberg) and Gogs send GitHub's push payload; their older releases sign it
+     * only in X-Gitea-Signature (hex, no "sha256=") and name the event in X-Gitea-Event.
+     */
+    @Test
+    void giteaAndForgejoPushesAreTakenOnTheGitHubRoute() throws Exception {
+        start(TestApp.settings().withWebhookSecret(SECRET));
+        String repo = "https://codeberg.org/acme/shop.git";
+        app.source.commit(repo, Map.of("src/A.java", "class A { int one; }\n"));
+        String id = app.createProject("shop-codeberg", repo);
+        app.post("/api/projects/" + id + "/ingest", Map.of(), TestApp.TOKEN);
+        assertThat(app.rag.processNext("test").orElseThrow().status()).isEqualTo(JobStatus.READY);
+        app.source.commit(repo, Map.of("src/A.java", "class A { int two; }\n"));
+        String c2 = app.source.remoteHead(repo, null);
+        String body = "{\"ref\":\"refs/heads/main\",\"before\":\"" + "1".repeat(40) + "\",\"after\":\"" + c2 + "\","
+                + "\"repository\":{\"full_name\":\"acme/shop\",\"clone_url\":\"" + repo + "\","
+                + "\"html_url\":\"https://codeberg.org/acme/shop\",\"ssh_url\":\"git@codeberg.org:acme/shop.git\","
+                + "\"default_branch\":\"main\"},\"commits\":[]}";
+        String hex = sign(SECRET, body).substring("sha256=".length());
+        String wrong = (hex.charAt(0) == '0' ? "1" : "0") + hex.substring(1);
+
+        assertThat(app.postRaw("/api/webhooks/github", body, null, Map.of("X-Gitea-Event", "push",
+                "X-Gitea-Signature", wrong)).status()).isEqualTo(401);
+        assertThat(app.postRaw("/api/webhooks/github", body, null, Map.of("X-Gitea-Event", "push",
+                "X-Gitea-Signature", hex)).status()).isEqualTo(202);
+        assertThat(latest(id).status()).isEqualTo(JobStatus.PENDING);
+        assertThat(app.rag.processNext("test").orElseThrow().commit()).isEqualTo(c2);
+    }
+
     @Test
     void gitHubsFormEncodedDeliveriesAreReadToo() throws Exception {
         start(TestApp.settings().withWebhookSecret(SECRET));
