@@ -11,8 +11,10 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 @Command(name = "eval", mixinStandardHelpOptions = true,
@@ -35,6 +37,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print {questions, recall1, recall5, mrr, byKind: {kind: {questions,"
             + " recall1, recall5, mrr}}, commit, notes}.")
     boolean json;
+    @Option(names = {"-v", "--verbose"}, description = "Also show every question: its kind, where it comes from (a"
+            + " commit, or a file and line), the files that answer it, the rank of the first one found (- when"
+            + " not in the first " + EvalReport.DEPTH + ") and the first three files ranked; with --json, as \"results\".")
+    boolean verbose;
 
     @Override
     public Integer call() throws Exception {
@@ -50,9 +56,12 @@ final class EvalCommand implements Callable<Integer> {
             });
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Json.write(Json.evaluation(report)));
+                out.println(Json.write(Json.evaluation(report, verbose)));
             } else {
                 print(out, target, report);
+                if (verbose) {
+                    printResults(out, report);
+                }
             }
             out.flush();
             return ExitCodes.OK;
@@ -68,6 +77,23 @@ final class EvalCommand implements Callable<Integer> {
         }
         row(out, "all", report.overall());
         report.notes().forEach(note -> out.println("note: " + note));
+    }
+
+    /** Every question, the worst found first (not found, then rank 10 down to 1): what to look at comes on top. */
+    private static void printResults(PrintWriter out, EvalReport report) {
+        out.println();
+        report.results().stream()
+                .sorted(Comparator.comparingInt((EvalReport.Result r) -> r.rank() == 0 ? Integer.MAX_VALUE : r.rank())
+                        .reversed())
+                .forEach(r -> {
+                    out.printf(Locale.ROOT, "%-7s %-3s %s%n", r.question().kind(), r.rank() == 0 ? "-" : "#" + r.rank(),
+                            TerminalText.line(r.question().text()));
+                    out.printf(Locale.ROOT, "        from %s; answered by %s%n",
+                            TerminalText.line(r.question().origin()),
+                            TerminalText.line(String.join(", ", new TreeSet<>(r.question().expected()))));
+                    out.printf(Locale.ROOT, "        ranked %s%n",
+                            TerminalText.line(String.join(", ", r.top().subList(0, Math.min(3, r.top().size())))));
+                });
     }
 
     private static void row(PrintWriter out, String label, EvalReport.Score score) {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /** The --json shapes (documented in docs/cli.md); a project's and its skipped files' are the HTTP API's own. */
 final class Json {
@@ -34,13 +35,27 @@ final class Json {
     }
 
     /** {@code rag eval --json}: the shape, plus the commit and the notes. */
-    static Map<String, Object> evaluation(dev.reporag.core.eval.EvalReport report) {
+    static Map<String, Object> evaluation(dev.reporag.core.eval.EvalReport report, boolean withResults) {
         Map<String, Object> json = score(report.overall());
         Map<String, Object> byKind = new LinkedHashMap<>();
         report.byKind().forEach((kind, score) -> byKind.put(kind, score(score)));
         json.put("byKind", byKind);
         json.put("commit", report.commit());
         json.put("notes", report.notes());
+        if (withResults) {
+            List<Map<String, Object>> results = new ArrayList<>();
+            for (dev.reporag.core.eval.EvalReport.Result r : report.results()) {
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("kind", r.question().kind());
+                result.put("question", r.question().text());
+                result.put("origin", r.question().origin());
+                result.put("expected", new TreeSet<>(r.question().expected()));
+                result.put("rank", r.rank());
+                result.put("top", r.top());
+                results.add(result);
+            }
+            json.put("results", results);
+        }
         return json;
     }
 

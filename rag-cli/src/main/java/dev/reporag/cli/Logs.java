@@ -3,6 +3,7 @@ package dev.reporag.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 import java.util.Map;
 
@@ -20,6 +21,18 @@ final class Logs {
         if (config.allowLocalSources()) {
             LoggerFactory.getLogger(Logs.class).warn("RAG_ALLOW_LOCAL_SOURCES=true: local paths, file://, http:// and"
                     + " loopback hosts can be fetched; use this for development and tests only");
+        }
+    }
+
+    /**
+     * Sends what logs through java.util.logging (Lucene, the JDK) to the product's logging, so that
+     * RAG_LOG_LEVEL and logback.xml govern it: on Java 21 and later Lucene printed two lines of its
+     * own to stderr at every command ("Using MemorySegmentIndexInput…", "please update Apache Lucene").
+     */
+    static void bridgeJavaUtilLogging() {
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
         }
     }
 

@@ -14,6 +14,8 @@ public final class Main {
 
     public static void main(String[] args) {
         exitOnOutOfMemory();
+        Logs.bridgeJavaUtilLogging();
+        System.setErr(Wiring.consoleErrors(System.err)); // before any PrintWriter wraps it
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         int code = run(args, System.getenv(), System.in, out, err, System.console() != null);

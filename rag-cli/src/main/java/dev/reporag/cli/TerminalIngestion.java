@@ -80,6 +80,13 @@ final class TerminalIngestion {
             out.printf("%s is READY: %d files, %d chunks (%d embedded now), %d skipped, commit %s%n", TerminalText.line(project.name()),
                     job.progress().filesDone(), job.progress().chunksTotal(), job.progress().chunksEmbedded(),
                     job.progress().filesSkipped(), shortCommit(job.commit()));
+            if (job.progress().chunksTotal() == 0) {
+                // READY, and yet nothing to answer from: say why before a question finds nothing.
+                out.println(job.progress().filesSkipped() > 0
+                        ? "nothing was indexed: every file was skipped; 'rag status --project-id " + project.id().value()
+                        + " --skipped' says why, and RAG_INCLUDE / RAG_EXCLUDE change the rules"
+                        : "nothing was indexed: the commit has no files");
+            }
         } else if (job.status() == JobStatus.FAILED) {
             out.printf("%s FAILED: %s%n", TerminalText.line(project.name()), TerminalText.line(job.error()));
         } else {

@@ -6,7 +6,8 @@ package dev.reporag.cli;
  * control character and DEL, and the Unicode characters that reorder or hide text (bidirectional
  * overrides and isolates, zero-width characters) are shown as visible escapes such as
  * {@code \x1b} or {@code \u202e} instead of acting on the terminal. A {@link #line line} also
- * escapes line breaks, so a file name holding a newline cannot split a citation line.
+ * escapes line breaks, so a file name holding a newline cannot split a citation line; {@link #lines
+ * lines} print a file's CRLF line ends as line ends.
  */
 final class TerminalText {
     private TerminalText() {
@@ -38,6 +39,9 @@ final class TerminalText {
             }
             if (out == null) {
                 out = new StringBuilder(text.length() + 16).append(text, 0, i);
+            }
+            if (multiline && c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
+                continue; // a Windows line end is a line end; a lone one could overwrite the line, and is shown
             }
             out.append(c < 0x100 ? String.format("\\x%02x", (int) c) : String.format("\\u%04x", (int) c));
         }

@@ -82,6 +82,12 @@ final class Wiring implements AutoCloseable {
                 storeDescription = "embedded store at " + local.directory();
             }
 
+            if (config.openAiBaseUrl() != null && config.openAiKey() == null) {
+                org.slf4j.LoggerFactory.getLogger(Wiring.class).warn("OPENAI_BASE_URL is set but OPENAI_API_KEY is not,"
+                        + " so that server is not used: embeddings are computed in-process{}. A server that takes no"
+                        + " key (Ollama, LM Studio, a local vLLM) takes any: set OPENAI_API_KEY=local",
+                        config.groqKey() == null ? " and answers are the best passages" : "");
+            }
             AnswerModel answerModel = OpenAiChatSettings
                     .select(config.openAiKey(), config.openAiBaseUrl(), config.groqKey(), config.groqBaseUrl(),
                             config.chatModel())
@@ -153,6 +159,14 @@ final class Wiring implements AutoCloseable {
         io.micrometer.core.instrument.FunctionCounter.builder("rag_embedding_failures", rag,
                 r -> r.embeddingStats().failed()).description("embedding requests that failed for good")
                 .register(registry);
+    }
+
+    /**
+     * The process's stderr as adapters need it: JGit's upload-pack (a fetch from a local path)
+     * prints its failures' stack traces there from a thread of its own; they go to the log.
+     */
+    static java.io.PrintStream consoleErrors(java.io.PrintStream stderr) {
+        return dev.reporag.git.UploadPackOutput.routing(stderr);
     }
 
     /**

@@ -45,6 +45,20 @@ class CommandsTest {
     }
 
     @Test
+    void anIngestionThatSkippedEveryFileSaysNothingWasIndexedAndWhereToSeeWhy() throws Exception {
+        Path logos = TestRepos.create(tmp.resolve("logos"), Map.of("logo.png", "\u0089PNG\r\n\u001a\n\u0000",
+                "docs/guide.md", "# Guide\n"));
+
+        CliRun run = rag("ingest", logos.toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("logos is READY: 0 files, 0 chunks (0 embedded now), 2 skipped")
+                .containsPattern("nothing was indexed: every file was skipped; 'rag status --project-id [0-9a-f-]{36}"
+                        + " --skipped' says why");
+        assertThat(rag("ingest", repo.toString()).out()).doesNotContain("nothing was indexed");
+    }
+
+    @Test
     void aLocalPathOnTheCommandLineNeedsNoWarningAboutAVariableNobodySet() {
         ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
                 .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);

@@ -74,6 +74,43 @@ class EvalCommandTest {
     }
 
     @Test
+    void verboseShowsEveryQuestionWithWhatAnswersItAndWhatRankedFirst() throws Exception {
+        Path repo = shopWithHistory();
+        assertThat(rag("ingest", repo.toString()).exitCode()).isZero();
+
+        CliRun json = rag("eval", "--project", "shop", "--questions", "6", "--json", "--verbose");
+        assertThat(json.exitCode()).as(json.toString()).isZero();
+        JsonNode results = JSON.readTree(json.out()).get("results");
+        assertThat(results).hasSize(3);
+        JsonNode doc = null;
+        for (JsonNode result : results) {
+            assertThat(result.fieldNames()).toIterable().containsExactly("kind", "question", "origin", "expected",
+                    "rank", "top");
+            int rank = result.get("rank").asInt();
+            assertThat(rank).isBetween(0, 10);
+            if (rank > 0) { // the rank is where the first expected file stands in what was ranked
+                assertThat(result.get("expected").toString()).contains(result.get("top").get(rank - 1).asText());
+            }
+            if (result.get("kind").asText().equals("doc")) {
+                doc = result;
+            }
+        }
+        assertThat(doc).isNotNull();
+        assertThat(doc.get("question").asText()).isEqualTo("Reads the configuration file at the given path and parses it");
+        assertThat(doc.get("origin").asText()).isEqualTo("src/shop/ConfigLoader.java:4");
+        assertThat(doc.get("expected").get(0).asText()).isEqualTo("src/shop/ConfigLoader.java");
+
+        CliRun text = rag("eval", "--project", "shop", "--questions", "6", "--verbose");
+        assertThat(text.exitCode()).as(text.toString()).isZero();
+        assertThat(text.out()).contains("Retry card charges that time out at the payment gateway")
+                .contains("Strip white space around the config before parsing it")
+                .containsPattern("doc\\s+(#\\d+|-)\\s+Reads the configuration file at the given path and parses it\\n"
+                        + "\\s+from src/shop/ConfigLoader.java:4; answered by src/shop/ConfigLoader.java\\n\\s+ranked \\S");
+        CliRun plain = rag("eval", "--project", "shop", "--questions", "6", "--json");
+        assertThat(JSON.readTree(plain.out()).has("results")).isFalse();
+    }
+
+    @Test
     void aRepositoryWithNothingToAskAboutOrNotReadyGetsAClearMessage() throws Exception {
         Path repo = TestRepos.create(tmp.resolve("shop"), TestRepos.shop());
         rag("add", repo.toString(), "--name", "shop");

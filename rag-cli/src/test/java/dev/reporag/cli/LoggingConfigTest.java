@@ -21,6 +21,28 @@ class LoggingConfigTest {
         return context;
     }
 
+    /** On Java 21 and later Lucene printed its notes through java.util.logging at every command. */
+    @Test
+    void javaUtilLoggingReachesTheProductsLoggingAndLucenesNotesStayQuiet() throws Exception {
+        assertThat(productLogging().getLogger("org.apache.lucene.store.MMapDirectory").getEffectiveLevel())
+                .isEqualTo(Level.ERROR);
+
+        Logs.bridgeJavaUtilLogging();
+        ch.qos.logback.classic.Logger target = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger("dev.reporag.cli.jul");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events =
+                new ch.qos.logback.core.read.ListAppender<>();
+        events.start();
+        target.addAppender(events);
+        try {
+            java.util.logging.Logger.getLogger("dev.reporag.cli.jul").warning("a note through java.util.logging");
+        } finally {
+            target.detachAppender(events);
+        }
+        assertThat(events.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .containsExactly("a note through java.util.logging");
+    }
+
     @Test
     void jGitsBackgroundFileSystemTimingNeverPrintsItsAbortAsAnError() throws Exception {
         LoggerContext context = productLogging();

@@ -64,4 +64,33 @@ class WiringTest {
                 .hasMessage("RAG_EMBEDDING_MODEL 'text-embedding-3-small' is not an in-process model; use one of"
                         + " all-minilm-l6-v2, all-minilm-l6-v2-q (or set OPENAI_API_KEY for an API's models)");
     }
+
+    /** Pointed at a local server (Ollama, LM Studio) without a key, nothing said why it went unused. */
+    @Test
+    void aBaseUrlWithoutAKeyIsSaidToBeUnused() throws Exception {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Wiring.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events =
+                new ch.qos.logback.core.read.ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        try {
+            Config config = Config.fromEnvironment(Map.of("RAG_HOME", tmp.resolve("home").toString(),
+                    "OPENAI_BASE_URL", "http://127.0.0.1:11434/v1"));
+            try (Wiring wiring = Wiring.open(config)) {
+                assertThat(wiring.rag().statuses()).isEmpty();
+            }
+            Config withKey = Config.fromEnvironment(Map.of("RAG_HOME", tmp.resolve("home").toString(),
+                    "OPENAI_BASE_URL", "http://127.0.0.1:11434/v1", "OPENAI_API_KEY", "local",
+                    "RAG_EMBEDDING_DIMENSIONS", "8"));
+            try (Wiring wiring = Wiring.open(withKey)) {
+                assertThat(wiring.rag()).isNotNull();
+            }
+        } finally {
+            logger.detachAppender(events);
+        }
+        assertThat(events.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .containsExactly("OPENAI_BASE_URL is set but OPENAI_API_KEY is not, so that server is not used:"
+                        + " embeddings are computed in-process and answers are the best passages. A server that"
+                        + " takes no key (Ollama, LM Studio, a local vLLM) takes any: set OPENAI_API_KEY=local");
+    }
 }
