@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prepares PostgreSQL 15 with pgvector for the tests, idempotently: starts the cluster, builds and
 # installs pgvector from Debian trixie's source package when it is missing (bookworm has no
-# pgvector 0.8, whose iterative index scans the store relies on), and creates the test database.
+# pgvector 0.8, whose iterative index scans the store relies on), creates the test database,
+# installs openssl if missing, and starts a PgBouncer in transaction mode in front of the server.
 # Does apt work only when something is missing; a second run takes well under two seconds.
 set -euo pipefail
 
@@ -86,4 +87,62 @@ if [ "$(psql_admin -tA -c "SELECT 1 FROM pg_database WHERE datname = '$TEST_DB'"
 else
   step "creating database $TEST_DB"
   psql_admin -c "CREATE DATABASE $TEST_DB"
+fi
+
+# 4. openssl, with which TlsDatabaseTest makes its server's certificate.
+if ! command -v openssl >/dev/null; then
+  step "installing openssl"
+  $SUDO apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null
+fi
+
+# 5. A PgBouncer in transaction mode in front of it, as hosted poolers run (Supabase's port 6543,
+#    Neon's pooled endpoint): TransactionPoolerTest goes through it. Port 6433, configuration and
+#    log under $POOLER_DIR; PgBouncer will not run as root, so it runs as postgres.
+POOLER_PORT=${RAG_TEST_POOLER_PORT:-6433}
+POOLER_DIR=${RAG_TEST_POOLER_DIR:-/tmp/reporag-pgbouncer}
+if "${PG_CONFIG%/pg_config}/pg_isready" -q -h 127.0.0.1 -p "$POOLER_PORT"; then
+  step "PgBouncer (transaction mode) is running on port $POOLER_PORT"
+else
+  if ! command -v pgbouncer >/dev/null && [ ! -x /usr/sbin/pgbouncer ]; then
+    step "installing PgBouncer"
+    $SUDO apt-get update -qq
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer >/dev/null
+  fi
+  PGBOUNCER=$(command -v pgbouncer || echo /usr/sbin/pgbouncer)
+  $SUDO mkdir -p "$POOLER_DIR"
+  # Few server connections for many clients, so that transactions of one client land on several.
+  $SUDO tee "$POOLER_DIR/pgbouncer.ini" >/dev/null <<EOF2
+[databases]
+* = host=127.0.0.1 port=5432
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $POOLER_PORT
+unix_socket_dir =
+auth_type = trust
+auth_file = $POOLER_DIR/users.txt
+pool_mode = transaction
+default_pool_size = 3
+max_client_conn = 200
+logfile = $POOLER_DIR/pgbouncer.log
+pidfile = $POOLER_DIR/pgbouncer.pid
+EOF2
+  echo '"postgres" ""' | $SUDO tee "$POOLER_DIR/users.txt" >/dev/null
+  if [ "$(id -u)" -eq 0 ]; then
+    chown -R postgres "$POOLER_DIR"
+    su postgres -c "$PGBOUNCER -d $POOLER_DIR/pgbouncer.ini"
+  else
+    sudo chown -R postgres "$POOLER_DIR"
+    sudo -u postgres "$PGBOUNCER" -d "$POOLER_DIR/pgbouncer.ini"
+  fi
+  for _ in $(seq 1 20); do
+    "${PG_CONFIG%/pg_config}/pg_isready" -q -h 127.0.0.1 -p "$POOLER_PORT" && break
+    sleep 0.25
+  done
+  if ! "${PG_CONFIG%/pg_config}/pg_isready" -q -h 127.0.0.1 -p "$POOLER_PORT"; then
+    echo "setup-postgres: PgBouncer did not start on port $POOLER_PORT; its log:" >&2
+    tail -n 20 "$POOLER_DIR/pgbouncer.log" >&2 || true
+    exit 1
+  fi
+  step "PgBouncer (transaction mode) started on port $POOLER_PORT"
 fi

@@ -11,6 +11,8 @@ done
 
 # Tests that need PostgreSQL read this; without it (and without Docker) they fail, never skip.
 export RAG_TEST_DATABASE_URL="${RAG_TEST_DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/reporag_test?user=postgres}"
+# The same server behind PgBouncer in transaction mode (scripts/setup-postgres.sh starts it).
+export RAG_TEST_POOLER_URL="${RAG_TEST_POOLER_URL:-jdbc:postgresql://127.0.0.1:6433/?user=postgres}"
 # Keeps JGit's user-level config out of the home directory.
 export XDG_CONFIG_HOME="${XDG_CONFIG_HOME:-$PWD/target/xdg}"
 

@@ -24,7 +24,8 @@ final class Repo {
             "JAVA_OPTS", "read by ./rag, which passes it to java",
             "JAVA_TOOL_OPTIONS", "read by the JVM itself (used in the Docker image and on Render)",
             "XDG_CONFIG_HOME", "read by JGit for its user configuration",
-            "RAG_TEST_DATABASE_URL", "read by the tests that need PostgreSQL, and set by scripts/test.sh");
+            "RAG_TEST_DATABASE_URL", "read by the tests that need PostgreSQL, and set by scripts/test.sh",
+            "RAG_TEST_POOLER_URL", "read by TransactionPoolerTest (PgBouncer), and set by scripts/test.sh");
 
     private Repo() {
     }

@@ -31,6 +31,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
@@ -102,6 +103,8 @@ class EmbeddingFaultsTest {
     @Test
     void aPermanentlyFailingApiFailsTheJobInBoundedTimeAndTheWorkerGoesOn() throws Exception {
         Path repo = GitRepos.create(tmp.resolve("repo"), GitRepos.generatedCode(6, 2));
+        // Forty requests of two chunks: more than the job may have out at once.
+        Path large = GitRepos.create(tmp.resolve("large"), GitRepos.generatedCode(40, 2));
         try (FakeOpenAiServer fake = FakeOpenAiServer.start(); Gateway gateway = new Gateway(fake.baseUrl());
              TestSchema db = new TestSchema("faults")) {
             Map<String, String> env = api(gateway.baseUrl());
@@ -115,13 +118,17 @@ class EmbeddingFaultsTest {
                     // The key is refused: no retry can help.
                     gateway.mode = 401;
                     long start = System.nanoTime();
-                    IngestionJob rejected = await(pg, enqueue(pg, "rejected", repo), 30);
+                    IngestionJob rejected = await(pg, enqueue(pg, "rejected", large), 30);
                     long rejectedSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
                     assertThat(rejected.status()).isEqualTo(JobStatus.FAILED);
                     assertThat(rejected.error()).contains("API key was rejected (401)")
                             .doesNotContain(FakeOpenAiServer.KEY).doesNotContain("sk-");
                     assertThat(rejectedSeconds).isLessThan(15);
-                    assertThat(gateway.served.get()).as("a 401 is not retried").isLessThanOrEqualTo(5);
+                    assertThat(gateway.refused.values()).as("a 401 is not retried").isNotEmpty().containsOnly(1);
+                    // The job has at most 2 requests per sender (RAG_CONCURRENCY, 4 with an API) out, and
+                    // stops there: the others are never sent.
+                    int refusedRequests = gateway.served.get();
+                    assertThat(refusedRequests).as("requests sent for a refused key").isLessThanOrEqualTo(8);
 
                     // Every request fails with 500, for good; the next project waits behind it.
                     gateway.mode = 500;
@@ -139,7 +146,8 @@ class EmbeddingFaultsTest {
                     IngestionJob processed = await(pg, next, 60);
                     assertThat(processed.status()).as(processed.error()).isEqualTo(JobStatus.READY);
                     assertThat(worker.output()).contains("worker " + workerId + " processing job " + next.value());
-                    System.out.printf("401: FAILED after %d s; 500 forever: FAILED after %d s%n", rejectedSeconds,
+                    System.out.printf("401: FAILED after %d s, %d requests sent; 500 forever: FAILED after %d s%n",
+                            rejectedSeconds, refusedRequests,
                             failedSeconds);
                 }
                 worker.signal("TERM");
@@ -174,6 +182,8 @@ class EmbeddingFaultsTest {
         private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         private final String target;
         final AtomicInteger served = new AtomicInteger();
+        /** Times each request body was answered 401. */
+        final Map<String, Integer> refused = new ConcurrentHashMap<>();
         volatile int mode;
 
         Gateway(String target) throws IOException {
@@ -194,6 +204,7 @@ class EmbeddingFaultsTest {
                 int now = mode;
                 served.incrementAndGet();
                 if (now == 401) {
+                    refused.merge(new String(body, StandardCharsets.UTF_8), 1, Integer::sum);
                     String auth = String.valueOf(exchange.getRequestHeaders().getFirst("Authorization"));
                     send(exchange, 401, "{\"error\":{\"message\":\"Incorrect API key provided: "
                             + auth.substring(Math.max(0, auth.length() - 4)) + ".\",\"type\":\"invalid_request_error\","

@@ -68,6 +68,35 @@ final class ThrowawayPostgres implements AutoCloseable {
                 "start");
     }
 
+    /**
+     * Makes the server accept TLS connections only, as hosted PostgreSQL often does: a self-signed
+     * certificate for 127.0.0.1 (made with openssl), {@code ssl=on}, and pg_hba.conf rejecting
+     * unencrypted connections; restarts the server. Returns the certificate, a client's root of trust.
+     */
+    Path requireTls() throws Exception {
+        Path cert = dir.resolve("server.crt");
+        Path key = dir.resolve("server.key");
+        selfSignedCertificate(cert, key);
+        if (asPostgres) {
+            run(List.of("chown", "postgres:postgres", key.toString(), cert.toString()), 30);
+        }
+        Files.writeString(data.resolve("postgresql.auto.conf"), "ssl = on\nssl_cert_file = '" + cert
+                + "'\nssl_key_file = '" + key + "'\n", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(data.resolve("pg_hba.conf"), "local all all trust\n"
+                + "hostssl all all 127.0.0.1/32 trust\n"
+                + "hostnossl all all 127.0.0.1/32 reject\n");
+        stopServer();
+        startServer();
+        return cert;
+    }
+
+    /** A certificate for 127.0.0.1 signed by its own key (made with openssl), the key readable by its owner only. */
+    static void selfSignedCertificate(Path cert, Path key) throws Exception {
+        run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.toString(), "-out", cert.toString()), 60);
+        run(List.of("chmod", "600", key.toString()), 30);
+    }
+
     /** Stops the server at once (fast shutdown: connections are ended). */
     void stopServer() throws Exception {
         pg(60, BIN.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "fast", "-w", "stop");

@@ -25,7 +25,8 @@ import java.util.stream.Stream;
 /**
  * The on-disk store at scale: 100,000 chunks of ~1,000 chars with 384-dim clustered vectors in 20
  * projects of 5,000, plus a project of 50 (a small share). Prints load rate, vector and keyword
- * search p50/p95, recall against an exact scan, and size on disk. Args: [dir] [projects] [chunks per project].
+ * search p50/p95, recall against an exact scan, and size on disk. Args: [dir] [projects] [chunks
+ * per project].
  */
 public final class StoreBench {
     private static final int DIM = 384;
@@ -80,7 +81,8 @@ public final class StoreBench {
             }
             System.out.printf(Locale.ROOT, "vector top-%d in a %,d-chunk project (%.0f%% of the index): p50 %.2f ms,"
                             + " p95 %.2f ms, recall@10 vs exact %.3f, %d/%d queries returned %d%n", k, perProject,
-                    100.0 * perProject / total, pct(vectorNanos, 50), pct(vectorNanos, 95), recall / queries, fullResults, queries, k);
+                    100.0 * perProject / total, pct(vectorNanos, 50), pct(vectorNanos, 95), recall / queries,
+                    fullResults, queries, k);
 
             long[] smallNanos = new long[queries];
             int smallFull = 0;
@@ -108,7 +110,8 @@ public final class StoreBench {
                 nonEmpty += hits.isEmpty() ? 0 : 1;
             }
             System.out.printf(Locale.ROOT, "keyword top-%d in a %,d-chunk project: p50 %.2f ms, p95 %.2f ms"
-                    + " (%d/%d with hits)%n", k, perProject, pct(keywordNanos, 50), pct(keywordNanos, 95), nonEmpty, queries);
+                    + " (%d/%d with hits)%n", k, perProject, pct(keywordNanos, 50), pct(keywordNanos, 95), nonEmpty,
+                    queries);
 
             long t = System.nanoTime();
             long n = vs.chunkIds(ids.get(0)).size();
