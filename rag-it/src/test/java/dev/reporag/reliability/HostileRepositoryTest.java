@@ -158,12 +158,14 @@ class HostileRepositoryTest {
         Set<String> paths = byPath.keySet();
         // Indexed, under their exact names.
         assertThat(paths).contains("src/Main.java", NEWLINE_NAME, UNICODE_NAME, SHELL_NAME, DASH_NAME, DEEP_NAME,
-                "src/Settings.java", "scripts/embedded_key.py");
+                "src/Settings.java", "scripts/embedded_key.py", "src/latin1.py");
         assertThat(paths.stream().filter(p -> p.startsWith("many/")).count()).isEqualTo(10_000);
-        // Never indexed: links, the submodule, secrets, the huge file, binary, undecodable, LFS.
+        // Never indexed: links, the submodule, secrets, the huge file, binary, LFS.
         assertThat(paths).doesNotContain("src/link-out", "src/link-up", "vendor/evil", ".env", "config/production.env",
-                "deploy/id_rsa", "deploy/server.pem", "src/huge.py", "src/looks_like_text.py", "src/latin1.py",
-                "model/weights.py");
+                "deploy/id_rsa", "deploy/server.pem", "src/huge.py", "src/looks_like_text.py", "model/weights.py");
+        // Latin-1 text is read as such: its accented letters are letters, not replacement characters.
+        assertThat(chunks.stream().filter(c -> c.path().equals("src/latin1.py")).map(StoredChunks.Stored::text)
+                .collect(Collectors.joining())).contains("def caf\u00e9():").contains("'na\u00efve'");
         // Secrets inside code are redacted, and the code around them is kept.
         String settings = chunks.stream().filter(c -> c.path().equals("src/Settings.java"))
                 .map(StoredChunks.Stored::text).collect(Collectors.joining());

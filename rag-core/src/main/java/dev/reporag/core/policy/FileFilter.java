@@ -7,6 +7,7 @@ import dev.reporag.core.model.SourceFile;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ public final class FileFilter {
     /** Paths of generated code by name: a generated directory or file suffix, protobuf and the like. */
     private static final Pattern GENERATED_PATH = Pattern.compile("(?:^|/)(?:generated|__generated__|gen)/"
             + "|[._-]generated\\.\\w+$|\\.g\\.dart$|\\.pb\\.\\w+$|_pb2(?:_grpc)?\\.py$|\\.designer\\.cs$");
+    private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
     private static final Pattern README = Pattern.compile("(?i)readme(?:\\.(?:md|markdown|txt|rst|adoc|org|textile))?");
     /** What generators write at the top of a file. */
     private static final Pattern GENERATED_MARK = Pattern.compile("(?i)code generated .{0,80}do not edit|@generated"
@@ -172,8 +174,8 @@ public final class FileFilter {
     }
 
     /**
-     * Decodes content as UTF-8 text with secret-shaped strings redacted, or says why it is not
-     * indexable text.
+     * Decodes content as text (UTF-8; UTF-16 with a byte-order mark; mostly-ASCII Latin-1) with
+     * secret-shaped strings redacted, or says why it is not indexable text.
      */
     public Decoded decode(SourceFile file, byte[] content) {
         long limit = limitFor(file.path());
@@ -181,17 +183,32 @@ public final class FileFilter {
             return new Decoded(null, new SkippedFile(file.path(), SkipReason.TOO_LARGE,
                     content.length + " bytes is over the limit of " + limit));
         }
-        for (byte b : content) {
-            if (b == 0) {
-                // Binary, even when text comes first; and PostgreSQL cannot store NUL in text.
-                return new Decoded(null, new SkippedFile(file.path(), SkipReason.BINARY, "contains NUL bytes"));
+        String text;
+        if (hasUtf16ByteOrderMark(content)) {
+            // Windows tools write UTF-16 with a byte-order mark (resource scripts, .strings files):
+            // every ASCII character has a zero byte, so the NUL check below would call it binary.
+            text = decodeStrictly(content, StandardCharsets.UTF_16);
+            if (text == null || text.indexOf('\u0000') >= 0) {
+                return new Decoded(null, new SkippedFile(file.path(), SkipReason.UNREADABLE,
+                        "starts like UTF-16 text but is not"));
             }
-        }
-        // The String constructor's decoder is the JDK's fastest, but it replaces malformed input
-        // with U+FFFD: only text holding that character is decoded again, strictly, to tell.
-        String text = new String(content, StandardCharsets.UTF_8);
-        if (text.indexOf('\uFFFD') >= 0 && !isValidUtf8(content)) {
-            return new Decoded(null, new SkippedFile(file.path(), SkipReason.UNREADABLE, "not valid UTF-8 text"));
+        } else {
+            for (byte b : content) {
+                if (b == 0) {
+                    // Binary, even when text comes first; and PostgreSQL cannot store NUL in text.
+                    return new Decoded(null, new SkippedFile(file.path(), SkipReason.BINARY, "contains NUL bytes"));
+                }
+            }
+            // The String constructor's decoder is the JDK's fastest, but it replaces malformed input
+            // with U+FFFD: only text holding that character is decoded again, strictly, to tell.
+            text = new String(content, StandardCharsets.UTF_8);
+            if (text.indexOf('\uFFFD') >= 0 && decodeStrictly(content, StandardCharsets.UTF_8) == null) {
+                if (!isLegacyEightBitText(content)) {
+                    return new Decoded(null, new SkippedFile(file.path(), SkipReason.UNREADABLE,
+                            "not UTF-8 text, nor mostly-ASCII Latin-1 text"));
+                }
+                text = new String(content, WINDOWS_1252);
+            }
         }
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
@@ -227,16 +244,40 @@ public final class FileFilter {
         return true;
     }
 
-    private static boolean isValidUtf8(byte[] content) {
+    /** The text, or null when {@code content} is not valid in {@code charset}. */
+    private static String decodeStrictly(byte[] content, Charset charset) {
         try {
-            StandardCharsets.UTF_8.newDecoder()
+            return charset.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(content));
-            return true;
+                    .decode(ByteBuffer.wrap(content)).toString();
         } catch (CharacterCodingException e) {
-            return false;
+            return null;
         }
+    }
+
+    private static boolean hasUtf16ByteOrderMark(byte[] content) {
+        return content.length >= 2 && ((content[0] == (byte) 0xFF && content[1] == (byte) 0xFE)
+                || (content[0] == (byte) 0xFE && content[1] == (byte) 0xFF));
+    }
+
+    /**
+     * Text written in an 8-bit encoding by an older editor: a copyright sign or an accented name in
+     * a comment of otherwise ASCII source (zlib's C# bindings, Commons Lang's release notes). Read
+     * as Windows-1252 (Latin-1's superset) when at most one byte in five is outside ASCII and no
+     * control character but whitespace and escape occurs; text in a multi-byte legacy encoding
+     * (Shift-JIS, GBK) is mostly non-ASCII and stays unreadable rather than garbled.
+     */
+    private static boolean isLegacyEightBitText(byte[] content) {
+        int nonAscii = 0;
+        for (byte b : content) {
+            if (b < 0) {
+                nonAscii++;
+            } else if (b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != '\f' && b != 0x0B && b != 0x1B) {
+                return false;
+            }
+        }
+        return nonAscii * 5L <= content.length;
     }
 
     /** Either text to index or the reason it was skipped. */

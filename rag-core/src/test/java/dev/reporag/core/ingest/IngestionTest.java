@@ -313,7 +313,8 @@ class IngestionTest {
         Map<String, byte[]> files = new TreeMap<>();
         files.put("src/A.java", "class A {}\n".getBytes(StandardCharsets.UTF_8));
         files.put("src/blob.dat", new byte[]{1, 2, 0, 3});
-        files.put("src/latin1.java", new byte[]{'c', (byte) 0xE9, '\n'});
+        files.put("src/gbk.java", "// \u4e2d\u6587\n".getBytes(java.nio.charset.Charset.forName("GBK")));
+        files.put("src/latin1.java", "// caf\u00e9\nclass L {}\n".getBytes(StandardCharsets.ISO_8859_1));
         files.put("big/lfs.java", "version https://git-lfs.github.com/spec/v1\noid sha256:1\nsize 9\n"
                 .getBytes(StandardCharsets.UTF_8));
         source.commitBytes(REPO, files);
@@ -329,13 +330,13 @@ class IngestionTest {
         }).orElseThrow();
 
         assertThat(done.status()).isEqualTo(JobStatus.READY);
-        assertThat(done.progress().filesTotal()).isEqualTo(1);
+        assertThat(done.progress().filesTotal()).isEqualTo(2);
         assertThat(done.progress().filesSkipped()).isEqualTo(3);
         assertThat(skipped).extracting(SkippedFile::path, SkippedFile::reason).containsExactlyInAnyOrder(
                 org.assertj.core.groups.Tuple.tuple("src/blob.dat", SkipReason.BINARY),
-                org.assertj.core.groups.Tuple.tuple("src/latin1.java", SkipReason.UNREADABLE),
+                org.assertj.core.groups.Tuple.tuple("src/gbk.java", SkipReason.UNREADABLE),
                 org.assertj.core.groups.Tuple.tuple("big/lfs.java", SkipReason.LFS_POINTER));
-        assertThat(store.count(project.id())).isEqualTo(1);
+        assertThat(store.count(project.id())).isEqualTo(2);
     }
 
     @Test

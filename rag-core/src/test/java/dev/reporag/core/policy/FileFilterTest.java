@@ -182,6 +182,7 @@ class FileFilterTest {
     @Test
     void onlyValidUtf8IsText() {
         SourceFile f = file("x.txt", 10);
+        // Each malformed sample is mostly non-ASCII, so it is not read as Latin-1 either.
         // A real U+FFFD in valid text stays text; the decoder's stand-in for a bad byte does not.
         assertThat(filter.decode(f, "bad byte: \uFFFD\n".getBytes(StandardCharsets.UTF_8)).text())
                 .isEqualTo("bad byte: \uFFFD\n");
@@ -194,6 +195,49 @@ class FileFilterTest {
         for (byte[] content : malformed) {
             assertThat(filter.decode(f, content).skipped().reason()).isEqualTo(SkipReason.UNREADABLE);
         }
+    }
+
+    @Test
+    void utf16WithAByteOrderMarkIsText() {
+        SourceFile f = file("app.rc", 10);
+        String resource = "STRINGTABLE\r\nBEGIN\r\n  IDS_TITLE \"Caf\u00e9 \u65e5\u672c\"\r\nEND\r\n";
+        byte[] littleEndian = concat(new byte[]{(byte) 0xFF, (byte) 0xFE}, resource.getBytes(StandardCharsets.UTF_16LE));
+        byte[] bigEndian = concat(new byte[]{(byte) 0xFE, (byte) 0xFF}, resource.getBytes(StandardCharsets.UTF_16BE));
+
+        assertThat(filter.decode(f, littleEndian).text()).isEqualTo(resource);
+        assertThat(filter.decode(f, bigEndian).text()).isEqualTo(resource);
+        // A byte-order mark followed by an odd byte, or by a lone surrogate, is not UTF-16 after all.
+        assertThat(filter.decode(f, new byte[]{(byte) 0xFF, (byte) 0xFE, 'a', 0, 'b'}).skipped().reason())
+                .isEqualTo(SkipReason.UNREADABLE);
+        assertThat(filter.decode(f, new byte[]{(byte) 0xFF, (byte) 0xFE, 0x00, (byte) 0xD8, 'a', 0}).skipped()
+                .reason()).isEqualTo(SkipReason.UNREADABLE);
+        // Nor is UTF-16 holding a NUL character text.
+        assertThat(filter.decode(f, new byte[]{(byte) 0xFF, (byte) 0xFE, 'a', 0, 0, 0}).skipped().reason())
+                .isEqualTo(SkipReason.UNREADABLE);
+    }
+
+    @Test
+    void mostlyAsciiLatin1IsReadAsWindows1252() {
+        SourceFile f = file("Deflater.cs", 10);
+        // zlib's contrib/dotzlib/DotZLib/Deflater.cs opens with this line, its copyright sign one Latin-1 byte.
+        String source = "//\r\n// \u00a9 Copyright Henrik Ravn 2004\r\n//\r\nnamespace DotZLib { }\r\n";
+        String quoted = "Thanks to \u00c9amonn McManus \u201csmart quotes\u201d\n";
+
+        assertThat(filter.decode(f, source.getBytes(StandardCharsets.ISO_8859_1)).text()).isEqualTo(source);
+        assertThat(filter.decode(f, quoted.getBytes(java.nio.charset.Charset.forName("windows-1252"))).text())
+                .isEqualTo(quoted);
+        // Text in a multi-byte legacy encoding is mostly non-ASCII: unreadable, not garbled.
+        byte[] gbk = "// \u4e2d\u6587\u6ce8\u91ca\n".getBytes(java.nio.charset.Charset.forName("GBK"));
+        assertThat(filter.decode(f, gbk).skipped().reason()).isEqualTo(SkipReason.UNREADABLE);
+        // Control characters other than whitespace and escape say it is not text.
+        byte[] controls = "class A { } // caf\u00e9 \u0001\u0002\n".getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(filter.decode(f, controls).skipped().reason()).isEqualTo(SkipReason.UNREADABLE);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
     }
 
     @Test
