@@ -1,5 +1,6 @@
 package dev.reporag.core.eval;
 
+import dev.reporag.core.ingest.GitAttributesFiles;
 import dev.reporag.core.model.SourceFile;
 import dev.reporag.core.policy.CodePaths;
 import dev.reporag.core.policy.FileFilter;
@@ -50,7 +51,8 @@ public final class Evaluation {
      * the commit and the path, so a re-run asks the same). A first sentence found in two places is
      * left out: its file would be ambiguous.
      */
-    public static Questions make(Snapshot snapshot, FileFilter filter, int historyCount, int docCount) {
+    public static Questions make(Snapshot snapshot, FileFilter settingsFilter, int historyCount, int docCount) {
+        FileFilter filter = settingsFilter.withAttributes(GitAttributesFiles.read(snapshot));
         List<String> notes = new ArrayList<>();
         List<CommitInfo> history = snapshot.history(HISTORY_DEPTH);
         List<EvalQuestion> fromHistory = HistoryLabels.questions(history,
@@ -213,8 +215,9 @@ public final class Evaluation {
         int moveTo(Snapshot tree, Map<String, List<EvalQuestion.Hidden>> hidden) {
             Map<String, SourceFile> wanted = new LinkedHashMap<>();
             Map<String, String> versions = new HashMap<>();
+            FileFilter treeFilter = filter.withAttributes(GitAttributesFiles.read(tree));
             try (Stream<SourceFile> files = tree.files()) {
-                files.filter(f -> filter.checkPath(f).isEmpty()).forEach(f -> {
+                files.filter(f -> treeFilter.checkPath(f).isEmpty()).forEach(f -> {
                     String version = f.blobId() + hidden.getOrDefault(f.path(), List.of()).stream()
                             .map(h -> "#" + h.startLine() + "-" + h.endLine()).collect(Collectors.joining());
                     versions.put(f.path(), version);

@@ -14,6 +14,7 @@ import dev.reporag.core.model.SkippedFiles;
 import dev.reporag.core.model.SourceFile;
 import dev.reporag.core.policy.Chunker;
 import dev.reporag.core.policy.FileFilter;
+import dev.reporag.core.policy.RepositoryAttributes;
 import dev.reporag.core.policy.RagSettings;
 import dev.reporag.core.port.ChangeSet;
 import dev.reporag.core.port.ConflictException;
@@ -233,7 +234,8 @@ public final class JobProcessor implements AutoCloseable {
         private final String worker;
         private final Cancellation cancellation;
         private final IngestionListener listener;
-        private final FileFilter filter = settings.fileFilter();
+        /** The settings' filter with the snapshot's .gitattributes marks, once the snapshot is open. */
+        private FileFilter filter = settings.fileFilter();
         private final ProgressTally tally;
         private final StageTimes times = new StageTimes();
         private final Eta eta = new Eta();
@@ -264,7 +266,10 @@ public final class JobProcessor implements AutoCloseable {
                 listener.onCommit(job, commit);
                 boolean switching = modelSwitch(project);
                 Optional<ChangeSet> changes = switching ? Optional.empty() : changesSinceLastIndex(project, snapshot);
-                BitSet toRead = times.time(Stage.LIST, () -> list(project, snapshot, changes));
+                BitSet toRead = times.time(Stage.LIST, () -> {
+                    filter = settings.fileFilter().withAttributes(GitAttributesFiles.read(snapshot, cancellation));
+                    return list(project, snapshot, changes);
+                });
                 save(true);
                 Set<String> stored = storedInScope(project, changes);
                 index(snapshot, toRead, stored);
@@ -303,7 +308,10 @@ public final class JobProcessor implements AutoCloseable {
                     .map(IngestionJob::commit)
                     .flatMap(previous -> previous.equals(commit)
                             ? Optional.of(new ChangeSet(Set.of(), Set.of()))
-                            : snapshot.changesSince(previous));
+                            : snapshot.changesSince(previous))
+                    // Changed marks may leave out or bring back files that did not change: all are listed.
+                    .filter(c -> Stream.concat(c.changed().stream(), c.deleted().stream())
+                            .noneMatch(RepositoryAttributes::isAttributesFile));
             changes.ifPresent(c -> log.info("job {}: {} changed and {} deleted paths since the last index",
                     job.id(), c.changed().size(), c.deleted().size()));
             return changes;

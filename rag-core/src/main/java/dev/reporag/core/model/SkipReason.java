@@ -10,7 +10,8 @@ public enum SkipReason {
     SYMLINK("symbolic link; never followed"),
     SUBMODULE("submodule; not fetched"),
     EMPTY("no text to index"),
-    UNREADABLE("could not be read as text");
+    UNREADABLE("could not be read as text"),
+    GITATTRIBUTES("marked linguist-generated, -vendored or -documentation in the repository's .gitattributes");
 
     private final String description;
 

@@ -82,6 +82,7 @@ public final class FileFilter {
     private final GlobSet secrets;
     private final GlobSet excludes;
     private final GlobSet includes;
+    private final RepositoryAttributes attributes;
 
     /**
      * @param excludeGlobs   paths to leave out (matched against the whole path and, for patterns
@@ -107,6 +108,24 @@ public final class FileFilter {
         this.secrets = new GlobSet(SECRET_GLOBS);
         this.excludes = new GlobSet(excludeGlobs);
         this.includes = new GlobSet(includeGlobs);
+        this.attributes = RepositoryAttributes.NONE;
+    }
+
+    private FileFilter(FileFilter settings, RepositoryAttributes attributes) {
+        this.maxFileBytes = settings.maxFileBytes;
+        this.maxSourceFileBytes = settings.maxSourceFileBytes;
+        this.secrets = settings.secrets;
+        this.excludes = settings.excludes;
+        this.includes = settings.includes;
+        this.attributes = attributes;
+    }
+
+    /**
+     * This filter for one snapshot: it also leaves out what the snapshot's {@code .gitattributes}
+     * mark generated, vendored or documentation, unless an include glob keeps it.
+     */
+    public FileFilter withAttributes(RepositoryAttributes repositoryAttributes) {
+        return new FileFilter(this, repositoryAttributes);
     }
 
     /** The default globs, 50 KB for every file and 2 MB for a program's own hand-written source files and READMEs. */
@@ -162,6 +181,10 @@ public final class FileFilter {
         }
         if (excludes.matches(file.path()) && !includes.matches(file.path())) {
             return skip(file, SkipReason.EXCLUDED_PATH, null);
+        }
+        Optional<String> mark = attributes.exclusionMark(file.path());
+        if (mark.isPresent() && !includes.matches(file.path())) {
+            return skip(file, SkipReason.GITATTRIBUTES, "marked " + mark.get() + " in .gitattributes");
         }
         long limit = limitFor(file.path());
         if (file.size() > limit) {

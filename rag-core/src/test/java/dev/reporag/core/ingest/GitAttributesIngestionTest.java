@@ -1,0 +1,121 @@
+package dev.reporag.core.ingest;
+
+import dev.reporag.core.RepoRag;
+import dev.reporag.core.memory.HashingEmbedder;
+import dev.reporag.core.memory.InMemoryConversationRepository;
+import dev.reporag.core.memory.InMemoryJobRepository;
+import dev.reporag.core.memory.InMemoryRepositorySource;
+import dev.reporag.core.memory.InMemoryVectorStore;
+import dev.reporag.core.model.IngestionJob;
+import dev.reporag.core.model.JobStatus;
+import dev.reporag.core.model.Project;
+import dev.reporag.core.model.SkipReason;
+import dev.reporag.core.model.SkippedFile;
+import dev.reporag.core.policy.FileFilter;
+import dev.reporag.core.policy.RagSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+/** A repository's own .gitattributes marks leave generated and vendored files out, and changing them re-lists. */
+class GitAttributesIngestionTest {
+    private static final String REPO = "mem://marked";
+    private final InMemoryRepositorySource source = new InMemoryRepositorySource();
+    private final HashingEmbedder embedder = new HashingEmbedder();
+    private final InMemoryVectorStore store = new InMemoryVectorStore(embedder.dimension());
+    private RepoRag rag = rag(FileFilter.defaults());
+
+    private RepoRag rag(FileFilter filter) {
+        return RepoRag.builder().source(source).embedder(embedder).vectorStore(store).jobs(new InMemoryJobRepository())
+                .conversations(new InMemoryConversationRepository())
+                .settings(RagSettings.builder().fileFilter(filter).build()).build();
+    }
+
+    @AfterEach
+    void close() {
+        rag.close();
+    }
+
+    private static Map<String, String> files(String rootAttributes) {
+        Map<String, String> files = new TreeMap<>();
+        files.put(".gitattributes", rootAttributes);
+        files.put("src/main.c", "int main(void) { return run(); }\n");
+        files.put("src/parser.c", "/* A Bison parser, made by GNU Bison 3.8.2. */\nint yyparse(void) { return 0; }\n");
+        files.put("contrib/lib.c", "int vendored(void) { return 1; }\n");
+        files.put("web/.gitattributes", "*.pb.js linguist-generated\nkeep.pb.js -linguist-generated\n");
+        files.put("web/api.pb.js", "export const generated = 1;\n");
+        files.put("web/keep.pb.js", "export const handWritten = 2;\n");
+        return files;
+    }
+
+    private IngestionJob ingest(Project project, List<SkippedFile> skipped) {
+        IngestionJob job = rag.requestIngestion(project.id());
+        return rag.process(job.id(), "w", new Cancellation(), new IngestionListener() {
+            @Override
+            public void onSkipped(IngestionJob j, SkippedFile file) {
+                skipped.add(file);
+            }
+        }).orElseThrow();
+    }
+
+    private boolean indexed(Project project, String path) {
+        return !store.chunkIds(project.id(), List.of(path)).isEmpty();
+    }
+
+    @Test
+    void markedFilesAreLeftOutWithTheirReason() {
+        source.commit(REPO, files("src/parser.c linguist-generated=true\ncontrib/** linguist-vendored\n"));
+        Project project = rag.register("marked", REPO, null);
+        List<SkippedFile> skipped = new ArrayList<>();
+
+        IngestionJob done = ingest(project, skipped);
+
+        assertThat(done.status()).isEqualTo(JobStatus.READY);
+        assertThat(skipped).filteredOn(s -> s.reason() == SkipReason.GITATTRIBUTES)
+                .extracting(SkippedFile::path, SkippedFile::detail).containsExactlyInAnyOrder(
+                        tuple("src/parser.c", "marked linguist-generated in .gitattributes"),
+                        tuple("contrib/lib.c", "marked linguist-vendored in .gitattributes"),
+                        tuple("web/api.pb.js", "marked linguist-generated in .gitattributes"));
+        assertThat(indexed(project, "src/main.c")).isTrue();
+        assertThat(indexed(project, "web/keep.pb.js")).isTrue();
+        assertThat(indexed(project, "src/parser.c")).isFalse();
+        assertThat(rag.estimate(project.id(), false).skippedByReason()).containsEntry(SkipReason.GITATTRIBUTES, 3);
+    }
+
+    @Test
+    void changingTheMarksAloneReListsTheFilesTheyName() {
+        source.commit(REPO, files("src/parser.c linguist-generated=true\n"));
+        Project project = rag.register("marked", REPO, null);
+        ingest(project, new ArrayList<>());
+        assertThat(indexed(project, "src/parser.c")).isFalse();
+        assertThat(indexed(project, "src/main.c")).isTrue();
+
+        // Only .gitattributes changes: parser.c, unchanged, comes in; main.c, unchanged, goes out.
+        source.commit(REPO, files("src/main.c linguist-vendored\n"));
+        IngestionJob done = ingest(project, new ArrayList<>());
+
+        assertThat(done.status()).isEqualTo(JobStatus.READY);
+        assertThat(indexed(project, "src/parser.c")).isTrue();
+        assertThat(indexed(project, "src/main.c")).isFalse();
+    }
+
+    @Test
+    void anIncludeGlobKeepsAMarkedFile() {
+        rag.close();
+        rag = rag(FileFilter.withExtraExcludes(FileFilter.DEFAULT_MAX_FILE_BYTES, List.of(), List.of("src/parser.c")));
+        source.commit(REPO, files("src/parser.c linguist-generated=true\n"));
+        Project project = rag.register("marked", REPO, null);
+
+        ingest(project, new ArrayList<>());
+
+        assertThat(indexed(project, "src/parser.c")).isTrue();
+        assertThat(indexed(project, "web/api.pb.js")).isFalse();
+    }
+}
