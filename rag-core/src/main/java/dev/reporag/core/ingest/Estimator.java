@@ -77,7 +77,7 @@ public final class Estimator {
                 kept++;
                 bytes += file.size();
                 for (String text : FileChunker.chunk(chunker, project.id(), file.path(), file.language(),
-                        decoded.text()).texts()) {
+                        decoded).texts()) {
                     chunks++;
                     tokens += embedder.billedTokens(text);
                     long limited = dispatcher.countTokens(text);

@@ -3,11 +3,13 @@ package dev.reporag.core.ingest;
 import dev.reporag.core.model.Chunk;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.policy.Chunker;
+import dev.reporag.core.policy.FileFilter;
 import dev.reporag.core.policy.EnclosingDeclarations;
 import dev.reporag.core.policy.TextChunk;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntUnaryOperator;
 
 /** Cuts a file's decoded text into chunks, each with the text it is embedded as. */
 final class FileChunker {
@@ -19,6 +21,16 @@ final class FileChunker {
     }
 
     static Chunks chunk(Chunker chunker, ProjectId project, String path, String language, String text) {
+        return chunk(chunker, project, path, language, text, IntUnaryOperator.identity());
+    }
+
+    /** Chunks of a file's decoded text, their lines given as the file's ({@link FileFilter.Decoded#fileLine}). */
+    static Chunks chunk(Chunker chunker, ProjectId project, String path, String language, FileFilter.Decoded decoded) {
+        return chunk(chunker, project, path, language, decoded.text(), decoded::fileLine);
+    }
+
+    private static Chunks chunk(Chunker chunker, ProjectId project, String path, String language, String text,
+                                IntUnaryOperator fileLine) {
         List<String> lines = Chunker.lines(text);
         List<TextChunk> pieces = chunker.split(lines);
         List<String> enclosing = EnclosingDeclarations.of(lines, language, pieces);
@@ -26,7 +38,8 @@ final class FileChunker {
         List<String> texts = new ArrayList<>(pieces.size());
         for (int i = 0; i < pieces.size(); i++) {
             TextChunk piece = pieces.get(i);
-            Chunk chunk = Chunk.of(project, path, language, piece.startLine(), piece.endLine(), piece.text());
+            Chunk chunk = Chunk.of(project, path, language, fileLine.applyAsInt(piece.startLine()),
+                    fileLine.applyAsInt(piece.endLine()), piece.text());
             chunks.add(chunk);
             texts.add(JobProcessor.embedText(chunk, enclosing.get(i)));
         }

@@ -460,7 +460,7 @@ public final class JobProcessor implements AutoCloseable {
                 return new ReadFile(file, decoded.skipped(), List.of(), List.of());
             }
             FileChunker.Chunks chunks = FileChunker.chunk(chunker, job.projectId(), file.path(), file.language(),
-                    decoded.text());
+                    decoded);
             return new ReadFile(file, null, chunks.chunks(), chunks.texts());
         }
 

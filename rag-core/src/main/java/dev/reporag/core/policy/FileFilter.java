@@ -160,7 +160,8 @@ public final class FileFilter {
      * its whole user guide, and over 50 KB (axios's is 66 KB).
      */
     private long limitFor(String path) {
-        boolean large = (CodePaths.isMainSource(path) && !GENERATED_PATH.matcher(path).find()) || isReadme(path);
+        boolean large = (CodePaths.isMainSource(path) && !GENERATED_PATH.matcher(path).find()) || isReadme(path)
+                || Notebooks.isNotebook(path);
         return large ? maxSourceFileBytes : maxFileBytes;
     }
 
@@ -239,15 +240,20 @@ public final class FileFilter {
         if (text.startsWith(LFS_POINTER)) {
             return new Decoded(null, new SkippedFile(file.path(), SkipReason.LFS_POINTER, null));
         }
+        Notebooks.Cells cells = Notebooks.isNotebook(file.path()) ? Notebooks.cells(text) : null;
+        if (cells != null) {
+            // A notebook's size is mostly its outputs; its cells are what was written.
+            text = cells.text();
+        }
         if (text.isBlank()) {
             return new Decoded(null, new SkippedFile(file.path(), SkipReason.EMPTY, null));
         }
         // A README's long lines are unwrapped paragraphs and tables, and a generator that wrote one wrote prose.
-        if (content.length > maxFileBytes && !isReadme(file.path()) && !handWritten(text)) {
+        if (content.length > maxFileBytes && !isReadme(file.path()) && cells == null && !handWritten(text)) {
             return new Decoded(null, new SkippedFile(file.path(), SkipReason.TOO_LARGE, content.length
                     + " bytes of generated or minified code is over the limit of " + maxFileBytes));
         }
-        return new Decoded(redactor.redact(text).text(), null);
+        return new Decoded(redactor.redact(text).text(), null, cells == null ? null : cells.fileLines());
     }
 
     /** No generator's mark at the top, and no line as long as minified code or data has. */
@@ -303,10 +309,22 @@ public final class FileFilter {
         return nonAscii * 5L <= content.length;
     }
 
-    /** Either text to index or the reason it was skipped. */
-    public record Decoded(String text, SkippedFile skipped) {
+    /**
+     * Either text to index or the reason it was skipped; {@code fileLines}, when the text is not
+     * the file's text line for line (a notebook's cells), gives each of its lines' line in the file.
+     */
+    public record Decoded(String text, SkippedFile skipped, int[] fileLines) {
+        public Decoded(String text, SkippedFile skipped) {
+            this(text, skipped, null);
+        }
+
         public boolean isText() {
             return text != null;
+        }
+
+        /** The file's line (1-based) of the text's line {@code textLine} (1-based). */
+        public int fileLine(int textLine) {
+            return fileLines == null ? textLine : fileLines[Math.min(textLine, fileLines.length) - 1];
         }
     }
 
