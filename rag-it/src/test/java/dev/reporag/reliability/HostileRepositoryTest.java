@@ -57,6 +57,30 @@ class HostileRepositoryTest {
     private static final String DASH_NAME = "src/-rf --no-preserve-root.py";
     private static final String DEEP_NAME = "deep/" + "level/".repeat(120) + "bottom.py";
 
+    private static final String NOTEBOOK = """
+            {
+             "cells": [
+              {
+               "cell_type": "code",
+               "execution_count": 1,
+               "metadata": {},
+               "outputs": [
+                {
+                 "data": {"image/png": "%s"},
+                 "output_type": "display_data"
+                }
+               ],
+               "source": [
+                "def train(frame):\\n",
+                "    return model.fit(frame)"
+               ]
+              }
+             ],
+             "nbformat": 4,
+             "nbformat_minor": 5
+            }
+            """.formatted("iVBORw0KGgo".repeat(10_000));
+
     @TempDir
     static Path tmp;
     static Path repo;
@@ -83,6 +107,11 @@ class HostileRepositoryTest {
         files.put("src/looks_like_text.py", sneaky);
         byte[] latin1 = "def caf\u00e9():\n    return 'na\u00efve'\n".getBytes(StandardCharsets.ISO_8859_1);
         files.put("src/latin1.py", latin1);
+        // Not hostile, but as public repositories have them: the repository's own generated marks, and
+        // a notebook that is mostly a plot.
+        files.put(".gitattributes", GitRepos.utf8("* text=auto\nsrc/parser.c linguist-generated=true\n"));
+        files.put("src/parser.c", GitRepos.utf8("/* A Bison parser, made by GNU Bison 3.8.2. */\nint yyparse(void);\n"));
+        files.put("notebooks/churn.ipynb", GitRepos.utf8(NOTEBOOK));
         files.put("model/weights.py", GitRepos.utf8("version https://git-lfs.github.com/spec/v1\noid sha256:"
                 + "4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n"));
         // Secrets: whole files never read, and key-shaped strings inside ordinary code.
@@ -163,6 +192,13 @@ class HostileRepositoryTest {
         // Never indexed: links, the submodule, secrets, the huge file, binary, LFS.
         assertThat(paths).doesNotContain("src/link-out", "src/link-up", "vendor/evil", ".env", "config/production.env",
                 "deploy/id_rsa", "deploy/server.pem", "src/huge.py", "src/looks_like_text.py", "model/weights.py");
+        // The marked file is left out; the notebook is in by its cells, citing its own lines.
+        assertThat(paths).doesNotContain("src/parser.c").contains("notebooks/churn.ipynb");
+        List<String> notebookLines = NOTEBOOK.lines().toList();
+        for (StoredChunks.Stored chunk : chunks.stream().filter(c -> c.path().equals("notebooks/churn.ipynb")).toList()) {
+            assertThat(chunk.text()).doesNotContain("iVBOR");
+            assertThat(notebookLines.get(chunk.end() - 1)).contains("return model.fit");
+        }
         // Latin-1 text is read as such: its accented letters are letters, not replacement characters.
         assertThat(chunks.stream().filter(c -> c.path().equals("src/latin1.py")).map(StoredChunks.Stored::text)
                 .collect(Collectors.joining())).contains("def caf\u00e9():").contains("'na\u00efve'");
