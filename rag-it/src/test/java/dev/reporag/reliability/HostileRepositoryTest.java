@@ -57,6 +57,7 @@ class HostileRepositoryTest {
     private static final String DASH_NAME = "src/-rf --no-preserve-root.py";
     private static final String DEEP_NAME = "deep/" + "level/".repeat(120) + "bottom.py";
 
+    private static final String AI_EXCLUDED_MARKER = "customer-list-not-for-models";
     private static final String NOTEBOOK = """
             {
              "cells": [
@@ -112,6 +113,8 @@ class HostileRepositoryTest {
         files.put(".gitattributes", GitRepos.utf8("* text=auto\nsrc/parser.c linguist-generated=true\n"));
         files.put("src/parser.c", GitRepos.utf8("/* A Bison parser, made by GNU Bison 3.8.2. */\nint yyparse(void);\n"));
         files.put("notebooks/churn.ipynb", GitRepos.utf8(NOTEBOOK));
+        files.put(".aiexclude", GitRepos.utf8("private/\n"));
+        files.put("private/customers.py", GitRepos.utf8("CUSTOMERS = ['" + AI_EXCLUDED_MARKER + "']\n"));
         files.put("model/weights.py", GitRepos.utf8("version https://git-lfs.github.com/spec/v1\noid sha256:"
                 + "4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n"));
         // Secrets: whole files never read, and key-shaped strings inside ordinary code.
@@ -192,8 +195,10 @@ class HostileRepositoryTest {
         // Never indexed: links, the submodule, secrets, the huge file, binary, LFS.
         assertThat(paths).doesNotContain("src/link-out", "src/link-up", "vendor/evil", ".env", "config/production.env",
                 "deploy/id_rsa", "deploy/server.pem", "src/huge.py", "src/looks_like_text.py", "model/weights.py");
-        // The marked file is left out; the notebook is in by its cells, citing its own lines.
-        assertThat(paths).doesNotContain("src/parser.c").contains("notebooks/churn.ipynb");
+        // The marked file is left out, and what .aiexclude names is not even read; the notebook is in by
+        // its cells, citing its own lines.
+        assertThat(paths).doesNotContain("src/parser.c", "private/customers.py").contains("notebooks/churn.ipynb");
+        assertThat(chunks).noneMatch(c -> c.text().contains(AI_EXCLUDED_MARKER));
         List<String> notebookLines = NOTEBOOK.lines().toList();
         for (StoredChunks.Stored chunk : chunks.stream().filter(c -> c.path().equals("notebooks/churn.ipynb")).toList()) {
             assertThat(chunk.text()).doesNotContain("iVBOR");

@@ -1,6 +1,6 @@
 package dev.reporag.core.eval;
 
-import dev.reporag.core.ingest.GitAttributesFiles;
+import dev.reporag.core.ingest.RepositoryRuleFiles;
 import dev.reporag.core.model.SourceFile;
 import dev.reporag.core.policy.CodePaths;
 import dev.reporag.core.policy.FileFilter;
@@ -52,7 +52,7 @@ public final class Evaluation {
      * left out: its file would be ambiguous.
      */
     public static Questions make(Snapshot snapshot, FileFilter settingsFilter, int historyCount, int docCount) {
-        FileFilter filter = settingsFilter.withAttributes(GitAttributesFiles.read(snapshot));
+        FileFilter filter = settingsFilter.forRepository(RepositoryRuleFiles.read(snapshot));
         List<String> notes = new ArrayList<>();
         List<CommitInfo> history = snapshot.history(HISTORY_DEPTH);
         List<EvalQuestion> fromHistory = HistoryLabels.questions(history,
@@ -215,7 +215,7 @@ public final class Evaluation {
         int moveTo(Snapshot tree, Map<String, List<EvalQuestion.Hidden>> hidden) {
             Map<String, SourceFile> wanted = new LinkedHashMap<>();
             Map<String, String> versions = new HashMap<>();
-            FileFilter treeFilter = filter.withAttributes(GitAttributesFiles.read(tree));
+            FileFilter treeFilter = filter.forRepository(RepositoryRuleFiles.read(tree));
             try (Stream<SourceFile> files = tree.files()) {
                 files.filter(f -> treeFilter.checkPath(f).isEmpty()).forEach(f -> {
                     String version = f.blobId() + hidden.getOrDefault(f.path(), List.of()).stream()

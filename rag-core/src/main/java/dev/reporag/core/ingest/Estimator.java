@@ -48,7 +48,7 @@ public final class Estimator {
      */
     public Estimate estimate(Project project, Snapshot snapshot, boolean measureSpeed) {
         Embedder embedder = dispatcher.embedder();
-        FileFilter filter = settings.fileFilter().withAttributes(GitAttributesFiles.read(snapshot));
+        FileFilter filter = settings.fileFilter().forRepository(RepositoryRuleFiles.read(snapshot));
         Map<SkipReason, Integer> skipped = new EnumMap<>(SkipReason.class);
         int kept = 0;
         long bytes = 0;

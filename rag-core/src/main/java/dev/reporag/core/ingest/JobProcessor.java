@@ -14,7 +14,7 @@ import dev.reporag.core.model.SkippedFiles;
 import dev.reporag.core.model.SourceFile;
 import dev.reporag.core.policy.Chunker;
 import dev.reporag.core.policy.FileFilter;
-import dev.reporag.core.policy.RepositoryAttributes;
+import dev.reporag.core.policy.RepositoryRules;
 import dev.reporag.core.policy.RagSettings;
 import dev.reporag.core.port.ChangeSet;
 import dev.reporag.core.port.ConflictException;
@@ -267,7 +267,7 @@ public final class JobProcessor implements AutoCloseable {
                 boolean switching = modelSwitch(project);
                 Optional<ChangeSet> changes = switching ? Optional.empty() : changesSinceLastIndex(project, snapshot);
                 BitSet toRead = times.time(Stage.LIST, () -> {
-                    filter = settings.fileFilter().withAttributes(GitAttributesFiles.read(snapshot, cancellation));
+                    filter = settings.fileFilter().forRepository(RepositoryRuleFiles.read(snapshot, cancellation));
                     return list(project, snapshot, changes);
                 });
                 save(true);
@@ -309,9 +309,9 @@ public final class JobProcessor implements AutoCloseable {
                     .flatMap(previous -> previous.equals(commit)
                             ? Optional.of(new ChangeSet(Set.of(), Set.of()))
                             : snapshot.changesSince(previous))
-                    // Changed marks may leave out or bring back files that did not change: all are listed.
+                    // Changed rules files may leave out or bring back files that did not change: all are listed.
                     .filter(c -> Stream.concat(c.changed().stream(), c.deleted().stream())
-                            .noneMatch(RepositoryAttributes::isAttributesFile));
+                            .noneMatch(RepositoryRules::isRuleFile));
             changes.ifPresent(c -> log.info("job {}: {} changed and {} deleted paths since the last index",
                     job.id(), c.changed().size(), c.deleted().size()));
             return changes;

@@ -82,7 +82,7 @@ public final class FileFilter {
     private final GlobSet secrets;
     private final GlobSet excludes;
     private final GlobSet includes;
-    private final RepositoryAttributes attributes;
+    private final RepositoryRules repository;
 
     /**
      * @param excludeGlobs   paths to leave out (matched against the whole path and, for patterns
@@ -108,24 +108,25 @@ public final class FileFilter {
         this.secrets = new GlobSet(SECRET_GLOBS);
         this.excludes = new GlobSet(excludeGlobs);
         this.includes = new GlobSet(includeGlobs);
-        this.attributes = RepositoryAttributes.NONE;
+        this.repository = RepositoryRules.NONE;
     }
 
-    private FileFilter(FileFilter settings, RepositoryAttributes attributes) {
+    private FileFilter(FileFilter settings, RepositoryRules repository) {
         this.maxFileBytes = settings.maxFileBytes;
         this.maxSourceFileBytes = settings.maxSourceFileBytes;
         this.secrets = settings.secrets;
         this.excludes = settings.excludes;
         this.includes = settings.includes;
-        this.attributes = attributes;
+        this.repository = repository;
     }
 
     /**
-     * This filter for one snapshot: it also leaves out what the snapshot's {@code .gitattributes}
-     * mark generated, vendored or documentation, unless an include glob keeps it.
+     * This filter for one snapshot of a repository: it also leaves out what the repository's ignore
+     * files for AI tools name (never read, as secrets), and what its {@code .gitattributes} mark
+     * generated, vendored or documentation (unless an include glob keeps it).
      */
-    public FileFilter withAttributes(RepositoryAttributes repositoryAttributes) {
-        return new FileFilter(this, repositoryAttributes);
+    public FileFilter forRepository(RepositoryRules rules) {
+        return new FileFilter(this, rules);
     }
 
     /** The default globs, 50 KB for every file and 2 MB for a program's own hand-written source files and READMEs. */
@@ -180,10 +181,14 @@ public final class FileFilter {
         if (secrets.matches(file.path())) {
             return skip(file, SkipReason.SECRET, "may hold secrets; never read");
         }
+        Optional<String> ignoredBy = repository.ignores().ignoredBy(file.path());
+        if (ignoredBy.isPresent()) {
+            return skip(file, SkipReason.AI_IGNORED, "named in " + ignoredBy.get() + "; never read");
+        }
         if (excludes.matches(file.path()) && !includes.matches(file.path())) {
             return skip(file, SkipReason.EXCLUDED_PATH, null);
         }
-        Optional<String> mark = attributes.exclusionMark(file.path());
+        Optional<String> mark = repository.attributes().exclusionMark(file.path());
         if (mark.isPresent() && !includes.matches(file.path())) {
             return skip(file, SkipReason.GITATTRIBUTES, "marked " + mark.get() + " in .gitattributes");
         }

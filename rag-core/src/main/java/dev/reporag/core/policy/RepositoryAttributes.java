@@ -53,9 +53,8 @@ public final class RepositoryAttributes {
                 : f.directory().chars().filter(c -> c == '/').count() + 1).thenComparing(File::directory));
         List<Rule> rules = new ArrayList<>();
         for (File file : ordered) {
-            String prefix = file.directory().isEmpty() ? "" : Pattern.quote(file.directory() + "/");
             for (String line : file.text().split("\r?\n")) {
-                rule(prefix, line.strip()).ifPresent(rules::add);
+                rule(file.directory(), line.strip()).ifPresent(rules::add);
             }
         }
         return rules.isEmpty() ? NONE : new RepositoryAttributes(List.copyOf(rules));
@@ -81,7 +80,7 @@ public final class RepositoryAttributes {
         return Optional.empty();
     }
 
-    private static Optional<Rule> rule(String prefix, String line) {
+    private static Optional<Rule> rule(String directory, String line) {
         // Comments, macro definitions, negative patterns (which Git forbids here) and quoted
         // patterns (C-style escapes, rare) are not rules this reads.
         if (line.isEmpty() || line.startsWith("#") || line.startsWith("[attr]") || line.startsWith("!")
@@ -117,59 +116,11 @@ public final class RepositoryAttributes {
         if (!any || pattern.endsWith("/")) {
             return Optional.empty();
         }
-        boolean anchored = pattern.substring(0, pattern.length() - 1).contains("/");
-        if (pattern.startsWith("/")) {
-            pattern = pattern.substring(1);
-        }
         try {
-            String regex = prefix + (anchored ? "" : "(?:.*/)?") + toRegex(pattern);
+            String regex = Wildmatch.inDirectory(directory, pattern);
             return Optional.of(new Rule(Pattern.compile(regex, Pattern.DOTALL), marks, mentioned));
         } catch (PatternSyntaxException malformed) {
             return Optional.empty(); // Git ignores what it cannot match; so does this
         }
-    }
-
-    /** A wildmatch pattern as Git reads it, as a regular expression over a '/'-separated path. */
-    static String toRegex(String glob) {
-        StringBuilder regex = new StringBuilder();
-        for (int i = 0; i < glob.length(); i++) {
-            char c = glob.charAt(i);
-            boolean segmentStart = i == 0 || glob.charAt(i - 1) == '/';
-            if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*' && segmentStart
-                    && (i + 2 == glob.length() || glob.charAt(i + 2) == '/')) {
-                if (i + 2 == glob.length()) {
-                    regex.append(".*"); // "a/**": everything inside
-                } else {
-                    regex.append("(?:.*/)?"); // "**/": any directories, none included
-                    i += 2;
-                    continue;
-                }
-                i += 1;
-            } else if (c == '*') {
-                while (i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
-                    i++; // other runs of asterisks are one
-                }
-                regex.append("[^/]*");
-            } else if (c == '?') {
-                regex.append("[^/]");
-            } else if (c == '[') {
-                int end = glob.indexOf(']', i + 2);
-                if (end < 0) {
-                    regex.append("\\[");
-                    continue;
-                }
-                String set = glob.substring(i + 1, end);
-                boolean negated = set.startsWith("!") || set.startsWith("^");
-                set = negated ? set.substring(1) : set;
-                regex.append(negated ? "[^/" : "[").append(set.replace("\\", "\\\\").replace("[", "\\["))
-                        .append(']');
-                i = end;
-            } else if (c == '\\' && i + 1 < glob.length()) {
-                regex.append(Pattern.quote(String.valueOf(glob.charAt(++i))));
-            } else {
-                regex.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return regex.toString();
     }
 }

@@ -97,18 +97,4 @@ class RepositoryAttributesTest {
         assertThat(attributes.exclusionMark("main.c")).isEmpty();
         assertThat(of(root("# nothing\n\n"))).isSameAs(RepositoryAttributes.NONE);
     }
-
-    @Test
-    void wildcardsAsGitReadsThem() {
-        assertThat("src/a.c").matches(RepositoryAttributes.toRegex("src/?.[ch]"));
-        assertThat("src/ab.c").doesNotMatch(RepositoryAttributes.toRegex("src/?.[ch]"));
-        assertThat("src/x.o").matches(RepositoryAttributes.toRegex("src/*.[!ch]"));
-        assertThat("src/x.c").doesNotMatch(RepositoryAttributes.toRegex("src/*.[!ch]"));
-        assertThat("a/b/c/d.go").matches(RepositoryAttributes.toRegex("a/**/d.go"));
-        assertThat("a/d.go").matches(RepositoryAttributes.toRegex("a/**/d.go"));
-        assertThat("a/b/d.go").doesNotMatch(RepositoryAttributes.toRegex("a/*/*/d.go"));
-        assertThat("a+b(1).txt").matches(RepositoryAttributes.toRegex("a+b(1).txt"));
-        assertThat("star*.txt").matches(RepositoryAttributes.toRegex("star\\*.txt"));
-        assertThat("starx.txt").doesNotMatch(RepositoryAttributes.toRegex("star\\*.txt"));
-    }
 }

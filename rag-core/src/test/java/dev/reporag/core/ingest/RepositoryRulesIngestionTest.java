@@ -24,8 +24,11 @@ import java.util.TreeMap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-/** A repository's own .gitattributes marks leave generated and vendored files out, and changing them re-lists. */
-class GitAttributesIngestionTest {
+/**
+ * A repository's own rules: .gitattributes marks leave generated and vendored files out, its ignore
+ * files for AI tools leave files out unread, and changing either re-lists.
+ */
+class RepositoryRulesIngestionTest {
     private static final String REPO = "mem://marked";
     private final InMemoryRepositorySource source = new InMemoryRepositorySource();
     private final HashingEmbedder embedder = new HashingEmbedder();
@@ -104,6 +107,33 @@ class GitAttributesIngestionTest {
         assertThat(done.status()).isEqualTo(JobStatus.READY);
         assertThat(indexed(project, "src/parser.c")).isTrue();
         assertThat(indexed(project, "src/main.c")).isFalse();
+    }
+
+    @Test
+    void filesAnAiIgnoreFileNamesAreNeverReadWhateverTheIncludeGlobs() {
+        rag.close();
+        rag = rag(FileFilter.withExtraExcludes(FileFilter.DEFAULT_MAX_FILE_BYTES, List.of(), List.of("private/**")));
+        Map<String, String> files = files("");
+        files.put(".aiexclude", "private/\n");
+        files.put("private/customers.py", "CUSTOMERS = ['ACME Corp']\n");
+        files.put("web/.cursorignore", "*.pb.js\n");
+        source.commit(REPO, files);
+        Project project = rag.register("marked", REPO, null);
+        List<SkippedFile> skipped = new ArrayList<>();
+        int readsBefore = source.reads();
+
+        ingest(project, skipped);
+
+        assertThat(skipped).filteredOn(s -> s.reason() == SkipReason.AI_IGNORED)
+                .extracting(SkippedFile::path, SkippedFile::detail).containsExactlyInAnyOrder(
+                        tuple("private/customers.py", "named in .aiexclude; never read"),
+                        tuple("web/api.pb.js", "named in web/.cursorignore; never read"),
+                        tuple("web/keep.pb.js", "named in web/.cursorignore; never read"));
+        assertThat(indexed(project, "private/customers.py")).isFalse();
+        // Read: the four rules files, then the six files indexed (src/main.c, src/parser.c, contrib/lib.c,
+        // web/.gitattributes, .aiexclude, web/.cursorignore; the root .gitattributes is empty); never
+        // the three left out.
+        assertThat(source.reads() - readsBefore).isEqualTo(4 + 6);
     }
 
     @Test
