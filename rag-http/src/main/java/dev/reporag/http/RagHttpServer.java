@@ -139,6 +139,7 @@ public final class RagHttpServer {
         // Authenticated by the Git host's signature or token (RAG_WEBHOOK_SECRET), not the admin token.
         r.post(Webhooks.GITHUB, webhooks::github);
         r.post(Webhooks.GITLAB, webhooks::gitlab);
+        r.post(Webhooks.BITBUCKET, webhooks::bitbucket);
 
         ErrorMapping.register(r, settings.maxBodyBytes());
     }

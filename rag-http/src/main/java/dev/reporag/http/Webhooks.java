@@ -18,9 +18,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code POST /api/webhooks/github} and {@code /api/webhooks/gitlab}: push events from the Git
- * hosts. They carry their own authentication (GitHub's HMAC signature of the raw body, GitLab's
- * token, both with {@code RAG_WEBHOOK_SECRET}) instead of the admin token, and are answered at once:
+ * {@code POST /api/webhooks/github}, {@code /api/webhooks/gitlab} and {@code /api/webhooks/bitbucket}:
+ * push events from the Git hosts. They carry their own authentication (GitHub's and Bitbucket's HMAC
+ * signature of the raw body, GitLab's token, all with {@code RAG_WEBHOOK_SECRET}) instead of the
+ * admin token, and are answered at once:
  * a push to a registered project's ref queues a re-index ({@link RepoRag#push}), and the answer is
  * the same 202 whether or not a project matched, so the route tells nothing about what is registered.
  */
@@ -28,6 +29,7 @@ final class Webhooks {
     private static final Logger log = LoggerFactory.getLogger(Webhooks.class);
     static final String GITHUB = "/api/webhooks/github";
     static final String GITLAB = "/api/webhooks/gitlab";
+    static final String BITBUCKET = "/api/webhooks/bitbucket";
     private static final Map<String, String> ACCEPTED = Map.of("status", "accepted");
 
     private final RepoRag rag;
@@ -43,7 +45,7 @@ final class Webhooks {
     }
 
     static boolean isWebhook(String path) {
-        return path.equals(GITHUB) || path.equals(GITLAB);
+        return path.equals(GITHUB) || path.equals(GITLAB) || path.equals(BITBUCKET);
     }
 
     void github(Context ctx) {
@@ -99,13 +101,63 @@ final class Webhooks {
                 text(project, "default_branch")));
     }
 
-    private void accept(Context ctx, String host, PushEvent event) {
-        List<Refresh> done = rag.push(event);
-        for (Refresh refresh : done) {
-            log.info("{} webhook: {}", host, refresh.describe());
+    /**
+     * Bitbucket Cloud ({@code repo:push}: {@code push.changes[].new}, one per ref pushed) and
+     * Bitbucket Data Center ({@code repo:refs_changed}: {@code changes[]}), both signing the raw body
+     * in {@code X-Hub-Signature} as GitHub does; Data Center's "Test connection" is
+     * {@code diagnostics:ping}.
+     */
+    void bitbucket(Context ctx) {
+        requireEnabled();
+        byte[] body = read(ctx);
+        if (!secret.validGitHubSignature(body, firstHeader(ctx, "X-Hub-Signature"))) {
+            throw unauthorized("the X-Hub-Signature header does not sign this body with the webhook secret; the"
+                    + " webhook's secret on Bitbucket must be RAG_WEBHOOK_SECRET");
         }
-        if (done.isEmpty()) {
-            log.debug("{} webhook: a push to {} of a repository no project tracks", host, event.ref());
+        String event = ctx.header("X-Event-Key");
+        if ("diagnostics:ping".equals(event)) {
+            ctx.status(200).json(Map.of("status", "pong"));
+            return;
+        }
+        if (!"repo:push".equals(event) && !"repo:refs_changed".equals(event)) {
+            ctx.status(204);
+            return;
+        }
+        JsonNode json = parse(body);
+        JsonNode links = json.path("repository").path("links");
+        List<String> urls = new ArrayList<>(texts(links.path("html"), "href"));
+        links.path("clone").forEach(clone -> urls.addAll(texts(clone, "href")));
+        links.path("self").forEach(self -> urls.addAll(texts(self, "href")));
+        List<PushEvent> pushes = new ArrayList<>();
+        json.path("push").path("changes").forEach(change -> {
+            JsonNode pushed = change.path("new");
+            String name = text(pushed, "name");
+            if (name != null) {
+                String prefix = "tag".equals(text(pushed, "type")) ? "refs/tags/" : "refs/heads/";
+                pushes.add(new PushEvent(urls, prefix + name, text(pushed.path("target"), "hash"), null));
+            }
+        });
+        json.path("changes").forEach(change -> {
+            String ref = text(change, "refId");
+            pushes.add(new PushEvent(urls, ref != null ? ref : text(change.path("ref"), "id"), text(change, "toHash"),
+                    null));
+        });
+        accept(ctx, "bitbucket", pushes);
+    }
+
+    private void accept(Context ctx, String host, PushEvent event) {
+        accept(ctx, host, List.of(event));
+    }
+
+    private void accept(Context ctx, String host, List<PushEvent> events) {
+        for (PushEvent event : events) {
+            List<Refresh> done = rag.push(event);
+            for (Refresh refresh : done) {
+                log.info("{} webhook: {}", host, refresh.describe());
+            }
+            if (done.isEmpty()) {
+                log.debug("{} webhook: a push to {} of a repository no project tracks", host, event.ref());
+            }
         }
         ctx.status(202).json(ACCEPTED);
     }

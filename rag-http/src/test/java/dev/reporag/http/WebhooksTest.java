@@ -252,6 +252,69 @@ class WebhooksTest {
         assertThat(app.get("/api/projects/" + id).body().path("remoteCommit").asText()).isEqualTo(c2);
     }
 
+    /** A READY project of a Bitbucket repository; returns its id. */
+    private String readyProjectOf(String repo) {
+        app.source.commit(repo, Map.of("src/A.java", "class A { int one; }\n"));
+        String id = app.createProject("shop-" + Math.abs(repo.hashCode()), repo);
+        app.post("/api/projects/" + id + "/ingest", Map.of(), TestApp.TOKEN);
+        assertThat(app.rag.processNext("test").orElseThrow().status()).isEqualTo(JobStatus.READY);
+        return id;
+    }
+
+    private TestApp.Response bitbucket(String event, String body, String signature) {
+        return app.postRaw("/api/webhooks/bitbucket", body, null, signature == null
+                ? Map.of("X-Event-Key", event) : Map.of("X-Event-Key", event, "X-Hub-Signature", signature));
+    }
+
+    @Test
+    void bitbucketCloudPushesAreCheckedByTheirSignature() throws Exception {
+        start(TestApp.settings().withWebhookSecret(SECRET));
+        String repo = "https://bitbucket.org/acme/shop.git";
+        String id = readyProjectOf(repo);
+        app.source.commit(repo, Map.of("src/A.java", "class A { int two; }\n"));
+        String c2 = app.source.remoteHead(repo, null);
+        // Bitbucket Cloud's repo:push: one change per ref; the repository by its page, not its clone URL.
+        String body = "{\"push\":{\"changes\":[{\"new\":{\"type\":\"branch\",\"name\":\"main\","
+                + "\"target\":{\"type\":\"commit\",\"hash\":\"" + c2 + "\"}},\"old\":{\"type\":\"branch\","
+                + "\"name\":\"main\"},\"created\":false,\"closed\":false},{\"new\":null,\"old\":{\"type\":\"branch\","
+                + "\"name\":\"gone\"},\"closed\":true}]},\"repository\":{\"type\":\"repository\","
+                + "\"full_name\":\"acme/shop\",\"links\":{\"html\":{\"href\":\"https://bitbucket.org/acme/shop\"}}}}";
+
+        TestApp.Response unsigned = bitbucket("repo:push", body, null);
+        assertThat(unsigned.status()).isEqualTo(401);
+        assertThat(unsigned.body().path("error").asText()).contains("X-Hub-Signature").doesNotContain(SECRET);
+        assertThat(bitbucket("repo:push", body, sign("another secret", body)).status()).isEqualTo(401);
+        assertThat(latest(id).status()).isEqualTo(JobStatus.READY);
+        assertThat(bitbucket("pullrequest:created", "{}", sign(SECRET, "{}")).status()).isEqualTo(204);
+
+        TestApp.Response accepted = bitbucket("repo:push", body, sign(SECRET, body));
+        assertThat(accepted.status()).isEqualTo(202);
+        assertThat(latest(id).status()).isEqualTo(JobStatus.PENDING);
+        assertThat(app.rag.processNext("test").orElseThrow().commit()).isEqualTo(c2);
+    }
+
+    @Test
+    void bitbucketDataCenterPushesAndItsTestConnection() throws Exception {
+        start(TestApp.settings().withWebhookSecret(SECRET));
+        String repo = "https://bitbucket.example.com/scm/prj/shop.git";
+        String id = readyProjectOf(repo);
+        app.source.commit(repo, Map.of("src/A.java", "class A { int two; }\n"));
+        String c2 = app.source.remoteHead(repo, null);
+        String body = "{\"eventKey\":\"repo:refs_changed\",\"repository\":{\"slug\":\"shop\",\"links\":{"
+                + "\"clone\":[{\"href\":\"ssh://git@bitbucket.example.com:7999/prj/shop.git\",\"name\":\"ssh\"},"
+                + "{\"href\":\"" + repo + "\",\"name\":\"http\"}],\"self\":[{\"href\":"
+                + "\"https://bitbucket.example.com/projects/PRJ/repos/shop/browse\"}]}},\"changes\":[{\"ref\":{"
+                + "\"id\":\"refs/heads/main\",\"displayId\":\"main\",\"type\":\"BRANCH\"},\"refId\":\"refs/heads/main\","
+                + "\"fromHash\":\"" + "1".repeat(40) + "\",\"toHash\":\"" + c2 + "\",\"type\":\"UPDATE\"}]}";
+
+        TestApp.Response ping = bitbucket("diagnostics:ping", "{\"test\":true}", sign(SECRET, "{\"test\":true}"));
+        assertThat(ping.status()).isEqualTo(200);
+        assertThat(ping.body().path("status").asText()).isEqualTo("pong");
+        assertThat(bitbucket("repo:refs_changed", body, sign(SECRET, body)).status()).isEqualTo(202);
+        assertThat(latest(id).status()).isEqualTo(JobStatus.PENDING);
+        assertThat(app.rag.processNext("test").orElseThrow().commit()).isEqualTo(c2);
+    }
+
     @Test
     void withoutASecretWebhooksAreOffAndSaySo() throws Exception {
         start(TestApp.settings());
