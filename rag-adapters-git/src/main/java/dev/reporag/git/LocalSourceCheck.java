@@ -15,6 +15,7 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -54,14 +55,16 @@ final class LocalSourceCheck {
                     + " is cut, and reading history (rag eval) needs it whole; run 'git -C " + location.display()
                     + " fetch --unshallow' first, or give the repository's URL instead of the local path");
         }
-        Config config = new Config();
-        try {
-            config.fromText(Files.readString(gitDir.resolve("config")));
-        } catch (IOException | ConfigInvalidException unreadable) {
-            return; // the fetch reads it too, and says what is wrong
-        }
-        if (!isPartial(config)) {
-            return;
+        if (!hasPromisorPack(gitDir)) {
+            Config config = new Config();
+            try {
+                config.fromText(Files.readString(gitDir.resolve("config")));
+            } catch (IOException | ConfigInvalidException unreadable) {
+                return; // the fetch reads it too, and says what is wrong
+            }
+            if (!isPartial(config)) {
+                return;
+            }
         }
         SourceException missing = missingObject(gitDir, location, commit, ref, depth,
                 what -> partial(location, what));
@@ -136,6 +139,19 @@ final class LocalSourceCheck {
                 + " is not on disk: rag reads every file of the commits it indexes. Give the repository's URL"
                 + " instead of the local path, or fetch the missing content first (for example a checkout of"
                 + " that commit, or a full clone)");
+    }
+
+    /**
+     * Git marks the packs a partial clone fetched with a {@code .promisor} file beside them: a copy
+     * of one without its config (a mirror copied as objects and refs) is still known as partial.
+     */
+    private static boolean hasPromisorPack(Path gitDir) {
+        try (DirectoryStream<Path> promisors = Files.newDirectoryStream(gitDir.resolve("objects").resolve("pack"),
+                "*.promisor")) {
+            return promisors.iterator().hasNext();
+        } catch (IOException | java.nio.file.DirectoryIteratorException noPacks) {
+            return false;
+        }
     }
 
     private static boolean isPartial(Config config) {

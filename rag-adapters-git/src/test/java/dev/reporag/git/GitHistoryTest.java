@@ -225,6 +225,27 @@ class GitHistoryTest {
         assertThat(printed).doesNotContain("Exception").doesNotContain("\tat ");
     }
 
+    /**
+     * A partial clone copied without its config (objects, refs and HEAD, as a mirroring tool keeps
+     * them) is still known as partial by its packs' {@code .promisor} files: it was called damaged.
+     */
+    @Test
+    void aPartialCloneWithoutItsConfigIsKnownByItsPromisorPacks() throws Exception {
+        Path origin = repositoryWithChanges(temp.resolve("origin"), 3);
+        git(origin, "config", "uploadpack.allowFilter", "true");
+        Path partial = temp.resolve("partial.git");
+        git(temp, "clone", "-q", "--bare", "--filter=blob:none", origin.toUri().toString(), partial.toString());
+        Files.delete(partial.resolve("config"));
+        JGitRepositorySource source = source();
+
+        String printed = stderrOf(() -> assertThatThrownBy(() -> source.open(project(partial.toString())))
+                .isInstanceOf(SourceException.class)
+                .hasMessageContaining(partial + " is a partial clone (git clone --filter)")
+                .hasMessageContaining("Give the repository's URL instead")
+                .hasMessageNotContaining("damaged"));
+        assertThat(printed).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
     /** A CI checkout (`git clone --depth 1`): its tip is indexed; history is refused, saying how to get it. */
     @Test
     void aShallowLocalCloneGivesItsTipAndRefusesHistoryWithTheWayOut() throws Exception {
