@@ -1,7 +1,6 @@
 package dev.reporag.core.policy;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -49,8 +48,7 @@ public final class RepositoryAttributes {
 
     public static RepositoryAttributes parse(List<File> files) {
         List<File> ordered = new ArrayList<>(files);
-        ordered.sort(Comparator.comparingLong((File f) -> f.directory().isEmpty() ? 0
-                : f.directory().chars().filter(c -> c == '/').count() + 1).thenComparing(File::directory));
+        ordered.sort(Wildmatch.shallowFirst(File::directory));
         List<Rule> rules = new ArrayList<>();
         for (File file : ordered) {
             for (String line : file.text().split("\r?\n")) {

@@ -1,7 +1,6 @@
 package dev.reporag.core.policy;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -46,8 +45,7 @@ public final class RepositoryIgnores {
 
     public static RepositoryIgnores parse(List<File> files) {
         List<File> ordered = new ArrayList<>(files);
-        ordered.sort(Comparator.comparingLong((File f) -> f.directory().isEmpty() ? 0
-                : f.directory().chars().filter(c -> c == '/').count() + 1).thenComparing(File::directory));
+        ordered.sort(Wildmatch.shallowFirst(File::directory));
         List<Rule> rules = new ArrayList<>();
         for (File file : ordered) {
             String shown = file.directory().isEmpty() ? file.name() : file.directory() + "/" + file.name();

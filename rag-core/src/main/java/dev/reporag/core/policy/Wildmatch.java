@@ -1,5 +1,7 @@
 package dev.reporag.core.policy;
 
+import java.util.Comparator;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /** Git's wildmatch patterns ({@code .gitignore}, {@code .gitattributes}) as regular expressions. */
@@ -49,6 +51,14 @@ final class Wildmatch {
             }
         }
         return regex.toString();
+    }
+
+    /** Rules files in the order their lines apply: a deeper directory's after a shallower one's. */
+    static <T> Comparator<T> shallowFirst(Function<T, String> directory) {
+        return Comparator.comparingLong((T file) -> {
+            String d = directory.apply(file);
+            return d.isEmpty() ? 0 : d.chars().filter(c -> c == '/').count() + 1;
+        }).thenComparing(directory);
     }
 
     /**
