@@ -110,7 +110,9 @@ class HostileRepositoryTest {
         files.put("src/latin1.py", latin1);
         // Not hostile, but as public repositories have them: the repository's own generated marks, and
         // a notebook that is mostly a plot.
-        files.put(".gitattributes", GitRepos.utf8("* text=auto\nsrc/parser.c linguist-generated=true\n"));
+        // The last line, against the 120-directory path above, ran without end as a regular expression.
+        files.put(".gitattributes", GitRepos.utf8("* text=auto\nsrc/parser.c linguist-generated=true\n"
+                + "**/".repeat(12) + "zz linguist-generated\n"));
         files.put("src/parser.c", GitRepos.utf8("/* A Bison parser, made by GNU Bison 3.8.2. */\nint yyparse(void);\n"));
         files.put("notebooks/churn.ipynb", GitRepos.utf8(NOTEBOOK));
         files.put(".aiexclude", GitRepos.utf8("private/\n"));

@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * What a repository says of its own files in its {@code .gitattributes}: the paths it marks
@@ -32,7 +30,7 @@ public final class RepositoryAttributes {
     }
 
     /** A line's pattern and what it says of each mark: true, false, or null (undone: unspecified). */
-    private record Rule(Pattern pattern, String[] marks, boolean[] mentioned) {
+    private record Rule(Wildmatch pattern, String[] marks, boolean[] mentioned) {
     }
 
     /** Rules in the order they apply: shallower files first, each file's lines in order. */
@@ -62,7 +60,7 @@ public final class RepositoryAttributes {
     public Optional<String> exclusionMark(String path) {
         String[] state = new String[MARKS.size()];
         for (Rule rule : rules) {
-            if (rule.pattern().matcher(path).matches()) {
+            if (rule.pattern().matches(path)) {
                 for (int i = 0; i < state.length; i++) {
                     if (rule.mentioned()[i]) {
                         state[i] = rule.marks()[i];
@@ -115,10 +113,9 @@ public final class RepositoryAttributes {
             return Optional.empty();
         }
         try {
-            String regex = Wildmatch.inDirectory(directory, pattern);
-            return Optional.of(new Rule(Pattern.compile(regex, Pattern.DOTALL), marks, mentioned));
-        } catch (PatternSyntaxException malformed) {
-            return Optional.empty(); // Git ignores what it cannot match; so does this
+            return Optional.of(new Rule(Wildmatch.inDirectory(directory, pattern), marks, mentioned));
+        } catch (IllegalArgumentException tooLong) {
+            return Optional.empty();
         }
     }
 }

@@ -2,9 +2,9 @@ package dev.reporag.core.policy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The files a repository tells AI tools not to read: {@code .aiignore} (JetBrains),
@@ -30,10 +30,12 @@ public final class RepositoryIgnores {
     public record File(String directory, String name, String text) {
     }
 
-    private record Rule(Pattern pattern, boolean negated, boolean directoryOnly, String file) {
+    private record Rule(Wildmatch pattern, boolean negated, boolean directoryOnly, String file) {
     }
 
     private final List<Rule> rules;
+    /** Each directory's decision, asked once for all the files under it. */
+    private final Map<String, Optional<String>> directories = new ConcurrentHashMap<>();
 
     private RepositoryIgnores(List<Rule> rules) {
         this.rules = rules;
@@ -54,8 +56,7 @@ public final class RepositoryIgnores {
                 rule(file.directory(), line, shown).ifPresent(rules::add);
             }
             if (rules.size() == before && file.name().equals(".aiexclude")) {
-                rules.add(new Rule(Pattern.compile(Wildmatch.inDirectory(file.directory(), "**"), Pattern.DOTALL),
-                        false, false, shown));
+                rules.add(new Rule(Wildmatch.inDirectory(file.directory(), "**"), false, false, shown));
             }
         }
         return rules.isEmpty() ? NONE : new RepositoryIgnores(List.copyOf(rules));
@@ -64,7 +65,7 @@ public final class RepositoryIgnores {
     /** The ignore file ("web/.aiexclude") that leaves {@code path} out, if one does. */
     public Optional<String> ignoredBy(String path) {
         for (int slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) {
-            Optional<String> directory = decision(path.substring(0, slash), true);
+            Optional<String> directory = directories.computeIfAbsent(path.substring(0, slash), d -> decision(d, true));
             if (directory.isPresent()) {
                 return directory; // nothing under an ignored directory comes back
             }
@@ -75,7 +76,7 @@ public final class RepositoryIgnores {
     private Optional<String> decision(String path, boolean isDirectory) {
         Rule last = null;
         for (Rule rule : rules) {
-            if ((isDirectory || !rule.directoryOnly()) && rule.pattern().matcher(path).matches()) {
+            if ((isDirectory || !rule.directoryOnly()) && rule.pattern().matches(path)) {
                 last = rule;
             }
         }
@@ -99,9 +100,8 @@ public final class RepositoryIgnores {
             return Optional.empty();
         }
         try {
-            return Optional.of(new Rule(Pattern.compile(Wildmatch.inDirectory(directory, pattern), Pattern.DOTALL),
-                    negated, directoryOnly, file));
-        } catch (PatternSyntaxException malformed) {
+            return Optional.of(new Rule(Wildmatch.inDirectory(directory, pattern), negated, directoryOnly, file));
+        } catch (IllegalArgumentException tooLong) {
             return Optional.empty();
         }
     }
