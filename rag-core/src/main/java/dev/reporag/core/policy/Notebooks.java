@@ -2,7 +2,6 @@ package dev.reporag.core.policy;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -14,8 +13,7 @@ import java.util.regex.Pattern;
  */
 final class Notebooks {
     private static final Pattern SOURCE_LIST = Pattern.compile("^\\s*\"source\"\\s*:\\s*\\[\\s*$");
-    private static final Pattern SOURCE_STRING = Pattern.compile("^\\s*\"source\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*,?\\s*$");
-    private static final Pattern LIST_STRING = Pattern.compile("^\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*,?\\s*$");
+    private static final String SOURCE_KEY = "\"source\"";
     private static final Pattern LIST_END = Pattern.compile("^\\s*]\\s*,?\\s*$");
     private static final Pattern NO_CELLS = Pattern.compile("^\\s*\"cells\"\\s*:\\s*\\[\\s*]\\s*,?\\s*$");
 
@@ -46,9 +44,9 @@ final class Notebooks {
             start = end + 1;
             lineNumber++;
             if (inSource) {
-                Matcher string = LIST_STRING.matcher(line);
-                if (string.matches()) {
-                    String decoded = unescape(string.group(1));
+                String string = stringToken(line.strip());
+                if (string != null) {
+                    String decoded = unescape(string);
                     decoded = decoded.endsWith("\n") ? decoded.substring(0, decoded.length() - 1) : decoded;
                     // A line of source is one line of JSON; a newline inside one would shift the lines cited.
                     text.append(decoded.replace('\r', ' ').replace('\n', ' ')).append('\n');
@@ -61,9 +59,9 @@ final class Notebooks {
                 continue;
             }
             noCells |= NO_CELLS.matcher(line).matches();
-            Matcher single = SOURCE_STRING.matcher(line);
+            String single = singleSource(line.strip());
             boolean list = SOURCE_LIST.matcher(line).matches();
-            if (list || single.matches()) {
+            if (list || single != null) {
                 if (anyCell) {
                     text.append('\n'); // between two cells, counted as the next cell's "source" line
                     fileLines.add(lineNumber);
@@ -72,7 +70,7 @@ final class Notebooks {
                 if (list) {
                     inSource = true;
                 } else {
-                    text.append(unescape(single.group(1)).replace('\r', ' ').replace('\n', ' ')).append('\n');
+                    text.append(unescape(single).replace('\r', ' ').replace('\n', ' ')).append('\n');
                     fileLines.add(lineNumber);
                 }
             }
@@ -84,6 +82,39 @@ final class Notebooks {
             return null;
         }
         return new Cells(text.toString(), fileLines.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /**
+     * The content of a line that is one JSON string, with a comma after it or not; null otherwise.
+     * Scanned by hand: a regular expression's repeated group recurses once per character, and a
+     * source line of 10,000 characters (an image pasted into a markdown cell) overflowed the stack.
+     */
+    static String stringToken(String line) {
+        String s = line.endsWith(",") ? line.substring(0, line.length() - 1).stripTrailing() : line;
+        if (s.length() < 2 || s.charAt(0) != '"' || s.charAt(s.length() - 1) != '"') {
+            return null;
+        }
+        for (int i = 1; i < s.length() - 1; i++) {
+            char c = s.charAt(i);
+            if (c == '\\') {
+                if (i + 1 >= s.length() - 1) {
+                    return null; // the closing quote is escaped
+                }
+                i++;
+            } else if (c == '"') {
+                return null;
+            }
+        }
+        return s.substring(1, s.length() - 1);
+    }
+
+    /** The string of a {@code "source": "..."} line, or null. */
+    private static String singleSource(String line) {
+        if (!line.startsWith(SOURCE_KEY)) {
+            return null;
+        }
+        String rest = line.substring(SOURCE_KEY.length()).stripLeading();
+        return rest.startsWith(":") ? stringToken(rest.substring(1).strip()) : null;
     }
 
     /** A JSON string's content, its escapes read. */

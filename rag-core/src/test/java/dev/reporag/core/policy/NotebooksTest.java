@@ -151,6 +151,30 @@ public class NotebooksTest {
     }
 
     @Test
+    void aLongSourceLineIsReadWithoutRecursion() {
+        // An image pasted into a markdown cell is one source line; 10,000 characters overflowed a
+        // regular expression's stack.
+        String image = "![plot](data:image/png;base64," + "iVBORw0KGgo".repeat(40_000) + ")";
+        String json = "{\n \"cells\": [\n  {\n   \"cell_type\": \"markdown\",\n   \"source\": [\n    \"# Result\\n\",\n"
+                + "    \"" + image + "\"\n   ]\n  },\n  {\n   \"cell_type\": \"code\",\n   \"source\": \"" + image + "\",\n"
+                + "   \"outputs\": []\n  }\n ]\n}\n";
+
+        Notebooks.Cells cells = Notebooks.cells(json);
+
+        assertThat(cells.text()).startsWith("# Result\n![plot](data:image/png;base64,iVBOR").hasSize(3 + 9 + 2 * image.length());
+        assertThat(cells.fileLines()).containsExactly(6, 7, 12, 12);
+    }
+
+    @Test
+    void jsonStringsAsTheyAreEscaped() {
+        assertThat(Notebooks.stringToken("\"a\\\"b\",")).isEqualTo("a\\\"b");
+        assertThat(Notebooks.stringToken("\"ends in a backslash\\\\\"")).isEqualTo("ends in a backslash\\\\");
+        assertThat(Notebooks.stringToken("\"escaped quote at the end\\\"")).isNull();
+        assertThat(Notebooks.stringToken("\"two\" \"strings\"")).isNull();
+        assertThat(Notebooks.stringToken("{\"odd\": 1}")).isNull();
+    }
+
+    @Test
     void anUnfinishedSourceIsNotACell() {
         assertThat(Notebooks.cells("{\n \"cells\": [\n  {\n   \"source\": [\n    \"x = 1\\n\",\n")).isNull();
         assertThat(Notebooks.cells("{\n \"cells\": [\n  {\n   \"source\": [\n    {\"odd\": 1}\n   ]\n")).isNull();
