@@ -4,6 +4,8 @@ import dev.reporag.core.model.FileKind;
 import dev.reporag.core.model.SourceFile;
 import dev.reporag.core.policy.RepositoryRules;
 import dev.reporag.core.port.Snapshot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,8 +20,13 @@ import java.util.stream.Stream;
  * one listed before its directory's rules file (".circleci/" sorts before ".gitattributes").
  */
 public final class RepositoryRuleFiles {
-    /** Larger than any real one (Kubernetes' .gitattributes is 1 KB); a larger file is not rules but a mistake. */
-    private static final long MAX_BYTES = 256 * 1024;
+    /**
+     * The rules files read, in bytes: far more than any real repository has (Kubernetes' root
+     * .gitattributes is 1 KB), and little enough that a hostile repository of many large ones costs
+     * neither memory nor minutes of matching. The files past it are not read, and a warning says so.
+     */
+    static final long MAX_TOTAL_BYTES = 256 * 1024;
+    private static final Logger log = LoggerFactory.getLogger(RepositoryRuleFiles.class);
 
     private RepositoryRuleFiles() {
     }
@@ -31,11 +38,24 @@ public final class RepositoryRuleFiles {
     /** Stops, with a {@link Cancellation}'s exception, when cancelled during the walk. */
     static RepositoryRules read(Snapshot snapshot, Cancellation cancellation) {
         List<RepositoryRules.RuleFile> found = new ArrayList<>();
+        List<String> unread = new ArrayList<>();
+        long[] total = {0};
         try (Stream<SourceFile> files = snapshot.files()) {
-            files.peek(f -> cancellation.throwIfCancelled()).filter(f -> f.kind() == FileKind.REGULAR && f.size() <= MAX_BYTES
-                            && RepositoryRules.isRuleFile(f.path()))
-                    .forEach(f -> found.add(new RepositoryRules.RuleFile(f.path(),
-                            new String(snapshot.read(f), StandardCharsets.UTF_8))));
+            files.peek(f -> cancellation.throwIfCancelled())
+                    .filter(f -> f.kind() == FileKind.REGULAR && RepositoryRules.isRuleFile(f.path()))
+                    .forEach(f -> {
+                        if (total[0] + f.size() > MAX_TOTAL_BYTES) {
+                            unread.add(f.path());
+                            return;
+                        }
+                        total[0] += f.size();
+                        found.add(new RepositoryRules.RuleFile(f.path(), new String(snapshot.read(f), StandardCharsets.UTF_8)));
+                    });
+        }
+        if (!unread.isEmpty()) {
+            log.warn("{} rules files (.gitattributes, ignore files for AI tools) were not read: together with the {}"
+                    + " read they are over {} KB; first: {}", unread.size(), found.size(), MAX_TOTAL_BYTES / 1024,
+                    unread.get(0));
         }
         return RepositoryRules.parse(found);
     }

@@ -137,6 +137,28 @@ class RepositoryRulesIngestionTest {
     }
 
     @Test
+    void aRepositoryOfManyLargeRulesFilesIsReadOnlyUpToTheBound() {
+        // A hostile repository: 40 ignore files of 100 KB each, 4 MB in all, after a real one.
+        Map<String, String> files = files("src/parser.c linguist-generated\n");
+        String filler = "# filler\n".repeat(100 * 1024 / 9);
+        for (int i = 0; i < 40; i++) {
+            files.put("zz/d" + i + "/.aiignore", filler + "*.c\n");
+        }
+        source.commit(REPO, files);
+        Project project = rag.register("marked", REPO, null);
+        int readsBefore = source.reads();
+
+        IngestionJob done = ingest(project, new ArrayList<>());
+
+        assertThat(done.status()).isEqualTo(JobStatus.READY);
+        assertThat(indexed(project, "src/parser.c")).isFalse(); // the root's mark, read first, applies
+        // 256 KB holds the two .gitattributes and two of the forty ignore files: the rules walk read 4
+        // files, not 42; then the job read the 5 it indexed (the root and web .gitattributes, main.c,
+        // lib.c, keep.pb.js; the 100 KB ignore files are over the size limit, and never read again).
+        assertThat(source.reads() - readsBefore).isEqualTo(4 + 5);
+    }
+
+    @Test
     void anIncludeGlobKeepsAMarkedFile() {
         rag.close();
         rag = rag(FileFilter.withExtraExcludes(FileFilter.DEFAULT_MAX_FILE_BYTES, List.of(), List.of("src/parser.c")));
