@@ -311,7 +311,8 @@ public final class JobProcessor implements AutoCloseable {
                             : snapshot.changesSince(previous))
                     // Changed rules files may leave out or bring back files that did not change: all are listed.
                     .filter(c -> Stream.concat(c.changed().stream(), c.deleted().stream())
-                            .noneMatch(RepositoryRules::isRuleFile));
+                            .noneMatch(path -> RepositoryRules.isRuleFile(path)
+                                    || RepositoryRules.isEnvironmentMarker(path)));
             changes.ifPresent(c -> log.info("job {}: {} changed and {} deleted paths since the last index",
                     job.id(), c.changed().size(), c.deleted().size()));
             return changes;

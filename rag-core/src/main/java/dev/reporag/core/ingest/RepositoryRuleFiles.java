@@ -38,10 +38,16 @@ public final class RepositoryRuleFiles {
     /** Stops, with a {@link Cancellation}'s exception, when cancelled during the walk. */
     static RepositoryRules read(Snapshot snapshot, Cancellation cancellation) {
         List<RepositoryRules.RuleFile> found = new ArrayList<>();
+        List<String> environmentMarkers = new ArrayList<>();
         List<String> unread = new ArrayList<>();
         long[] total = {0};
         try (Stream<SourceFile> files = snapshot.files()) {
             files.peek(f -> cancellation.throwIfCancelled())
+                    .peek(f -> {
+                        if (RepositoryRules.isEnvironmentMarker(f.path())) {
+                            environmentMarkers.add(f.path()); // its presence says it all: not read
+                        }
+                    })
                     .filter(f -> f.kind() == FileKind.REGULAR && RepositoryRules.isRuleFile(f.path()))
                     .forEach(f -> {
                         if (total[0] + f.size() > MAX_TOTAL_BYTES) {
@@ -57,6 +63,6 @@ public final class RepositoryRuleFiles {
                     + " read they are over {} KB; first: {}", unread.size(), found.size(), MAX_TOTAL_BYTES / 1024,
                     unread.get(0));
         }
-        return RepositoryRules.parse(found);
+        return RepositoryRules.parse(found, environmentMarkers);
     }
 }

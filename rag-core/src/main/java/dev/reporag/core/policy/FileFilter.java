@@ -72,6 +72,7 @@ public final class FileFilter {
             // vendored, generated, minified
             "node_modules/**", "vendor/**", "third_party/**", "third-party/**", "bower_components/**",
             "dist/**", "build/**", "target/**", "out/**", ".git/**", ".idea/**", ".vscode/**", "__pycache__/**",
+            "site-packages/**", ".ipynb_checkpoints/**",
             "*.min.js", "*.min.css", "*.map", "*.bundle.js", "*.pb.go", "*_pb2.py");
 
     private static final String LFS_POINTER = "version https://git-lfs.github.com/spec/";
@@ -187,6 +188,11 @@ public final class FileFilter {
         }
         if (excludes.matches(file.path()) && !includes.matches(file.path())) {
             return skip(file, SkipReason.EXCLUDED_PATH, null);
+        }
+        Optional<String> environment = repository.environmentOf(file.path());
+        if (environment.isPresent() && !includes.matches(file.path())) {
+            return skip(file, SkipReason.EXCLUDED_PATH, "in " + environment.get()
+                    + "/, a Python virtual environment (it holds pyvenv.cfg)");
         }
         Optional<String> mark = repository.attributes().exclusionMark(file.path());
         if (mark.isPresent() && !includes.matches(file.path())) {

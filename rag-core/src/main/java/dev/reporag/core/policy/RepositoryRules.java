@@ -1,14 +1,28 @@
 package dev.reporag.core.policy;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * What a repository's own files say about which of its files to index: the generated, vendored
- * and documentation marks of its {@code .gitattributes}, and its ignore files for AI tools.
+ * and documentation marks of its {@code .gitattributes}, its ignore files for AI tools, and the
+ * Python virtual environments committed in it (a directory holding {@code pyvenv.cfg}: thousands of
+ * public repositories have a {@code venv/} committed, its site-packages thousands of files of
+ * other people's code).
+ *
+ * @param environments the directories that are virtual environments ("venv", "api/.env310")
  */
-public record RepositoryRules(RepositoryAttributes attributes, RepositoryIgnores ignores) {
-    public static final RepositoryRules NONE = new RepositoryRules(RepositoryAttributes.NONE, RepositoryIgnores.NONE);
+public record RepositoryRules(RepositoryAttributes attributes, RepositoryIgnores ignores, Set<String> environments) {
+    public static final RepositoryRules NONE = new RepositoryRules(RepositoryAttributes.NONE, RepositoryIgnores.NONE,
+            Set.of());
+    static final String ENVIRONMENT_MARKER = "pyvenv.cfg";
+
+    public RepositoryRules {
+        environments = Set.copyOf(environments);
+    }
 
     /** A rules file of the repository: its path and its text. */
     public record RuleFile(String path, String text) {
@@ -19,7 +33,35 @@ public record RepositoryRules(RepositoryAttributes attributes, RepositoryIgnores
         return RepositoryAttributes.isAttributesFile(path) || RepositoryIgnores.isIgnoreFile(path);
     }
 
+    /**
+     * Whether {@code path} marks its directory as a virtual environment: a {@code pyvenv.cfg} below
+     * the root (one at the root is a repository made a virtual environment itself, whose code is
+     * beside it; its site-packages are left out by the default excludes).
+     */
+    public static boolean isEnvironmentMarker(String path) {
+        return path.endsWith("/" + ENVIRONMENT_MARKER);
+    }
+
+    /** The virtual environment {@code path} is in, if any. */
+    public Optional<String> environmentOf(String path) {
+        if (environments.isEmpty()) {
+            return Optional.empty();
+        }
+        for (int slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) {
+            String directory = path.substring(0, slash);
+            if (environments.contains(directory)) {
+                return Optional.of(directory);
+            }
+        }
+        return Optional.empty();
+    }
+
     public static RepositoryRules parse(List<RuleFile> files) {
+        return parse(files, List.of());
+    }
+
+    /** @param markers paths of {@code pyvenv.cfg} files ({@link #isEnvironmentMarker}) */
+    public static RepositoryRules parse(List<RuleFile> files, List<String> markers) {
         List<RepositoryAttributes.File> attributes = new ArrayList<>();
         List<RepositoryIgnores.File> ignores = new ArrayList<>();
         for (RuleFile file : files) {
@@ -32,6 +74,10 @@ public record RepositoryRules(RepositoryAttributes attributes, RepositoryIgnores
                 ignores.add(new RepositoryIgnores.File(directory, name, file.text()));
             }
         }
-        return new RepositoryRules(RepositoryAttributes.parse(attributes), RepositoryIgnores.parse(ignores));
+        Set<String> environments = new HashSet<>();
+        markers.stream().filter(RepositoryRules::isEnvironmentMarker)
+                .forEach(marker -> environments.add(marker.substring(0, marker.lastIndexOf('/'))));
+        return new RepositoryRules(RepositoryAttributes.parse(attributes), RepositoryIgnores.parse(ignores),
+                environments);
     }
 }

@@ -159,6 +159,34 @@ class RepositoryRulesIngestionTest {
     }
 
     @Test
+    void aCommittedVirtualEnvironmentAndNotebookCheckpointsAreLeftOut() {
+        Map<String, String> files = files("");
+        files.put("venv/pyvenv.cfg", "home = /usr/bin\ninclude-system-site-packages = false\nversion = 3.11.4\n");
+        files.put("venv/bin/activate", "# This file must be used with \"source bin/activate\"\n");
+        files.put("venv/lib/python3.11/site-packages/requests/api.py", "def get(url):\n    return request(url)\n");
+        // An older virtualenv, without the marker: its site-packages are left out by name.
+        files.put("env2/lib/python2.7/site-packages/six.py", "PY2 = True\n");
+        files.put("env2/bin/activate", "# an old virtualenv\n");
+        files.put("notebooks/.ipynb_checkpoints/churn-checkpoint.ipynb", "{}\n");
+        // Python's own venv module is code, not an environment: no pyvenv.cfg beside it.
+        files.put("Lib/venv/__init__.py", "def create(env_dir):\n    pass\n");
+        source.commit(REPO, files);
+        Project project = rag.register("marked", REPO, null);
+        List<SkippedFile> skipped = new ArrayList<>();
+
+        ingest(project, skipped);
+
+        assertThat(skipped).filteredOn(s -> s.reason() == SkipReason.EXCLUDED_PATH).extracting(SkippedFile::path)
+                .contains("venv/pyvenv.cfg", "venv/bin/activate", "venv/lib/python3.11/site-packages/requests/api.py",
+                        "env2/lib/python2.7/site-packages/six.py", "notebooks/.ipynb_checkpoints/churn-checkpoint.ipynb");
+        assertThat(skipped).filteredOn(s -> s.path().equals("venv/bin/activate")).extracting(SkippedFile::detail)
+                .containsExactly("in venv/, a Python virtual environment (it holds pyvenv.cfg)");
+        assertThat(indexed(project, "Lib/venv/__init__.py")).isTrue();
+        assertThat(indexed(project, "env2/bin/activate")).isTrue();
+        assertThat(indexed(project, "src/main.c")).isTrue();
+    }
+
+    @Test
     void anIncludeGlobKeepsAMarkedFile() {
         rag.close();
         rag = rag(FileFilter.withExtraExcludes(FileFilter.DEFAULT_MAX_FILE_BYTES, List.of(), List.of("src/parser.c")));
