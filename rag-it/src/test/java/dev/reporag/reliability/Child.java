@@ -21,9 +21,26 @@ final class Child implements AutoCloseable {
     }
 
     static Child start(Path log, Map<String, String> env, String... args) {
+        return start(List.of("-cp", System.getProperty("java.class.path"), "dev.reporag.cli.Main"), log, env, args);
+    }
+
+    /**
+     * The jar users run — {@code ./rag}, the Docker image — built by rag-cli's package phase, which
+     * the build runs before these tests: what the test class path has and the jar lacks shows here.
+     */
+    static Child startShippedJar(Path log, Map<String, String> env, String... args) {
+        Path jar = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent()
+                .resolve("rag-cli/target/rag.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build it first (mvn -B verify builds it before rag-it)");
+        }
+        return start(List.of("-jar", jar.toString()), log, env, args);
+    }
+
+    private static Child start(List<String> what, Path log, Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                "dev.reporag.cli.Main"));
+                "-Xmx256m", "-XX:TieredStopAtLevel=1"));
+        command.addAll(what);
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
