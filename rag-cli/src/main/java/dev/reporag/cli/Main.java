@@ -27,7 +27,8 @@ public final class Main {
     /**
      * An {@link OutOfMemoryError} that reaches the top of any thread ends the process, so that a
      * supervisor restarts it instead of it limping on (the launcher and the image also pass
-     * {@code -XX:+ExitOnOutOfMemoryError}, which catches the ones code swallows).
+     * {@code -XX:+ExitOnOutOfMemoryError}, which catches the ones code swallows). Any other error is
+     * logged, with the thread it ended.
      */
     static void exitOnOutOfMemory() {
         Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
@@ -38,7 +39,10 @@ public final class Main {
             } else if (previous != null) {
                 previous.uncaughtException(thread, error);
             } else {
-                thread.getThreadGroup().uncaughtException(thread, error);
+                // Not the thread group: without a parent it hands the error to the default handler,
+                // this one, and every uncaught error became a StackOverflowError.
+                org.slf4j.LoggerFactory.getLogger(Main.class).error("an unexpected error ended thread {}",
+                        thread.getName(), error);
             }
         });
     }

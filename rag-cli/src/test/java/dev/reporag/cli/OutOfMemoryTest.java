@@ -31,6 +31,36 @@ class OutOfMemoryTest {
         }
     }
 
+    /** A `rag` process whose background thread fails with another error, its main thread going on. */
+    static final class Failing {
+        public static void main(String[] args) throws InterruptedException {
+            Main.exitOnOutOfMemory();
+            Thread failing = new Thread(() -> {
+                throw new IllegalStateException("a bug in a background thread");
+            }, "worker-1");
+            failing.start();
+            failing.join();
+            System.out.println("main goes on");
+        }
+    }
+
+    @Test
+    void anyOtherUncaughtErrorIsLoggedOnceAndTheProcessGoesOn() throws Exception {
+        Path log = tmp.resolve("error.log");
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Failing.class.getName())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+
+        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String output = Files.readString(log);
+        // It was handed back and forth between the thread group and this handler until the stack overflowed.
+        assertThat(output).doesNotContain("StackOverflowError")
+                .contains("an unexpected error ended thread worker-1")
+                .contains("IllegalStateException: a bug in a background thread")
+                .contains("main goes on");
+        assertThat(child.exitValue()).isZero();
+    }
+
     @Test
     void anOutOfMemoryErrorInAnyThreadEndsTheProcess() throws Exception {
         Path log = tmp.resolve("oom.log");
