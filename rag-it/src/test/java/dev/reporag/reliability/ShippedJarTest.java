@@ -5,8 +5,14 @@ import dev.reporag.pgvector.TestSchema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,6 +60,30 @@ class ShippedJarTest {
                     db.databaseUrl());
             assertThat(run("pg-ingest", postgres, "ingest", repo.toString(), "--name", "pg")).contains("pg is READY");
             assertThat(run("pg-status", postgres, "status", "--json")).contains("\"READY\"");
+        }
+    }
+
+    /** `rag serve` from the jar: the API, the web page and its assets are in it. */
+    @Test
+    void theServiceAndItsWebPage() throws Exception {
+        try (FakeOpenAiServer fake = FakeOpenAiServer.start();
+             Child serve = Child.startShippedJar(tmp.resolve("serve.log"), Map.of("RAG_HOME",
+                     tmp.resolve("serve-home").toString(), "OPENAI_API_KEY", FakeOpenAiServer.KEY, "OPENAI_BASE_URL",
+                     fake.baseUrl(), "RAG_EMBEDDING_DIMENSIONS", "64"), "serve", "--port", "0", "--host", "127.0.0.1")) {
+            int port = Integer.parseInt(CrashTest.awaitMatch(serve,
+                    Pattern.compile("serving on http://127\\.0\\.0\\.1:(\\d+)"), 60).group(1));
+            HttpClient http = HttpClient.newHttpClient();
+            for (String path : List.of("/health", "/ready", "/", "/api/projects")) {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).as(path).isEqualTo(200);
+            }
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(page.body()).contains("<script").contains("Initialize AI");
+            serve.signal("TERM");
+            serve.waitFor(30);
+            assertThat(serve.output()).doesNotContain("Exception").doesNotContain("\tat ");
         }
     }
 
