@@ -55,7 +55,8 @@ public final class RepositoryRuleFiles {
                             return;
                         }
                         total[0] += f.size();
-                        found.add(new RepositoryRules.RuleFile(f.path(), new String(snapshot.read(f), StandardCharsets.UTF_8)));
+                        found.add(new RepositoryRules.RuleFile(f.path(),
+                                new String(snapshot.read(f), StandardCharsets.UTF_8)));
                     });
         }
         if (!unread.isEmpty()) {

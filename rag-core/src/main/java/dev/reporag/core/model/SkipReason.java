@@ -12,8 +12,8 @@ public enum SkipReason {
     EMPTY("no text to index"),
     UNREADABLE("could not be read as text"),
     GITATTRIBUTES("marked linguist-generated, -vendored or -documentation in the repository's .gitattributes"),
-    AI_IGNORED("named in the repository's ignore file for AI tools (.aiignore, .aiexclude, .cursorignore, .ragignore, ...);"
-            + " never read");
+    AI_IGNORED("named in the repository's ignore file for AI tools (.aiignore, .aiexclude, .cursorignore,"
+            + " .ragignore, ...); never read");
 
     private final String description;
 
