@@ -24,9 +24,13 @@ final class FileChunker {
         return chunk(chunker, project, path, language, text, IntUnaryOperator.identity());
     }
 
-    /** Chunks of a file's decoded text, their lines given as the file's ({@link FileFilter.Decoded#fileLine}). */
+    /**
+     * Chunks of a file's decoded text, their lines given as the file's ({@link FileFilter.Decoded#fileLine}),
+     * in the language the content says, else {@code language} (the path's).
+     */
     static Chunks chunk(Chunker chunker, ProjectId project, String path, String language, FileFilter.Decoded decoded) {
-        return chunk(chunker, project, path, language, decoded.text(), decoded::fileLine);
+        return chunk(chunker, project, path, decoded.language() != null ? decoded.language() : language,
+                decoded.text(), decoded::fileLine);
     }
 
     private static Chunks chunk(Chunker chunker, ProjectId project, String path, String language, String text,

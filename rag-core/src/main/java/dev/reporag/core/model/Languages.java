@@ -31,6 +31,12 @@ public final class Languages {
     private Languages() {
     }
 
+    /** The short name of a language given by name ("Python", "R"), or null when it is none of ours. */
+    public static String named(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return BY_EXTENSION.containsValue(lower) ? lower : null;
+    }
+
     public static String ofPath(String path) {
         String name = path.substring(path.lastIndexOf('/') + 1);
         if (name.equals("Dockerfile")) {

@@ -264,7 +264,8 @@ public final class FileFilter {
             return new Decoded(null, new SkippedFile(file.path(), SkipReason.TOO_LARGE, content.length
                     + " bytes of generated or minified code is over the limit of " + maxFileBytes));
         }
-        return new Decoded(redactor.redact(text).text(), null, cells == null ? null : cells.fileLines());
+        return new Decoded(redactor.redact(text).text(), null, cells == null ? null : cells.fileLines(),
+                cells == null ? null : cells.language());
     }
 
     /** No generator's mark at the top, and no line as long as minified code or data has. */
@@ -322,11 +323,12 @@ public final class FileFilter {
 
     /**
      * Either text to index or the reason it was skipped; {@code fileLines}, when the text is not
-     * the file's text line for line (a notebook's cells), gives each of its lines' line in the file.
+     * the file's text line for line (a notebook's cells), gives each of its lines' line in the file,
+     * and {@code language}, when the content says it (a notebook's kernel), the language of the text.
      */
-    public record Decoded(String text, SkippedFile skipped, int[] fileLines) {
+    public record Decoded(String text, SkippedFile skipped, int[] fileLines, String language) {
         public Decoded(String text, SkippedFile skipped) {
-            this(text, skipped, null);
+            this(text, skipped, null, null);
         }
 
         public boolean isText() {

@@ -1,7 +1,10 @@
 package dev.reporag.core.policy;
 
+import dev.reporag.core.model.Languages;
+
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -15,10 +18,15 @@ final class Notebooks {
     private static final Pattern SOURCE_LIST = Pattern.compile("^\\s*\"source\"\\s*:\\s*\\[\\s*$");
     private static final String SOURCE_KEY = "\"source\"";
     private static final Pattern LIST_END = Pattern.compile("^\\s*]\\s*,?\\s*$");
+    /** The kernel's language, in the notebook's metadata: {@code "language": "python"}. */
+    private static final Pattern KERNEL_LANGUAGE = Pattern.compile("^\\s*\"language\"\\s*:\\s*\"([A-Za-z0-9+#_-]{1,30})\"\\s*,?\\s*$");
     private static final Pattern NO_CELLS = Pattern.compile("^\\s*\"cells\"\\s*:\\s*\\[\\s*]\\s*,?\\s*$");
 
-    /** The cells' text, and for each of its lines (0-based) the file's line it comes from (1-based). */
-    record Cells(String text, int[] fileLines) {
+    /**
+     * The cells' text, for each of its lines (0-based) the file's line it comes from (1-based), and
+     * the kernel's language when the notebook names one of ours (null otherwise).
+     */
+    record Cells(String text, int[] fileLines, String language) {
     }
 
     private Notebooks() {
@@ -35,6 +43,7 @@ final class Notebooks {
         boolean inSource = false;
         boolean anyCell = false;
         boolean noCells = false;
+        String language = null;
         int lineNumber = 0;
         int start = 0;
         while (start < json.length()) {
@@ -59,6 +68,10 @@ final class Notebooks {
                 continue;
             }
             noCells |= NO_CELLS.matcher(line).matches();
+            if (language == null && line.length() < 100) {
+                Matcher kernel = KERNEL_LANGUAGE.matcher(line);
+                language = kernel.matches() ? Languages.named(kernel.group(1)) : null;
+            }
             String single = singleSource(line.strip());
             boolean list = SOURCE_LIST.matcher(line).matches();
             if (list || single != null) {
@@ -76,12 +89,12 @@ final class Notebooks {
             }
         }
         if (noCells && !anyCell) {
-            return new Cells("", new int[0]); // a notebook never written in: nothing to index
+            return new Cells("", new int[0], null); // a notebook never written in: nothing to index
         }
         if (!anyCell || inSource) {
             return null;
         }
-        return new Cells(text.toString(), fileLines.stream().mapToInt(Integer::intValue).toArray());
+        return new Cells(text.toString(), fileLines.stream().mapToInt(Integer::intValue).toArray(), language);
     }
 
     /**

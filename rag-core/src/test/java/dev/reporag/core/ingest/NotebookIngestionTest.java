@@ -49,6 +49,7 @@ class NotebookIngestionTest {
         assertThat(found).hasSize(1);
         Chunk chunk = found.get(0).chunk();
         assertThat(chunk.text()).contains("def train(frame):").doesNotContain("iVBOR");
+        assertThat(chunk.language()).as("the kernel's language, not the extension's").isEqualTo("python");
         List<String> lines = notebook.lines().toList();
         assertThat(lines.get(chunk.startLine() - 1)).contains("# Churn model");
         assertThat(lines.get(chunk.endLine() - 1)).contains("return model.fit");

@@ -62,7 +62,11 @@ public class NotebooksTest {
                   }
                  ],
                  "metadata": {
-                  "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}
+                  "kernelspec": {
+                   "display_name": "Python 3",
+                   "language": "python",
+                   "name": "python3"
+                  }
                  },
                  "nbformat": 4,
                  "nbformat_minor": 5
@@ -85,6 +89,7 @@ public class NotebooksTest {
         // Each line's line in the file: the cells' source lines, a blank line at the next cell's "source";
         // the empty third cell adds nothing.
         assertThat(cells.fileLines()).containsExactly(7, 8, 34, 35, 36, 37);
+        assertThat(cells.language()).as("the kernel's").isEqualTo("python");
         List<String> file = notebook("iVBORw0KGgo=").lines().toList();
         assertThat(file.get(35 - 1)).contains("def train(frame)");
         assertThat(file.get(37 - 1)).contains("return model.fit");
@@ -137,6 +142,7 @@ public class NotebooksTest {
                 """;
         Notebooks.Cells cells = Notebooks.cells(json);
 
+        assertThat(cells.language()).as("no kernel named").isNull();
         assertThat(cells.text()).isEqualTo("import os print(os.getcwd())\n");
         assertThat(cells.fileLines()).containsExactly(5);
     }
