@@ -11,7 +11,7 @@ public enum SkipReason {
     SUBMODULE("submodule; not fetched"),
     EMPTY("no text to index"),
     UNREADABLE("could not be read as text"),
-    GITATTRIBUTES("marked linguist-generated, -vendored or -documentation in the repository's .gitattributes"),
+    GITATTRIBUTES("marked linguist-generated in the repository's .gitattributes"),
     AI_IGNORED("named in the repository's ignore file for AI tools (.aiignore, .aiexclude, .cursorignore,"
             + " .ragignore, ...); never read");
 

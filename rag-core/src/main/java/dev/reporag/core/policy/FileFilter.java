@@ -124,7 +124,7 @@ public final class FileFilter {
     /**
      * This filter for one snapshot of a repository: it also leaves out what the repository's ignore
      * files for AI tools name (never read, as secrets), and what its {@code .gitattributes} mark
-     * generated, vendored or documentation (unless an include glob keeps it).
+     * generated (unless an include glob keeps it).
      */
     public FileFilter forRepository(RepositoryRules rules) {
         return new FileFilter(this, rules);

@@ -7,30 +7,34 @@ import java.util.Optional;
 
 /**
  * What a repository says of its own files in its {@code .gitattributes}: the paths it marks
- * {@code linguist-generated}, {@code linguist-vendored} or {@code linguist-documentation}, the
- * attributes GitHub reads to hide generated diffs and leave vendored code out of language
- * statistics (jq marks its Bison and Flex output this way, Kubernetes its generated Go files). A
+ * {@code linguist-generated}, the attribute GitHub reads to collapse generated files in diffs (jq
+ * marks its Bison and Flex output this way, Kubernetes its {@code zz_generated.*.go}). A
  * repository knows this better than any name or header rule, so a marked file is left out of the
- * index as the default excludes leave out {@code vendor/} and {@code docs/}.
+ * index as the default excludes leave out generated code.
+ *
+ * <p>{@code linguist-vendored} and {@code linguist-documentation} are not read: they are mostly
+ * written to shape GitHub's language statistics ({@code *.ipynb linguist-documentation} so that a
+ * repository shows as Python, {@code *.html linguist-vendored}), about files that are the
+ * repository's own and that its users ask about.
  *
  * <p>Git's rules: a pattern without a slash matches a name at any depth below its file's
  * directory, one with a slash is relative to that directory; {@code *}, {@code ?}, {@code [...]}
  * and {@code **} as in {@code .gitignore}; a pattern ending in a slash names a directory and so no
- * file; a deeper file overrides a shallower one and a later line an earlier one. {@code -attr},
- * {@code attr=false} and {@code !attr} undo a mark; they do not bring back what the default
- * excludes leave out (an include glob does).
+ * file; a deeper file overrides a shallower one and a later line an earlier one.
+ * {@code -linguist-generated}, {@code linguist-generated=false} and {@code !linguist-generated}
+ * undo a mark.
  */
 public final class RepositoryAttributes {
     public static final String FILE_NAME = ".gitattributes";
     public static final RepositoryAttributes NONE = new RepositoryAttributes(List.of());
-    static final List<String> MARKS = List.of("linguist-generated", "linguist-vendored", "linguist-documentation");
+    static final String GENERATED = "linguist-generated";
 
     /** One {@code .gitattributes} file: its directory ("" at the root, else "a/b") and its text. */
     public record File(String directory, String text) {
     }
 
-    /** A line's pattern and what it says of each mark: true, false, or null (undone: unspecified). */
-    private record Rule(Wildmatch pattern, String[] marks, boolean[] mentioned) {
+    /** A line's pattern and whether it marks its files generated (false: it unmarks them). */
+    private record Rule(Wildmatch pattern, boolean generated) {
     }
 
     /** Rules in the order they apply: shallower files first, each file's lines in order. */
@@ -56,24 +60,15 @@ public final class RepositoryAttributes {
         return rules.isEmpty() ? NONE : new RepositoryAttributes(List.copyOf(rules));
     }
 
-    /** The mark that leaves {@code path} out ("linguist-generated", ...), if any. */
+    /** The mark that leaves {@code path} out ("linguist-generated"), if any. */
     public Optional<String> exclusionMark(String path) {
-        String[] state = new String[MARKS.size()];
+        boolean generated = false;
         for (Rule rule : rules) {
             if (rule.pattern().matches(path)) {
-                for (int i = 0; i < state.length; i++) {
-                    if (rule.mentioned()[i]) {
-                        state[i] = rule.marks()[i];
-                    }
-                }
+                generated = rule.generated();
             }
         }
-        for (int i = 0; i < state.length; i++) {
-            if ("true".equals(state[i])) {
-                return Optional.of(MARKS.get(i));
-            }
-        }
-        return Optional.empty();
+        return generated ? Optional.of(GENERATED) : Optional.empty();
     }
 
     private static Optional<Rule> rule(String directory, String line) {
@@ -84,36 +79,24 @@ public final class RepositoryAttributes {
             return Optional.empty();
         }
         String[] words = line.split("\\s+");
-        String[] marks = new String[MARKS.size()];
-        boolean[] mentioned = new boolean[MARKS.size()];
-        boolean any = false;
+        Boolean generated = null;
         for (int w = 1; w < words.length; w++) {
             String word = words[w];
-            String value = "true";
-            if (word.startsWith("-")) {
-                word = word.substring(1);
-                value = "false";
-            } else if (word.startsWith("!")) {
-                word = word.substring(1);
-                value = null;
-            } else if (word.contains("=")) {
-                value = word.substring(word.indexOf('=') + 1).toLowerCase(Locale.ROOT);
-                value = value.equals("1") ? "true" : value;
-                word = word.substring(0, word.indexOf('='));
-            }
-            int mark = MARKS.indexOf(word);
-            if (mark >= 0) {
-                marks[mark] = value;
-                mentioned[mark] = true;
-                any = true;
+            if (word.equals(GENERATED)) {
+                generated = true;
+            } else if (word.equals("-" + GENERATED) || word.equals("!" + GENERATED)) {
+                generated = false; // unset or unspecified: not marked either way
+            } else if (word.startsWith(GENERATED + "=")) {
+                String value = word.substring(GENERATED.length() + 1).toLowerCase(Locale.ROOT);
+                generated = value.equals("true") || value.equals("1");
             }
         }
         String pattern = words[0];
-        if (!any || pattern.endsWith("/")) {
+        if (generated == null || pattern.endsWith("/")) {
             return Optional.empty();
         }
         try {
-            return Optional.of(new Rule(Wildmatch.inDirectory(directory, pattern), marks, mentioned));
+            return Optional.of(new Rule(Wildmatch.inDirectory(directory, pattern), generated));
         } catch (IllegalArgumentException tooLong) {
             return Optional.empty();
         }

@@ -74,7 +74,8 @@ class RepositoryRulesIngestionTest {
 
     @Test
     void markedFilesAreLeftOutWithTheirReason() {
-        source.commit(REPO, files("src/parser.c linguist-generated=true\ncontrib/** linguist-vendored\n"));
+        source.commit(REPO, files("src/parser.c linguist-generated=true\ncontrib/** linguist-vendored\n"
+                + "*.ipynb linguist-documentation\n"));
         Project project = rag.register("marked", REPO, null);
         List<SkippedFile> skipped = new ArrayList<>();
 
@@ -84,12 +85,13 @@ class RepositoryRulesIngestionTest {
         assertThat(skipped).filteredOn(s -> s.reason() == SkipReason.GITATTRIBUTES)
                 .extracting(SkippedFile::path, SkippedFile::detail).containsExactlyInAnyOrder(
                         tuple("src/parser.c", "marked linguist-generated in .gitattributes"),
-                        tuple("contrib/lib.c", "marked linguist-vendored in .gitattributes"),
                         tuple("web/api.pb.js", "marked linguist-generated in .gitattributes"));
         assertThat(indexed(project, "src/main.c")).isTrue();
         assertThat(indexed(project, "web/keep.pb.js")).isTrue();
+        // Vendored and documentation marks shape GitHub's language statistics; they are not read.
+        assertThat(indexed(project, "contrib/lib.c")).isTrue();
         assertThat(indexed(project, "src/parser.c")).isFalse();
-        assertThat(rag.estimate(project.id(), false).skippedByReason()).containsEntry(SkipReason.GITATTRIBUTES, 3);
+        assertThat(rag.estimate(project.id(), false).skippedByReason()).containsEntry(SkipReason.GITATTRIBUTES, 2);
     }
 
     @Test
@@ -101,7 +103,7 @@ class RepositoryRulesIngestionTest {
         assertThat(indexed(project, "src/main.c")).isTrue();
 
         // Only .gitattributes changes: parser.c, unchanged, comes in; main.c, unchanged, goes out.
-        source.commit(REPO, files("src/main.c linguist-vendored\n"));
+        source.commit(REPO, files("src/main.c linguist-generated\n"));
         IngestionJob done = ingest(project, new ArrayList<>());
 
         assertThat(done.status()).isEqualTo(JobStatus.READY);

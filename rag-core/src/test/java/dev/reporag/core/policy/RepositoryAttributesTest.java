@@ -28,12 +28,13 @@ class RepositoryAttributesTest {
 
         assertThat(jq.exclusionMark("src/parser.c")).contains("linguist-generated");
         assertThat(jq.exclusionMark("src/lexer.h")).contains("linguist-generated");
-        assertThat(jq.exclusionMark("vendor/decNumber/decNumber.c")).contains("linguist-vendored");
+        // Vendored and documentation marks shape GitHub's language statistics: not read.
+        assertThat(jq.exclusionMark("vendor/decNumber/decNumber.c")).isEmpty();
         assertThat(jq.exclusionMark("src/parser.y")).isEmpty();
         assertThat(jq.exclusionMark("src/main.c")).isEmpty();
         // A pattern with a slash is relative to its file's directory, not matched at any depth.
         assertThat(jq.exclusionMark("tests/src/parser.c")).isEmpty();
-        assertThat(jq.exclusionMark("lib/vendor/x.c")).isEmpty();
+        assertThat(jq.exclusionMark("tests/src/lexer.h")).isEmpty();
     }
 
     @Test
@@ -41,15 +42,18 @@ class RepositoryAttributesTest {
         RepositoryAttributes attributes = of(root("""
                 *.pb.go linguist-generated
                 zz_generated.*.go linguist-generated=true
-                **/testdata/** linguist-vendored
-                CHANGELOG.md linguist-documentation
+                **/testdata/** linguist-generated
+                *.ipynb linguist-documentation
+                *.html linguist-vendored
                 """));
 
         assertThat(attributes.exclusionMark("api/v1/types.pb.go")).contains("linguist-generated");
         assertThat(attributes.exclusionMark("pkg/apis/zz_generated.deepcopy.go")).contains("linguist-generated");
-        assertThat(attributes.exclusionMark("testdata/a.txt")).contains("linguist-vendored");
-        assertThat(attributes.exclusionMark("pkg/x/testdata/b/c.json")).contains("linguist-vendored");
-        assertThat(attributes.exclusionMark("docs/CHANGELOG.md")).contains("linguist-documentation");
+        assertThat(attributes.exclusionMark("testdata/a.txt")).contains("linguist-generated");
+        assertThat(attributes.exclusionMark("pkg/x/testdata/b/c.json")).contains("linguist-generated");
+        // Written so that GitHub shows the repository as Python: the notebooks are still its own.
+        assertThat(attributes.exclusionMark("analysis/churn.ipynb")).isEmpty();
+        assertThat(attributes.exclusionMark("site/index.html")).isEmpty();
         // '*' stays within one name.
         assertThat(attributes.exclusionMark("api/v1/types.pb.go.orig")).isEmpty();
         assertThat(attributes.exclusionMark("pkg/types.go")).isEmpty();
@@ -82,7 +86,7 @@ class RepositoryAttributesTest {
     @Test
     void whatGitWouldNotApplyToAFileIsNotApplied() {
         RepositoryAttributes attributes = of(root("""
-                vendor/ linguist-vendored
+                vendor/ linguist-generated
                 !*.js linguist-generated
                 [attr]gen linguist-generated
                 *.txt text eol=lf
