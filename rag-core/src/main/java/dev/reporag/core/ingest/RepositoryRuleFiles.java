@@ -2,6 +2,7 @@ package dev.reporag.core.ingest;
 
 import dev.reporag.core.model.FileKind;
 import dev.reporag.core.model.SourceFile;
+import dev.reporag.core.policy.RepositoryIgnores;
 import dev.reporag.core.policy.RepositoryRules;
 import dev.reporag.core.port.Snapshot;
 import org.slf4j.Logger;
@@ -23,7 +24,8 @@ public final class RepositoryRuleFiles {
     /**
      * The rules files read, in bytes: far more than any real repository has (Kubernetes' root
      * .gitattributes is 1 KB), and little enough that a hostile repository of many large ones costs
-     * neither memory nor minutes of matching. The files past it are not read, and a warning says so.
+     * neither memory nor minutes of matching. The files past it are not read, and a warning says so;
+     * an ignore file not read leaves out everything beside and below it, since what it names is unknown.
      */
     static final long MAX_TOTAL_BYTES = 256 * 1024;
     private static final Logger log = LoggerFactory.getLogger(RepositoryRuleFiles.class);
@@ -52,6 +54,10 @@ public final class RepositoryRuleFiles {
                     .forEach(f -> {
                         if (total[0] + f.size() > MAX_TOTAL_BYTES) {
                             unread.add(f.path());
+                            if (RepositoryIgnores.isIgnoreFile(f.path())) {
+                                // What it names is unknown: nothing beside or below it is read (fails closed).
+                                found.add(new RepositoryRules.RuleFile(f.path(), "**\n"));
+                            }
                             return;
                         }
                         total[0] += f.size();
@@ -60,9 +66,9 @@ public final class RepositoryRuleFiles {
                     });
         }
         if (!unread.isEmpty()) {
-            log.warn("{} rules files (.gitattributes, ignore files for AI tools) were not read: together with the {}"
-                    + " read they are over {} KB; first: {}", unread.size(), found.size(), MAX_TOTAL_BYTES / 1024,
-                    unread.get(0));
+            log.warn("{} rules files (.gitattributes, ignore files for AI tools) were not read: with those read they"
+                    + " are over {} KB; the directory of an ignore file not read is left out whole; first: {}",
+                    unread.size(), MAX_TOTAL_BYTES / 1024, unread.get(0));
         }
         return RepositoryRules.parse(found, environmentMarkers);
     }

@@ -146,6 +146,7 @@ class RepositoryRulesIngestionTest {
         for (int i = 0; i < 40; i++) {
             files.put("zz/d" + i + "/.aiignore", filler + "*.c\n");
         }
+        files.put("zz/d39/notes.py", "CUSTOMER = 'not for models'\n");
         source.commit(REPO, files);
         Project project = rag.register("marked", REPO, null);
         int readsBefore = source.reads();
@@ -154,6 +155,8 @@ class RepositoryRulesIngestionTest {
 
         assertThat(done.status()).isEqualTo(JobStatus.READY);
         assertThat(indexed(project, "src/parser.c")).isFalse(); // the root's mark, read first, applies
+        // An ignore file not read: what it names is unknown, so nothing beside it is read (fails closed).
+        assertThat(indexed(project, "zz/d39/notes.py")).isFalse();
         // 256 KB holds the two .gitattributes and two of the forty ignore files: the rules walk read 4
         // files, not 42; then the job read the 5 it indexed (the root and web .gitattributes, main.c,
         // lib.c, keep.pb.js; the 100 KB ignore files are over the size limit, and never read again).
