@@ -58,6 +58,12 @@ class RepositoryRulesIngestionTest {
         return files;
     }
 
+    /** Restarts with an include glob, as RAG_INCLUDE gives one. */
+    private void includeAlso(String glob) {
+        rag.close();
+        rag = rag(FileFilter.withExtraExcludes(FileFilter.DEFAULT_MAX_FILE_BYTES, List.of(), List.of(glob)));
+    }
+
     private IngestionJob ingest(Project project, List<SkippedFile> skipped) {
         IngestionJob job = rag.requestIngestion(project.id());
         return rag.process(job.id(), "w", new Cancellation(), new IngestionListener() {
@@ -113,8 +119,7 @@ class RepositoryRulesIngestionTest {
 
     @Test
     void filesAnAiIgnoreFileNamesAreNeverReadWhateverTheIncludeGlobs() {
-        rag.close();
-        rag = rag(FileFilter.withExtraExcludes(FileFilter.DEFAULT_MAX_FILE_BYTES, List.of(), List.of("private/**")));
+        includeAlso("private/**");
         Map<String, String> files = files("");
         files.put(".aiexclude", "private/\n");
         files.put("private/customers.py", "CUSTOMERS = ['ACME Corp']\n");
@@ -193,8 +198,7 @@ class RepositoryRulesIngestionTest {
 
     @Test
     void anIncludeGlobKeepsAMarkedFile() {
-        rag.close();
-        rag = rag(FileFilter.withExtraExcludes(FileFilter.DEFAULT_MAX_FILE_BYTES, List.of(), List.of("src/parser.c")));
+        includeAlso("src/parser.c");
         source.commit(REPO, files("src/parser.c linguist-generated=true\n"));
         Project project = rag.register("marked", REPO, null);
 
