@@ -63,7 +63,7 @@ class ShippedJarTest {
         }
     }
 
-    /** `rag serve` from the jar: the API, the web page and its assets are in it. */
+    /** `rag serve` from the jar: the API, the web page and its script, and the metrics are in it. */
     @Test
     void theServiceAndItsWebPage() throws Exception {
         try (FakeOpenAiServer fake = FakeOpenAiServer.start();
@@ -73,7 +73,7 @@ class ShippedJarTest {
             int port = Integer.parseInt(CrashTest.awaitMatch(serve,
                     Pattern.compile("serving on http://127\\.0\\.0\\.1:(\\d+)"), 60).group(1));
             HttpClient http = HttpClient.newHttpClient();
-            for (String path : List.of("/health", "/ready", "/", "/api/projects")) {
+            for (String path : List.of("/health", "/ready", "/", "/api/projects", "/metrics", "/app.js")) {
                 HttpResponse<String> response = http.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(response.statusCode()).as(path).isEqualTo(200);
