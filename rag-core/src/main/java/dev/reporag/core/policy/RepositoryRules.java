@@ -56,6 +56,11 @@ public record RepositoryRules(RepositoryAttributes attributes, RepositoryIgnores
         return Optional.empty();
     }
 
+    /** Windows editors save a rules file with a byte-order mark, which would be part of its first pattern. */
+    private static String withoutByteOrderMark(String text) {
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    }
+
     public static RepositoryRules parse(List<RuleFile> files) {
         return parse(files, List.of());
     }
@@ -69,9 +74,9 @@ public record RepositoryRules(RepositoryAttributes attributes, RepositoryIgnores
             String directory = slash < 0 ? "" : file.path().substring(0, slash);
             String name = file.path().substring(slash + 1);
             if (RepositoryAttributes.isAttributesFile(file.path())) {
-                attributes.add(new RepositoryAttributes.File(directory, file.text()));
+                attributes.add(new RepositoryAttributes.File(directory, withoutByteOrderMark(file.text())));
             } else if (RepositoryIgnores.isIgnoreFile(file.path())) {
-                ignores.add(new RepositoryIgnores.File(directory, name, file.text()));
+                ignores.add(new RepositoryIgnores.File(directory, name, withoutByteOrderMark(file.text())));
             }
         }
         Set<String> environments = new HashSet<>();
