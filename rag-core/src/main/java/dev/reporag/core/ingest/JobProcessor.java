@@ -311,8 +311,7 @@ public final class JobProcessor implements AutoCloseable {
                             : snapshot.changesSince(previous))
                     // Changed rules files may leave out or bring back files that did not change: all are listed.
                     .filter(c -> Stream.concat(c.changed().stream(), c.deleted().stream())
-                            .noneMatch(path -> RepositoryRules.isRuleFile(path)
-                                    || RepositoryRules.isEnvironmentMarker(path)));
+                            .noneMatch(RepositoryRules::concernsOtherFiles));
             changes.ifPresent(c -> log.info("job {}: {} changed and {} deleted paths since the last index",
                     job.id(), c.changed().size(), c.deleted().size()));
             return changes;

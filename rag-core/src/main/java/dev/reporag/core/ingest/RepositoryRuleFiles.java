@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -42,28 +43,27 @@ public final class RepositoryRuleFiles {
         List<RepositoryRules.RuleFile> found = new ArrayList<>();
         List<String> environmentMarkers = new ArrayList<>();
         List<String> unread = new ArrayList<>();
-        long[] total = {0};
+        long total = 0;
         try (Stream<SourceFile> files = snapshot.files()) {
-            files.peek(f -> cancellation.throwIfCancelled())
-                    .peek(f -> {
-                        if (RepositoryRules.isEnvironmentMarker(f.path())) {
-                            environmentMarkers.add(f.path()); // its presence says it all: not read
+            for (Iterator<SourceFile> it = files.iterator(); it.hasNext(); ) {
+                cancellation.throwIfCancelled();
+                SourceFile file = it.next();
+                if (RepositoryRules.isEnvironmentMarker(file.path())) {
+                    environmentMarkers.add(file.path()); // its presence says it all: not read
+                } else if (file.kind() == FileKind.REGULAR && RepositoryRules.isRuleFile(file.path())) {
+                    if (total + file.size() > MAX_TOTAL_BYTES) {
+                        unread.add(file.path());
+                        if (RepositoryIgnores.isIgnoreFile(file.path())) {
+                            // What it names is unknown: nothing beside or below it is read (fails closed).
+                            found.add(new RepositoryRules.RuleFile(file.path(), "**\n"));
                         }
-                    })
-                    .filter(f -> f.kind() == FileKind.REGULAR && RepositoryRules.isRuleFile(f.path()))
-                    .forEach(f -> {
-                        if (total[0] + f.size() > MAX_TOTAL_BYTES) {
-                            unread.add(f.path());
-                            if (RepositoryIgnores.isIgnoreFile(f.path())) {
-                                // What it names is unknown: nothing beside or below it is read (fails closed).
-                                found.add(new RepositoryRules.RuleFile(f.path(), "**\n"));
-                            }
-                            return;
-                        }
-                        total[0] += f.size();
-                        found.add(new RepositoryRules.RuleFile(f.path(),
-                                new String(snapshot.read(f), StandardCharsets.UTF_8)));
-                    });
+                    } else {
+                        total += file.size();
+                        found.add(new RepositoryRules.RuleFile(file.path(),
+                                new String(snapshot.read(file), StandardCharsets.UTF_8)));
+                    }
+                }
+            }
         }
         if (!unread.isEmpty()) {
             log.warn("{} rules files (.gitattributes, ignore files for AI tools) were not read: with those read they"

@@ -42,6 +42,11 @@ public record RepositoryRules(RepositoryAttributes attributes, RepositoryIgnores
         return path.endsWith("/" + ENVIRONMENT_MARKER);
     }
 
+    /** Whether {@code path}'s content or presence decides about other files: a rules file or an environment's marker. */
+    public static boolean concernsOtherFiles(String path) {
+        return isRuleFile(path) || isEnvironmentMarker(path);
+    }
+
     /** The virtual environment {@code path} is in, if any. */
     public Optional<String> environmentOf(String path) {
         if (environments.isEmpty()) {
@@ -59,10 +64,6 @@ public record RepositoryRules(RepositoryAttributes attributes, RepositoryIgnores
     /** Windows editors save a rules file with a byte-order mark, which would be part of its first pattern. */
     private static String withoutByteOrderMark(String text) {
         return text.startsWith("\uFEFF") ? text.substring(1) : text;
-    }
-
-    public static RepositoryRules parse(List<RuleFile> files) {
-        return parse(files, List.of());
     }
 
     /** @param markers paths of {@code pyvenv.cfg} files ({@link #isEnvironmentMarker}) */

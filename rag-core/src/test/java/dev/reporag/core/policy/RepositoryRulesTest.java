@@ -11,7 +11,7 @@ class RepositoryRulesTest {
     void rulesFilesSavedWithAByteOrderMarkAndCrlfReadAsAnyOther() {
         RepositoryRules rules = RepositoryRules.parse(List.of(
                 new RepositoryRules.RuleFile(".gitattributes", "\uFEFFsrc/parser.c linguist-generated\r\n* text=auto\r\n"),
-                new RepositoryRules.RuleFile("web/.aiignore", "\uFEFFsecrets/\r\n")));
+                new RepositoryRules.RuleFile("web/.aiignore", "\uFEFFsecrets/\r\n")), List.of());
 
         assertThat(rules.attributes().exclusionMark("src/parser.c")).contains("linguist-generated");
         assertThat(rules.ignores().ignoredBy("web/secrets/a.txt")).contains("web/.aiignore");
@@ -27,5 +27,8 @@ class RepositoryRulesTest {
         assertThat(rules.environmentOf("tools/.env311/bin/activate")).contains("tools/.env311");
         assertThat(rules.environmentOf("venvs/a.py")).isEmpty();
         assertThat(rules.environmentOf("src/app.py")).as("a pyvenv.cfg at the root is not an environment").isEmpty();
+        assertThat(RepositoryRules.concernsOtherFiles("venv/pyvenv.cfg")).isTrue();
+        assertThat(RepositoryRules.concernsOtherFiles("web/.cursorignore")).isTrue();
+        assertThat(RepositoryRules.concernsOtherFiles("src/app.py")).isFalse();
     }
 }
