@@ -38,6 +38,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -58,6 +59,8 @@ final class CloneCache {
     private static final String CONFIG_SECTION = "rag";
     private static final String DEEPENED = "deepened";
     private static final String OWN_REFS = "refs/reporag/";
+    /** The longest a registration waits for a remote's ref list (a page's ref holding '/'). */
+    static final Duration REF_LIST_TIMEOUT = Duration.ofSeconds(20);
 
     /** A repository brought up to date and the commit the ref resolved to; the caller closes it. */
     record Fetched(Repository repository, RevCommit commit) {
@@ -198,6 +201,27 @@ final class CloneCache {
         }
         ObjectId id = found.getPeeledObjectId() != null ? found.getPeeledObjectId() : found.getObjectId();
         return id.name();
+    }
+
+    /**
+     * The first candidate the remote advertises as a branch or tag, from one {@code ls-remote}
+     * (nothing fetched, no lock taken), under the same checks as a fetch and at most
+     * {@link #REF_LIST_TIMEOUT}: a person registering a project waits for it.
+     */
+    Optional<String> firstExistingRef(SourceLocation location, List<String> candidates) {
+        long deadline = System.nanoTime() + Math.min(settings.timeout().toNanos(), REF_LIST_TIMEOUT.toNanos());
+        Map<String, Ref> advertised;
+        try {
+            advertised = Git.lsRemoteRepository().setRemote(location.transportUrl()).setHeads(false).setTags(false)
+                    .setCredentialsProvider(credentials).setTimeout(seconds(deadline))
+                    .setTransportConfigCallback(this::configure).callAsMap();
+        } catch (GitAPIException | JGitInternalException e) {
+            throw GitErrors.fetchFailed(e, context(location, null, BoundedMonitor.Stop.NONE));
+        }
+        return candidates.stream()
+                .filter(name -> advertised.containsKey(Constants.R_HEADS + name)
+                        || advertised.containsKey(Constants.R_TAGS + name))
+                .findFirst();
     }
 
     /**

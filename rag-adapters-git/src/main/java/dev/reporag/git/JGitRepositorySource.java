@@ -9,6 +9,9 @@ import org.eclipse.jgit.util.FS;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
+import java.util.Optional;
+
 /**
  * A {@link RepositorySource} backed by JGit: shallow, single-ref clones in a cache directory,
  * fetched into on later opens, with files streamed from the object database. Sources are checked
@@ -85,6 +88,15 @@ public final class JGitRepositorySource implements RepositorySource {
     @Override
     public String remoteHead(String source, String ref) {
         return cache.remoteHead(policy.check(source), ref == null || ref.isBlank() ? null : ref.strip());
+    }
+
+    /** One {@code ls-remote}: the first candidate that is a branch or tag of the remote. */
+    @Override
+    public Optional<String> firstExistingRef(String source, List<String> candidates) {
+        if (candidates.isEmpty()) {
+            return Optional.empty();
+        }
+        return cache.firstExistingRef(policy.check(source), candidates);
     }
 
     /** Checks form, scheme, host and resolved addresses; a host that does not resolve now passes. */

@@ -296,6 +296,32 @@ class JGitRepositorySourceTest {
                 .isInstanceOf(SourceException.class);
     }
 
+    /** A page's address runs a branch holding '/' and a path together: the remote tells where the ref ends. */
+    @Test
+    void theLongestCandidateThatIsABranchOrTagOfTheRemoteIsFound() throws Exception {
+        try (TestRepository repository = repository("slashes.git")) {
+            String first = repository.commit("main", List.of(text("a.txt", "main\n")));
+            repository.commit("feature/login", List.of(text("a.txt", "login\n")));
+            repository.tag("release/2.0", first, true);
+            repository.tag("feature", first, false); // a branch 'feature' could not sit beside 'feature/login'
+
+        }
+        JGitRepositorySource source = source();
+        String url = server.url("slashes.git");
+
+        assertThat(source.firstExistingRef(url, List.of("feature/login/src/a.txt", "feature/login/src",
+                "feature/login", "feature"))).contains("feature/login");
+        assertThat(source.firstExistingRef(url, List.of("feature/x", "feature"))).as("a tag").contains("feature");
+        assertThat(source.firstExistingRef(url, List.of("release/2.0/docs", "release/2.0", "release")))
+                .contains("release/2.0");
+        assertThat(source.firstExistingRef(url, List.of("nope/a", "nope"))).isEmpty();
+        assertThat(clones()).as("an ls-remote caches nothing").isEmpty();
+        JGitRepositorySource strict = new JGitRepositorySource(GitSourceSettings.defaults(cache));
+        assertThatThrownBy(() -> strict.firstExistingRef(url, List.of("main/a", "main")))
+                .as("the same source rules as a fetch").isInstanceOf(SourceException.class)
+                .hasMessageContaining("not encrypted");
+    }
+
     @Test
     void theDefaultBranchIsWhateverTheRemoteHeadNames() throws Exception {
         String onTrunk;

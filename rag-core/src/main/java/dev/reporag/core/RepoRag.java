@@ -55,6 +55,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -161,12 +162,16 @@ public final class RepoRag implements AutoCloseable {
      * @throws ConflictException     when the name is taken by a project of another source or ref
      */
     public Registration registerOrFind(String name, String repositorySource, String ref) {
+        RepositoryPage page = null;
         if (repositorySource != null) {
-            RepositoryPage named = named(repositorySource, ref);
-            repositorySource = named.source();
-            ref = named.ref();
+            page = named(repositorySource, ref);
+            repositorySource = page.source();
+            ref = page.ref();
         }
         String source = onThisMachine(checkRegistration(name, repositorySource, ref));
+        if (page != null && page.refMayHoldSlashes()) {
+            ref = checkRef(refShown(source, page));
+        }
         String chosen = name != null ? name : checkName(defaultName(source));
         Optional<Project> existing = registered(source, ref);
         if (existing.isPresent()) {
@@ -203,7 +208,32 @@ public final class RepoRag implements AutoCloseable {
      */
     private static RepositoryPage named(String source, String ref) {
         RepositoryPage page = RepositoryPage.of(source, RepoRag::existsHere);
-        return new RepositoryPage(page.source(), ref == null || ref.isBlank() ? page.ref() : ref);
+        return ref == null || ref.isBlank() ? page : new RepositoryPage(page.source(), ref);
+    }
+
+    /**
+     * Where the ref of a page's address ends ({@code tree/feature/login/src} may show the branch
+     * {@code feature/login}): the longest reading a project of this source is registered at, else
+     * the longest the remote has as a branch or tag (as the host reads its own addresses), else the
+     * first segment, whose fetch then names the branches there are. The source is checked already.
+     */
+    private String refShown(String checkedSource, RepositoryPage page) {
+        Optional<String> known = longestRegistered(storedForm(checkedSource), page);
+        if (known.isPresent()) {
+            return known.get();
+        }
+        try {
+            return source.firstExistingRef(checkedSource, page.refCandidates()).orElse(page.ref());
+        } catch (dev.reporag.core.port.SourceException e) {
+            throw new InvalidInputException("could not tell which branch or tag " + page.refAndPath()
+                    + " begins with (" + e.getMessage() + "); give the branch or tag as the ref");
+        }
+    }
+
+    private Optional<String> longestRegistered(String storedSource, RepositoryPage page) {
+        Set<String> refs = jobs.projects().stream().filter(p -> p.source().equals(storedSource))
+                .map(Project::ref).filter(Objects::nonNull).collect(java.util.stream.Collectors.toSet());
+        return page.refCandidates().stream().filter(refs::contains).findFirst();
     }
 
     private static boolean existsHere(String path) {
@@ -248,7 +278,8 @@ public final class RepoRag implements AutoCloseable {
     public Optional<Project> registered(String source, String ref) {
         RepositoryPage named = named(source, ref);
         String stored = storedForm(named.source());
-        String wantedRef = named.ref() == null || named.ref().isBlank() ? null : named.ref(); // as Project keeps it
+        String wantedRef = named.refMayHoldSlashes() ? longestRegistered(stored, named).orElse(named.ref())
+                : named.ref() == null || named.ref().isBlank() ? null : named.ref(); // as Project keeps it
         return jobs.projects().stream()
                 .filter(p -> p.source().equals(stored) && Objects.equals(p.ref(), wantedRef))
                 .findFirst();
@@ -269,13 +300,18 @@ public final class RepoRag implements AutoCloseable {
         return name;
     }
 
-    /** Validates a name (null: none given), a source and a ref; returns the source as stored. */
-    private String checkRegistration(String name, String repositorySource, String ref) {
+    private static String checkRef(String ref) {
         if (ref != null && (ref.length() > MAX_REF_CHARS || TextRules.nameProblem(ref) != null
                 || ref.strip().chars().anyMatch(Character::isWhitespace))) {
             throw new InvalidInputException("a ref is a branch, tag or commit of at most " + MAX_REF_CHARS
                     + " characters, without spaces, control or invisible characters");
         }
+        return ref;
+    }
+
+    /** Validates a name (null: none given), a source and a ref; returns the source as stored. */
+    private String checkRegistration(String name, String repositorySource, String ref) {
+        checkRef(ref);
         if (name != null) {
             checkName(name);
         }

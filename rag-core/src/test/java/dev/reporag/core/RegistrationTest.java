@@ -8,12 +8,18 @@ import dev.reporag.core.memory.InMemoryRepositorySource;
 import dev.reporag.core.memory.InMemoryVectorStore;
 import dev.reporag.core.port.ConflictException;
 import dev.reporag.core.port.InvalidInputException;
+import dev.reporag.core.port.RepositorySource;
+import dev.reporag.core.port.Snapshot;
+import dev.reporag.core.port.SourceException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -69,6 +75,76 @@ class RegistrationTest {
         assertThat(rag.registered("https://github.com/acme/shop/blob/develop/README.md", null)).contains(page.project());
         RepoRag.Registration asked = rag.registerOrFind("shop-main", "https://github.com/acme/shop/tree/develop", "main");
         assertThat(asked.project().ref()).as("a ref given wins").isEqualTo("main");
+    }
+
+    /**
+     * {@code tree/feature/login/src} may be the branch {@code feature/login}: the remote's refs tell,
+     * as the host reads its own addresses; a project already registered at one reading is that one.
+     */
+    @Test
+    void aPageOfABranchHoldingASlashIsThatBranchWhenTheRemoteHasIt() {
+        List<List<String>> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RepositorySource branches = new RepositorySourceWithRefs(Set.of("feature/login", "main"), asked);
+        try (RepoRag withBranches = RepoRag.builder().source(branches).embedder(embedder)
+                .vectorStore(new InMemoryVectorStore(embedder.dimension())).jobs(new InMemoryJobRepository())
+                .conversations(new InMemoryConversationRepository()).build()) {
+            RepoRag.Registration page = withBranches.registerOrFind(null,
+                    "https://github.com/acme/shop/tree/feature/login/src", null);
+
+            assertThat(page.project().ref()).isEqualTo("feature/login");
+            assertThat(asked).containsExactly(List.of("feature/login/src", "feature/login", "feature"));
+            assertThat(withBranches.registered("https://github.com/acme/shop/blob/feature/login/README.md", null))
+                    .as("found among the projects, without asking the remote").contains(page.project());
+            assertThat(withBranches.registerOrFind(null, "https://github.com/acme/shop/blob/feature/login/a/b.txt", null)
+                    .project()).isEqualTo(page.project());
+            assertThat(asked).hasSize(1);
+
+            assertThat(withBranches.registerOrFind("shop-main", "https://github.com/acme/shop/tree/main/docs", null)
+                    .project().ref()).isEqualTo("main");
+            assertThat(withBranches.registerOrFind("shop-x", "https://github.com/acme/shop/tree/gone/x", null)
+                    .project().ref()).as("no reading exists: the first segment, whose fetch names the branches")
+                    .isEqualTo("gone");
+            assertThat(withBranches.registerOrFind("shop-dev", "https://github.com/acme/shop/tree/feature/login/src",
+                    "dev").project().ref()).as("a ref given wins, nothing asked").isEqualTo("dev");
+            assertThat(asked).hasSize(3);
+        }
+    }
+
+    @Test
+    void aRemoteThatCannotBeReadForAPagesRefIsAClearError() {
+        RepositorySource unreachable = new RepositorySourceWithRefs(null, new java.util.ArrayList<>());
+        try (RepoRag offline = RepoRag.builder().source(unreachable).embedder(embedder)
+                .vectorStore(new InMemoryVectorStore(embedder.dimension())).jobs(new InMemoryJobRepository())
+                .conversations(new InMemoryConversationRepository()).build()) {
+            assertThatThrownBy(() -> offline.registerOrFind(null, "https://github.com/acme/shop/tree/feature/login", null))
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessage("could not tell which branch or tag feature/login begins with (could not reach "
+                            + "https://github.com/acme/shop); give the branch or tag as the ref");
+            assertThat(offline.statuses()).as("nothing registered").isEmpty();
+            assertThat(offline.registerOrFind(null, "https://github.com/acme/shop/tree/main", null).project().ref())
+                    .as("one segment: nothing to ask").isEqualTo("main");
+        }
+    }
+
+    /** Knows some branch names; {@code null} names: the remote cannot be reached. */
+    private record RepositorySourceWithRefs(Set<String> refs, List<List<String>> asked) implements RepositorySource {
+        @Override
+        public Snapshot open(Project project) {
+            throw new SourceException("not fetched in this test");
+        }
+
+        @Override
+        public Optional<String> firstExistingRef(String source, List<String> candidates) {
+            if (refs == null) {
+                throw new SourceException("could not reach " + source);
+            }
+            asked.add(candidates);
+            return candidates.stream().filter(refs::contains).findFirst();
+        }
+
+        @Override
+        public void validate(String source) {
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.reporag.core.policy;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -13,31 +14,48 @@ import java.util.regex.Pattern;
  * was showing. A known host's address without a scheme ({@code github.com/acme/shop}, which was
  * read as a missing local directory) gets {@code https://}. Anything else is left as it is.
  *
- * @param source the repository to fetch
- * @param ref    the branch, tag or commit the page showed; null when it showed none
+ * <p>A branch or tag whose name holds {@code /} shows in the address like a folder
+ * ({@code tree/feature/login/src}): the address alone cannot tell where the ref ends, so {@link #ref}
+ * is its first segment and {@link #refCandidates} every longer reading, for a caller that can ask
+ * the remote which one exists (as the host does).
+ *
+ * @param source     the repository to fetch
+ * @param ref        the branch, tag or commit the page showed, or the first segment of it when
+ *                   {@link #refAndPath} has more; null when it showed none
+ * @param refAndPath what follows the page's kind in its address: the ref, then perhaps a folder or
+ *                   file ({@code feature/login/src}); null when the page showed no ref
  */
-public record RepositoryPage(String source, String ref) {
+public record RepositoryPage(String source, String ref, String refAndPath) {
     private static final List<String> HOSTS = List.of("github.com", "gitlab.com", "bitbucket.org", "codeberg.org");
+    /** More segments than any ref a person names: a deep file's path is not read as a ref. */
+    private static final int MAX_REF_SEGMENTS = 8;
     /**
-     * GitHub: /owner/repo/(tree|blob|commit|releases/tag)/REF[/path], or another page of the
+     * GitHub: /owner/repo/(tree|blob|releases/tag)/REF[/path], /commit/SHA, or another page of the
      * repository (issues, pulls…, no ref). An address of the repository itself is left alone.
      */
     private static final Pattern GITHUB = Pattern.compile(
-            "(https?://(?:www\\.)?github\\.com/[^/?#]+/[^/?#]+)/(?:(?:tree|blob|commit|releases/tag)/([^/?#]+)|[^/?#]).*");
-    /** GitLab, gitlab.com or self-hosted: /group/…/project/-/(tree|blob|commit|tags)/REF[/path]. */
+            "(https?://(?:www\\.)?github\\.com/[^/?#]+/[^/?#]+)/"
+                    + "(?:(?:tree|blob|releases/tag)/([^?#]+)|commit/([^/?#]+)|[^/?#]).*");
+    /** GitLab, gitlab.com or self-hosted: /group/…/project/-/(tree|blob|tags)/REF[/path], /-/commit/SHA. */
     private static final Pattern GITLAB = Pattern.compile(
-            "(https?://[^/]+/.+?)/-/(?:(?:tree|blob|commit|tags)/([^/?#]+))?.*");
-    /** Bitbucket: /owner/repo/(src|commits)/REF[/path]. */
+            "(https?://[^/]+/.+?)/-/(?:(?:tree|blob|tags)/([^?#]+)|commit/([^/?#]+))?.*");
+    /** Bitbucket: /owner/repo/src/REF[/path], /commits/SHA. */
     private static final Pattern BITBUCKET = Pattern.compile(
-            "(https?://bitbucket\\.org/[^/?#]+/[^/?#]+)/(?:(?:src|commits)/([^/?#]+)|[^/?#]).*");
-    /** Gitea and Forgejo (Codeberg): /owner/repo/src/(branch|tag|commit)/REF[/path]. */
+            "(https?://bitbucket\\.org/[^/?#]+/[^/?#]+)/(?:src/([^?#]+)|commits/([^/?#]+)|[^/?#]).*");
+    /** Gitea and Forgejo (Codeberg): /owner/repo/src/(branch|tag)/REF[/path], /src/commit/SHA. */
     private static final Pattern CODEBERG = Pattern.compile(
-            "(https?://codeberg\\.org/[^/?#]+/[^/?#]+)/(?:src/(?:branch|tag|commit)/([^/?#]+)|[^/?#]).*");
+            "(https?://codeberg\\.org/[^/?#]+/[^/?#]+)/"
+                    + "(?:src/(?:branch|tag)/([^?#]+)|src/commit/([^/?#]+)|[^/?#]).*");
 
-    /** Azure Repos: /org/project/_git/repo?path=…&version=GBbranch (GT a tag, GC a commit). */
+    /** Azure Repos: /org/project/_git/repo?path=…&version=GBbranch (GT a tag, GC a commit): the ref whole. */
     private static final Pattern AZURE = Pattern.compile(
             "(https://(?:[^/@]+@)?dev\\.azure\\.com/[^/?#]+/[^/?#]+/_git/[^/?#]+)"
                     + "(?:\\?(?:[^#]*&)?version=G[BTC]([^&#]+).*|[?/#].*)");
+
+    /** A page whose ref is known whole. */
+    public RepositoryPage(String source, String ref) {
+        this(source, ref, ref);
+    }
 
     /**
      * The repository and ref an address names; {@code source} stripped, else unchanged when it is no page.
@@ -53,13 +71,47 @@ public record RepositoryPage(String source, String ref) {
         if (SourceKind.of(s) != SourceKind.URL) {
             return new RepositoryPage(s, null);
         }
-        for (Pattern page : List.of(GITHUB, BITBUCKET, CODEBERG, AZURE, GITLAB)) {
+        Matcher azure = AZURE.matcher(s);
+        if (azure.matches()) {
+            return new RepositoryPage(azure.group(1), azure.group(2));
+        }
+        for (Pattern page : List.of(GITHUB, BITBUCKET, CODEBERG, GITLAB)) {
             Matcher m = page.matcher(s);
             if (m.matches()) {
-                return new RepositoryPage(m.group(1), m.group(2));
+                if (m.group(3) != null) {
+                    return new RepositoryPage(m.group(1), m.group(3)); // a commit: one segment
+                }
+                String refAndPath = m.group(2) == null ? null : m.group(2).replaceAll("/+$", "");
+                if (refAndPath == null || refAndPath.isEmpty()) {
+                    return new RepositoryPage(m.group(1), null);
+                }
+                int slash = refAndPath.indexOf('/');
+                return new RepositoryPage(m.group(1), slash < 0 ? refAndPath : refAndPath.substring(0, slash),
+                        refAndPath);
             }
         }
         return new RepositoryPage(s, null);
+    }
+
+    /** Whether the ref may be longer than its first segment ({@code tree/feature/login}). */
+    public boolean refMayHoldSlashes() {
+        return refAndPath != null && !refAndPath.equals(ref);
+    }
+
+    /**
+     * Every reading of {@link #refAndPath} as a ref followed by a path, the longest ref first and
+     * {@link #ref} last; empty when the page showed no ref.
+     */
+    public List<String> refCandidates() {
+        if (refAndPath == null) {
+            return List.of();
+        }
+        String[] segments = refAndPath.split("/+");
+        List<String> candidates = new ArrayList<>();
+        for (int n = Math.min(segments.length, MAX_REF_SEGMENTS); n >= 1; n--) {
+            candidates.add(String.join("/", java.util.Arrays.copyOf(segments, n)));
+        }
+        return candidates;
     }
 
     /** {@code github.com/acme/shop}: a known host first. */

@@ -2,6 +2,9 @@ package dev.reporag.core.port;
 
 import dev.reporag.core.model.Project;
 
+import java.util.List;
+import java.util.Optional;
+
 /** Where repository content comes from (JGit, or a map in tests). */
 public interface RepositorySource {
     /**
@@ -49,6 +52,19 @@ public interface RepositorySource {
         try (Snapshot snapshot = open(probe)) {
             return snapshot.commit();
         }
+    }
+
+    /**
+     * The first of these names (longest first) that is a branch or tag of the remote, read without
+     * fetching any content, under the same source rules and time limits as {@link #remoteHead};
+     * empty when none is. A Git host's page address runs a ref and a path together
+     * ({@code tree/feature/login/src}): only the remote can tell where the ref ends. Sources that
+     * cannot tell cheaply return empty, and the caller keeps its first guess.
+     *
+     * @throws SourceException with a message a user can act on, when the remote cannot be read
+     */
+    default Optional<String> firstExistingRef(String source, List<String> candidates) {
+        return Optional.empty();
     }
 
     /**

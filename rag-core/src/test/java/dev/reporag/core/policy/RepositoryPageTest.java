@@ -6,8 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RepositoryPageTest {
     private static void page(String address, String source, String ref) {
-        assertThat(RepositoryPage.of(address, path -> path.startsWith("here/"))).as(address)
-                .isEqualTo(new RepositoryPage(source, ref));
+        RepositoryPage page = RepositoryPage.of(address, path -> path.startsWith("here/"));
+        assertThat(page.source()).as(address).isEqualTo(source);
+        assertThat(page.ref()).as(address).isEqualTo(ref);
     }
 
     @Test
@@ -30,6 +31,37 @@ class RepositoryPageTest {
         page("https://dev.azure.com/acme/shop/_git/web?version=GTv2.1&path=/", "https://dev.azure.com/acme/shop/_git/web",
                 "v2.1");
         page("https://dev.azure.com/acme/shop/_git/web?path=/README.md", "https://dev.azure.com/acme/shop/_git/web", null);
+    }
+
+    /** A ref holding '/' looks like a folder in the address: every reading is offered, longest first. */
+    @Test
+    void aRefAndAPathRunTogetherGiveEveryReadingLongestFirst() {
+        RepositoryPage tree = RepositoryPage.of("https://github.com/acme/shop/tree/feature/login/src/", path -> false);
+        assertThat(tree.ref()).as("the first segment, a guess").isEqualTo("feature");
+        assertThat(tree.refAndPath()).isEqualTo("feature/login/src");
+        assertThat(tree.refMayHoldSlashes()).isTrue();
+        assertThat(tree.refCandidates()).containsExactly("feature/login/src", "feature/login", "feature");
+
+        RepositoryPage blob = RepositoryPage.of("https://github.com/jhy/jsoup/blob/1.17.2/README.md#L10", path -> false);
+        assertThat(blob.refCandidates()).containsExactly("1.17.2/README.md", "1.17.2");
+        RepositoryPage gitlab = RepositoryPage.of("https://gitlab.com/g/p/-/blob/release/v2/pom.xml?ref_type=heads",
+                path -> false);
+        assertThat(gitlab.refCandidates()).containsExactly("release/v2/pom.xml", "release/v2", "release");
+        assertThat(RepositoryPage.of("https://codeberg.org/a/b/src/branch/x/y/z.go", path -> false).refCandidates())
+                .containsExactly("x/y/z.go", "x/y", "x");
+        assertThat(RepositoryPage.of("https://bitbucket.org/a/b/src/fix/bug/app.py", path -> false).refAndPath())
+                .isEqualTo("fix/bug/app.py");
+        assertThat(RepositoryPage.of("https://github.com/a/b/tree/" + "d/".repeat(20) + "f", path -> false)
+                .refCandidates()).as("no deeper than a ref is named").hasSize(8).last().isEqualTo("d");
+
+        for (String whole : new String[]{"https://github.com/jhy/jsoup/tree/master", "https://github.com/jhy/jsoup",
+                "https://github.com/jhy/jsoup/commit/46b620860af9", "https://github.com/a/b/issues/3",
+                "https://codeberg.org/a/b/src/commit/46b620860af9/x/y.go", "https://gitlab.com/g/p/-/commit/46b62086",
+                "https://dev.azure.com/acme/shop/_git/web?version=GBfeature/login&path=/src"}) {
+            assertThat(RepositoryPage.of(whole, path -> false).refMayHoldSlashes()).as(whole).isFalse();
+        }
+        assertThat(RepositoryPage.of("https://dev.azure.com/acme/shop/_git/web?version=GBfeature/login&path=/src",
+                path -> false).ref()).as("a query parameter holds the ref whole").isEqualTo("feature/login");
     }
 
     /** Addresses of repositories, as they were registered before: left exactly as they are. */
