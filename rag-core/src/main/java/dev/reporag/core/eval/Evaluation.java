@@ -52,7 +52,7 @@ public final class Evaluation {
      * left out: its file would be ambiguous.
      */
     public static Questions make(Snapshot snapshot, FileFilter settingsFilter, int historyCount, int docCount) {
-        FileFilter filter = settingsFilter.forRepository(RepositoryRuleFiles.read(snapshot));
+        FileFilter filter = settingsFilter.forRepository(RepositoryRuleFiles.read(snapshot, settingsFilter));
         List<String> notes = new ArrayList<>();
         List<CommitInfo> history = snapshot.history(HISTORY_DEPTH);
         List<EvalQuestion> fromHistory = HistoryLabels.questions(history,
@@ -215,7 +215,7 @@ public final class Evaluation {
         int moveTo(Snapshot tree, Map<String, List<EvalQuestion.Hidden>> hidden) {
             Map<String, SourceFile> wanted = new LinkedHashMap<>();
             Map<String, String> versions = new HashMap<>();
-            FileFilter treeFilter = filter.forRepository(RepositoryRuleFiles.read(tree));
+            FileFilter treeFilter = filter.forRepository(RepositoryRuleFiles.read(tree, filter));
             try (Stream<SourceFile> files = tree.files()) {
                 files.filter(f -> treeFilter.checkPath(f).isEmpty()).forEach(f -> {
                     String version = f.blobId() + hidden.getOrDefault(f.path(), List.of()).stream()

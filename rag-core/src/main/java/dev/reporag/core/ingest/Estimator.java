@@ -8,6 +8,7 @@ import dev.reporag.core.model.SourceFile;
 import dev.reporag.core.policy.Chunker;
 import dev.reporag.core.policy.EmbeddingPrices;
 import dev.reporag.core.policy.FileFilter;
+import dev.reporag.core.policy.RepositoryRules;
 import dev.reporag.core.policy.RagSettings;
 import dev.reporag.core.policy.RateLimits;
 import dev.reporag.core.port.Embedder;
@@ -48,7 +49,8 @@ public final class Estimator {
      */
     public Estimate estimate(Project project, Snapshot snapshot, boolean measureSpeed) {
         Embedder embedder = dispatcher.embedder();
-        FileFilter filter = settings.fileFilter().forRepository(RepositoryRuleFiles.read(snapshot));
+        FileFilter filter = settings.fileFilter().forRepository(
+                RepositoryRuleFiles.read(snapshot, settings.fileFilter()));
         Map<SkipReason, Integer> skipped = new EnumMap<>(SkipReason.class);
         int kept = 0;
         long bytes = 0;
@@ -100,6 +102,9 @@ public final class Estimator {
             requests++;
         }
         List<String> notes = new ArrayList<>();
+        if (filter.documentation() == RepositoryRules.Documentation.INDEXED) {
+            notes.add("mostly documentation: its docs/, doc/, *.rst and *.adoc files are indexed, as code would be");
+        }
         boolean inProcess = embedder.rateLimitKey().isEmpty();
         Double price = EmbeddingPrices.perMillionTokens(embedder.modelId(), inProcess, settings.pricePerMillionTokens())
                 .orElse(null);

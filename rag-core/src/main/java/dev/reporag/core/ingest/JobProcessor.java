@@ -265,11 +265,10 @@ public final class JobProcessor implements AutoCloseable {
                 commit = snapshot.commit();
                 listener.onCommit(job, commit);
                 boolean switching = modelSwitch(project);
+                filter = times.time(Stage.LIST, () -> settings.fileFilter().forRepository(
+                        RepositoryRuleFiles.read(snapshot, settings.fileFilter(), cancellation)));
                 Optional<ChangeSet> changes = switching ? Optional.empty() : changesSinceLastIndex(project, snapshot);
-                BitSet toRead = times.time(Stage.LIST, () -> {
-                    filter = settings.fileFilter().forRepository(RepositoryRuleFiles.read(snapshot, cancellation));
-                    return list(project, snapshot, changes);
-                });
+                BitSet toRead = times.time(Stage.LIST, () -> list(project, snapshot, changes));
                 save(true);
                 Set<String> stored = storedInScope(project, changes);
                 index(snapshot, toRead, stored);
@@ -311,10 +310,32 @@ public final class JobProcessor implements AutoCloseable {
                             : snapshot.changesSince(previous))
                     // Changed rules files may leave out or bring back files that did not change: all are listed.
                     .filter(c -> Stream.concat(c.changed().stream(), c.deleted().stream())
-                            .noneMatch(RepositoryRules::concernsOtherFiles));
+                            .noneMatch(RepositoryRules::concernsOtherFiles))
+                    .filter(c -> !documentationTurned(project));
             changes.ifPresent(c -> log.info("job {}: {} changed and {} deleted paths since the last index",
                     job.id(), c.changed().size(), c.deleted().size()));
             return changes;
+        }
+
+        /**
+         * Whether the last index treated the documentation otherwise than this one will (the
+         * repository became mostly documentation, or stopped being so): its unchanged files then
+         * come in or go out, so every file is listed. Told by what the last index left out: its
+         * documentation, or none of it.
+         */
+        private boolean documentationTurned(Project project) {
+            boolean leftOutBefore = jobs.skippedFiles(project.id()).map(earlier -> {
+                boolean[] found = {false};
+                earlier.forEach(e -> found[0] |= e.reason() == SkipReason.EXCLUDED_PATH
+                        && filter.isDocumentationPath(e.path()));
+                return found[0];
+            }).orElse(false);
+            return switch (filter.documentation()) {
+                case INDEXED -> leftOutBefore;
+                // Listed again once also when the documentation is new since: no stored index says more.
+                case LEFT_OUT -> !leftOutBefore;
+                case NONE -> false; // documentation indexed before and gone now is among the deleted paths
+            };
         }
 
         /**

@@ -55,6 +55,12 @@ public final class FileFilter {
      * Paths that are not hand-written code: docs, images and media, binaries and archives, lock
      * files, vendored, generated and minified code. README files are kept: they explain a project.
      */
+    /**
+     * Documentation, left out by default beside code; kept in a repository that is mostly
+     * documentation ({@link RepositoryRules.Documentation#INDEXED}), where it is what there is to ask about.
+     */
+    public static final List<String> DOCUMENTATION_GLOBS = List.of("docs/**", "doc/**", "*.rst", "*.adoc");
+
     public static final List<String> DEFAULT_EXCLUDE_GLOBS = List.of(
             // documentation
             "docs/**", "doc/**", "*.rst", "*.adoc", "*.pdf", "CHANGELOG*", "LICENSE*", "NOTICE*",
@@ -82,6 +88,8 @@ public final class FileFilter {
     private final long maxSourceFileBytes;
     private final GlobSet secrets;
     private final GlobSet excludes;
+    /** {@link #excludes} but {@link #DOCUMENTATION_GLOBS}: a documentation repository's. */
+    private final GlobSet excludesButDocumentation;
     private final GlobSet includes;
     private final RepositoryRules repository;
 
@@ -108,6 +116,8 @@ public final class FileFilter {
         this.maxSourceFileBytes = maxSourceFileBytes;
         this.secrets = new GlobSet(SECRET_GLOBS);
         this.excludes = new GlobSet(excludeGlobs);
+        this.excludesButDocumentation = new GlobSet(excludeGlobs.stream()
+                .filter(glob -> !DOCUMENTATION_GLOBS.contains(glob)).toList());
         this.includes = new GlobSet(includeGlobs);
         this.repository = RepositoryRules.NONE;
     }
@@ -117,6 +127,7 @@ public final class FileFilter {
         this.maxSourceFileBytes = settings.maxSourceFileBytes;
         this.secrets = settings.secrets;
         this.excludes = settings.excludes;
+        this.excludesButDocumentation = settings.excludesButDocumentation;
         this.includes = settings.includes;
         this.repository = repository;
     }
@@ -124,7 +135,8 @@ public final class FileFilter {
     /**
      * This filter for one snapshot of a repository: it also leaves out what the repository's ignore
      * files for AI tools name (never read, as secrets), and what its {@code .gitattributes} mark
-     * generated (unless an include glob keeps it).
+     * generated (unless an include glob keeps it); a repository that is mostly documentation keeps
+     * its documentation.
      */
     public FileFilter forRepository(RepositoryRules rules) {
         return new FileFilter(this, rules);
@@ -186,7 +198,8 @@ public final class FileFilter {
         if (ignoredBy.isPresent()) {
             return skip(file, SkipReason.AI_IGNORED, "named in " + ignoredBy.get() + "; never read");
         }
-        if (excludes.matches(file.path()) && !includes.matches(file.path())) {
+        GlobSet excluded = keepsDocumentation() ? excludesButDocumentation : excludes;
+        if (excluded.matches(file.path()) && !includes.matches(file.path())) {
             return skip(file, SkipReason.EXCLUDED_PATH, null);
         }
         Optional<String> environment = repository.environmentOf(file.path());
@@ -206,6 +219,32 @@ public final class FileFilter {
             return skip(file, SkipReason.EMPTY, null);
         }
         return Optional.empty();
+    }
+
+    /** What this filter does with the repository's documentation. */
+    public RepositoryRules.Documentation documentation() {
+        return repository.documentation();
+    }
+
+    /** Whether this filter indexes the documentation: the repository is mostly documentation. */
+    private boolean keepsDocumentation() {
+        return repository.documentation() == RepositoryRules.Documentation.INDEXED;
+    }
+
+    /** Whether a path is left out by the documentation globs alone (by path; its size aside). */
+    public boolean isDocumentationPath(String path) {
+        return excludes.matches(path) && !excludesButDocumentation.matches(path) && !includes.matches(path)
+                && !secrets.matches(path);
+    }
+
+    /**
+     * Whether this filter leaves the file out only because it is documentation (a
+     * {@link #DOCUMENTATION_GLOBS} path that would otherwise be indexed by its path and size), by
+     * the configured globs and limits alone: what {@link RepositoryRules#documentation} weighs.
+     */
+    public boolean isDocumentationOnly(SourceFile file) {
+        return file.kind() == FileKind.REGULAR && isDocumentationPath(file.path()) && file.size() > 0
+                && file.size() <= limitFor(file.path());
     }
 
     /**

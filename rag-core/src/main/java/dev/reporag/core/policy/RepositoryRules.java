@@ -8,20 +8,61 @@ import java.util.Set;
 
 /**
  * What a repository's own files say about which of its files to index: the generated, vendored
- * and documentation marks of its {@code .gitattributes}, its ignore files for AI tools, and the
+ * and documentation marks of its {@code .gitattributes}, its ignore files for AI tools, the
  * Python virtual environments committed in it (a directory holding {@code pyvenv.cfg}: thousands of
  * public repositories have a {@code venv/} committed, its site-packages thousands of files of
- * other people's code).
+ * other people's code), and whether it is mostly documentation (a book, a tutorial, a docs site's
+ * sources: what the default excludes leave out of a code repository is all it has).
  *
- * @param environments the directories that are virtual environments ("venv", "api/.env310")
+ * @param environments  the directories that are virtual environments ("venv", "api/.env310")
+ * @param documentation what becomes of its documentation ({@link FileFilter#DOCUMENTATION_GLOBS})
  */
-public record RepositoryRules(RepositoryAttributes attributes, RepositoryIgnores ignores, Set<String> environments) {
+public record RepositoryRules(RepositoryAttributes attributes, RepositoryIgnores ignores, Set<String> environments,
+                              Documentation documentation) {
+    /** A repository's documentation, by path and size. */
+    public enum Documentation {
+        /** It has none (that would be indexed but for the documentation globs). */
+        NONE,
+        /** It has some, beside more code and other files: left out. */
+        LEFT_OUT,
+        /** It is {@link #mostlyDocumentation mostly documentation}: indexed. */
+        INDEXED
+    }
+
     public static final RepositoryRules NONE = new RepositoryRules(RepositoryAttributes.NONE, RepositoryIgnores.NONE,
             Set.of());
     static final String ENVIRONMENT_MARKER = "pyvenv.cfg";
+    /**
+     * The share of documentation in the bytes a repository would have indexed with it, from which
+     * it is a documentation repository: four fifths. Code bases with large manuals stay far under
+     * it (Flask's documentation is 44 % of it, Click's 21 %), books and docs sites are over it (a
+     * JavaScript book, ruanyf/es6tutorial: 92 %).
+     */
+    static final double DOCUMENTATION_SHARE = 0.8;
 
     public RepositoryRules {
         environments = Set.copyOf(environments);
+        java.util.Objects.requireNonNull(documentation, "documentation");
+    }
+
+    public RepositoryRules(RepositoryAttributes attributes, RepositoryIgnores ignores, Set<String> environments) {
+        this(attributes, ignores, environments, Documentation.NONE);
+    }
+
+    /**
+     * What becomes of the documentation of a repository whose files the filter keeps hold
+     * {@code otherBytes}, and whose documentation, left out by default, {@code documentationBytes}.
+     */
+    public static Documentation documentation(long documentationBytes, long otherBytes) {
+        if (documentationBytes == 0) {
+            return Documentation.NONE;
+        }
+        return documentationBytes >= DOCUMENTATION_SHARE * (documentationBytes + otherBytes)
+                ? Documentation.INDEXED : Documentation.LEFT_OUT;
+    }
+
+    public RepositoryRules withDocumentation(Documentation documentation) {
+        return new RepositoryRules(attributes, ignores, environments, documentation);
     }
 
     /** A rules file of the repository: its path and its text. */

@@ -255,4 +255,27 @@ class FileFilterTest {
         assertThatThrownBy(() -> new FileFilter(10, List.of("{a,b"), List.of()))
                 .hasMessageContaining("unbalanced");
     }
+
+    /** A documentation repository's filter keeps its documentation and nothing else the defaults leave out. */
+    @Test
+    void aDocumentationRepositoryKeepsItsDocumentationOnly() {
+        FileFilter book = filter.forRepository(RepositoryRules.NONE.withDocumentation(RepositoryRules.Documentation.INDEXED));
+        for (String path : List.of("docs/intro.md", "doc/api/index.md", "guide/setup.rst", "manual.adoc")) {
+            assertThat(reason(path)).as(path).contains(SkipReason.EXCLUDED_PATH);
+            assertThat(book.checkPath(file(path, 100))).as(path).isEmpty();
+            assertThat(filter.isDocumentationOnly(file(path, 100))).as(path).isTrue();
+        }
+        for (String path : List.of("docs/cover.png", "docs/.env", "LICENSE", "CHANGELOG.md", "docs/node_modules/x.js",
+                "docs/book.pdf")) {
+            assertThat(book.checkPath(file(path, 100))).as(path).isPresent();
+            assertThat(filter.isDocumentationOnly(file(path, 100))).as(path).isFalse();
+        }
+        assertThat(filter.isDocumentationOnly(file("docs/huge.md", FileFilter.DEFAULT_MAX_FILE_BYTES + 1)))
+                .as("left out by its size anyway").isFalse();
+        assertThat(filter.isDocumentationOnly(file("src/Main.java", 100))).isFalse();
+        FileFilter included = FileFilter.withExtraExcludes(FileFilter.DEFAULT_MAX_FILE_BYTES, List.of(), List.of("docs/**"));
+        assertThat(included.isDocumentationOnly(file("docs/intro.md", 100))).as("kept by an include glob anyway").isFalse();
+        assertThat(filter.forRepository(RepositoryRules.NONE.withDocumentation(RepositoryRules.Documentation.LEFT_OUT))
+                .checkPath(file("docs/intro.md", 100))).isPresent();
+    }
 }

@@ -31,4 +31,15 @@ class RepositoryRulesTest {
         assertThat(RepositoryRules.concernsOtherFiles("web/.cursorignore")).isTrue();
         assertThat(RepositoryRules.concernsOtherFiles("src/app.py")).isFalse();
     }
+
+    /** Four fifths of what would be indexed with it: a book or a docs site, not a code base with a manual. */
+    @Test
+    void aRepositoryIsADocumentationOneFromFourFifthsOfDocumentation() {
+        assertThat(RepositoryRules.documentation(0, 1_000)).isEqualTo(RepositoryRules.Documentation.NONE);
+        assertThat(RepositoryRules.documentation(0, 0)).isEqualTo(RepositoryRules.Documentation.NONE);
+        assertThat(RepositoryRules.documentation(790, 210)).isEqualTo(RepositoryRules.Documentation.LEFT_OUT);
+        assertThat(RepositoryRules.documentation(800, 200)).isEqualTo(RepositoryRules.Documentation.INDEXED);
+        assertThat(RepositoryRules.documentation(5, 0)).isEqualTo(RepositoryRules.Documentation.INDEXED);
+        assertThat(RepositoryRules.NONE.documentation()).isEqualTo(RepositoryRules.Documentation.NONE);
+    }
 }

@@ -1,0 +1,145 @@
+package dev.reporag.core.ingest;
+
+import dev.reporag.core.RepoRag;
+import dev.reporag.core.memory.HashingEmbedder;
+import dev.reporag.core.memory.InMemoryConversationRepository;
+import dev.reporag.core.memory.InMemoryJobRepository;
+import dev.reporag.core.memory.InMemoryRepositorySource;
+import dev.reporag.core.memory.InMemoryVectorStore;
+import dev.reporag.core.model.IngestionJob;
+import dev.reporag.core.model.JobStatus;
+import dev.reporag.core.model.Project;
+import dev.reporag.core.model.SkipReason;
+import dev.reporag.core.policy.FileFilter;
+import dev.reporag.core.policy.RagSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A repository that is mostly documentation (a book, a tutorial, a docs site's sources) has its
+ * documentation indexed: the default excludes would leave it nearly empty. When it turns into a
+ * code base (or back), unchanged files come in or go out.
+ */
+class DocumentationRepositoryTest {
+    private static final String REPO = "mem://book";
+    private final InMemoryRepositorySource source = new InMemoryRepositorySource();
+    private final HashingEmbedder embedder = new HashingEmbedder();
+    private final InMemoryVectorStore store = new InMemoryVectorStore(embedder.dimension());
+    private final RepoRag rag = RepoRag.builder().source(source).embedder(embedder).vectorStore(store)
+            .jobs(new InMemoryJobRepository()).conversations(new InMemoryConversationRepository())
+            .settings(RagSettings.builder().fileFilter(FileFilter.defaults()).build()).build();
+
+    @AfterEach
+    void close() {
+        rag.close();
+    }
+
+    private static String prose(String topic, int paragraphs) {
+        return ("Chapter on " + topic + ". Promises settle once; async functions return them.\n\n").repeat(paragraphs);
+    }
+
+    /** Nine chapters of about 6 KB beside 1 KB of site code. */
+    private static Map<String, String> book() {
+        Map<String, String> files = new TreeMap<>();
+        for (int i = 1; i <= 9; i++) {
+            files.put("docs/chapter-" + i + ".md", prose("topic " + i, 80));
+        }
+        files.put("docs/cover.png", "not really an image, but excluded as one\n");
+        files.put("docs/reference.rst", prose("reference", 10));
+        files.put("LICENSE", "Creative Commons\n");
+        files.put("README.md", "# The book\n");
+        files.put("js/site.js", "export function render(page) { return page.title; }\n".repeat(20));
+        return files;
+    }
+
+    private IngestionJob ingest(Project project) {
+        IngestionJob job = rag.requestIngestion(project.id());
+        return rag.process(job.id(), "w", new Cancellation(), new IngestionListener() {
+        }).orElseThrow();
+    }
+
+    private boolean indexed(Project project, String path) {
+        return !store.chunkIds(project.id(), List.of(path)).isEmpty();
+    }
+
+    @Test
+    void aBookHasItsDocumentationIndexedButNotItsImagesOrLicence() {
+        source.commit(REPO, book());
+        Project project = rag.register("book", REPO, null);
+
+        IngestionJob done = ingest(project);
+
+        assertThat(done.status()).isEqualTo(JobStatus.READY);
+        assertThat(indexed(project, "docs/chapter-1.md")).isTrue();
+        assertThat(indexed(project, "docs/reference.rst")).isTrue();
+        assertThat(indexed(project, "js/site.js")).isTrue();
+        assertThat(indexed(project, "docs/cover.png")).isFalse();
+        assertThat(indexed(project, "LICENSE")).isFalse();
+        assertThat(rag.estimate(project.id(), false).filesKept()).isEqualTo(12);
+        assertThat(rag.estimate(project.id(), false).notes()).contains(
+                "mostly documentation: its docs/, doc/, *.rst and *.adoc files are indexed, as code would be");
+    }
+
+    @Test
+    void aCodeBaseWithAManualKeepsItsManualOut() {
+        Map<String, String> files = book();
+        // 60 KB of code beside 55 KB of documentation: a code base with a manual.
+        for (int i = 0; i < 30; i++) {
+            files.put("src/module" + i + ".js", ("export function f" + i + "(x) { return x * " + i + "; }\n").repeat(40));
+        }
+        source.commit(REPO, files);
+        Project project = rag.register("book", REPO, null);
+
+        ingest(project);
+
+        assertThat(indexed(project, "docs/chapter-1.md")).isFalse();
+        assertThat(indexed(project, "src/module1.js")).isTrue();
+        assertThat(rag.skippedFiles(project.id()).counts()).containsEntry(SkipReason.EXCLUDED_PATH, 12);
+        assertThat(rag.estimate(project.id(), false).notes()).noneMatch(note -> note.startsWith("mostly documentation"));
+    }
+
+    @Test
+    void unchangedChaptersGoOutWhenTheBookBecomesACodeBaseAndComeBackAfter() {
+        source.commit(REPO, book());
+        Project project = rag.register("book", REPO, null);
+        ingest(project);
+        assertThat(indexed(project, "docs/chapter-2.md")).isTrue();
+
+        Map<String, String> withCode = book();
+        for (int i = 0; i < 30; i++) {
+            withCode.put("src/module" + i + ".js", ("export function f" + i + "(x) { return x * " + i + "; }\n").repeat(40));
+        }
+        source.commit(REPO, withCode);
+        assertThat(ingest(project).status()).isEqualTo(JobStatus.READY);
+        assertThat(indexed(project, "docs/chapter-2.md")).as("unchanged, and now left out").isFalse();
+        assertThat(indexed(project, "src/module3.js")).isTrue();
+
+        source.commit(REPO, book());
+        assertThat(ingest(project).status()).isEqualTo(JobStatus.READY);
+        assertThat(indexed(project, "docs/chapter-2.md")).as("unchanged, and back").isTrue();
+        assertThat(indexed(project, "src/module3.js")).isFalse();
+    }
+
+    @Test
+    void aChangeThatKeepsTheDocumentationRuleReadsOnlyWhatChanged() {
+        source.commit(REPO, book());
+        Project project = rag.register("book", REPO, null);
+        ingest(project);
+        Map<String, String> edited = book();
+        edited.put("docs/chapter-4.md", prose("topic four, revised", 80));
+        source.commit(REPO, edited);
+        int readsBefore = source.reads();
+
+        ingest(project);
+
+        // The one chapter changed, and nothing else: no rules file is in the repository.
+        assertThat(source.reads() - readsBefore).isEqualTo(1);
+        assertThat(indexed(project, "docs/chapter-5.md")).isTrue();
+    }
+}
