@@ -47,7 +47,7 @@ class CommandsTest {
     @Test
     void anIngestionThatSkippedEveryFileSaysNothingWasIndexedAndWhereToSeeWhy() throws Exception {
         Path logos = TestRepos.create(tmp.resolve("logos"), Map.of("logo.png", "\u0089PNG\r\n\u001a\n\u0000",
-                "docs/guide.md", "# Guide\n"));
+                "package-lock.json", "{}\n"));
 
         CliRun run = rag("ingest", logos.toString());
 
