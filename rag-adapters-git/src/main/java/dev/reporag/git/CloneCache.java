@@ -185,15 +185,7 @@ final class CloneCache {
         if (ref != null && ObjectId.isId(ref.toLowerCase(Locale.ROOT))) {
             return ref.toLowerCase(Locale.ROOT);
         }
-        long deadline = System.nanoTime() + settings.timeout().toNanos();
-        Map<String, Ref> advertised;
-        try {
-            advertised = Git.lsRemoteRepository().setRemote(location.transportUrl()).setHeads(false).setTags(false)
-                    .setCredentialsProvider(credentials).setTimeout(seconds(deadline))
-                    .setTransportConfigCallback(this::configure).callAsMap();
-        } catch (GitAPIException | JGitInternalException e) {
-            throw GitErrors.fetchFailed(e, context(location, ref, BoundedMonitor.Stop.NONE));
-        }
+        Map<String, Ref> advertised = advertisedRefs(location, ref, settings.timeout());
         Target target = target(advertised, ref, location);
         Ref found = advertised.get(target.remoteRef());
         if (found == null || found.getObjectId() == null) {
@@ -209,19 +201,24 @@ final class CloneCache {
      * {@link #REF_LIST_TIMEOUT}: a person registering a project waits for it.
      */
     Optional<String> firstExistingRef(SourceLocation location, List<String> candidates) {
-        long deadline = System.nanoTime() + Math.min(settings.timeout().toNanos(), REF_LIST_TIMEOUT.toNanos());
-        Map<String, Ref> advertised;
-        try {
-            advertised = Git.lsRemoteRepository().setRemote(location.transportUrl()).setHeads(false).setTags(false)
-                    .setCredentialsProvider(credentials).setTimeout(seconds(deadline))
-                    .setTransportConfigCallback(this::configure).callAsMap();
-        } catch (GitAPIException | JGitInternalException e) {
-            throw GitErrors.fetchFailed(e, context(location, null, BoundedMonitor.Stop.NONE));
-        }
+        Map<String, Ref> advertised = advertisedRefs(location, null,
+                settings.timeout().compareTo(REF_LIST_TIMEOUT) < 0 ? settings.timeout() : REF_LIST_TIMEOUT);
         return candidates.stream()
                 .filter(name -> advertised.containsKey(Constants.R_HEADS + name)
                         || advertised.containsKey(Constants.R_TAGS + name))
                 .findFirst();
+    }
+
+    /** Every ref the remote advertises, from an {@code ls-remote} that takes at most {@code timeout}. */
+    private Map<String, Ref> advertisedRefs(SourceLocation location, String ref, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            return Git.lsRemoteRepository().setRemote(location.transportUrl()).setHeads(false).setTags(false)
+                    .setCredentialsProvider(credentials).setTimeout(seconds(deadline))
+                    .setTransportConfigCallback(this::configure).callAsMap();
+        } catch (GitAPIException | JGitInternalException e) {
+            throw GitErrors.fetchFailed(e, context(location, ref, BoundedMonitor.Stop.NONE));
+        }
     }
 
     /**
