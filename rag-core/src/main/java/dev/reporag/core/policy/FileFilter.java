@@ -175,8 +175,13 @@ public final class FileFilter {
      */
     private long limitFor(String path) {
         boolean large = (CodePaths.isMainSource(path) && !GENERATED_PATH.matcher(path).find()) || isReadme(path)
-                || Notebooks.isNotebook(path);
+                || Notebooks.isNotebook(path) || isKeptDocumentation(path);
         return large ? maxSourceFileBytes : maxFileBytes;
+    }
+
+    /** A documentation repository's own text: what was written there, as a program's source is (a 60 KB PEP). */
+    private boolean isKeptDocumentation(String path) {
+        return keepsDocumentation() && isDocumentationPath(path);
     }
 
     static boolean isReadme(String path) {
@@ -240,11 +245,12 @@ public final class FileFilter {
     /**
      * Whether this filter leaves the file out only because it is documentation (a
      * {@link #DOCUMENTATION_GLOBS} path that would otherwise be indexed by its path and size), by
-     * the configured globs and limits alone: what {@link RepositoryRules#documentation} weighs.
+     * the configured globs and the size limit of every file alone (a documentation repository's
+     * larger files are indexed too, but not weighed): what {@link RepositoryRules#documentation} weighs.
      */
     public boolean isDocumentationOnly(SourceFile file) {
         return file.kind() == FileKind.REGULAR && isDocumentationPath(file.path()) && file.size() > 0
-                && file.size() <= limitFor(file.path());
+                && file.size() <= maxFileBytes;
     }
 
     /**
@@ -298,8 +304,10 @@ public final class FileFilter {
         if (text.isBlank()) {
             return new Decoded(null, new SkippedFile(file.path(), SkipReason.EMPTY, null));
         }
-        // A README's long lines are unwrapped paragraphs and tables, and a generator that wrote one wrote prose.
-        if (content.length > maxFileBytes && !isReadme(file.path()) && cells == null && !handWritten(text)) {
+        // A README's long lines are unwrapped paragraphs and tables, and a generator that wrote one wrote
+        // prose; so are a documentation repository's.
+        if (content.length > maxFileBytes && !isReadme(file.path()) && !isKeptDocumentation(file.path()) && cells == null
+                && !handWritten(text)) {
             return new Decoded(null, new SkippedFile(file.path(), SkipReason.TOO_LARGE, content.length
                     + " bytes of generated or minified code is over the limit of " + maxFileBytes));
         }

@@ -52,6 +52,9 @@ class DocumentationRepositoryTest {
         }
         files.put("docs/cover.png", "not really an image, but excluded as one\n");
         files.put("docs/reference.rst", prose("reference", 10));
+        // 120 KB of unwrapped paragraphs: over the 50 KB of other files, and of hand-written prose.
+        files.put("docs/appendix.md", ("An appendix paragraph on iterators, written on one line. ".repeat(60) + "\n\n")
+                .repeat(35));
         files.put("LICENSE", "Creative Commons\n");
         files.put("README.md", "# The book\n");
         files.put("js/site.js", "export function render(page) { return page.title; }\n".repeat(20));
@@ -78,10 +81,11 @@ class DocumentationRepositoryTest {
         assertThat(done.status()).isEqualTo(JobStatus.READY);
         assertThat(indexed(project, "docs/chapter-1.md")).isTrue();
         assertThat(indexed(project, "docs/reference.rst")).isTrue();
+        assertThat(indexed(project, "docs/appendix.md")).as("over 50 KB, with long lines, and written").isTrue();
         assertThat(indexed(project, "js/site.js")).isTrue();
         assertThat(indexed(project, "docs/cover.png")).isFalse();
         assertThat(indexed(project, "LICENSE")).isFalse();
-        assertThat(rag.estimate(project.id(), false).filesKept()).isEqualTo(12);
+        assertThat(rag.estimate(project.id(), false).filesKept()).isEqualTo(13);
         assertThat(rag.estimate(project.id(), false).notes()).contains(
                 "mostly documentation: its docs/, doc/, *.rst and *.adoc files are indexed, as code would be");
     }
@@ -99,8 +103,9 @@ class DocumentationRepositoryTest {
         ingest(project);
 
         assertThat(indexed(project, "docs/chapter-1.md")).isFalse();
+        assertThat(indexed(project, "docs/appendix.md")).isFalse();
         assertThat(indexed(project, "src/module1.js")).isTrue();
-        assertThat(rag.skippedFiles(project.id()).counts()).containsEntry(SkipReason.EXCLUDED_PATH, 12);
+        assertThat(rag.skippedFiles(project.id()).counts()).containsEntry(SkipReason.EXCLUDED_PATH, 13);
         assertThat(rag.estimate(project.id(), false).notes()).noneMatch(note -> note.startsWith("mostly documentation"));
     }
 
