@@ -46,6 +46,12 @@ public record RepositoryPage(String source, String ref, String refAndPath) {
     private static final Pattern CODEBERG = Pattern.compile(
             "(https?://codeberg\\.org/[^/?#]+/[^/?#]+)/"
                     + "(?:src/(?:branch|tag)/([^?#]+)|src/commit/([^/?#]+)|[^/?#]).*");
+    /**
+     * A self-hosted Gitea or Forgejo: the same pages on any host, told by their {@code src/branch},
+     * {@code src/tag} or {@code src/commit} alone (its other pages look like any address).
+     */
+    private static final Pattern GITEA = Pattern.compile(
+            "(https?://[^/?#]+/[^/?#]+/[^/?#]+)/(?:src/(?:branch|tag)/([^?#]+)|src/commit/([^/?#]+))(?:[/?#].*)?");
 
     /** Azure Repos: /org/project/_git/repo?path=…&version=GBbranch (GT a tag, GC a commit): the ref whole. */
     private static final Pattern AZURE = Pattern.compile(
@@ -75,7 +81,7 @@ public record RepositoryPage(String source, String ref, String refAndPath) {
         if (azure.matches()) {
             return new RepositoryPage(azure.group(1), azure.group(2));
         }
-        for (Pattern page : List.of(GITHUB, BITBUCKET, CODEBERG, GITLAB)) {
+        for (Pattern page : List.of(GITHUB, BITBUCKET, CODEBERG, GITLAB, GITEA)) {
             Matcher m = page.matcher(s);
             if (m.matches()) {
                 if (m.group(3) != null) {

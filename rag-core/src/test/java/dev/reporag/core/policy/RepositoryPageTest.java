@@ -26,6 +26,10 @@ class RepositoryPageTest {
         page("https://codeberg.org/forgejo/forgejo/src/branch/forgejo/go.mod", "https://codeberg.org/forgejo/forgejo",
                 "forgejo");
         page("https://codeberg.org/forgejo/forgejo/src/tag/v9.0.0", "https://codeberg.org/forgejo/forgejo", "v9.0.0");
+        page("https://git.example.org/team/app/src/branch/main/cmd/main.go", "https://git.example.org/team/app", "main");
+        page("http://gitea.local:3000/team/app/src/commit/46b620860af9", "http://gitea.local:3000/team/app",
+                "46b620860af9");
+        page("https://git.example.org/team/app/src/tag/v1.2", "https://git.example.org/team/app", "v1.2");
         page("https://dev.azure.com/acme/shop/_git/web?path=/src/app.ts&version=GBrelease",
                 "https://dev.azure.com/acme/shop/_git/web", "release");
         page("https://dev.azure.com/acme/shop/_git/web?version=GTv2.1&path=/", "https://dev.azure.com/acme/shop/_git/web",
@@ -71,7 +75,8 @@ class RepositoryPageTest {
                 "https://github.com/jhy/jsoup/", "https://github.com/jhy/jsoup.git/", "https://gitlab.com/group/sub/project",
                 "https://git.example.org/team/app.git", "git@github.com:jhy/jsoup.git", "ssh://git@github.com/jhy/jsoup",
                 "file:///srv/repo", "/srv/repo", "mem://shop", "https://example.com/tree/main/x",
-                "https://acme@dev.azure.com/acme/shop/_git/web"}) {
+                "https://acme@dev.azure.com/acme/shop/_git/web", "https://git.example.org/team/app/issues/3",
+                "https://git.example.org/team/app/src", "https://git.example.org/a/b/c/src/branch/main"}) {
             page(" " + address + " ", address, null);
         }
     }
