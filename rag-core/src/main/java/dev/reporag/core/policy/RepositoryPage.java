@@ -53,6 +53,15 @@ public record RepositoryPage(String source, String ref, String refAndPath) {
     private static final Pattern GITEA = Pattern.compile(
             "(https?://[^/?#]+/[^/?#]+/[^/?#]+)/(?:src/(?:branch|tag)/([^?#]+)|src/commit/([^/?#]+))(?:[/?#].*)?");
 
+    /**
+     * Bitbucket Data Center (Server), on any host and context path:
+     * /projects/KEY/repos/SLUG[/browse/path|/commits/SHA][?at=refs%2Fheads%2Fbranch], or a personal
+     * repository's /users/NAME/repos/SLUG; cloned from /scm/key/SLUG.git (/scm/~name/SLUG.git).
+     */
+    private static final Pattern BITBUCKET_SERVER = Pattern.compile(
+            "(https?://[^/?#]+(?:/[^?#]*?)?)/(projects|users)/([^/?#]+)/repos/([^/?#]+)"
+                    + "(?:/commits/([0-9a-fA-F]{7,40})|/[^?#]*)?(?:\\?([^#]*))?(?:#.*)?");
+
     /** Azure Repos: /org/project/_git/repo?path=…&version=GBbranch (GT a tag, GC a commit): the ref whole. */
     private static final Pattern AZURE = Pattern.compile(
             "(https://(?:[^/@]+@)?dev\\.azure\\.com/[^/?#]+/[^/?#]+/_git/[^/?#]+)"
@@ -81,6 +90,12 @@ public record RepositoryPage(String source, String ref, String refAndPath) {
         if (azure.matches()) {
             return new RepositoryPage(azure.group(1), azure.group(2));
         }
+        Matcher server = BITBUCKET_SERVER.matcher(s);
+        if (server.matches()) {
+            String owner = server.group(2).equals("users") ? "~" + server.group(3) : server.group(3);
+            String cloneUrl = server.group(1) + "/scm/" + owner.toLowerCase(Locale.ROOT) + "/" + server.group(4) + ".git";
+            return new RepositoryPage(cloneUrl, server.group(5) != null ? server.group(5) : atParameter(server.group(6)));
+        }
         for (Pattern page : List.of(GITHUB, BITBUCKET, CODEBERG, GITLAB, GITEA)) {
             Matcher m = page.matcher(s);
             if (m.matches()) {
@@ -97,6 +112,25 @@ public record RepositoryPage(String source, String ref, String refAndPath) {
             }
         }
         return new RepositoryPage(s, null);
+    }
+
+    /** Bitbucket's {@code at=refs%2Fheads%2Fdevelop}: the branch, tag or commit, as a project names it. */
+    private static String atParameter(String query) {
+        if (query == null) {
+            return null;
+        }
+        for (String parameter : query.split("&")) {
+            if (parameter.startsWith("at=") && parameter.length() > 3) {
+                String ref = java.net.URLDecoder.decode(parameter.substring(3), java.nio.charset.StandardCharsets.UTF_8);
+                for (String prefix : List.of("refs/heads/", "refs/tags/")) {
+                    if (ref.startsWith(prefix) && ref.length() > prefix.length()) {
+                        return ref.substring(prefix.length());
+                    }
+                }
+                return ref;
+            }
+        }
+        return null;
     }
 
     /** Whether the ref may be longer than its first segment ({@code tree/feature/login}). */

@@ -30,6 +30,16 @@ class RepositoryPageTest {
         page("http://gitea.local:3000/team/app/src/commit/46b620860af9", "http://gitea.local:3000/team/app",
                 "46b620860af9");
         page("https://git.example.org/team/app/src/tag/v1.2", "https://git.example.org/team/app", "v1.2");
+        page("https://bitbucket.example.com/projects/SHOP/repos/web-app/browse/src/app.py?at=refs%2Fheads%2Ffeature%2Flogin",
+                "https://bitbucket.example.com/scm/shop/web-app.git", "feature/login");
+        page("https://bitbucket.example.com/projects/SHOP/repos/web-app/browse?at=refs/tags/v2.0",
+                "https://bitbucket.example.com/scm/shop/web-app.git", "v2.0");
+        page("https://code.example.com/bitbucket/projects/SHOP/repos/web-app/commits/46b620860af9",
+                "https://code.example.com/bitbucket/scm/shop/web-app.git", "46b620860af9");
+        page("https://bitbucket.example.com/users/jdoe/repos/notes/browse",
+                "https://bitbucket.example.com/scm/~jdoe/notes.git", null);
+        page("https://bitbucket.example.com/projects/SHOP/repos/web-app/pull-requests/12/overview",
+                "https://bitbucket.example.com/scm/shop/web-app.git", null);
         page("https://dev.azure.com/acme/shop/_git/web?path=/src/app.ts&version=GBrelease",
                 "https://dev.azure.com/acme/shop/_git/web", "release");
         page("https://dev.azure.com/acme/shop/_git/web?version=GTv2.1&path=/", "https://dev.azure.com/acme/shop/_git/web",
