@@ -162,16 +162,9 @@ public final class RepoRag implements AutoCloseable {
      * @throws ConflictException     when the name is taken by a project of another source or ref
      */
     public Registration registerOrFind(String name, String repositorySource, String ref) {
-        RepositoryPage page = null;
-        if (repositorySource != null) {
-            page = named(repositorySource, ref);
-            repositorySource = page.source();
-            ref = page.ref();
-        }
-        String source = onThisMachine(checkRegistration(name, repositorySource, ref));
-        if (page != null && page.refMayHoldSlashes()) {
-            ref = checkRef(refShown(source, page));
-        }
+        SourceAndRef named = checkedSourceAndRef(name, repositorySource, ref);
+        String source = named.source();
+        ref = named.ref();
         String chosen = name != null ? name : checkName(defaultName(source));
         Optional<Project> existing = registered(source, ref);
         if (existing.isPresent()) {
@@ -200,6 +193,24 @@ public final class RepoRag implements AutoCloseable {
         String s = source.strip().replaceAll("[/\\\\]+$", "").replaceAll("\\.git$", "");
         String name = s.substring(Math.max(s.lastIndexOf('/'), s.lastIndexOf(':')) + 1);
         return name.isBlank() ? "repository" : name;
+    }
+
+    /** A source checked (as stored) and the ref it is asked at. */
+    private record SourceAndRef(String source, String ref) {
+    }
+
+    /**
+     * Checks a name (null: none), a source and a ref as a registration does, and reads a Git host's
+     * page address as the repository and ref it shows ({@link #refShown} where the ref may hold '/').
+     */
+    private SourceAndRef checkedSourceAndRef(String name, String repositorySource, String ref) {
+        RepositoryPage page = repositorySource == null ? null : named(repositorySource, ref);
+        String askedRef = page == null ? ref : page.ref();
+        String source = onThisMachine(checkRegistration(name, page == null ? null : page.source(), askedRef));
+        if (page != null && page.refMayHoldSlashes()) {
+            askedRef = checkRef(refShown(source, page));
+        }
+        return new SourceAndRef(source, askedRef);
     }
 
     /**
@@ -517,13 +528,9 @@ public final class RepoRag implements AutoCloseable {
      * @throws SourceException       when it cannot be fetched
      */
     public Estimate estimate(String repositorySource, String ref, boolean measureSpeed) {
-        if (repositorySource != null) {
-            RepositoryPage named = named(repositorySource, ref);
-            repositorySource = named.source();
-            ref = named.ref();
-        }
-        String checked = onThisMachine(checkRegistration("estimate", repositorySource, ref));
-        return estimate(new Project(ProjectId.random(), "estimate", checked, ref, clock.instant()), measureSpeed);
+        SourceAndRef named = checkedSourceAndRef("estimate", repositorySource, ref);
+        return estimate(new Project(ProjectId.random(), "estimate", named.source(), named.ref(), clock.instant()),
+                measureSpeed);
     }
 
     /** Like {@link #estimate(String, String, boolean)}, for a registered project's source and ref. */

@@ -107,6 +107,10 @@ class RegistrationTest {
             assertThat(withBranches.registerOrFind("shop-dev", "https://github.com/acme/shop/tree/feature/login/src",
                     "dev").project().ref()).as("a ref given wins, nothing asked").isEqualTo("dev");
             assertThat(asked).hasSize(3);
+            assertThatThrownBy(() -> withBranches.estimate("https://github.com/acme/other/tree/feature/login/x", null, false))
+                    .as("an estimate reads the page as a registration does: the branch, then its fetch")
+                    .hasMessage("not fetched in this test");
+            assertThat(asked).hasSize(4).last().isEqualTo(List.of("feature/login/x", "feature/login", "feature"));
         }
     }
 
