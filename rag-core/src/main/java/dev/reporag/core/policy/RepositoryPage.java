@@ -121,7 +121,7 @@ public record RepositoryPage(String source, String ref, String refAndPath) {
         }
         for (String parameter : query.split("&")) {
             if (parameter.startsWith("at=") && parameter.length() > 3) {
-                String ref = java.net.URLDecoder.decode(parameter.substring(3), java.nio.charset.StandardCharsets.UTF_8);
+                String ref = percentDecoded(parameter.substring(3));
                 for (String prefix : List.of("refs/heads/", "refs/tags/")) {
                     if (ref.startsWith(prefix) && ref.length() > prefix.length()) {
                         return ref.substring(prefix.length());
@@ -131,6 +131,24 @@ public record RepositoryPage(String source, String ref, String refAndPath) {
             }
         }
         return null;
+    }
+
+    /** {@code refs%2Fheads%2Ff%C3%A9e} as {@code refs/heads/fée}; a malformed escape is kept as it is. */
+    static String percentDecoded(String value) {
+        byte[] raw = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] decoded = new byte[raw.length];
+        int length = 0;
+        for (int i = 0; i < raw.length; i++) {
+            int high = i + 2 < raw.length && raw[i] == '%' ? Character.digit(raw[i + 1], 16) : -1;
+            int low = high >= 0 ? Character.digit(raw[i + 2], 16) : -1;
+            if (low >= 0) {
+                decoded[length++] = (byte) (high * 16 + low);
+                i += 2;
+            } else {
+                decoded[length++] = raw[i];
+            }
+        }
+        return new String(decoded, 0, length, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Whether the ref may be longer than its first segment ({@code tree/feature/login}). */

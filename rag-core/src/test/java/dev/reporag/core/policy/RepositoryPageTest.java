@@ -100,4 +100,11 @@ class RepositoryPageTest {
         assertThat(RepositoryPage.of("github.com/jhy/jsoup", path -> true)).as("a directory of that name is here")
                 .isEqualTo(new RepositoryPage("github.com/jhy/jsoup", null));
     }
+
+    @Test
+    void percentEscapesAreDecodedAsUtf8() {
+        assertThat(RepositoryPage.percentDecoded("refs%2Fheads%2Ff%C3%A9e")).isEqualTo("refs/heads/f\u00e9e");
+        assertThat(RepositoryPage.percentDecoded("a%2")).isEqualTo("a%2");
+        assertThat(RepositoryPage.percentDecoded("100%zz")).isEqualTo("100%zz");
+    }
 }
