@@ -37,6 +37,8 @@ import java.util.function.Consumer;
 public final class AskService {
     /** Visitors of a site read this: the operator's hint (configure a chat model) is in the logs and docs. */
     private static final String NO_CHAT_MODEL = "Here are the passages of the code that best match the question:\n";
+    /** Lines of each passage an answer without a chat model shows. */
+    private static final int EXCERPT_LINES = 12;
     private static final Logger log = LoggerFactory.getLogger(AskService.class);
 
     private final JobRepository jobs;
@@ -96,7 +98,7 @@ public final class AskService {
                     : "") + ".";
             emit(onToken, text);
         } else if (extractive) {
-            text = extractive(NO_CHAT_MODEL, sources);
+            text = extractive(NO_CHAT_MODEL, sources, q);
             emit(onToken, text);
         } else {
             var prompt = PromptBuilder.build(project.name(), q, sources, history);
@@ -114,7 +116,7 @@ public final class AskService {
             } catch (RagException e) {
                 log.warn("the chat model failed ({}); answering with the passages", e.getMessage());
                 text = extractive("The chat model could not answer (" + e.getMessage() + "), so here are the most"
-                        + " relevant passages:\n", sources);
+                        + " relevant passages:\n", sources, q);
                 emit(onToken, text);
                 extractive = true;
             }
@@ -205,17 +207,21 @@ public final class AskService {
         return out.toString();
     }
 
-    private static String extractive(String lead, List<Chunk> sources) {
+    /** Each passage's lines that match the question best ({@link Excerpt}), twelve at most. */
+    private static String extractive(String lead, List<Chunk> sources, String question) {
         StringBuilder text = new StringBuilder(lead);
         for (int i = 0; i < sources.size(); i++) {
             Chunk source = sources.get(i);
             text.append("\n[").append(i + 1).append("] ").append(oneLine(source.citation())).append('\n');
-            String[] lines = source.text().split("\n", -1);
-            int shown = Math.min(lines.length, 12);
-            for (int l = 0; l < shown; l++) {
-                text.append("    ").append(lines[l]).append('\n');
+            List<String> lines = List.of(source.text().split("\n", -1));
+            Excerpt shown = Excerpt.of(lines, question, EXCERPT_LINES);
+            if (shown.from() > 0) {
+                text.append("    ...\n");
             }
-            if (lines.length > shown && !(lines.length == shown + 1 && lines[shown].isEmpty())) {
+            for (int l = shown.from(); l < shown.to(); l++) {
+                text.append("    ").append(lines.get(l)).append('\n');
+            }
+            if (lines.size() > shown.to() && !(lines.size() == shown.to() + 1 && lines.get(shown.to()).isEmpty())) {
                 text.append("    ...\n");
             }
         }
