@@ -18,7 +18,8 @@ import java.util.Set;
 /**
  * Terms for code and paths: words are runs of letters, digits and '_', kept whole
  * ({@code parseconfigfile}) and also split at camelCase, snake_case and digit boundaries
- * ({@code parse}, {@code config}, {@code file}), lower-cased, English stop words dropped.
+ * ({@code parse}, {@code config}, {@code file}), lower-cased, English stop words dropped; Chinese,
+ * Japanese and Korean text, written without spaces, as its pairs of characters ({@link CjkPairsFilter}).
  *
  * <p>The same for indexing and queries. Lucene asks for a {@code FlattenGraphFilter} after the word
  * splitter when indexing, because the index cannot hold the token graph's position lengths; only
@@ -36,7 +37,7 @@ final class CodeAnalyzer extends Analyzer {
     @Override
     protected TokenStreamComponents createComponents(String fieldName) {
         Tokenizer words = CharTokenizer.fromTokenCharPredicate(c -> Character.isLetterOrDigit(c) || c == '_');
-        TokenStream stream = new WordDelimiterGraphFilter(words, FLAGS, null);
+        TokenStream stream = new WordDelimiterGraphFilter(new CjkPairsFilter(words), FLAGS, null);
         stream = new LowerCaseFilter(stream);
         stream = new StopFilter(stream, EnglishAnalyzer.ENGLISH_STOP_WORDS_SET);
         return new TokenStreamComponents(words, stream);

@@ -6,6 +6,7 @@ import dev.reporag.core.model.EmbeddingModel;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.model.ProjectModels;
 import dev.reporag.core.model.ScoredChunk;
+import dev.reporag.core.policy.CjkPairs;
 import dev.reporag.core.port.StoreException;
 import dev.reporag.core.port.VectorStore;
 import dev.reporag.core.port.VectorsGoneException;
@@ -116,6 +117,9 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
     /** Commit data naming the layout; indexes without it keep vectors in chunk documents. */
     private static final String LAYOUT = "layout";
     private static final String VECTORS_BY_KEY = "vectors-by-key";
+    /** Commit data naming how chunk text was analysed; {@link #CJK_PAIRS} since CJK text is split into pairs. */
+    static final String ANALYSIS = "analysis";
+    static final String CJK_PAIRS = "cjk-pairs";
     private static final int MAX_QUERY_TERMS = 64;
     private static final int MAX_CACHED_FILTERS = 64;
     private static final float PATH_BOOST = 1.5f;
@@ -169,6 +173,7 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
             directory = FSDirectory.open(dir);
             writer = new IndexWriter(directory, config(this::mergeDone));
             upgradeLayout(dir);
+            upgradeAnalysis(dir);
             writer.commit(); // an empty index is a valid one from the first open on
             searchers = new SearcherManager(writer, null);
         } catch (IOException e) {
@@ -551,7 +556,7 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
         }
     }
 
-    private static Document document(Chunk chunk, String key) {
+    static Document document(Chunk chunk, String key) {
         Document doc = new Document();
         doc.add(new StringField(ID, chunk.id(), Field.Store.YES));
         doc.add(new StringField(PROJECT, chunk.projectId().value(), Field.Store.YES));
@@ -707,7 +712,48 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
         }
     }
 
-    private static Chunk chunk(Document doc) {
+    /**
+     * An index written before Chinese, Japanese and Korean text was split into pairs of characters
+     * ({@link CjkPairsFilter}) has the chunks that hold such text, in their text or path, analysed
+     * again from their stored fields: a question in those scripts would not find them otherwise,
+     * and their files may never change. Once, in one commit; other chunks are not touched.
+     */
+    private void upgradeAnalysis(Path dir) throws IOException {
+        Map<String, String> data = new HashMap<>();
+        writer.getLiveCommitData().forEach(entry -> data.put(entry.getKey(), entry.getValue()));
+        if (CJK_PAIRS.equals(data.get(ANALYSIS))) {
+            return;
+        }
+        int rewritten = 0;
+        try (DirectoryReader reader = DirectoryReader.open(writer)) {
+            for (LeafReaderContext leaf : reader.leaves()) {
+                Bits live = leaf.reader().getLiveDocs();
+                StoredFields fields = leaf.reader().storedFields();
+                for (int doc = 0; doc < leaf.reader().maxDoc(); doc++) {
+                    if (live != null && !live.get(doc)) {
+                        continue;
+                    }
+                    Document stored = fields.document(doc, Set.of(ID, PATH, TEXT));
+                    if (stored.get(ID) == null
+                            || !(CjkPairs.hasCjk(stored.get(TEXT)) || CjkPairs.hasCjk(stored.get(PATH)))) {
+                        continue; // a vector document, or nothing to split
+                    }
+                    Document chunk = fields.document(doc);
+                    writer.updateDocument(new Term(ID, chunk.get(ID)), document(chunk(chunk), chunk.get(KEY)));
+                    rewritten++;
+                }
+            }
+        }
+        data.put(ANALYSIS, CJK_PAIRS);
+        writer.setLiveCommitData(data.entrySet());
+        writer.commit();
+        if (rewritten > 0) {
+            LoggerFactory.getLogger(LuceneVectorStore.class).info("analysed again the {} chunks of the index at {}"
+                    + " that hold Chinese, Japanese or Korean text, now searched by pairs of characters", rewritten, dir);
+        }
+    }
+
+    static Chunk chunk(Document doc) {
         return new Chunk(doc.get(ID), new ProjectId(doc.get(PROJECT)), doc.get(PATH), doc.get(LANGUAGE),
                 doc.getField(START).numericValue().intValue(), doc.getField(END).numericValue().intValue(),
                 doc.get(TEXT), doc.get(HASH));

@@ -77,6 +77,12 @@ class CodeAnalyzerTest {
                 .containsExactly("parseconfigfile", "parse", "config", "file", "snake_case2", "snake", "case", "2");
     }
 
+    @Test
+    void chineseJapaneseAndKoreanTextIsIndexedAsPairsOfCharacters() {
+        assertThat(new CodeAnalyzer().terms("text", "数据库Connection 非同期処理 비동기 값"))
+                .containsExactly("数据", "据库", "connection", "非同", "同期", "期処", "処理", "비동", "동기", "값");
+    }
+
     /** Term frequencies, tokens, and tokens at the position of the one before: BM25's inputs. */
     private record Signature(Map<String, Integer> frequencies, int length, int overlaps) {
     }
@@ -107,7 +113,7 @@ class CodeAnalyzerTest {
             @Override
             protected TokenStreamComponents createComponents(String fieldName) {
                 Tokenizer words = CharTokenizer.fromTokenCharPredicate(c -> Character.isLetterOrDigit(c) || c == '_');
-                TokenStream stream = new FlattenGraphFilter(new WordDelimiterGraphFilter(words,
+                TokenStream stream = new FlattenGraphFilter(new WordDelimiterGraphFilter(new CjkPairsFilter(words),
                         WordDelimiterGraphFilter.GENERATE_WORD_PARTS | WordDelimiterGraphFilter.GENERATE_NUMBER_PARTS
                                 | WordDelimiterGraphFilter.SPLIT_ON_CASE_CHANGE | WordDelimiterGraphFilter.SPLIT_ON_NUMERICS
                                 | WordDelimiterGraphFilter.PRESERVE_ORIGINAL, null));

@@ -1,5 +1,7 @@
 package dev.reporag.pgvector;
 
+import dev.reporag.core.policy.CjkPairs;
+
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -10,8 +12,9 @@ import java.util.regex.Pattern;
  * indexes (punctuation splits, camelCase split into parts as well as kept whole), lower-cased and
  * OR-ed, so "where is parseConfigFile defined?" matches a chunk that has only the identifier.
  * English stop words are left out, as the embedded store's analyzer does: OR-ed, "is" and "the"
- * would rank prose that repeats them above the code that holds the one word that matters. Terms
- * are letters and digits only, so the result is always a valid tsquery.
+ * would rank prose that repeats them above the code that holds the one word that matters. Chinese,
+ * Japanese and Korean words are asked by their pairs of characters, as the column holds them
+ * (V7_8). Terms are letters and digits only, so the result is always a valid tsquery.
  */
 final class KeywordQuery {
     private static final Pattern NON_WORD = Pattern.compile("[^\\p{L}\\p{N}]+");
@@ -32,12 +35,27 @@ final class KeywordQuery {
             if (word.isEmpty()) {
                 continue;
             }
-            addTerm(word, terms);
-            for (String part : CAMEL.split(word)) {
-                addTerm(part, terms);
+            if (CjkPairs.hasCjk(word)) {
+                // As reporag_cjk_pairs indexes it: pairs of characters, the rest of the word as usual.
+                for (String piece : CjkPairs.pieces(word)) {
+                    if (CjkPairs.hasCjk(piece)) {
+                        addTerm(piece, terms);
+                    } else {
+                        addWord(piece, terms);
+                    }
+                }
+                continue;
             }
+            addWord(word, terms);
         }
         return String.join(" | ", terms.stream().limit(MAX_TERMS).toList());
+    }
+
+    private static void addWord(String word, Set<String> terms) {
+        addTerm(word, terms);
+        for (String part : CAMEL.split(word)) {
+            addTerm(part, terms);
+        }
     }
 
     private static void addTerm(String word, Set<String> terms) {

@@ -302,6 +302,38 @@ class PgSchemaAndSearchTest {
         }
     }
 
+    /** V7_8: chunks stored before CJK text was indexed by its pairs of characters get their keywords again. */
+    @Test
+    void chunksStoredBeforeCjkPairsAreFoundByThemAfterTheUpgrade() throws SQLException {
+        try (TestSchema earlier = new TestSchema("cjk")) {
+            DatabaseUrl server = DatabaseUrl.parse(TestSchema.serverUrl());
+            PGSimpleDataSource dataSource = new PGSimpleDataSource();
+            dataSource.setURL(server.jdbcUrl());
+            server.user().ifPresent(dataSource::setUser);
+            server.password().ifPresent(dataSource::setPassword);
+            dataSource.setCurrentSchema(earlier.name() + ",public");
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/reporag")
+                    .table(SchemaMigrations.HISTORY_TABLE).placeholders(Map.of("dimension", "16"))
+                    .schemas(earlier.name()).defaultSchema(earlier.name()).createSchemas(true)
+                    .target("7.7").load().migrate();
+            Chunk cjk = chunk(alpha, "docs/async.md", "ES2017 标准引入了 async 函数，使得异步操作变得更加方便。");
+            try (PgDatabase before = earlier.builder().embeddingModel("model-a", DIMENSION).migrateOnStart(false)
+                    .build()) {
+                before.vectorStore().upsert(List.of(embedded(cjk, axis(0)),
+                        embedded(chunk(alpha, "src/answer.js", "export const answer = 42;"), axis(1))));
+                before.vectorStore().activate(alpha);
+                assertThat(before.vectorStore().keywordSearch(alpha, "异步操作", 5)).as("one keyword a run").isEmpty();
+            }
+
+            PgDatabase upgraded = earlier.open("model-a", DIMENSION);
+
+            assertThat(upgraded.vectorStore().keywordSearch(alpha, "异步操作", 5)).extracting(hit -> hit.chunk().path())
+                    .containsExactly("docs/async.md");
+            assertThat(upgraded.vectorStore().keywordSearch(alpha, "answer", 5)).extracting(hit -> hit.chunk().path())
+                    .containsExactly("src/answer.js");
+        }
+    }
+
     @Test
     void createsTheIndexesThatSearchesAndDeletesNeed() throws SQLException {
         db.vectorStore().count(alpha); // the model's space, and its index, are made on first use

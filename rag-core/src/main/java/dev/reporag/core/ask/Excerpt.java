@@ -1,5 +1,7 @@
 package dev.reporag.core.ask;
 
+import dev.reporag.core.policy.CjkPairs;
+
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -87,10 +89,23 @@ record Excerpt(int from, int to) {
         return new Excerpt(chosen, chosen + size);
     }
 
-    /** Lower-case words of three characters or more, camelCase and snake_case split, stop words out. */
+    /**
+     * Lower-case words of three characters or more, camelCase and snake_case split, stop words out;
+     * Chinese, Japanese and Korean text as its pairs of characters.
+     */
     static Set<String> words(String text) {
         Set<String> words = new HashSet<>();
         for (String token : WORD_BREAKS.split(text)) {
+            if (CjkPairs.hasCjk(token)) {
+                for (String piece : CjkPairs.pieces(token)) {
+                    if (CjkPairs.hasCjk(piece)) {
+                        words.add(piece); // a pair of characters: a word of these scripts
+                    } else {
+                        words.addAll(words(piece));
+                    }
+                }
+                continue;
+            }
             for (String part : HUMPS.split(token)) {
                 String word = part.toLowerCase(Locale.ROOT);
                 if (word.length() >= 3 && !STOP_WORDS.contains(word)) {

@@ -220,14 +220,14 @@ public final class InMemoryVectorStore implements VectorStore {
 
     @Override
     public List<ScoredChunk> keywordSearch(ProjectId project, String query, int k) {
-        Set<String> terms = new HashSet<>(KeywordTerms.of(query));
+        Set<String> terms = new HashSet<>(KeywordTerms.forSearch(query));
         if (terms.isEmpty()) {
             return List.of();
         }
         List<ScoredChunk> hits = new ArrayList<>();
         for (EmbeddedChunk c : searchable(project)) {
             Map<String, Integer> counts = new LinkedHashMap<>();
-            for (String term : KeywordTerms.of(c.chunk().path() + ' ' + c.chunk().text())) {
+            for (String term : KeywordTerms.forSearch(c.chunk().path() + ' ' + c.chunk().text())) {
                 if (terms.contains(term)) {
                     counts.merge(term, 1, Integer::sum);
                 }

@@ -82,4 +82,19 @@ class ExcerptTest {
                 .contains("parse", "config", "http", "server", "snake", "case", "name", "api")
                 .doesNotContain("file", "parseconfigfile");
     }
+
+    @Test
+    void chineseQuestionsFindTheirLinesByPairsOfCharacters() {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            lines.add("第 " + i + " 行：这里讲的是别的内容。");
+        }
+        lines.set(20, "## 数组的空位");
+        lines.set(21, "数组的空位指的是，数组的某一个位置没有任何值。");
+
+        Excerpt shown = Excerpt.of(lines, "什么是数组的空位？", 12);
+
+        assertThat(shown.from()).isEqualTo(18);
+        assertThat(Excerpt.words("数组的空位")).containsExactlyInAnyOrder("数组", "组的", "的空", "空位");
+    }
 }

@@ -127,6 +127,34 @@ public abstract class VectorStoreContract {
         assertThat(store.keywordSearch(alpha, "zzzqqq", 5)).isEmpty();
     }
 
+    /**
+     * Chinese, Japanese and Korean put no spaces between words: a question's word is found inside a
+     * sentence by its pairs of characters ({@code CjkPairs}), in the text and in the path.
+     */
+    @Test
+    void findsChineseJapaneseAndKoreanWordsInsideSentences() {
+        store.upsert(List.of(
+                new EmbeddedChunk(chunk(alpha, "docs/async.md", 1,
+                        "# async 函数\n\nES2017 标准引入了 async 函数，使得异步操作变得更加方便。"), axis(0)),
+                new EmbeddedChunk(chunk(alpha, "docs/set-map.md", 1,
+                        "# Set 和 Map 数据结构\n\nES6 提供了新的数据结构 Set。它类似于数组，但是成员的值都是唯一的。"), axis(1)),
+                new EmbeddedChunk(chunk(alpha, "docs/ja.md", 1, "非同期処理はPromiseで書きます。"), axis(2)),
+                new EmbeddedChunk(chunk(alpha, "docs/ko.md", 1, "비동기 처리는 프로미스로 작성합니다."), axis(3)),
+                new EmbeddedChunk(chunk(alpha, "docs/正则的扩展.md", 1, "RegExp sticky flag"), axis(4))));
+
+        assertThat(store.keywordSearch(alpha, "异步操作怎么写？", 5)).extracting(h -> h.chunk().path())
+                .first().isEqualTo("docs/async.md");
+        assertThat(store.keywordSearch(alpha, "数组成员唯一", 5)).extracting(h -> h.chunk().path())
+                .first().isEqualTo("docs/set-map.md");
+        assertThat(store.keywordSearch(alpha, "非同期処理", 5)).extracting(h -> h.chunk().path())
+                .first().isEqualTo("docs/ja.md");
+        assertThat(store.keywordSearch(alpha, "비동기", 5)).extracting(h -> h.chunk().path())
+                .first().isEqualTo("docs/ko.md");
+        assertThat(store.keywordSearch(alpha, "正则扩展", 5)).extracting(h -> h.chunk().path())
+                .first().isEqualTo("docs/正则的扩展.md");
+        assertThat(store.keywordSearch(alpha, "网络请求", 5)).as("no pair in common").isEmpty();
+    }
+
     @Test
     void deletesByIdsPathsAndProject() {
         Chunk a1 = chunk(alpha, "a.java", 1, "one");
