@@ -671,9 +671,7 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
      * key. One commit, so a crash leaves the old index whole and the next open starts again.
      */
     private void upgradeLayout(Path dir) throws IOException {
-        Map<String, String> data = new HashMap<>();
-        writer.getLiveCommitData().forEach(entry -> data.put(entry.getKey(), entry.getValue()));
-        if (VECTORS_BY_KEY.equals(data.get(LAYOUT))) {
+        if (VECTORS_BY_KEY.equals(commitData().get(LAYOUT))) {
             return;
         }
         int rewritten = 0;
@@ -703,9 +701,7 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
                 }
             }
         }
-        data.put(LAYOUT, VECTORS_BY_KEY);
-        writer.setLiveCommitData(data.entrySet());
-        writer.commit();
+        commitMark(LAYOUT, VECTORS_BY_KEY);
         if (rewritten > 0) {
             LoggerFactory.getLogger(LuceneVectorStore.class).info("rewrote {} chunks of the index at {} to keep one"
                     + " vector per embedding key", rewritten, dir);
@@ -719,9 +715,7 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
      * and their files may never change. Once, in one commit; other chunks are not touched.
      */
     private void upgradeAnalysis(Path dir) throws IOException {
-        Map<String, String> data = new HashMap<>();
-        writer.getLiveCommitData().forEach(entry -> data.put(entry.getKey(), entry.getValue()));
-        if (CJK_PAIRS.equals(data.get(ANALYSIS))) {
+        if (CJK_PAIRS.equals(commitData().get(ANALYSIS))) {
             return;
         }
         int rewritten = 0;
@@ -744,13 +738,26 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
                 }
             }
         }
-        data.put(ANALYSIS, CJK_PAIRS);
-        writer.setLiveCommitData(data.entrySet());
-        writer.commit();
+        commitMark(ANALYSIS, CJK_PAIRS);
         if (rewritten > 0) {
             LoggerFactory.getLogger(LuceneVectorStore.class).info("analysed again the {} chunks of the index at {}"
                     + " that hold Chinese, Japanese or Korean text, now searched by pairs of characters", rewritten, dir);
         }
+    }
+
+    /** The marks the last commit carries (how the index is laid out and analysed). */
+    private Map<String, String> commitData() {
+        Map<String, String> data = new HashMap<>();
+        writer.getLiveCommitData().forEach(entry -> data.put(entry.getKey(), entry.getValue()));
+        return data;
+    }
+
+    /** Commits what was written with one more mark: an upgrade and its mark land together, or neither. */
+    private void commitMark(String key, String value) throws IOException {
+        Map<String, String> data = commitData();
+        data.put(key, value);
+        writer.setLiveCommitData(data.entrySet());
+        writer.commit();
     }
 
     static Chunk chunk(Document doc) {

@@ -255,16 +255,7 @@ class PgSchemaAndSearchTest {
     @Test
     void aDatabaseOfTheFirstReleaseUpgradesAndItsJobsHaveNoEstimateUntilAWorkerSavesOne() throws SQLException {
         try (TestSchema first = new TestSchema("upgrade")) {
-            DatabaseUrl server = DatabaseUrl.parse(TestSchema.serverUrl());
-            PGSimpleDataSource dataSource = new PGSimpleDataSource();
-            dataSource.setURL(server.jdbcUrl());
-            server.user().ifPresent(dataSource::setUser);
-            server.password().ifPresent(dataSource::setPassword);
-            dataSource.setCurrentSchema(first.name() + ",public");
-            Flyway.configure().dataSource(dataSource).locations("classpath:db/reporag")
-                    .table(SchemaMigrations.HISTORY_TABLE).placeholders(Map.of("dimension", "16"))
-                    .schemas(first.name()).defaultSchema(first.name()).createSchemas(true)
-                    .target("1").load().migrate();
+            migrateTo(first, "1");
             try (Connection connection = first.connection(); Statement statement = connection.createStatement()) {
                 statement.executeUpdate("INSERT INTO projects (id, name, source, created_at)"
                         + " VALUES ('" + alpha + "', 'shop', 'https://example.com/shop.git', now())");
@@ -306,16 +297,7 @@ class PgSchemaAndSearchTest {
     @Test
     void chunksStoredBeforeCjkPairsAreFoundByThemAfterTheUpgrade() throws SQLException {
         try (TestSchema earlier = new TestSchema("cjk")) {
-            DatabaseUrl server = DatabaseUrl.parse(TestSchema.serverUrl());
-            PGSimpleDataSource dataSource = new PGSimpleDataSource();
-            dataSource.setURL(server.jdbcUrl());
-            server.user().ifPresent(dataSource::setUser);
-            server.password().ifPresent(dataSource::setPassword);
-            dataSource.setCurrentSchema(earlier.name() + ",public");
-            Flyway.configure().dataSource(dataSource).locations("classpath:db/reporag")
-                    .table(SchemaMigrations.HISTORY_TABLE).placeholders(Map.of("dimension", "16"))
-                    .schemas(earlier.name()).defaultSchema(earlier.name()).createSchemas(true)
-                    .target("7.7").load().migrate();
+            migrateTo(earlier, "7.7");
             Chunk cjk = chunk(alpha, "docs/async.md", "ES2017 标准引入了 async 函数，使得异步操作变得更加方便。");
             try (PgDatabase before = earlier.builder().embeddingModel("model-a", DIMENSION).migrateOnStart(false)
                     .build()) {
@@ -332,6 +314,20 @@ class PgSchemaAndSearchTest {
             assertThat(upgraded.vectorStore().keywordSearch(alpha, "answer", 5)).extracting(hit -> hit.chunk().path())
                     .containsExactly("src/answer.js");
         }
+    }
+
+    /** The schema as a release of that migration left it. */
+    private static void migrateTo(TestSchema schema, String version) {
+        DatabaseUrl server = DatabaseUrl.parse(TestSchema.serverUrl());
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(server.jdbcUrl());
+        server.user().ifPresent(dataSource::setUser);
+        server.password().ifPresent(dataSource::setPassword);
+        dataSource.setCurrentSchema(schema.name() + ",public");
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/reporag")
+                .table(SchemaMigrations.HISTORY_TABLE).placeholders(Map.of("dimension", "16"))
+                .schemas(schema.name()).defaultSchema(schema.name()).createSchemas(true)
+                .target(version).load().migrate();
     }
 
     @Test
