@@ -52,15 +52,16 @@ public final class FileFilter {
             ".boto", ".dockercfg", ".vault-token", "*.ovpn");
 
     /**
-     * Paths that are not hand-written code: docs, images and media, binaries and archives, lock
-     * files, vendored, generated and minified code. README files are kept: they explain a project.
-     */
-    /**
-     * Documentation, left out by default beside code; kept in a repository that is mostly
-     * documentation ({@link RepositoryRules.Documentation#INDEXED}), where it is what there is to ask about.
+     * Documentation, left out by default beside code (the first of {@link #DEFAULT_EXCLUDE_GLOBS});
+     * kept in a repository that is mostly documentation ({@link RepositoryRules.Documentation#INDEXED}),
+     * where it is what there is to ask about.
      */
     public static final List<String> DOCUMENTATION_GLOBS = List.of("docs/**", "doc/**", "*.rst", "*.adoc");
 
+    /**
+     * Paths that are not hand-written code: docs, images and media, binaries and archives, lock
+     * files, vendored, generated and minified code. README files are kept: they explain a project.
+     */
     public static final List<String> DEFAULT_EXCLUDE_GLOBS = List.of(
             // documentation
             "docs/**", "doc/**", "*.rst", "*.adoc", "*.pdf", "CHANGELOG*", "LICENSE*", "NOTICE*",
