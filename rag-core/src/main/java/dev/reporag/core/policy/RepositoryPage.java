@@ -90,12 +90,6 @@ public record RepositoryPage(String source, String ref, String refAndPath) {
         if (azure.matches()) {
             return new RepositoryPage(azure.group(1), azure.group(2));
         }
-        Matcher server = BITBUCKET_SERVER.matcher(s);
-        if (server.matches()) {
-            String owner = server.group(2).equals("users") ? "~" + server.group(3) : server.group(3);
-            String cloneUrl = server.group(1) + "/scm/" + owner.toLowerCase(Locale.ROOT) + "/" + server.group(4) + ".git";
-            return new RepositoryPage(cloneUrl, server.group(5) != null ? server.group(5) : atParameter(server.group(6)));
-        }
         for (Pattern page : List.of(GITHUB, BITBUCKET, CODEBERG, GITLAB, GITEA)) {
             Matcher m = page.matcher(s);
             if (m.matches()) {
@@ -110,6 +104,13 @@ public record RepositoryPage(String source, String ref, String refAndPath) {
                 return new RepositoryPage(m.group(1), slash < 0 ? refAndPath : refAndPath.substring(0, slash),
                         refAndPath);
             }
+        }
+        // Any host: after the known ones, whose addresses are never read as another forge's.
+        Matcher server = BITBUCKET_SERVER.matcher(s);
+        if (server.matches()) {
+            String owner = server.group(2).equals("users") ? "~" + server.group(3) : server.group(3);
+            String cloneUrl = server.group(1) + "/scm/" + owner.toLowerCase(Locale.ROOT) + "/" + server.group(4) + ".git";
+            return new RepositoryPage(cloneUrl, server.group(5) != null ? server.group(5) : atParameter(server.group(6)));
         }
         return new RepositoryPage(s, null);
     }
