@@ -92,7 +92,10 @@ public final class JobProcessor implements AutoCloseable {
     private static final int LOOKUP_FILES = IngestThreads.READERS * AHEAD_PER_THREAD;
     /** Requests of one job queued or in flight, per request the dispatcher sends at once. */
     static final int WINDOW_PER_SENDER = 2;
-    /** Rules applied to content: a file left out by one stays out while it is unchanged. */
+    /**
+     * Rules applied to content: a file left out by one stays out while it is unchanged (and the
+     * rules are the same: {@link FileFilter#listingRules}).
+     */
     private static final Set<SkipReason> READ_REASONS = EnumSet.of(SkipReason.BINARY, SkipReason.LFS_POINTER,
             SkipReason.UNREADABLE, SkipReason.EMPTY, SkipReason.TOO_LARGE);
     /** Room left in each embedder input for the path header. */
@@ -311,31 +314,23 @@ public final class JobProcessor implements AutoCloseable {
                     // Changed rules files may leave out or bring back files that did not change: all are listed.
                     .filter(c -> Stream.concat(c.changed().stream(), c.deleted().stream())
                             .noneMatch(RepositoryRules::concernsOtherFiles))
-                    .filter(c -> !documentationTurned(project));
+                    // Other rules since (a limit raised, a glob, an upgrade, a repository turned
+                    // documentation) may bring in or leave out files that did not change: all are listed.
+                    .filter(c -> sameListingRules(project));
             changes.ifPresent(c -> log.info("job {}: {} changed and {} deleted paths since the last index",
                     job.id(), c.changed().size(), c.deleted().size()));
             return changes;
         }
 
-        /**
-         * Whether the last index treated the documentation otherwise than this one will (the
-         * repository became mostly documentation, or stopped being so): its unchanged files then
-         * come in or go out, so every file is listed. Told by what the last index left out: its
-         * documentation, or none of it.
-         */
-        private boolean documentationTurned(Project project) {
-            boolean leftOutBefore = jobs.skippedFiles(project.id()).map(earlier -> {
-                boolean[] found = {false};
-                earlier.forEach(e -> found[0] |= e.reason() == SkipReason.EXCLUDED_PATH
-                        && filter.isDocumentationPath(e.path()));
-                return found[0];
-            }).orElse(false);
-            return switch (filter.documentation()) {
-                case INDEXED -> leftOutBefore;
-                // Listed again once also when the documentation is new since: no stored index says more.
-                case LEFT_OUT -> !leftOutBefore;
-                case NONE -> false; // documentation indexed before and gone now is among the deleted paths
-            };
+        /** Whether the last index listed the files under the rules this job lists them by. */
+        private boolean sameListingRules(Project project) {
+            String earlier = jobs.skippedFiles(project.id()).map(SkippedFiles::listingRules).orElse("");
+            if (!earlier.equals(filter.listingRules())) {
+                log.info("job {}: every file is listed: the last index was made under other rules ({}; now {})",
+                        job.id(), earlier.isEmpty() ? "an earlier release's" : earlier, filter.listingRules());
+                return false;
+            }
+            return true;
         }
 
         /**
@@ -344,7 +339,7 @@ public final class JobProcessor implements AutoCloseable {
          * checks run once per file; one bit per file keeps this flat.
          */
         private BitSet list(Project project, Snapshot snapshot, Optional<ChangeSet> changes) {
-            skips = SkippedFiles.builder(job.id(), commit);
+            skips = SkippedFiles.builder(job.id(), commit, filter.listingRules());
             if (changes.isPresent()) {
                 jobs.skippedFiles(project.id()).ifPresent(earlier -> earlier.forEach(e -> {
                     if (READ_REASONS.contains(e.reason())) {

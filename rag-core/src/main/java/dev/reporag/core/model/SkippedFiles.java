@@ -35,9 +35,10 @@ import java.util.zip.InflaterInputStream;
  */
 public final class SkippedFiles {
     /** No job has recorded a list yet. */
-    public static final SkippedFiles NONE = new Builder(null, null).build();
+    public static final SkippedFiles NONE = new Builder(null, null, "").build();
 
-    private static final int FORMAT = 1;
+    /** 2 adds the listing rules; 1 (without them) is still read. */
+    private static final int FORMAT = 2;
 
     /** One file left out: its path, the rule, and its size in bytes as the repository lists it. */
     public record Entry(String path, SkipReason reason, long size) {
@@ -49,21 +50,37 @@ public final class SkippedFiles {
 
     private final JobId jobId;
     private final String commit;
+    private final String listingRules;
     private final Map<SkipReason, Integer> counts;
     private final int encoded;
     private final byte[] entries;
 
     /** @param encoded entries in {@code entries}, those of rules this version does not know included */
-    private SkippedFiles(JobId jobId, String commit, Map<SkipReason, Integer> counts, int encoded, byte[] entries) {
+    private SkippedFiles(JobId jobId, String commit, String listingRules, Map<SkipReason, Integer> counts,
+                         int encoded, byte[] entries) {
         this.jobId = jobId;
         this.commit = commit;
+        this.listingRules = listingRules;
         this.counts = Collections.unmodifiableMap(new EnumMap<>(counts));
         this.encoded = encoded;
         this.entries = entries;
     }
 
     public static Builder builder(JobId jobId, String commit) {
-        return new Builder(Objects.requireNonNull(jobId, "jobId"), commit);
+        return builder(jobId, commit, "");
+    }
+
+    /**
+     * @param listingRules the rules the files were listed and read by, as the filter names them: a
+     *                     later job lists only what changed only under the same rules
+     */
+    public static Builder builder(JobId jobId, String commit, String listingRules) {
+        return new Builder(Objects.requireNonNull(jobId, "jobId"), commit, Objects.requireNonNull(listingRules));
+    }
+
+    /** The rules the files were listed and read by; empty when not recorded (lists of earlier releases). */
+    public String listingRules() {
+        return listingRules;
     }
 
     /** The job that recorded this list, empty for {@link #NONE}. */
@@ -128,6 +145,7 @@ public final class SkippedFiles {
             out.writeByte(FORMAT);
             out.writeUTF(jobId == null ? "" : jobId.value());
             out.writeUTF(commit == null ? "" : commit);
+            out.writeUTF(listingRules);
             writeVarInt(out, counts.size()); // by rule name: a reordered or extended enum still reads
             for (Map.Entry<SkipReason, Integer> count : counts.entrySet()) {
                 out.writeUTF(count.getKey().name());
@@ -144,11 +162,12 @@ public final class SkippedFiles {
     public static SkippedFiles fromBytes(byte[] stored) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(stored))) {
             int format = in.readUnsignedByte();
-            if (format != FORMAT) {
+            if (format != 1 && format != FORMAT) {
                 throw new IllegalArgumentException("unknown format " + format + " of a list of skipped files");
             }
             String job = in.readUTF();
             String commit = in.readUTF();
+            String listingRules = format >= 2 ? in.readUTF() : "";
             int rules = readVarInt(in);
             Map<SkipReason, Integer> counts = new EnumMap<>(SkipReason.class);
             int all = 0;
@@ -158,8 +177,8 @@ public final class SkippedFiles {
                 all += count;
                 reason.ifPresent(r -> counts.put(r, count));
             }
-            return new SkippedFiles(job.isEmpty() ? null : new JobId(job), commit.isEmpty() ? null : commit, counts,
-                    all, in.readAllBytes());
+            return new SkippedFiles(job.isEmpty() ? null : new JobId(job), commit.isEmpty() ? null : commit,
+                    listingRules, counts, all, in.readAllBytes());
         } catch (IOException e) {
             throw new UncheckedIOException("a stored list of skipped files is damaged", e);
         }
@@ -185,14 +204,16 @@ public final class SkippedFiles {
     public static final class Builder {
         private final JobId jobId;
         private final String commit;
+        private final String listingRules;
         private final Map<SkipReason, Integer> counts = new EnumMap<>(SkipReason.class);
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         private final DataOutputStream out = new DataOutputStream(new DeflaterOutputStream(bytes));
         private byte[] previous = new byte[0];
 
-        private Builder(JobId jobId, String commit) {
+        private Builder(JobId jobId, String commit, String listingRules) {
             this.jobId = jobId;
             this.commit = commit;
+            this.listingRules = listingRules;
             try {
                 SkipReason[] reasons = SkipReason.values();
                 writeVarInt(out, reasons.length);
@@ -239,7 +260,7 @@ public final class SkippedFiles {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            return new SkippedFiles(jobId, commit, counts, size(), bytes.toByteArray());
+            return new SkippedFiles(jobId, commit, listingRules, counts, size(), bytes.toByteArray());
         }
     }
 

@@ -92,6 +92,8 @@ public final class FileFilter {
     /** {@link #excludes} but {@link #DOCUMENTATION_GLOBS}: a documentation repository's. */
     private final GlobSet excludesButDocumentation;
     private final GlobSet includes;
+    /** The exclude and include globs, as {@link #listingRules} names them. */
+    private final String globs;
     private final RepositoryRules repository;
 
     /**
@@ -120,6 +122,9 @@ public final class FileFilter {
         this.excludesButDocumentation = new GlobSet(excludeGlobs.stream()
                 .filter(glob -> !DOCUMENTATION_GLOBS.contains(glob)).toList());
         this.includes = new GlobSet(includeGlobs);
+        // String.hashCode is defined by the language: the same in every JVM and release.
+        this.globs = Integer.toHexString(String.join("\n", excludeGlobs).hashCode()) + "/"
+                + Integer.toHexString(String.join("\n", includeGlobs).hashCode());
         this.repository = RepositoryRules.NONE;
     }
 
@@ -130,6 +135,7 @@ public final class FileFilter {
         this.excludes = settings.excludes;
         this.excludesButDocumentation = settings.excludesButDocumentation;
         this.includes = settings.includes;
+        this.globs = settings.globs;
         this.repository = repository;
     }
 
@@ -159,6 +165,26 @@ public final class FileFilter {
         List<String> all = new ArrayList<>(DEFAULT_EXCLUDE_GLOBS);
         all.addAll(extraExcludes);
         return new FileFilter(maxFileBytes, maxSourceFileBytes, all, includes);
+    }
+
+    /**
+     * The release of the rules that decide which files are indexed: raise it when they change (a
+     * new encoding read, a limit's exception, a default glob), so that a repository indexed by an
+     * earlier release has every file listed again once. 2: UTF-16 and Latin-1 text, notebooks by
+     * their cells, documentation repositories.
+     */
+    static final int LISTING_RULES_RELEASE = 2;
+
+    /**
+     * Everything that decides which files of this repository are indexed, in one string: the
+     * rules' release, the limits, the globs and what becomes of the documentation. A job lists only
+     * the files changed since the last index when the last index was made under the same rules;
+     * otherwise every file is listed again (a limit raised, a glob added, an upgrade that reads an
+     * encoding it could not), and files left out once read are read again.
+     */
+    public String listingRules() {
+        return "r" + LISTING_RULES_RELEASE + " " + maxFileBytes + " " + maxSourceFileBytes + " " + globs + " "
+                + repository.documentation();
     }
 
     public long maxFileBytes() {

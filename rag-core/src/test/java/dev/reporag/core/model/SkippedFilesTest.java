@@ -76,4 +76,33 @@ class SkippedFilesTest {
         assertThat(none.jobId()).isEmpty();
         assertThat(none.page(Optional.empty(), 0, 10)).isEmpty();
     }
+
+    /** The rules a list was made under travel with it; a list of the earlier format reads with none. */
+    @Test
+    void keepsItsListingRulesAndReadsTheEarlierFormatWithout() throws java.io.IOException {
+        SkippedFiles built = SkippedFiles.builder(job, "c1", "r2 51200 2097152 0/0 NONE")
+                .add("src/blob.dat", SkipReason.BINARY, 7).build();
+        byte[] stored = built.toBytes();
+        assertThat(SkippedFiles.fromBytes(stored).listingRules()).isEqualTo("r2 51200 2097152 0/0 NONE");
+
+        // Format 1: the same, without the rules' field after the commit.
+        java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(stored));
+        in.readUnsignedByte();
+        String jobId = in.readUTF();
+        String commit = in.readUTF();
+        in.readUTF();
+        byte[] rest = in.readAllBytes();
+        java.io.ByteArrayOutputStream earlier = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(earlier)) {
+            out.writeByte(1);
+            out.writeUTF(jobId);
+            out.writeUTF(commit);
+            out.write(rest);
+        }
+        SkippedFiles read = SkippedFiles.fromBytes(earlier.toByteArray());
+        assertThat(read.listingRules()).isEmpty();
+        assertThat(read.commit()).contains("c1");
+        assertThat(read.page(Optional.empty(), 0, 10)).containsExactly(
+                new SkippedFiles.Entry("src/blob.dat", SkipReason.BINARY, 7));
+    }
 }
