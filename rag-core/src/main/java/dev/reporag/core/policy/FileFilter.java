@@ -183,8 +183,9 @@ public final class FileFilter {
      * encoding it could not), and files left out once read are read again.
      */
     public String listingRules() {
-        return "r" + LISTING_RULES_RELEASE + " " + maxFileBytes + " " + maxSourceFileBytes + " " + globs + " "
-                + repository.documentation();
+        // Whether documentation is indexed, not whether there is any: a first docs/ folder lists nothing again.
+        return "r" + LISTING_RULES_RELEASE + " " + maxFileBytes + " " + maxSourceFileBytes + " " + globs
+                + (keepsDocumentation() ? " documentation" : "");
     }
 
     public long maxFileBytes() {
