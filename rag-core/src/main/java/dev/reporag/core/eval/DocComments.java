@@ -1,6 +1,7 @@
 package dev.reporag.core.eval;
 
 import dev.reporag.core.model.Languages;
+import dev.reporag.core.policy.CjkPairs;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -73,8 +74,9 @@ public final class DocComments {
     /** RDoc's {@code +code+}. */
     private static final Pattern RDOC_CODE = Pattern.compile("(?<![\\w+])\\+([A-Za-z_][\\w:.#?!]*)\\+(?![\\w+])");
     private static final Pattern HTML_TAG = Pattern.compile("</?[A-Za-z][^>]*>");
+    /** A full stop, or a Chinese or Japanese one (。！？), which needs no space after it. */
     private static final Pattern SENTENCE_END = Pattern.compile(
-            "(?<!\\be\\.g|\\bi\\.e|\\betc|\\bvs|\\bcf|\\bapprox|\\bi\\.e\\.|\\be\\.g\\.)[.!?](?=\\s|$)");
+            "(?<!\\be\\.g|\\bi\\.e|\\betc|\\bvs|\\bcf|\\bapprox|\\bi\\.e\\.|\\be\\.g\\.)[.!?](?=\\s|$)|[\u3002\uff01\uff1f]");
     private static final Pattern WORD = Pattern.compile("[A-Za-z][A-Za-z'-]*");
     private static final Pattern SPACES = Pattern.compile("\\s+");
     /** Words at least, and at most, in a sentence that makes a question. */
@@ -495,11 +497,20 @@ public final class DocComments {
         if (leadingName != null && text.startsWith(leadingName + " ")) {
             text = text.substring(leadingName.length() + 1);
         }
-        long words = WORD.matcher(text).results().count();
+        long words = words(text);
         if (words < MIN_WORDS || words > MAX_WORDS) {
             return null;
         }
         return text;
+    }
+
+    /**
+     * Words of a sentence: Latin ones, and for Chinese, Japanese and Korean text, written without
+     * spaces, one word every two characters (about what a word of those scripts is).
+     */
+    static long words(String text) {
+        long cjk = text.chars().filter(c -> CjkPairs.isCjk((char) c)).count();
+        return WORD.matcher(text).results().count() + (cjk + 1) / 2;
     }
 
     /** {@code Foo#bar(int) the bar} reads "the bar"; {@code Foo#bar(int)} reads "bar"; code stays as it is. */

@@ -115,7 +115,8 @@ public final class Evaluation {
     }
 
     private static String normalized(String sentence) {
-        return sentence.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", " ").strip();
+        // Letters of every script: a sentence in Chinese is not "" (equal to every other one).
+        return sentence.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", " ").strip();
     }
 
     /** The trees questions are asked of: a commit, and whether doc comments are hidden in it. */

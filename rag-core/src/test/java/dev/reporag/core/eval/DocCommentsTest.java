@@ -7,6 +7,30 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class DocCommentsTest {
+    /** Chinese has no spaces and ends sentences with 。: its doc comments make questions too. */
+    @Test
+    void chineseDocCommentsGiveTheirFirstSentence() {
+        String java = """
+                class Cart {
+                    /**
+                     * 计算购物车中所有商品的总价。折扣另行计算。
+                     *
+                     * @return 总价
+                     */
+                    Money total() { return sum(); }
+
+                    /** 清空。 */
+                    void clear() {}
+                }
+                """;
+
+        List<DocComments.DocComment> found = DocComments.find("src/Cart.java", java);
+
+        assertThat(found).extracting(DocComments.DocComment::sentence).containsExactly("计算购物车中所有商品的总价");
+        assertThat(DocComments.words("计算购物车中所有商品的总价")).isEqualTo(7);
+        assertThat(DocComments.words("Adds every line of the basket")).isEqualTo(6);
+    }
+
     @Test
     void javadocOfMethodsButNotOfClassesOrFields() {
         String java = """

@@ -157,6 +157,24 @@ class EvaluationTest {
         assertThat(score.mrr()).isCloseTo((1 + 0.25 + 1.0 / 7) / 4, org.assertj.core.data.Offset.offset(1e-9));
     }
 
+    /** Sentences in Chinese are told apart by their own letters (they were all "" once normalised). */
+    @Test
+    void chineseDocCommentsOfSeveralFilesMakeAQuestionEach() {
+        InMemoryRepositorySource source = new InMemoryRepositorySource();
+        source.commit(REPO, "Initial import", Map.of(
+                "src/Cart.java", "class Cart {\n    /** 计算购物车中所有商品的总价。 */\n    Money total() { return sum(); }\n}\n",
+                "src/Pricing.java", "class Pricing {\n    /** 按当天汇率在不同货币之间换算金额。 */\n    Money convert(Money m) { return m; }\n}\n",
+                "src/Orders.java", "class Orders {\n    /** 把订单保存到数据库并返回它的编号。 */\n    long save(Order o) { return 1; }\n}\n"));
+        Project project = new Project(ProjectId.random(), "shop", REPO, null, Instant.now());
+        try (Snapshot snapshot = source.openWithHistory(project, 100, FetchMonitor.NONE)) {
+            Evaluation.Questions made = Evaluation.make(snapshot, FileFilter.defaults(), 5, 5);
+
+            assertThat(made.questions()).filteredOn(q -> q.kind().equals(EvalQuestion.DOC))
+                    .extracting(EvalQuestion::text).containsExactlyInAnyOrder(
+                            "计算购物车中所有商品的总价", "按当天汇率在不同货币之间换算金额", "把订单保存到数据库并返回它的编号");
+        }
+    }
+
     @Test
     void aRepositoryWithoutHistoryOrDocCommentsMakesNoQuestionAndSaysWhy() {
         InMemoryRepositorySource source = new InMemoryRepositorySource();
