@@ -7,11 +7,11 @@ import java.util.Set;
  * A question whose answer is known: one of the files in {@code expected}, in the tree of
  * {@code commit}.
  *
- * @param kind     {@link #HISTORY}, {@link #DOC}, or a kind of a hand-written set
+ * @param kind     {@link #HISTORY}, {@link #DOC}, {@link #HEADING}, or a kind of a hand-written set
  * @param expected the files that answer it (any one of them found counts)
  * @param commit   the commit whose tree the question is asked of
- * @param hidden   lines of an expected file left out of the indexed text (the doc comment a
- *                 question was made from), or null
+ * @param hidden   lines of an expected file left out of the indexed text (the doc comment or
+ *                 heading a question was made from), or null
  * @param origin   where it comes from, for reports: a commit id, or a file and line
  */
 public record EvalQuestion(String text, String kind, Set<String> expected, String commit, Hidden hidden,
@@ -20,6 +20,11 @@ public record EvalQuestion(String text, String kind, Set<String> expected, Strin
     public static final String HISTORY = "history";
     /** Made from the first sentence of a function's doc comment, asked with that comment left out. */
     public static final String DOC = "doc";
+    /**
+     * Made from a section heading of a documentation repository's documentation, asked with that
+     * heading left out.
+     */
+    public static final String HEADING = "heading";
 
     /** Lines of a file (1-based, inclusive) that the index must not see. */
     public record Hidden(String path, int startLine, int endLine) {

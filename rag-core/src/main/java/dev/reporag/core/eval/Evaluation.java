@@ -4,6 +4,7 @@ import dev.reporag.core.ingest.RepositoryRuleFiles;
 import dev.reporag.core.model.SourceFile;
 import dev.reporag.core.policy.CodePaths;
 import dev.reporag.core.policy.FileFilter;
+import dev.reporag.core.policy.RepositoryRules;
 import dev.reporag.core.port.CommitInfo;
 import dev.reporag.core.port.Snapshot;
 
@@ -72,10 +73,38 @@ public final class Evaluation {
         }
         List<EvalQuestion> all = new ArrayList<>(fromHistory);
         all.addAll(fromDocs);
+        if (filter.documentation() == RepositoryRules.Documentation.INDEXED) {
+            // A documentation repository: its sections are what it answers.
+            List<EvalQuestion> fromHeadings = headingQuestions(snapshot, filter, docCount);
+            if (fromHeadings.size() < docCount) {
+                notes.add("headings: " + fromHeadings.size() + " documents have a section heading of "
+                        + Headings.MIN_WORDS + " to " + Headings.MAX_WORDS + " words found in no other (" + docCount
+                        + " wanted)");
+            }
+            all.addAll(fromHeadings);
+        }
         return new Questions(all, notes);
     }
 
-    private record Candidate(String path, DocComments.DocComment comment) {
+    /** A place a question can be made of: a file's lines, hidden when it is asked, and their sentence. */
+    private record Candidate(String path, int startLine, int endLine, String sentence) {
+    }
+
+    private static List<EvalQuestion> headingQuestions(Snapshot snapshot, FileFilter filter, int count) {
+        if (count <= 0) {
+            return List.of();
+        }
+        List<Candidate> candidates = new ArrayList<>();
+        try (Stream<SourceFile> files = snapshot.files()) {
+            files.filter(f -> Headings.isDocument(f.path()) && filter.checkPath(f).isEmpty()).forEach(file -> {
+                FileFilter.Decoded decoded = filter.decode(file, snapshot.read(file));
+                if (decoded.isText()) {
+                    Headings.find(file.path(), decoded.text()).forEach(heading ->
+                            candidates.add(new Candidate(file.path(), heading.line(), heading.line(), heading.text())));
+                }
+            });
+        }
+        return onePerFile(candidates, snapshot.commit(), count, EvalQuestion.HEADING);
     }
 
     private static List<EvalQuestion> docQuestions(Snapshot snapshot, FileFilter filter, int count) {
@@ -87,25 +116,31 @@ public final class Evaluation {
             files.filter(f -> CodePaths.isMainSource(f.path()) && filter.checkPath(f).isEmpty()).forEach(file -> {
                 FileFilter.Decoded decoded = filter.decode(file, snapshot.read(file));
                 if (decoded.isText()) {
-                    DocComments.find(file.path(), decoded.text())
-                            .forEach(comment -> candidates.add(new Candidate(file.path(), comment)));
+                    DocComments.find(file.path(), decoded.text()).forEach(comment -> candidates.add(
+                            new Candidate(file.path(), comment.startLine(), comment.endLine(), comment.sentence())));
                 }
             });
         }
+        return onePerFile(candidates, snapshot.commit(), count, EvalQuestion.DOC);
+    }
+
+    /**
+     * Up to {@code count} questions, one per file, in an order fixed by the commit and the path; a
+     * sentence found in two places is left out: its file would be ambiguous.
+     */
+    private static List<EvalQuestion> onePerFile(List<Candidate> candidates, String seed, int count, String kind) {
         Map<String, Long> places = candidates.stream()
-                .collect(Collectors.groupingBy(c -> normalized(c.comment().sentence()), Collectors.counting()));
-        String seed = snapshot.commit();
+                .collect(Collectors.groupingBy(c -> normalized(c.sentence()), Collectors.counting()));
         Map<String, Candidate> onePerFile = new TreeMap<>();
         candidates.stream()
-                .filter(c -> places.get(normalized(c.comment().sentence())) == 1)
-                .sorted(Comparator.comparing(c -> order(seed, c.path() + '\n' + c.comment().startLine())))
+                .filter(c -> places.get(normalized(c.sentence())) == 1)
+                .sorted(Comparator.comparing(c -> order(seed, c.path() + '\n' + c.startLine())))
                 .forEach(c -> onePerFile.putIfAbsent(c.path(), c));
         return onePerFile.values().stream()
                 .sorted(Comparator.comparing(c -> order(seed, c.path())))
                 .limit(count)
-                .map(c -> new EvalQuestion(c.comment().sentence(), EvalQuestion.DOC, Set.of(c.path()), seed,
-                        new EvalQuestion.Hidden(c.path(), c.comment().startLine(), c.comment().endLine()),
-                        c.path() + ":" + c.comment().startLine()))
+                .map(c -> new EvalQuestion(c.sentence(), kind, Set.of(c.path()), seed,
+                        new EvalQuestion.Hidden(c.path(), c.startLine(), c.endLine()), c.path() + ":" + c.startLine()))
                 .toList();
     }
 

@@ -157,6 +157,39 @@ class EvaluationTest {
         assertThat(score.mrr()).isCloseTo((1 + 0.25 + 1.0 / 7) / 4, org.assertj.core.data.Offset.offset(1e-9));
     }
 
+    /** A documentation repository is asked its section headings, each with its heading left out. */
+    @Test
+    void aDocumentationRepositoryIsAskedItsSectionHeadings() {
+        InMemoryRepositorySource source = new InMemoryRepositorySource();
+        Map<String, String> book = new java.util.TreeMap<>();
+        String prose = "Some words about the subject of this chapter, and more of them.\n\n".repeat(40);
+        book.put("docs/promise.md", "# Promise\n\n## The meaning of Promise.allSettled\n\n" + prose
+                + "```bash\n## not a heading: a shell comment in a code block\n```\n\n## Overview\n\n" + prose);
+        book.put("docs/async.md", "# Async\n\n## 异步函数的含义\n\n" + prose + "## Overview\n\n" + prose);
+        book.put("docs/set.md", "# Set\n\n## [WeakSet](https://example.com) and its uses\n\n" + prose);
+        book.put("index.js", "export const site = 1;\n");
+        source.commit(REPO, "Initial import", book);
+        Project project = new Project(ProjectId.random(), "book", REPO, null, Instant.now());
+        FileFilter filter = FileFilter.defaults();
+        try (Snapshot snapshot = source.openWithHistory(project, 100, FetchMonitor.NONE)) {
+            Evaluation.Questions made = Evaluation.make(snapshot, filter, 5, 5);
+
+            assertThat(made.questions()).filteredOn(q -> q.kind().equals(EvalQuestion.HEADING))
+                    .extracting(EvalQuestion::text, q -> q.expected().iterator().next()).containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple("The meaning of Promise.allSettled", "docs/promise.md"),
+                            org.assertj.core.groups.Tuple.tuple("异步函数的含义", "docs/async.md"),
+                            org.assertj.core.groups.Tuple.tuple("WeakSet and its uses", "docs/set.md"));
+            assertThat(made.notes()).anyMatch(n -> n.startsWith("headings: 3 documents"));
+
+            WordIndex index = new WordIndex();
+            EvalReport report = Evaluation.run(snapshot, filter, made.questions(), index, line -> { });
+
+            assertThat(index.seenAtQuestion.get("The meaning of Promise.allSettled").get("docs/promise.md"))
+                    .doesNotContain("The meaning of Promise.allSettled").contains("# Promise");
+            assertThat(report.byKind()).containsKey(EvalQuestion.HEADING);
+        }
+    }
+
     /** Sentences in Chinese are told apart by their own letters (they were all "" once normalised). */
     @Test
     void chineseDocCommentsOfSeveralFilesMakeAQuestionEach() {
