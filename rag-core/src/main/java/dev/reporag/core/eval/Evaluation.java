@@ -91,37 +91,34 @@ public final class Evaluation {
     }
 
     private static List<EvalQuestion> headingQuestions(Snapshot snapshot, FileFilter filter, int count) {
-        if (count <= 0) {
-            return List.of();
-        }
-        List<Candidate> candidates = new ArrayList<>();
-        try (Stream<SourceFile> files = snapshot.files()) {
-            files.filter(f -> Headings.isDocument(f.path()) && filter.checkPath(f).isEmpty()).forEach(file -> {
-                FileFilter.Decoded decoded = filter.decode(file, snapshot.read(file));
-                if (decoded.isText()) {
-                    Headings.find(file.path(), decoded.text()).forEach(heading ->
-                            candidates.add(new Candidate(file.path(), heading.line(), heading.line(), heading.text())));
-                }
-            });
-        }
-        return onePerFile(candidates, snapshot.commit(), count, EvalQuestion.HEADING);
+        return questionsOf(snapshot, filter, count, EvalQuestion.HEADING, Headings::isDocument,
+                (path, text) -> Headings.find(path, text).stream()
+                        .map(h -> new Candidate(path, h.line(), h.line(), h.text())).toList());
     }
 
     private static List<EvalQuestion> docQuestions(Snapshot snapshot, FileFilter filter, int count) {
+        return questionsOf(snapshot, filter, count, EvalQuestion.DOC, CodePaths::isMainSource,
+                (path, text) -> DocComments.find(path, text).stream()
+                        .map(c -> new Candidate(path, c.startLine(), c.endLine(), c.sentence())).toList());
+    }
+
+    /** The candidates {@code find} sees in the indexed text of the files {@code reads} names, made questions. */
+    private static List<EvalQuestion> questionsOf(Snapshot snapshot, FileFilter filter, int count, String kind,
+                                                  java.util.function.Predicate<String> reads,
+                                                  java.util.function.BiFunction<String, String, List<Candidate>> find) {
         if (count <= 0) {
             return List.of();
         }
         List<Candidate> candidates = new ArrayList<>();
         try (Stream<SourceFile> files = snapshot.files()) {
-            files.filter(f -> CodePaths.isMainSource(f.path()) && filter.checkPath(f).isEmpty()).forEach(file -> {
+            files.filter(f -> reads.test(f.path()) && filter.checkPath(f).isEmpty()).forEach(file -> {
                 FileFilter.Decoded decoded = filter.decode(file, snapshot.read(file));
                 if (decoded.isText()) {
-                    DocComments.find(file.path(), decoded.text()).forEach(comment -> candidates.add(
-                            new Candidate(file.path(), comment.startLine(), comment.endLine(), comment.sentence())));
+                    candidates.addAll(find.apply(file.path(), decoded.text()));
                 }
             });
         }
-        return onePerFile(candidates, snapshot.commit(), count, EvalQuestion.DOC);
+        return onePerFile(candidates, snapshot.commit(), count, kind);
     }
 
     /**
