@@ -167,6 +167,9 @@ class EvaluationTest {
                 + "```bash\n## not a heading: a shell comment in a code block\n```\n\n## Overview\n\n" + prose);
         book.put("docs/async.md", "# Async\n\n## 异步函数的含义\n\n" + prose + "## Overview\n\n" + prose);
         book.put("docs/set.md", "# Set\n\n## [WeakSet](https://example.com) and its uses\n\n" + prose);
+        book.put("peps/pep-0008.rst", "PEP: 8\nTitle: Style Guide\n\nIntroduction\n============\n\n" + prose
+                + "A Foolish Consistency is the Hobgoblin\n--------------------------------------\n\n" + prose
+                + "::\n\n    indented code\n    =============\n");
         book.put("index.js", "export const site = 1;\n");
         source.commit(REPO, "Initial import", book);
         Project project = new Project(ProjectId.random(), "book", REPO, null, Instant.now());
@@ -178,8 +181,10 @@ class EvaluationTest {
                     .extracting(EvalQuestion::text, q -> q.expected().iterator().next()).containsExactlyInAnyOrder(
                             org.assertj.core.groups.Tuple.tuple("The meaning of Promise.allSettled", "docs/promise.md"),
                             org.assertj.core.groups.Tuple.tuple("异步函数的含义", "docs/async.md"),
-                            org.assertj.core.groups.Tuple.tuple("WeakSet and its uses", "docs/set.md"));
-            assertThat(made.notes()).anyMatch(n -> n.startsWith("headings: 3 documents"));
+                            org.assertj.core.groups.Tuple.tuple("WeakSet and its uses", "docs/set.md"),
+                            org.assertj.core.groups.Tuple.tuple("A Foolish Consistency is the Hobgoblin",
+                                    "peps/pep-0008.rst"));
+            assertThat(made.notes()).anyMatch(n -> n.startsWith("headings: 4 documents"));
 
             WordIndex index = new WordIndex();
             EvalReport report = Evaluation.run(snapshot, filter, made.questions(), index, line -> { });
