@@ -271,7 +271,7 @@ public final class Evaluation {
             Map<String, String> batch = new LinkedHashMap<>();
             Set<String> notText = new LinkedHashSet<>();
             for (SourceFile file : wanted.values()) {
-                FileFilter.Decoded decoded = filter.decode(file, tree.read(file));
+                FileFilter.Decoded decoded = treeFilter.decode(file, tree.read(file)); // its limits: a book's 2 MB
                 indexed.put(file.path(), versions.get(file.path()));
                 if (decoded.isText()) {
                     batch.put(file.path(), withoutHidden(decoded.text(), hidden.getOrDefault(file.path(), List.of())));

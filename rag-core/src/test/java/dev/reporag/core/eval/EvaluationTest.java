@@ -171,6 +171,8 @@ class EvaluationTest {
                 + "A Foolish Consistency is the Hobgoblin\n--------------------------------------\n\n" + prose
                 + "::\n\n    indented code\n    =============\n");
         book.put("index.js", "export const site = 1;\n");
+        // Over the 50 KB of other files, under a documentation repository's 2 MB: indexed, and asked.
+        book.put("docs/long.md", "# Long\n\n## A chapter longer than the usual limit\n\n" + prose.repeat(25));
         source.commit(REPO, "Initial import", book);
         Project project = new Project(ProjectId.random(), "book", REPO, null, Instant.now());
         FileFilter filter = FileFilter.defaults();
@@ -183,8 +185,9 @@ class EvaluationTest {
                             org.assertj.core.groups.Tuple.tuple("异步函数的含义", "docs/async.md"),
                             org.assertj.core.groups.Tuple.tuple("WeakSet and its uses", "docs/set.md"),
                             org.assertj.core.groups.Tuple.tuple("A Foolish Consistency is the Hobgoblin",
-                                    "peps/pep-0008.rst"));
-            assertThat(made.notes()).anyMatch(n -> n.startsWith("headings: 4 documents"));
+                                    "peps/pep-0008.rst"),
+                            org.assertj.core.groups.Tuple.tuple("A chapter longer than the usual limit", "docs/long.md"));
+            assertThat(made.notes()).as("five made, five wanted").noneMatch(n -> n.startsWith("headings:"));
 
             WordIndex index = new WordIndex();
             EvalReport report = Evaluation.run(snapshot, filter, made.questions(), index, line -> { });
@@ -192,6 +195,8 @@ class EvaluationTest {
             assertThat(index.seenAtQuestion.get("The meaning of Promise.allSettled").get("docs/promise.md"))
                     .doesNotContain("The meaning of Promise.allSettled").contains("# Promise");
             assertThat(report.byKind()).containsKey(EvalQuestion.HEADING);
+            assertThat(report.overall().questions()).as("none left out: the long chapter is indexed too")
+                    .isEqualTo(made.questions().size());
         }
     }
 
