@@ -4,7 +4,6 @@ import dev.reporag.core.ingest.RepositoryRuleFiles;
 import dev.reporag.core.model.SourceFile;
 import dev.reporag.core.policy.CodePaths;
 import dev.reporag.core.policy.FileFilter;
-import dev.reporag.core.policy.RepositoryRules;
 import dev.reporag.core.port.CommitInfo;
 import dev.reporag.core.port.Snapshot;
 
@@ -73,7 +72,7 @@ public final class Evaluation {
         }
         List<EvalQuestion> all = new ArrayList<>(fromHistory);
         all.addAll(fromDocs);
-        if (filter.documentation() == RepositoryRules.Documentation.INDEXED) {
+        if (filter.keepsDocumentation()) {
             // A documentation repository: its sections are what it answers.
             List<EvalQuestion> fromHeadings = headingQuestions(snapshot, filter, docCount);
             if (fromHeadings.size() < docCount) {

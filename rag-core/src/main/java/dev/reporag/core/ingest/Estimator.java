@@ -8,7 +8,6 @@ import dev.reporag.core.model.SourceFile;
 import dev.reporag.core.policy.Chunker;
 import dev.reporag.core.policy.EmbeddingPrices;
 import dev.reporag.core.policy.FileFilter;
-import dev.reporag.core.policy.RepositoryRules;
 import dev.reporag.core.policy.RagSettings;
 import dev.reporag.core.policy.RateLimits;
 import dev.reporag.core.port.Embedder;
@@ -102,7 +101,7 @@ public final class Estimator {
             requests++;
         }
         List<String> notes = new ArrayList<>();
-        if (filter.documentation() == RepositoryRules.Documentation.INDEXED) {
+        if (filter.keepsDocumentation()) {
             notes.add("mostly documentation: its docs/, doc/, *.rst and *.adoc files are indexed, as code would be");
         }
         boolean inProcess = embedder.rateLimitKey().isEmpty();

@@ -52,9 +52,9 @@ public final class FileFilter {
             ".boto", ".dockercfg", ".vault-token", "*.ovpn");
 
     /**
-     * Documentation, left out by default beside code (the first of {@link #DEFAULT_EXCLUDE_GLOBS});
-     * kept in a repository that is mostly documentation ({@link RepositoryRules.Documentation#INDEXED}),
-     * where it is what there is to ask about.
+     * Documentation: the first of {@link #DEFAULT_EXCLUDE_GLOBS}, left out beside code, kept in a
+     * repository that is mostly documentation ({@link RepositoryRules.Documentation#INDEXED}), where
+     * it is what there is to ask about.
      */
     public static final List<String> DOCUMENTATION_GLOBS = List.of("docs/**", "doc/**", "*.rst", "*.adoc");
 
@@ -62,9 +62,9 @@ public final class FileFilter {
      * Paths that are not hand-written code: docs, images and media, binaries and archives, lock
      * files, vendored, generated and minified code. README files are kept: they explain a project.
      */
-    public static final List<String> DEFAULT_EXCLUDE_GLOBS = List.of(
-            // documentation
-            "docs/**", "doc/**", "*.rst", "*.adoc", "*.pdf", "CHANGELOG*", "LICENSE*", "NOTICE*",
+    public static final List<String> DEFAULT_EXCLUDE_GLOBS = java.util.stream.Stream.of(DOCUMENTATION_GLOBS, List.of(
+            // other documentation
+            "*.pdf", "CHANGELOG*", "LICENSE*", "NOTICE*",
             // images, media, fonts
             "*.png", "*.jpg", "*.jpeg", "*.gif", "*.bmp", "*.ico", "*.svg", "*.webp", "*.tif", "*.tiff",
             "*.psd", "*.mp3", "*.mp4", "*.mov", "*.avi", "*.wav", "*.ogg", "*.webm", "*.woff", "*.woff2",
@@ -80,7 +80,7 @@ public final class FileFilter {
             "node_modules/**", "vendor/**", "third_party/**", "third-party/**", "bower_components/**",
             "dist/**", "build/**", "target/**", "out/**", ".git/**", ".idea/**", ".vscode/**", "__pycache__/**",
             "site-packages/**", ".ipynb_checkpoints/**",
-            "*.min.js", "*.min.css", "*.map", "*.bundle.js", "*.pb.go", "*_pb2.py");
+            "*.min.js", "*.min.css", "*.map", "*.bundle.js", "*.pb.go", "*_pb2.py")).flatMap(List::stream).toList();
 
     private static final String LFS_POINTER = "version https://git-lfs.github.com/spec/";
 
@@ -254,18 +254,13 @@ public final class FileFilter {
         return Optional.empty();
     }
 
-    /** What this filter does with the repository's documentation. */
-    public RepositoryRules.Documentation documentation() {
-        return repository.documentation();
-    }
-
     /** Whether this filter indexes the documentation: the repository is mostly documentation. */
-    private boolean keepsDocumentation() {
+    public boolean keepsDocumentation() {
         return repository.documentation() == RepositoryRules.Documentation.INDEXED;
     }
 
     /** Whether a path is left out by the documentation globs alone (by path; its size aside). */
-    public boolean isDocumentationPath(String path) {
+    private boolean isDocumentationPath(String path) {
         return excludes.matches(path) && !excludesButDocumentation.matches(path) && !includes.matches(path)
                 && !secrets.matches(path);
     }

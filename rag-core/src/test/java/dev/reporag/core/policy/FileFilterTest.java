@@ -259,7 +259,6 @@ class FileFilterTest {
     /** A documentation repository's filter keeps its documentation and nothing else the defaults leave out. */
     @Test
     void aDocumentationRepositoryKeepsItsDocumentationOnly() {
-        assertThat(FileFilter.DEFAULT_EXCLUDE_GLOBS).containsAll(FileFilter.DOCUMENTATION_GLOBS);
         FileFilter book = filter.forRepository(RepositoryRules.NONE.withDocumentation(RepositoryRules.Documentation.INDEXED));
         for (String path : List.of("docs/intro.md", "doc/api/index.md", "guide/setup.rst", "manual.adoc")) {
             assertThat(reason(path)).as(path).contains(SkipReason.EXCLUDED_PATH);
