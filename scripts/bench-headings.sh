@@ -2,7 +2,7 @@
 # Asks a project questions made from a documentation repository's section headings and prints
 # recall@1, recall@5 and MRR of the file each heading comes from (docs/benchmarks/retrieval.md,
 # "Chinese questions on a Chinese repository"). The labels are made by a procedure, not by hand:
-# every "## " heading holding a CJK ideograph in the Markdown files of <dir> at HEAD, a seeded
+# every "## " heading holding a CJK ideograph in the Markdown files in and below <dir> at HEAD, a seeded
 # sample of <n>, asked as written or inside a sentence template ("{}是什么？").
 #
 #   scripts/bench-headings.sh <git-dir> <dir-in-repo> <n> <template> <rag.jar> <RAG_HOME> <project>
@@ -11,8 +11,8 @@ set -euo pipefail
 repo=$1 dir=$2 n=$3 template=$4 jar=$5 home=$6 project=$7
 sample=$(mktemp)
 trap 'rm -f "$sample"' EXIT
-for f in $(git -C "$repo" ls-tree --name-only HEAD "$dir/" | grep '\.md$'); do
-  git -C "$repo" show "HEAD:$f" | grep -E '^## ' | sed 's|^## ||' | awk -v f="$f" '{print f "\t" $0}'
+for f in $(git -C "$repo" ls-tree -r --name-only HEAD "$dir/" | grep '\.md$'); do
+  git -C "$repo" show "HEAD:$f" | { grep -E '^## ' || true; } | sed 's|^## ||' | awk -v f="$f" '{print f "\t" $0}'
 done | python3 -c '
 import random, sys
 rows = [l.rstrip("\n").split("\t") for l in sys.stdin]
