@@ -3,6 +3,7 @@ package dev.reporag.local;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobId;
 import dev.reporag.core.model.JobStatus;
+import dev.reporag.core.model.PathRules;
 import dev.reporag.core.model.Progress;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
@@ -16,6 +17,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Binary forms of the records kept in {@link MvState}. Each starts with a format version, so a
@@ -43,12 +46,37 @@ final class Codec {
             writeString(out, p.source());
             writeNullable(out, p.ref());
             writeInstant(out, p.createdAt());
+            // added after the first release: last
+            writeStrings(out, p.paths().include());
+            writeStrings(out, p.paths().exclude());
         });
     }
 
     static Project project(byte[] bytes) {
-        return read(bytes, in -> new Project(new ProjectId(in.readUTF()), in.readUTF(), readString(in),
-                readNullable(in), readInstant(in)));
+        return read(bytes, in -> {
+            Project project = new Project(new ProjectId(in.readUTF()), in.readUTF(), readString(in),
+                    readNullable(in), readInstant(in));
+            if (in.available() > 0) { // absent from records written before projects had rules of their own
+                project = project.withPaths(new PathRules(readStrings(in), readStrings(in)));
+            }
+            return project;
+        });
+    }
+
+    private static void writeStrings(DataOutputStream out, List<String> values) throws IOException {
+        out.writeInt(values.size());
+        for (String value : values) {
+            writeString(out, value);
+        }
+    }
+
+    private static List<String> readStrings(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        List<String> values = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            values.add(readString(in));
+        }
+        return values;
     }
 
     static byte[] job(long sequence, IngestionJob j) {

@@ -3,7 +3,9 @@ package dev.reporag.local;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobId;
 import dev.reporag.core.model.JobStatus;
+import dev.reporag.core.model.PathRules;
 import dev.reporag.core.model.Progress;
+import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
 import org.junit.jupiter.api.Test;
 
@@ -12,11 +14,38 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Job records across releases: the estimate of the time left was added at the end of format 1. */
+/**
+ * Records across releases: the estimate of the time left was added at the end of format 1's job,
+ * a project's own file rules at the end of its project.
+ */
 class CodecTest {
+    /** {@link #PROJECT} without file rules, as {@code Codec.project} wrote it before projects had them (742d10d). */
+    static final byte[] PROJECT_WRITTEN_BEFORE_ITS_RULES = Base64.getDecoder().decode(
+            "AQAkMGRkOTQ2ZTEtY2MwZS00YTQwLWI3MzMtNDUxMDQ1Y2VjMTcxAAVmbGFzawAAACRodHRwczovL2dpdGh1Yi5jb20vcGFsbGV0cy9m"
+                    + "bGFzay5naXQBAARtYWluAAAAAGlVuQAAAAAA");
+    static final Project PROJECT = new Project(new ProjectId("0dd946e1-cc0e-4a40-b733-451045cec171"), "flask",
+            "https://github.com/pallets/flask.git", "main", Instant.parse("2026-01-01T00:00:00Z"));
+
+    @Test
+    void aProjectWrittenBeforeItsRulesReadsWithNone() {
+        assertThat(Codec.project(PROJECT_WRITTEN_BEFORE_ITS_RULES)).isEqualTo(PROJECT);
+        assertThat(Codec.project(PROJECT_WRITTEN_BEFORE_ITS_RULES).paths()).isEqualTo(PathRules.NONE);
+    }
+
+    @Test
+    void aProjectsRulesRoundTripAfterTheFieldsAnOlderReleaseReads() {
+        Project withRules = PROJECT.withPaths(new PathRules(List.of("docs/**", "*.rst"), List.of("examples/**")));
+        byte[] written = Codec.project(withRules);
+
+        assertThat(Codec.project(written)).isEqualTo(withRules);
+        int old = PROJECT_WRITTEN_BEFORE_ITS_RULES.length;
+        assertThat(Arrays.copyOf(written, old)).isEqualTo(PROJECT_WRITTEN_BEFORE_ITS_RULES);
+    }
+
     /**
      * {@link #JOB} without its estimate, as {@code Codec.job(7, …)} wrote it before jobs kept one
      * (commit 1a6b094).

@@ -5,6 +5,7 @@ import dev.reporag.core.model.JobId;
 import dev.reporag.core.model.JobOutcome;
 import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.Progress;
+import dev.reporag.core.model.PathRules;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.model.RemoteHead;
@@ -63,14 +64,18 @@ final class JdbcJobRepository implements JobRepository {
     public void saveProject(Project project) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement("""
-                     INSERT INTO projects (id, name, source, ref, created_at) VALUES (?, ?, ?, ?, ?)
+                     INSERT INTO projects (id, name, source, ref, created_at, include_globs, exclude_globs)
+                     VALUES (?, ?, ?, ?, ?, ?, ?)
                      ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, source = EXCLUDED.source,
-                         ref = EXCLUDED.ref""")) {
+                         ref = EXCLUDED.ref, include_globs = EXCLUDED.include_globs,
+                         exclude_globs = EXCLUDED.exclude_globs""")) {
             statement.setString(1, project.id().value());
             statement.setString(2, project.name());
             statement.setString(3, project.source());
             statement.setString(4, project.ref());
             ConnectionWork.setInstant(statement, 5, project.createdAt());
+            statement.setArray(6, connection.createArrayOf("text", project.paths().include().toArray()));
+            statement.setArray(7, connection.createArrayOf("text", project.paths().exclude().toArray()));
             statement.executeUpdate();
         } catch (SQLException e) {
             if (ConnectionWork.UNIQUE_VIOLATION.equals(e.getSQLState())) {
@@ -96,7 +101,8 @@ final class JdbcJobRepository implements JobRepository {
     }
 
     private List<Project> projects(String where, String value) {
-        String sql = "SELECT id, name, source, ref, created_at FROM projects " + where + " ORDER BY created_at, id";
+        String sql = "SELECT id, name, source, ref, created_at, include_globs, exclude_globs FROM projects " + where
+                + " ORDER BY created_at, id";
         return ConnectionWork.withConnection(dataSource, "read projects", connection -> {
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 if (value != null) {
@@ -106,12 +112,18 @@ final class JdbcJobRepository implements JobRepository {
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
                         projects.add(new Project(new ProjectId(rows.getString("id")), rows.getString("name"),
-                                rows.getString("source"), rows.getString("ref"), ConnectionWork.instant(rows, "created_at")));
+                                rows.getString("source"), rows.getString("ref"), ConnectionWork.instant(rows, "created_at"),
+                                new PathRules(texts(rows, "include_globs"), texts(rows, "exclude_globs"))));
                     }
                 }
                 return projects;
             }
         });
+    }
+
+    private static List<String> texts(ResultSet rows, String column) throws SQLException {
+        java.sql.Array array = rows.getArray(column);
+        return array == null ? List.of() : List.of((String[]) array.getArray());
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.reporag.core.ingest.Estimate;
 import dev.reporag.core.model.SkipReason;
 import dev.reporag.http.JsonShapes;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,11 +35,13 @@ final class EstimateCommand implements Callable<Integer> {
     String ref;
     @Option(names = "--json", description = "The estimate as GET /api/projects/{id}/estimate shows it.")
     boolean json;
+    @Mixin
+    PathOptions paths;
 
     @Override
     public Integer call() {
         try (Wiring wiring = Wiring.open(RepoOptions.allowingLocal(root.config(), repo))) {
-            Estimate estimate = wiring.rag().estimate(repo, ref, true);
+            Estimate estimate = wiring.rag().estimate(repo, ref, paths.include, paths.exclude, true);
             String source = RepoRag.storedForm(repo);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {

@@ -46,7 +46,8 @@ final class IngestCommand implements Callable<Integer> {
             var out = spec.commandLine().getOut();
             if (config.maxTokensPerJob() != null && neverIndexed(wiring.rag(), source, target.ref)) {
                 // A first ingestion over the budget is refused before anything is registered or sent.
-                Estimate estimate = wiring.rag().estimate(source, target.ref, false);
+                Estimate estimate = wiring.rag().estimate(source, target.ref, target.paths.include,
+                        target.paths.exclude, false);
                 if (estimate.tokens() > config.maxTokensPerJob()) {
                     out.printf(java.util.Locale.ROOT, "not started: indexing %s needs about %,d tokens (%,d chunks; %s),"
                                     + " over the budget of %,d (--max-tokens or RAG_MAX_TOKENS_PER_JOB); raise it, or see"

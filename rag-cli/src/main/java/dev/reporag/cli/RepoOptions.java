@@ -4,8 +4,11 @@ import dev.reporag.core.RepoRag;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.policy.SourceKind;
 import dev.reporag.core.port.ConflictException;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+
+import java.util.List;
 
 /** The repository a command registers: its source, name and ref. */
 final class RepoOptions {
@@ -15,15 +18,22 @@ final class RepoOptions {
     String name;
     @Option(names = "--ref", description = "Branch, tag or commit (default: the default branch).")
     String ref;
+    @Mixin
+    PathOptions paths;
 
     /** The project of these options, by the core's one registration rule ({@link RepoRag#registerOrFind}). */
     Project registerOrFind(RepoRag rag) {
-        return registerOrFind(rag, repo, name, ref);
+        return registerOrFind(rag, repo, name, ref, paths.include, paths.exclude);
     }
 
     static Project registerOrFind(RepoRag rag, String repo, String name, String ref) {
+        return registerOrFind(rag, repo, name, ref, null, null);
+    }
+
+    private static Project registerOrFind(RepoRag rag, String repo, String name, String ref, List<String> include,
+                                          List<String> exclude) {
         try {
-            return rag.registerOrFind(name, repo, ref).project();
+            return rag.registerOrFind(name, repo, ref, include, exclude).project();
         } catch (ConflictException e) {
             if (name == null) {
                 // The name came from the source: say how to give one, as the CLI spells it.

@@ -17,12 +17,14 @@ import dev.reporag.core.model.Answer;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobId;
 import dev.reporag.core.model.JobStatus;
+import dev.reporag.core.model.PathRules;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.model.ProjectModels;
 import dev.reporag.core.model.ProjectStatus;
 import dev.reporag.core.model.SkippedFiles;
 import dev.reporag.core.model.WorkerKind;
+import dev.reporag.core.policy.FileFilter;
 import dev.reporag.core.policy.QueueWait;
 import dev.reporag.core.policy.RagSettings;
 import dev.reporag.core.policy.RepositoryPage;
@@ -138,8 +140,31 @@ public final class RepoRag implements AutoCloseable {
         return project;
     }
 
-    /** A project as {@link #registerOrFind} left it: made now, or found already registered. */
-    public record Registration(Project project, boolean created) {
+    /**
+     * A project as {@link #registerOrFind} left it: made now, or found already registered; and
+     * whether its own file rules were changed (its next index lists every file again).
+     */
+    public record Registration(Project project, boolean created, boolean pathsChanged) {
+        public Registration(Project project, boolean created) {
+            this(project, created, false);
+        }
+    }
+
+    /**
+     * A project's own file rules: the lists given replace the project's (its rules, or none for a new
+     * project); a list not given (null) is kept. Checked as globs.
+     *
+     * @throws InvalidInputException for too many globs, or one that cannot be read
+     */
+    private PathRules pathRules(PathRules current, List<String> include, List<String> exclude) {
+        try {
+            PathRules paths = new PathRules(include != null ? include : current.include(),
+                    exclude != null ? exclude : current.exclude());
+            settings.fileFilter().forProject(paths);
+            return paths;
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(e.getMessage());
+        }
     }
 
     /**
@@ -162,20 +187,40 @@ public final class RepoRag implements AutoCloseable {
      * @throws ConflictException     when the name is taken by a project of another source or ref
      */
     public Registration registerOrFind(String name, String repositorySource, String ref) {
+        return registerOrFind(name, repositorySource, ref, null, null);
+    }
+
+    /**
+     * {@link #registerOrFind(String, String, String)} with the project's own file rules
+     * ({@link PathRules}): globs of files to keep although a default rule leaves them out, and of
+     * files to leave out besides. A new project gets them; a project found already registered has
+     * the lists given replace its own (a list not given, null, is kept), and its next index applies
+     * them, listing every file again.
+     */
+    public Registration registerOrFind(String name, String repositorySource, String ref, List<String> include,
+                                       List<String> exclude) {
         SourceAndRef named = checkedSourceAndRef(name, repositorySource, ref);
         String source = named.source();
         ref = named.ref();
-        String chosen = name != null ? name : checkName(defaultName(source));
         Optional<Project> existing = registered(source, ref);
+        PathRules paths = pathRules(existing.map(Project::paths).orElse(PathRules.NONE), include, exclude);
         if (existing.isPresent()) {
-            return new Registration(existing.get(), false);
+            if (paths.equals(existing.get().paths())) {
+                return new Registration(existing.get(), false);
+            }
+            Project changed = existing.get().withPaths(paths);
+            jobs.saveProject(changed);
+            org.slf4j.LoggerFactory.getLogger(RepoRag.class).info("project {}: its own file rules are now include {} exclude {}", changed.id(),
+                    paths.include(), paths.exclude());
+            return new Registration(changed, false, true);
         }
+        String chosen = name != null ? name : checkName(defaultName(source));
         Optional<Project> sameName = jobs.projectByName(chosen.strip());
         if (sameName.isPresent()) {
             throw new ConflictException("a project named '" + chosen.strip() + "' already exists for "
                     + sameName.get().source() + (sameName.get().ref() == null ? "" : " at " + sameName.get().ref()));
         }
-        Project project = new Project(ProjectId.random(), chosen, source, ref, clock.instant());
+        Project project = new Project(ProjectId.random(), chosen, source, ref, clock.instant(), paths);
         try {
             jobs.saveProject(project);
         } catch (dev.reporag.core.port.StoreException raced) {
@@ -528,9 +573,20 @@ public final class RepoRag implements AutoCloseable {
      * @throws SourceException       when it cannot be fetched
      */
     public Estimate estimate(String repositorySource, String ref, boolean measureSpeed) {
+        return estimate(repositorySource, ref, null, null, measureSpeed);
+    }
+
+    /**
+     * Like {@link #estimate(String, String, boolean)}, under the file rules a registration with these
+     * lists would give the project ({@link #registerOrFind(String, String, String, List, List)}).
+     */
+    public Estimate estimate(String repositorySource, String ref, List<String> include, List<String> exclude,
+                             boolean measureSpeed) {
         SourceAndRef named = checkedSourceAndRef("estimate", repositorySource, ref);
-        return estimate(new Project(ProjectId.random(), "estimate", named.source(), named.ref(), clock.instant()),
-                measureSpeed);
+        PathRules paths = pathRules(registered(named.source(), named.ref()).map(Project::paths)
+                .orElse(PathRules.NONE), include, exclude);
+        return estimate(new Project(ProjectId.random(), "estimate", named.source(), named.ref(), clock.instant(),
+                paths), measureSpeed);
     }
 
     /** Like {@link #estimate(String, String, boolean)}, for a registered project's source and ref. */
@@ -646,7 +702,8 @@ public final class RepoRag implements AutoCloseable {
 
     private EvalReport evaluate(Project project, Snapshot tree, int questions, Consumer<String> progress) {
         int fromHistory = (questions + 1) / 2;
-        Evaluation.Questions made = Evaluation.make(tree, settings.fileFilter(), fromHistory, questions - fromHistory);
+        FileFilter filter = settings.fileFilter().forProject(project.paths());
+        Evaluation.Questions made = Evaluation.make(tree, filter, fromHistory, questions - fromHistory);
         if (made.questions().isEmpty()) {
             throw new ConflictException("no question could be made from '" + project.name() + "': "
                     + String.join("; ", made.notes()));
@@ -654,7 +711,7 @@ public final class RepoRag implements AutoCloseable {
         progress.accept(made.questions().size() + " questions made; building the scratch index");
         try (StoreEvalIndex index = new StoreEvalIndex(dispatcher, store, settings, StoreEvalIndex.scratchOf(project.id()),
                 new Cancellation())) {
-            EvalReport report = Evaluation.run(tree, settings.fileFilter(), made.questions(), index, progress);
+            EvalReport report = Evaluation.run(tree, filter, made.questions(), index, progress);
             List<String> notes = new java.util.ArrayList<>(made.notes());
             notes.addAll(report.notes());
             return new EvalReport(report.commit(), report.overall(), report.byKind(), report.results(), notes);

@@ -46,13 +46,15 @@ public final class JsonShapes {
      * @param remoteCheckedAt when that was
      * @param remoteMoved   whether the remote has moved on from the indexed commit
      * @param freshness     "index at abc1234, ref at def5678" while it has, else null
+     * @param include       the project's own globs of files kept although a default rule leaves them out
+     * @param exclude       the project's own globs of files left out besides the service's
      */
     public record ProjectView(String id, String name, String repoUrl, String ref, String status, int progress,
                               Long etaSeconds, int files, int filesDone, long chunks, long chunksTotal, int skipped,
                               String commit, String error, boolean answerable, String jobId, String createdAt,
                               String updatedAt, String waitingFor, Integer indexedFiles, Long indexedChunks,
                               String indexedCommit, String modelSwitch, String remoteCommit, String remoteCheckedAt,
-                              boolean remoteMoved, String freshness) {
+                              boolean remoteMoved, String freshness, List<String> include, List<String> exclude) {
     }
 
     /**
@@ -145,7 +147,8 @@ public final class JsonShapes {
                 status.modelSwitch().orElse(null),
                 status.remoteHead().map(RemoteHead::commit).orElse(null),
                 status.remoteHead().map(h -> h.checkedAt().toString()).orElse(null), status.remoteMoved(),
-                status.freshness().orElse(null));
+                status.freshness().orElse(null), status.project().paths().include(),
+                status.project().paths().exclude());
     }
 
     /** One page of a project's skipped files, filtered by {@code reason} when given. */

@@ -73,8 +73,12 @@ final class ProjectApi {
     void create(Context ctx) {
         JsonNode body = requests.object(ctx);
         RepoRag.Registration registration = rag.registerOrFind(RequestFields.text(body, "name", false),
-                RequestFields.text(body, "repoUrl", true), RequestFields.text(body, "ref", false));
+                RequestFields.text(body, "repoUrl", true), RequestFields.text(body, "ref", false),
+                RequestFields.texts(body, "include"), RequestFields.texts(body, "exclude"));
         Project project = registration.project();
+        if (registration.pathsChanged()) {
+            estimates.forget(project.id());
+        }
         ctx.status(registration.created() ? 201 : 200).header("Location", "/api/projects/" + project.id().value())
                 .json(JsonShapes.project(rag.status(project.id())));
     }

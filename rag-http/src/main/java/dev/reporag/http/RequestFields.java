@@ -43,6 +43,36 @@ final class RequestFields {
         return node;
     }
 
+    /**
+     * A field holding a list of strings, or one string of comma-separated values; null when absent
+     * or JSON null.
+     */
+    static java.util.List<String> texts(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (value.isTextual()) {
+            return java.util.Arrays.stream(text(body, field, false).split(",")).map(String::strip)
+                    .filter(s -> !s.isEmpty()).toList();
+        }
+        if (!value.isArray()) {
+            throw new InvalidInputException("'" + field + "' must be a list of strings");
+        }
+        java.util.List<String> texts = new java.util.ArrayList<>();
+        for (JsonNode item : value) {
+            if (!item.isTextual()) {
+                throw new InvalidInputException("'" + field + "' must be a list of strings");
+            }
+            String problem = TextRules.controlProblem(item.asText(), false);
+            if (problem != null) {
+                throw new InvalidInputException("'" + field + "' " + problem);
+            }
+            texts.add(item.asText());
+        }
+        return texts;
+    }
+
     /** A string field; null when absent or JSON null (and {@code required} is false). */
     static String text(JsonNode body, String field, boolean required) {
         JsonNode value = body.get(field);

@@ -48,8 +48,8 @@ public final class Estimator {
      */
     public Estimate estimate(Project project, Snapshot snapshot, boolean measureSpeed) {
         Embedder embedder = dispatcher.embedder();
-        FileFilter filter = settings.fileFilter().forRepository(
-                RepositoryRuleFiles.read(snapshot, settings.fileFilter()));
+        FileFilter projectFilter = settings.fileFilter().forProject(project.paths());
+        FileFilter filter = projectFilter.forRepository(RepositoryRuleFiles.read(snapshot, projectFilter));
         Map<SkipReason, Integer> skipped = new EnumMap<>(SkipReason.class);
         int kept = 0;
         long bytes = 0;

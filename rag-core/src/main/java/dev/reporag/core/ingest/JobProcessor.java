@@ -237,7 +237,10 @@ public final class JobProcessor implements AutoCloseable {
         private final String worker;
         private final Cancellation cancellation;
         private final IngestionListener listener;
-        /** The settings' filter with the snapshot's .gitattributes marks, once the snapshot is open. */
+        /**
+         * The settings' filter with the project's own rules and the snapshot's rules files, once the
+         * snapshot is open.
+         */
         private FileFilter filter = settings.fileFilter();
         private final ProgressTally tally;
         private final StageTimes times = new StageTimes();
@@ -268,8 +271,9 @@ public final class JobProcessor implements AutoCloseable {
                 commit = snapshot.commit();
                 listener.onCommit(job, commit);
                 boolean switching = modelSwitch(project);
-                filter = times.time(Stage.LIST, () -> settings.fileFilter().forRepository(
-                        RepositoryRuleFiles.read(snapshot, settings.fileFilter(), cancellation)));
+                FileFilter projectFilter = settings.fileFilter().forProject(project.paths());
+                filter = times.time(Stage.LIST, () -> projectFilter.forRepository(
+                        RepositoryRuleFiles.read(snapshot, projectFilter, cancellation)));
                 Optional<ChangeSet> changes = switching ? Optional.empty() : changesSinceLastIndex(project, snapshot);
                 BitSet toRead = times.time(Stage.LIST, () -> list(project, snapshot, changes));
                 save(true);

@@ -1,6 +1,7 @@
 package dev.reporag.core.policy;
 
 import dev.reporag.core.model.FileKind;
+import dev.reporag.core.model.PathRules;
 import dev.reporag.core.model.SkipReason;
 import dev.reporag.core.model.SkippedFile;
 import dev.reporag.core.model.SourceFile;
@@ -92,6 +93,8 @@ public final class FileFilter {
     /** {@link #excludes} but {@link #DOCUMENTATION_GLOBS}: a documentation repository's. */
     private final GlobSet excludesButDocumentation;
     private final GlobSet includes;
+    private final List<String> excludeGlobs;
+    private final List<String> includeGlobs;
     /** The exclude and include globs, as {@link #listingRules} names them. */
     private final String globs;
     private final RepositoryRules repository;
@@ -119,13 +122,24 @@ public final class FileFilter {
         this.maxSourceFileBytes = maxSourceFileBytes;
         this.secrets = new GlobSet(SECRET_GLOBS);
         this.excludes = new GlobSet(excludeGlobs);
-        this.excludesButDocumentation = new GlobSet(excludeGlobs.stream()
-                .filter(glob -> !DOCUMENTATION_GLOBS.contains(glob)).toList());
+        this.excludesButDocumentation = new GlobSet(withoutDefaultDocumentation(excludeGlobs));
         this.includes = new GlobSet(includeGlobs);
+        this.excludeGlobs = List.copyOf(excludeGlobs);
+        this.includeGlobs = List.copyOf(includeGlobs);
         // String.hashCode is defined by the language: the same in every JVM and release.
         this.globs = Integer.toHexString(String.join("\n", excludeGlobs).hashCode()) + "/"
                 + Integer.toHexString(String.join("\n", includeGlobs).hashCode());
         this.repository = RepositoryRules.NONE;
+    }
+
+    /**
+     * The globs without one occurrence of each documentation glob: the default rule a documentation
+     * repository sets aside, not the same glob given again (a project's own exclude of docs/**).
+     */
+    private static List<String> withoutDefaultDocumentation(List<String> excludeGlobs) {
+        List<String> left = new ArrayList<>(excludeGlobs);
+        DOCUMENTATION_GLOBS.forEach(left::remove);
+        return left;
     }
 
     private FileFilter(FileFilter settings, RepositoryRules repository) {
@@ -135,6 +149,8 @@ public final class FileFilter {
         this.excludes = settings.excludes;
         this.excludesButDocumentation = settings.excludesButDocumentation;
         this.includes = settings.includes;
+        this.excludeGlobs = settings.excludeGlobs;
+        this.includeGlobs = settings.includeGlobs;
         this.globs = settings.globs;
         this.repository = repository;
     }
@@ -147,6 +163,24 @@ public final class FileFilter {
      */
     public FileFilter forRepository(RepositoryRules rules) {
         return new FileFilter(this, rules);
+    }
+
+    /**
+     * This filter with a project's own rules added: its excludes leave out more, its includes keep
+     * what an exclude (a default one included) leaves out; secrets and a repository's ignore files for
+     * AI tools still win. A project's rules are part of its {@link #listingRules}.
+     *
+     * @throws IllegalArgumentException for a glob that cannot be read (unbalanced braces)
+     */
+    public FileFilter forProject(PathRules paths) {
+        if (paths.isNone()) {
+            return this;
+        }
+        List<String> allExcludes = new ArrayList<>(excludeGlobs);
+        allExcludes.addAll(paths.exclude());
+        List<String> allIncludes = new ArrayList<>(includeGlobs);
+        allIncludes.addAll(paths.include());
+        return new FileFilter(maxFileBytes, maxSourceFileBytes, allExcludes, allIncludes).forRepository(repository);
     }
 
     /** The default globs, 50 KB for every file and 2 MB for a program's own hand-written source files and READMEs. */

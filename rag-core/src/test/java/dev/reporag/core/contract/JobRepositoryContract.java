@@ -4,6 +4,7 @@ import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobOutcome;
 import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.Progress;
+import dev.reporag.core.model.PathRules;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.model.RemoteHead;
@@ -67,6 +68,20 @@ public abstract class JobRepositoryContract {
         assertThat(repository.projectByName("third")).isEmpty();
         assertThat(repository.projects()).containsExactly(first, second);
         assertThat(repository.project(ProjectId.random())).isEmpty();
+    }
+
+    @Test
+    void keepsAProjectsOwnFileRulesAndTheirChange() {
+        Project project = newProject("rules");
+        assertThat(repository.project(project.id()).orElseThrow().paths()).isEqualTo(PathRules.NONE);
+
+        Project withRules = project.withPaths(new PathRules(List.of("docs/**", "*.rst"), List.of("examples/**")));
+        repository.saveProject(withRules);
+        assertThat(repository.project(project.id())).contains(withRules);
+        assertThat(repository.projectByName("rules").orElseThrow().paths().include()).containsExactly("docs/**", "*.rst");
+
+        repository.saveProject(withRules.withPaths(PathRules.NONE));
+        assertThat(repository.projects()).containsExactly(project);
     }
 
     @Test

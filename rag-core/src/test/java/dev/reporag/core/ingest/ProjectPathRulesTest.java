@@ -1,0 +1,152 @@
+package dev.reporag.core.ingest;
+
+import dev.reporag.core.RepoRag;
+import dev.reporag.core.memory.HashingEmbedder;
+import dev.reporag.core.memory.InMemoryConversationRepository;
+import dev.reporag.core.memory.InMemoryJobRepository;
+import dev.reporag.core.memory.InMemoryRepositorySource;
+import dev.reporag.core.memory.InMemoryVectorStore;
+import dev.reporag.core.model.IngestionJob;
+import dev.reporag.core.model.JobStatus;
+import dev.reporag.core.model.PathRules;
+import dev.reporag.core.model.Project;
+import dev.reporag.core.model.SkipReason;
+import dev.reporag.core.policy.FileFilter;
+import dev.reporag.core.policy.RagSettings;
+import dev.reporag.core.port.InvalidInputException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A project's own file rules: a code base's manual kept ({@code --include docs/**}), examples left
+ * out; given again, they replace the project's and its next index applies them to unchanged files.
+ */
+class ProjectPathRulesTest {
+    private static final String REPO = "mem://web-framework";
+    private final InMemoryRepositorySource source = new InMemoryRepositorySource();
+    private final HashingEmbedder embedder = new HashingEmbedder();
+    private final InMemoryVectorStore store = new InMemoryVectorStore(embedder.dimension());
+    private final InMemoryJobRepository jobs = new InMemoryJobRepository();
+    private final RepoRag rag = RepoRag.builder().source(source).embedder(embedder).vectorStore(store)
+            .jobs(jobs).conversations(new InMemoryConversationRepository())
+            .settings(RagSettings.builder().fileFilter(FileFilter.defaults()).build()).build();
+
+    @AfterEach
+    void close() {
+        rag.close();
+    }
+
+    /** Code, a small manual under docs/ (a code base's: it stays out by default), and examples. */
+    private static Map<String, String> codeBase() {
+        Map<String, String> files = new TreeMap<>();
+        for (int i = 1; i <= 6; i++) {
+            files.put("src/app/module" + i + ".py", ("def handler_" + i + "(request):\n    return request.args\n\n")
+                    .repeat(40));
+        }
+        files.put("docs/sessions.md", "# Sessions\n\nSet SECRET_KEY to sign the session cookie.\n");
+        files.put("docs/api.rst", "API\n===\n\nThe request object.\n");
+        files.put("docs/.env", "TOKEN=abc\n");
+        files.put("examples/tutorial/app.py", "def index():\n    return 'hello'\n");
+        return files;
+    }
+
+    private IngestionJob ingest(Project project) {
+        IngestionJob job = rag.requestIngestion(project.id());
+        return rag.process(job.id(), "w", new Cancellation(), new IngestionListener() {
+        }).orElseThrow();
+    }
+
+    private boolean indexed(Project project, String path) {
+        return !store.chunkIds(project.id(), List.of(path)).isEmpty();
+    }
+
+    @Test
+    void aProjectsIncludeKeepsItsManualAndItsExcludeLeavesOutItsExamples() {
+        source.commit(REPO, codeBase());
+        RepoRag.Registration registration = rag.registerOrFind(null, REPO, null, List.of("docs/**"),
+                List.of("examples/**"));
+        assertThat(registration.created()).isTrue();
+        Project project = registration.project();
+        assertThat(jobs.project(project.id()).orElseThrow().paths())
+                .isEqualTo(new PathRules(List.of("docs/**"), List.of("examples/**")));
+
+        assertThat(ingest(project).status()).isEqualTo(JobStatus.READY);
+
+        assertThat(indexed(project, "docs/sessions.md")).isTrue();
+        assertThat(indexed(project, "docs/api.rst")).isTrue();
+        assertThat(indexed(project, "src/app/module1.py")).isTrue();
+        assertThat(indexed(project, "examples/tutorial/app.py")).isFalse();
+        // An include never brings back a secret.
+        assertThat(indexed(project, "docs/.env")).isFalse();
+        assertThat(rag.skippedFiles(project.id()).page(java.util.Optional.of(SkipReason.SECRET), 0, 10))
+                .extracting(e -> e.path()).containsExactly("docs/.env");
+    }
+
+    @Test
+    void rulesGivenAgainReplaceTheProjectsAndTheNextIndexAppliesThemToUnchangedFiles() {
+        source.commit(REPO, codeBase());
+        Project project = rag.registerOrFind(null, REPO, null).project();
+        assertThat(ingest(project).status()).isEqualTo(JobStatus.READY);
+        assertThat(indexed(project, "docs/sessions.md")).isFalse();
+        assertThat(indexed(project, "examples/tutorial/app.py")).isTrue();
+
+        // Found again without rules: the project keeps its own (none), nothing changes.
+        RepoRag.Registration same = rag.registerOrFind(null, REPO, null, null, null);
+        assertThat(same.pathsChanged()).isFalse();
+
+        RepoRag.Registration changed = rag.registerOrFind(null, REPO, null, List.of("docs/**"), null);
+        assertThat(changed.created()).isFalse();
+        assertThat(changed.pathsChanged()).isTrue();
+        assertThat(changed.project().id()).isEqualTo(project.id());
+        assertThat(ingest(project).status()).isEqualTo(JobStatus.READY);
+        // No commit since the last index: the changed rules alone list every file again.
+        assertThat(indexed(project, "docs/sessions.md")).isTrue();
+        assertThat(indexed(project, "examples/tutorial/app.py")).isTrue();
+
+        // An exclude given alone keeps the include, and takes out what it names.
+        rag.registerOrFind(null, REPO, null, null, List.of("examples/**"));
+        assertThat(jobs.project(project.id()).orElseThrow().paths())
+                .isEqualTo(new PathRules(List.of("docs/**"), List.of("examples/**")));
+        assertThat(ingest(project).status()).isEqualTo(JobStatus.READY);
+        assertThat(indexed(project, "examples/tutorial/app.py")).isFalse();
+        assertThat(indexed(project, "docs/sessions.md")).isTrue();
+
+        // An empty list clears: the manual goes out again.
+        rag.registerOrFind(null, REPO, null, List.of(), null);
+        assertThat(ingest(project).status()).isEqualTo(JobStatus.READY);
+        assertThat(indexed(project, "docs/sessions.md")).isFalse();
+    }
+
+    @Test
+    void theEstimateCountsWhatTheRulesWouldIndex() {
+        source.commit(REPO, codeBase());
+        int without = rag.estimate(REPO, null, false).filesKept();
+        int with = rag.estimate(REPO, null, List.of("docs/**"), List.of("examples/**"), false).filesKept();
+        assertThat(with).isEqualTo(without + 2 - 1);
+
+        // A registered project's estimate is under its own rules.
+        Project project = rag.registerOrFind(null, REPO, null, List.of("docs/**"), null).project();
+        assertThat(rag.estimate(project.id(), false).filesKept()).isEqualTo(without + 2);
+        assertThat(rag.estimate(REPO, null, false).filesKept()).isEqualTo(without + 2);
+    }
+
+    @Test
+    void aGlobThatCannotBeReadIsRefusedAndNothingIsRegistered() {
+        source.commit(REPO, codeBase());
+        assertThatThrownBy(() -> rag.registerOrFind(null, REPO, null, List.of("docs/{a,b"), null))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("unbalanced braces");
+        assertThatThrownBy(() -> rag.registerOrFind(null, REPO, null, null, List.of("a\u0000b")))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("control characters");
+        assertThatThrownBy(() -> rag.registerOrFind(null, REPO, null,
+                java.util.stream.IntStream.range(0, 51).mapToObj(i -> "dir" + i + "/**").toList(), null))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("at most 50");
+        assertThat(jobs.projects()).isEmpty();
+    }
+}
