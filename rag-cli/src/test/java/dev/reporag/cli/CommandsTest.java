@@ -99,7 +99,8 @@ class CommandsTest {
         assertThat(shop.fieldNames()).toIterable().containsExactly("id", "name", "repoUrl", "ref", "status",
                 "progress", "etaSeconds", "files", "filesDone", "chunks", "chunksTotal", "skipped", "commit", "error",
                 "answerable", "jobId", "createdAt", "updatedAt", "waitingFor", "indexedFiles", "indexedChunks",
-                "indexedCommit", "modelSwitch", "remoteCommit", "remoteCheckedAt", "remoteMoved", "freshness");
+                "indexedCommit", "modelSwitch", "remoteCommit", "remoteCheckedAt", "remoteMoved", "freshness", "include",
+                "exclude");
         assertThat(shop.get("etaSeconds").isNull()).as("a READY job has no time left").isTrue();
         assertThat(shop.get("status").asText()).isEqualTo("READY");
         assertThat(shop.get("progress").asInt()).isEqualTo(100);
@@ -112,6 +113,40 @@ class CommandsTest {
         assertThat(shop.get("repoUrl").asText()).isEqualTo(repo.toAbsolutePath().toString());
         assertThat(json.get(1).get("waitingFor").asText()).isEqualTo("not queued: no ingestion has been requested"
                 + " yet");
+    }
+
+    @Test
+    void includeAndExcludeAreTheProjectsOwnRulesKeptForItsNextIngest() throws Exception {
+        Path framework = TestRepos.create(tmp.resolve("framework"), Map.of(
+                "src/app.py", "def create_app():\n    return App()\n",
+                "docs/sessions.md", "# Sessions\n\nSet SECRET_KEY to sign the session cookie.\n",
+                "examples/hello.py", "def hello():\n    return 'hi'\n"));
+        CliRun estimate = rag("estimate", framework.toString(), "--include", "docs/**", "--exclude=examples/**");
+        assertThat(estimate.exitCode()).as(estimate.toString()).isZero();
+        assertThat(estimate.out()).contains("files:    2 to index");
+        assertThat(rag("estimate", framework.toString()).out()).as("without rules").contains("files:    2 to index")
+                .containsPattern("1 +excluded by path pattern");
+
+        CliRun ingest = rag("ingest", framework.toString(), "--include", "docs/**", "--exclude", "examples/**",
+                "--json");
+        assertThat(ingest.exitCode()).as(ingest.toString()).isZero();
+        JsonNode project = JSON.readTree(ingest.out());
+        assertThat(project.get("files").asInt()).isEqualTo(2);
+        assertThat(project.get("include")).extracting(JsonNode::asText).containsExactly("docs/**");
+        assertThat(project.get("exclude")).extracting(JsonNode::asText).containsExactly("examples/**");
+        assertThat(rag("ask", "--project", "framework", "how is the session cookie signed?").out())
+                .contains("docs/sessions.md");
+
+        // Run again without them, the project keeps its rules; --include= clears that list alone.
+        assertThat(JSON.readTree(rag("ingest", framework.toString(), "--json").out()).get("include")).hasSize(1);
+        JsonNode cleared = JSON.readTree(rag("ingest", framework.toString(), "--include=", "--json").out());
+        assertThat(cleared.get("include")).isEmpty();
+        assertThat(cleared.get("exclude")).hasSize(1);
+        assertThat(cleared.get("files").asInt()).as("the manual is out again, the examples still").isEqualTo(1);
+
+        CliRun bad = rag("ingest", framework.toString(), "--exclude", "docs/{a,b");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("unbalanced braces").doesNotContain("Exception");
     }
 
     @Test

@@ -261,6 +261,50 @@ class ProjectApiTest {
     }
 
     @Test
+    void aProjectsOwnIncludeAndExcludeAreKeptShownAndAppliedByItsNextIndex() {
+        app.source.commit(REPO, Map.of("src/App.java", "class App {}\n", "docs/guide.md", "# guide\n",
+                "examples/Demo.java", "class Demo {}\n", "docs/.env", "KEY=1\n"));
+        TestApp.Response created = app.post("/api/projects", map("repoUrl", REPO, "include", List.of("docs/**")),
+                TOKEN);
+        assertThat(created.status()).isEqualTo(201);
+        String id = created.body().get("id").asText();
+        assertThat(created.body().get("include")).extracting(JsonNode::asText).containsExactly("docs/**");
+        assertThat(created.body().get("exclude")).isEmpty();
+        assertThat(app.get("/api/projects/" + id + "/estimate").body().get("filesKept").asInt())
+                .as("App, Demo and the guide; never the .env").isEqualTo(3);
+
+        app.post("/api/projects/" + id + "/ingest", "", TOKEN);
+        app.startWorker();
+        app.awaitStatus(id, "READY", Duration.ofSeconds(20));
+        assertThat(app.get("/api/projects/" + id + "/skipped").body().get("files"))
+                .extracting(f -> f.get("path").asText()).containsExactly("docs/.env");
+
+        // Sent again, a list replaces the project's (the one not sent is kept), as a comma-separated string too.
+        TestApp.Response changed = app.post("/api/projects", map("repoUrl", REPO, "exclude", "examples/**, *.md"),
+                TOKEN);
+        assertThat(changed.status()).isEqualTo(200);
+        assertThat(changed.body().get("id").asText()).isEqualTo(id);
+        assertThat(changed.body().get("include")).extracting(JsonNode::asText).containsExactly("docs/**");
+        assertThat(changed.body().get("exclude")).extracting(JsonNode::asText).containsExactly("examples/**", "*.md");
+        assertThat(app.get("/api/projects/" + id + "/estimate").body().get("filesKept").asInt())
+                .as("the estimate kept before is worked out again under the new rules; an include wins over *.md")
+                .isEqualTo(2);
+        app.post("/api/projects/" + id + "/ingest", "", TOKEN);
+        JsonNode again = app.awaitStatus(id, "READY", Duration.ofSeconds(20));
+        assertThat(again.get("files").asInt()).as("files indexed").isEqualTo(2);
+        assertThat(app.get("/api/projects/" + id + "/skipped").body().get("files"))
+                .extracting(f -> f.get("path").asText())
+                .containsExactlyInAnyOrder("docs/.env", "examples/Demo.java");
+
+        assertError(app.post("/api/projects", map("repoUrl", REPO, "include", 5), TOKEN), 400,
+                "'include' must be a list of strings");
+        assertError(app.post("/api/projects", map("repoUrl", REPO, "exclude", List.of("docs/{a,b")), TOKEN), 400,
+                "unbalanced braces");
+        assertThat(app.get("/api/projects/" + id).body().get("exclude")).as("nothing changed by a refused request")
+                .hasSize(2);
+    }
+
+    @Test
     void listsSkippedFilesWithCountsByRuleAndPages() {
         app.source.commit(REPO, Map.of("src/App.java", "class App {}\n", "docs/guide.md", "# guide\n",
                 "docs/more.md", "# more\n", ".env", "KEY=1\n", "src/data.dat", "ab\u0000cd"));
