@@ -86,6 +86,9 @@ $('add-form').addEventListener('submit', async (event) => {
   showError($('add-error'), '');
   const body = { name: $('add-name').value.trim(), repoUrl: $('add-repo').value.trim() };
   if ($('add-ref').value.trim()) body.ref = $('add-ref').value.trim();
+  // Comma-separated globs: the server splits them, and keeps them as the project's own rules.
+  if ($('add-include').value.trim()) body.include = $('add-include').value.trim();
+  if ($('add-exclude').value.trim()) body.exclude = $('add-exclude').value.trim();
   $('add-submit').disabled = true;
   try {
     const project = await api('POST', 'api/projects', body, true);
@@ -122,6 +125,11 @@ function renderProject(p) {
   current = p;
   $('project-name').textContent = p.name;
   $('project-repo').textContent = p.repoUrl + (p.ref ? ' @ ' + p.ref : '');
+  const rules = [];
+  if (p.include && p.include.length) rules.push('Also indexes ' + p.include.join(', '));
+  if (p.exclude && p.exclude.length) rules.push('leaves out ' + p.exclude.join(', '));
+  $('project-rules').textContent = rules.length ? rules.join('; ') + '.' : '';
+  $('project-rules').hidden = !rules.length;
   badge($('status-badge'), p.status);
   const percent = Math.max(0, Math.min(100, p.progress | 0));
   $('progress').setAttribute('aria-valuenow', String(percent));

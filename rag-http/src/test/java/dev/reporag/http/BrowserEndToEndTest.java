@@ -323,6 +323,32 @@ class BrowserEndToEndTest {
     }
 
     @Test
+    void aProjectAddedWithItsManualShowsItsRulesAndItsEstimateCountsIt() {
+        app.source.commit(REPO, java.util.Map.of("src/cart/Cart.java", "class Cart { Money total() { return ZERO; } }\n",
+                "src/App.java", "class App {}\n", "docs/checkout.md", "# Checkout\n\nThe cart's total is summed in"
+                        + " Cart.total().\n", "examples/Demo.java", "class Demo {}\n"));
+        browser.get(app.base() + "/");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("add-form")));
+        byId("admin-token").sendKeys(TOKEN);
+        byId("save-token").click();
+        byId("add-name").sendKeys("shop");
+        byId("add-repo").sendKeys(REPO);
+        byId("add-include").sendKeys("docs/**");
+        byId("add-exclude").sendKeys("examples/**, *.txt");
+        byId("add-submit").click();
+
+        wait.until(ExpectedConditions.textToBe(By.id("project-rules"),
+                "Also indexes docs/**; leaves out examples/**, *.txt."));
+        // The two source files and the manual; not the example.
+        wait.until(ExpectedConditions.textMatches(By.id("estimate"), java.util.regex.Pattern.compile("^Estimate: 3 files, ")));
+        String id = app.get("/api/projects").body().get(0).get("id").asText();
+        assertThat(app.get("/api/projects/" + id).body().get("exclude")).extracting(JsonNode::asText)
+                .containsExactly("examples/**", "*.txt");
+        screenshot("1c-rules");
+        assertNoConsoleErrors("a project with rules of its own");
+    }
+
+    @Test
     void aJobRunByAWorkerElsewhereShowsItsEstimate() {
         String id = app.createProject("shop", REPO);
         app.stopWorker(); // the job is this test's, as if a worker in another process ran it

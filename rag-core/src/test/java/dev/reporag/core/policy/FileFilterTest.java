@@ -1,6 +1,7 @@
 package dev.reporag.core.policy;
 
 import dev.reporag.core.model.FileKind;
+import dev.reporag.core.model.PathRules;
 import dev.reporag.core.model.SkipReason;
 import dev.reporag.core.model.SkippedFile;
 import dev.reporag.core.model.SourceFile;
@@ -254,6 +255,33 @@ class FileFilterTest {
         assertThatThrownBy(() -> new FileFilter(0, List.of(), List.of())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new FileFilter(10, List.of("{a,b"), List.of()))
                 .hasMessageContaining("unbalanced");
+    }
+
+    /** A project's own rules add to the service's; its include wins over any exclude, never over secrets. */
+    @Test
+    void aProjectsRulesAddToTheServicesAndNameTheirListing() {
+        FileFilter service = FileFilter.withExtraExcludes(FileFilter.DEFAULT_MAX_FILE_BYTES, List.of("fixtures/**"),
+                List.of());
+        FileFilter project = service.forProject(new PathRules(List.of("docs/**"), List.of("examples/**")));
+
+        assertThat(project.checkPath(file("docs/guide.md", 100))).isEmpty();
+        assertThat(project.checkPath(file("examples/demo.py", 100))).get().extracting(SkippedFile::reason)
+                .isEqualTo(SkipReason.EXCLUDED_PATH);
+        assertThat(project.checkPath(file("fixtures/a.json", 100))).as("the service's excludes still hold").isPresent();
+        assertThat(project.checkPath(file("docs/.env", 100))).get().extracting(SkippedFile::reason)
+                .isEqualTo(SkipReason.SECRET);
+        assertThat(project.checkPath(file("src/app.py", 100))).isEmpty();
+        assertThat(service.checkPath(file("docs/guide.md", 100))).isPresent();
+        assertThat(project.listingRules()).as("a change of rules lists every file again").isNotEqualTo(service.listingRules());
+        assertThat(service.forProject(PathRules.NONE)).isSameAs(service);
+        assertThatThrownBy(() -> service.forProject(new PathRules(List.of(), List.of("{a,b"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unbalanced");
+
+        // In a documentation repository, a project's own exclude of docs/** still leaves the documentation out.
+        RepositoryRules book = RepositoryRules.NONE.withDocumentation(RepositoryRules.Documentation.INDEXED);
+        assertThat(service.forRepository(book).checkPath(file("docs/guide.md", 100))).isEmpty();
+        assertThat(service.forProject(new PathRules(List.of(), List.of("docs/**"))).forRepository(book)
+                .checkPath(file("docs/guide.md", 100))).isPresent();
     }
 
     /** A documentation repository's filter keeps its documentation and nothing else the defaults leave out. */
