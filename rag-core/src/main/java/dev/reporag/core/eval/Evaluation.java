@@ -72,9 +72,12 @@ public final class Evaluation {
         }
         List<EvalQuestion> all = new ArrayList<>(fromHistory);
         all.addAll(fromDocs);
-        if (filter.keepsDocumentation()) {
-            // A documentation repository: its sections are what it answers.
-            List<EvalQuestion> fromHeadings = headingQuestions(snapshot, filter, docCount);
+        // A documentation repository's sections are what it answers; so are a code base's manual's,
+        // when the project's own rules index it (--include 'docs/**').
+        boolean documentation = filter.keepsDocumentation();
+        List<EvalQuestion> fromHeadings = headingQuestions(snapshot, filter, docCount, documentation
+                ? Headings::isDocument : path -> Headings.isDocument(path) && FileFilter.isDocumentationFile(path));
+        if (documentation || !fromHeadings.isEmpty()) {
             if (fromHeadings.size() < docCount) {
                 notes.add("headings: " + fromHeadings.size() + " documents have a section heading of "
                         + Headings.MIN_WORDS + " to " + Headings.MAX_WORDS + " words found in no other (" + docCount
@@ -89,8 +92,9 @@ public final class Evaluation {
     private record Candidate(String path, int startLine, int endLine, String sentence) {
     }
 
-    private static List<EvalQuestion> headingQuestions(Snapshot snapshot, FileFilter filter, int count) {
-        return questionsOf(snapshot, filter, count, EvalQuestion.HEADING, Headings::isDocument,
+    private static List<EvalQuestion> headingQuestions(Snapshot snapshot, FileFilter filter, int count,
+                                                       java.util.function.Predicate<String> documents) {
+        return questionsOf(snapshot, filter, count, EvalQuestion.HEADING, documents,
                 (path, text) -> Headings.find(path, text).stream()
                         .map(h -> new Candidate(path, h.line(), h.line(), h.text())).toList());
     }

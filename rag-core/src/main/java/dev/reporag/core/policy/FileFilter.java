@@ -84,6 +84,7 @@ public final class FileFilter {
             "*.min.js", "*.min.css", "*.map", "*.bundle.js", "*.pb.go", "*_pb2.py")).flatMap(List::stream).toList();
 
     private static final String LFS_POINTER = "version https://git-lfs.github.com/spec/";
+    private static final GlobSet DOCUMENTATION = new GlobSet(DOCUMENTATION_GLOBS);
 
     private final SecretRedactor redactor = new SecretRedactor();
     private final long maxFileBytes;
@@ -286,6 +287,14 @@ public final class FileFilter {
             return skip(file, SkipReason.EMPTY, null);
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether a path is where documentation is written ({@link #DOCUMENTATION_GLOBS}), whether or not
+     * this filter keeps it.
+     */
+    public static boolean isDocumentationFile(String path) {
+        return DOCUMENTATION.matches(path);
     }
 
     /** Whether this filter indexes the documentation: the repository is mostly documentation. */

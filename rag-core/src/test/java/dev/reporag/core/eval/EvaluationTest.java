@@ -1,6 +1,7 @@
 package dev.reporag.core.eval;
 
 import dev.reporag.core.memory.InMemoryRepositorySource;
+import dev.reporag.core.model.PathRules;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.policy.FileFilter;
@@ -197,6 +198,40 @@ class EvaluationTest {
             assertThat(report.byKind()).containsKey(EvalQuestion.HEADING);
             assertThat(report.overall().questions()).as("none left out: the long chapter is indexed too")
                     .isEqualTo(made.questions().size());
+        }
+    }
+
+    /**
+     * A code base's manual is asked its headings when the project's own rules index it, and only then;
+     * its README's headings are not asked (a code base is asked of its code).
+     */
+    @Test
+    void aCodeBasesManualIsAskedItsHeadingsWhenTheProjectIndexesIt() {
+        InMemoryRepositorySource source = new InMemoryRepositorySource();
+        Map<String, String> files = new java.util.TreeMap<>();
+        String prose = "Some words about configuring the application, and more of them.\n\n".repeat(5);
+        for (int i = 0; i < 8; i++) {
+            files.put("src/app/module" + i + ".py", ("def handler_" + i + "(request):\n    return request\n\n").repeat(60));
+        }
+        files.put("docs/config.rst", "Configuration\n=============\n\n" + prose
+                + "Configuring from Environment Variables\n--------------------------------------\n\n" + prose);
+        files.put("docs/sessions.md", "# Sessions\n\n## How sessions are signed\n\n" + prose);
+        files.put("README.md", "# App\n\n## Installing the application quickly\n\n" + prose);
+        source.commit(REPO, "Initial import", files);
+        Project project = new Project(ProjectId.random(), "app", REPO, null, Instant.now());
+        try (Snapshot snapshot = source.openWithHistory(project, 100, FetchMonitor.NONE)) {
+            Evaluation.Questions without = Evaluation.make(snapshot, FileFilter.defaults(), 0, 5);
+            assertThat(without.questions()).noneMatch(q -> q.kind().equals(EvalQuestion.HEADING));
+            assertThat(without.notes()).noneMatch(n -> n.startsWith("headings:"));
+
+            FileFilter withManual = FileFilter.defaults().forProject(new PathRules(List.of("docs/**"), List.of()));
+            Evaluation.Questions with = Evaluation.make(snapshot, withManual, 0, 5);
+            assertThat(with.questions()).filteredOn(q -> q.kind().equals(EvalQuestion.HEADING))
+                    .extracting(EvalQuestion::text, q -> q.expected().iterator().next()).containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple("Configuring from Environment Variables",
+                                    "docs/config.rst"),
+                            org.assertj.core.groups.Tuple.tuple("How sessions are signed", "docs/sessions.md"));
+            assertThat(with.notes()).anyMatch(n -> n.startsWith("headings: 2 documents"));
         }
     }
 
