@@ -28,7 +28,7 @@ final class StoreUpgrades {
                 String clean = withoutUserInfo(p.source());
                 if (!clean.equals(p.source())) {
                     state.projects.put(entry.getKey(),
-                            Codec.project(new Project(p.id(), p.name(), clean, p.ref(), p.createdAt())));
+                            Codec.project(new Project(p.id(), p.name(), clean, p.ref(), p.createdAt(), p.paths())));
                     changed++;
                 }
             }
