@@ -210,8 +210,8 @@ public final class RepoRag implements AutoCloseable {
             }
             Project changed = existing.get().withPaths(paths);
             jobs.saveProject(changed);
-            org.slf4j.LoggerFactory.getLogger(RepoRag.class).info("project {}: its own file rules are now include {} exclude {}", changed.id(),
-                    paths.include(), paths.exclude());
+            org.slf4j.LoggerFactory.getLogger(RepoRag.class).info("project {}: its own file rules are now include {}"
+                    + " exclude {}", changed.id(), paths.include(), paths.exclude());
             return new Registration(changed, false, true);
         }
         String chosen = name != null ? name : checkName(defaultName(source));
