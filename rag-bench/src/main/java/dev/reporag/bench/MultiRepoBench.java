@@ -10,6 +10,7 @@ import dev.reporag.core.ingest.Cancellation;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.policy.BatchPolicy;
+import dev.reporag.core.model.PathRules;
 import dev.reporag.core.policy.FileFilter;
 import dev.reporag.core.policy.RagSettings;
 import dev.reporag.core.port.FetchMonitor;
@@ -166,15 +167,21 @@ public final class MultiRepoBench {
     /**
      * The settings `rag ingest` uses on the embedded default (rag-cli's Wiring, for an in-process
      * embedder). {@code -Dbench.maxSourceFileBytes=51200} gives the size rule before large source
-     * files were let in.
+     * files were let in. {@code -Dbench.include=docs/**} indexes what a project's own include keeps
+     * (questions are made as without it, so both indexes answer the same ones).
      */
     static RagSettings productSettings() {
         long sourceLimit = Long.getLong("bench.maxSourceFileBytes", FileFilter.DEFAULT_MAX_SOURCE_FILE_BYTES);
         return RagSettings.builder()
                 .fileFilter(FileFilter.withExtraExcludes(FileFilter.DEFAULT_MAX_FILE_BYTES, sourceLimit, List.of(),
-                        List.of()))
+                        List.of()).forProject(new PathRules(benchIncludes(), List.of())))
                 .batch(new BatchPolicy(BatchPolicy.DEFAULT_BATCH_SIZE, BatchPolicy.DEFAULT_MAX_TOKENS, Duration.ZERO, 1))
                 .build();
+    }
+
+    private static List<String> benchIncludes() {
+        String globs = System.getProperty("bench.include", "");
+        return java.util.Arrays.stream(globs.split(",")).map(String::strip).filter(g -> !g.isEmpty()).toList();
     }
 
     private static Row retrieval(BenchRepository repository, Snapshot snapshot, RagSettings settings,
@@ -184,8 +191,12 @@ public final class MultiRepoBench {
         // -Dbench.questionsMaxSourceFileBytes=51200: questions made under the old size rule, so that
         // indexes under both rules answer the same questions.
         Long questionLimit = Long.getLong("bench.questionsMaxSourceFileBytes");
-        FileFilter questionFilter = questionLimit == null ? settings.fileFilter() : FileFilter.withExtraExcludes(
-                FileFilter.DEFAULT_MAX_FILE_BYTES, questionLimit, List.of(), List.of());
+        // -Dbench.questionsWithInclude=true: questions made with the include too (heading questions of the manual).
+        FileFilter questionFilter = questionLimit == null && (benchIncludes().isEmpty()
+                || Boolean.getBoolean("bench.questionsWithInclude")) ? settings.fileFilter()
+                : FileFilter.withExtraExcludes(FileFilter.DEFAULT_MAX_FILE_BYTES, questionLimit != null ? questionLimit
+                        : Long.getLong("bench.maxSourceFileBytes", FileFilter.DEFAULT_MAX_SOURCE_FILE_BYTES),
+                        List.of(), List.of());
         Evaluation.Questions made = Evaluation.make(snapshot, questionFilter, perKind, perKind);
         List<EvalQuestion> questions = new ArrayList<>(made.questions());
         if (dev) {
