@@ -104,6 +104,12 @@ public final class Estimator {
         if (filter.keepsDocumentation()) {
             notes.add("mostly documentation: its docs/, doc/, *.rst and *.adoc files are indexed, as code would be");
         }
+        if (!project.paths().include().isEmpty()) {
+            notes.add("the project's own rules also index " + String.join(", ", project.paths().include()));
+        }
+        if (!project.paths().exclude().isEmpty()) {
+            notes.add("the project's own rules leave out " + String.join(", ", project.paths().exclude()));
+        }
         boolean inProcess = embedder.rateLimitKey().isEmpty();
         Double price = EmbeddingPrices.perMillionTokens(embedder.modelId(), inProcess, settings.pricePerMillionTokens())
                 .orElse(null);

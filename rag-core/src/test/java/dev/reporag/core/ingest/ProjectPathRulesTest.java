@@ -128,8 +128,11 @@ class ProjectPathRulesTest {
     void theEstimateCountsWhatTheRulesWouldIndex() {
         source.commit(REPO, codeBase());
         int without = rag.estimate(REPO, null, false).filesKept();
-        int with = rag.estimate(REPO, null, List.of("docs/**"), List.of("examples/**"), false).filesKept();
-        assertThat(with).isEqualTo(without + 2 - 1);
+        var estimate = rag.estimate(REPO, null, List.of("docs/**"), List.of("examples/**"), false);
+        assertThat(estimate.filesKept()).isEqualTo(without + 2 - 1);
+        assertThat(estimate.notes()).contains("the project's own rules also index docs/**",
+                "the project's own rules leave out examples/**");
+        assertThat(rag.estimate(REPO, null, false).notes()).noneMatch(n -> n.contains("own rules"));
 
         // A registered project's estimate is under its own rules.
         Project project = rag.registerOrFind(null, REPO, null, List.of("docs/**"), null).project();
