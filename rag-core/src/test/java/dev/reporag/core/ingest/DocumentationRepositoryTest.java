@@ -1,21 +1,15 @@
 package dev.reporag.core.ingest;
 
 import dev.reporag.core.RepoRag;
-import dev.reporag.core.memory.HashingEmbedder;
-import dev.reporag.core.memory.InMemoryConversationRepository;
-import dev.reporag.core.memory.InMemoryJobRepository;
 import dev.reporag.core.memory.InMemoryRepositorySource;
-import dev.reporag.core.memory.InMemoryVectorStore;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.SkipReason;
 import dev.reporag.core.policy.FileFilter;
-import dev.reporag.core.policy.RagSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -28,16 +22,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DocumentationRepositoryTest {
     private static final String REPO = "mem://book";
-    private final InMemoryRepositorySource source = new InMemoryRepositorySource();
-    private final HashingEmbedder embedder = new HashingEmbedder();
-    private final InMemoryVectorStore store = new InMemoryVectorStore(embedder.dimension());
-    private final RepoRag rag = RepoRag.builder().source(source).embedder(embedder).vectorStore(store)
-            .jobs(new InMemoryJobRepository()).conversations(new InMemoryConversationRepository())
-            .settings(RagSettings.builder().fileFilter(FileFilter.defaults()).build()).build();
+    private final InMemoryRag app = new InMemoryRag(FileFilter.defaults());
+    private final InMemoryRepositorySource source = app.source;
+    private final RepoRag rag = app.rag();
 
     @AfterEach
     void close() {
-        rag.close();
+        app.close();
     }
 
     private static String prose(String topic, int paragraphs) {
@@ -61,30 +52,20 @@ class DocumentationRepositoryTest {
         return files;
     }
 
-    private IngestionJob ingest(Project project) {
-        IngestionJob job = rag.requestIngestion(project.id());
-        return rag.process(job.id(), "w", new Cancellation(), new IngestionListener() {
-        }).orElseThrow();
-    }
-
-    private boolean indexed(Project project, String path) {
-        return !store.chunkIds(project.id(), List.of(path)).isEmpty();
-    }
-
     @Test
     void aBookHasItsDocumentationIndexedButNotItsImagesOrLicence() {
         source.commit(REPO, book());
         Project project = rag.register("book", REPO, null);
 
-        IngestionJob done = ingest(project);
+        IngestionJob done = app.ingest(project);
 
         assertThat(done.status()).isEqualTo(JobStatus.READY);
-        assertThat(indexed(project, "docs/chapter-1.md")).isTrue();
-        assertThat(indexed(project, "docs/reference.rst")).isTrue();
-        assertThat(indexed(project, "docs/appendix.md")).as("over 50 KB, with long lines, and written").isTrue();
-        assertThat(indexed(project, "js/site.js")).isTrue();
-        assertThat(indexed(project, "docs/cover.png")).isFalse();
-        assertThat(indexed(project, "LICENSE")).isFalse();
+        assertThat(app.indexed(project, "docs/chapter-1.md")).isTrue();
+        assertThat(app.indexed(project, "docs/reference.rst")).isTrue();
+        assertThat(app.indexed(project, "docs/appendix.md")).as("over 50 KB, with long lines, and written").isTrue();
+        assertThat(app.indexed(project, "js/site.js")).isTrue();
+        assertThat(app.indexed(project, "docs/cover.png")).isFalse();
+        assertThat(app.indexed(project, "LICENSE")).isFalse();
         assertThat(rag.estimate(project.id(), false).filesKept()).isEqualTo(13);
         assertThat(rag.estimate(project.id(), false).notes()).contains(
                 "mostly documentation: its docs/, doc/, *.rst and *.adoc files are indexed, as code would be");
@@ -100,11 +81,11 @@ class DocumentationRepositoryTest {
         source.commit(REPO, files);
         Project project = rag.register("book", REPO, null);
 
-        ingest(project);
+        app.ingest(project);
 
-        assertThat(indexed(project, "docs/chapter-1.md")).isFalse();
-        assertThat(indexed(project, "docs/appendix.md")).isFalse();
-        assertThat(indexed(project, "src/module1.js")).isTrue();
+        assertThat(app.indexed(project, "docs/chapter-1.md")).isFalse();
+        assertThat(app.indexed(project, "docs/appendix.md")).isFalse();
+        assertThat(app.indexed(project, "src/module1.js")).isTrue();
         assertThat(rag.skippedFiles(project.id()).counts()).containsEntry(SkipReason.EXCLUDED_PATH, 13);
         assertThat(rag.estimate(project.id(), false).notes()).noneMatch(note -> note.startsWith("mostly documentation"));
     }
@@ -113,38 +94,38 @@ class DocumentationRepositoryTest {
     void unchangedChaptersGoOutWhenTheBookBecomesACodeBaseAndComeBackAfter() {
         source.commit(REPO, book());
         Project project = rag.register("book", REPO, null);
-        ingest(project);
-        assertThat(indexed(project, "docs/chapter-2.md")).isTrue();
+        app.ingest(project);
+        assertThat(app.indexed(project, "docs/chapter-2.md")).isTrue();
 
         Map<String, String> withCode = book();
         for (int i = 0; i < 30; i++) {
             withCode.put("src/module" + i + ".js", ("export function f" + i + "(x) { return x * " + i + "; }\n").repeat(40));
         }
         source.commit(REPO, withCode);
-        assertThat(ingest(project).status()).isEqualTo(JobStatus.READY);
-        assertThat(indexed(project, "docs/chapter-2.md")).as("unchanged, and now left out").isFalse();
-        assertThat(indexed(project, "src/module3.js")).isTrue();
+        assertThat(app.ingest(project).status()).isEqualTo(JobStatus.READY);
+        assertThat(app.indexed(project, "docs/chapter-2.md")).as("unchanged, and now left out").isFalse();
+        assertThat(app.indexed(project, "src/module3.js")).isTrue();
 
         source.commit(REPO, book());
-        assertThat(ingest(project).status()).isEqualTo(JobStatus.READY);
-        assertThat(indexed(project, "docs/chapter-2.md")).as("unchanged, and back").isTrue();
-        assertThat(indexed(project, "src/module3.js")).isFalse();
+        assertThat(app.ingest(project).status()).isEqualTo(JobStatus.READY);
+        assertThat(app.indexed(project, "docs/chapter-2.md")).as("unchanged, and back").isTrue();
+        assertThat(app.indexed(project, "src/module3.js")).isFalse();
     }
 
     @Test
     void aChangeThatKeepsTheDocumentationRuleReadsOnlyWhatChanged() {
         source.commit(REPO, book());
         Project project = rag.register("book", REPO, null);
-        ingest(project);
+        app.ingest(project);
         Map<String, String> edited = book();
         edited.put("docs/chapter-4.md", prose("topic four, revised", 80));
         source.commit(REPO, edited);
         int readsBefore = source.reads();
 
-        ingest(project);
+        app.ingest(project);
 
         // The one chapter changed, and nothing else: no rules file is in the repository.
         assertThat(source.reads() - readsBefore).isEqualTo(1);
-        assertThat(indexed(project, "docs/chapter-5.md")).isTrue();
+        assertThat(app.indexed(project, "docs/chapter-5.md")).isTrue();
     }
 }

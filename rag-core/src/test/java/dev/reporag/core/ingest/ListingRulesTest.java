@@ -1,17 +1,12 @@
 package dev.reporag.core.ingest;
 
 import dev.reporag.core.RepoRag;
-import dev.reporag.core.memory.HashingEmbedder;
-import dev.reporag.core.memory.InMemoryConversationRepository;
-import dev.reporag.core.memory.InMemoryJobRepository;
 import dev.reporag.core.memory.InMemoryRepositorySource;
-import dev.reporag.core.memory.InMemoryVectorStore;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.SkipReason;
 import dev.reporag.core.policy.FileFilter;
-import dev.reporag.core.policy.RagSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,27 +23,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ListingRulesTest {
     private static final String REPO = "mem://rules";
-    private final InMemoryRepositorySource source = new InMemoryRepositorySource();
-    private final HashingEmbedder embedder = new HashingEmbedder();
-    private final InMemoryVectorStore store = new InMemoryVectorStore(embedder.dimension());
-    private final InMemoryJobRepository jobs = new InMemoryJobRepository();
-    private RepoRag rag = rag(FileFilter.withExtraExcludes(2_000, 1_000_000, List.of(), List.of()));
-
-    private RepoRag rag(FileFilter filter) {
-        return RepoRag.builder().source(source).embedder(embedder).vectorStore(store).jobs(jobs)
-                .conversations(new InMemoryConversationRepository())
-                .settings(RagSettings.builder().fileFilter(filter).build()).build();
-    }
+    private final InMemoryRag app = new InMemoryRag(FileFilter.withExtraExcludes(2_000, 1_000_000, List.of(),
+            List.of()));
+    private final InMemoryRepositorySource source = app.source;
+    private RepoRag rag = app.rag();
 
     /** Restarted with other settings, as a changed RAG_MAX_FILE_BYTES or RAG_INCLUDE gives. */
     private void restart(FileFilter filter) {
-        rag.close();
-        rag = rag(filter);
+        app.restart(filter);
+        rag = app.rag();
     }
 
     @AfterEach
     void close() {
-        rag.close();
+        app.close();
     }
 
     private static Map<String, String> files() {
@@ -61,39 +49,30 @@ class ListingRulesTest {
         return files;
     }
 
-    private IngestionJob ingest(Project project) {
-        IngestionJob job = rag.requestIngestion(project.id());
-        return rag.process(job.id(), "w", new Cancellation(), IngestionListener.NONE).orElseThrow();
-    }
-
-    private boolean indexed(Project project, String path) {
-        return !store.chunkIds(project.id(), List.of(path)).isEmpty();
-    }
-
     @Test
     void aRaisedLimitAndANewIncludeTakeEffectOnTheSameCommit() {
         source.commit(REPO, files());
         Project project = rag.register("rules", REPO, null);
-        ingest(project);
+        app.ingest(project);
         assertThat(rag.skippedFiles(project.id()).page(java.util.Optional.empty(), 0, 10))
                 .extracting(e -> e.path() + " " + e.reason()).contains("data/table.csv TOO_LARGE",
                         "src/bundle.js TOO_LARGE", "docs/guide.md EXCLUDED_PATH");
         int reads = source.reads();
 
-        ingest(project);
+        app.ingest(project);
         assertThat(source.reads() - reads).as("the same rules: nothing to read again").isZero();
 
         restart(FileFilter.withExtraExcludes(10_000, 1_000_000, List.of(), List.of("docs/**")));
-        IngestionJob done = ingest(project);
+        IngestionJob done = app.ingest(project);
 
         assertThat(done.status()).isEqualTo(JobStatus.READY);
-        assertThat(indexed(project, "data/table.csv")).as("left out by its size, now under the limit").isTrue();
-        assertThat(indexed(project, "src/bundle.js")).as("left out once read, read again").isTrue();
-        assertThat(indexed(project, "docs/guide.md")).as("included now").isTrue();
+        assertThat(app.indexed(project, "data/table.csv")).as("left out by its size, now under the limit").isTrue();
+        assertThat(app.indexed(project, "src/bundle.js")).as("left out once read, read again").isTrue();
+        assertThat(app.indexed(project, "docs/guide.md")).as("included now").isTrue();
         assertThat(rag.skippedFiles(project.id()).counts()).doesNotContainKey(SkipReason.TOO_LARGE);
 
         reads = source.reads();
-        ingest(project);
+        app.ingest(project);
         assertThat(source.reads() - reads).as("the new rules are the last index's now").isZero();
     }
 
@@ -102,13 +81,13 @@ class ListingRulesTest {
         source.commit(REPO, files());
         Project project = rag.register("rules", REPO, null);
         restart(FileFilter.withExtraExcludes(10_000, 1_000_000, List.of(), List.of()));
-        ingest(project);
-        assertThat(indexed(project, "data/table.csv")).isTrue();
+        app.ingest(project);
+        assertThat(app.indexed(project, "data/table.csv")).isTrue();
 
         restart(FileFilter.withExtraExcludes(2_000, 1_000_000, List.of(), List.of()));
-        ingest(project);
+        app.ingest(project);
 
-        assertThat(indexed(project, "data/table.csv")).isFalse();
-        assertThat(indexed(project, "src/app.py")).isTrue();
+        assertThat(app.indexed(project, "data/table.csv")).isFalse();
+        assertThat(app.indexed(project, "src/app.py")).isTrue();
     }
 }

@@ -1,18 +1,13 @@
 package dev.reporag.core.ingest;
 
 import dev.reporag.core.RepoRag;
-import dev.reporag.core.memory.HashingEmbedder;
-import dev.reporag.core.memory.InMemoryConversationRepository;
 import dev.reporag.core.memory.InMemoryJobRepository;
 import dev.reporag.core.memory.InMemoryRepositorySource;
-import dev.reporag.core.memory.InMemoryVectorStore;
-import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.PathRules;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.SkipReason;
 import dev.reporag.core.policy.FileFilter;
-import dev.reporag.core.policy.RagSettings;
 import dev.reporag.core.port.InvalidInputException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,17 +25,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class ProjectPathRulesTest {
     private static final String REPO = "mem://web-framework";
-    private final InMemoryRepositorySource source = new InMemoryRepositorySource();
-    private final HashingEmbedder embedder = new HashingEmbedder();
-    private final InMemoryVectorStore store = new InMemoryVectorStore(embedder.dimension());
-    private final InMemoryJobRepository jobs = new InMemoryJobRepository();
-    private final RepoRag rag = RepoRag.builder().source(source).embedder(embedder).vectorStore(store)
-            .jobs(jobs).conversations(new InMemoryConversationRepository())
-            .settings(RagSettings.builder().fileFilter(FileFilter.defaults()).build()).build();
+    private final InMemoryRag app = new InMemoryRag(FileFilter.defaults());
+    private final InMemoryRepositorySource source = app.source;
+    private final InMemoryJobRepository jobs = app.jobs;
+    private final RepoRag rag = app.rag();
 
     @AfterEach
     void close() {
-        rag.close();
+        app.close();
     }
 
     /** Code, a small manual under docs/ (a code base's: it stays out by default), and examples. */
@@ -57,16 +49,6 @@ class ProjectPathRulesTest {
         return files;
     }
 
-    private IngestionJob ingest(Project project) {
-        IngestionJob job = rag.requestIngestion(project.id());
-        return rag.process(job.id(), "w", new Cancellation(), new IngestionListener() {
-        }).orElseThrow();
-    }
-
-    private boolean indexed(Project project, String path) {
-        return !store.chunkIds(project.id(), List.of(path)).isEmpty();
-    }
-
     @Test
     void aProjectsIncludeKeepsItsManualAndItsExcludeLeavesOutItsExamples() {
         source.commit(REPO, codeBase());
@@ -77,14 +59,14 @@ class ProjectPathRulesTest {
         assertThat(jobs.project(project.id()).orElseThrow().paths())
                 .isEqualTo(new PathRules(List.of("docs/**"), List.of("examples/**")));
 
-        assertThat(ingest(project).status()).isEqualTo(JobStatus.READY);
+        assertThat(app.ingest(project).status()).isEqualTo(JobStatus.READY);
 
-        assertThat(indexed(project, "docs/sessions.md")).isTrue();
-        assertThat(indexed(project, "docs/api.rst")).isTrue();
-        assertThat(indexed(project, "src/app/module1.py")).isTrue();
-        assertThat(indexed(project, "examples/tutorial/app.py")).isFalse();
+        assertThat(app.indexed(project, "docs/sessions.md")).isTrue();
+        assertThat(app.indexed(project, "docs/api.rst")).isTrue();
+        assertThat(app.indexed(project, "src/app/module1.py")).isTrue();
+        assertThat(app.indexed(project, "examples/tutorial/app.py")).isFalse();
         // An include never brings back a secret.
-        assertThat(indexed(project, "docs/.env")).isFalse();
+        assertThat(app.indexed(project, "docs/.env")).isFalse();
         assertThat(rag.skippedFiles(project.id()).page(java.util.Optional.of(SkipReason.SECRET), 0, 10))
                 .extracting(e -> e.path()).containsExactly("docs/.env");
     }
@@ -93,9 +75,9 @@ class ProjectPathRulesTest {
     void rulesGivenAgainReplaceTheProjectsAndTheNextIndexAppliesThemToUnchangedFiles() {
         source.commit(REPO, codeBase());
         Project project = rag.registerOrFind(null, REPO, null).project();
-        assertThat(ingest(project).status()).isEqualTo(JobStatus.READY);
-        assertThat(indexed(project, "docs/sessions.md")).isFalse();
-        assertThat(indexed(project, "examples/tutorial/app.py")).isTrue();
+        assertThat(app.ingest(project).status()).isEqualTo(JobStatus.READY);
+        assertThat(app.indexed(project, "docs/sessions.md")).isFalse();
+        assertThat(app.indexed(project, "examples/tutorial/app.py")).isTrue();
 
         // Found again without rules: the project keeps its own (none), nothing changes.
         RepoRag.Registration same = rag.registerOrFind(null, REPO, null, null, null);
@@ -105,23 +87,23 @@ class ProjectPathRulesTest {
         assertThat(changed.created()).isFalse();
         assertThat(changed.pathsChanged()).isTrue();
         assertThat(changed.project().id()).isEqualTo(project.id());
-        assertThat(ingest(project).status()).isEqualTo(JobStatus.READY);
+        assertThat(app.ingest(project).status()).isEqualTo(JobStatus.READY);
         // No commit since the last index: the changed rules alone list every file again.
-        assertThat(indexed(project, "docs/sessions.md")).isTrue();
-        assertThat(indexed(project, "examples/tutorial/app.py")).isTrue();
+        assertThat(app.indexed(project, "docs/sessions.md")).isTrue();
+        assertThat(app.indexed(project, "examples/tutorial/app.py")).isTrue();
 
         // An exclude given alone keeps the include, and takes out what it names.
         rag.registerOrFind(null, REPO, null, null, List.of("examples/**"));
         assertThat(jobs.project(project.id()).orElseThrow().paths())
                 .isEqualTo(new PathRules(List.of("docs/**"), List.of("examples/**")));
-        assertThat(ingest(project).status()).isEqualTo(JobStatus.READY);
-        assertThat(indexed(project, "examples/tutorial/app.py")).isFalse();
-        assertThat(indexed(project, "docs/sessions.md")).isTrue();
+        assertThat(app.ingest(project).status()).isEqualTo(JobStatus.READY);
+        assertThat(app.indexed(project, "examples/tutorial/app.py")).isFalse();
+        assertThat(app.indexed(project, "docs/sessions.md")).isTrue();
 
         // An empty list clears: the manual goes out again.
         rag.registerOrFind(null, REPO, null, List.of(), null);
-        assertThat(ingest(project).status()).isEqualTo(JobStatus.READY);
-        assertThat(indexed(project, "docs/sessions.md")).isFalse();
+        assertThat(app.ingest(project).status()).isEqualTo(JobStatus.READY);
+        assertThat(app.indexed(project, "docs/sessions.md")).isFalse();
     }
 
     @Test
