@@ -6,6 +6,7 @@ import dev.reporag.core.model.EmbeddingModel;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobId;
 import dev.reporag.core.model.JobStatus;
+import dev.reporag.core.model.PathRules;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.model.ScoredChunk;
@@ -274,6 +275,12 @@ class PgSchemaAndSearchTest {
             }
 
             PgDatabase upgraded = first.open("model-a", DIMENSION);
+
+            // V7_9: a project of before has no file rules of its own, and takes some.
+            Project shop = upgraded.jobs().project(alpha).orElseThrow();
+            assertThat(shop.paths()).isEqualTo(PathRules.NONE);
+            upgraded.jobs().saveProject(shop.withPaths(new PathRules(List.of("docs/**"), List.of())));
+            assertThat(upgraded.jobs().project(alpha).orElseThrow().paths().include()).containsExactly("docs/**");
 
             // Its vector is kept, under a key of its own, and the project answers with that model.
             assertThat(upgraded.vectorStore().models(alpha).active()).isEqualTo(new EmbeddingModel("model-a", 16));
