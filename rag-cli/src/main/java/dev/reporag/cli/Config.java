@@ -61,8 +61,8 @@ record Config(
                 r.integer("RAG_MAX_FILE_BYTES", 1, 100 * 1024 * 1024).map(Integer::longValue).orElse(50L * 1024),
                 r.integer("RAG_CHUNK_SIZE", 100, 100_000).orElse(1000),
                 r.integer("RAG_CHUNK_OVERLAP", 0, 50_000).orElse(200),
-                r.list("RAG_EXCLUDE"),
-                r.list("RAG_INCLUDE"),
+                r.globs("RAG_EXCLUDE"),
+                r.globs("RAG_INCLUDE"),
                 r.integer("RAG_WORKERS", 0, 64).orElse(1),
                 r.integer("RAG_TOP_K", 1, 50).orElse(6),
                 r.seconds("RAG_LEASE").orElse(Duration.ofSeconds(60)),
@@ -366,6 +366,11 @@ record Config(
                 tokens.put(entry.substring(0, eq).strip().toLowerCase(Locale.ROOT), entry.substring(eq + 1).strip());
             }
             return java.util.Collections.unmodifiableMap(tokens);
+        }
+
+        /** Globs, comma-separated; a comma inside braces ({@code {a,b}}) is part of its glob. */
+        List<String> globs(String name) {
+            return text(name).map(dev.reporag.core.policy.FileFilter::globList).orElse(List.of());
         }
 
         List<String> list(String name) {

@@ -144,6 +144,12 @@ class CommandsTest {
         assertThat(cleared.get("exclude")).hasSize(1);
         assertThat(cleared.get("files").asInt()).as("the manual is out again, the examples still").isEqualTo(1);
 
+        // A comma inside braces is the glob's: the option is cut at the others.
+        JsonNode braces = JSON.readTree(rag("ingest", framework.toString(), "--include", "docs/{sessions,api}.md,*.rst",
+                "--json").out());
+        assertThat(braces.get("include")).extracting(JsonNode::asText).containsExactly("docs/{sessions,api}.md", "*.rst");
+        assertThat(braces.get("files").asInt()).isEqualTo(2);
+
         CliRun bad = rag("ingest", framework.toString(), "--exclude", "docs/{a,b");
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err()).contains("unbalanced braces").doesNotContain("Exception");

@@ -44,6 +44,14 @@ class ConfigTest {
     }
 
     @Test
+    void globListsAreCutAtCommasOutsideBraces() {
+        Config config = Config.fromEnvironment(Map.of("RAG_INCLUDE", "docs/{guide,api}/**, *.rst",
+                "RAG_EXCLUDE", "examples/**,*.{csv,tsv}"));
+        assertThat(config.includes()).containsExactly("docs/{guide,api}/**", "*.rst");
+        assertThat(config.excludes()).containsExactly("examples/**", "*.{csv,tsv}");
+    }
+
+    @Test
     void theDataDirectoryIsRagHomeElseOneInTheUsersHome() {
         String userHome = System.getProperty("user.home");
         assertThat(Config.fromEnvironment(Map.of("RAG_HOME", "/data/rag")).home()).isEqualTo(Path.of("/data/rag"));

@@ -74,7 +74,7 @@ final class ProjectApi {
         JsonNode body = requests.object(ctx);
         RepoRag.Registration registration = rag.registerOrFind(RequestFields.text(body, "name", false),
                 RequestFields.text(body, "repoUrl", true), RequestFields.text(body, "ref", false),
-                RequestFields.texts(body, "include"), RequestFields.texts(body, "exclude"));
+                RequestFields.globs(body, "include"), RequestFields.globs(body, "exclude"));
         Project project = registration.project();
         if (registration.pathsChanged()) {
             estimates.forget(project.id());

@@ -44,17 +44,16 @@ final class RequestFields {
     }
 
     /**
-     * A field holding a list of strings, or one string of comma-separated values; null when absent
-     * or JSON null.
+     * A field holding a list of globs, or one string of comma-separated globs (a comma inside
+     * {@code {a,b}} is its glob's); null when absent or JSON null.
      */
-    static java.util.List<String> texts(JsonNode body, String field) {
+    static java.util.List<String> globs(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
             return null;
         }
         if (value.isTextual()) {
-            return java.util.Arrays.stream(text(body, field, false).split(",")).map(String::strip)
-                    .filter(s -> !s.isEmpty()).toList();
+            return dev.reporag.core.policy.FileFilter.globList(text(body, field, false));
         }
         if (!value.isArray()) {
             throw new InvalidInputException("'" + field + "' must be a list of strings");

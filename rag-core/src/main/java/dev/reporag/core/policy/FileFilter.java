@@ -290,6 +290,18 @@ public final class FileFilter {
     }
 
     /**
+     * A comma outside braces: where a list of globs written on one line ({@code RAG_INCLUDE},
+     * {@code --include}, an API string) is cut, so that {@code docs/{guide,api}/**} stays one glob.
+     */
+    public static final String GLOB_LIST_SEPARATOR = ",(?![^{]*\\})";
+
+    /** The globs of a comma-separated list ({@link #GLOB_LIST_SEPARATOR}), stripped, empty ones left out. */
+    public static List<String> globList(String commaSeparated) {
+        return java.util.Arrays.stream(commaSeparated.split(GLOB_LIST_SEPARATOR)).map(String::strip)
+                .filter(g -> !g.isEmpty()).toList();
+    }
+
+    /**
      * Whether a path is where documentation is written ({@link #DOCUMENTATION_GLOBS}), whether or not
      * this filter keeps it.
      */

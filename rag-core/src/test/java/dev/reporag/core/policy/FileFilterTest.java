@@ -257,6 +257,19 @@ class FileFilterTest {
                 .hasMessageContaining("unbalanced");
     }
 
+    /** A list of globs on one line is cut at commas outside braces: {a,b} stays in its glob. */
+    @Test
+    void aGlobListIsCutAtCommasOutsideBraces() {
+        assertThat(FileFilter.globList("docs/{guide,api}/**, *.rst,,  examples/** ")).containsExactly(
+                "docs/{guide,api}/**", "*.rst", "examples/**");
+        assertThat(FileFilter.globList("*.{md,rst},docs/**")).containsExactly("*.{md,rst}", "docs/**");
+        assertThat(FileFilter.globList(" ")).isEmpty();
+        FileFilter braces = FileFilter.defaults().forProject(new PathRules(FileFilter.globList("docs/{guide,api}/**"),
+                List.of()));
+        assertThat(braces.checkPath(file("docs/guide/intro.md", 100))).isEmpty();
+        assertThat(braces.checkPath(file("docs/blog/post.md", 100))).isPresent();
+    }
+
     /** A project's own rules add to the service's; its include wins over any exclude, never over secrets. */
     @Test
     void aProjectsRulesAddToTheServicesAndNameTheirListing() {
