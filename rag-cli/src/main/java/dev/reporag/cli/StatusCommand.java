@@ -114,13 +114,25 @@ final class StatusCommand implements Callable<Integer> {
     /**
      * Whether the remote has moved on from the index ("index at abc1234, ref at def5678"), then the
      * error, else what a model switch needs ("re-embedding for model ...: 40 %"), else what a PENDING
-     * project waits for.
+     * project waits for; then the project's own file rules ("also docs/**; not examples/**").
      */
     static String note(ProjectStatus s) {
         String note = s.error().map(e -> s.modelSwitch().map(m -> e + " — " + m).orElse(e)).or(s::modelSwitch)
                 .or(s::waitingFor).map(StatusCommand::oneLine).orElse("");
         String fresh = s.freshness().orElse("");
-        return note.isEmpty() ? fresh : fresh.isEmpty() ? note : fresh + "; " + note;
+        List<String> parts = new ArrayList<>();
+        for (String part : List.of(fresh, note, rules(s.project().paths()))) {
+            if (!part.isEmpty()) {
+                parts.add(part);
+            }
+        }
+        return String.join("; ", parts);
+    }
+
+    private static String rules(dev.reporag.core.model.PathRules paths) {
+        String include = paths.include().isEmpty() ? "" : "also " + String.join(", ", paths.include());
+        String exclude = paths.exclude().isEmpty() ? "" : "not " + String.join(", ", paths.exclude());
+        return oneLine(include.isEmpty() || exclude.isEmpty() ? include + exclude : include + "; " + exclude);
     }
 
     static void printTable(PrintWriter out, List<ProjectStatus> statuses) {

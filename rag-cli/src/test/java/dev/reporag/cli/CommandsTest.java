@@ -136,6 +136,8 @@ class CommandsTest {
         assertThat(project.get("exclude")).extracting(JsonNode::asText).containsExactly("examples/**");
         assertThat(rag("ask", "--project", "framework", "how is the session cookie signed?").out())
                 .contains("docs/sessions.md");
+        assertThat(rag("status", "--project-id", "framework").out()).containsPattern(
+                "framework\\s+READY.*also docs/\\*\\*; not examples/\\*\\*");
 
         // Run again without them, the project keeps its rules; --include= clears that list alone.
         assertThat(JSON.readTree(rag("ingest", framework.toString(), "--json").out()).get("include")).hasSize(1);
