@@ -370,7 +370,7 @@ record Config(
 
         /** Globs, comma-separated; a comma inside braces ({@code {a,b}}) is part of its glob. */
         List<String> globs(String name) {
-            return text(name).map(dev.reporag.core.policy.FileFilter::globList).orElse(List.of());
+            return text(name).map(dev.reporag.core.RepoRag::globList).orElse(List.of());
         }
 
         List<String> list(String name) {

@@ -151,6 +151,17 @@ public final class RepoRag implements AutoCloseable {
     }
 
     /**
+     * Where a list of globs written on one line ({@code --include}, an API string) is cut: at commas
+     * outside braces, so {@code docs/{guide,api}/**} stays one glob.
+     */
+    public static final String GLOB_LIST_SEPARATOR = FileFilter.GLOB_LIST_SEPARATOR;
+
+    /** The globs of a comma-separated list, cut as {@link #GLOB_LIST_SEPARATOR} says, stripped, empty ones left out. */
+    public static List<String> globList(String commaSeparated) {
+        return FileFilter.globList(commaSeparated);
+    }
+
+    /**
      * A project's own file rules: the lists given replace the project's (its rules, or none for a new
      * project); a list not given (null) is kept. Checked as globs.
      *

@@ -53,7 +53,7 @@ final class RequestFields {
             return null;
         }
         if (value.isTextual()) {
-            return dev.reporag.core.policy.FileFilter.globList(text(body, field, false));
+            return dev.reporag.core.RepoRag.globList(text(body, field, false));
         }
         if (!value.isArray()) {
             throw new InvalidInputException("'" + field + "' must be a list of strings");
