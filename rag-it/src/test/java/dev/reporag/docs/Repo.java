@@ -65,7 +65,7 @@ final class Repo {
     static Map<String, String> variablesReadByCode() {
         Map<String, String> found = new TreeMap<>();
         collect(found, "rag-cli/src/main/java/dev/reporag/cli/Config.java",
-                Pattern.compile("r\\.(?:text|integer|longInteger|decimal|duration|seconds|positiveSeconds|bool|url|list)\\(\"([A-Z][A-Z0-9_]*)\""));
+                Pattern.compile("r\\.(?:text|integer|longInteger|decimal|duration|seconds|positiveSeconds|bool|url|list|globs)\\(\"([A-Z][A-Z0-9_]*)\""));
         collect(found, "rag-cli/src/main/java/dev/reporag/cli/Logs.java",
                 Pattern.compile("env\\.get\\(\"([A-Z][A-Z0-9_]*)\"\\)"));
         collect(found, "rag-cli/src/main/resources/logback.xml", Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*):-"));
