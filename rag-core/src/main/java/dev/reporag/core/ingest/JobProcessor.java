@@ -5,6 +5,7 @@ import dev.reporag.core.ingest.StageTimes.Stage;
 import dev.reporag.core.model.Chunk;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobOutcome;
+import dev.reporag.core.model.PathRules;
 import dev.reporag.core.model.Progress;
 import dev.reporag.core.model.ProjectModels;
 import dev.reporag.core.model.Project;
@@ -171,7 +172,9 @@ public final class JobProcessor implements AutoCloseable {
             Ingestion ingestion = new Ingestion(job, worker, cancellation, listener);
             Progress progress = ingestion.run();
             heartbeat.cancel(false);
-            finish(job, worker, new JobOutcome.Ready(ingestion.commit, progress));
+            if (finish(job, worker, new JobOutcome.Ready(ingestion.commit, progress))) {
+                followChangedRules(job, ingestion.paths);
+            }
         } catch (Cancellation.CancelledException e) {
             heartbeat.cancel(false);
             if (!cancellation.isLeaseLost()) {
@@ -215,10 +218,24 @@ public final class JobProcessor implements AutoCloseable {
         }
     }
 
-    private void finish(IngestionJob job, String worker, JobOutcome outcome) {
+    private boolean finish(IngestionJob job, String worker, JobOutcome outcome) {
         if (!jobs.finish(job.id(), worker, outcome, clock.instant())) {
             log.warn("job {} was taken over or deleted before it finished; its result is dropped", job.id());
+            return false;
         }
+        return true;
+    }
+
+    /**
+     * The project's own file rules changed while the job ran under the ones it started with (a
+     * registration gave others): one more job applies them, as a push during a job is followed.
+     */
+    private void followChangedRules(IngestionJob job, PathRules used) {
+        jobs.project(job.projectId()).filter(p -> used != null && !p.paths().equals(used)).ifPresent(p -> {
+            IngestionJob next = jobs.enqueue(p.id(), clock.instant());
+            log.info("project {}: its own file rules changed while job {} ran; job {} applies them", p.id(), job.id(),
+                    next.id());
+        });
     }
 
     /** Stops the heartbeats; reads and opens still running end on their own. */
@@ -242,6 +259,8 @@ public final class JobProcessor implements AutoCloseable {
          * snapshot is open.
          */
         private FileFilter filter = settings.fileFilter();
+        /** The project's own rules this job applies, read when it starts. */
+        private PathRules paths;
         private final ProgressTally tally;
         private final StageTimes times = new StageTimes();
         private final Eta eta = new Eta();
@@ -271,7 +290,8 @@ public final class JobProcessor implements AutoCloseable {
                 commit = snapshot.commit();
                 listener.onCommit(job, commit);
                 boolean switching = modelSwitch(project);
-                FileFilter projectFilter = settings.fileFilter().forProject(project.paths());
+                paths = project.paths();
+                FileFilter projectFilter = settings.fileFilter().forProject(paths);
                 filter = times.time(Stage.LIST, () -> projectFilter.forRepository(
                         RepositoryRuleFiles.read(snapshot, projectFilter, cancellation)));
                 Optional<ChangeSet> changes = switching ? Optional.empty() : changesSinceLastIndex(project, snapshot);

@@ -3,6 +3,7 @@ package dev.reporag.core.ingest;
 import dev.reporag.core.RepoRag;
 import dev.reporag.core.memory.InMemoryJobRepository;
 import dev.reporag.core.memory.InMemoryRepositorySource;
+import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.PathRules;
 import dev.reporag.core.model.Project;
@@ -104,6 +105,33 @@ class ProjectPathRulesTest {
         rag.registerOrFind(null, REPO, null, List.of(), null);
         assertThat(app.ingest(project).status()).isEqualTo(JobStatus.READY);
         assertThat(app.indexed(project, "docs/sessions.md")).isFalse();
+    }
+
+    /** Rules changed while a job runs under the old ones: one more job is queued, and applies them. */
+    @Test
+    void rulesChangedWhileAJobRunsAreAppliedByTheJobThatFollowsIt() {
+        source.commit(REPO, codeBase());
+        Project project = rag.registerOrFind(null, REPO, null).project();
+        IngestionJob job = rag.requestIngestion(project.id());
+        IngestionJob done = rag.process(job.id(), "w", new Cancellation(), new IngestionListener() {
+            @Override
+            public void onCommit(IngestionJob running, String commit) {
+                rag.registerOrFind(null, REPO, null, List.of("docs/**"), null); // as a request would, meanwhile
+            }
+        }).orElseThrow();
+
+        assertThat(done.status()).isEqualTo(JobStatus.READY);
+        assertThat(app.indexed(project, "docs/sessions.md")).as("the job kept the rules it started with").isFalse();
+        IngestionJob next = jobs.latestJob(project.id()).orElseThrow();
+        assertThat(next.id()).isNotEqualTo(done.id());
+        assertThat(next.status()).isEqualTo(JobStatus.PENDING);
+        assertThat(rag.process(next.id(), "w", new Cancellation(), IngestionListener.NONE).orElseThrow().status())
+                .isEqualTo(JobStatus.READY);
+        assertThat(app.indexed(project, "docs/sessions.md")).isTrue();
+
+        // Rules unchanged during a job: nothing follows it.
+        IngestionJob again = app.ingest(project);
+        assertThat(jobs.latestJob(project.id()).orElseThrow().id()).isEqualTo(again.id());
     }
 
     @Test
