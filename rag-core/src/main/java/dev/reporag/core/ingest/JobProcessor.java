@@ -261,6 +261,8 @@ public final class JobProcessor implements AutoCloseable {
         private FileFilter filter = settings.fileFilter();
         /** The project's own rules this job applies, read when it starts. */
         private PathRules paths;
+        /** {@link #lastSkips}, once read. */
+        private Optional<SkippedFiles> lastSkips;
         private final ProgressTally tally;
         private final StageTimes times = new StageTimes();
         private final Eta eta = new Eta();
@@ -346,9 +348,17 @@ public final class JobProcessor implements AutoCloseable {
             return changes;
         }
 
+        /** What the last complete job left out (and the rules it listed by), read once: it may be long. */
+        private Optional<SkippedFiles> lastSkips(Project project) {
+            if (lastSkips == null) {
+                lastSkips = jobs.skippedFiles(project.id());
+            }
+            return lastSkips;
+        }
+
         /** Whether the last index listed the files under the rules this job lists them by. */
         private boolean sameListingRules(Project project) {
-            String earlier = jobs.skippedFiles(project.id()).map(SkippedFiles::listingRules).orElse("");
+            String earlier = lastSkips(project).map(SkippedFiles::listingRules).orElse("");
             if (!earlier.equals(filter.listingRules())) {
                 log.info("job {}: every file is listed: the last index was made under other rules ({}; now {})",
                         job.id(), earlier.isEmpty() ? "an earlier release's" : earlier, filter.listingRules());
@@ -365,7 +375,7 @@ public final class JobProcessor implements AutoCloseable {
         private BitSet list(Project project, Snapshot snapshot, Optional<ChangeSet> changes) {
             skips = SkippedFiles.builder(job.id(), commit, filter.listingRules());
             if (changes.isPresent()) {
-                jobs.skippedFiles(project.id()).ifPresent(earlier -> earlier.forEach(e -> {
+                lastSkips(project).ifPresent(earlier -> earlier.forEach(e -> {
                     if (READ_REASONS.contains(e.reason())) {
                         skippedUnread.put(e.path(), e);
                     }
