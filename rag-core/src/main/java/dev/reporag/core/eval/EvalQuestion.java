@@ -21,8 +21,8 @@ public record EvalQuestion(String text, String kind, Set<String> expected, Strin
     /** Made from the first sentence of a function's doc comment, asked with that comment left out. */
     public static final String DOC = "doc";
     /**
-     * Made from a section heading of a documentation repository's documentation, asked with that
-     * heading left out.
+     * Made from a section heading of indexed documentation (a documentation repository's, or a
+     * manual a project's own rules include), asked with that heading left out.
      */
     public static final String HEADING = "heading";
 
