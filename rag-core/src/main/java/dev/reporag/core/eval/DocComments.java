@@ -35,6 +35,16 @@ public final class DocComments {
                     + "|final|abstract|synchronized|native|default|override|open|suspend|inline|operator|infix|async|readonly|get|set|def|fun|func"
                     + "|strictfp|transient|declare)\\s+)*(?:<[^>]*>\\s*)?(?:[\\w$.\\[\\]<>?,]+(?:\\s*<[^(]*>)?\\s+)?"
                     + "\\*?([A-Za-z_$][\\w$]*)\\s*(?:<[^(]*>)?\\s*\\(");
+    /**
+     * A function assigned to a property, as CommonJS code declares its API ({@code app.init = function
+     * init() {}}, {@code Foo.prototype.bar = async (x) => …}, {@code req.get = req.header = function
+     * header(name)}); group 1 is the property, group 2 the function expression's own name if it has one.
+     */
+    private static final Pattern PROPERTY_FUNCTION = Pattern.compile("^\\s*(?:[A-Za-z_$][\\w$]*\\s*\\.\\s*)+"
+            + "([A-Za-z_$][\\w$]*)\\s*=\\s*(?:[A-Za-z_$][\\w$.]*\\s*=\\s*)*(?:async\\s+)?"
+            + "(?:function\\b\\s*\\*?\\s*([A-Za-z_$][\\w$]*)?\\s*\\(|\\([^)]*\\)\\s*=>|[A-Za-z_$][\\w$]*\\s*=>)");
+    /** Languages whose doc comment may stand a blank line above its function (Express's style). */
+    private static final Set<String> BLANK_LINE_BEFORE_DECLARATION = Set.of("javascript", "typescript");
     /** A method or function declaration line of a Java-like or JS/TS language; group 1 is its name. */
     private static final List<Pattern> BLOCK_FUNCTIONS = List.of(
             Pattern.compile("^\\s*(?:export\\s+)?(?:default\\s+)?(?:async\\s+)?function\\s*\\*?\\s*([A-Za-z_$][\\w$]*)"
@@ -92,7 +102,7 @@ public final class DocComments {
         List<String> lines = text.lines().toList();
         List<DocComment> found = new ArrayList<>();
         if (BLOCK_LANGUAGES.contains(language)) {
-            blockComments(lines, found);
+            blockComments(lines, found, BLANK_LINE_BEFORE_DECLARATION.contains(language));
         } else if (language.equals("python")) {
             docstrings(lines, found);
         } else if (language.equals("go")) {
@@ -129,7 +139,8 @@ public final class DocComments {
         return kept.toString();
     }
 
-    private static void blockComments(List<String> lines, List<DocComment> found) {
+    /** @param blankLineBefore whether one blank line may stand between a comment and its function */
+    private static void blockComments(List<String> lines, List<DocComment> found, boolean blankLineBefore) {
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (!line.startsWith("/**") || line.startsWith("/***")) {
@@ -143,11 +154,19 @@ public final class DocComments {
                 return;
             }
             int declaration = end + 1;
+            if (blankLineBefore && declaration + 1 < lines.size() && lines.get(declaration).isBlank()) {
+                declaration++;
+            }
             while (declaration < lines.size() && isAnnotation(lines.get(declaration))) {
                 declaration++;
             }
             if (declaration < lines.size()) {
-                String name = blockFunctionName(lines.get(declaration));
+                String code = lines.get(declaration);
+                // A chained assignment over lines (Express's req.get =\n req.header = function header).
+                for (int next = declaration + 1; code.strip().endsWith("=") && next < lines.size() && next <= declaration + 3; next++) {
+                    code = code + ' ' + lines.get(next).strip();
+                }
+                String name = blockFunctionName(code);
                 if (name != null) {
                     StringBuilder body = new StringBuilder();
                     for (int l = i; l <= end; l++) {
@@ -183,6 +202,12 @@ public final class DocComments {
             if (!line.contains("(")) {
                 return null;
             }
+        }
+        Matcher property = PROPERTY_FUNCTION.matcher(line);
+        if (property.find()) {
+            // module.exports = function createApplication() names the function, not the property.
+            String name = property.group(1).equals("exports") ? property.group(2) : property.group(1);
+            return name == null || CONTROL.contains(name) ? null : name;
         }
         for (Pattern pattern : BLOCK_FUNCTIONS) {
             Matcher m = pattern.matcher(line);

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class DocCommentsTest {
     /** Chinese has no spaces and ends sentences with 。: its doc comments make questions too. */
@@ -162,6 +163,79 @@ class DocCommentsTest {
                 """;
         assertThat(DocComments.find("src/index.ts", ts)).extracting(DocComments.DocComment::function)
                 .containsExactly("compress", "mergeConfig", "on");
+    }
+
+    @Test
+    void jsDocOfFunctionsAssignedToPropertiesAsCommonJsDeclaresThem() {
+        String js = """
+                /*!
+                 * express
+                 * Copyright(c) 2009-2013 TJ Holowaychuk
+                 */
+
+                var app = exports = module.exports = {};
+
+                /**
+                 * Initialize the server with its default configuration and settings.
+                 *
+                 * @private
+                 */
+
+                app.init = function init() {
+                };
+
+                /**
+                 * Return the value of the request header field with the given name.
+                 */
+                req.get =
+                req.header = function header(name) {
+                };
+
+                /**
+                 * Check whether the request's content type matches one of the given types.
+                 */
+                Request.prototype.is = async (types) => {
+                };
+
+                /**
+                 * Create an express application that handles requests and responses.
+                 */
+                module.exports = function createApplication() {
+                };
+
+                /**
+                 * The default options of the etag generator of every response.
+                 */
+                exports.etag = createETagGenerator({ weak: false });
+
+                /**
+                 * This comment has two blank lines under it and documents nothing known.
+                 */
+
+
+                app.far = function far() {
+                };
+                """;
+        assertThat(DocComments.find("lib/application.js", js))
+                .extracting(DocComments.DocComment::function, DocComments.DocComment::startLine)
+                .containsExactly(
+                        tuple("init", 8), tuple("get", 17), tuple("is", 24), tuple("createApplication", 30));
+        assertThat(DocComments.find("lib/application.js", js).get(0).sentence())
+                .isEqualTo("Initialize the server with its default configuration and settings");
+    }
+
+    @Test
+    void aJavadocTakesNoFunctionABlankLineBelowIt() {
+        String java = """
+                class Cache {
+                  /**
+                   * Removes every entry of the cache and resets its counters.
+                   */
+
+                  void clear() {}
+                }
+                """;
+        assertThat(DocComments.find("src/Cache.java", java)).isEmpty();
     }
 
     @Test
