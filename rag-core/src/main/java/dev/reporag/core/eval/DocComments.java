@@ -43,6 +43,9 @@ public final class DocComments {
     private static final Pattern PROPERTY_FUNCTION = Pattern.compile("^\\s*(?:[A-Za-z_$][\\w$]*\\s*\\.\\s*)+"
             + "([A-Za-z_$][\\w$]*)\\s*=\\s*(?:[A-Za-z_$][\\w$.]*\\s*=\\s*)*(?:async\\s+)?"
             + "(?:function\\b\\s*\\*?\\s*([A-Za-z_$][\\w$]*)?\\s*\\(|\\([^)]*\\)\\s*=>|[A-Za-z_$][\\w$]*\\s*=>)");
+    /** A function as an object literal's property ({@code attr: function (name, value) {}}, {@code get: async (c) => …}). */
+    private static final Pattern OBJECT_FUNCTION = Pattern.compile("^\\s*([A-Za-z_$][\\w$]*)\\s*:\\s*(?:async\\s+)?"
+            + "(?:function\\b|\\([^)]*\\)\\s*=>|[A-Za-z_$][\\w$]*\\s*=>)");
     /** Languages whose doc comment may stand a blank line above its function (Express's style). */
     private static final Set<String> BLANK_LINE_BEFORE_DECLARATION = Set.of("javascript", "typescript");
     /** A method or function declaration line of a Java-like or JS/TS language; group 1 is its name. */
@@ -51,6 +54,7 @@ public final class DocComments {
                     + "\\s*[<(]"),
             Pattern.compile("^\\s*(?:export\\s+)?(?:const|let|var)\\s+([A-Za-z_$][\\w$]*)\\s*(?::[^=]+)?=\\s*"
                     + "(?:async\\s*)?(?:function\\b|\\(|[A-Za-z_$][\\w$]*\\s*=>|<)"),
+            OBJECT_FUNCTION,
             METHOD);
     private static final Pattern TYPE_DECLARATION = Pattern.compile(
             "\\b(?:class|interface|enum|record|struct|object|trait|@interface)\\s+[A-Za-z_$]");

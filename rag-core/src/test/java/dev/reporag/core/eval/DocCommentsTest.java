@@ -225,6 +225,32 @@ class DocCommentsTest {
     }
 
     @Test
+    void jsDocOfFunctionsAsPropertiesOfAnObjectLiteral() {
+        String js = """
+                jQuery.fn.extend( {
+                	/**
+                	 * Get the value of an attribute for the first element in the set of matched elements.
+                	 */
+                	attr: function( name, value ) {
+                	},
+
+                	/**
+                	 * Remove an attribute from each element in the set of matched elements.
+                	 */
+                	removeAttr: async ( name ) => {
+                	},
+
+                	/**
+                	 * The default number of milliseconds an animation of the set takes.
+                	 */
+                	duration: 400
+                } );
+                """;
+        assertThat(DocComments.find("src/attributes/attr.js", js)).extracting(DocComments.DocComment::function)
+                .containsExactly("attr", "removeAttr");
+    }
+
+    @Test
     void aJavadocTakesNoFunctionABlankLineBelowIt() {
         String java = """
                 class Cache {
