@@ -167,7 +167,8 @@ public final class DocComments {
             if (declaration < lines.size()) {
                 String code = lines.get(declaration);
                 // A chained assignment over lines (Express's req.get =\n req.header = function header).
-                for (int next = declaration + 1; code.strip().endsWith("=") && next < lines.size() && next <= declaration + 3; next++) {
+                for (int next = declaration + 1; code.strip().endsWith("=") && next < Math.min(lines.size(), declaration + 4);
+                     next++) {
                     code = code + ' ' + lines.get(next).strip();
                 }
                 String name = blockFunctionName(code);
