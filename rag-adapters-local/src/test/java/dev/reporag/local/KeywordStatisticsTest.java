@@ -93,13 +93,15 @@ class KeywordStatisticsTest {
         try (MvState state = new MvState(dir)) {
             LocalModels models = new LocalModels(state, dir);
             try (LuceneVectorStore store = new LuceneVectorStore(models.indexOf(MODEL), MODEL, models)) {
+                List<EmbeddedChunk> chunk = chunks(PROJECT, List.of("the lease of a claimed job"), "src/");
                 for (int i = 0; i < 40; i++) {
-                    store.upsert(chunks(PROJECT, List.of("job lease number " + i), "src/" + i + "/"));
-                    assertThat(store.keywordSearch(PROJECT, QUESTION, 5)).isNotEmpty();
+                    // The same chunk again: a new segment each time, and the last one's copy deleted, so
+                    // the index keeps two segments or so whatever the merges do.
+                    store.upsert(chunk);
+                    assertThat(store.keywordSearch(PROJECT, QUESTION, 5)).hasSize(1);
                 }
-                // One entry per segment a search read; a segment replaced by a merge or by new deletions
-                // is dropped with its reader (40 writes made 40 segments, merged as they came).
-                assertThat(store.segmentsWithKeywordStatistics()).isLessThan(25);
+                // Kept, every searched segment state would stay counted: 40 of them.
+                assertThat(store.segmentsWithKeywordStatistics()).isLessThanOrEqualTo(3);
             }
         }
     }

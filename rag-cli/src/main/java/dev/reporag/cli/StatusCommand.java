@@ -2,6 +2,7 @@ package dev.reporag.cli;
 
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobStatus;
+import dev.reporag.core.model.PathRules;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectStatus;
 import dev.reporag.core.model.SkipReason;
@@ -129,7 +130,7 @@ final class StatusCommand implements Callable<Integer> {
         return String.join("; ", parts);
     }
 
-    private static String rules(dev.reporag.core.model.PathRules paths) {
+    private static String rules(PathRules paths) {
         String include = paths.include().isEmpty() ? "" : "also " + String.join(", ", paths.include());
         String exclude = paths.exclude().isEmpty() ? "" : "not " + String.join(", ", paths.exclude());
         return oneLine(include.isEmpty() || exclude.isEmpty() ? include + exclude : include + "; " + exclude);

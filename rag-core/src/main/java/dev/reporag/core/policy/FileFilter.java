@@ -12,6 +12,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -297,7 +298,7 @@ public final class FileFilter {
 
     /** The globs of a comma-separated list ({@link #GLOB_LIST_SEPARATOR}), stripped, empty ones left out. */
     public static List<String> globList(String commaSeparated) {
-        return java.util.Arrays.stream(commaSeparated.split(GLOB_LIST_SEPARATOR)).map(String::strip)
+        return Arrays.stream(commaSeparated.split(GLOB_LIST_SEPARATOR)).map(String::strip)
                 .filter(g -> !g.isEmpty()).toList();
     }
 
