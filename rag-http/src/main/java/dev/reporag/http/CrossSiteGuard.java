@@ -23,27 +23,10 @@ import java.util.Map;
 final class CrossSiteGuard {
     private final List<String> allowedOrigins;
     private final boolean trustForwardedHost;
-    private final long maxBodyBytes;
 
-    CrossSiteGuard(List<String> allowedOrigins, boolean trustForwardedHost, long maxBodyBytes) {
+    CrossSiteGuard(List<String> allowedOrigins, boolean trustForwardedHost) {
         this.allowedOrigins = allowedOrigins.stream().map(o -> o.toLowerCase(Locale.ROOT)).toList();
         this.trustForwardedHost = trustForwardedHost;
-        this.maxBodyBytes = maxBodyBytes;
-    }
-
-    /**
-     * Reads and drops a body within the limit before a refusal is sent: a client still sending it
-     * would otherwise see the connection closed under it and lose the answer.
-     */
-    static void drain(Context ctx, long maxBodyBytes) {
-        long length = ctx.req().getContentLengthLong();
-        if (length > 0 && length <= maxBodyBytes) {
-            try {
-                ctx.bodyAsBytes();
-            } catch (RuntimeException ignored) {
-                // the client went away: nothing to answer
-            }
-        }
     }
 
     void check(Context ctx) {
@@ -57,12 +40,10 @@ final class CrossSiteGuard {
             String site = ctx.header("Sec-Fetch-Site");
             if ((origin != null && !sameOrigin(ctx, origin.strip()))
                     || (site != null && !site.equalsIgnoreCase("same-origin") && !site.equalsIgnoreCase("none"))) {
-                drain(ctx, maxBodyBytes);
                 throw refused();
             }
         }
         if (hasBody(ctx) && !isJson(ctx.header("Content-Type"))) {
-            drain(ctx, maxBodyBytes);
             throw new HttpResponseException(415, "send the request body as JSON with 'Content-Type: application/json'",
                     Map.of());
         }

@@ -42,8 +42,11 @@ final class ErrorMapping {
             reply(ctx, status, e.getMessage());
         });
         String tooLarge = "the request body is larger than " + maxBodyBytes + " bytes";
-        routes.exception(HttpResponseException.class, (e, ctx) -> reply(ctx, e.getStatus(),
-                e.getStatus() == 413 && !Webhooks.isWebhook(ctx.path()) ? tooLarge : message(e)));
+        routes.exception(HttpResponseException.class, (e, ctx) -> {
+            // Refusals (401, 403, 413, 415…) come before the body is read, or in the middle of it.
+            UnreadBody.discard(ctx, maxBodyBytes);
+            reply(ctx, e.getStatus(), e.getStatus() == 413 && !Webhooks.isWebhook(ctx.path()) ? tooLarge : message(e));
+        });
         routes.exception(Exception.class, (e, ctx) -> {
             log.error("{} {} failed unexpectedly", ctx.method(), ctx.path(), e);
             reply(ctx, 500, INTERNAL);

@@ -94,8 +94,7 @@ public final class RagHttpServer {
         cfg.requestLogger.http(metrics::request);
         cfg.events.serverStopping(events::close);
 
-        CrossSiteGuard crossSite = new CrossSiteGuard(settings.corsOrigins(), settings.trustForwardedFor(),
-                settings.maxBodyBytes());
+        CrossSiteGuard crossSite = new CrossSiteGuard(settings.corsOrigins(), settings.trustForwardedFor());
         var r = cfg.routes;
         r.before(ctx -> {
             securityHeaders(ctx);
