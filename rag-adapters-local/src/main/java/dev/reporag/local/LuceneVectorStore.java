@@ -373,6 +373,30 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
         return read(searcher -> (long) searcher.count(new TermQuery(new Term(PROJECT, project.value()))));
     }
 
+    /**
+     * Chunk documents are written again under the other project's ids; vectors are documents of
+     * their own, by key, so none is copied or added to the graph.
+     */
+    @Override
+    public synchronized long copyChunks(ProjectId from, ProjectId to) {
+        long[] copied = {0};
+        write(searcher -> {
+            Query chunks = new TermQuery(new Term(PROJECT, from.value()));
+            int total = searcher.count(chunks);
+            if (total == 0) {
+                return;
+            }
+            StoredFields stored = searcher.storedFields();
+            for (ScoreDoc hit : searcher.search(chunks, total).scoreDocs) {
+                Document doc = stored.document(hit.doc);
+                Chunk copy = chunk(doc).inProject(to);
+                writer.updateDocument(new Term(ID, copy.id()), document(copy, doc.get(KEY)));
+                copied[0]++;
+            }
+        });
+        return copied[0];
+    }
+
     @Override
     public List<ScoredChunk> vectorSearch(ProjectId project, float[] query, int k) {
         checkDimension(query, "query");

@@ -417,6 +417,49 @@ final class PgVectorStore implements VectorStore {
         return count;
     }
 
+    /**
+     * Rows copied inside the database, keywords and the pointer at the shared vector included (no
+     * vector or text travels); the new ids are worked out here, by the core's one rule, from the
+     * rows' paths, lines and hashes.
+     */
+    @Override
+    public long copyChunks(ProjectId from, ProjectId to) {
+        int spaceId = space().id();
+        long copied = ConnectionWork.inTransaction(dataSource, "copy the chunks of project " + from, connection -> {
+            List<UUID> sources = new ArrayList<>();
+            List<UUID> copies = new ArrayList<>();
+            try (PreparedStatement statement = connection.prepareStatement("SELECT id, path, start_line, end_line,"
+                    + " content_hash FROM chunks WHERE project_id = ? AND space_id = " + spaceId)) {
+                statement.setString(1, from.value());
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        sources.add(rows.getObject(1, UUID.class));
+                        copies.add(uuid(Chunk.idOf(to, rows.getString(2), rows.getInt(3), rows.getInt(4),
+                                rows.getString(5))));
+                    }
+                }
+            }
+            if (sources.isEmpty()) {
+                return 0L;
+            }
+            try (PreparedStatement statement = connection.prepareStatement("""
+                    INSERT INTO chunks (space_id, id, project_id, path, language, start_line, end_line, content_hash,
+                                        text, embedding_key, keywords)
+                    SELECT c.space_id, m.copy, ?, c.path, c.language, c.start_line, c.end_line, c.content_hash,
+                           c.text, c.embedding_key, c.keywords
+                    FROM unnest(CAST(? AS uuid[]), CAST(? AS uuid[])) AS m(source, copy)
+                    JOIN chunks c ON c.space_id = %d AND c.id = m.source
+                    ON CONFLICT (space_id, id) DO NOTHING""".formatted(spaceId))) {
+                statement.setString(1, to.value());
+                statement.setArray(2, connection.createArrayOf("uuid", sources.toArray()));
+                statement.setArray(3, connection.createArrayOf("uuid", copies.toArray()));
+                return (long) statement.executeUpdate();
+            }
+        });
+        counts.remove(to);
+        return copied;
+    }
+
     @Override
     public ProjectModels models(ProjectId project) {
         return ConnectionWork.withConnection(dataSource, "read the models of project " + project, connection -> {

@@ -71,6 +71,11 @@ record VectorOnlyStore(VectorStore delegate) implements VectorStore {
     }
 
     @Override
+    public long copyChunks(ProjectId from, ProjectId to) {
+        return delegate.copyChunks(from, to);
+    }
+
+    @Override
     public List<ScoredChunk> vectorSearch(ProjectId project, float[] query, int k) {
         return delegate.vectorSearch(project, query, k);
     }

@@ -198,6 +198,11 @@ public final class PipelineRun {
         }
 
         @Override
+        public long copyChunks(ProjectId from, ProjectId to) {
+            return 0; // it keeps no chunks to copy
+        }
+
+        @Override
         public List<ScoredChunk> vectorSearch(ProjectId project, float[] query, int k) {
             return List.of();
         }

@@ -54,6 +54,20 @@ final class FencedStore implements VectorStore {
         }
     }
 
+    /** A copy of another project's chunks is fenced like a batch. */
+    @Override
+    public long copyChunks(ProjectId from, ProjectId to) {
+        if (!holds()) {
+            stop("did not copy the chunks of project " + from);
+        }
+        long copied = store.copyChunks(from, to);
+        if (!holds()) {
+            store.deleteProject(project);
+            stop("removed the chunks copied as the project was deleted");
+        }
+        return copied;
+    }
+
     /** A model switch at the end of a job is fenced like a batch: a deleted project gets none. */
     @Override
     public void activate(ProjectId project) {

@@ -49,6 +49,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -261,7 +262,7 @@ public final class JobProcessor implements AutoCloseable {
         private FileFilter filter = settings.fileFilter();
         /** The project's own rules this job applies, read when it starts. */
         private PathRules paths;
-        /** {@link #lastSkips}, once read. */
+        /** What the index the changes are counted from left out (this project's last, or a sibling's), once read. */
         private Optional<SkippedFiles> lastSkips;
         private final ProgressTally tally;
         private final StageTimes times = new StageTimes();
@@ -330,21 +331,70 @@ public final class JobProcessor implements AutoCloseable {
             return true;
         }
 
-        /** After a READY job, the paths changed and deleted since its commit; empty when everything is read. */
+        /**
+         * After a READY job, the paths changed and deleted since its commit; before the first, those
+         * since the commit of a sibling's index, which is copied ({@link #startFromSibling}); empty
+         * when everything is read.
+         */
         private Optional<ChangeSet> changesSinceLastIndex(Project project, Snapshot snapshot) {
-            Optional<ChangeSet> changes = jobs.latestReadyJob(project.id())
-                    .map(IngestionJob::commit)
-                    .flatMap(previous -> previous.equals(commit)
-                            ? Optional.of(new ChangeSet(Set.of(), Set.of()))
-                            : snapshot.changesSince(previous))
+            Optional<String> previous = jobs.latestReadyJob(project.id()).map(IngestionJob::commit);
+            if (previous.isEmpty()) {
+                return startFromSibling(project, snapshot);
+            }
+            Optional<ChangeSet> changes = changesSince(previous.get(), snapshot, () -> lastSkips(project));
+            changes.ifPresent(c -> log.info("job {}: {} changed and {} deleted paths since the last index",
+                    job.id(), c.changed().size(), c.deleted().size()));
+            return changes;
+        }
+
+        /**
+         * The changes since an index of {@code previous} made under {@code earlierSkips}' rules, when
+         * reading only them gives the same index as reading everything.
+         */
+        private Optional<ChangeSet> changesSince(String previous, Snapshot snapshot,
+                                                 Supplier<Optional<SkippedFiles>> earlierSkips) {
+            return (previous.equals(commit) ? Optional.of(new ChangeSet(Set.of(), Set.of()))
+                    : snapshot.changesSince(previous))
                     // Changed rules files may leave out or bring back files that did not change: all are listed.
                     .filter(c -> Stream.concat(c.changed().stream(), c.deleted().stream())
                             .noneMatch(RepositoryRules::concernsOtherFiles))
                     // Other rules since (a limit raised, a glob, an upgrade, a repository turned
                     // documentation) may bring in or leave out files that did not change: all are listed.
-                    .filter(c -> sameListingRules(project));
-            changes.ifPresent(c -> log.info("job {}: {} changed and {} deleted paths since the last index",
-                    job.id(), c.changed().size(), c.deleted().size()));
+                    .filter(c -> sameListingRules(earlierSkips.get()));
+        }
+
+        /**
+         * A first job of a project whose repository another project has indexed (another branch, a
+         * fork's copy in the same source, a second name) copies that index and goes on as a re-index
+         * from its commit: only what differs is read, and nothing unchanged is looked up, embedded or
+         * written chunk by chunk. A first job resumed keeps its own chunks instead; a sibling whose
+         * job ran during the copy leaves nothing copied.
+         */
+        private Optional<ChangeSet> startFromSibling(Project project, Snapshot snapshot) {
+            if (store.count(project.id()) > 0) {
+                return Optional.empty();
+            }
+            Optional<SiblingIndex> found = SiblingIndex.find(project, jobs, store);
+            if (found.isEmpty()) {
+                return Optional.empty();
+            }
+            SiblingIndex sibling = found.get();
+            Optional<SkippedFiles> siblingSkips = jobs.skippedFiles(sibling.project().id());
+            Optional<ChangeSet> changes = changesSince(sibling.commit(), snapshot, () -> siblingSkips);
+            if (changes.isEmpty()) {
+                return changes;
+            }
+            long copied = times.time(Stage.STORE, () -> fenced().copyChunks(sibling.project().id(), project.id()));
+            if (!sibling.unchangedIn(jobs)) {
+                store.delete(project.id(), store.chunkIds(project.id()));
+                log.info("job {}: project '{}' was indexed again while its chunks were copied; every file is read",
+                        job.id(), sibling.project().name());
+                return Optional.empty();
+            }
+            lastSkips = siblingSkips;
+            log.info("job {}: starts from project '{}' at {} ({} chunks copied): {} changed and {} deleted paths"
+                    + " since", job.id(), sibling.project().name(), sibling.commit(), copied,
+                    changes.get().changed().size(), changes.get().deleted().size());
             return changes;
         }
 
@@ -356,9 +406,9 @@ public final class JobProcessor implements AutoCloseable {
             return lastSkips;
         }
 
-        /** Whether the last index listed the files under the rules this job lists them by. */
-        private boolean sameListingRules(Project project) {
-            String earlier = lastSkips(project).map(SkippedFiles::listingRules).orElse("");
+        /** Whether the index the changes are counted from listed files under the rules this job lists them by. */
+        private boolean sameListingRules(Optional<SkippedFiles> earlierSkips) {
+            String earlier = earlierSkips.map(SkippedFiles::listingRules).orElse("");
             if (!earlier.equals(filter.listingRules())) {
                 log.info("job {}: every file is listed: the last index was made under other rules ({}; now {})",
                         job.id(), earlier.isEmpty() ? "an earlier release's" : earlier, filter.listingRules());

@@ -178,6 +178,18 @@ public final class InMemoryVectorStore implements VectorStore {
     }
 
     @Override
+    public long copyChunks(ProjectId from, ProjectId to) {
+        synchronized (data) {
+            List<EmbeddedChunk> copies = project(from).values().stream()
+                    .map(c -> new EmbeddedChunk(c.chunk().inProject(to), c.vector(), c.key()))
+                    .toList();
+            Map<String, EmbeddedChunk> target = project(to);
+            copies.forEach(c -> target.put(c.chunk().id(), c));
+            return copies.size();
+        }
+    }
+
+    @Override
     public ProjectModels models(ProjectId project) {
         synchronized (data) {
             return new ProjectModels(data.active.get(project), data.target.get(project));

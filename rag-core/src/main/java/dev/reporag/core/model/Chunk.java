@@ -42,9 +42,20 @@ public record Chunk(String id, ProjectId projectId, String path, String language
     /** Builds a chunk whose id and hash are derived from its content. */
     public static Chunk of(ProjectId projectId, String path, String language, int startLine, int endLine, String text) {
         String hash = sha256(text);
-        String name = projectId.value() + '\n' + path + '\n' + startLine + '\n' + endLine + '\n' + hash;
-        String id = nameUuid(name.getBytes(StandardCharsets.UTF_8)).toString();
-        return new Chunk(id, projectId, path, language, startLine, endLine, text, hash);
+        return new Chunk(idOf(projectId, path, startLine, endLine, hash), projectId, path, language, startLine, endLine,
+                text, hash);
+    }
+
+    /** This chunk as another project's: the same content under the id it has there. */
+    public Chunk inProject(ProjectId other) {
+        return new Chunk(idOf(other, path, startLine, endLine, contentHash), other, path, language, startLine, endLine,
+                text, contentHash);
+    }
+
+    /** A chunk's id: a name-based UUID (version 3) of its project, path, lines and content hash. */
+    public static String idOf(ProjectId projectId, String path, int startLine, int endLine, String contentHash) {
+        String name = projectId.value() + '\n' + path + '\n' + startLine + '\n' + endLine + '\n' + contentHash;
+        return nameUuid(name.getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     public String citation() {

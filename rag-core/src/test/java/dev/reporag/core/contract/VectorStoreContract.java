@@ -353,6 +353,43 @@ public abstract class VectorStoreContract {
     }
 
     @Test
+    void copiesAProjectsChunksOfItsModelToAnotherUnderItsIdsWithTheSameVectors() {
+        EmbeddingModel first = store.model();
+        EmbeddingModel second = new EmbeddingModel("contract-other-model", dimension() + 1);
+        VectorStore other = storeForModel(second);
+        other.requestModel(alpha);
+        other.upsert(List.of(new EmbeddedChunk(chunk(alpha, "Old.java", 1, "old"), axis2(second), "o-1")));
+        store = storeForModel(first);
+        Chunk a1 = chunk(alpha, "src/A.java", 1, "class Alpha { int parseConfigFile() { return 1; } }");
+        Chunk a2 = chunk(alpha, "src/A.java", 2, "int second() { return 2; }");
+        Chunk b = chunk(alpha, "docs/über.md", 1, "how the widget is configured");
+        store.upsert(List.of(new EmbeddedChunk(a1, axis(0), "k-a1"), new EmbeddedChunk(a2, axis(1), "k-a2"),
+                new EmbeddedChunk(b, axis(2), "k-b")));
+        store.activate(alpha);
+
+        assertThat(store.copyChunks(alpha, beta)).isEqualTo(3);
+
+        assertThat(store.chunkIds(beta)).as("this model's only, under beta's ids")
+                .containsExactlyInAnyOrder(a1.inProject(beta).id(), a2.inProject(beta).id(), b.inProject(beta).id());
+        assertThat(store.count(alpha)).isEqualTo(3);
+        assertThat(store.vectorSearch(beta, axis(1), 1)).singleElement().satisfies(hit -> {
+            assertThat(hit.chunk()).isEqualTo(a2.inProject(beta));
+            assertThat(hit.score()).isGreaterThan(0.999);
+        });
+        assertThat(store.keywordSearch(beta, "parseConfigFile", 5)).extracting(hit -> hit.chunk().id())
+                .containsExactly(a1.inProject(beta).id());
+        assertThat(store.chunkIds(beta, List.of("src/A.java"))).hasSize(2);
+
+        // The copy is beta's own: alpha's going leaves it whole, vectors included.
+        store.deleteProject(alpha);
+        assertThat(store.count(beta)).isEqualTo(3);
+        assertThat(store.heldKeys(List.of("k-a1", "k-a2", "k-b"))).hasSize(3);
+        assertThat(store.vectorSearch(beta, axis(2), 1)).singleElement()
+                .satisfies(hit -> assertThat(hit.chunk()).isEqualTo(b.inProject(beta)));
+        assertThat(store.copyChunks(alpha, ProjectId.random())).as("nothing left to copy").isZero();
+    }
+
+    @Test
     void emptyProjectSearchesReturnNothing() {
         assertThat(store.vectorSearch(alpha, axis(0), 10)).isEmpty();
         assertThat(store.keywordSearch(alpha, "anything", 10)).isEmpty();

@@ -412,6 +412,10 @@ class LongLoopsTest {
             return delegate.count(project);
         }
 
+        public long copyChunks(ProjectId from, ProjectId to) {
+            return delegate.copyChunks(from, to);
+        }
+
         public List<ScoredChunk> vectorSearch(ProjectId project, float[] query, int k) {
             return delegate.vectorSearch(project, query, k);
         }
@@ -478,6 +482,10 @@ class LongLoopsTest {
 
         public long count(ProjectId project) {
             return delegate.count(project);
+        }
+
+        public long copyChunks(ProjectId from, ProjectId to) {
+            return delegate.copyChunks(from, to);
         }
 
         public List<ScoredChunk> vectorSearch(ProjectId project, float[] query, int k) {

@@ -1,0 +1,180 @@
+package dev.reporag.core.ingest;
+
+import dev.reporag.core.RepoRag;
+import dev.reporag.core.memory.HashingEmbedder;
+import dev.reporag.core.memory.InMemoryConversationRepository;
+import dev.reporag.core.memory.InMemoryJobRepository;
+import dev.reporag.core.memory.InMemoryRepositorySource;
+import dev.reporag.core.memory.InMemoryVectorStore;
+import dev.reporag.core.model.EmbeddingModel;
+import dev.reporag.core.model.IngestionJob;
+import dev.reporag.core.model.JobStatus;
+import dev.reporag.core.model.Project;
+import dev.reporag.core.model.ProjectId;
+import dev.reporag.core.model.ScoredChunk;
+import dev.reporag.core.policy.BatchPolicy;
+import dev.reporag.core.policy.RagSettings;
+import dev.reporag.core.port.VectorStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A project's first index started from another project's index of the same repository. */
+class SiblingIndexTest {
+    private static final String REPO = "mem://repo";
+    private final InMemoryRepositorySource source = new InMemoryRepositorySource();
+    private final InMemoryJobRepository jobs = new InMemoryJobRepository();
+    private final HashingEmbedder embedder = new HashingEmbedder(32, 4000);
+    private final InMemoryVectorStore store = new InMemoryVectorStore(
+            new EmbeddingModel(embedder.modelId(), embedder.dimension()));
+    private final RagSettings settings = RagSettings.builder()
+            .batch(new BatchPolicy(5, 100_000, Duration.ZERO, 2))
+            .lease(Duration.ofSeconds(5))
+            .progressInterval(Duration.ZERO)
+            .build();
+    private RepoRag rag = rag(store);
+
+    private RepoRag rag(VectorStore vectors) {
+        return RepoRag.builder().source(source).embedder(embedder).vectorStore(vectors).jobs(jobs)
+                .conversations(new InMemoryConversationRepository()).settings(settings).build();
+    }
+
+    @AfterEach
+    void close() {
+        rag.close();
+    }
+
+    private IngestionJob ingest(Project project) {
+        IngestionJob job = rag.requestIngestion(project.id());
+        return rag.process(job.id(), "w", new Cancellation(), IngestionListener.NONE).orElseThrow();
+    }
+
+    /** The main line, then a branch changing one file, adding one and deleting another. */
+    private String[] twoCommits() {
+        Map<String, String> main = IngestionTest.repository();
+        String first = source.commit(REPO, main);
+        Map<String, String> branch = new TreeMap<>(main);
+        branch.put("src/Service2.java", main.get("src/Service2.java").replace("int doubled = value + value;",
+                "int doubled = 2 * value; // changed"));
+        branch.put("src/Added.java", "package demo;\n\nclass Added {\n    int added() { return 42; }\n}\n");
+        branch.remove("src/Service5.java");
+        return new String[]{first, source.commit(REPO, branch)};
+    }
+
+    /** The project's chunks as path, lines and content: what an index of its commit holds. */
+    private Set<String> contents(Project project) {
+        return store.vectorSearch(project.id(), new float[embedder.dimension()], 10_000).stream()
+                .map(ScoredChunk::chunk)
+                .peek(chunk -> assertThat(chunk.id()).as("the id it has in this project")
+                        .isEqualTo(chunk.inProject(project.id()).id()))
+                .map(chunk -> chunk.citation() + " " + chunk.contentHash())
+                .collect(Collectors.toSet());
+    }
+
+    @Test
+    void aBranchsFirstIndexCopiesTheMainLinesAndReadsAndEmbedsOnlyWhatDiffers() {
+        String[] commits = twoCommits();
+        Project main = rag.register("main", REPO, commits[0]);
+        ingest(main);
+        int readsBefore = source.reads();
+        long inputsBefore = embedder.inputs();
+
+        Project branch = rag.register("branch", REPO, commits[1]);
+        IngestionJob job = ingest(branch);
+
+        assertThat(job.status()).isEqualTo(JobStatus.READY);
+        assertThat(source.reads() - readsBefore).as("the changed and the added file only").isEqualTo(2);
+        assertThat(embedder.inputs() - inputsBefore).isEqualTo(job.progress().chunksEmbedded())
+                .as("the chunks of the two files read, every one of them new")
+                .isEqualTo(store.chunkIds(branch.id(), java.util.List.of("src/Service2.java", "src/Added.java")).size())
+                .isLessThan(store.count(branch.id()) / 3);
+        // The same index as one built from nothing: a third project of the branch's files elsewhere.
+        source.commit("mem://elsewhere", filesOf(commits[1]));
+        Project scratch = rag.register("scratch", "mem://elsewhere", null);
+        ingest(scratch);
+        assertThat(contents(branch)).isEqualTo(contents(scratch)).isNotEqualTo(contents(main));
+        assertThat(job.progress().percent()).isEqualTo(100);
+        assertThat(rag.ask(branch.id(), "what does Added return?", null).citations())
+                .anySatisfy(c -> assertThat(c.path()).isEqualTo("src/Added.java"));
+        assertThat(jobs.skippedFiles(branch.id()).orElseThrow().total())
+                .as("the files the main line's index left out, left out here too")
+                .isEqualTo(jobs.skippedFiles(scratch.id()).orElseThrow().total()).isPositive();
+
+        // The copy is the branch's own: the main line's project goes, the branch keeps answering.
+        rag.delete(main.id());
+        assertThat(contents(branch)).isEqualTo(contents(scratch));
+    }
+
+    private Map<String, String> filesOf(String commit) {
+        Project probe = new Project(ProjectId.random(), "probe", REPO, commit, Instant.EPOCH,
+                dev.reporag.core.model.PathRules.NONE);
+        Map<String, String> files = new TreeMap<>();
+        try (var snapshot = source.open(probe)) {
+            snapshot.files().forEach(f -> files.put(f.path(), new String(snapshot.read(f),
+                    java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return files;
+    }
+
+    @Test
+    void aSiblingWithAJobQueuedIsNotCopied() {
+        String[] commits = twoCommits();
+        Project main = rag.register("main", REPO, commits[0]);
+        ingest(main);
+        rag.requestIngestion(main.id()); // queued: its index may change under a copy
+        int readsBefore = source.reads();
+
+        Project branch = rag.register("branch", REPO, commits[1]);
+        IngestionJob job = rag.process(rag.requestIngestion(branch.id()).id(), "w", new Cancellation(),
+                IngestionListener.NONE).orElseThrow();
+
+        assertThat(job.status()).isEqualTo(JobStatus.READY);
+        assertThat(source.reads() - readsBefore).as("every text file read").isGreaterThan(5);
+    }
+
+    @Test
+    void aSiblingIndexedAgainWhileItsChunksAreCopiedLeavesNothingCopied() {
+        String[] commits = twoCommits();
+        Project main = rag.register("main", REPO, commits[0]);
+        ingest(main);
+        AtomicBoolean enqueued = new AtomicBoolean();
+        VectorStore racing = (VectorStore) Proxy.newProxyInstance(VectorStore.class.getClassLoader(),
+                new Class<?>[]{VectorStore.class}, (proxy, method, args) -> {
+                    Object result;
+                    try {
+                        result = method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (method.getName().equals("copyChunks") && enqueued.compareAndSet(false, true)) {
+                        jobs.enqueue(main.id(), Instant.now()); // a push to the main line, as the copy ran
+                    }
+                    return result;
+                });
+        rag.close();
+        rag = rag(racing);
+        int readsBefore = source.reads();
+
+        Project branch = rag.register("branch", REPO, commits[1]);
+        IngestionJob job = ingest(branch);
+
+        assertThat(enqueued).isTrue();
+        assertThat(job.status()).isEqualTo(JobStatus.READY);
+        assertThat(source.reads() - readsBefore).as("every text file read").isGreaterThan(5);
+        source.commit("mem://elsewhere", filesOf(commits[1]));
+        Project scratch = rag.register("scratch", "mem://elsewhere", null);
+        ingest(scratch);
+        assertThat(contents(branch)).isEqualTo(contents(scratch));
+    }
+}
