@@ -64,6 +64,7 @@ import org.apache.lucene.util.BytesRef;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,6 +82,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * Chunks of one embedding model in one Lucene index: an HNSW graph over unit-length vectors (dot
@@ -132,6 +134,8 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
      * 90 % of the ten nearest (docs/benchmarks/rag-adapters-local.md).
      */
     static final int EXACT_SEARCH_MAX_KEYS = 20_000;
+    /** Threads writing a project's copied chunks, at most (and no more than the cores). */
+    private static final int COPY_THREADS = 4;
     /** How long closing waits for background merges before it abandons them. */
     private static final Duration CLOSE_MERGE_WAIT = Duration.ofSeconds(2);
 
@@ -374,8 +378,9 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
     }
 
     /**
-     * Chunk documents are written again under the other project's ids; vectors are documents of
-     * their own, by key, so none is copied or added to the graph.
+     * Chunk documents are written again under the other project's ids, on every core (analysing
+     * their text is most of the time; the writer takes documents from several threads); vectors are
+     * documents of their own, by key, so none is copied or added to the graph.
      */
     @Override
     public synchronized long copyChunks(ProjectId from, ProjectId to) {
@@ -386,13 +391,21 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
             if (total == 0) {
                 return;
             }
-            StoredFields stored = searcher.storedFields();
-            for (ScoreDoc hit : searcher.search(chunks, total).scoreDocs) {
-                Document doc = stored.document(hit.doc);
-                Chunk copy = chunk(doc).inProject(to);
-                writer.updateDocument(new Term(ID, copy.id()), document(copy, doc.get(KEY)));
-                copied[0]++;
-            }
+            ScoreDoc[] hits = searcher.search(chunks, total).scoreDocs;
+            int parts = Math.max(1, Math.min(COPY_THREADS, Runtime.getRuntime().availableProcessors()));
+            IntStream.range(0, parts).parallel().forEach(part -> {
+                try {
+                    StoredFields stored = searcher.storedFields(); // one per thread
+                    for (int i = part; i < hits.length; i += parts) {
+                        Document doc = stored.document(hits[i].doc);
+                        Chunk copy = chunk(doc).inProject(to);
+                        writer.updateDocument(new Term(ID, copy.id()), document(copy, doc.get(KEY)));
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            copied[0] = hits.length;
         });
         return copied[0];
     }
