@@ -383,10 +383,15 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
      * documents of their own, by key, so none is copied or added to the graph.
      */
     @Override
-    public synchronized long copyChunks(ProjectId from, ProjectId to) {
+    public synchronized long copyChunks(ProjectId from, ProjectId to, Collection<String> exceptPaths) {
         long[] copied = {0};
         write(searcher -> {
-            Query chunks = new TermQuery(new Term(PROJECT, from.value()));
+            BooleanQuery.Builder query = new BooleanQuery.Builder()
+                    .add(new TermQuery(new Term(PROJECT, from.value())), Occur.FILTER);
+            if (!exceptPaths.isEmpty()) {
+                query.add(new TermInSetQuery(PATH, bytes(exceptPaths)), Occur.MUST_NOT);
+            }
+            Query chunks = query.build();
             int total = searcher.count(chunks);
             if (total == 0) {
                 return;

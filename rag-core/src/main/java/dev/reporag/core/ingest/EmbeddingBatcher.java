@@ -281,11 +281,16 @@ final class EmbeddingBatcher {
 
     /** Sends what is buffered and stores every request's vectors. */
     void finish() {
-        if (!chunks.isEmpty()) {
-            submit();
-        }
+        sendRest();
         while (!inFlight.isEmpty()) {
             storeOldest();
+        }
+    }
+
+    /** Sends what is held short of a full batch, without waiting: other work can go on meanwhile. */
+    void sendRest() {
+        if (!chunks.isEmpty()) {
+            submit();
         }
     }
 

@@ -56,11 +56,11 @@ final class FencedStore implements VectorStore {
 
     /** A copy of another project's chunks is fenced like a batch. */
     @Override
-    public long copyChunks(ProjectId from, ProjectId to) {
+    public long copyChunks(ProjectId from, ProjectId to, Collection<String> exceptPaths) {
         if (!holds()) {
             stop("did not copy the chunks of project " + from);
         }
-        long copied = store.copyChunks(from, to);
+        long copied = store.copyChunks(from, to, exceptPaths);
         if (!holds()) {
             store.deleteProject(project);
             stop("removed the chunks copied as the project was deleted");

@@ -9,6 +9,7 @@ import dev.reporag.core.model.PathRules;
 import dev.reporag.core.model.Progress;
 import dev.reporag.core.model.ProjectModels;
 import dev.reporag.core.model.Project;
+import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.model.SkipReason;
 import dev.reporag.core.model.SkippedFile;
 import dev.reporag.core.model.SkippedFiles;
@@ -239,6 +240,10 @@ public final class JobProcessor implements AutoCloseable {
         });
     }
 
+    /** A sibling's index to copy, but the chunks of the paths that differ from it. */
+    private record SiblingCopy(SiblingIndex sibling, Set<String> differing) {
+    }
+
     /** Stops the heartbeats; reads and opens still running end on their own. */
     @Override
     public void close() {
@@ -264,7 +269,9 @@ public final class JobProcessor implements AutoCloseable {
         private PathRules paths;
         /** What the index the changes are counted from left out (this project's last, or a sibling's), once read. */
         private Optional<SkippedFiles> lastSkips;
-        private final ProgressTally tally;
+        private ProgressTally tally;
+        /** The sibling index this first job starts from, copied while its first vectors are out; or null. */
+        private SiblingCopy siblingCopy;
         private final StageTimes times = new StageTimes();
         private final Eta eta = new Eta();
         private Instant lastSave = Instant.EPOCH;
@@ -302,7 +309,9 @@ public final class JobProcessor implements AutoCloseable {
                 save(true);
                 Set<String> stored = storedInScope(project, changes);
                 index(snapshot, toRead, stored);
-                Progress complete = times.time(Stage.FINISH, () -> complete(project, stored, switching));
+                Set<String> unseen = siblingCopy != null && !siblingCopy.sibling().unchangedIn(jobs)
+                        ? readEverythingAfterAll(project, snapshot) : stored;
+                Progress complete = times.time(Stage.FINISH, () -> complete(project, unseen, switching));
                 log.info("job {}: {} chunks embedded, {} reused from vectors already stored; the job thread's"
                         + " time: {}", job.id(), tally.chunksEmbedded(), tally.chunksReused(), times);
                 return complete;
@@ -384,18 +393,50 @@ public final class JobProcessor implements AutoCloseable {
             if (changes.isEmpty()) {
                 return changes;
             }
-            long copied = times.time(Stage.STORE, () -> fenced().copyChunks(sibling.project().id(), project.id()));
-            if (!sibling.unchangedIn(jobs)) {
-                store.delete(project.id(), store.chunkIds(project.id()));
-                log.info("job {}: project '{}' was indexed again while its chunks were copied; every file is read",
-                        job.id(), sibling.project().name());
-                return Optional.empty();
-            }
+            Set<String> differing = new HashSet<>(changes.get().changed());
+            differing.addAll(changes.get().deleted());
+            siblingCopy = new SiblingCopy(sibling, differing);
             lastSkips = siblingSkips;
-            log.info("job {}: starts from project '{}' at {} ({} chunks copied): {} changed and {} deleted paths"
-                    + " since", job.id(), sibling.project().name(), sibling.commit(), copied,
-                    changes.get().changed().size(), changes.get().deleted().size());
+            log.info("job {}: starts from project '{}' at {}: {} changed and {} deleted paths since", job.id(),
+                    sibling.project().name(), sibling.commit(), changes.get().changed().size(),
+                    changes.get().deleted().size());
             return changes;
+        }
+
+        /**
+         * The sibling's chunks but those of the paths that differ, copied while the changed files'
+         * requests are out (so the two overlap); the chunks of those paths are this job's to write.
+         */
+        private void copySibling() {
+            if (siblingCopy == null) {
+                return;
+            }
+            ProjectId from = siblingCopy.sibling().project().id();
+            long copied = times.time(Stage.STORE,
+                    () -> fenced().copyChunks(from, job.projectId(), siblingCopy.differing()));
+            log.info("job {}: {} chunks copied from project '{}'", job.id(), copied,
+                    siblingCopy.sibling().project().name());
+        }
+
+        /**
+         * The sibling was indexed again while its chunks were copied, so the copy may mix two of its
+         * commits: it goes, and every file is listed and read as a first job does (the changed
+         * files' chunks, written already, are reconciled like a resumed job's). Returns the chunk ids
+         * to reconcile against, as {@link #storedInScope} does.
+         */
+        private Set<String> readEverythingAfterAll(Project project, Snapshot snapshot) {
+            log.info("job {}: project '{}' was indexed again while its chunks were copied; every file is read",
+                    job.id(), siblingCopy.sibling().project().name());
+            Set<String> copied = store.chunkIds(project.id());
+            copied.removeAll(store.chunkIds(project.id(), siblingCopy.differing()));
+            store.delete(project.id(), copied);
+            siblingCopy = null;
+            skippedUnread.clear();
+            tally = new ProgressTally(tally.progress().percent());
+            BitSet toRead = times.time(Stage.LIST, () -> list(project, snapshot, Optional.empty()));
+            Set<String> stored = storedInScope(project, Optional.empty());
+            index(snapshot, toRead, stored);
+            return stored;
         }
 
         /** What the last complete job left out (and the rules it listed by), read once: it may be long. */
@@ -484,6 +525,7 @@ public final class JobProcessor implements AutoCloseable {
          * embedded and stored.
          */
         private void index(Snapshot snapshot, BitSet toRead, Set<String> stored) {
+            stopping = false; // a pass before this one ended with its reads drained
             Deque<Future<ReadFile>> ahead = new ArrayDeque<>();
             EmbeddingBatcher batcher = new EmbeddingBatcher(dispatcher, fenced(),
                     WINDOW_PER_SENDER * dispatcher.policy().concurrency(), cancellation, (chunks, embedded, bytes) -> {
@@ -514,6 +556,8 @@ public final class JobProcessor implements AutoCloseable {
                     ReadFile read = times.time(Stage.READ, () -> await(ahead.removeFirst()));
                     group.add(reconcile(read, stored), read.skipped() == null);
                 }
+                batcher.sendRest();
+                copySibling(); // while the last requests are out
                 batcher.finish();
             } catch (RuntimeException e) {
                 batcher.abandon();

@@ -178,9 +178,11 @@ public final class InMemoryVectorStore implements VectorStore {
     }
 
     @Override
-    public long copyChunks(ProjectId from, ProjectId to) {
+    public long copyChunks(ProjectId from, ProjectId to, Collection<String> exceptPaths) {
+        Set<String> except = Set.copyOf(exceptPaths);
         synchronized (data) {
             List<EmbeddedChunk> copies = project(from).values().stream()
+                    .filter(c -> !except.contains(c.chunk().path()))
                     .map(c -> new EmbeddedChunk(c.chunk().inProject(to), c.vector(), c.key()))
                     .toList();
             Map<String, EmbeddedChunk> target = project(to);

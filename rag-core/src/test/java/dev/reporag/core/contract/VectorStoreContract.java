@@ -363,15 +363,16 @@ public abstract class VectorStoreContract {
         Chunk a1 = chunk(alpha, "src/A.java", 1, "class Alpha { int parseConfigFile() { return 1; } }");
         Chunk a2 = chunk(alpha, "src/A.java", 2, "int second() { return 2; }");
         Chunk b = chunk(alpha, "docs/über.md", 1, "how the widget is configured");
+        Chunk changed = chunk(alpha, "src/Changed.java", 1, "changed on beta's branch");
         store.upsert(List.of(new EmbeddedChunk(a1, axis(0), "k-a1"), new EmbeddedChunk(a2, axis(1), "k-a2"),
-                new EmbeddedChunk(b, axis(2), "k-b")));
+                new EmbeddedChunk(b, axis(2), "k-b"), new EmbeddedChunk(changed, axis(3), "k-changed")));
         store.activate(alpha);
 
-        assertThat(store.copyChunks(alpha, beta)).isEqualTo(3);
+        assertThat(store.copyChunks(alpha, beta, List.of("src/Changed.java", "src/Absent.java"))).isEqualTo(3);
 
-        assertThat(store.chunkIds(beta)).as("this model's only, under beta's ids")
+        assertThat(store.chunkIds(beta)).as("this model's only, but the paths excepted, under beta's ids")
                 .containsExactlyInAnyOrder(a1.inProject(beta).id(), a2.inProject(beta).id(), b.inProject(beta).id());
-        assertThat(store.count(alpha)).isEqualTo(3);
+        assertThat(store.count(alpha)).isEqualTo(4);
         assertThat(store.vectorSearch(beta, axis(1), 1)).singleElement().satisfies(hit -> {
             assertThat(hit.chunk()).isEqualTo(a2.inProject(beta));
             assertThat(hit.score()).isGreaterThan(0.999);
@@ -383,10 +384,11 @@ public abstract class VectorStoreContract {
         // The copy is beta's own: alpha's going leaves it whole, vectors included.
         store.deleteProject(alpha);
         assertThat(store.count(beta)).isEqualTo(3);
-        assertThat(store.heldKeys(List.of("k-a1", "k-a2", "k-b"))).hasSize(3);
+        assertThat(store.heldKeys(List.of("k-a1", "k-a2", "k-b", "k-changed"))).containsExactlyInAnyOrder("k-a1", "k-a2",
+                "k-b");
         assertThat(store.vectorSearch(beta, axis(2), 1)).singleElement()
                 .satisfies(hit -> assertThat(hit.chunk()).isEqualTo(b.inProject(beta)));
-        assertThat(store.copyChunks(alpha, ProjectId.random())).as("nothing left to copy").isZero();
+        assertThat(store.copyChunks(alpha, ProjectId.random(), List.of())).as("nothing left to copy").isZero();
     }
 
     @Test

@@ -93,7 +93,7 @@ class SiblingIndexTest {
         Project branch = rag.register("branch", REPO, commits[1]);
         IngestionJob job = ingest(branch);
 
-        assertThat(job.status()).isEqualTo(JobStatus.READY);
+        assertThat(job.status()).as("%s", job.error()).isEqualTo(JobStatus.READY);
         assertThat(source.reads() - readsBefore).as("the changed and the added file only").isEqualTo(2);
         assertThat(embedder.inputs() - inputsBefore).isEqualTo(job.progress().chunksEmbedded())
                 .as("the chunks of the two files read, every one of them new")
@@ -139,7 +139,7 @@ class SiblingIndexTest {
         IngestionJob job = rag.process(rag.requestIngestion(branch.id()).id(), "w", new Cancellation(),
                 IngestionListener.NONE).orElseThrow();
 
-        assertThat(job.status()).isEqualTo(JobStatus.READY);
+        assertThat(job.status()).as("%s", job.error()).isEqualTo(JobStatus.READY);
         assertThat(source.reads() - readsBefore).as("every text file read").isGreaterThan(5);
     }
 
@@ -170,7 +170,7 @@ class SiblingIndexTest {
         IngestionJob job = ingest(branch);
 
         assertThat(enqueued).isTrue();
-        assertThat(job.status()).isEqualTo(JobStatus.READY);
+        assertThat(job.status()).as("%s", job.error()).isEqualTo(JobStatus.READY);
         assertThat(source.reads() - readsBefore).as("every text file read").isGreaterThan(5);
         source.commit("mem://elsewhere", filesOf(commits[1]));
         Project scratch = rag.register("scratch", "mem://elsewhere", null);
