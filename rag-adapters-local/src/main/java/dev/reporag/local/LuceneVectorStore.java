@@ -13,6 +13,7 @@ import dev.reporag.core.port.VectorsGoneException;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.KnnVectorsReader;
 import org.apache.lucene.codecs.KnnVectorsWriter;
+import org.apache.lucene.codecs.StoredFieldsReader;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.document.Document;
@@ -22,17 +23,19 @@ import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.CodecReader;
 import org.apache.lucene.index.ConcurrentMergeScheduler;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.MergePolicy;
 import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.SegmentReadState;
 import org.apache.lucene.index.SegmentWriteState;
-import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
@@ -59,8 +62,10 @@ import org.apache.lucene.search.Weight;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BitSetIterator;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.FixedBitSet;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
@@ -136,6 +141,11 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
     static final int EXACT_SEARCH_MAX_KEYS = 20_000;
     /** Threads writing a project's copied chunks, at most (and no more than the cores). */
     private static final int COPY_THREADS = 4;
+    /**
+     * Copied chunks that are at least this fraction (1/n) of their segment's documents are merged in
+     * rather than written again.
+     */
+    private static final int MERGED_COPY_SHARE = 4;
     /** How long closing waits for background merges before it abandons them. */
     private static final Duration CLOSE_MERGE_WAIT = Duration.ofSeconds(2);
 
@@ -378,9 +388,11 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
     }
 
     /**
-     * Chunk documents are written again under the other project's ids, on every core (analysing
-     * their text is most of the time; the writer takes documents from several threads); vectors are
-     * documents of their own, by key, so none is copied or added to the graph.
+     * Vectors are documents of their own, by key, so none is copied or added to the graph. Where
+     * the copied chunks are a large share of a segment ({@link #MERGED_COPY_SHARE}), they are merged
+     * in as a new segment with their project and ids renamed ({@link CopiedChunks}): no text is
+     * analysed again. Elsewhere (a small project in a large segment, where a merge would go through
+     * every posting of the segment for a few documents) they are written again, on every core.
      */
     @Override
     public synchronized long copyChunks(ProjectId from, ProjectId to, Collection<String> exceptPaths) {
@@ -391,28 +403,69 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
             if (!exceptPaths.isEmpty()) {
                 query.add(new TermInSetQuery(PATH, bytes(exceptPaths)), Occur.MUST_NOT);
             }
-            Query chunks = query.build();
-            int total = searcher.count(chunks);
-            if (total == 0) {
-                return;
-            }
-            ScoreDoc[] hits = searcher.search(chunks, total).scoreDocs;
-            int parts = Math.max(1, Math.min(COPY_THREADS, Runtime.getRuntime().availableProcessors()));
-            IntStream.range(0, parts).parallel().forEach(part -> {
-                try {
-                    StoredFields stored = searcher.storedFields(); // one per thread
-                    for (int i = part; i < hits.length; i += parts) {
-                        Document doc = stored.document(hits[i].doc);
-                        Chunk copy = chunk(doc).inProject(to);
-                        writer.updateDocument(new Term(ID, copy.id()), document(copy, doc.get(KEY)));
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+            Weight chunks = filterWeight(searcher, query.build());
+            List<CodecReader> merged = new ArrayList<>();
+            for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+                DocIdSetIterator matches = liveMatches(chunks, leaf);
+                if (matches == null) {
+                    continue;
                 }
-            });
-            copied[0] = hits.length;
+                FixedBitSet selected = new FixedBitSet(leaf.reader().maxDoc());
+                selected.or(matches);
+                int count = selected.cardinality();
+                if (count == 0) {
+                    continue;
+                }
+                copied[0] += count;
+                if (leaf.reader() instanceof CodecReader segment
+                        && (long) count * MERGED_COPY_SHARE >= segment.maxDoc()) {
+                    merged.add(new CopiedChunks(segment, selected, ID, PROJECT, to.value(),
+                            copiedIds(segment, selected, to)));
+                } else {
+                    writeCopies(leaf.reader(), selected, to);
+                }
+            }
+            if (!merged.isEmpty()) {
+                writer.addIndexes(merged.toArray(CodecReader[]::new));
+            }
         });
         return copied[0];
+    }
+
+    /** The id each selected chunk document has in {@code to}, by document number. */
+    private static String[] copiedIds(CodecReader segment, FixedBitSet selected, ProjectId to) throws IOException {
+        String[] ids = new String[segment.maxDoc()];
+        StoredFieldsReader stored = segment.getFieldsReader().getMergeInstance(); // in order, a block at a time
+        Set<String> fields = Set.of(PATH, START, END, HASH);
+        BitSetIterator docs = new BitSetIterator(selected, 0);
+        for (int doc = docs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docs.nextDoc()) {
+            Document d = stored.document(doc, fields);
+            ids[doc] = Chunk.idOf(to, d.get(PATH), d.getField(START).numericValue().intValue(),
+                    d.getField(END).numericValue().intValue(), d.get(HASH));
+        }
+        return ids;
+    }
+
+    /** The selected chunk documents written again as {@code to}'s, on every core (analysing text is most of it). */
+    private void writeCopies(LeafReader reader, FixedBitSet selected, ProjectId to) {
+        int[] docs = new int[selected.cardinality()];
+        BitSetIterator it = new BitSetIterator(selected, docs.length);
+        for (int i = 0, doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+            docs[i++] = doc;
+        }
+        int parts = Math.max(1, Math.min(COPY_THREADS, Runtime.getRuntime().availableProcessors()));
+        IntStream.range(0, parts).parallel().forEach(part -> {
+            try {
+                StoredFields stored = reader.storedFields(); // one per thread
+                for (int i = part; i < docs.length; i += parts) {
+                    Document doc = stored.document(docs[i]);
+                    Chunk copy = chunk(doc).inProject(to);
+                    writer.updateDocument(new Term(ID, copy.id()), document(copy, doc.get(KEY)));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     @Override

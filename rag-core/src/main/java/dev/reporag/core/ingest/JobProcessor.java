@@ -59,7 +59,9 @@ import java.util.stream.Stream;
  *   <li>open ({@link SnapshotOpening}): resolve the commit (a clone or fetch), on a thread of its
  *       own so a cancelled job is given back at once;</li>
  *   <li>scope: after a READY job only the files changed since its commit are read, unless the job
- *       re-embeds the project with another model;</li>
+ *       re-embeds the project with another model; a first job of a repository another project has
+ *       indexed starts from that index ({@link SiblingIndex}), which it copies while its last
+ *       requests are out;</li>
  *   <li>list: a pass over the listing's metadata applies the path and size rules and sums the bytes
  *       to read, so the percentage is honest from the start;</li>
  *   <li>read and chunk, on the reader threads, a few files ahead of the job thread, which takes
@@ -270,7 +272,7 @@ public final class JobProcessor implements AutoCloseable {
         /** What the index the changes are counted from left out (this project's last, or a sibling's), once read. */
         private Optional<SkippedFiles> lastSkips;
         private ProgressTally tally;
-        /** The sibling index this first job starts from, copied while its first vectors are out; or null. */
+        /** The sibling index this first job starts from, copied while its last requests are out; or null. */
         private SiblingCopy siblingCopy;
         private final StageTimes times = new StageTimes();
         private final Eta eta = new Eta();
@@ -373,11 +375,10 @@ public final class JobProcessor implements AutoCloseable {
         }
 
         /**
-         * A first job of a project whose repository another project has indexed (another branch, a
-         * fork's copy in the same source, a second name) copies that index and goes on as a re-index
-         * from its commit: only what differs is read, and nothing unchanged is looked up, embedded or
-         * written chunk by chunk. A first job resumed keeps its own chunks instead; a sibling whose
-         * job ran during the copy leaves nothing copied.
+         * A first job of a project whose repository another project has indexed (another branch or
+         * tag, a second name) goes on as a re-index from that index's commit: only what differs is
+         * read, and the rest is copied ({@link #copySibling}), not looked up, embedded or written
+         * chunk by chunk. A first job resumed keeps its own chunks instead.
          */
         private Optional<ChangeSet> startFromSibling(Project project, Snapshot snapshot) {
             if (store.count(project.id()) > 0) {
