@@ -80,6 +80,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -419,8 +420,12 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
                 copied[0] += count;
                 if (leaf.reader() instanceof CodecReader segment
                         && (long) count * MERGED_COPY_SHARE >= segment.maxDoc()) {
-                    merged.add(new CopiedChunks(segment, selected, ID, PROJECT, to.value(),
-                            copiedIds(segment, selected, to)));
+                    String[] ids = copiedIds(segment, selected, to);
+                    // As an upsert would: a chunk of that id already there is replaced (the merged
+                    // segment comes after this delete, so it is not touched by it).
+                    writer.deleteDocuments(new TermInSetQuery(ID, bytes(Arrays.stream(ids)
+                            .filter(Objects::nonNull).toList())));
+                    merged.add(new CopiedChunks(segment, selected, ID, PROJECT, to.value(), ids));
                 } else {
                     writeCopies(leaf.reader(), selected, to);
                 }

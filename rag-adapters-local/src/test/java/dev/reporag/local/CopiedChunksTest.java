@@ -54,6 +54,12 @@ class CopiedChunksTest {
                 assertCopied(store, small, SMALL_COPY);
                 assertThat(store.count(BIG)).as("the originals stay").isEqualTo(120);
                 assertCopied(store, big, BIG);
+
+                // Copied again, each chunk replaces its earlier copy, as an upsert of the same id does.
+                store.copyChunks(BIG, BIG_COPY, List.of(excepted));
+                store.copyChunks(SMALL, SMALL_COPY, List.of());
+                assertCopied(store, bigCopied, BIG_COPY);
+                assertCopied(store, small, SMALL_COPY);
             }
             try (FSDirectory directory = FSDirectory.open(index); CheckIndex check = new CheckIndex(directory)) {
                 check.setDoSlowChecks(true);
