@@ -242,8 +242,14 @@ public final class JobProcessor implements AutoCloseable {
         });
     }
 
-    /** A sibling's index to copy, but the chunks of the paths that differ from it. */
-    private record SiblingCopy(SiblingIndex sibling, Set<String> differing) {
+    /**
+     * A sibling's index to copy, but the chunks of the paths that differ from it; {@code copied} once
+     * the copy went through.
+     */
+    private record SiblingCopy(SiblingIndex sibling, Set<String> differing, boolean copied) {
+        SiblingCopy done() {
+            return new SiblingCopy(sibling, differing, true);
+        }
     }
 
     /** Stops the heartbeats; reads and opens still running end on their own. */
@@ -311,7 +317,8 @@ public final class JobProcessor implements AutoCloseable {
                 save(true);
                 Set<String> stored = storedInScope(project, changes);
                 index(snapshot, toRead, stored);
-                Set<String> unseen = siblingCopy != null && !siblingCopy.sibling().unchangedIn(jobs)
+                Set<String> unseen = siblingCopy != null
+                        && (!siblingCopy.copied() || !siblingCopy.sibling().unchangedIn(jobs))
                         ? readEverythingAfterAll(project, snapshot) : stored;
                 Progress complete = times.time(Stage.FINISH, () -> complete(project, unseen, switching));
                 log.info("job {}: {} chunks embedded, {} reused from vectors already stored; the job thread's"
@@ -396,7 +403,7 @@ public final class JobProcessor implements AutoCloseable {
             }
             Set<String> differing = new HashSet<>(changes.get().changed());
             differing.addAll(changes.get().deleted());
-            siblingCopy = new SiblingCopy(sibling, differing);
+            siblingCopy = new SiblingCopy(sibling, differing, false);
             lastSkips = siblingSkips;
             log.info("job {}: starts from project '{}' at {}: {} changed and {} deleted paths since", job.id(),
                     sibling.project().name(), sibling.commit(), changes.get().changed().size(),
@@ -413,21 +420,31 @@ public final class JobProcessor implements AutoCloseable {
                 return;
             }
             ProjectId from = siblingCopy.sibling().project().id();
-            long copied = times.time(Stage.STORE,
-                    () -> fenced().copyChunks(from, job.projectId(), siblingCopy.differing()));
-            log.info("job {}: {} chunks copied from project '{}'", job.id(), copied,
-                    siblingCopy.sibling().project().name());
+            try {
+                long copied = times.time(Stage.STORE,
+                        () -> fenced().copyChunks(from, job.projectId(), siblingCopy.differing()));
+                log.info("job {}: {} chunks copied from project '{}'", job.id(), copied,
+                        siblingCopy.sibling().project().name());
+                siblingCopy = siblingCopy.done();
+            } catch (StoreException e) {
+                // The sibling deleted as it was copied (its vectors freed under the copy), say: the
+                // job reads every file instead, as when the sibling is indexed again meanwhile.
+                log.info("job {}: copying project '{}' failed ({}); every file is read", job.id(),
+                        siblingCopy.sibling().project().name(), e.getMessage());
+            }
         }
 
         /**
          * The sibling was indexed again while its chunks were copied, so the copy may mix two of its
-         * commits: it goes, and every file is listed and read as a first job does (the changed
-         * files' chunks, written already, are reconciled like a resumed job's). Returns the chunk ids
-         * to reconcile against, as {@link #storedInScope} does.
+         * commits, or the copy failed: what was copied goes, and every file is listed and read as a
+         * first job does (the changed files' chunks, written already, are reconciled like a resumed
+         * job's). Returns the chunk ids to reconcile against, as {@link #storedInScope} does.
          */
         private Set<String> readEverythingAfterAll(Project project, Snapshot snapshot) {
-            log.info("job {}: project '{}' was indexed again while its chunks were copied; every file is read",
-                    job.id(), siblingCopy.sibling().project().name());
+            if (siblingCopy.copied()) {
+                log.info("job {}: project '{}' was indexed again while its chunks were copied; every file is read",
+                        job.id(), siblingCopy.sibling().project().name());
+            }
             Set<String> copied = store.chunkIds(project.id());
             copied.removeAll(store.chunkIds(project.id(), siblingCopy.differing()));
             store.delete(project.id(), copied);

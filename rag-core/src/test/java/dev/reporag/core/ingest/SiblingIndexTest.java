@@ -14,6 +14,7 @@ import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.model.ScoredChunk;
 import dev.reporag.core.policy.BatchPolicy;
 import dev.reporag.core.policy.RagSettings;
+import dev.reporag.core.port.StoreException;
 import dev.reporag.core.port.VectorStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -141,6 +142,37 @@ class SiblingIndexTest {
 
         assertThat(job.status()).as("%s", job.error()).isEqualTo(JobStatus.READY);
         assertThat(source.reads() - readsBefore).as("every text file read").isGreaterThan(5);
+    }
+
+    @Test
+    void aCopyThatFailsLeavesTheJobReadingEveryFile() {
+        String[] commits = twoCommits();
+        Project main = rag.register("main", REPO, commits[0]);
+        ingest(main);
+        VectorStore failing = (VectorStore) Proxy.newProxyInstance(VectorStore.class.getClassLoader(),
+                new Class<?>[]{VectorStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("copyChunks")) {
+                        throw new StoreException("the vectors of 2 chunks are gone"); // the sibling deleted meanwhile
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        rag.close();
+        rag = rag(failing);
+        int readsBefore = source.reads();
+
+        Project branch = rag.register("branch", REPO, commits[1]);
+        IngestionJob job = ingest(branch);
+
+        assertThat(job.status()).as("%s", job.error()).isEqualTo(JobStatus.READY);
+        assertThat(source.reads() - readsBefore).as("every text file read").isGreaterThan(5);
+        source.commit("mem://elsewhere", filesOf(commits[1]));
+        Project scratch = rag.register("scratch", "mem://elsewhere", null);
+        ingest(scratch);
+        assertThat(contents(branch)).isEqualTo(contents(scratch));
     }
 
     @Test
