@@ -100,10 +100,7 @@ class SiblingIndexTest {
                 .as("the chunks of the two files read, every one of them new")
                 .isEqualTo(store.chunkIds(branch.id(), java.util.List.of("src/Service2.java", "src/Added.java")).size())
                 .isLessThan(store.count(branch.id()) / 3);
-        // The same index as one built from nothing: a third project of the branch's files elsewhere.
-        source.commit("mem://elsewhere", filesOf(commits[1]));
-        Project scratch = rag.register("scratch", "mem://elsewhere", null);
-        ingest(scratch);
+        Project scratch = indexedFromNothing(commits[1]);
         assertThat(contents(branch)).isEqualTo(contents(scratch)).isNotEqualTo(contents(main));
         assertThat(job.progress().percent()).isEqualTo(100);
         assertThat(rag.ask(branch.id(), "what does Added return?", null).citations())
@@ -115,6 +112,17 @@ class SiblingIndexTest {
         // The copy is the branch's own: the main line's project goes, the branch keeps answering.
         rag.delete(main.id());
         assertThat(contents(branch)).isEqualTo(contents(scratch));
+    }
+
+    /**
+     * The same files as the commit's, indexed by a project of another source (so with nothing to
+     * start from): what a first job reading every file builds.
+     */
+    private Project indexedFromNothing(String commit) {
+        source.commit("mem://elsewhere", filesOf(commit));
+        Project scratch = rag.register("scratch", "mem://elsewhere", null);
+        ingest(scratch);
+        return scratch;
     }
 
     private Map<String, String> filesOf(String commit) {
@@ -169,10 +177,7 @@ class SiblingIndexTest {
 
         assertThat(job.status()).as("%s", job.error()).isEqualTo(JobStatus.READY);
         assertThat(source.reads() - readsBefore).as("every text file read").isGreaterThan(5);
-        source.commit("mem://elsewhere", filesOf(commits[1]));
-        Project scratch = rag.register("scratch", "mem://elsewhere", null);
-        ingest(scratch);
-        assertThat(contents(branch)).isEqualTo(contents(scratch));
+        assertThat(contents(branch)).isEqualTo(contents(indexedFromNothing(commits[1])));
     }
 
     @Test
@@ -204,9 +209,6 @@ class SiblingIndexTest {
         assertThat(enqueued).isTrue();
         assertThat(job.status()).as("%s", job.error()).isEqualTo(JobStatus.READY);
         assertThat(source.reads() - readsBefore).as("every text file read").isGreaterThan(5);
-        source.commit("mem://elsewhere", filesOf(commits[1]));
-        Project scratch = rag.register("scratch", "mem://elsewhere", null);
-        ingest(scratch);
-        assertThat(contents(branch)).isEqualTo(contents(scratch));
+        assertThat(contents(branch)).isEqualTo(contents(indexedFromNothing(commits[1])));
     }
 }
