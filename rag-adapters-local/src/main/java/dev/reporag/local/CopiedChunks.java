@@ -33,7 +33,8 @@ import java.util.Iterator;
  */
 final class CopiedChunks extends FilterCodecReader {
     private final FixedBitSet copied;
-    private final int count;
+    /** The documents copied, in order. */
+    private final int[] docs;
     private final String idField;
     private final String projectField;
     private final String project;
@@ -44,7 +45,7 @@ final class CopiedChunks extends FilterCodecReader {
                  String[] ids) {
         super(in);
         this.copied = copied;
-        this.count = copied.cardinality();
+        this.docs = documents(copied);
         this.idField = idField;
         this.projectField = projectField;
         this.project = project;
@@ -58,7 +59,7 @@ final class CopiedChunks extends FilterCodecReader {
 
     @Override
     public int numDocs() {
-        return count;
+        return docs.length;
     }
 
     @Override
@@ -74,10 +75,9 @@ final class CopiedChunks extends FilterCodecReader {
     /** The project's and chunk ids' terms as copied; every other field's as they are. */
     private Terms renamed(String field, Terms segmentTerms) {
         if (field.equals(projectField)) {
-            return new FixedTerms(new BytesRef[]{new BytesRef(project)}, new int[][]{docs()}, count);
+            return new FixedTerms(new BytesRef[]{new BytesRef(project)}, new int[][]{docs}, docs.length);
         }
         if (field.equals(idField)) {
-            int[] docs = docs();
             Integer[] order = new Integer[docs.length];
             BytesRef[] idTerms = new BytesRef[docs.length];
             for (int i = 0; i < docs.length; i++) {
@@ -91,14 +91,15 @@ final class CopiedChunks extends FilterCodecReader {
                 sorted[i] = idTerms[order[i]];
                 postings[i] = new int[]{docs[order[i]]};
             }
-            return new FixedTerms(sorted, postings, count);
+            return new FixedTerms(sorted, postings, docs.length);
         }
         return segmentTerms;
     }
 
-    private int[] docs() {
-        int[] docs = new int[count];
-        BitSetIterator it = new BitSetIterator(copied, count);
+    /** The documents set in {@code selected}, in order. */
+    static int[] documents(FixedBitSet selected) {
+        int[] docs = new int[selected.cardinality()];
+        BitSetIterator it = new BitSetIterator(selected, docs.length);
         int next = 0;
         for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
             docs[next++] = doc;

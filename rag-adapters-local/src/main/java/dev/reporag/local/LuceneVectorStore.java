@@ -62,7 +62,6 @@ import org.apache.lucene.search.Weight;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
-import org.apache.lucene.util.BitSetIterator;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.FixedBitSet;
@@ -442,8 +441,7 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
         String[] ids = new String[segment.maxDoc()];
         StoredFieldsReader stored = segment.getFieldsReader().getMergeInstance(); // in order, a block at a time
         Set<String> fields = Set.of(PATH, START, END, HASH);
-        BitSetIterator docs = new BitSetIterator(selected, 0);
-        for (int doc = docs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docs.nextDoc()) {
+        for (int doc : CopiedChunks.documents(selected)) {
             Document d = stored.document(doc, fields);
             ids[doc] = Chunk.idOf(to, d.get(PATH), d.getField(START).numericValue().intValue(),
                     d.getField(END).numericValue().intValue(), d.get(HASH));
@@ -453,11 +451,7 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
 
     /** The selected chunk documents written again as {@code to}'s, on every core (analysing text is most of it). */
     private void writeCopies(LeafReader reader, FixedBitSet selected, ProjectId to) {
-        int[] docs = new int[selected.cardinality()];
-        BitSetIterator it = new BitSetIterator(selected, docs.length);
-        for (int i = 0, doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
-            docs[i++] = doc;
-        }
+        int[] docs = CopiedChunks.documents(selected);
         int parts = Math.max(1, Math.min(COPY_THREADS, Runtime.getRuntime().availableProcessors()));
         IntStream.range(0, parts).parallel().forEach(part -> {
             try {
