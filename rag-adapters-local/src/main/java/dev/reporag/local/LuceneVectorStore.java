@@ -404,6 +404,8 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
                 query.add(new TermInSetQuery(PATH, bytes(exceptPaths)), Occur.MUST_NOT);
             }
             Weight chunks = filterWeight(searcher, query.build());
+            // Nothing to replace in a project without chunks (a new project's copy): no delete to apply.
+            boolean replacing = searcher.count(new TermQuery(new Term(PROJECT, to.value()))) > 0;
             List<CodecReader> merged = new ArrayList<>();
             for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
                 DocIdSetIterator matches = liveMatches(chunks, leaf);
@@ -420,10 +422,12 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
                 if (leaf.reader() instanceof CodecReader segment
                         && (long) count * MERGED_COPY_SHARE >= segment.maxDoc()) {
                     String[] ids = copiedIds(segment, selected, to);
-                    // As an upsert would: a chunk of that id already there is replaced (the merged
-                    // segment comes after this delete, so it is not touched by it).
-                    writer.deleteDocuments(new TermInSetQuery(ID, bytes(Arrays.stream(ids)
-                            .filter(Objects::nonNull).toList())));
+                    if (replacing) {
+                        // As an upsert would: a chunk of that id already there is replaced (the merged
+                        // segment comes after this delete, so it is not touched by it).
+                        writer.deleteDocuments(new TermInSetQuery(ID, bytes(Arrays.stream(ids)
+                                .filter(Objects::nonNull).toList())));
+                    }
                     merged.add(new CopiedChunks(segment, selected, ID, PROJECT, to.value(), ids));
                 } else {
                     writeCopies(leaf.reader(), selected, to);

@@ -89,4 +89,39 @@ class IncrementalReindexTest {
             assertThat(after).isEqualTo(ScaleFixtures.freshIndex(tmp.resolve("fresh"), project, SETTINGS));
         }
     }
+
+    @Test
+    void aSecondProjectOfTheRepositoryStartsFromTheFirstsIndexAndMatchesAFreshIndex() throws Exception {
+        Path repo = tmp.resolve("repo");
+        Map<String, String> files = ScaleFixtures.files(60, 8);
+        ScaleFixtures.commit(repo, files, "initial");
+        try (ScaleFixtures.Stack stack = new ScaleFixtures.Stack(tmp.resolve("a"), SETTINGS)) {
+            Project main = stack.rag.register("main", repo.toString(), null);
+            assertThat(stack.ingest(main.id()).status()).isEqualTo(JobStatus.READY);
+            Map<String, String> mainIndex = stack.contents(main.id());
+
+            Map<String, String> change = new HashMap<>();
+            change.put("src/pkg1/Type1.java", null); // deleted
+            change.put("src/pkg4/Type4.java", ScaleFixtures.javaFile("Type4", 12, "v2")); // grown and edited
+            change.put("src/added/Fresh.java", ScaleFixtures.javaFile("Fresh", 5, "v1")); // added
+            ScaleFixtures.commit(repo, change, "mixed change");
+            stack.source.reset();
+            long inputsBefore = stack.embedder.inputs();
+
+            // A second name for the same branch, registered after the push: its first job copies the
+            // first project's index (at the older commit) beside its fetch and reads only what differs.
+            Project second = stack.rag.register("second", repo.toString(), null);
+            IngestionJob job = stack.ingest(second.id());
+
+            assertThat(job.status()).as("%s", job.error()).isEqualTo(JobStatus.READY);
+            assertThat(stack.source.read).isEqualTo(Set.of("src/pkg4/Type4.java", "src/added/Fresh.java"));
+            long embedded = stack.embedder.inputs() - inputsBefore;
+            Map<String, String> secondIndex = stack.contents(second.id()); // embeds its query
+            assertThat(embedded).isEqualTo(job.progress().chunksEmbedded()).isPositive()
+                    .isLessThan(secondIndex.size() / 4);
+            assertThat(secondIndex.values()).noneMatch(c -> c.startsWith("src/pkg1/Type1.java:"));
+            assertThat(secondIndex).isEqualTo(ScaleFixtures.freshIndex(tmp.resolve("fresh"), second, SETTINGS));
+            assertThat(stack.contents(main.id())).as("the first project's index, untouched").isEqualTo(mainIndex);
+        }
+    }
 }

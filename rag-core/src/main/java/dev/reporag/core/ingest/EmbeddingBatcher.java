@@ -281,16 +281,11 @@ final class EmbeddingBatcher {
 
     /** Sends what is buffered and stores every request's vectors. */
     void finish() {
-        sendRest();
-        while (!inFlight.isEmpty()) {
-            storeOldest();
-        }
-    }
-
-    /** Sends what is held short of a full batch, without waiting: other work can go on meanwhile. */
-    void sendRest() {
         if (!chunks.isEmpty()) {
             submit();
+        }
+        while (!inFlight.isEmpty()) {
+            storeOldest();
         }
     }
 

@@ -17,9 +17,10 @@ import java.util.function.Supplier;
 
 /**
  * Every thread ingestion uses besides a job's own, in one owner shared by the jobs of a process:
- * the lease heartbeats, the threads that read and chunk files ahead of a job, and the threads that
- * open (clone or fetch) a snapshot while the job thread keeps watching its cancellation. Embedding
- * requests have their own owner, the {@link dev.reporag.core.embed.EmbeddingDispatcher}.
+ * the lease heartbeats, the threads that read and chunk files ahead of a job, the threads that
+ * open (clone or fetch) a snapshot while the job thread keeps watching its cancellation, and those
+ * that copy a sibling's index beside a job. Embedding requests have their own owner, the
+ * {@link dev.reporag.core.embed.EmbeddingDispatcher}.
  *
  * <p>All threads are daemons and none is ever interrupted: an interrupt can close a channel that a
  * shared pack file is read through. A job stops its reads by its cancellation and waits for the
@@ -35,6 +36,8 @@ final class IngestThreads implements AutoCloseable {
     private final ExecutorService readers = Executors.newFixedThreadPool(READERS, daemon("rag-read-"));
     /** One thread per snapshot being opened: an open may take minutes and jobs open theirs at once. */
     private final ExecutorService openers = Executors.newCachedThreadPool(daemon("rag-open-"));
+    /** One thread per sibling index being copied beside its job. */
+    private final ExecutorService copiers = Executors.newCachedThreadPool(daemon("rag-copy-"));
 
     /** Runs {@code beat} every {@code period} until the returned future is cancelled. */
     ScheduledFuture<?> every(Duration period, Runnable beat) {
@@ -52,12 +55,18 @@ final class IngestThreads implements AutoCloseable {
         return CompletableFuture.supplyAsync(opening, openers);
     }
 
+    /** Copies a sibling's index on a thread of its own, beside the job that waits for it at its end. */
+    <T> CompletableFuture<T> copy(Supplier<T> copying) {
+        return CompletableFuture.supplyAsync(copying, copiers);
+    }
+
     /** Stops the heartbeats at once; reads and opens still running end on their own (never interrupted). */
     @Override
     public void close() {
         heartbeats.shutdownNow();
         readers.shutdown();
         openers.shutdown();
+        copiers.shutdown();
     }
 
     private static ThreadFactory daemon(String prefix) {

@@ -44,6 +44,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
@@ -57,11 +59,10 @@ import java.util.stream.Stream;
  * Runs one claimed job through the pipeline, in this order ({@link Ingestion#run}):
  * <ol>
  *   <li>open ({@link SnapshotOpening}): resolve the commit (a clone or fetch), on a thread of its
- *       own so a cancelled job is given back at once;</li>
- *   <li>scope: after a READY job only the files changed since its commit are read, unless the job
- *       re-embeds the project with another model; a first job of a repository another project has
- *       indexed starts from that index ({@link SiblingIndex}), which it copies while its last
- *       requests are out;</li>
+ *       own so a cancelled job is given back at once; a first job of a repository another project
+ *       has indexed copies that index beside everything that follows ({@link SiblingIndex});</li>
+ *   <li>scope: after a READY job (or that copy) only the files changed since its commit are read,
+ *       unless the job re-embeds the project with another model;</li>
  *   <li>list: a pass over the listing's metadata applies the path and size rules and sums the bytes
  *       to read, so the percentage is honest from the start;</li>
  *   <li>read and chunk, on the reader threads, a few files ahead of the job thread, which takes
@@ -243,12 +244,19 @@ public final class JobProcessor implements AutoCloseable {
     }
 
     /**
-     * A sibling's index to copy, but the chunks of the paths that differ from it; {@code copied} once
-     * the copy went through.
+     * A sibling's index being copied beside the job. The paths that differ from it, once known, are
+     * read by the job; what the copy brought of them is reconciled against the chunk ids the job
+     * saw of them ({@code seen}) once the copy is done.
      */
-    private record SiblingCopy(SiblingIndex sibling, Set<String> differing, boolean copied) {
-        SiblingCopy done() {
-            return new SiblingCopy(sibling, differing, true);
+    private static final class SiblingCopy {
+        private final SiblingIndex sibling;
+        private final CompletableFuture<Long> copying;
+        private final Set<String> differing = new HashSet<>();
+        private final Set<String> seen = new HashSet<>();
+
+        SiblingCopy(SiblingIndex sibling, CompletableFuture<Long> copying) {
+            this.sibling = sibling;
+            this.copying = copying;
         }
     }
 
@@ -278,7 +286,7 @@ public final class JobProcessor implements AutoCloseable {
         /** What the index the changes are counted from left out (this project's last, or a sibling's), once read. */
         private Optional<SkippedFiles> lastSkips;
         private ProgressTally tally;
-        /** The sibling index this first job starts from, copied while its last requests are out; or null. */
+        /** The sibling index this first job copies beside its other work; or null. */
         private SiblingCopy siblingCopy;
         private final StageTimes times = new StageTimes();
         private final Eta eta = new Eta();
@@ -302,6 +310,7 @@ public final class JobProcessor implements AutoCloseable {
         Progress run() {
             Project project = jobs.project(job.projectId())
                     .orElseThrow(() -> new StoreException("the project was deleted"));
+            startSiblingCopy(project);
             try (Snapshot snapshot = times.time(Stage.OPEN,
                     () -> SnapshotOpening.open(threads, source, project, job, cancellation, listener))) {
                 cancellation.throwIfCancelled();
@@ -317,13 +326,15 @@ public final class JobProcessor implements AutoCloseable {
                 save(true);
                 Set<String> stored = storedInScope(project, changes);
                 index(snapshot, toRead, stored);
-                Set<String> unseen = siblingCopy != null
-                        && (!siblingCopy.copied() || !siblingCopy.sibling().unchangedIn(jobs))
-                        ? readEverythingAfterAll(project, snapshot) : stored;
+                Set<String> unseen = siblingCopy != null ? finishSiblingCopy(project, snapshot) : stored;
                 Progress complete = times.time(Stage.FINISH, () -> complete(project, unseen, switching));
                 log.info("job {}: {} chunks embedded, {} reused from vectors already stored; the job thread's"
                         + " time: {}", job.id(), tally.chunksEmbedded(), tally.chunksReused(), times);
                 return complete;
+            } finally {
+                if (siblingCopy != null) {
+                    siblingCopy.copying.exceptionally(failure -> 0L).join(); // no copy outlives its job
+                }
             }
         }
 
@@ -351,8 +362,8 @@ public final class JobProcessor implements AutoCloseable {
 
         /**
          * After a READY job, the paths changed and deleted since its commit; before the first, those
-         * since the commit of a sibling's index, which is copied ({@link #startFromSibling}); empty
-         * when everything is read.
+         * since the commit of the sibling's index copied ({@link #startFromSibling}); empty when
+         * everything is read.
          */
         private Optional<ChangeSet> changesSinceLastIndex(Project project, Snapshot snapshot) {
             Optional<String> previous = jobs.latestReadyJob(project.id()).map(IngestionJob::commit);
@@ -383,27 +394,45 @@ public final class JobProcessor implements AutoCloseable {
 
         /**
          * A first job of a project whose repository another project has indexed (another branch or
-         * tag, a second name) goes on as a re-index from that index's commit: only what differs is
-         * read, and the rest is copied ({@link #copySibling}), not looked up, embedded or written
-         * chunk by chunk. A first job resumed keeps its own chunks instead.
+         * tag, a second name) copies that project's index on a thread of its own from the start,
+         * beside the clone or fetch, the listing, and the reading and embedding of the files that
+         * differ: no chunk of a file the two share is read, looked up, embedded or written one by
+         * one. A first job resumed keeps its own chunks instead.
+         */
+        private void startSiblingCopy(Project project) {
+            if (jobs.latestReadyJob(project.id()).isPresent() || !store.models(project.id()).answersWith(store.model())
+                    || store.count(project.id()) > 0) {
+                return;
+            }
+            SiblingIndex.find(project, jobs, store).ifPresent(sibling -> {
+                VectorStore copyTo = fenced();
+                siblingCopy = new SiblingCopy(sibling,
+                        threads.copy(() -> copyTo.copyChunks(sibling.project().id(), job.projectId(), Set.of())));
+            });
+        }
+
+        /**
+         * With a sibling's index being copied, the job goes on as a re-index from that index's commit:
+         * only what differs is read. Where that cannot be (other listing rules, a snapshot without that
+         * commit), the copy is waited for and every file is read, its copies reconciled like a resumed
+         * job's chunks.
          */
         private Optional<ChangeSet> startFromSibling(Project project, Snapshot snapshot) {
-            if (store.count(project.id()) > 0) {
+            if (siblingCopy == null) {
                 return Optional.empty();
             }
-            Optional<SiblingIndex> found = SiblingIndex.find(project, jobs, store);
-            if (found.isEmpty()) {
-                return Optional.empty();
-            }
-            SiblingIndex sibling = found.get();
+            SiblingIndex sibling = siblingCopy.sibling;
             Optional<SkippedFiles> siblingSkips = jobs.skippedFiles(sibling.project().id());
             Optional<ChangeSet> changes = changesSince(sibling.commit(), snapshot, () -> siblingSkips);
             if (changes.isEmpty()) {
+                log.info("job {}: project '{}''s index at {} cannot be started from; every file is read",
+                        job.id(), sibling.project().name(), sibling.commit());
+                awaitSiblingCopy();
+                siblingCopy = null;
                 return changes;
             }
-            Set<String> differing = new HashSet<>(changes.get().changed());
-            differing.addAll(changes.get().deleted());
-            siblingCopy = new SiblingCopy(sibling, differing, false);
+            siblingCopy.differing.addAll(changes.get().changed());
+            siblingCopy.differing.addAll(changes.get().deleted());
             lastSkips = siblingSkips;
             log.info("job {}: starts from project '{}' at {}: {} changed and {} deleted paths since", job.id(),
                     sibling.project().name(), sibling.commit(), changes.get().changed().size(),
@@ -411,42 +440,52 @@ public final class JobProcessor implements AutoCloseable {
             return changes;
         }
 
-        /**
-         * The sibling's chunks but those of the paths that differ, copied while the changed files'
-         * requests are out (so the two overlap); the chunks of those paths are this job's to write.
-         */
-        private void copySibling() {
-            if (siblingCopy == null) {
-                return;
-            }
-            ProjectId from = siblingCopy.sibling().project().id();
+        /** Waits for the sibling's copy; false when the store refused it (the sibling deleted under it, say). */
+        private boolean awaitSiblingCopy() {
+            String name = siblingCopy.sibling.project().name();
             try {
-                long copied = times.time(Stage.STORE,
-                        () -> fenced().copyChunks(from, job.projectId(), siblingCopy.differing()));
-                log.info("job {}: {} chunks copied from project '{}'", job.id(), copied,
-                        siblingCopy.sibling().project().name());
-                siblingCopy = siblingCopy.done();
+                long copied = times.time(Stage.COPY, () -> {
+                    try {
+                        return siblingCopy.copying.join();
+                    } catch (CompletionException e) {
+                        throw e.getCause() instanceof RuntimeException cause ? cause : e;
+                    }
+                });
+                log.info("job {}: {} chunks copied from project '{}' at {}", job.id(), copied, name,
+                        siblingCopy.sibling.commit());
+                return true;
             } catch (StoreException e) {
-                // The sibling deleted as it was copied (its vectors freed under the copy), say: the
-                // job reads every file instead, as when the sibling is indexed again meanwhile.
-                log.info("job {}: copying project '{}' failed ({}); every file is read", job.id(),
-                        siblingCopy.sibling().project().name(), e.getMessage());
+                log.info("job {}: copying project '{}' failed ({})", job.id(), name, e.getMessage());
+                return false;
             }
         }
 
         /**
-         * The sibling was indexed again while its chunks were copied, so the copy may mix two of its
-         * commits, or the copy failed: what was copied goes, and every file is listed and read as a
-         * first job does (the changed files' chunks, written already, are reconciled like a resumed
-         * job's). Returns the chunk ids to reconcile against, as {@link #storedInScope} does.
+         * Once the files that differ are indexed, the copy is waited for, and what it brought of those
+         * paths that the job did not see again is returned to be deleted (the sibling's versions of
+         * changed or deleted files). If the copy failed, or the sibling was indexed again while it
+         * ran, every file is read after all.
+         */
+        private Set<String> finishSiblingCopy(Project project, Snapshot snapshot) {
+            if (!awaitSiblingCopy() || !siblingCopy.sibling.unchangedIn(jobs)) {
+                return readEverythingAfterAll(project, snapshot);
+            }
+            Set<String> left = new HashSet<>(store.chunkIds(project.id(), siblingCopy.differing));
+            left.removeAll(siblingCopy.seen);
+            return left;
+        }
+
+        /**
+         * The copy failed, or the sibling was indexed again while its chunks were copied (so the copy
+         * may mix two of its commits): what was copied for the paths this job did not read goes, and
+         * every file is listed and read as a first job does (the changed files' chunks are reconciled
+         * like a resumed job's). Returns the chunk ids to reconcile against, as {@link #storedInScope} does.
          */
         private Set<String> readEverythingAfterAll(Project project, Snapshot snapshot) {
-            if (siblingCopy.copied()) {
-                log.info("job {}: project '{}' was indexed again while its chunks were copied; every file is read",
-                        job.id(), siblingCopy.sibling().project().name());
-            }
+            log.info("job {}: the copy of project '{}' cannot be kept (it failed, or that project was indexed"
+                    + " again meanwhile); every file is read", job.id(), siblingCopy.sibling.project().name());
             Set<String> copied = store.chunkIds(project.id());
-            copied.removeAll(store.chunkIds(project.id(), siblingCopy.differing()));
+            copied.removeAll(store.chunkIds(project.id(), siblingCopy.differing));
             store.delete(project.id(), copied);
             siblingCopy = null;
             skippedUnread.clear();
@@ -524,6 +563,9 @@ public final class JobProcessor implements AutoCloseable {
          * the end was not seen again); the chunks of deleted paths go at once.
          */
         private Set<String> storedInScope(Project project, Optional<ChangeSet> changes) {
+            if (siblingCopy != null) {
+                return new HashSet<>(); // the copy's chunks of those paths are reconciled once it is done
+            }
             // A copy: reconciling removes from it, and a store may hand out an unmodifiable set.
             Set<String> stored = new HashSet<>(changes.isPresent()
                     ? store.chunkIds(project.id(), changes.get().changed())
@@ -574,8 +616,6 @@ public final class JobProcessor implements AutoCloseable {
                     ReadFile read = times.time(Stage.READ, () -> await(ahead.removeFirst()));
                     group.add(reconcile(read, stored), read.skipped() == null);
                 }
-                batcher.sendRest();
-                copySibling(); // while the last requests are out
                 batcher.finish();
             } catch (RuntimeException e) {
                 batcher.abandon();
@@ -682,6 +722,9 @@ public final class JobProcessor implements AutoCloseable {
             List<String> texts = new ArrayList<>();
             for (int i = 0; i < read.chunks().size(); i++) {
                 Chunk chunk = read.chunks().get(i);
+                if (siblingCopy != null) {
+                    siblingCopy.seen.add(chunk.id());
+                }
                 boolean done = stored.remove(chunk.id());
                 tally.chunk(done);
                 if (!done) {

@@ -15,6 +15,7 @@ import java.util.function.Supplier;
  */
 final class StageTimes {
     enum Stage {
+        COPY("copying a sibling's index"),
         OPEN("clone/fetch"),
         LIST("listing"),
         READ("waiting for reads"),

@@ -14,6 +14,8 @@ import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.model.ScoredChunk;
 import dev.reporag.core.policy.BatchPolicy;
 import dev.reporag.core.policy.RagSettings;
+import dev.reporag.core.policy.FileFilter;
+import dev.reporag.core.port.RepositorySource;
 import dev.reporag.core.port.StoreException;
 import dev.reporag.core.port.VectorStore;
 import org.junit.jupiter.api.AfterEach;
@@ -23,9 +25,12 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
@@ -47,8 +52,27 @@ class SiblingIndexTest {
     private RepoRag rag = rag(store);
 
     private RepoRag rag(VectorStore vectors) {
-        return RepoRag.builder().source(source).embedder(embedder).vectorStore(vectors).jobs(jobs)
-                .conversations(new InMemoryConversationRepository()).settings(settings).build();
+        return rag(vectors, source, settings);
+    }
+
+    private RepoRag rag(VectorStore vectors, RepositorySource repositories, RagSettings ragSettings) {
+        return RepoRag.builder().source(repositories).embedder(embedder).vectorStore(vectors).jobs(jobs)
+                .conversations(new InMemoryConversationRepository()).settings(ragSettings).build();
+    }
+
+    /** {@code store}, running {@code before} as a copy starts. */
+    private VectorStore onCopy(Runnable before) {
+        return (VectorStore) Proxy.newProxyInstance(VectorStore.class.getClassLoader(),
+                new Class<?>[]{VectorStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("copyChunks")) {
+                        before.run();
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @AfterEach
@@ -137,6 +161,58 @@ class SiblingIndexTest {
     }
 
     @Test
+    void theCopyRunsBesideTheCloneOrFetch() throws InterruptedException {
+        String[] commits = twoCommits();
+        Project main = rag.register("main", REPO, commits[0]);
+        ingest(main);
+        CountDownLatch copying = new CountDownLatch(1);
+        AtomicBoolean copiedDuringTheFetch = new AtomicBoolean();
+        RepositorySource slowToOpen = (RepositorySource) Proxy.newProxyInstance(
+                RepositorySource.class.getClassLoader(), new Class<?>[]{RepositorySource.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("open") && ((Project) args[0]).name().equals("branch")) {
+                        // A fetch that ends only once the copy has started (or after 10 s without it).
+                        copiedDuringTheFetch.set(copying.await(10, TimeUnit.SECONDS));
+                    }
+                    try {
+                        return method.invoke(source, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        rag.close();
+        rag = rag(onCopy(copying::countDown), slowToOpen, settings);
+
+        Project branch = rag.register("branch", REPO, commits[1]);
+        IngestionJob job = ingest(branch);
+
+        assertThat(job.status()).as("%s", job.error()).isEqualTo(JobStatus.READY);
+        assertThat(copiedDuringTheFetch).as("the copy started while the snapshot was fetched").isTrue();
+        assertThat(contents(branch)).isEqualTo(contents(indexedFromNothing(commits[1])));
+    }
+
+    @Test
+    void aCopyThatCannotBeStartedFromIsReconciledByReadingEveryFile() {
+        String[] commits = twoCommits();
+        Project main = rag.register("main", REPO, commits[0]);
+        ingest(main);
+        // A limit raised since the main line was indexed: its index may leave out files this job keeps,
+        // which only reading every file finds. The copy, started before that is known, is reconciled.
+        rag.close();
+        rag = rag(store, source, settings.toBuilder()
+                .fileFilter(FileFilter.withExtraExcludes(1_000_000, List.of(), List.of())).build());
+        int readsBefore = source.reads();
+
+        Project branch = rag.register("branch", REPO, commits[1]);
+        IngestionJob job = ingest(branch);
+
+        assertThat(job.status()).as("%s", job.error()).isEqualTo(JobStatus.READY);
+        assertThat(source.reads() - readsBefore).as("every text file read").isGreaterThan(5);
+        assertThat(contents(branch)).as("no copy of the deleted or the changed file's old version left")
+                .isEqualTo(contents(indexedFromNothing(commits[1])));
+    }
+
+    @Test
     void aSiblingWithAJobQueuedIsNotCopied() {
         String[] commits = twoCommits();
         Project main = rag.register("main", REPO, commits[0]);
@@ -157,17 +233,9 @@ class SiblingIndexTest {
         String[] commits = twoCommits();
         Project main = rag.register("main", REPO, commits[0]);
         ingest(main);
-        VectorStore failing = (VectorStore) Proxy.newProxyInstance(VectorStore.class.getClassLoader(),
-                new Class<?>[]{VectorStore.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("copyChunks")) {
-                        throw new StoreException("the vectors of 2 chunks are gone"); // the sibling deleted meanwhile
-                    }
-                    try {
-                        return method.invoke(store, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        VectorStore failing = onCopy(() -> {
+            throw new StoreException("the vectors of 2 chunks are gone"); // the sibling deleted meanwhile
+        });
         rag.close();
         rag = rag(failing);
         int readsBefore = source.reads();
