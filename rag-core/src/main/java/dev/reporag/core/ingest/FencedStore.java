@@ -20,6 +20,10 @@ import java.util.Set;
  * (a batch that landed while the project was being deleted, after the delete had removed its
  * chunks, is removed again): the delete removes the job before the chunks, so one of the two
  * looks always sees it gone. Either way the job stops.
+ *
+ * <p>A job copying a sibling's index writes nothing else until the copy is done ({@code beforeWrites}):
+ * on PostgreSQL a batch written beside the copy could deadlock with it over the chunk ids the two
+ * share (those of a changed file's unchanged parts), and the embedded store serialises its writes anyway.
  */
 final class FencedStore implements VectorStore {
     private static final Logger log = LoggerFactory.getLogger(FencedStore.class);
@@ -34,16 +38,25 @@ final class FencedStore implements VectorStore {
     private final ProjectId project;
     private final WriteFence fence;
     private final Cancellation cancellation;
+    private final Runnable beforeWrites;
 
     FencedStore(VectorStore store, ProjectId project, WriteFence fence, Cancellation cancellation) {
+        this(store, project, fence, cancellation, () -> {
+        });
+    }
+
+    FencedStore(VectorStore store, ProjectId project, WriteFence fence, Cancellation cancellation,
+                Runnable beforeWrites) {
         this.store = store;
         this.project = project;
         this.fence = fence;
         this.cancellation = cancellation;
+        this.beforeWrites = beforeWrites;
     }
 
     @Override
     public void upsert(List<EmbeddedChunk> chunks) {
+        beforeWrites.run();
         if (!holds()) {
             stop("dropped a batch of " + chunks.size() + " chunks");
         }
@@ -71,6 +84,7 @@ final class FencedStore implements VectorStore {
     /** A model switch at the end of a job is fenced like a batch: a deleted project gets none. */
     @Override
     public void activate(ProjectId project) {
+        beforeWrites.run();
         if (!holds()) {
             stop("did not switch its model");
         }
@@ -129,11 +143,13 @@ final class FencedStore implements VectorStore {
 
     @Override
     public void delete(ProjectId project, Collection<String> chunkIds) {
+        beforeWrites.run();
         store.delete(project, chunkIds);
     }
 
     @Override
     public void deletePaths(ProjectId project, Collection<String> paths) {
+        beforeWrites.run();
         store.deletePaths(project, paths);
     }
 

@@ -587,7 +587,7 @@ public final class JobProcessor implements AutoCloseable {
         private void index(Snapshot snapshot, BitSet toRead, Set<String> stored) {
             stopping = false; // a pass before this one ended with its reads drained
             Deque<Future<ReadFile>> ahead = new ArrayDeque<>();
-            EmbeddingBatcher batcher = new EmbeddingBatcher(dispatcher, fenced(),
+            EmbeddingBatcher batcher = new EmbeddingBatcher(dispatcher, batches(),
                     WINDOW_PER_SENDER * dispatcher.policy().concurrency(), cancellation, (chunks, embedded, bytes) -> {
                         tally.stored(chunks, embedded, bytes);
                         save(chunks > 0);
@@ -756,8 +756,21 @@ public final class JobProcessor implements AutoCloseable {
          * only while the job is still this worker's, so a project deleted meanwhile keeps none.
          */
         private VectorStore fenced() {
-            return new FencedStore(store, job.projectId(), () -> jobs.job(job.id())
-                    .filter(j -> worker.equals(j.leaseOwner())).isPresent(), cancellation);
+            return new FencedStore(store, job.projectId(), this::holdsJob, cancellation);
+        }
+
+        /** The store as this job's batches are written to it: fenced, and after the sibling copy, if one runs. */
+        private VectorStore batches() {
+            SiblingCopy copy = siblingCopy;
+            if (copy == null) {
+                return fenced();
+            }
+            return new FencedStore(store, job.projectId(), this::holdsJob, cancellation,
+                    () -> copy.copying.exceptionally(failure -> 0L).join());
+        }
+
+        private boolean holdsJob() {
+            return jobs.job(job.id()).filter(j -> worker.equals(j.leaseOwner())).isPresent();
         }
 
         /**

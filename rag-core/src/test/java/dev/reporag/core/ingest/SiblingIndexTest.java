@@ -192,6 +192,52 @@ class SiblingIndexTest {
     }
 
     @Test
+    void theJobWritesNothingWhileTheCopyRuns() {
+        String[] commits = twoCommits();
+        Project main = rag.register("main", REPO, commits[0]);
+        ingest(main);
+        long inputsBefore = embedder.inputs();
+        AtomicBoolean copying = new AtomicBoolean();
+        AtomicBoolean writtenBesideTheCopy = new AtomicBoolean();
+        VectorStore watched = (VectorStore) Proxy.newProxyInstance(VectorStore.class.getClassLoader(),
+                new Class<?>[]{VectorStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("copyChunks")) {
+                        copying.set(true);
+                        try {
+                            // A slow copy: it ends once the job has sent its request, and a while after.
+                            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                            while (embedder.inputs() == inputsBefore && System.nanoTime() < deadline) {
+                                Thread.sleep(5);
+                            }
+                            Thread.sleep(300);
+                            return method.invoke(store, args);
+                        } finally {
+                            copying.set(false);
+                        }
+                    }
+                    if (Set.of("upsert", "delete", "deletePaths", "activate").contains(method.getName())
+                            && copying.get()) {
+                        writtenBesideTheCopy.set(true); // on PostgreSQL, a write that could deadlock with it
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        rag.close();
+        rag = rag(watched);
+
+        Project branch = rag.register("branch", REPO, commits[1]);
+        IngestionJob job = ingest(branch);
+
+        assertThat(job.status()).as("%s", job.error()).isEqualTo(JobStatus.READY);
+        assertThat(embedder.inputs()).as("the request went out while the copy ran").isGreaterThan(inputsBefore);
+        assertThat(writtenBesideTheCopy).isFalse();
+        assertThat(contents(branch)).isEqualTo(contents(indexedFromNothing(commits[1])));
+    }
+
+    @Test
     void aCopyThatCannotBeStartedFromIsReconciledByReadingEveryFile() {
         String[] commits = twoCommits();
         Project main = rag.register("main", REPO, commits[0]);
