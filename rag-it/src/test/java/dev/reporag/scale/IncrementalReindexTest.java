@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -122,6 +123,14 @@ class IncrementalReindexTest {
             assertThat(secondIndex.values()).noneMatch(c -> c.startsWith("src/pkg1/Type1.java:"));
             assertThat(secondIndex).isEqualTo(ScaleFixtures.freshIndex(tmp.resolve("fresh"), second, SETTINGS));
             assertThat(stack.contents(main.id())).as("the first project's index, untouched").isEqualTo(mainIndex);
+
+            // The same repository, its address written another way (a clone of its own, of the newest
+            // commit only): it starts from the second project, at that commit, and reads nothing.
+            stack.source.reset();
+            Project third = stack.rag.register("third", repo.resolve(".git").toString(), null);
+            assertThat(stack.ingest(third.id()).status()).isEqualTo(JobStatus.READY);
+            assertThat(stack.source.read).isEmpty();
+            assertThat(new TreeSet<>(stack.contents(third.id()).values())).isEqualTo(new TreeSet<>(secondIndex.values()));
         }
     }
 }
