@@ -15,13 +15,14 @@ import java.util.function.Supplier;
  */
 final class StageTimes {
     enum Stage {
-        COPY("copying a sibling's index"),
         OPEN("clone/fetch"),
         LIST("listing"),
         READ("waiting for reads"),
         LOOKUP("reuse lookups"),
         EMBED("waiting for vectors"),
         STORE("writes"),
+        /** Waiting for a sibling's index, copied beside the job (see JobProcessor). */
+        COPY("waiting for the copy of a sibling's index"),
         PROGRESS("progress saves"),
         FINISH("finish");
 
