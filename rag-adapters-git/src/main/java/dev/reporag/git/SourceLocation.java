@@ -14,11 +14,20 @@ sealed interface SourceLocation {
     /** What messages and logs show; never holds credentials. */
     String display();
 
-    /** Names the cache directory: the same repository always maps to the same directory. */
+    /** The repository the address names, without what does not change it: a trailing {@code .git}. */
+    String repository();
+
+    /**
+     * Names the cache directory: the same repository always maps to the same directory, whichever
+     * way its address ends ({@code …/shop} and {@code …/shop.git}; a working tree and its {@code .git}),
+     * so two projects of one repository share one clone and its history. A cache shared by two
+     * addresses that are in fact two repositories only holds both's objects: every fetch names its
+     * address and the commit it resolves.
+     */
     default String cacheKey() {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(transportUrl().getBytes(StandardCharsets.UTF_8));
+                    .digest(repository().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -42,6 +51,11 @@ sealed interface SourceLocation {
         public String display() {
             return transportUrl();
         }
+
+        @Override
+        public String repository() {
+            return transportUrl().replaceAll("\\.git$", "");
+        }
     }
 
     record Local(Path path) implements SourceLocation {
@@ -53,6 +67,13 @@ sealed interface SourceLocation {
         @Override
         public String display() {
             return path.toString();
+        }
+
+        @Override
+        public String repository() {
+            Path name = path.getFileName();
+            return name != null && name.toString().equals(".git") && path.getParent() != null
+                    ? path.getParent().toString() : path.toString();
         }
     }
 }

@@ -158,7 +158,10 @@ class SourceUrlPolicyTest {
     void theSameRepositoryMapsToTheSameCacheKey() {
         String key = strict.check("https://github.com/owner/repo").cacheKey();
         assertThat(strict.check("https://GITHUB.com:443/owner/repo/").cacheKey()).isEqualTo(key);
+        assertThat(strict.check("https://github.com/owner/repo.git").cacheKey()).isEqualTo(key);
+        assertThat(strict.check("https://github.com/owner/repo.git/").cacheKey()).isEqualTo(key);
         assertThat(strict.check("https://github.com/owner/other").cacheKey()).isNotEqualTo(key);
+        assertThat(strict.check("https://github.com/owner/repo-git").cacheKey()).isNotEqualTo(key);
         assertThat(key).matches("[0-9a-f]{32}");
     }
 

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -124,13 +123,17 @@ class IncrementalReindexTest {
             assertThat(secondIndex).isEqualTo(ScaleFixtures.freshIndex(tmp.resolve("fresh"), second, SETTINGS));
             assertThat(stack.contents(main.id())).as("the first project's index, untouched").isEqualTo(mainIndex);
 
-            // The same repository, its address written another way (a clone of its own, of the newest
-            // commit only): it starts from the second project, at that commit, and reads nothing.
+            // The same repository, its address written another way, after one more push: it shares the
+            // clone (and so the second project's commit), starts from the second project and reads
+            // only the file changed since.
+            ScaleFixtures.commit(repo, Map.of("src/added/Fresh.java", ScaleFixtures.javaFile("Fresh", 6, "v2")),
+                    "grow the new file");
             stack.source.reset();
             Project third = stack.rag.register("third", repo.resolve(".git").toString(), null);
             assertThat(stack.ingest(third.id()).status()).isEqualTo(JobStatus.READY);
-            assertThat(stack.source.read).isEmpty();
-            assertThat(new TreeSet<>(stack.contents(third.id()).values())).isEqualTo(new TreeSet<>(secondIndex.values()));
+            assertThat(stack.source.read).containsExactly("src/added/Fresh.java");
+            assertThat(stack.contents(third.id()))
+                    .isEqualTo(ScaleFixtures.freshIndex(tmp.resolve("fresh-third"), third, SETTINGS));
         }
     }
 }
