@@ -395,15 +395,10 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
      * every posting of the segment for a few documents) they are written again, on every core.
      */
     @Override
-    public synchronized long copyChunks(ProjectId from, ProjectId to, Collection<String> exceptPaths) {
+    public synchronized long copyChunks(ProjectId from, ProjectId to) {
         long[] copied = {0};
         write(searcher -> {
-            BooleanQuery.Builder query = new BooleanQuery.Builder()
-                    .add(new TermQuery(new Term(PROJECT, from.value())), Occur.FILTER);
-            if (!exceptPaths.isEmpty()) {
-                query.add(new TermInSetQuery(PATH, bytes(exceptPaths)), Occur.MUST_NOT);
-            }
-            Weight chunks = filterWeight(searcher, query.build());
+            Weight chunks = filterWeight(searcher, new TermQuery(new Term(PROJECT, from.value())));
             // Nothing to replace in a project without chunks (a new project's copy): no delete to apply.
             boolean replacing = searcher.count(new TermQuery(new Term(PROJECT, to.value()))) > 0;
             List<CodecReader> merged = new ArrayList<>();

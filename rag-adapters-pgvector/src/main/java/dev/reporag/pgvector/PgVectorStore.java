@@ -423,16 +423,14 @@ final class PgVectorStore implements VectorStore {
      * rows' paths, lines and hashes.
      */
     @Override
-    public long copyChunks(ProjectId from, ProjectId to, Collection<String> exceptPaths) {
+    public long copyChunks(ProjectId from, ProjectId to) {
         int spaceId = space().id();
         long copied = ConnectionWork.inTransaction(dataSource, "copy the chunks of project " + from, connection -> {
             List<UUID> sources = new ArrayList<>();
             List<UUID> copies = new ArrayList<>();
             try (PreparedStatement statement = connection.prepareStatement("SELECT id, path, start_line, end_line,"
-                    + " content_hash FROM chunks WHERE project_id = ? AND space_id = " + spaceId
-                    + " AND NOT (path = ANY (?))")) {
+                    + " content_hash FROM chunks WHERE project_id = ? AND space_id = " + spaceId)) {
                 statement.setString(1, from.value());
-                statement.setArray(2, connection.createArrayOf("text", exceptPaths.toArray(String[]::new)));
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
                         sources.add(rows.getObject(1, UUID.class));

@@ -71,8 +71,8 @@ record VectorOnlyStore(VectorStore delegate) implements VectorStore {
     }
 
     @Override
-    public long copyChunks(ProjectId from, ProjectId to, Collection<String> exceptPaths) {
-        return delegate.copyChunks(from, to, exceptPaths);
+    public long copyChunks(ProjectId from, ProjectId to) {
+        return delegate.copyChunks(from, to);
     }
 
     @Override

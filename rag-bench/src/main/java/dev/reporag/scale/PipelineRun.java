@@ -198,7 +198,7 @@ public final class PipelineRun {
         }
 
         @Override
-        public long copyChunks(ProjectId from, ProjectId to, Collection<String> exceptPaths) {
+        public long copyChunks(ProjectId from, ProjectId to) {
             return 0; // it keeps no chunks to copy
         }
 

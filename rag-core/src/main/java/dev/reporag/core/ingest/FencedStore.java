@@ -69,11 +69,11 @@ final class FencedStore implements VectorStore {
 
     /** A copy of another project's chunks is fenced like a batch. */
     @Override
-    public long copyChunks(ProjectId from, ProjectId to, Collection<String> exceptPaths) {
+    public long copyChunks(ProjectId from, ProjectId to) {
         if (!holds()) {
             stop("did not copy the chunks of project " + from);
         }
-        long copied = store.copyChunks(from, to, exceptPaths);
+        long copied = store.copyChunks(from, to);
         if (!holds()) {
             store.deleteProject(project);
             stop("removed the chunks copied as the project was deleted");

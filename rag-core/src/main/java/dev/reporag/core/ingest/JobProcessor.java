@@ -407,7 +407,7 @@ public final class JobProcessor implements AutoCloseable {
             SiblingIndex.find(project, jobs, store).ifPresent(sibling -> {
                 VectorStore copyTo = fenced();
                 siblingCopy = new SiblingCopy(sibling,
-                        threads.copy(() -> copyTo.copyChunks(sibling.project().id(), job.projectId(), Set.of())));
+                        threads.copy(() -> copyTo.copyChunks(sibling.project().id(), job.projectId())));
             });
         }
 

@@ -178,11 +178,9 @@ public final class InMemoryVectorStore implements VectorStore {
     }
 
     @Override
-    public long copyChunks(ProjectId from, ProjectId to, Collection<String> exceptPaths) {
-        Set<String> except = Set.copyOf(exceptPaths);
+    public long copyChunks(ProjectId from, ProjectId to) {
         synchronized (data) {
             List<EmbeddedChunk> copies = project(from).values().stream()
-                    .filter(c -> !except.contains(c.chunk().path()))
                     .map(c -> new EmbeddedChunk(c.chunk().inProject(to), c.vector(), c.key()))
                     .toList();
             Map<String, EmbeddedChunk> target = project(to);

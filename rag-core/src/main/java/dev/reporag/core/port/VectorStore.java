@@ -54,13 +54,13 @@ public interface VectorStore {
     long count(ProjectId project);
 
     /**
-     * Gives {@code to} a copy of every chunk {@code from} has in this store's model, but those of
-     * {@code exceptPaths}, each under the id it has in {@code to}
-     * ({@link dev.reporag.core.model.Chunk#inProject}) and with the same vector: nothing is embedded
-     * again. A project whose repository another project has indexed starts from that index; {@code to}
-     * holds no chunk of those paths. Returns how many chunks were copied.
+     * Gives {@code to} a copy of every chunk {@code from} has in this store's model, each under the
+     * id it has in {@code to} ({@link dev.reporag.core.model.Chunk#inProject}) and with the same
+     * vector: nothing is embedded again. A copy replaces a chunk of that id, as an upsert does. A
+     * project whose repository another project has indexed starts from that index. Returns how many
+     * chunks were copied.
      */
-    long copyChunks(ProjectId from, ProjectId to, Collection<String> exceptPaths);
+    long copyChunks(ProjectId from, ProjectId to);
 
     /** Which model answers for the project, and which one it is being re-embedded with. */
     ProjectModels models(ProjectId project);

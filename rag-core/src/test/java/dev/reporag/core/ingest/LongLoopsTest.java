@@ -412,8 +412,8 @@ class LongLoopsTest {
             return delegate.count(project);
         }
 
-        public long copyChunks(ProjectId from, ProjectId to, Collection<String> exceptPaths) {
-            return delegate.copyChunks(from, to, exceptPaths);
+        public long copyChunks(ProjectId from, ProjectId to) {
+            return delegate.copyChunks(from, to);
         }
 
         public List<ScoredChunk> vectorSearch(ProjectId project, float[] query, int k) {
@@ -484,8 +484,8 @@ class LongLoopsTest {
             return delegate.count(project);
         }
 
-        public long copyChunks(ProjectId from, ProjectId to, Collection<String> exceptPaths) {
-            return delegate.copyChunks(from, to, exceptPaths);
+        public long copyChunks(ProjectId from, ProjectId to) {
+            return delegate.copyChunks(from, to);
         }
 
         public List<ScoredChunk> vectorSearch(ProjectId project, float[] query, int k) {
