@@ -1,5 +1,7 @@
 package dev.reporag.git;
 
+import dev.reporag.core.policy.RepositoryName;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -14,20 +16,17 @@ sealed interface SourceLocation {
     /** What messages and logs show; never holds credentials. */
     String display();
 
-    /** The repository the address names, without what does not change it: a trailing {@code .git}. */
-    String repository();
-
     /**
-     * Names the cache directory: the same repository always maps to the same directory, whichever
-     * way its address ends ({@code …/shop} and {@code …/shop.git}; a working tree and its {@code .git}),
-     * so two projects of one repository share one clone and its history. A cache shared by two
+     * Names the cache directory: the same repository ({@link RepositoryName}: {@code …/shop} and
+     * {@code …/shop.git}, a working tree and its {@code .git}) always maps to the same directory, so
+     * two projects of one repository share one clone and its history. A cache shared by two
      * addresses that are in fact two repositories only holds both's objects: every fetch names its
      * address and the commit it resolves.
      */
     default String cacheKey() {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(repository().getBytes(StandardCharsets.UTF_8));
+                    .digest(RepositoryName.of(transportUrl()).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -51,11 +50,6 @@ sealed interface SourceLocation {
         public String display() {
             return transportUrl();
         }
-
-        @Override
-        public String repository() {
-            return transportUrl().replaceAll("\\.git$", "");
-        }
     }
 
     record Local(Path path) implements SourceLocation {
@@ -67,13 +61,6 @@ sealed interface SourceLocation {
         @Override
         public String display() {
             return path.toString();
-        }
-
-        @Override
-        public String repository() {
-            Path name = path.getFileName();
-            return name != null && name.toString().equals(".git") && path.getParent() != null
-                    ? path.getParent().toString() : path.toString();
         }
     }
 }

@@ -4,13 +4,12 @@ import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobId;
 import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.Project;
-import dev.reporag.core.policy.SourceKind;
+import dev.reporag.core.policy.RepositoryName;
 import dev.reporag.core.port.JobRepository;
 import dev.reporag.core.port.VectorStore;
 
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -28,49 +27,12 @@ record SiblingIndex(Project project, IngestionJob ready) {
     static Optional<SiblingIndex> find(Project project, JobRepository jobs, VectorStore store) {
         return jobs.projects().stream()
                 .filter(p -> !p.id().equals(project.id()) && p.paths().equals(project.paths())
-                        && repository(p.source()).equals(repository(project.source())))
+                        && RepositoryName.of(p.source()).equals(RepositoryName.of(project.source())))
                 .filter(p -> store.models(p.id()).answersWith(store.model()))
                 .flatMap(p -> jobs.latestJob(p.id())
                         .filter(job -> job.status() == JobStatus.READY && job.commit() != null)
                         .map(job -> new SiblingIndex(p, job)).stream())
                 .max(Comparator.comparing(s -> finishedAt(s.ready())));
-    }
-
-    /**
-     * What names the repository in a source, so that the ways of writing one address find each other:
-     * for a URL or the scp-like form, the host (lower case, without a user) and the path, without the
-     * scheme, a trailing slash or {@code .git} ({@code https://github.com/acme/shop},
-     * {@code https://github.com/acme/shop.git/} and {@code git@github.com:acme/shop.git} alike); a
-     * path on this machine without a trailing {@code /.git}. A guess need not be certain: the copy
-     * is kept only where the new snapshot holds the sibling's commit, and reconciled otherwise.
-     */
-    static String repository(String source) {
-        String s = source.strip();
-        return switch (SourceKind.of(s)) {
-            case URL -> {
-                String rest = s.substring(s.indexOf("://") + 3);
-                int slash = rest.indexOf('/');
-                String authority = slash < 0 ? rest : rest.substring(0, slash);
-                yield hostAndPath(authority.substring(authority.lastIndexOf('@') + 1),
-                        slash < 0 ? "" : rest.substring(slash));
-            }
-            case SCP_LIKE -> {
-                int colon = s.indexOf(':', s.indexOf('@') + 1);
-                yield hostAndPath(s.substring(s.indexOf('@') + 1, colon), s.substring(colon + 1));
-            }
-            case FILE_URL -> localPath(s.substring("file://".length()));
-            case PATH -> localPath(s);
-            case REMOTE_HELPER -> s;
-        };
-    }
-
-    private static String hostAndPath(String host, String path) {
-        return host.toLowerCase(Locale.ROOT) + "/" + path.replaceAll("^/+", "").replaceAll("/+$", "")
-                .replaceAll("\\.git$", "");
-    }
-
-    private static String localPath(String path) {
-        return path.replaceAll("[/\\\\]+$", "").replaceAll("[/\\\\]\\.git$", "");
     }
 
     String commit() {

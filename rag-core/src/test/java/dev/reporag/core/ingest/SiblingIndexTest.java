@@ -327,22 +327,6 @@ class SiblingIndexTest {
     }
 
     @Test
-    void theWaysOfWritingOneRepositoryNameIt() {
-        assertThat(Set.of("https://github.com/acme/shop", "https://github.com/acme/shop.git",
-                "https://github.com/acme/shop/", "https://GitHub.com/acme/shop.git/", "http://github.com/acme/shop",
-                "https://token@github.com/acme/shop.git", "ssh://git@github.com/acme/shop.git",
-                "git@github.com:acme/shop.git", "git@github.com:/acme/shop")
-                .stream().map(SiblingIndex::repository).collect(Collectors.toSet()))
-                .containsExactly("github.com/acme/shop");
-        assertThat(SiblingIndex.repository("/work/shop/.git")).isEqualTo(SiblingIndex.repository("/work/shop/"))
-                .isEqualTo(SiblingIndex.repository("file:///work/shop")).isEqualTo("/work/shop");
-        assertThat(Set.of("https://github.com/acme/shop", "https://github.com/acme/shop-fork",
-                "https://github.com/other/shop", "https://gitlab.com/acme/shop", "/work/shop", "/work/shop.git")
-                .stream().map(SiblingIndex::repository).collect(Collectors.toSet()))
-                .as("other repositories stay apart").hasSize(6);
-    }
-
-    @Test
     void aProjectOfTheSameRepositoryWrittenAnotherWayIsASibling() {
         String commit = source.commit("mem://git.example/acme/shop", IngestionTest.repository());
         Project main = rag.register("main", "mem://git.example/acme/shop", commit);
