@@ -310,7 +310,11 @@ public final class JobProcessor implements AutoCloseable {
         Progress run() {
             Project project = jobs.project(job.projectId())
                     .orElseThrow(() -> new StoreException("the project was deleted"));
-            startSiblingCopy(project);
+            // The commit the last complete index is of; none before a project's first READY job.
+            Optional<String> previous = jobs.latestReadyJob(project.id()).map(IngestionJob::commit);
+            if (previous.isEmpty()) {
+                startSiblingCopy(project);
+            }
             try (Snapshot snapshot = times.time(Stage.OPEN,
                     () -> SnapshotOpening.open(threads, source, project, job, cancellation, listener))) {
                 cancellation.throwIfCancelled();
@@ -321,7 +325,7 @@ public final class JobProcessor implements AutoCloseable {
                 FileFilter projectFilter = settings.fileFilter().forProject(paths);
                 filter = times.time(Stage.LIST, () -> projectFilter.forRepository(
                         RepositoryRuleFiles.read(snapshot, projectFilter, cancellation)));
-                Optional<ChangeSet> changes = switching ? Optional.empty() : changesSinceLastIndex(project, snapshot);
+                Optional<ChangeSet> changes = switching ? Optional.empty() : changesSinceLastIndex(project, previous, snapshot);
                 BitSet toRead = times.time(Stage.LIST, () -> list(project, snapshot, changes));
                 save(true);
                 Set<String> stored = storedInScope(project, changes);
@@ -365,8 +369,8 @@ public final class JobProcessor implements AutoCloseable {
          * since the commit of the sibling's index copied ({@link #startFromSibling}); empty when
          * everything is read.
          */
-        private Optional<ChangeSet> changesSinceLastIndex(Project project, Snapshot snapshot) {
-            Optional<String> previous = jobs.latestReadyJob(project.id()).map(IngestionJob::commit);
+        private Optional<ChangeSet> changesSinceLastIndex(Project project, Optional<String> previous,
+                                                          Snapshot snapshot) {
             if (previous.isEmpty()) {
                 return startFromSibling(project, snapshot);
             }
@@ -400,8 +404,7 @@ public final class JobProcessor implements AutoCloseable {
          * one. A first job resumed keeps its own chunks instead.
          */
         private void startSiblingCopy(Project project) {
-            if (jobs.latestReadyJob(project.id()).isPresent() || !store.models(project.id()).answersWith(store.model())
-                    || store.count(project.id()) > 0) {
+            if (!store.models(project.id()).answersWith(store.model()) || store.count(project.id()) > 0) {
                 return;
             }
             SiblingIndex.find(project, jobs, store).ifPresent(sibling -> {
