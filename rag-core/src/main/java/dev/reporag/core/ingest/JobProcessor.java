@@ -258,6 +258,11 @@ public final class JobProcessor implements AutoCloseable {
             this.sibling = sibling;
             this.copying = copying;
         }
+
+        /** Returns once the copy has ended, whether it went through or not. */
+        void awaitEnd() {
+            copying.exceptionally(failure -> 0L).join();
+        }
     }
 
     /** Stops the heartbeats; reads and opens still running end on their own. */
@@ -337,7 +342,7 @@ public final class JobProcessor implements AutoCloseable {
                 return complete;
             } finally {
                 if (siblingCopy != null) {
-                    siblingCopy.copying.exceptionally(failure -> 0L).join(); // no copy outlives its job
+                    siblingCopy.awaitEnd(); // no copy outlives its job
                 }
             }
         }
@@ -769,7 +774,7 @@ public final class JobProcessor implements AutoCloseable {
                 return fenced();
             }
             return new FencedStore(store, job.projectId(), this::holdsJob, cancellation,
-                    () -> copy.copying.exceptionally(failure -> 0L).join());
+                    copy::awaitEnd);
         }
 
         private boolean holdsJob() {
