@@ -350,11 +350,23 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
     }
 
     @Override
-    public Set<String> chunkIds(ProjectId project, Collection<String> paths) {
+    public Map<String, String> chunkKeys(ProjectId project, Collection<String> paths) {
         if (paths.isEmpty()) {
-            return new HashSet<>();
+            return new HashMap<>();
         }
-        return ids(inProject(project, new TermInSetQuery(PATH, bytes(paths))));
+        Query query = inProject(project, new TermInSetQuery(PATH, bytes(paths)));
+        return read(searcher -> {
+            Map<String, String> keys = new HashMap<>();
+            int total = searcher.count(query);
+            if (total > 0) {
+                StoredFields stored = searcher.storedFields();
+                for (ScoreDoc hit : searcher.search(query, total).scoreDocs) {
+                    Document doc = stored.document(hit.doc, Set.of(ID, KEY));
+                    keys.put(doc.get(ID), doc.get(KEY));
+                }
+            }
+            return keys;
+        });
     }
 
     @Override

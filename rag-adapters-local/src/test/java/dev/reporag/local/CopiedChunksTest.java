@@ -87,7 +87,7 @@ class CopiedChunksTest {
             String word = expected.text().substring(0, expected.text().indexOf(' '));
             assertThat(store.keywordSearch(project, word, 1)).singleElement()
                     .satisfies(hit -> assertThat(hit.chunk()).isEqualTo(expected));
-            assertThat(store.chunkIds(project, List.of(expected.path()))).contains(expected.id());
+            assertThat(store.chunkKeys(project, List.of(expected.path()))).containsEntry(expected.id(), original.key());
         }
     }
 

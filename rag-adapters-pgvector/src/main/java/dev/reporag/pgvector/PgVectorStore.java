@@ -310,25 +310,10 @@ final class PgVectorStore implements VectorStore {
 
     @Override
     public Set<String> chunkIds(ProjectId project) {
-        return ids("SELECT id FROM chunks WHERE project_id = ? AND space_id = " + space().id(), project, null);
-    }
-
-    @Override
-    public Set<String> chunkIds(ProjectId project, Collection<String> paths) {
-        if (paths.isEmpty()) {
-            return new HashSet<>();
-        }
-        return ids("SELECT id FROM chunks WHERE project_id = ? AND space_id = " + space().id() + " AND path = ANY (?)",
-                project, paths);
-    }
-
-    private Set<String> ids(String sql, ProjectId project, Collection<String> paths) {
         return ConnectionWork.withConnection(dataSource, "list the chunks of project " + project, connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT id FROM chunks WHERE project_id = ? AND space_id = " + space().id())) {
                 statement.setString(1, project.value());
-                if (paths != null) {
-                    statement.setArray(2, connection.createArrayOf("text", paths.toArray(String[]::new)));
-                }
                 Set<String> ids = new HashSet<>();
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
@@ -336,6 +321,28 @@ final class PgVectorStore implements VectorStore {
                     }
                 }
                 return ids;
+            }
+        });
+    }
+
+    @Override
+    public Map<String, String> chunkKeys(ProjectId project, Collection<String> paths) {
+        if (paths.isEmpty()) {
+            return new HashMap<>();
+        }
+        String sql = "SELECT id, embedding_key FROM chunks WHERE project_id = ? AND space_id = " + space().id()
+                + " AND path = ANY (?)";
+        return ConnectionWork.withConnection(dataSource, "list the chunks of project " + project, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                statement.setString(1, project.value());
+                statement.setArray(2, connection.createArrayOf("text", paths.toArray(String[]::new)));
+                Map<String, String> keys = new HashMap<>();
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        keys.put(rows.getString(1), rows.getString(2));
+                    }
+                }
+                return keys;
             }
         });
     }

@@ -7,6 +7,7 @@ import dev.reporag.core.port.VectorStore;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** A real store with its keyword search switched off, to measure what the keyword half adds. */
@@ -46,8 +47,8 @@ record VectorOnlyStore(VectorStore delegate) implements VectorStore {
     }
 
     @Override
-    public Set<String> chunkIds(ProjectId project, Collection<String> paths) {
-        return delegate.chunkIds(project, paths);
+    public Map<String, String> chunkKeys(ProjectId project, Collection<String> paths) {
+        return delegate.chunkKeys(project, paths);
     }
 
     @Override

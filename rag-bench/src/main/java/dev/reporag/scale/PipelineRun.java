@@ -176,8 +176,8 @@ public final class PipelineRun {
         }
 
         @Override
-        public Set<String> chunkIds(ProjectId project, Collection<String> paths) {
-            return new java.util.HashSet<>();
+        public java.util.Map<String, String> chunkKeys(ProjectId project, Collection<String> paths) {
+            return new java.util.HashMap<>();
         }
 
         @Override

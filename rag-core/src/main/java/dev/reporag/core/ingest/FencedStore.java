@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -137,8 +138,8 @@ final class FencedStore implements VectorStore {
     }
 
     @Override
-    public Set<String> chunkIds(ProjectId project, Collection<String> paths) {
-        return store.chunkIds(project, paths);
+    public Map<String, String> chunkKeys(ProjectId project, Collection<String> paths) {
+        return store.chunkKeys(project, paths);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.reporag.core.ingest;
 import dev.reporag.core.embed.EmbeddingDispatcher;
 import dev.reporag.core.ingest.StageTimes.Stage;
 import dev.reporag.core.model.Chunk;
+import dev.reporag.core.model.EmbeddingKey;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobOutcome;
 import dev.reporag.core.model.PathRules;
@@ -67,7 +68,8 @@ import java.util.stream.Stream;
  *       to read, so the percentage is honest from the start;</li>
  *   <li>read and chunk, on the reader threads, a few files ahead of the job thread, which takes
  *       them in listing order (so progress and checkpoints stay ordered);</li>
- *   <li>reconcile: a chunk stored already (same id) is done; a new one goes on;</li>
+ *   <li>reconcile: a chunk stored already (same id; same key too where its file changed) is done;
+ *       a new one goes on;</li>
  *   <li>reuse lookup ({@link ReuseStep}): a new chunk whose embedding key the store holds takes that
  *       vector;</li>
  *   <li>embed the others in batches through the process's {@link EmbeddingDispatcher} (which owns
@@ -333,9 +335,9 @@ public final class JobProcessor implements AutoCloseable {
                 Optional<ChangeSet> changes = switching ? Optional.empty() : changesSinceLastIndex(project, previous, snapshot);
                 BitSet toRead = times.time(Stage.LIST, () -> list(project, snapshot, changes));
                 save(true);
-                Set<String> stored = storedInScope(project, changes);
+                StoredChunks stored = storedInScope(project, changes);
                 index(snapshot, toRead, stored);
-                Set<String> unseen = siblingCopy != null ? finishSiblingCopy(project, snapshot) : stored;
+                Set<String> unseen = siblingCopy != null ? finishSiblingCopy(project, snapshot) : stored.unseen();
                 Progress complete = times.time(Stage.FINISH, () -> complete(project, unseen, switching));
                 log.info("job {}: {} chunks embedded, {} reused from vectors already stored; the job thread's"
                         + " time: {}", job.id(), tally.chunksEmbedded(), tally.chunksReused(), times);
@@ -478,7 +480,7 @@ public final class JobProcessor implements AutoCloseable {
             if (!awaitSiblingCopy() || !siblingCopy.sibling.unchangedIn(jobs)) {
                 return readEverythingAfterAll(project, snapshot);
             }
-            Set<String> left = new HashSet<>(store.chunkIds(project.id(), siblingCopy.differing));
+            Set<String> left = new HashSet<>(store.chunkKeys(project.id(), siblingCopy.differing).keySet());
             left.removeAll(siblingCopy.seen);
             return left;
         }
@@ -493,15 +495,15 @@ public final class JobProcessor implements AutoCloseable {
             log.info("job {}: the copy of project '{}' cannot be kept (it failed, or that project was indexed"
                     + " again meanwhile); every file is read", job.id(), siblingCopy.sibling.project().name());
             Set<String> copied = store.chunkIds(project.id());
-            copied.removeAll(store.chunkIds(project.id(), siblingCopy.differing));
+            copied.removeAll(store.chunkKeys(project.id(), siblingCopy.differing).keySet());
             store.delete(project.id(), copied);
             siblingCopy = null;
             skippedUnread.clear();
             tally = new ProgressTally(tally.progress().percent());
             BitSet toRead = times.time(Stage.LIST, () -> list(project, snapshot, Optional.empty()));
-            Set<String> stored = storedInScope(project, Optional.empty());
+            StoredChunks stored = storedInScope(project, Optional.empty());
             index(snapshot, toRead, stored);
-            return stored;
+            return stored.unseen();
         }
 
         /** What the last complete job left out (and the rules it listed by), read once: it may be long. */
@@ -567,17 +569,19 @@ public final class JobProcessor implements AutoCloseable {
         }
 
         /**
-         * The ids of the stored chunks of the files in scope, to reconcile against (what is left at
-         * the end was not seen again); the chunks of deleted paths go at once.
+         * The stored chunks of the files in scope, to reconcile against (what is left at the end was
+         * not seen again); the chunks of deleted paths go at once. With a sibling's index being
+         * copied, the copy's chunks of those paths are reconciled once it is done; meanwhile the
+         * sibling's chunks of the changed files tell which of theirs the copy brings as they are.
          */
-        private Set<String> storedInScope(Project project, Optional<ChangeSet> changes) {
+        private StoredChunks storedInScope(Project project, Optional<ChangeSet> changes) {
             if (siblingCopy != null) {
-                return new HashSet<>(); // the copy's chunks of those paths are reconciled once it is done
+                ProjectId sibling = siblingCopy.sibling.project().id();
+                return StoredChunks.ofCopy(sibling, store.chunkKeys(sibling, changes.orElseThrow().changed()));
             }
-            // A copy: reconciling removes from it, and a store may hand out an unmodifiable set.
-            Set<String> stored = new HashSet<>(changes.isPresent()
-                    ? store.chunkIds(project.id(), changes.get().changed())
-                    : store.chunkIds(project.id()));
+            StoredChunks stored = changes.isPresent()
+                    ? StoredChunks.ofEarlierFiles(store.chunkKeys(project.id(), changes.get().changed()))
+                    : StoredChunks.ofSameFiles(store.chunkIds(project.id()));
             changes.ifPresent(c -> {
                 if (!c.deleted().isEmpty()) {
                     store.deletePaths(project.id(), c.deleted());
@@ -592,7 +596,7 @@ public final class JobProcessor implements AutoCloseable {
          * to {@link #LOOKUP_GROUP} new chunks and {@link #LOOKUP_FILES} files), and the new ones
          * embedded and stored.
          */
-        private void index(Snapshot snapshot, BitSet toRead, Set<String> stored) {
+        private void index(Snapshot snapshot, BitSet toRead, StoredChunks stored) {
             stopping = false; // a pass before this one ended with its reads drained
             Deque<Future<ReadFile>> ahead = new ArrayDeque<>();
             EmbeddingBatcher batcher = new EmbeddingBatcher(dispatcher, batches(),
@@ -716,9 +720,9 @@ public final class JobProcessor implements AutoCloseable {
 
         /**
          * On the job thread, in listing order: a file left out on reading is recorded; of a file
-         * read, the chunks stored already (same id) are done, the others are returned.
+         * read, the chunks stored as they are ({@link StoredChunks}) are done, the others are returned.
          */
-        private ReuseStep.FileChunks reconcile(ReadFile read, Set<String> stored) {
+        private ReuseStep.FileChunks reconcile(ReadFile read, StoredChunks stored) {
             SourceFile file = read.file();
             if (read.skipped() != null) {
                 tally.skippedOnRead();
@@ -733,11 +737,12 @@ public final class JobProcessor implements AutoCloseable {
                 if (siblingCopy != null) {
                     siblingCopy.seen.add(chunk.id());
                 }
-                boolean done = stored.remove(chunk.id());
+                String text = read.texts().get(i);
+                boolean done = stored.unchanged(chunk, () -> EmbeddingKey.of(text, Chunker.VERSION, store.model()));
                 tally.chunk(done);
                 if (!done) {
                     fresh.add(chunk);
-                    texts.add(read.texts().get(i));
+                    texts.add(text);
                 }
             }
             return new ReuseStep.FileChunks(fresh, texts, file.size());

@@ -136,13 +136,14 @@ public final class InMemoryVectorStore implements VectorStore {
     }
 
     @Override
-    public Set<String> chunkIds(ProjectId project, Collection<String> paths) {
+    public Map<String, String> chunkKeys(ProjectId project, Collection<String> paths) {
         Set<String> wanted = Set.copyOf(paths);
         synchronized (data) {
-            return project(project).values().stream()
+            Map<String, String> keys = new HashMap<>();
+            project(project).values().stream()
                     .filter(c -> wanted.contains(c.chunk().path()))
-                    .map(c -> c.chunk().id())
-                    .collect(Collectors.toCollection(HashSet::new));
+                    .forEach(c -> keys.put(c.chunk().id(), c.key()));
+            return keys;
         }
     }
 

@@ -8,6 +8,7 @@ import dev.reporag.core.model.ScoredChunk;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -41,8 +42,12 @@ public interface VectorStore {
     /** Ids of every stored chunk of the project, for reconciling. */
     Set<String> chunkIds(ProjectId project);
 
-    /** Ids of the stored chunks of these paths. */
-    Set<String> chunkIds(ProjectId project, Collection<String> paths);
+    /**
+     * The stored chunks of these paths: each one's embedding key, by chunk id. A chunk of the same
+     * id (same place, same text) is kept as it is only if its key is the same too: its header names
+     * the declarations it sits in, which an edit elsewhere in the file can rename.
+     */
+    Map<String, String> chunkKeys(ProjectId project, Collection<String> paths);
 
     void delete(ProjectId project, Collection<String> chunkIds);
 

@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import static dev.reporag.core.model.Vectors.cosine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 /**
  * What every {@link VectorStore} must do. Adapters extend this with a fresh, empty store of
@@ -162,11 +163,13 @@ public abstract class VectorStoreContract {
         Chunk b1 = chunk(alpha, "b.java", 1, "three");
         Chunk c1 = chunk(alpha, "c.java", 1, "four");
         Chunk other = chunk(beta, "a.java", 1, "one");
-        store.upsert(List.of(new EmbeddedChunk(a1, axis(0)), new EmbeddedChunk(a2, axis(1)),
-                new EmbeddedChunk(b1, axis(2)), new EmbeddedChunk(c1, axis(3)), new EmbeddedChunk(other, axis(0))));
+        store.upsert(List.of(new EmbeddedChunk(a1, axis(0), "k-a1"), new EmbeddedChunk(a2, axis(1), "k-a2"),
+                new EmbeddedChunk(b1, axis(2), "k-b1"), new EmbeddedChunk(c1, axis(3), "k-c1"),
+                new EmbeddedChunk(other, axis(0), "k-a1")));
 
-        assertThat(store.chunkIds(alpha, List.of("a.java", "c.java"))).containsExactlyInAnyOrder(a1.id(), a2.id(),
-                c1.id());
+        assertThat(store.chunkKeys(alpha, List.of("a.java", "c.java"))).as("each chunk's key, by id")
+                .containsOnly(entry(a1.id(), "k-a1"), entry(a2.id(), "k-a2"), entry(c1.id(), "k-c1"));
+        assertThat(store.chunkKeys(alpha, List.of())).isEmpty();
 
         store.delete(alpha, List.of(a2.id()));
         assertThat(store.chunkIds(alpha)).containsExactlyInAnyOrder(a1.id(), b1.id(), c1.id());
@@ -380,7 +383,8 @@ public abstract class VectorStoreContract {
         });
         assertThat(store.keywordSearch(beta, "parseConfigFile", 5)).extracting(hit -> hit.chunk().id())
                 .containsExactly(a1.inProject(beta).id());
-        assertThat(store.chunkIds(beta, List.of("src/A.java"))).hasSize(2);
+        assertThat(store.chunkKeys(beta, List.of("src/A.java"))).as("the copies keep their keys")
+                .containsOnly(entry(a1.inProject(beta).id(), "k-a1"), entry(a2.inProject(beta).id(), "k-a2"));
 
         // The copy is beta's own: alpha's going leaves it whole, vectors included.
         store.deleteProject(alpha);

@@ -52,7 +52,7 @@ final class InMemoryRag implements AutoCloseable {
 
     /** Whether the project's index holds a chunk of the path. */
     boolean indexed(Project project, String path) {
-        return !store.chunkIds(project.id(), List.of(path)).isEmpty();
+        return !store.chunkKeys(project.id(), List.of(path)).isEmpty();
     }
 
     @Override

@@ -208,8 +208,8 @@ class IngestionTest {
         source.commit(REPO, files);
         ingest(project);
 
-        assertThat(store.chunkIds(project.id(), List.of("src/Service1.java", "src/Service3.java"))).isEmpty();
-        assertThat(store.chunkIds(project.id(), List.of("src/Moved.java"))).isNotEmpty();
+        assertThat(store.chunkKeys(project.id(), List.of("src/Service1.java", "src/Service3.java"))).isEmpty();
+        assertThat(store.chunkKeys(project.id(), List.of("src/Moved.java"))).isNotEmpty();
         assertThat(storedIds(project)).isEqualTo(freshIndexIds(files));
     }
 

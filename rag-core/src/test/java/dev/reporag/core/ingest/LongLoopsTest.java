@@ -392,8 +392,8 @@ class LongLoopsTest {
             return Set.copyOf(delegate.chunkIds(project));
         }
 
-        public Set<String> chunkIds(ProjectId project, Collection<String> paths) {
-            return Set.copyOf(delegate.chunkIds(project, paths));
+        public Map<String, String> chunkKeys(ProjectId project, Collection<String> paths) {
+            return Map.copyOf(delegate.chunkKeys(project, paths));
         }
 
         public void delete(ProjectId project, Collection<String> chunkIds) {
@@ -464,8 +464,8 @@ class LongLoopsTest {
             return delegate.chunkIds(project);
         }
 
-        public Set<String> chunkIds(ProjectId project, Collection<String> paths) {
-            return delegate.chunkIds(project, paths);
+        public Map<String, String> chunkKeys(ProjectId project, Collection<String> paths) {
+            return delegate.chunkKeys(project, paths);
         }
 
         public void delete(ProjectId project, Collection<String> chunkIds) {

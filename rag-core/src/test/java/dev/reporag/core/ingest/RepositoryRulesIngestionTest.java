@@ -75,7 +75,7 @@ class RepositoryRulesIngestionTest {
     }
 
     private boolean indexed(Project project, String path) {
-        return !store.chunkIds(project.id(), List.of(path)).isEmpty();
+        return !store.chunkKeys(project.id(), List.of(path)).isEmpty();
     }
 
     @Test

@@ -122,7 +122,7 @@ class SiblingIndexTest {
         assertThat(source.reads() - readsBefore).as("the changed and the added file only").isEqualTo(2);
         assertThat(embedder.inputs() - inputsBefore).isEqualTo(job.progress().chunksEmbedded())
                 .as("the chunks of the two files read, every one of them new")
-                .isEqualTo(store.chunkIds(branch.id(), java.util.List.of("src/Service2.java", "src/Added.java")).size())
+                .isEqualTo(store.chunkKeys(branch.id(), java.util.List.of("src/Service2.java", "src/Added.java")).size())
                 .isLessThan(store.count(branch.id()) / 3);
         Project scratch = indexedFromNothing(commits[1]);
         assertThat(contents(branch)).isEqualTo(contents(scratch)).isNotEqualTo(contents(main));
@@ -338,5 +338,101 @@ class SiblingIndexTest {
 
         assertThat(SiblingIndex.find(written, jobs, store)).map(s -> s.project().id()).contains(main.id());
         assertThat(SiblingIndex.find(elsewhere, jobs, store)).isEmpty();
+    }
+
+    /** The main line, then a commit changing one file of {@code main} as {@code edit} does. */
+    private String[] editOf(java.util.function.UnaryOperator<String> edit) {
+        Map<String, String> main = IngestionTest.repository();
+        String first = source.commit(REPO, main);
+        Map<String, String> edited = new TreeMap<>(main);
+        edited.put("src/Service2.java", edit.apply(main.get("src/Service2.java")));
+        return new String[]{first, source.commit(REPO, edited)};
+    }
+
+    /** {@code store}, recording the paths of the chunks each upsert writes. */
+    private VectorStore recordingUpserts(List<String> paths) {
+        return (VectorStore) Proxy.newProxyInstance(VectorStore.class.getClassLoader(),
+                new Class<?>[]{VectorStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("upsert")) {
+                        ((List<?>) args[0]).forEach(c -> paths.add(
+                                ((dev.reporag.core.model.EmbeddedChunk) c).chunk().path()));
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    /** The project's chunks (path, lines, content) with the embedding key each is stored under. */
+    private Map<String, String> keys(Project project) {
+        Map<String, String> byId = store.chunkKeys(project.id(), filesOf(project.ref()).keySet());
+        return store.vectorSearch(project.id(), new float[embedder.dimension()], 10_000).stream()
+                .map(ScoredChunk::chunk)
+                .collect(Collectors.toMap(c -> c.citation() + " " + c.contentHash(), c -> byId.get(c.id()),
+                        (a, b) -> a, TreeMap::new));
+    }
+
+    @Test
+    void theUnchangedChunksOfAChangedFileComeWithTheCopyAndAreNotWrittenAgain() {
+        // The file's last method only: its first chunks are the main line's, place and text.
+        String[] commits = editOf(text -> text.replace("return value * 211;", "return value * 2110;"));
+        Project main = rag.register("main", REPO, commits[0]);
+        ingest(main);
+        List<String> written = new java.util.concurrent.CopyOnWriteArrayList<>();
+        rag.close();
+        rag = rag(recordingUpserts(written));
+
+        Project branch = rag.register("branch", REPO, commits[1]);
+        IngestionJob job = ingest(branch);
+
+        assertThat(job.status()).as("%s", job.error()).isEqualTo(JobStatus.READY);
+        long chunksOfTheFile = store.chunkKeys(branch.id(), List.of("src/Service2.java")).size();
+        assertThat(chunksOfTheFile).isGreaterThan(1);
+        assertThat(written).as("the changed chunks alone are written; the others come with the copy")
+                .isNotEmpty().hasSizeLessThan((int) chunksOfTheFile).containsOnly("src/Service2.java");
+        assertThat(job.progress().chunksEmbedded()).isEqualTo(written.size());
+        Project scratch = indexedFromNothing(commits[1]);
+        assertThat(contents(branch)).isEqualTo(contents(scratch)).isNotEqualTo(contents(main));
+        assertThat(keys(branch)).isEqualTo(keys(scratch));
+    }
+
+    @Test
+    void aChunkWhoseHeaderChangedIsEmbeddedAgainThoughItsTextDidNot() {
+        // The class renamed on its first line: every later chunk keeps its place and text, but its
+        // header names the class it sits in.
+        String[] commits = editOf(text -> text.replace("class Service2 {", "class Renamed2 {"));
+        Project main = rag.register("main", REPO, commits[0]);
+        ingest(main);
+
+        Project branch = rag.register("branch", REPO, commits[1]);
+        IngestionJob job = ingest(branch);
+
+        assertThat(job.status()).as("%s", job.error()).isEqualTo(JobStatus.READY);
+        Project scratch = indexedFromNothing(commits[1]);
+        assertThat(contents(branch)).isEqualTo(contents(scratch));
+        assertThat(keys(branch)).as("every chunk under the renamed class's header").isEqualTo(keys(scratch))
+                .isNotEqualTo(keys(main));
+        assertThat(job.progress().chunksEmbedded()).isEqualTo(store.chunkKeys(branch.id(),
+                List.of("src/Service2.java")).size());
+    }
+
+    @Test
+    void aReindexEmbedsAgainTheChunksWhoseHeaderChangedThoughTheirTextDidNot() {
+        String[] commits = editOf(text -> text.replace("class Service2 {", "class Renamed2 {"));
+        source.commit(REPO, filesOf(commits[0])); // the project's first index: the first commit's files
+        Project project = rag.register("project", REPO, null);
+        ingest(project);
+        Map<String, String> before = keys(project);
+        source.commit(REPO, filesOf(commits[1]));
+
+        IngestionJob job = ingest(project);
+
+        assertThat(job.status()).as("%s", job.error()).isEqualTo(JobStatus.READY);
+        Project scratch = indexedFromNothing(commits[1]);
+        assertThat(keys(project)).isEqualTo(keys(scratch)).isNotEqualTo(before);
+        assertThat(job.progress().chunksEmbedded()).isEqualTo(store.chunkKeys(project.id(),
+                List.of("src/Service2.java")).size());
     }
 }

@@ -1,0 +1,79 @@
+package dev.reporag.core.ingest;
+
+import dev.reporag.core.model.Chunk;
+import dev.reporag.core.model.ProjectId;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The chunks a job reconciles the files it reads against: a chunk found here as it is is not
+ * written again; what is left of this project's at the end was not seen again and goes.
+ * <p>
+ * Same id means same place and same text, but not always the same embedded text: the header names
+ * the declarations a chunk sits in, which an edit elsewhere in a changed file can rename. Where the
+ * files may have changed since the chunks were stored, their keys are compared too, and a chunk
+ * whose key differs is written again (under its id, replacing the stored one).
+ */
+final class StoredChunks {
+    /** This project's stored chunks not seen yet. */
+    private final Set<String> ids;
+    /** Their embedding keys, by id; empty where the files are those the chunks were made from. */
+    private final Map<String, String> keys;
+    /** A sibling whose index is being copied into this project, or null. */
+    private final ProjectId sibling;
+    /** That sibling's chunks of the paths this job reads, by the sibling's chunk id: the copy brings them. */
+    private final Map<String, String> siblingKeys;
+
+    private StoredChunks(Set<String> ids, Map<String, String> keys, ProjectId sibling,
+                         Map<String, String> siblingKeys) {
+        this.ids = ids;
+        this.keys = keys;
+        this.sibling = sibling;
+        this.siblingKeys = siblingKeys;
+    }
+
+    /** Chunks stored from the same files (a resumed job's): the id alone tells. */
+    static StoredChunks ofSameFiles(Set<String> ids) {
+        return new StoredChunks(new HashSet<>(ids), Map.of(), null, Map.of());
+    }
+
+    /** Chunks stored from earlier versions of the files: id and key must both match. */
+    static StoredChunks ofEarlierFiles(Map<String, String> keysById) {
+        return new StoredChunks(new HashSet<>(keysById.keySet()), new HashMap<>(keysById), null, Map.of());
+    }
+
+    /**
+     * Nothing of this project's stored yet, and a sibling's index being copied in: a chunk the copy
+     * brings as it is (the sibling's chunk of the same place, text and key) is not written.
+     */
+    static StoredChunks ofCopy(ProjectId sibling, Map<String, String> siblingKeysById) {
+        return new StoredChunks(new HashSet<>(), Map.of(), sibling, new HashMap<>(siblingKeysById));
+    }
+
+    /**
+     * Whether this chunk is stored as it is, or comes with the copy: then it is not written again.
+     * Either way it is seen, so it is not among {@link #unseen()}.
+     *
+     * @param key the chunk's embedding key, asked for only where keys are compared
+     */
+    boolean unchanged(Chunk chunk, Supplier<String> key) {
+        if (ids.remove(chunk.id())) {
+            String stored = keys.get(chunk.id());
+            return stored == null || stored.equals(key.get());
+        }
+        if (sibling != null) {
+            String copied = siblingKeys.get(chunk.inProject(sibling).id());
+            return copied != null && copied.equals(key.get());
+        }
+        return false;
+    }
+
+    /** This project's stored chunks not seen again: chunks of files changed or deleted since. */
+    Set<String> unseen() {
+        return ids;
+    }
+}
