@@ -350,11 +350,19 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
     }
 
     @Override
+    public Map<String, String> chunkKeys(ProjectId project) {
+        return keysById(new TermQuery(new Term(PROJECT, project.value())));
+    }
+
+    @Override
     public Map<String, String> chunkKeys(ProjectId project, Collection<String> paths) {
         if (paths.isEmpty()) {
             return new HashMap<>();
         }
-        Query query = inProject(project, new TermInSetQuery(PATH, bytes(paths)));
+        return keysById(inProject(project, new TermInSetQuery(PATH, bytes(paths))));
+    }
+
+    private Map<String, String> keysById(Query query) {
         return read(searcher -> {
             Map<String, String> keys = new HashMap<>();
             int total = searcher.count(query);

@@ -310,19 +310,13 @@ final class PgVectorStore implements VectorStore {
 
     @Override
     public Set<String> chunkIds(ProjectId project) {
-        return ConnectionWork.withConnection(dataSource, "list the chunks of project " + project, connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT id FROM chunks WHERE project_id = ? AND space_id = " + space().id())) {
-                statement.setString(1, project.value());
-                Set<String> ids = new HashSet<>();
-                try (ResultSet rows = statement.executeQuery()) {
-                    while (rows.next()) {
-                        ids.add(rows.getString(1));
-                    }
-                }
-                return ids;
-            }
-        });
+        return new HashSet<>(chunkKeys(project).keySet());
+    }
+
+    @Override
+    public Map<String, String> chunkKeys(ProjectId project) {
+        return keysById("SELECT id, embedding_key FROM chunks WHERE project_id = ? AND space_id = " + space().id(),
+                project, null);
     }
 
     @Override
@@ -330,12 +324,17 @@ final class PgVectorStore implements VectorStore {
         if (paths.isEmpty()) {
             return new HashMap<>();
         }
-        String sql = "SELECT id, embedding_key FROM chunks WHERE project_id = ? AND space_id = " + space().id()
-                + " AND path = ANY (?)";
+        return keysById("SELECT id, embedding_key FROM chunks WHERE project_id = ? AND space_id = " + space().id()
+                + " AND path = ANY (?)", project, paths);
+    }
+
+    private Map<String, String> keysById(String sql, ProjectId project, Collection<String> paths) {
         return ConnectionWork.withConnection(dataSource, "list the chunks of project " + project, connection -> {
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 statement.setString(1, project.value());
-                statement.setArray(2, connection.createArrayOf("text", paths.toArray(String[]::new)));
+                if (paths != null) {
+                    statement.setArray(2, connection.createArrayOf("text", paths.toArray(String[]::new)));
+                }
                 Map<String, String> keys = new HashMap<>();
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {

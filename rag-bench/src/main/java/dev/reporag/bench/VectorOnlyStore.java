@@ -47,6 +47,11 @@ record VectorOnlyStore(VectorStore delegate) implements VectorStore {
     }
 
     @Override
+    public Map<String, String> chunkKeys(ProjectId project) {
+        return delegate.chunkKeys(project);
+    }
+
+    @Override
     public Map<String, String> chunkKeys(ProjectId project, Collection<String> paths) {
         return delegate.chunkKeys(project, paths);
     }

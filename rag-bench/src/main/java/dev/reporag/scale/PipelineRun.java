@@ -176,6 +176,11 @@ public final class PipelineRun {
         }
 
         @Override
+        public java.util.Map<String, String> chunkKeys(ProjectId project) {
+            return new java.util.HashMap<>();
+        }
+
+        @Override
         public java.util.Map<String, String> chunkKeys(ProjectId project, Collection<String> paths) {
             return new java.util.HashMap<>();
         }

@@ -138,6 +138,11 @@ final class FencedStore implements VectorStore {
     }
 
     @Override
+    public Map<String, String> chunkKeys(ProjectId project) {
+        return store.chunkKeys(project);
+    }
+
+    @Override
     public Map<String, String> chunkKeys(ProjectId project, Collection<String> paths) {
         return store.chunkKeys(project, paths);
     }

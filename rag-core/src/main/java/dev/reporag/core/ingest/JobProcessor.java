@@ -68,7 +68,7 @@ import java.util.stream.Stream;
  *       to read, so the percentage is honest from the start;</li>
  *   <li>read and chunk, on the reader threads, a few files ahead of the job thread, which takes
  *       them in listing order (so progress and checkpoints stay ordered);</li>
- *   <li>reconcile: a chunk stored already (same id; same key too where its file changed) is done;
+ *   <li>reconcile: a chunk stored already (same id and embedding key) is done;
  *       a new one goes on;</li>
  *   <li>reuse lookup ({@link ReuseStep}): a new chunk whose embedding key the store holds takes that
  *       vector;</li>
@@ -579,9 +579,9 @@ public final class JobProcessor implements AutoCloseable {
                 ProjectId sibling = siblingCopy.sibling.project().id();
                 return StoredChunks.ofCopy(sibling, store.chunkKeys(sibling, changes.orElseThrow().changed()));
             }
-            StoredChunks stored = changes.isPresent()
-                    ? StoredChunks.ofEarlierFiles(store.chunkKeys(project.id(), changes.get().changed()))
-                    : StoredChunks.ofSameFiles(store.chunkIds(project.id()));
+            StoredChunks stored = StoredChunks.of(changes.isPresent()
+                    ? store.chunkKeys(project.id(), changes.get().changed())
+                    : store.chunkKeys(project.id()));
             changes.ifPresent(c -> {
                 if (!c.deleted().isEmpty()) {
                     store.deletePaths(project.id(), c.deleted());

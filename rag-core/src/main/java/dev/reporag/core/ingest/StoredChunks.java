@@ -1,6 +1,7 @@
 package dev.reporag.core.ingest;
 
 import dev.reporag.core.model.Chunk;
+import dev.reporag.core.model.EmbeddingKey;
 import dev.reporag.core.model.ProjectId;
 
 import java.util.HashMap;
@@ -14,14 +15,14 @@ import java.util.function.Supplier;
  * written again; what is left of this project's at the end was not seen again and goes.
  * <p>
  * Same id means same place and same text, but not always the same embedded text: the header names
- * the declarations a chunk sits in, which an edit elsewhere in a changed file can rename. Where the
- * files may have changed since the chunks were stored, their keys are compared too, and a chunk
- * whose key differs is written again (under its id, replacing the stored one).
+ * the declarations a chunk sits in, which an edit elsewhere in a changed file can rename. So keys
+ * are compared too, and a chunk whose key differs is written again (under its id, replacing the
+ * stored one).
  */
 final class StoredChunks {
     /** This project's stored chunks not seen yet. */
     private final Set<String> ids;
-    /** Their embedding keys, by id; empty where the files are those the chunks were made from. */
+    /** Their embedding keys, by id. */
     private final Map<String, String> keys;
     /** A sibling whose index is being copied into this project, or null. */
     private final ProjectId sibling;
@@ -36,13 +37,8 @@ final class StoredChunks {
         this.siblingKeys = siblingKeys;
     }
 
-    /** Chunks stored from the same files (a resumed job's): the id alone tells. */
-    static StoredChunks ofSameFiles(Set<String> ids) {
-        return new StoredChunks(new HashSet<>(ids), Map.of(), null, Map.of());
-    }
-
-    /** Chunks stored from earlier versions of the files: id and key must both match. */
-    static StoredChunks ofEarlierFiles(Map<String, String> keysById) {
+    /** This project's stored chunks (of an earlier commit, a copy, or this job's before it resumed). */
+    static StoredChunks of(Map<String, String> keysById) {
         return new StoredChunks(new HashSet<>(keysById.keySet()), new HashMap<>(keysById), null, Map.of());
     }
 
@@ -62,14 +58,22 @@ final class StoredChunks {
      */
     boolean unchanged(Chunk chunk, Supplier<String> key) {
         if (ids.remove(chunk.id())) {
-            String stored = keys.get(chunk.id());
-            return stored == null || stored.equals(key.get());
+            return sameText(keys.get(chunk.id()), key);
         }
         if (sibling != null) {
             String copied = siblingKeys.get(chunk.inProject(sibling).id());
-            return copied != null && copied.equals(key.get());
+            return copied != null && sameText(copied, key);
         }
         return false;
+    }
+
+    /**
+     * A stored key not made from the text (a vector given without one, or stored before keys
+     * were) cannot tell: the chunk is kept by its id, as it was before keys were compared, rather
+     * than embedded again.
+     */
+    private static boolean sameText(String stored, Supplier<String> key) {
+        return !EmbeddingKey.isOfText(stored) || stored.equals(key.get());
     }
 
     /** This project's stored chunks not seen again: chunks of files changed or deleted since. */

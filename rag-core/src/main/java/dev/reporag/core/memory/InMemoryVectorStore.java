@@ -136,6 +136,15 @@ public final class InMemoryVectorStore implements VectorStore {
     }
 
     @Override
+    public Map<String, String> chunkKeys(ProjectId project) {
+        synchronized (data) {
+            Map<String, String> keys = new HashMap<>();
+            project(project).values().forEach(c -> keys.put(c.chunk().id(), c.key()));
+            return keys;
+        }
+    }
+
+    @Override
     public Map<String, String> chunkKeys(ProjectId project, Collection<String> paths) {
         Set<String> wanted = Set.copyOf(paths);
         synchronized (data) {

@@ -17,6 +17,24 @@ public final class EmbeddingKey {
     }
 
     /**
+     * Whether a stored key was made by {@link #of} (64 hex digits), so comparing it with a chunk's
+     * tells whether that chunk's embedded text changed. Other keys (a vector given without a key,
+     * or stored before keys were: {@code v:…}, {@code stored:…}) cannot tell.
+     */
+    public static boolean isOfText(String key) {
+        if (key == null || key.length() != 64) {
+            return false;
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * The key of a vector given without one (tests, tools): unique to the chunk and the vector
      * itself, so it is never shared by mistake.
      */

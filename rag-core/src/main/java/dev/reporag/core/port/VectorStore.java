@@ -42,6 +42,9 @@ public interface VectorStore {
     /** Ids of every stored chunk of the project, for reconciling. */
     Set<String> chunkIds(ProjectId project);
 
+    /** Every stored chunk of the project: each one's embedding key, by chunk id, for reconciling. */
+    Map<String, String> chunkKeys(ProjectId project);
+
     /**
      * The stored chunks of these paths: each one's embedding key, by chunk id. A chunk of the same
      * id (same place, same text) is kept as it is only if its key is the same too: its header names

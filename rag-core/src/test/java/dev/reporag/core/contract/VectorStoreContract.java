@@ -170,6 +170,8 @@ public abstract class VectorStoreContract {
         assertThat(store.chunkKeys(alpha, List.of("a.java", "c.java"))).as("each chunk's key, by id")
                 .containsOnly(entry(a1.id(), "k-a1"), entry(a2.id(), "k-a2"), entry(c1.id(), "k-c1"));
         assertThat(store.chunkKeys(alpha, List.of())).isEmpty();
+        assertThat(store.chunkKeys(alpha)).as("the project's own, every path").containsOnly(entry(a1.id(), "k-a1"),
+                entry(a2.id(), "k-a2"), entry(b1.id(), "k-b1"), entry(c1.id(), "k-c1"));
 
         store.delete(alpha, List.of(a2.id()));
         assertThat(store.chunkIds(alpha)).containsExactlyInAnyOrder(a1.id(), b1.id(), c1.id());

@@ -392,6 +392,10 @@ class LongLoopsTest {
             return Set.copyOf(delegate.chunkIds(project));
         }
 
+        public Map<String, String> chunkKeys(ProjectId project) {
+            return Map.copyOf(delegate.chunkKeys(project));
+        }
+
         public Map<String, String> chunkKeys(ProjectId project, Collection<String> paths) {
             return Map.copyOf(delegate.chunkKeys(project, paths));
         }
@@ -462,6 +466,10 @@ class LongLoopsTest {
 
         public Set<String> chunkIds(ProjectId project) {
             return delegate.chunkIds(project);
+        }
+
+        public Map<String, String> chunkKeys(ProjectId project) {
+            return delegate.chunkKeys(project);
         }
 
         public Map<String, String> chunkKeys(ProjectId project, Collection<String> paths) {
