@@ -5,7 +5,6 @@ import dev.reporag.core.model.EmbeddingKey;
 import dev.reporag.core.model.ProjectId;
 
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -20,26 +19,22 @@ import java.util.function.Supplier;
  * stored one).
  */
 final class StoredChunks {
-    /** This project's stored chunks not seen yet. */
-    private final Set<String> ids;
-    /** Their embedding keys, by id. */
-    private final Map<String, String> keys;
+    /** This project's stored chunks not seen yet: each one's embedding key, by id. */
+    private final Map<String, String> unseen;
     /** A sibling whose index is being copied into this project, or null. */
     private final ProjectId sibling;
     /** That sibling's chunks of the paths this job reads, by the sibling's chunk id: the copy brings them. */
     private final Map<String, String> siblingKeys;
 
-    private StoredChunks(Set<String> ids, Map<String, String> keys, ProjectId sibling,
-                         Map<String, String> siblingKeys) {
-        this.ids = ids;
-        this.keys = keys;
+    private StoredChunks(Map<String, String> unseen, ProjectId sibling, Map<String, String> siblingKeys) {
+        this.unseen = unseen;
         this.sibling = sibling;
         this.siblingKeys = siblingKeys;
     }
 
     /** This project's stored chunks (of an earlier commit, a copy, or this job's before it resumed). */
     static StoredChunks of(Map<String, String> keysById) {
-        return new StoredChunks(new HashSet<>(keysById.keySet()), new HashMap<>(keysById), null, Map.of());
+        return new StoredChunks(new HashMap<>(keysById), null, Map.of());
     }
 
     /**
@@ -47,7 +42,7 @@ final class StoredChunks {
      * brings as it is (the sibling's chunk of the same place, text and key) is not written.
      */
     static StoredChunks ofCopy(ProjectId sibling, Map<String, String> siblingKeysById) {
-        return new StoredChunks(new HashSet<>(), Map.of(), sibling, new HashMap<>(siblingKeysById));
+        return new StoredChunks(new HashMap<>(), sibling, new HashMap<>(siblingKeysById));
     }
 
     /**
@@ -57,8 +52,8 @@ final class StoredChunks {
      * @param key the chunk's embedding key, asked for only where keys are compared
      */
     boolean unchanged(Chunk chunk, Supplier<String> key) {
-        if (ids.remove(chunk.id())) {
-            return sameText(keys.get(chunk.id()), key);
+        if (unseen.containsKey(chunk.id())) {
+            return sameText(unseen.remove(chunk.id()), key);
         }
         if (sibling != null) {
             String copied = siblingKeys.get(chunk.inProject(sibling).id());
@@ -78,6 +73,6 @@ final class StoredChunks {
 
     /** This project's stored chunks not seen again: chunks of files changed or deleted since. */
     Set<String> unseen() {
-        return ids;
+        return unseen.keySet();
     }
 }
