@@ -223,7 +223,8 @@ final class CloneCache {
 
     /**
      * Resolves the ref against what the remote advertises, then fetches that one ref at {@code depth}
-     * (1 for an ingestion; more deepens a shallow clone, for history).
+     * (1 for an ingestion; more deepens a shallow clone, for history). A branch named plainly is
+     * fetched at once ({@link #fetchBranchAtOnce}).
      */
     private ObjectId fetch(Repository repository, SourceLocation location, String ref, int depth, long deadline,
                            FetchMonitor fetchMonitor) {
@@ -233,6 +234,15 @@ final class CloneCache {
             LocalSourceCheck.checkIsRepository(local);
         }
         Git git = Git.wrap(repository);
+        if (depth == 1 && isPlainBranchName(ref)
+                && !(location instanceof SourceLocation.Local local && LocalSourceCheck.mayLackObjects(local))) {
+            ObjectId id = fetchBranchAtOnce(git, location, ref, deadline, fetchMonitor);
+            if (id != null) {
+                log.info("fetched {} of {} in {} ms", describe(ref), location.display(),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                return id;
+            }
+        }
         Map<String, Ref> advertised;
         // ls-remote takes no progress monitor, so it cannot be cancelled: it exchanges only the
         // ref list, which is short, and it is bounded by the timeout like the rest.
@@ -256,11 +266,7 @@ final class CloneCache {
             markDeepened(repository); // before: a deepening that fails half-way leaves the clone as one
         }
         try {
-            git.fetch().setRemote(url).setRefSpecs(new RefSpec("+" + target.remoteRef() + ":" + target.localRef()))
-                    .setDepth(depth).setTagOpt(TagOpt.NO_TAGS).setRemoveDeletedRefs(false)
-                    .setRecurseSubmodules(SubmoduleConfig.FetchRecurseSubmodulesMode.NO)
-                    .setCredentialsProvider(credentials).setTimeout(seconds(deadline)).setProgressMonitor(monitor)
-                    .setTransportConfigCallback(this::configure).call();
+            fetchTarget(git, url, target, depth, deadline, monitor);
         } catch (GitAPIException | JGitInternalException e) {
             if (location instanceof SourceLocation.Local local && tip != null && GitErrors.uploadPackFailed(e)) {
                 SourceException damaged = LocalSourceCheck.damaged(local, tip, ref, depth);
@@ -270,14 +276,7 @@ final class CloneCache {
             }
             throw GitErrors.fetchFailed(e, context(location, ref, monitor.stop()));
         }
-        monitor.checkAfterwards();
-        if (monitor.stop() == BoundedMonitor.Stop.TOO_BIG) {
-            throw GitErrors.tooBig(context(location, ref, monitor.stop()));
-        }
-        if (monitor.stop() == BoundedMonitor.Stop.CANCELLED) {
-            // JGit saw the cancellation late and finished anyway: stop as asked (a first clone is removed).
-            throw cancelled(location);
-        }
+        stopAsTheMonitorSays(monitor, location, ref);
         try {
             Ref fetched = repository.exactRef(target.localRef());
             ObjectId id = fetched == null ? null : fetched.getObjectId();
@@ -301,6 +300,68 @@ final class CloneCache {
         } catch (IOException e) {
             throw new SourceException("could not read the fetched ref of " + location.display() + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Fetches {@code refs/heads/<ref>} without listing the remote's refs first: the fetch reads them
+     * itself, so a listing before it costs a round trip more (with a forge, an HTTPS request and its
+     * handshake). Null when that fetch fails for another reason than a cancellation or the size
+     * limit (the remote has no such branch, a tag of that name, say; the address or credentials
+     * are wrong): the listing's way then resolves the ref and says what is wrong, as it always did.
+     */
+    private ObjectId fetchBranchAtOnce(Git git, SourceLocation location, String ref, long deadline,
+                                       FetchMonitor fetchMonitor) {
+        Repository repository = git.getRepository();
+        Target branch = new Target(Constants.R_HEADS + ref, OWN_REFS + "heads/" + ref);
+        BoundedMonitor monitor = new BoundedMonitor(remaining(deadline), repository.getDirectory().toPath(),
+                settings.maxRepositoryBytes(), fetchMonitor);
+        try {
+            fetchTarget(git, location.transportUrl(), branch, 1, deadline, monitor);
+        } catch (GitAPIException | JGitInternalException e) {
+            if (monitor.stop() != BoundedMonitor.Stop.NONE) {
+                throw GitErrors.fetchFailed(e, context(location, ref, monitor.stop())); // out of time, too big, cancelled
+            }
+            if (fetchMonitor.isCancelled()) {
+                throw cancelled(location);
+            }
+            log.debug("fetching branch '{}' of {} at once failed ({}); its refs are listed first", ref,
+                    location.display(), e.toString());
+            return null;
+        }
+        stopAsTheMonitorSays(monitor, location, ref);
+        try {
+            Ref fetched = repository.exactRef(branch.localRef());
+            return fetched == null ? null : fetched.getObjectId();
+        } catch (IOException e) {
+            throw new SourceException("could not read the fetched ref of " + location.display() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** A ref that can only name a branch or a tag (not a full ref name, not a commit id, not the default branch). */
+    static boolean isPlainBranchName(String ref) {
+        return ref != null && !ref.startsWith(Constants.R_REFS) && !ObjectId.isId(ref.toLowerCase(Locale.ROOT))
+                && Repository.isValidRefName(Constants.R_HEADS + ref);
+    }
+
+    private void fetchTarget(Git git, String url, Target target, int depth, long deadline, BoundedMonitor monitor)
+            throws GitAPIException {
+        git.fetch().setRemote(url).setRefSpecs(new RefSpec("+" + target.remoteRef() + ":" + target.localRef()))
+                .setDepth(depth).setTagOpt(TagOpt.NO_TAGS).setRemoveDeletedRefs(false)
+                .setRecurseSubmodules(SubmoduleConfig.FetchRecurseSubmodulesMode.NO)
+                .setCredentialsProvider(credentials).setTimeout(seconds(deadline)).setProgressMonitor(monitor)
+                .setTransportConfigCallback(this::configure).call();
+    }
+
+    /** After a fetch: over the size limit, or cancelled (JGit saw it late and finished anyway), it stops as asked. */
+    private void stopAsTheMonitorSays(BoundedMonitor monitor, SourceLocation location, String ref) {
+        monitor.checkAfterwards();
+        if (monitor.stop() == BoundedMonitor.Stop.TOO_BIG) {
+            throw GitErrors.tooBig(context(location, ref, monitor.stop()));
+        }
+        if (monitor.stop() == BoundedMonitor.Stop.CANCELLED) {
+            throw cancelled(location); // a first clone is removed
         }
     }
 

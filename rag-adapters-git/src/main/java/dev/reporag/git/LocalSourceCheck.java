@@ -39,6 +39,24 @@ final class LocalSourceCheck {
     }
 
     /**
+     * Whether the local repository may lack objects a fetch needs (a partial clone): then its refs
+     * are listed and its commit checked before fetching, for a clear message.
+     */
+    static boolean mayLackObjects(SourceLocation.Local location) {
+        Path gitDir = gitDir(location.path());
+        if (gitDir == null || hasPromisorPack(gitDir)) {
+            return gitDir != null;
+        }
+        Config config = new Config();
+        try {
+            config.fromText(Files.readString(gitDir.resolve("config")));
+        } catch (IOException | ConfigInvalidException unreadable) {
+            return true; // the listing's way says what is wrong
+        }
+        return isPartial(config);
+    }
+
+    /**
      * Checks that {@code commit} of the local repository, and its history to {@code depth} commits
      * when more than one is wanted, can be fetched. Of a repository that is neither partial nor
      * shallow, reads its configuration only.

@@ -148,6 +148,36 @@ class GitHistoryTest {
     }
 
     /**
+     * A branch named plainly is fetched without listing the refs first; when that fetch fails on a
+     * damaged local repository (its tip lacks a file's blob), the refs are listed, the commit is
+     * checked, and the error names the missing file as it always did, with nothing on stderr.
+     */
+    @Test
+    void aBranchOfALocalRepositoryLackingABlobFailsWithTheMissingFileNamed() throws Exception {
+        Path repo = temp.resolve("holed.git");
+        try (TestRepository repository = TestRepository.create(repo)) {
+            repository.commitLoose("Start", Map.of("src/A.java", "class A { int v = 0; }\n",
+                    "notes/gone.txt", "a blob the copy lost\n"));
+            Files.delete(repository.looseObject(new ObjectInserter.Formatter().idFor(Constants.OBJ_BLOB,
+                    "a blob the copy lost\n".getBytes(StandardCharsets.UTF_8)).name()));
+        }
+        Project onMain = new Project(ProjectId.random(), "p", repo.toString(), "main", Instant.now());
+        JGitRepositorySource source = source();
+        String printed = stderrOf(() -> {
+            PrintStream captured = System.err;
+            System.setErr(UploadPackOutput.routing(captured));
+            try {
+                assertThatThrownBy(() -> source.open(onMain)).isInstanceOf(SourceException.class)
+                        .hasMessageContaining(repo + " lacks the content of notes/gone.txt in commit ");
+                System.err.println("printed by the test's thread");
+            } finally {
+                System.setErr(captured);
+            }
+        });
+        assertThat(printed).isEqualTo("printed by the test's thread" + System.lineSeparator());
+    }
+
+    /**
      * A deepening of a local repository that fails half-way (here the repository lacks an old
      * file's blob, as a damaged copy does) left a clone claiming history it lacked, and every later
      * ingestion failed with "Missing commit": the clone is made again. The error names the missing

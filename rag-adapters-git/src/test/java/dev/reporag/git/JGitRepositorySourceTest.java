@@ -268,6 +268,49 @@ class JGitRepositorySourceTest {
         assertThat(clones()).as("one cache per repository URL").hasSize(1);
     }
 
+    /** Each listing of a remote's refs is a request of its own (with a forge, an HTTPS round trip). */
+    private long refListings() {
+        return server.paths().stream().filter(path -> path.endsWith("/info/refs")).count();
+    }
+
+    @Test
+    void aBranchIsFetchedWithTheFetchsOwnListingOfTheRefsAndAnythingElseIsListedFirst() throws Exception {
+        String onDev;
+        String onMain;
+        try (TestRepository repository = repository("once.git")) {
+            onMain = repository.commit("main", List.of(text("a.txt", "main\n")));
+            onDev = repository.commit("dev", List.of(text("a.txt", "dev\n")));
+            repository.tag("v1", onMain, true);
+        }
+        JGitRepositorySource source = source();
+        String url = server.url("once.git");
+
+        try (Snapshot snapshot = source.open(project(url, "dev"))) {
+            assertThat(snapshot.commit()).isEqualTo(onDev);
+        }
+        assertThat(refListings()).as("a first clone of a branch: the fetch's own listing").isEqualTo(1);
+        String pushed;
+        try (TestRepository repository = TestRepository.open(served.resolve("once.git"))) {
+            pushed = repository.commit("dev", List.of(text("a.txt", "dev, again\n")));
+        }
+        try (Snapshot snapshot = source.open(project(url, "dev"))) {
+            assertThat(snapshot.commit()).isEqualTo(pushed);
+            assertThat(new String(snapshot.read(file(snapshot, "a.txt")), StandardCharsets.UTF_8))
+                    .isEqualTo("dev, again\n");
+        }
+        assertThat(refListings()).as("a fetch of the branch into the clone: one listing more").isEqualTo(2);
+
+        try (Snapshot snapshot = source.open(project(url, "v1"))) {
+            assertThat(snapshot.commit()).as("a tag named plainly: no such branch, so the refs are listed")
+                    .isEqualTo(onMain);
+        }
+        try (Snapshot snapshot = source.open(project(url, null))) {
+            assertThat(snapshot.commit()).as("the default branch: the listing names it").isEqualTo(onMain);
+        }
+        assertThatThrownBy(() -> source.open(project(url, "nope"))).isInstanceOf(SourceException.class)
+                .hasMessageContaining("branch or tag 'nope' not found").hasMessageContaining("its branches: dev, main");
+    }
+
     @Test
     void theRemoteHeadOfBranchesTagsAndCommitIdsIsReadWithoutFetching() throws Exception {
         String onMain;
