@@ -40,6 +40,7 @@ final class GitHttpTestServer implements AutoCloseable {
     private volatile String requiredAuthorization;
     private volatile String redirectTo;
     private volatile long stallMillis;
+    private volatile long delayMillis;
 
     GitHttpTestServer(Path root) throws IOException {
         this.root = root;
@@ -72,6 +73,11 @@ final class GitHttpTestServer implements AutoCloseable {
         stallMillis = millis;
     }
 
+    /** Waits this long before answering any request: a forge's round trip, for measuring how many a fetch makes. */
+    void delayEachRequest(long millis) {
+        delayMillis = millis;
+    }
+
     /** Authorization headers received, for checking what was (not) sent. */
     List<String> authorizations() {
         return authorizations;
@@ -86,6 +92,13 @@ final class GitHttpTestServer implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             String query = exchange.getRequestURI().getRawQuery();
             paths.add(path);
+            if (delayMillis > 0) {
+                try {
+                    Thread.sleep(delayMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
             if (authorization != null) {
                 authorizations.add(authorization);
