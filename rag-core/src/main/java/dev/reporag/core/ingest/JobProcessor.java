@@ -247,14 +247,13 @@ public final class JobProcessor implements AutoCloseable {
 
     /**
      * A sibling's index being copied beside the job. The paths that differ from it, once known, are
-     * read by the job; what the copy brought of them is reconciled against the chunk ids the job
-     * saw of them ({@code seen}) once the copy is done.
+     * read by the job; what the copy brought of them is reconciled against the chunks the job saw
+     * of them ({@link StoredChunks#notSeenOf}) once the copy is done.
      */
     private static final class SiblingCopy {
         private final SiblingIndex sibling;
         private final CompletableFuture<Long> copying;
         private final Set<String> differing = new HashSet<>();
-        private final Set<String> seen = new HashSet<>();
 
         SiblingCopy(SiblingIndex sibling, CompletableFuture<Long> copying) {
             this.sibling = sibling;
@@ -337,7 +336,7 @@ public final class JobProcessor implements AutoCloseable {
                 save(true);
                 StoredChunks stored = storedInScope(project, changes);
                 index(snapshot, toRead, stored);
-                Set<String> unseen = siblingCopy != null ? finishSiblingCopy(project, snapshot) : stored.unseen();
+                Set<String> unseen = siblingCopy != null ? finishSiblingCopy(project, snapshot, stored) : stored.unseen();
                 Progress complete = times.time(Stage.FINISH, () -> complete(project, unseen, switching));
                 log.info("job {}: {} chunks embedded, {} reused from vectors already stored; the job thread's"
                         + " time: {}", job.id(), tally.chunksEmbedded(), tally.chunksReused(), times);
@@ -476,13 +475,11 @@ public final class JobProcessor implements AutoCloseable {
          * changed or deleted files). If the copy failed, or the sibling was indexed again while it
          * ran, every file is read after all.
          */
-        private Set<String> finishSiblingCopy(Project project, Snapshot snapshot) {
+        private Set<String> finishSiblingCopy(Project project, Snapshot snapshot, StoredChunks stored) {
             if (!awaitSiblingCopy() || !siblingCopy.sibling.unchangedIn(jobs)) {
                 return readEverythingAfterAll(project, snapshot);
             }
-            Set<String> left = new HashSet<>(store.chunkKeys(project.id(), siblingCopy.differing).keySet());
-            left.removeAll(siblingCopy.seen);
-            return left;
+            return stored.notSeenOf(store.chunkKeys(project.id(), siblingCopy.differing).keySet());
         }
 
         /**
@@ -734,9 +731,6 @@ public final class JobProcessor implements AutoCloseable {
             List<String> texts = new ArrayList<>();
             for (int i = 0; i < read.chunks().size(); i++) {
                 Chunk chunk = read.chunks().get(i);
-                if (siblingCopy != null) {
-                    siblingCopy.seen.add(chunk.id());
-                }
                 String text = read.texts().get(i);
                 boolean done = stored.unchanged(chunk, () -> EmbeddingKey.of(text, Chunker.VERSION, store.model()));
                 tally.chunk(done);

@@ -4,7 +4,9 @@ import dev.reporag.core.model.Chunk;
 import dev.reporag.core.model.EmbeddingKey;
 import dev.reporag.core.model.ProjectId;
 
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -25,6 +27,8 @@ final class StoredChunks {
     private final ProjectId sibling;
     /** That sibling's chunks of the paths this job reads, by the sibling's chunk id: the copy brings them. */
     private final Map<String, String> siblingKeys;
+    /** Beside a copy, every chunk id the job read: what the copy brought of those paths besides goes. */
+    private final Set<String> seen = new HashSet<>();
 
     private StoredChunks(Map<String, String> unseen, ProjectId sibling, Map<String, String> siblingKeys) {
         this.unseen = unseen;
@@ -56,6 +60,7 @@ final class StoredChunks {
             return sameText(unseen.remove(chunk.id()), key);
         }
         if (sibling != null) {
+            seen.add(chunk.id());
             String copied = siblingKeys.get(chunk.inProject(sibling).id());
             return copied != null && sameText(copied, key);
         }
@@ -69,6 +74,16 @@ final class StoredChunks {
      */
     private static boolean sameText(String stored, Supplier<String> key) {
         return !EmbeddingKey.isOfText(stored) || stored.equals(key.get());
+    }
+
+    /**
+     * Once the copy is done, of what it brought of the paths this job read ({@code copied}), the
+     * chunks the job did not see again: the sibling's versions of changed or deleted files.
+     */
+    Set<String> notSeenOf(Collection<String> copied) {
+        Set<String> left = new HashSet<>(copied);
+        left.removeAll(seen);
+        return left;
     }
 
     /** This project's stored chunks not seen again: chunks of files changed or deleted since. */

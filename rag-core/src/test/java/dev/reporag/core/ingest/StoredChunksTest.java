@@ -63,6 +63,9 @@ class StoredChunksTest {
         Chunk elsewhere = Chunk.of(project, "src/A.java", "java", 11, 21, chunk.text());
         assertThat(stored.unchanged(elsewhere, () -> key(embedded))).as("moved: another id there").isFalse();
         assertThat(stored.unseen()).as("nothing of this project's was stored").isEmpty();
+        String siblingsOldVersion = Chunk.of(project, "src/A.java", "java", 30, 40, "removed on the branch").id();
+        assertThat(stored.notSeenOf(java.util.List.of(chunk.id(), elsewhere.id(), siblingsOldVersion)))
+                .as("what the copy brought that the job did not read again").containsExactly(siblingsOldVersion);
     }
 
     @Test
