@@ -3,7 +3,6 @@ package dev.reporag.core.ingest;
 import dev.reporag.core.embed.EmbeddingDispatcher;
 import dev.reporag.core.ingest.StageTimes.Stage;
 import dev.reporag.core.model.Chunk;
-import dev.reporag.core.model.EmbeddingKey;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobOutcome;
 import dev.reporag.core.model.PathRules;
@@ -732,7 +731,7 @@ public final class JobProcessor implements AutoCloseable {
             for (int i = 0; i < read.chunks().size(); i++) {
                 Chunk chunk = read.chunks().get(i);
                 String text = read.texts().get(i);
-                boolean done = stored.unchanged(chunk, () -> EmbeddingKey.of(text, Chunker.VERSION, store.model()));
+                boolean done = stored.unchanged(chunk, () -> reuse.keyOf(text));
                 tally.chunk(done);
                 if (!done) {
                     fresh.add(chunk);

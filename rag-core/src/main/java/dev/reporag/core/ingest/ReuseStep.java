@@ -66,9 +66,14 @@ final class ReuseStep {
     private List<String> keys(List<String> texts) {
         List<String> keys = new ArrayList<>(texts.size());
         for (String text : texts) {
-            keys.add(EmbeddingKey.of(text, Chunker.VERSION, store.model()));
+            keys.add(keyOf(text));
         }
         return keys;
+    }
+
+    /** The key a text sent to this store's model is stored under. */
+    String keyOf(String embeddedText) {
+        return EmbeddingKey.of(embeddedText, Chunker.VERSION, store.model());
     }
 
     private static int route(List<Chunk> chunks, List<String> texts, List<String> keys, Set<String> held,
