@@ -344,10 +344,6 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
         }
     }
 
-    @Override
-    public Set<String> chunkIds(ProjectId project) {
-        return ids(new TermQuery(new Term(PROJECT, project.value())));
-    }
 
     @Override
     public Map<String, String> chunkKeys(ProjectId project) {
@@ -905,10 +901,6 @@ final class LuceneVectorStore implements VectorStore, AutoCloseable {
             hits.add(new ScoredChunk(chunk(stored.document(hit.doc)), mapping.apply(hit.score)));
         }
         return hits;
-    }
-
-    private Set<String> ids(Query query) {
-        return read(searcher -> stored(searcher, query, ID));
     }
 
     private static Query inProject(ProjectId project, Query query) {

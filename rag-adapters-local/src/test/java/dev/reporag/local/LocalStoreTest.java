@@ -93,7 +93,7 @@ class LocalStoreTest {
             assertThat(reopened.status()).isEqualTo(JobStatus.PROCESSING);
             assertThat(reopened.progress().percent()).isEqualTo(50);
             assertThat(reopened.commit()).isEqualTo("abc");
-            assertThat(store.vectorStore().chunkIds(project.id())).containsExactly(chunk.id());
+            assertThat(store.vectorStore().chunkKeys(project.id()).keySet()).containsExactly(chunk.id());
             assertThat(store.vectorStore().vectorSearch(project.id(), unit(2), 1).get(0).chunk()).isEqualTo(chunk);
             assertThat(store.conversations().turns(conversation)).containsExactly(new Turn("q", "a"));
         }
@@ -144,7 +144,7 @@ class LocalStoreTest {
             store.vectorStore().delete(project, kept.subList(0, 5));
         }
         try (LocalStore store = LocalStore.open(dir, "m", 8)) {
-            assertThat(store.vectorStore().chunkIds(project)).containsExactlyInAnyOrderElementsOf(kept.subList(5, 600));
+            assertThat(store.vectorStore().chunkKeys(project).keySet()).containsExactlyInAnyOrderElementsOf(kept.subList(5, 600));
             assertThat(store.vectorStore().vectorSearch(project, unit(3), 10)).hasSize(10);
         }
     }

@@ -59,7 +59,7 @@ class VectorsByKeyTest {
 
             vectors.deleteProject(second);
             assertThat(vectorsInGraph(store)).as("k-c was the second project's only").isEqualTo(2);
-            vectors.delete(first, vectors.chunkIds(first));
+            vectors.delete(first, vectors.chunkKeys(first).keySet());
             assertThat(vectorsInGraph(store)).isZero();
         }
     }

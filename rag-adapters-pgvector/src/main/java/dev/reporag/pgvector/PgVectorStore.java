@@ -308,10 +308,6 @@ final class PgVectorStore implements VectorStore {
         });
     }
 
-    @Override
-    public Set<String> chunkIds(ProjectId project) {
-        return new HashSet<>(chunkKeys(project).keySet());
-    }
 
     @Override
     public Map<String, String> chunkKeys(ProjectId project) {

@@ -41,10 +41,6 @@ record VectorOnlyStore(VectorStore delegate) implements VectorStore {
         delegate.upsert(chunks);
     }
 
-    @Override
-    public Set<String> chunkIds(ProjectId project) {
-        return delegate.chunkIds(project);
-    }
 
     @Override
     public Map<String, String> chunkKeys(ProjectId project) {

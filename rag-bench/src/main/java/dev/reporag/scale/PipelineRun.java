@@ -170,10 +170,6 @@ public final class PipelineRun {
             upserted.addAndGet(chunks.size());
         }
 
-        @Override
-        public Set<String> chunkIds(ProjectId project) {
-            return new java.util.HashSet<>();
-        }
 
         @Override
         public java.util.Map<String, String> chunkKeys(ProjectId project) {

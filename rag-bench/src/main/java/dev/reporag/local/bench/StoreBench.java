@@ -114,8 +114,8 @@ public final class StoreBench {
                     queries);
 
             long t = System.nanoTime();
-            long n = vs.chunkIds(ids.get(0)).size();
-            System.out.printf(Locale.ROOT, "chunkIds of a %,d-chunk project: %.1f ms (%d ids)%n", perProject,
+            long n = vs.chunkKeys(ids.get(0)).size();
+            System.out.printf(Locale.ROOT, "chunkKeys of a %,d-chunk project: %.1f ms (%d ids)%n", perProject,
                     (System.nanoTime() - t) / 1e6, n);
         }
         System.out.printf(Locale.ROOT, "size on disk after close: %.1f MB (%s)%n", size(dir) / 1e6, dir);

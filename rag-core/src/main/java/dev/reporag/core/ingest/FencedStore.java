@@ -132,10 +132,6 @@ final class FencedStore implements VectorStore {
         throw new Cancellation.CancelledException();
     }
 
-    @Override
-    public Set<String> chunkIds(ProjectId project) {
-        return store.chunkIds(project);
-    }
 
     @Override
     public Map<String, String> chunkKeys(ProjectId project) {

@@ -490,7 +490,7 @@ public final class JobProcessor implements AutoCloseable {
         private Set<String> readEverythingAfterAll(Project project, Snapshot snapshot) {
             log.info("job {}: the copy of project '{}' cannot be kept (it failed, or that project was indexed"
                     + " again meanwhile); every file is read", job.id(), siblingCopy.sibling.project().name());
-            Set<String> copied = store.chunkIds(project.id());
+            Set<String> copied = new HashSet<>(store.chunkKeys(project.id()).keySet());
             copied.removeAll(store.chunkKeys(project.id(), siblingCopy.differing).keySet());
             store.delete(project.id(), copied);
             siblingCopy = null;

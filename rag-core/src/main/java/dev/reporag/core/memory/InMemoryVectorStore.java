@@ -128,12 +128,6 @@ public final class InMemoryVectorStore implements VectorStore {
         return held;
     }
 
-    @Override
-    public Set<String> chunkIds(ProjectId project) {
-        synchronized (data) {
-            return new HashSet<>(project(project).keySet());
-        }
-    }
 
     @Override
     public Map<String, String> chunkKeys(ProjectId project) {

@@ -39,9 +39,6 @@ public interface VectorStore {
      */
     Set<String> heldKeys(Collection<String> keys);
 
-    /** Ids of every stored chunk of the project, for reconciling. */
-    Set<String> chunkIds(ProjectId project);
-
     /** Every stored chunk of the project: each one's embedding key, by chunk id, for reconciling. */
     Map<String, String> chunkKeys(ProjectId project);
 

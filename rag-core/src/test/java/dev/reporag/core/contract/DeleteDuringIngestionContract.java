@@ -89,7 +89,7 @@ public abstract class DeleteDuringIngestionContract {
             worker.get(20, TimeUnit.SECONDS);
 
             assertThat(store.count(project.id())).as("chunks left").isZero();
-            assertThat(store.chunkIds(project.id())).isEmpty();
+            assertThat(store.chunkKeys(project.id()).keySet()).isEmpty();
             assertThat(jobs.latestJob(project.id())).isEmpty();
             assertThat(rag.project(project.id())).isEmpty();
             assertThat(conversations.projectOf(conversation)).as("the project's conversation").isEmpty();

@@ -56,7 +56,7 @@ public abstract class VectorStoreContract {
         store.upsert(List.of(new EmbeddedChunk(chunk, axis(1))));
 
         assertThat(store.count(alpha)).isEqualTo(1);
-        assertThat(store.chunkIds(alpha)).containsExactly(chunk.id());
+        assertThat(store.chunkKeys(alpha).keySet()).containsExactly(chunk.id());
         assertThat(store.vectorSearch(alpha, axis(1), 1).get(0).score()).isGreaterThan(0.99);
 
         // One id twice in one batch: one chunk, the last one written.
@@ -174,11 +174,11 @@ public abstract class VectorStoreContract {
                 entry(a2.id(), "k-a2"), entry(b1.id(), "k-b1"), entry(c1.id(), "k-c1"));
 
         store.delete(alpha, List.of(a2.id()));
-        assertThat(store.chunkIds(alpha)).containsExactlyInAnyOrder(a1.id(), b1.id(), c1.id());
+        assertThat(store.chunkKeys(alpha).keySet()).containsExactlyInAnyOrder(a1.id(), b1.id(), c1.id());
 
         store.deletePaths(alpha, List.of("a.java", "b.java"));
-        assertThat(store.chunkIds(alpha)).containsExactly(c1.id());
-        assertThat(store.chunkIds(beta)).containsExactly(other.id());
+        assertThat(store.chunkKeys(alpha).keySet()).containsExactly(c1.id());
+        assertThat(store.chunkKeys(beta).keySet()).containsExactly(other.id());
 
         store.deleteProject(alpha);
         assertThat(store.count(alpha)).isZero();
@@ -195,7 +195,7 @@ public abstract class VectorStoreContract {
         store.upsert(batch);
 
         Set<String> expected = batch.stream().map(c -> c.chunk().id()).collect(Collectors.toSet());
-        assertThat(store.chunkIds(alpha)).isEqualTo(expected);
+        assertThat(store.chunkKeys(alpha).keySet()).isEqualTo(expected);
         assertThat(store.count(alpha)).isEqualTo(250);
     }
 
@@ -248,7 +248,7 @@ public abstract class VectorStoreContract {
                 .isInstanceOfSatisfying(VectorsGoneException.class,
                         gone -> assertThat(gone.keys()).containsExactly("key-alpha"));
         assertThat(store.count(beta)).isEqualTo(4);
-        assertThat(store.chunkIds(beta)).doesNotContain(late.id(), fine.id());
+        assertThat(store.chunkKeys(beta).keySet()).doesNotContain(late.id(), fine.id());
         assertThat(store.heldKeys(List.of("key-fine", "key-alpha"))).isEmpty();
     }
 
@@ -294,7 +294,7 @@ public abstract class VectorStoreContract {
         assertThat(other.models(alpha)).isEqualTo(new ProjectModels(first, second));
         other.upsert(List.of(new EmbeddedChunk(chunk(alpha, "a.java", 1, "class Alpha {}"), wide, "b-1")));
         assertThat(other.count(alpha)).isEqualTo(1);
-        assertThat(other.chunkIds(alpha)).hasSize(1);
+        assertThat(other.chunkKeys(alpha).keySet()).hasSize(1);
         assertThat(other.vectorSearch(alpha, wide, 3)).as("built beside, not yet answering").isEmpty();
         assertThat(other.keywordSearch(alpha, "Alpha", 3)).isEmpty();
 
@@ -375,7 +375,7 @@ public abstract class VectorStoreContract {
 
         assertThat(store.copyChunks(alpha, beta)).isEqualTo(4);
 
-        assertThat(store.chunkIds(beta)).as("this model's only, under beta's ids")
+        assertThat(store.chunkKeys(beta).keySet()).as("this model's only, under beta's ids")
                 .containsExactlyInAnyOrder(a1.inProject(beta).id(), a2.inProject(beta).id(), b.inProject(beta).id(),
                         changed.inProject(beta).id());
         assertThat(store.count(alpha)).isEqualTo(4);
@@ -403,7 +403,7 @@ public abstract class VectorStoreContract {
     void emptyProjectSearchesReturnNothing() {
         assertThat(store.vectorSearch(alpha, axis(0), 10)).isEmpty();
         assertThat(store.keywordSearch(alpha, "anything", 10)).isEmpty();
-        assertThat(store.chunkIds(alpha)).isEmpty();
+        assertThat(store.chunkKeys(alpha).keySet()).isEmpty();
     }
 
     protected static Chunk chunk(ProjectId project, String path, int startLine, String text) {

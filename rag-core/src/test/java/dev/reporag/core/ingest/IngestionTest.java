@@ -84,7 +84,7 @@ class IngestionTest {
     }
 
     private Set<String> storedIds(Project project) {
-        return store.chunkIds(project.id());
+        return store.chunkKeys(project.id()).keySet();
     }
 
     @Test
@@ -467,7 +467,7 @@ class IngestionTest {
             IngestionJob job = fresh.requestIngestion(original.id());
             assertThat(fresh.process(job.id(), "fresh", new Cancellation(), IngestionListener.NONE).orElseThrow()
                     .status()).isEqualTo(JobStatus.READY);
-            return freshStore.chunkIds(original.id());
+            return freshStore.chunkKeys(original.id()).keySet();
         }
     }
 }

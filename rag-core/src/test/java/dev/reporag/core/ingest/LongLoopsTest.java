@@ -388,9 +388,6 @@ class LongLoopsTest {
             delegate.upsert(chunks);
         }
 
-        public Set<String> chunkIds(ProjectId project) {
-            return Set.copyOf(delegate.chunkIds(project));
-        }
 
         public Map<String, String> chunkKeys(ProjectId project) {
             return Map.copyOf(delegate.chunkKeys(project));
@@ -464,9 +461,6 @@ class LongLoopsTest {
             finished.incrementAndGet();
         }
 
-        public Set<String> chunkIds(ProjectId project) {
-            return delegate.chunkIds(project);
-        }
 
         public Map<String, String> chunkKeys(ProjectId project) {
             return delegate.chunkKeys(project);
