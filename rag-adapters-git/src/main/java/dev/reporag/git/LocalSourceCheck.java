@@ -39,21 +39,12 @@ final class LocalSourceCheck {
     }
 
     /**
-     * Whether the local repository may lack objects a fetch needs (a partial clone): then its refs
-     * are listed and its commit checked before fetching, for a clear message.
+     * Whether the local repository is a partial clone, which may lack objects a fetch needs: then
+     * its refs are listed and its commit checked before fetching ({@link #check}), for a clear message.
      */
     static boolean mayLackObjects(SourceLocation.Local location) {
         Path gitDir = gitDir(location.path());
-        if (gitDir == null || hasPromisorPack(gitDir)) {
-            return gitDir != null;
-        }
-        Config config = new Config();
-        try {
-            config.fromText(Files.readString(gitDir.resolve("config")));
-        } catch (IOException | ConfigInvalidException unreadable) {
-            return true; // the listing's way says what is wrong
-        }
-        return isPartial(config);
+        return gitDir != null && isPartialClone(gitDir);
     }
 
     /**
@@ -73,16 +64,8 @@ final class LocalSourceCheck {
                     + " is cut, and reading history (rag eval) needs it whole; run 'git -C " + location.display()
                     + " fetch --unshallow' first, or give the repository's URL instead of the local path");
         }
-        if (!hasPromisorPack(gitDir)) {
-            Config config = new Config();
-            try {
-                config.fromText(Files.readString(gitDir.resolve("config")));
-            } catch (IOException | ConfigInvalidException unreadable) {
-                return; // the fetch reads it too, and says what is wrong
-            }
-            if (!isPartial(config)) {
-                return;
-            }
+        if (!isPartialClone(gitDir)) {
+            return;
         }
         SourceException missing = missingObject(gitDir, location, commit, ref, depth,
                 what -> partial(location, what));
@@ -163,6 +146,20 @@ final class LocalSourceCheck {
      * Git marks the packs a partial clone fetched with a {@code .promisor} file beside them: a copy
      * of one without its config (a mirror copied as objects and refs) is still known as partial.
      */
+    /** Known as partial by its packs' {@code .promisor} files, or by its configuration; reads files as text only. */
+    private static boolean isPartialClone(Path gitDir) {
+        if (hasPromisorPack(gitDir)) {
+            return true;
+        }
+        Config config = new Config();
+        try {
+            config.fromText(Files.readString(gitDir.resolve("config")));
+        } catch (IOException | ConfigInvalidException unreadable) {
+            return false; // the fetch reads it too, and says what is wrong
+        }
+        return isPartial(config);
+    }
+
     private static boolean hasPromisorPack(Path gitDir) {
         try (DirectoryStream<Path> promisors = Files.newDirectoryStream(gitDir.resolve("objects").resolve("pack"),
                 "*.promisor")) {
