@@ -62,10 +62,15 @@ class SiblingIndexTest {
 
     /** {@code store}, running {@code before} as a copy starts. */
     private VectorStore onCopy(Runnable before) {
+        return before("copyChunks", args -> before.run());
+    }
+
+    /** {@code store}, running {@code action} with the arguments of each call of that method, before it. */
+    private VectorStore before(String methodName, java.util.function.Consumer<Object[]> action) {
         return (VectorStore) Proxy.newProxyInstance(VectorStore.class.getClassLoader(),
                 new Class<?>[]{VectorStore.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("copyChunks")) {
-                        before.run();
+                    if (method.getName().equals(methodName)) {
+                        action.accept(args);
                     }
                     try {
                         return method.invoke(store, args);
@@ -351,18 +356,8 @@ class SiblingIndexTest {
 
     /** {@code store}, recording the paths of the chunks each upsert writes. */
     private VectorStore recordingUpserts(List<String> paths) {
-        return (VectorStore) Proxy.newProxyInstance(VectorStore.class.getClassLoader(),
-                new Class<?>[]{VectorStore.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("upsert")) {
-                        ((List<?>) args[0]).forEach(c -> paths.add(
-                                ((dev.reporag.core.model.EmbeddedChunk) c).chunk().path()));
-                    }
-                    try {
-                        return method.invoke(store, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        return before("upsert", args -> ((List<?>) args[0]).forEach(c -> paths.add(
+                ((dev.reporag.core.model.EmbeddedChunk) c).chunk().path())));
     }
 
     /** The project's chunks (path, lines, content) with the embedding key each is stored under. */
