@@ -244,16 +244,25 @@ class JGitRepositorySourceTest {
         }
     }
 
-    @Test
-    void resolvesBranchesTagsAndCommitIds() throws Exception {
-        String onMain;
-        String onDev;
-        try (TestRepository repository = repository("refs.git")) {
-            onMain = repository.commit("main", List.of(text("a.txt", "main\n")));
-            onDev = repository.commit("dev", List.of(text("a.txt", "dev\n")));
+    /** Branches main and dev, an annotated tag v1 on main's commit and a light one on dev's. */
+    private record Refs(String onMain, String onDev) {
+    }
+
+    private Refs mainDevAndTags(String name) throws Exception {
+        try (TestRepository repository = repository(name)) {
+            String onMain = repository.commit("main", List.of(text("a.txt", "main\n")));
+            String onDev = repository.commit("dev", List.of(text("a.txt", "dev\n")));
             repository.tag("v1", onMain, true);
             repository.tag("light", onDev, false);
+            return new Refs(onMain, onDev);
         }
+    }
+
+    @Test
+    void resolvesBranchesTagsAndCommitIds() throws Exception {
+        Refs refs = mainDevAndTags("refs.git");
+        String onMain = refs.onMain();
+        String onDev = refs.onDev();
         JGitRepositorySource source = source();
         String url = server.url("refs.git");
         for (Map.Entry<String, String> ref : Map.of("main", onMain, "dev", onDev, "refs/heads/dev", onDev,
@@ -275,13 +284,9 @@ class JGitRepositorySourceTest {
 
     @Test
     void aBranchIsFetchedWithTheFetchsOwnListingOfTheRefsAndAnythingElseIsListedFirst() throws Exception {
-        String onDev;
-        String onMain;
-        try (TestRepository repository = repository("once.git")) {
-            onMain = repository.commit("main", List.of(text("a.txt", "main\n")));
-            onDev = repository.commit("dev", List.of(text("a.txt", "dev\n")));
-            repository.tag("v1", onMain, true);
-        }
+        Refs refs = mainDevAndTags("once.git");
+        String onMain = refs.onMain();
+        String onDev = refs.onDev();
         JGitRepositorySource source = source();
         String url = server.url("once.git");
 
@@ -313,14 +318,9 @@ class JGitRepositorySourceTest {
 
     @Test
     void theRemoteHeadOfBranchesTagsAndCommitIdsIsReadWithoutFetching() throws Exception {
-        String onMain;
-        String onDev;
-        try (TestRepository repository = repository("heads.git")) {
-            onMain = repository.commit("main", List.of(text("a.txt", "main\n")));
-            onDev = repository.commit("dev", List.of(text("a.txt", "dev\n")));
-            repository.tag("v1", onMain, true);
-            repository.tag("light", onDev, false);
-        }
+        Refs refs = mainDevAndTags("heads.git");
+        String onMain = refs.onMain();
+        String onDev = refs.onDev();
         JGitRepositorySource source = source();
         String url = server.url("heads.git");
         for (Map.Entry<String, String> ref : Map.of("main", onMain, "dev", onDev, "refs/heads/dev", onDev,
