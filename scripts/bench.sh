@@ -5,7 +5,7 @@
 #
 #   scripts/bench.sh                 # all
 #   scripts/bench.sh scale stages    # some: redactor git model throughput store openai pgvector http retrieval retrieval-repo
-#                                    #       retrieval-multi embed-speed scale stages reuse
+#                                    #       retrieval-multi embed-speed scale stages reuse estimate
 #
 # retrieval-multi and embed-speed read the public repositories listed in
 # rag-bench/src/main/resources/repositories.tsv from Git directories under $BENCH_MIRRORS
@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 ZIP=/usr/lib/jvm/temurin-25-jdk-amd64/lib/src.zip
 export XDG_CONFIG_HOME="${XDG_CONFIG_HOME:-$PWD/target/xdg}"
 export RAG_TEST_DATABASE_URL="${RAG_TEST_DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/reporag_test?user=postgres}"
-SELECTED=" ${*:-redactor git model throughput store openai pgvector http retrieval retrieval-repo retrieval-multi embed-speed scale stages reuse} "
+SELECTED=" ${*:-redactor git model throughput store openai pgvector http retrieval retrieval-repo retrieval-multi embed-speed scale stages reuse estimate} "
 
 wanted() { [[ "$SELECTED" == *" $1 "* ]]; }
 
@@ -70,3 +70,9 @@ bench scale      rag-bench dev.reporag.scale.ScaleBench
 bench stages     rag-bench dev.reporag.scale.StageBench
 # A second project of an indexed repository (a branch changing ~1 % of its files): inputs embedded and time to READY.
 bench reuse      rag-bench dev.reporag.bench.ReuseBench "${BENCH_MIRRORS:-/work/.mirror}/jhy+jsoup/repo"
+# `rag estimate`'s tokens against OpenAI's own tokenizer (npm's tiktoken, installed here once) on public repositories.
+if wanted estimate && [ ! -d rag-bench/target/tiktoken/node_modules/tiktoken ]; then
+  npm install --silent --prefix rag-bench/target/tiktoken tiktoken@1.0.22
+fi
+M="${BENCH_MIRRORS:-/work/.mirror}"
+bench estimate   rag-bench dev.reporag.bench.EstimateBench "${TMPDIR:-/tmp}/estimate-bench $M/psf+requests/repo $M/expressjs+express/repo $M/BurntSushi+ripgrep/repo $M/spf13+cobra/repo $M/openai+tiktoken/repo $M/FasterXML+jackson-databind/repo $M/netty+netty/repo $M/jhy+jsoup/repo $M/pallets+flask/repo"

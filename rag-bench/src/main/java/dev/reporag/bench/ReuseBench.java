@@ -2,33 +2,24 @@ package dev.reporag.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.reporag.pgvector.TestSchema;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -104,7 +95,7 @@ public final class ReuseBench {
         git(checkout, "push", "--quiet", "origin", BRANCH);
 
         String loadAverage = Files.readString(Path.of("/proc/loadavg")).strip();
-        try (Server server = new Server(latencyMillis)) {
+        try (FakeEmbeddingsServer server = new FakeEmbeddingsServer(latencyMillis, null)) {
             Map<String, String> env = new HashMap<>(Map.of("OPENAI_API_KEY", KEY, "OPENAI_BASE_URL", server.baseUrl(),
                     "RAG_EMBEDDING_DIMENSIONS", "256", "RAG_ALLOW_LOCAL_SOURCES", "true",
                     "RAG_HOME", work.resolve("home").toString(), "RAG_LOG_LEVEL", "WARN",
@@ -166,7 +157,7 @@ public final class ReuseBench {
 
     /** The first project, then the second, in a store of their own (a new home, or schema, per round). */
     private static Run[] pair(Path work, Map<String, String> sharedEnv, String store, String mode, Path bare,
-                              Server server, String round) throws Exception {
+                              FakeEmbeddingsServer server, String round) throws Exception {
         Map<String, String> env = new HashMap<>(sharedEnv);
         env.put("RAG_HOME", work.resolve("home" + round).toString());
         TestSchema schema = null;
@@ -195,7 +186,8 @@ public final class ReuseBench {
                        double wallSeconds, double cpuSeconds) {
     }
 
-    private static Run ingest(Path work, Map<String, String> env, Path repo, String ref, String name, Server server)
+    private static Run ingest(Path work, Map<String, String> env, Path repo, String ref, String name,
+                              FakeEmbeddingsServer server)
             throws IOException, InterruptedException {
         long inputsBefore = server.inputs.get();
         long requestsBefore = server.requests.get();
@@ -264,7 +256,7 @@ public final class ReuseBench {
             }
         }
 
-        Run index(Path repo, String ref, String name, Server server) throws IOException, InterruptedException {
+        Run index(Path repo, String ref, String name, FakeEmbeddingsServer server) throws IOException, InterruptedException {
             long inputsBefore = server.inputs.get();
             long requestsBefore = server.requests.get();
             double cpuBefore = cpuSeconds();
@@ -336,7 +328,7 @@ public final class ReuseBench {
         return output.strip();
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
@@ -344,96 +336,6 @@ public final class ReuseBench {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(path);
             }
-        }
-    }
-
-    /** An OpenAI-compatible embeddings endpoint: vectors seeded by the text, after a fixed latency. */
-    private static final class Server implements AutoCloseable {
-        final AtomicLong inputs = new AtomicLong();
-        final AtomicLong requests = new AtomicLong();
-        private final long latencyMillis;
-        private final HttpServer http;
-        private final java.util.concurrent.ExecutorService executor = Executors.newFixedThreadPool(16);
-
-        Server(long latencyMillis) throws IOException {
-            this.latencyMillis = latencyMillis;
-            http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-            http.setExecutor(executor);
-            http.createContext("/v1/embeddings", this::embeddings);
-            http.start();
-        }
-
-        String baseUrl() {
-            return "http://127.0.0.1:" + http.getAddress().getPort() + "/v1";
-        }
-
-        private void embeddings(HttpExchange exchange) throws IOException {
-            try (exchange) {
-                JsonNode body = JSON.readTree(exchange.getRequestBody());
-                List<String> texts = new ArrayList<>();
-                JsonNode input = body.path("input");
-                if (input.isArray()) {
-                    input.forEach(node -> texts.add(node.asText()));
-                } else {
-                    texts.add(input.asText());
-                }
-                try {
-                    Thread.sleep(latencyMillis);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                int dimensions = body.path("dimensions").asInt(1536);
-                boolean base64 = "base64".equals(body.path("encoding_format").asText());
-                ObjectNode response = JSON.createObjectNode().put("object", "list");
-                ArrayNode data = response.putArray("data");
-                long tokens = 0;
-                for (int i = 0; i < texts.size(); i++) {
-                    tokens += Math.max(1, texts.get(i).length() / 4);
-                    float[] vector = vectorOf(texts.get(i), dimensions);
-                    ObjectNode item = data.addObject().put("object", "embedding").put("index", i);
-                    if (base64) {
-                        ByteBuffer bytes = ByteBuffer.allocate(vector.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-                        for (float f : vector) {
-                            bytes.putFloat(f);
-                        }
-                        item.put("embedding", Base64.getEncoder().encodeToString(bytes.array()));
-                    } else {
-                        ArrayNode values = item.putArray("embedding");
-                        for (float f : vector) {
-                            values.add(f);
-                        }
-                    }
-                }
-                response.put("model", body.path("model").asText());
-                response.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
-                inputs.addAndGet(texts.size());
-                requests.incrementAndGet();
-                byte[] bytes = JSON.writeValueAsBytes(response);
-                exchange.getResponseHeaders().add("Content-Type", "application/json");
-                exchange.sendResponseHeaders(200, bytes.length);
-                exchange.getResponseBody().write(bytes);
-            }
-        }
-
-        private static float[] vectorOf(String text, int dimensions) {
-            java.util.Random random = new java.util.Random(text.hashCode());
-            float[] vector = new float[dimensions];
-            double norm = 0;
-            for (int i = 0; i < dimensions; i++) {
-                vector[i] = (float) random.nextGaussian();
-                norm += vector[i] * vector[i];
-            }
-            for (int i = 0; i < dimensions; i++) {
-                vector[i] /= (float) Math.sqrt(norm);
-            }
-            return vector;
-        }
-
-        @Override
-        public void close() {
-            http.stop(0);
-            executor.shutdownNow();
         }
     }
 }
