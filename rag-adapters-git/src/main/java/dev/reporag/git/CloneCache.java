@@ -80,6 +80,15 @@ final class CloneCache {
         this.credentials = new HostCredentialsProvider(settings.credentials());
     }
 
+    /**
+     * The clone kept of a source as a project stores it, if one was made: read as it is, nothing
+     * fetched, no source check (it was checked when the clone was made).
+     */
+    Optional<Path> cloneOf(String source) {
+        Path dir = settings.cacheDir().resolve(SourceLocation.cacheKeyOf(source));
+        return Files.isDirectory(dir) ? Optional.of(dir) : Optional.empty();
+    }
+
     Fetched update(SourceLocation location, String ref, FetchMonitor monitor) {
         return update(location, ref, 1, monitor);
     }

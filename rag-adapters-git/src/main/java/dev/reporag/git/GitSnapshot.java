@@ -21,11 +21,14 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevObject;
 import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.treewalk.EmptyTreeIterator;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.TreeFilter;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,6 +39,7 @@ import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -48,11 +52,18 @@ final class GitSnapshot implements Snapshot {
     private final Repository repository;
     private final RevCommit commit;
     private final long maxFileBytes;
+    /** The clone the cache keeps of a source, if it holds one; nothing is fetched. */
+    private final Function<String, Optional<Path>> clones;
 
     GitSnapshot(Repository repository, RevCommit commit, long maxFileBytes) {
+        this(repository, commit, maxFileBytes, source -> Optional.empty());
+    }
+
+    GitSnapshot(Repository repository, RevCommit commit, long maxFileBytes, Function<String, Optional<Path>> clones) {
         this.repository = repository;
         this.commit = commit;
         this.maxFileBytes = maxFileBytes;
+        this.clones = clones;
     }
 
     @Override
@@ -160,6 +171,35 @@ final class GitSnapshot implements Snapshot {
      * the cache: the caller then reconciles everything.
      */
     Optional<List<DiffEntry>> diffSince(String earlierCommit) {
+        return diffSince(repository, earlierCommit, true);
+    }
+
+    /**
+     * Where this clone lacks the commit, the clone the cache keeps of {@code earlierSource} is read
+     * beside it (as an alternate object directory): the two trees compare whatever their histories.
+     */
+    @Override
+    public Optional<ChangeSet> changesSince(String earlierCommit, String earlierSource) {
+        Optional<ChangeSet> own = changesSince(earlierCommit);
+        if (own.isPresent() || earlierSource == null) {
+            return own;
+        }
+        Path ownDir = repository.getDirectory().toPath().toAbsolutePath().normalize();
+        Optional<Path> other = clones.apply(earlierSource).map(dir -> dir.toAbsolutePath().normalize())
+                .filter(dir -> !dir.equals(ownDir) && Files.isDirectory(dir.resolve("objects")));
+        if (other.isEmpty()) {
+            return Optional.empty();
+        }
+        try (Repository both = new FileRepositoryBuilder().setGitDir(ownDir.toFile()).setMustExist(true)
+                .addAlternateObjectDirectory(other.get().resolve("objects").toFile()).build()) {
+            // Renames found by content would read both sides' files, and change no path of the answer.
+            return diffSince(both, earlierCommit, false).map(GitSnapshot::toChangeSet);
+        } catch (IOException | SourceException e) {
+            return Optional.empty(); // the other clone cannot be read now: the job reads every file
+        }
+    }
+
+    private Optional<List<DiffEntry>> diffSince(Repository repository, String earlierCommit, boolean detectRenames) {
         if (earlierCommit == null || !ObjectId.isId(earlierCommit.toLowerCase(Locale.ROOT))) {
             return Optional.empty();
         }
@@ -178,6 +218,9 @@ final class GitSnapshot implements Snapshot {
                 walk.addTree(commit.getTree());
                 walk.setFilter(TreeFilter.ANY_DIFF);
                 List<DiffEntry> entries = DiffEntry.scan(walk);
+                if (!detectRenames) {
+                    return Optional.of(entries);
+                }
                 RenameDetector renames = new RenameDetector(reader, repository.getConfig().get(DiffConfig.KEY));
                 renames.setBigFileThreshold((int) Math.min(maxFileBytes, Integer.MAX_VALUE));
                 renames.setSkipContentRenamesForBinaryFiles(true);
@@ -277,7 +320,7 @@ final class GitSnapshot implements Snapshot {
             RevCommit earlier = walk.parseCommit(ObjectId.fromString(id));
             walk.parseBody(earlier);
             repository.incrementOpen();
-            return new GitSnapshot(repository, earlier, maxFileBytes);
+            return new GitSnapshot(repository, earlier, maxFileBytes, clones);
         } catch (MissingObjectException | IncorrectObjectTypeException e) {
             throw new SourceException("commit " + commitId + " is not in the local copy of this repository");
         } catch (IOException e) {

@@ -64,7 +64,7 @@ public final class JGitRepositorySource implements RepositorySource {
     public Snapshot open(Project project, FetchMonitor monitor) {
         SourceLocation location = policy.check(project.source());
         CloneCache.Fetched fetched = cache.update(location, project.ref(), monitor);
-        return new GitSnapshot(fetched.repository(), fetched.commit(), settings.maxFileBytes());
+        return new GitSnapshot(fetched.repository(), fetched.commit(), settings.maxFileBytes(), cache::cloneOf);
     }
 
     /**
@@ -78,7 +78,7 @@ public final class JGitRepositorySource implements RepositorySource {
         }
         SourceLocation location = policy.check(project.source());
         CloneCache.Fetched fetched = cache.update(location, project.ref(), Math.min(depth, MAX_HISTORY_DEPTH), monitor);
-        return new GitSnapshot(fetched.repository(), fetched.commit(), settings.maxFileBytes());
+        return new GitSnapshot(fetched.repository(), fetched.commit(), settings.maxFileBytes(), cache::cloneOf);
     }
 
     /**

@@ -24,9 +24,14 @@ sealed interface SourceLocation {
      * address and the commit it resolves.
      */
     default String cacheKey() {
+        return cacheKeyOf(transportUrl());
+    }
+
+    /** {@link #cacheKey} of a source as written (its {@link RepositoryName}). */
+    static String cacheKeyOf(String source) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(RepositoryName.of(transportUrl()).getBytes(StandardCharsets.UTF_8));
+                    .digest(RepositoryName.of(source).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -244,6 +244,38 @@ class JGitRepositorySourceTest {
         }
     }
 
+    @Test
+    void aCommitOfAnotherRepositoryIsComparedThroughTheCloneKeptOfIt() throws Exception {
+        String upstreamCommit;
+        try (TestRepository upstream = repository("upstream.git")) {
+            upstreamCommit = upstream.commit("main", List.of(text("a.txt", "1\n"), text("same.txt", "same\n"),
+                    text("gone.txt", "bye\n")));
+        }
+        try (TestRepository fork = repository("fork.git")) {
+            fork.commit("main", List.of(text("a.txt", "2\n"), text("same.txt", "same\n"), text("new.txt", "hi\n")));
+        }
+        JGitRepositorySource source = source();
+        try (Snapshot upstream = source.open(project(server.url("upstream.git"), null))) {
+            assertThat(upstream.commit()).isEqualTo(upstreamCommit);
+        }
+        try (Snapshot fork = source.open(project(server.url("fork.git"), null))) {
+            assertThat(fork.changesSince(upstreamCommit)).as("not in the fork's own clone").isEmpty();
+            ChangeSet changes = fork.changesSince(upstreamCommit, server.url("upstream.git")).orElseThrow();
+            assertThat(changes.changed()).containsExactlyInAnyOrder("a.txt", "new.txt");
+            assertThat(changes.deleted()).containsExactly("gone.txt");
+            assertThat(fork.changesSince(upstreamCommit, server.url("never-cloned.git"))).isEmpty();
+            assertThat(fork.changesSince("f".repeat(40), server.url("upstream.git"))).isEmpty();
+            assertThat(list(fork)).extracting(SourceFile::path).as("the fork's own files, unchanged")
+                    .containsExactly("a.txt", "new.txt", "same.txt");
+        }
+        JGitRepositorySource elsewhere = new JGitRepositorySource(
+                GitSourceSettings.defaults(temp.resolve("other-cache")).withAllowLocalSources(true));
+        try (Snapshot fork = elsewhere.open(project(server.url("fork.git"), null))) {
+            assertThat(fork.changesSince(upstreamCommit, server.url("upstream.git")))
+                    .as("no clone of the upstream in this cache").isEmpty();
+        }
+    }
+
     /** Branches main and dev, an annotated tag v1 on main's commit and a light one on dev's. */
     private record Refs(String onMain, String onDev) {
     }

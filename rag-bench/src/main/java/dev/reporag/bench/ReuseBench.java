@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  * inputs embedded and the time from registration to READY of each project.
  *
  * <pre>
- * scripts/bench.sh reuse      # args: [mirror git dir] [work dir] [latency ms] [files to change] [local|pgvector] [ingest|serve|deployed] [rounds]
+ * scripts/bench.sh reuse      # args: [mirror git dir] [work dir] [latency ms] [files to change] [local|pgvector] [ingest|serve|deployed|fork] [rounds]
  * </pre>
  *
  * With more than one round, the two projects are indexed again in a new store each round (the same
@@ -42,6 +42,10 @@ import java.util.stream.Stream;
  * one's job then runs in a JVM its first job has warmed up. With {@code deployed} (PostgreSQL only), as
  * render.yaml deploys it: {@code rag serve --workers 0} takes the requests and a {@code rag worker
  * --concurrency 1} of its own does the jobs, the two told of each other's work only by the database.
+ *
+ * With {@code fork}, as {@code ingest}, but the second project is registered at another address: a
+ * bare clone of the repository (as a fork on a host is), so it has no sibling of its own repository
+ * and starts, if at all, from the first project's index through the clone kept of it.
  *
  * With {@code pgvector}, the store is a schema of its own on the tests' PostgreSQL ({@link TestSchema}:
  * {@code RAG_TEST_DATABASE_URL}, else Testcontainers), dropped afterwards.
@@ -93,6 +97,12 @@ public final class ReuseBench {
         git(checkout, "-c", "user.name=bench", "-c", "user.email=bench@example.com", "commit", "--quiet", "-am",
                 "a small change on a branch");
         git(checkout, "push", "--quiet", "origin", BRANCH);
+        // `fork`: the second project is of another repository, a clone of this one (as a fork on a host is).
+        Path second = bare;
+        if (mode.equals("fork")) {
+            second = work.resolve("fork.git");
+            git(work, "clone", "--quiet", "--bare", bare.toString(), second.toString());
+        }
 
         String loadAverage = Files.readString(Path.of("/proc/loadavg")).strip();
         try (FakeEmbeddingsServer server = new FakeEmbeddingsServer(latencyMillis, null)) {
@@ -109,7 +119,7 @@ public final class ReuseBench {
             });
             List<Run[]> pairs = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
-                pairs.add(pair(work, env, store, mode, bare, server, rounds == 1 ? "" : "-" + round));
+                pairs.add(pair(work, env, store, mode, bare, second, server, rounds == 1 ? "" : "-" + round));
             }
 
             System.out.printf(Locale.ROOT, "repository: %s at %s, %d tracked files; the branch changes %d of them"
@@ -124,6 +134,8 @@ public final class ReuseBench {
                         case "deployed" -> "both through the HTTP API of `rag serve --workers 0`, the jobs done by"
                                 + " a `rag worker --concurrency 1` (process wall: from the request to READY; CPU: both"
                                 + " processes')";
+                        case "fork" -> "each by `rag ingest` in a JVM of its own, the second of a fork (a bare"
+                                + " clone of the repository, another address)";
                         default -> "each by `rag ingest` in a JVM of its own";
                     }, loadAverage);
             System.out.println("| project | chunks | inputs embedded | share embedded | requests | registered to READY"
@@ -157,7 +169,7 @@ public final class ReuseBench {
 
     /** The first project, then the second, in a store of their own (a new home, or schema, per round). */
     private static Run[] pair(Path work, Map<String, String> sharedEnv, String store, String mode, Path bare,
-                              FakeEmbeddingsServer server, String round) throws Exception {
+                              Path secondRepository, FakeEmbeddingsServer server, String round) throws Exception {
         Map<String, String> env = new HashMap<>(sharedEnv);
         env.put("RAG_HOME", work.resolve("home" + round).toString());
         TestSchema schema = null;
@@ -173,7 +185,7 @@ public final class ReuseBench {
                 }
             }
             return new Run[]{ingest(work, env, bare, "main", "first" + round, server),
-                    ingest(work, env, bare, BRANCH, "second" + round, server)};
+                    ingest(work, env, secondRepository, BRANCH, "second" + round, server)};
         } finally {
             if (schema != null) {
                 schema.close();

@@ -82,6 +82,14 @@ final class ScaleFixtures {
         }
     }
 
+    /** A fork: a clone of the repository at {@code upstream}, with its history, at {@code dir}. */
+    static Path fork(Path upstream, Path dir) throws Exception {
+        try (Git ignored = Git.cloneRepository().setURI(upstream.toUri().toString()).setDirectory(dir.toFile())
+                .call()) {
+            return dir;
+        }
+    }
+
     /** One embedded store, the real git source (observed) and the core, closed together. */
     static final class Stack implements AutoCloseable {
         final HashingEmbedder embedder = new HashingEmbedder(64, 4000);
@@ -191,6 +199,11 @@ final class ScaleFixtures {
                 @Override
                 public Optional<ChangeSet> changesSince(String earlierCommit) {
                     return snapshot.changesSince(earlierCommit);
+                }
+
+                @Override
+                public Optional<ChangeSet> changesSince(String earlierCommit, String earlierSource) {
+                    return snapshot.changesSince(earlierCommit, earlierSource);
                 }
 
                 @Override

@@ -81,6 +81,38 @@ class SiblingCopyOnPostgresTest {
         }
     }
 
+    @Test
+    void aForkStartsFromItsUpstreamsRowsAndMatchesAFreshIndex() throws Exception {
+        Path upstream = tmp.resolve("upstream");
+        ScaleFixtures.commit(upstream, ScaleFixtures.files(60, 8), "initial");
+        HashingEmbedder embedder = new HashingEmbedder(64, 4000);
+        ScaleFixtures.ObservedSource source = new ScaleFixtures.ObservedSource(new JGitRepositorySource(
+                GitSourceSettings.defaults(tmp.resolve("git")).withAllowLocalSources(true)));
+        try (TestSchema db = new TestSchema("fork");
+             PgDatabase pg = PgDatabase.builder(db.databaseUrl()).embeddingModel(embedder.modelId(), 64).build();
+             RepoRag rag = RepoRag.builder().source(source).embedder(embedder).vectorStore(pg.vectorStore())
+                     .jobs(pg.jobs()).conversations(pg.conversations()).settings(SETTINGS).build()) {
+            Project main = rag.register("upstream", upstream.toString(), null);
+            assertThat(ingest(rag, main).status()).isEqualTo(JobStatus.READY);
+            Path fork = ScaleFixtures.fork(upstream, tmp.resolve("fork"));
+            ScaleFixtures.commit(fork, Map.of("src/pkg4/Type4.java", ScaleFixtures.javaFile("Type4", 12, "fork")),
+                    "the fork's change");
+            source.reset();
+            long inputsBefore = embedder.inputs();
+
+            Project forked = rag.register("fork", fork.toString(), null);
+            IngestionJob job = ingest(rag, forked);
+
+            assertThat(job.status()).as("%s", job.error()).isEqualTo(JobStatus.READY);
+            assertThat(source.read).isEqualTo(Set.of("src/pkg4/Type4.java"));
+            long embedded = embedder.inputs() - inputsBefore;
+            Map<String, String> forkIndex = contents(pg, embedder, forked);
+            assertThat(embedded).isEqualTo(job.progress().chunksEmbedded()).isPositive()
+                    .isLessThan(forkIndex.size() / 4);
+            assertThat(forkIndex).isEqualTo(ScaleFixtures.freshIndex(tmp.resolve("fresh"), forked, SETTINGS));
+        }
+    }
+
     private static IngestionJob ingest(RepoRag rag, Project project) {
         IngestionJob job = rag.requestIngestion(project.id());
         return rag.process(job.id(), "test", new Cancellation(), IngestionListener.NONE).orElseThrow();

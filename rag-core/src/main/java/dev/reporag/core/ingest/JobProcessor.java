@@ -293,6 +293,8 @@ public final class JobProcessor implements AutoCloseable {
         private ProgressTally tally;
         /** The sibling index this first job copies beside its other work; or null. */
         private SiblingCopy siblingCopy;
+        /** The snapshot's changes since earlier commits, by commit, as worked out. */
+        private final Map<String, Optional<ChangeSet>> diffs = new HashMap<>();
         private final StageTimes times = new StageTimes();
         private final Eta eta = new Eta();
         private Instant lastSave = Instant.EPOCH;
@@ -325,6 +327,9 @@ public final class JobProcessor implements AutoCloseable {
                 cancellation.throwIfCancelled();
                 commit = snapshot.commit();
                 listener.onCommit(job, commit);
+                if (previous.isEmpty() && siblingCopy == null) {
+                    startRelatedCopy(project, snapshot);
+                }
                 boolean switching = modelSwitch(project);
                 paths = project.paths();
                 FileFilter projectFilter = settings.fileFilter().forProject(paths);
@@ -391,8 +396,7 @@ public final class JobProcessor implements AutoCloseable {
          */
         private Optional<ChangeSet> changesSince(String previous, Snapshot snapshot,
                                                  Supplier<Optional<SkippedFiles>> earlierSkips) {
-            return (previous.equals(commit) ? Optional.of(new ChangeSet(Set.of(), Set.of()))
-                    : snapshot.changesSince(previous))
+            return diff(snapshot, previous)
                     // Changed rules files may leave out or bring back files that did not change: all are listed.
                     .filter(c -> Stream.concat(c.changed().stream(), c.deleted().stream())
                             .noneMatch(RepositoryRules::concernsOtherFiles))
@@ -417,6 +421,44 @@ public final class JobProcessor implements AutoCloseable {
                 siblingCopy = new SiblingCopy(sibling,
                         threads.copy(() -> copyTo.copyChunks(sibling.project().id(), job.projectId())));
             });
+        }
+
+        /**
+         * A first job with no sibling of the same repository looks, once its snapshot is open, for an
+         * index of another repository it differs little from (a fork's upstream, the same repository
+         * at another host or path: {@link SiblingIndex#related}) and copies it. The copy then runs
+         * beside the listing and the reading of the files that differ rather than beside the fetch.
+         */
+        private void startRelatedCopy(Project project, Snapshot snapshot) {
+            if (!store.models(project.id()).answersWith(store.model()) || store.count(project.id()) > 0) {
+                return;
+            }
+            Optional<SiblingIndex> found = SiblingIndex.related(project, jobs, store,
+                    (earlier, earlierSource) -> diff(snapshot, earlier, earlierSource));
+            found.ifPresent(related -> {
+                log.info("job {}: project '{}' of another repository is indexed at commit {}, close to this one;"
+                        + " its index is copied", job.id(), related.project().name(), related.commit());
+                VectorStore copyTo = fenced();
+                siblingCopy = new SiblingCopy(related,
+                        threads.copy(() -> copyTo.copyChunks(related.project().id(), job.projectId())));
+            });
+        }
+
+        /** The snapshot's changes since an earlier commit, each worked out once a job. */
+        private Optional<ChangeSet> diff(Snapshot snapshot, String earlier) {
+            return diff(snapshot, earlier, null);
+        }
+
+        /** Since a commit of another source, where the snapshot can read it ({@link Snapshot#changesSince(String, String)}). */
+        private Optional<ChangeSet> diff(Snapshot snapshot, String earlier, String earlierSource) {
+            Optional<ChangeSet> known = diffs.get(earlier);
+            if (known != null && (known.isPresent() || earlierSource == null)) {
+                return known;
+            }
+            Optional<ChangeSet> changes = earlier.equals(commit) ? Optional.of(new ChangeSet(Set.of(), Set.of()))
+                    : earlierSource == null ? snapshot.changesSince(earlier) : snapshot.changesSince(earlier, earlierSource);
+            diffs.put(earlier, changes);
+            return changes;
         }
 
         /**

@@ -5,34 +5,87 @@ import dev.reporag.core.model.JobId;
 import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.policy.RepositoryName;
+import dev.reporag.core.port.ChangeSet;
 import dev.reporag.core.port.JobRepository;
 import dev.reporag.core.port.VectorStore;
 
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.stream.Stream;
 
 /**
  * Another project's index a project's first job can start from: a project of the same repository
- * (another branch or tag, a second name for one ref, the address written another way) with the same
- * file rules, whose newest job is READY with this store's model. The first job copies its chunks and
- * reads only the files that differ between the two commits, as a re-index does.
+ * (another branch or tag, a second name for one ref, the address written another way) or of a
+ * repository whose history holds its commit (a fork, a mirror at another host, a local clone), with
+ * the same file rules, whose newest job is READY with this store's model. The first job copies its
+ * chunks and reads only the files that differ between the two commits, as a re-index does.
  *
  * @param project the project indexed already
  * @param ready   its newest job, READY: the index is of {@code ready.commit()}
  */
 record SiblingIndex(Project project, IngestionJob ready) {
 
-    /** The most recently indexed sibling of {@code project} in {@code store}'s model, if any. */
+    /** How many indexes of other repositories whose commit the snapshot holds are compared with it, at most. */
+    static final int MAX_RELATED = 8;
+
+    /** The most recently indexed sibling of {@code project} of the same repository, if any. */
     static Optional<SiblingIndex> find(Project project, JobRepository jobs, VectorStore store) {
+        String repository = RepositoryName.of(project.source());
+        return indexed(project, jobs, store)
+                .filter(s -> RepositoryName.of(s.project().source()).equals(repository))
+                .max(Comparator.comparing(s -> finishedAt(s.ready())));
+    }
+
+    /**
+     * Known once the project's snapshot is open: the index of another repository (a fork's upstream,
+     * a mirror, a clone at a path) whose commit the snapshot can compare itself with, with the fewest
+     * paths differing, and fewer than half of the files it indexed (the most recently indexed of
+     * equals). A commit is its content, so that index is what this project's would be at that
+     * commit, and the files that differ are read as a re-index reads them. At most
+     * {@link #MAX_RELATED} comparisons are made, the projects of the same repository name
+     * ({@code shop} of {@code github.com/me/shop}) first, then the most recently indexed.
+     *
+     * @param changesSince the snapshot's changes since a commit of a source, empty when it cannot tell
+     */
+    static Optional<SiblingIndex> related(Project project, JobRepository jobs, VectorStore store,
+                                          BiFunction<String, String, Optional<ChangeSet>> changesSince) {
+        String name = lastSegment(RepositoryName.of(project.source()));
+        List<SiblingIndex> compared = indexed(project, jobs, store)
+                .sorted(Comparator.comparing((SiblingIndex s) -> !lastSegment(RepositoryName.of(s.project().source()))
+                                .equals(name))
+                        .thenComparing(s -> finishedAt(s.ready()), Comparator.reverseOrder()))
+                .limit(MAX_RELATED).toList();
+        SiblingIndex best = null;
+        int fewest = Integer.MAX_VALUE;
+        for (SiblingIndex candidate : compared) {
+            Optional<ChangeSet> changes = changesSince.apply(candidate.commit(), candidate.project().source());
+            if (changes.isEmpty()) {
+                continue;
+            }
+            int differing = changes.get().changed().size() + changes.get().deleted().size();
+            if (differing < fewest && 2 * differing < candidate.ready().progress().filesTotal()) {
+                best = candidate;
+                fewest = differing;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private static String lastSegment(String repositoryName) {
+        return repositoryName.substring(repositoryName.lastIndexOf('/') + 1);
+    }
+
+    /** The other projects with the same file rules whose newest job is READY in {@code store}'s model. */
+    private static Stream<SiblingIndex> indexed(Project project, JobRepository jobs, VectorStore store) {
         return jobs.projects().stream()
-                .filter(p -> !p.id().equals(project.id()) && p.paths().equals(project.paths())
-                        && RepositoryName.of(p.source()).equals(RepositoryName.of(project.source())))
+                .filter(p -> !p.id().equals(project.id()) && p.paths().equals(project.paths()))
                 .filter(p -> store.models(p.id()).answersWith(store.model()))
                 .flatMap(p -> jobs.latestJob(p.id())
                         .filter(job -> job.status() == JobStatus.READY && job.commit() != null)
-                        .map(job -> new SiblingIndex(p, job)).stream())
-                .max(Comparator.comparing(s -> finishedAt(s.ready())));
+                        .map(job -> new SiblingIndex(p, job)).stream());
     }
 
     String commit() {

@@ -52,6 +52,18 @@ public final class InMemoryRepositorySource implements RepositorySource {
         return commitBytes(source, message, bytes);
     }
 
+    /**
+     * A fork: the repository at {@code to} starts with the commits of the one at {@code from} so far
+     * (the same ids), and its own commits come after them.
+     */
+    public synchronized void fork(String from, String to) {
+        List<Version> versions = history.get(from);
+        if (versions == null || history.containsKey(to)) {
+            throw new IllegalArgumentException("cannot fork " + from + " to " + to);
+        }
+        history.put(to, new CopyOnWriteArrayList<>(versions));
+    }
+
     /** Like {@link #commit} with raw content, for binary files. */
     public String commitBytes(String source, Map<String, byte[]> files) {
         return commitBytes(source, "change", files);
@@ -145,7 +157,21 @@ public final class InMemoryRepositorySource implements RepositorySource {
 
         @Override
         public Optional<ChangeSet> changesSince(String earlierCommit) {
-            Optional<Version> earlier = versions.stream().filter(v -> v.commit().equals(earlierCommit)).findFirst();
+            return changesSince(versions.stream().filter(v -> v.commit().equals(earlierCommit)).findFirst());
+        }
+
+        /** As a Git source keeping a copy of the other repository: every repository here can be read. */
+        @Override
+        public Optional<ChangeSet> changesSince(String earlierCommit, String earlierSource) {
+            Optional<ChangeSet> own = changesSince(earlierCommit);
+            if (own.isPresent()) {
+                return own;
+            }
+            return changesSince(history.getOrDefault(earlierSource, List.of()).stream()
+                    .filter(v -> v.commit().equals(earlierCommit)).findFirst());
+        }
+
+        private Optional<ChangeSet> changesSince(Optional<Version> earlier) {
             if (earlier.isEmpty()) {
                 return Optional.empty();
             }

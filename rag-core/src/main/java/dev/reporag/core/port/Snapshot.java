@@ -27,6 +27,16 @@ public interface Snapshot extends AutoCloseable {
     Optional<ChangeSet> changesSince(String earlierCommit);
 
     /**
+     * What changed since a commit of another source (a fork's upstream, the same repository at
+     * another address), where this source can read that commit's tree: its own history or a copy of
+     * the other source it keeps. Empty when it cannot; nothing is fetched. Two trees compare whether
+     * or not one descends from the other.
+     */
+    default Optional<ChangeSet> changesSince(String earlierCommit, String earlierSource) {
+        return changesSince(earlierCommit);
+    }
+
+    /**
      * This commit and those before it on its first-parent line, newest first, at most {@code max}:
      * as many as the source holds (a shallow copy holds only this one; see
      * {@link RepositorySource#openWithHistory}).

@@ -41,6 +41,8 @@ class SiblingIndexTest {
     private static final String REPO = "mem://repo";
     private final InMemoryRepositorySource source = new InMemoryRepositorySource();
     private final InMemoryJobRepository jobs = new InMemoryJobRepository();
+    /** The jobs of indexes built from nothing, to compare with. */
+    private final InMemoryJobRepository scratchJobs = new InMemoryJobRepository();
     private final HashingEmbedder embedder = new HashingEmbedder(32, 4000);
     private final InMemoryVectorStore store = new InMemoryVectorStore(
             new EmbeddingModel(embedder.modelId(), embedder.dimension()));
@@ -136,7 +138,7 @@ class SiblingIndexTest {
                 .anySatisfy(c -> assertThat(c.path()).isEqualTo("src/Added.java"));
         assertThat(jobs.skippedFiles(branch.id()).orElseThrow().total())
                 .as("the files the main line's index left out, left out here too")
-                .isEqualTo(jobs.skippedFiles(scratch.id()).orElseThrow().total()).isPositive();
+                .isEqualTo(scratchJobs.skippedFiles(scratch.id()).orElseThrow().total()).isPositive();
 
         // The copy is the branch's own: the main line's project goes, the branch keeps answering.
         rag.delete(main.id());
@@ -148,14 +150,28 @@ class SiblingIndexTest {
      * start from): what a first job reading every file builds.
      */
     private Project indexedFromNothing(String commit) {
-        source.commit("mem://elsewhere", filesOf(commit));
-        Project scratch = rag.register("scratch", "mem://elsewhere", null);
-        ingest(scratch);
-        return scratch;
+        return indexedFromNothing(REPO, commit);
+    }
+
+    private Project indexedFromNothing(String repository, String commit) {
+        source.commit("mem://elsewhere", filesOf(repository, commit));
+        // Projects of its own: no other index to start from. Same store, so contents() reads it.
+        try (RepoRag scratchRag = RepoRag.builder().source(source).embedder(embedder).vectorStore(store)
+                .jobs(scratchJobs).conversations(new InMemoryConversationRepository()).settings(settings).build()) {
+            Project scratch = scratchRag.register("scratch-" + scratchJobs.projects().size(), "mem://elsewhere", null);
+            IngestionJob job = scratchRag.requestIngestion(scratch.id());
+            assertThat(scratchRag.process(job.id(), "w", new Cancellation(), IngestionListener.NONE).orElseThrow()
+                    .status()).isEqualTo(JobStatus.READY);
+            return scratch;
+        }
     }
 
     private Map<String, String> filesOf(String commit) {
-        Project probe = new Project(ProjectId.random(), "probe", REPO, commit, Instant.EPOCH,
+        return filesOf(REPO, commit);
+    }
+
+    private Map<String, String> filesOf(String repository, String commit) {
+        Project probe = new Project(ProjectId.random(), "probe", repository, commit, Instant.EPOCH,
                 dev.reporag.core.model.PathRules.NONE);
         Map<String, String> files = new TreeMap<>();
         try (var snapshot = source.open(probe)) {
@@ -163,6 +179,99 @@ class SiblingIndexTest {
                     java.nio.charset.StandardCharsets.UTF_8)));
         }
         return files;
+    }
+
+    @Test
+    void aForkStartsFromItsUpstreamsIndexAndReadsOnlyWhatDiffers() {
+        String upstreamCommit = source.commit(REPO, IngestionTest.repository());
+        Project upstream = rag.register("upstream", REPO, null);
+        ingest(upstream);
+        source.fork(REPO, "mem://fork");
+        Map<String, String> forked = new TreeMap<>(filesOf(upstreamCommit));
+        forked.put("src/Service2.java", forked.get("src/Service2.java").replace("int doubled = value + value;",
+                "int doubled = 2 * value; // the fork's"));
+        String forkCommit = source.commit("mem://fork", forked);
+        int readsBefore = source.reads();
+        long inputsBefore = embedder.inputs();
+
+        Project fork = rag.register("fork", "mem://fork", null);
+        IngestionJob job = ingest(fork);
+
+        assertThat(job.status()).as("%s", job.error()).isEqualTo(JobStatus.READY);
+        assertThat(job.commit()).isEqualTo(forkCommit);
+        assertThat(source.reads() - readsBefore).as("the one file the fork changed").isEqualTo(1);
+        assertThat(embedder.inputs() - inputsBefore).isEqualTo(job.progress().chunksEmbedded()).isPositive()
+                .isLessThan(store.count(fork.id()) / 3);
+        assertThat(contents(fork)).isEqualTo(contents(indexedFromNothing("mem://fork", forkCommit)))
+                .isNotEqualTo(contents(upstream));
+        rag.delete(upstream.id());
+        assertThat(store.count(fork.id())).as("the copy is the fork's own").isPositive();
+    }
+
+    @Test
+    void ofTheIndexesWhoseCommitsAForkHoldsTheOneWithFewestDifferencesIsCopied() {
+        String[] commits = twoCommits(); // the second changes, adds and deletes a file
+        Project older = rag.register("older", REPO, commits[0]);
+        ingest(older);
+        Project newer = rag.register("newer", REPO, commits[1]);
+        ingest(newer);
+        // An older index finished last: the nearer commit wins over the newer index.
+        ingest(older);
+        source.fork(REPO, "mem://fork");
+        Map<String, String> forked = new TreeMap<>(filesOf(commits[1]));
+        forked.put("README.md", "# the fork's readme\n");
+        String forkCommit = source.commit("mem://fork", forked);
+        int readsBefore = source.reads();
+
+        Project fork = rag.register("fork", "mem://fork", null);
+        IngestionJob job = ingest(fork);
+
+        assertThat(job.status()).as("%s", job.error()).isEqualTo(JobStatus.READY);
+        assertThat(source.reads() - readsBefore).as("README.md only, as from the newer commit").isEqualTo(1);
+        assertThat(contents(fork)).isEqualTo(contents(indexedFromNothing("mem://fork", forkCommit)));
+    }
+
+    @Test
+    void anIndexOfARepositoryThatDiffersInMostFilesIsNotCopied() {
+        source.commit(REPO, IngestionTest.repository());
+        ingest(rag.register("upstream", REPO, null));
+        int readByAFirstIndex = source.reads();
+        // Another repository: every file but one edited.
+        Map<String, String> files = new TreeMap<>(IngestionTest.repository());
+        files.replaceAll((path, text) -> path.equals("README.md") ? text : text + "\n// elsewhere\n");
+        source.commit("mem://unrelated", files);
+        AtomicBoolean copied = new AtomicBoolean();
+        rag.close();
+        rag = rag(before("copyChunks", args -> copied.set(true)));
+        int readsBefore = source.reads();
+
+        IngestionJob job = ingest(rag.register("unrelated", "mem://unrelated", null));
+
+        assertThat(job.status()).as("%s", job.error()).isEqualTo(JobStatus.READY);
+        assertThat(copied).isFalse();
+        assertThat(source.reads() - readsBefore).as("every file, as the upstream's first index read them")
+                .isEqualTo(readByAFirstIndex);
+    }
+
+    @Test
+    void theSameFilesAtAnotherAddressStartFromItsIndexThoughNoCommitIsShared() {
+        String commit = source.commit(REPO, IngestionTest.repository());
+        Project upstream = rag.register("upstream", REPO, null);
+        ingest(upstream);
+        // The same files at another address under another repository name, committed there anew
+        // (other commit ids): compared with the copy the source keeps of the first repository.
+        String mirrorCommit = source.commit("mem://mirror-elsewhere", filesOf(commit));
+        int readsBefore = source.reads();
+        long inputsBefore = embedder.inputs();
+
+        Project mirror = rag.register("mirror", "mem://mirror-elsewhere", null);
+        IngestionJob job = ingest(mirror);
+
+        assertThat(job.status()).as("%s", job.error()).isEqualTo(JobStatus.READY);
+        assertThat(job.commit()).isEqualTo(mirrorCommit).isNotEqualTo(commit);
+        assertThat(source.reads() - readsBefore).as("nothing differs").isZero();
+        assertThat(embedder.inputs() - inputsBefore).isZero();
+        assertThat(contents(mirror)).isEqualTo(contents(upstream));
     }
 
     @Test
