@@ -2,8 +2,6 @@ package dev.reporag.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,10 +80,7 @@ public final class EstimateBench {
 
     private static Row measure(Path work, Path mirror, Path script, Path tiktoken) throws Exception {
         Files.createDirectories(work);
-        String head;
-        try (Repository source = new FileRepositoryBuilder().setGitDir(mirror.toFile()).setMustExist(true).build()) {
-            head = source.resolve("HEAD").name();
-        }
+        String head = MirrorCopy.head(mirror);
         Path bare = work.resolve("repo.git");
         MirrorCopy.copy(mirror, head, bare, 1);
         String name = mirror.getParent().getFileName().toString().replace('+', '/');

@@ -37,6 +37,13 @@ final class MirrorCopy {
     private MirrorCopy() {
     }
 
+    /** The mirror's head commit. */
+    static String head(Path mirror) throws IOException {
+        try (Repository source = new FileRepositoryBuilder().setGitDir(mirror.toFile()).setMustExist(true).build()) {
+            return source.resolve("HEAD").name();
+        }
+    }
+
     /**
      * Writes the copy to {@code target} (a new bare repository), failing unless the mirror's head is
      * {@code commit}. Returns whether the head's tree lost a file (a blob of 4 MiB or more: never

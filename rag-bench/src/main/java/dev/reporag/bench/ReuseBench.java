@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reporag.pgvector.TestSchema;
-import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -74,10 +72,7 @@ public final class ReuseBench {
         deleteTree(work);
         Files.createDirectories(work);
 
-        String head;
-        try (Repository source = new FileRepositoryBuilder().setGitDir(mirror.toFile()).setMustExist(true).build()) {
-            head = source.resolve("HEAD").name();
-        }
+        String head = MirrorCopy.head(mirror);
         Path bare = work.resolve("repo.git");
         MirrorCopy.copy(mirror, head, bare, 1);
         Path checkout = work.resolve("checkout");
