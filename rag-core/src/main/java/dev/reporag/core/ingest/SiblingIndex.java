@@ -18,9 +18,9 @@ import java.util.stream.Stream;
 
 /**
  * Another project's index a project's first job can start from: a project of the same repository
- * (another branch or tag, a second name for one ref, the address written another way) or of a
- * repository whose history holds its commit (a fork, a mirror at another host, a local clone), with
- * the same file rules, whose newest job is READY with this store's model. The first job copies its
+ * (another branch or tag, a second name for one ref, the address written another way) or of another
+ * repository the project differs little from (a fork's upstream, a mirror at another host, a clone at
+ * a path), with the same file rules, whose newest job is READY with this store's model. The first job copies its
  * chunks and reads only the files that differ between the two commits, as a re-index does.
  *
  * @param project the project indexed already
@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  */
 record SiblingIndex(Project project, IngestionJob ready) {
 
-    /** How many indexes of other repositories whose commit the snapshot holds are compared with it, at most. */
+    /** How many indexes of other repositories a first job compares its snapshot with, at most. */
     static final int MAX_RELATED = 8;
 
     /** The most recently indexed sibling of {@code project} of the same repository, if any. */
