@@ -34,29 +34,30 @@ record SiblingIndex(Project project, IngestionJob ready) {
     /** The most recently indexed sibling of {@code project} of the same repository, if any. */
     static Optional<SiblingIndex> find(Project project, JobRepository jobs, VectorStore store) {
         String repository = RepositoryName.of(project.source());
-        return indexed(project, jobs, store)
-                .filter(s -> RepositoryName.of(s.project().source()).equals(repository))
+        return others(project, jobs).filter(p -> RepositoryName.of(p.source()).equals(repository))
+                .flatMap(p -> indexed(p, jobs, store).stream())
                 .max(Comparator.comparing(s -> finishedAt(s.ready())));
     }
 
     /**
      * Known once the project's snapshot is open: the index of another repository (a fork's upstream,
      * a mirror, a clone at a path) whose commit the snapshot can compare itself with, with the fewest
-     * paths differing, and fewer than half of the files it indexed (the most recently indexed of
-     * equals). A commit is its content, so that index is what this project's would be at that
-     * commit, and the files that differ are read as a re-index reads them. At most
-     * {@link #MAX_RELATED} comparisons are made, the projects of the same repository name
-     * ({@code shop} of {@code github.com/me/shop}) first, then the most recently indexed.
+     * paths differing, and fewer than half of the files it indexed. A commit is its content, so that
+     * index is what this project's would be at that commit, and the files that differ are read as a
+     * re-index reads them. At most {@link #MAX_RELATED} indexes are compared (and looked up): the
+     * projects of the same repository name ({@code shop} of {@code github.com/me/shop}) first, then
+     * the most recently registered; of equals, the first.
      *
      * @param changesSince the snapshot's changes since a commit of a source, empty when it cannot tell
      */
     static Optional<SiblingIndex> related(Project project, JobRepository jobs, VectorStore store,
                                           BiFunction<String, String, Optional<ChangeSet>> changesSince) {
         String name = lastSegment(RepositoryName.of(project.source()));
-        List<SiblingIndex> compared = indexed(project, jobs, store)
-                .sorted(Comparator.comparing((SiblingIndex s) -> !lastSegment(RepositoryName.of(s.project().source()))
-                                .equals(name))
-                        .thenComparing(s -> finishedAt(s.ready()), Comparator.reverseOrder()))
+        // Sorted on what each project holds; its model and newest job are looked up only until enough are found.
+        List<SiblingIndex> compared = others(project, jobs)
+                .sorted(Comparator.comparing((Project p) -> !lastSegment(RepositoryName.of(p.source())).equals(name))
+                        .thenComparing(Project::createdAt, Comparator.reverseOrder()))
+                .flatMap(p -> indexed(p, jobs, store).stream())
                 .limit(MAX_RELATED).toList();
         SiblingIndex best = null;
         int fewest = Integer.MAX_VALUE;
@@ -78,14 +79,20 @@ record SiblingIndex(Project project, IngestionJob ready) {
         return repositoryName.substring(repositoryName.lastIndexOf('/') + 1);
     }
 
-    /** The other projects with the same file rules whose newest job is READY in {@code store}'s model. */
-    private static Stream<SiblingIndex> indexed(Project project, JobRepository jobs, VectorStore store) {
+    /** The other projects with the same file rules (read from the project list alone). */
+    private static Stream<Project> others(Project project, JobRepository jobs) {
         return jobs.projects().stream()
-                .filter(p -> !p.id().equals(project.id()) && p.paths().equals(project.paths()))
-                .filter(p -> store.models(p.id()).answersWith(store.model()))
-                .flatMap(p -> jobs.latestJob(p.id())
-                        .filter(job -> job.status() == JobStatus.READY && job.commit() != null)
-                        .map(job -> new SiblingIndex(p, job)).stream());
+                .filter(p -> !p.id().equals(project.id()) && p.paths().equals(project.paths()));
+    }
+
+    /** The project's index, if its newest job is READY in {@code store}'s model. */
+    private static Optional<SiblingIndex> indexed(Project project, JobRepository jobs, VectorStore store) {
+        if (!store.models(project.id()).answersWith(store.model())) {
+            return Optional.empty();
+        }
+        return jobs.latestJob(project.id())
+                .filter(job -> job.status() == JobStatus.READY && job.commit() != null)
+                .map(job -> new SiblingIndex(project, job));
     }
 
     String commit() {

@@ -275,6 +275,32 @@ class SiblingIndexTest {
     }
 
     @Test
+    void aNewProjectLooksUpNoMoreThanEightIndexesOfOtherRepositories() {
+        Set<ProjectId> others = new java.util.HashSet<>();
+        for (int i = 0; i < 12; i++) {
+            String repository = "mem://other-" + i;
+            source.commit(repository, Map.of("src/Other" + i + ".java", "class Other" + i + " { int n = " + i + "; }\n"));
+            Project other = rag.register("other-" + i, repository, null);
+            assertThat(ingest(other).status()).isEqualTo(JobStatus.READY);
+            others.add(other.id());
+        }
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        rag.close();
+        rag = rag(before("models", args -> {
+            if (others.contains(args[0])) {
+                lookups.incrementAndGet();
+            }
+        }));
+        source.commit("mem://new", IngestionTest.repository());
+
+        IngestionJob job = ingest(rag.register("new", "mem://new", null));
+
+        assertThat(job.status()).as("%s", job.error()).isEqualTo(JobStatus.READY);
+        assertThat(lookups.get()).as("the other projects' models looked up").isPositive()
+                .isLessThanOrEqualTo(SiblingIndex.MAX_RELATED);
+    }
+
+    @Test
     void theCopyRunsBesideTheCloneOrFetch() throws InterruptedException {
         String[] commits = twoCommits();
         Project main = rag.register("main", REPO, commits[0]);
