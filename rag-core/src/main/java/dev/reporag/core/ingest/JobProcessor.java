@@ -319,7 +319,8 @@ public final class JobProcessor implements AutoCloseable {
                     .orElseThrow(() -> new StoreException("the project was deleted"));
             // The commit the last complete index is of; none before a project's first READY job.
             Optional<String> previous = jobs.latestReadyJob(project.id()).map(IngestionJob::commit);
-            if (previous.isEmpty()) {
+            boolean mayStartFromAnother = previous.isEmpty() && holdsNothingYet(project);
+            if (mayStartFromAnother) {
                 startSiblingCopy(project);
             }
             try (Snapshot snapshot = times.time(Stage.OPEN,
@@ -327,7 +328,7 @@ public final class JobProcessor implements AutoCloseable {
                 cancellation.throwIfCancelled();
                 commit = snapshot.commit();
                 listener.onCommit(job, commit);
-                if (previous.isEmpty() && siblingCopy == null) {
+                if (mayStartFromAnother && siblingCopy == null) {
                     startRelatedCopy(project, snapshot);
                 }
                 boolean switching = modelSwitch(project);
@@ -413,14 +414,19 @@ public final class JobProcessor implements AutoCloseable {
          * one. A first job resumed keeps its own chunks instead.
          */
         private void startSiblingCopy(Project project) {
-            if (!store.models(project.id()).answersWith(store.model()) || store.count(project.id()) > 0) {
-                return;
-            }
-            SiblingIndex.find(project, jobs, store).ifPresent(sibling -> {
-                VectorStore copyTo = fenced();
-                siblingCopy = new SiblingCopy(sibling,
-                        threads.copy(() -> copyTo.copyChunks(sibling.project().id(), job.projectId())));
-            });
+            SiblingIndex.find(project, jobs, store).ifPresent(this::startCopy);
+        }
+
+        /** Whether the project holds no chunk in this store's model: a first job resumed keeps its own. */
+        private boolean holdsNothingYet(Project project) {
+            return store.models(project.id()).answersWith(store.model()) && store.count(project.id()) == 0;
+        }
+
+        /** Copies {@code from}'s chunks as this project's, on the copier thread, through the fence. */
+        private void startCopy(SiblingIndex from) {
+            VectorStore copyTo = fenced();
+            siblingCopy = new SiblingCopy(from,
+                    threads.copy(() -> copyTo.copyChunks(from.project().id(), job.projectId())));
         }
 
         /**
@@ -430,18 +436,12 @@ public final class JobProcessor implements AutoCloseable {
          * beside the listing and the reading of the files that differ rather than beside the fetch.
          */
         private void startRelatedCopy(Project project, Snapshot snapshot) {
-            if (!store.models(project.id()).answersWith(store.model()) || store.count(project.id()) > 0) {
-                return;
-            }
-            Optional<SiblingIndex> found = SiblingIndex.related(project, jobs, store,
-                    (earlier, earlierSource) -> diff(snapshot, earlier, earlierSource));
-            found.ifPresent(related -> {
-                log.info("job {}: project '{}' of another repository is indexed at commit {}, close to this one;"
-                        + " its index is copied", job.id(), related.project().name(), related.commit());
-                VectorStore copyTo = fenced();
-                siblingCopy = new SiblingCopy(related,
-                        threads.copy(() -> copyTo.copyChunks(related.project().id(), job.projectId())));
-            });
+            SiblingIndex.related(project, jobs, store, (earlier, earlierSource) -> diff(snapshot, earlier, earlierSource))
+                    .ifPresent(related -> {
+                        log.info("job {}: project '{}' of another repository is indexed at commit {}, close to this"
+                                + " one; its index is copied", job.id(), related.project().name(), related.commit());
+                        startCopy(related);
+                    });
         }
 
         /** The snapshot's changes since an earlier commit, each worked out once a job. */
