@@ -43,13 +43,11 @@ class SiblingCopyOnPostgresTest {
         Path repo = tmp.resolve("repo");
         Map<String, String> files = ScaleFixtures.files(60, 8);
         ScaleFixtures.commit(repo, files, "initial");
-        HashingEmbedder embedder = new HashingEmbedder(64, 4000);
-        ScaleFixtures.ObservedSource source = new ScaleFixtures.ObservedSource(new JGitRepositorySource(
-                GitSourceSettings.defaults(tmp.resolve("git")).withAllowLocalSources(true)));
-        try (TestSchema db = new TestSchema("sibling");
-             PgDatabase pg = PgDatabase.builder(db.databaseUrl()).embeddingModel(embedder.modelId(), 64).build();
-             RepoRag rag = RepoRag.builder().source(source).embedder(embedder).vectorStore(pg.vectorStore())
-                     .jobs(pg.jobs()).conversations(pg.conversations()).settings(SETTINGS).build()) {
+        try (PgStack stack = new PgStack(tmp, "sibling")) {
+            HashingEmbedder embedder = stack.embedder;
+            ScaleFixtures.ObservedSource source = stack.source;
+            PgDatabase pg = stack.pg;
+            RepoRag rag = stack.rag;
             Project main = rag.register("main", repo.toString(), null);
             assertThat(ingest(rag, main).status()).isEqualTo(JobStatus.READY);
             Map<String, String> mainIndex = contents(pg, embedder, main);
@@ -85,13 +83,11 @@ class SiblingCopyOnPostgresTest {
     void aForkStartsFromItsUpstreamsRowsAndMatchesAFreshIndex() throws Exception {
         Path upstream = tmp.resolve("upstream");
         ScaleFixtures.commit(upstream, ScaleFixtures.files(60, 8), "initial");
-        HashingEmbedder embedder = new HashingEmbedder(64, 4000);
-        ScaleFixtures.ObservedSource source = new ScaleFixtures.ObservedSource(new JGitRepositorySource(
-                GitSourceSettings.defaults(tmp.resolve("git")).withAllowLocalSources(true)));
-        try (TestSchema db = new TestSchema("fork");
-             PgDatabase pg = PgDatabase.builder(db.databaseUrl()).embeddingModel(embedder.modelId(), 64).build();
-             RepoRag rag = RepoRag.builder().source(source).embedder(embedder).vectorStore(pg.vectorStore())
-                     .jobs(pg.jobs()).conversations(pg.conversations()).settings(SETTINGS).build()) {
+        try (PgStack stack = new PgStack(tmp, "fork")) {
+            HashingEmbedder embedder = stack.embedder;
+            ScaleFixtures.ObservedSource source = stack.source;
+            PgDatabase pg = stack.pg;
+            RepoRag rag = stack.rag;
             Project main = rag.register("upstream", upstream.toString(), null);
             assertThat(ingest(rag, main).status()).isEqualTo(JobStatus.READY);
             Path fork = ScaleFixtures.fork(upstream, tmp.resolve("fork"));
@@ -110,6 +106,31 @@ class SiblingCopyOnPostgresTest {
             assertThat(embedded).isEqualTo(job.progress().chunksEmbedded()).isPositive()
                     .isLessThan(forkIndex.size() / 4);
             assertThat(forkIndex).isEqualTo(ScaleFixtures.freshIndex(tmp.resolve("fresh"), forked, SETTINGS));
+        }
+    }
+
+    /** The real Git source (observed), a schema of its own on the tests' PostgreSQL and the core, closed together. */
+    private static final class PgStack implements AutoCloseable {
+        final HashingEmbedder embedder = new HashingEmbedder(64, 4000);
+        final ScaleFixtures.ObservedSource source;
+        final TestSchema db;
+        final PgDatabase pg;
+        final RepoRag rag;
+
+        PgStack(Path tmp, String schema) {
+            source = new ScaleFixtures.ObservedSource(new JGitRepositorySource(
+                    GitSourceSettings.defaults(tmp.resolve("git")).withAllowLocalSources(true)));
+            db = new TestSchema(schema);
+            pg = PgDatabase.builder(db.databaseUrl()).embeddingModel(embedder.modelId(), 64).build();
+            rag = RepoRag.builder().source(source).embedder(embedder).vectorStore(pg.vectorStore())
+                    .jobs(pg.jobs()).conversations(pg.conversations()).settings(SETTINGS).build();
+        }
+
+        @Override
+        public void close() {
+            rag.close();
+            pg.close();
+            db.close();
         }
     }
 
