@@ -86,11 +86,19 @@ final class Webhooks {
                     + " on GitLab must be RAG_WEBHOOK_SECRET");
         }
         String event = ctx.header("X-Gitlab-Event");
-        if (!"Push Hook".equals(event) && !"Tag Push Hook".equals(event)) {
+        boolean projectPush = "Push Hook".equals(event) || "Tag Push Hook".equals(event);
+        if (!projectPush && !"System Hook".equals(event)) {
             ctx.status(204);
             return;
         }
         JsonNode json = parse(body);
+        // An instance's system hook (one hook for every project of a self-managed GitLab) sends pushes in
+        // the project hook's form, told apart from its other events only by event_name.
+        String kind = text(json, "event_name");
+        if (!projectPush && !"push".equals(kind) && !"tag_push".equals(kind)) {
+            ctx.status(204);
+            return;
+        }
         JsonNode project = json.path("project");
         JsonNode repository = json.path("repository");
         List<String> urls = new ArrayList<>(texts(project, "git_http_url", "git_ssh_url", "web_url", "http_url",
