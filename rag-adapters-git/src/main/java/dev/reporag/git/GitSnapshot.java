@@ -25,6 +25,7 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.treewalk.EmptyTreeIterator;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.TreeFilter;
+import org.eclipse.jgit.util.RawParseUtils;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,6 +50,7 @@ import java.util.stream.StreamSupport;
  * every read and every listing uses its own ObjectReader.
  */
 final class GitSnapshot implements Snapshot {
+    private static final byte[] PARENT = Constants.encodeASCII("parent ");
     private final Repository repository;
     private final RevCommit commit;
     private final long maxFileBytes;
@@ -253,7 +255,9 @@ final class GitSnapshot implements Snapshot {
 
     /**
      * Walks the first-parent line from this commit. A commit whose parents this clone lacks (the
-     * edge of a shallow clone) ends the list: what it changed is not known here.
+     * edge of a shallow clone) ends the list: what it changed is not known here. The repository's
+     * first commit is known whole even when the server marked it shallow (C Git does when the
+     * fetch's depth ends at it).
      */
     @Override
     public List<CommitInfo> history(int max) {
@@ -263,7 +267,7 @@ final class GitSnapshot implements Snapshot {
             walk.setFirstParent(true);
             walk.markStart(walk.parseCommit(commit));
             for (RevCommit next = walk.next(); next != null && commits.size() < max; next = walk.next()) {
-                if (shallow.contains(next)) {
+                if (shallow.contains(next) && hasParents(next)) {
                     break;
                 }
                 commits.add(describe(next, reader));
@@ -272,6 +276,13 @@ final class GitSnapshot implements Snapshot {
             throw new SourceException("could not read the history of commit " + commit.name() + ": " + e.getMessage(), e);
         }
         return commits;
+    }
+
+    /** Whether the commit as written names a parent: the walk shows a shallow commit without its parents. */
+    private static boolean hasParents(RevCommit commit) {
+        byte[] raw = commit.getRawBuffer();
+        int afterTree = RawParseUtils.nextLF(raw, 0);
+        return RawParseUtils.match(raw, afterTree, PARENT) >= 0;
     }
 
     private static CommitInfo describe(RevCommit commit, ObjectReader reader) throws IOException {
