@@ -1,5 +1,12 @@
 package dev.reporag.git;
 
+import dev.reporag.core.RepoRag;
+import dev.reporag.core.memory.HashingEmbedder;
+import dev.reporag.core.memory.InMemoryConversationRepository;
+import dev.reporag.core.memory.InMemoryJobRepository;
+import dev.reporag.core.memory.InMemoryVectorStore;
+import dev.reporag.core.model.IngestionJob;
+import dev.reporag.core.model.JobStatus;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.ProjectId;
 import dev.reporag.core.port.ChangeSet;
@@ -7,6 +14,7 @@ import dev.reporag.core.port.CommitInfo;
 import dev.reporag.core.port.FetchMonitor;
 import dev.reporag.core.port.Snapshot;
 import dev.reporag.core.port.SourceException;
+import dev.reporag.core.sync.Refresh;
 import dev.reporag.core.model.SourceFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -324,5 +332,44 @@ class GitHttpBackendTest {
         }
         Optional<String> none = source.firstExistingRef(server.url("named.git"), List.of("feature", "hotfix"));
         assertThat(none).isEmpty();
+    }
+
+    /** {@code rag sync} end to end: one {@code ls-remote} sees the push, and the re-index embeds only what it changed. */
+    @ParameterizedTest(name = "protocol v2: {0}")
+    @ValueSource(booleans = {true, false})
+    void aSyncSeesAPushToTheServerAndTheReindexEmbedsOnlyItsChange(boolean protocolV2) throws Exception {
+        serve(protocolV2);
+        CGit repository = new CGit("synced.git");
+        String body = "public class Greeter {\n" + "  String greet(String name) { return \"hi \" + name; }\n".repeat(20)
+                + "}\n";
+        String first = repository.commit("main", Map.of("src/Greeter.java", body,
+                "src/Util.java", "class Util { static int twice(int x) { return 2 * x; } }\n"));
+        HashingEmbedder embedder = new HashingEmbedder();
+        InMemoryVectorStore store = new InMemoryVectorStore(embedder.dimension());
+        try (RepoRag rag = RepoRag.builder().source(source("cache")).embedder(embedder).vectorStore(store)
+                .jobs(new InMemoryJobRepository()).conversations(new InMemoryConversationRepository()).build()) {
+            Project project = rag.register("synced", server.url("synced.git"), null);
+            rag.requestIngestion(project.id());
+            assertThat(rag.processNext("test").orElseThrow().status()).isEqualTo(JobStatus.READY);
+            assertThat(rag.sync()).extracting(Refresh::outcome).containsExactly(Refresh.Outcome.UP_TO_DATE);
+            assertThat(rag.processNext("test")).as("nothing queued").isEmpty();
+
+            String second = repository.commit("main",
+                    Map.of("src/Util.java", "class Util { static int thrice(int x) { return 3 * x; } }\n"));
+            List<Refresh> synced = rag.sync();
+            assertThat(synced).singleElement().satisfies(refresh -> {
+                assertThat(refresh.outcome()).isEqualTo(Refresh.Outcome.QUEUED);
+                assertThat(refresh.indexed()).isEqualTo(first);
+                assertThat(refresh.remote()).isEqualTo(second);
+            });
+            IngestionJob job = rag.processNext("test").orElseThrow();
+            assertThat(job.status()).as(job.errorMessage().orElse("")).isEqualTo(JobStatus.READY);
+            assertThat(rag.status(project.id()).indexedCommit()).contains(second);
+            assertThat(job.progress().chunksEmbedded()).as("only the changed file").isEqualTo(1);
+            assertThat(store.keywordSearch(project.id(), "thrice", 5)).isNotEmpty();
+            assertThat(store.keywordSearch(project.id(), "twice", 5)).isEmpty();
+            assertThat(rag.sync()).extracting(Refresh::outcome).containsExactly(Refresh.Outcome.UP_TO_DATE);
+        }
+        assertSpoke(protocolV2);
     }
 }
