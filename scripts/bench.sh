@@ -5,7 +5,7 @@
 #
 #   scripts/bench.sh                 # all
 #   scripts/bench.sh scale stages    # some: redactor git model throughput store openai pgvector http retrieval retrieval-repo
-#                                    #       retrieval-multi embed-speed scale stages reuse estimate
+#                                    #       retrieval-multi embed-speed scale stages reuse estimate startup
 #
 # retrieval-multi and embed-speed read the public repositories listed in
 # rag-bench/src/main/resources/repositories.tsv from Git directories under $BENCH_MIRRORS
@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 ZIP=/usr/lib/jvm/temurin-25-jdk-amd64/lib/src.zip
 export XDG_CONFIG_HOME="${XDG_CONFIG_HOME:-$PWD/target/xdg}"
 export RAG_TEST_DATABASE_URL="${RAG_TEST_DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/reporag_test?user=postgres}"
-SELECTED=" ${*:-redactor git model throughput store openai pgvector http retrieval retrieval-repo retrieval-multi embed-speed scale stages reuse estimate} "
+SELECTED=" ${*:-redactor git model throughput store openai pgvector http retrieval retrieval-repo retrieval-multi embed-speed scale stages reuse estimate startup} "
 
 wanted() { [[ "$SELECTED" == *" $1 "* ]]; }
 
@@ -76,3 +76,5 @@ if wanted estimate && [ ! -d rag-bench/target/tiktoken/node_modules/tiktoken ]; 
 fi
 M="${BENCH_MIRRORS:-/work/.mirror}"
 bench estimate   rag-bench dev.reporag.bench.EstimateBench "${TMPDIR:-/tmp}/estimate-bench $M/psf+requests/repo $M/expressjs+express/repo $M/BurntSushi+ripgrep/repo $M/spf13+cobra/repo $M/openai+tiktoken/repo $M/FasterXML+jackson-databind/repo $M/netty+netty/repo $M/jhy+jsoup/repo $M/pallets+flask/repo"
+# One-shot commands through ./rag with its class-data archive and without (RAG_CDS=off), alternating.
+bench startup    rag-bench dev.reporag.bench.StartupBench "${TMPDIR:-/tmp}/startup-bench 7 ${BENCH_MIRRORS:-/work/.mirror}/jhy+jsoup/repo"

@@ -96,8 +96,16 @@ final class ChildProcess {
         return 0;
     }
 
-    /** exec:java exposes the class path only through its class loader. */
+    /**
+     * {@code -Dbench.child.classpath=rag-cli/target/rag.jar}: the product's children run from the shipped
+     * jar, as {@code ./rag} and the Docker image run it (a class-data-sharing archive needs a class path
+     * of jars only). Otherwise this JVM's class path: exec:java exposes it only through its class loader.
+     */
     private static String classpath() {
+        String shipped = System.getProperty("bench.child.classpath");
+        if (shipped != null && !shipped.isBlank()) {
+            return shipped;
+        }
         Set<String> entries = new LinkedHashSet<>();
         for (ClassLoader loader = Thread.currentThread().getContextClassLoader(); loader != null;
              loader = loader.getParent()) {

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,7 +63,8 @@ class DeployFilesTest {
         assertThat(docker.jvmFlags()).anyMatch(f -> f.startsWith("-XX:MaxRAMPercentage="))
                 .contains("-XX:+ExitOnOutOfMemoryError");
         // ./rag too: an OutOfMemoryError ends the process instead of leaving it wedged.
-        assertThat(Repo.read("rag")).contains("exec java -XX:+ExitOnOutOfMemoryError $jit ${JAVA_OPTS:-} -jar");
+        assertThat(Repo.read("rag"))
+                .contains("exec java -XX:+ExitOnOutOfMemoryError -Xlog:disable -Xlog:all=warning:stderr $jit");
     }
 
     @Test
@@ -78,24 +80,38 @@ class DeployFilesTest {
         Files.writeString(bin.resolve("java"), "#!/bin/sh\necho \"$@\"\n");
         Files.setPosixFilePermissions(bin.resolve("java"), PosixFilePermissions.fromString("rwxr-xr-x"));
 
+        String logs = "-XX:+ExitOnOutOfMemoryError -Xlog:disable -Xlog:all=warning:stderr";
         assertThat(launch(launcher, bin, "", "ingest", "https://example.com/a.git"))
-                .isEqualTo("-XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1 -jar " + jar
-                        + " ingest https://example.com/a.git");
+                .isEqualTo(logs + " -XX:TieredStopAtLevel=1 -jar " + jar + " ingest https://example.com/a.git");
         assertThat(launch(launcher, bin, "", "--home", "/data", "serve"))
-                .isEqualTo("-XX:+ExitOnOutOfMemoryError -jar " + jar + " --home /data serve");
+                .isEqualTo(logs + " -jar " + jar + " --home /data serve");
         assertThat(launch(launcher, bin, "", "worker")).doesNotContain("TieredStopAtLevel");
         assertThat(launch(launcher, bin, "-XX:TieredStopAtLevel=4", "ask", "--project", "shop", "why?"))
                 .as("JAVA_OPTS comes after, so it wins")
-                .startsWith("-XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1 -XX:TieredStopAtLevel=4 -jar");
+                .startsWith(logs + " -XX:TieredStopAtLevel=1 -XX:TieredStopAtLevel=4 -jar");
+
+        // A class-data archive newer than the jar is used (LauncherClassDataTest makes real ones).
+        Path archive = dir.resolve("rag-cli/target/rag.jsa");
+        Files.writeString(archive, "an archive");
+        Files.setLastModifiedTime(archive, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 1000));
+        assertThat(launch(launcher, bin, Map.of("JAVA_OPTS", "", "RAG_CDS", "on"), "status"))
+                .isEqualTo(logs + " -XX:TieredStopAtLevel=1 -XX:SharedArchiveFile=" + archive + " -jar " + jar
+                        + " status");
     }
 
     private static String launch(Path launcher, Path bin, String javaOpts, String... args)
+            throws IOException, InterruptedException {
+        // The class-data archive is off: its training run would need a real java.
+        return launch(launcher, bin, Map.of("JAVA_OPTS", javaOpts, "RAG_CDS", "off"), args);
+    }
+
+    private static String launch(Path launcher, Path bin, Map<String, String> env, String... args)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("bash", launcher.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
-        builder.environment().put("JAVA_OPTS", javaOpts);
+        builder.environment().putAll(env);
         Process process = builder.start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();

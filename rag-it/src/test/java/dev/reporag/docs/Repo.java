@@ -22,6 +22,7 @@ final class Repo {
      */
     static final Map<String, String> EXTERNAL = Map.of(
             "JAVA_OPTS", "read by ./rag, which passes it to java",
+            "RAG_CDS", "read by ./rag: off runs without its class-data archive",
             "JAVA_TOOL_OPTIONS", "read by the JVM itself (used in the Docker image and on Render)",
             "XDG_CONFIG_HOME", "read by JGit for its user configuration",
             "RAG_TEST_DATABASE_URL", "read by the tests that need PostgreSQL, and set by scripts/test.sh",
