@@ -5,7 +5,8 @@
 #
 #   scripts/bench.sh                 # all
 #   scripts/bench.sh scale stages    # some: redactor git model throughput store openai pgvector http retrieval retrieval-repo
-#                                    #       retrieval-multi embed-speed scale stages reuse estimate startup
+#                                    #       retrieval-multi embed-speed scale stages reuse estimate estimate-time
+#                                    #       startup
 #
 # retrieval-multi and embed-speed read the public repositories listed in
 # rag-bench/src/main/resources/repositories.tsv from Git directories under $BENCH_MIRRORS
@@ -20,7 +21,7 @@ cd "$(dirname "$0")/.."
 ZIP=/usr/lib/jvm/temurin-25-jdk-amd64/lib/src.zip
 export XDG_CONFIG_HOME="${XDG_CONFIG_HOME:-$PWD/target/xdg}"
 export RAG_TEST_DATABASE_URL="${RAG_TEST_DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/reporag_test?user=postgres}"
-SELECTED=" ${*:-redactor git model throughput store openai pgvector http retrieval retrieval-repo retrieval-multi embed-speed scale stages reuse estimate startup} "
+SELECTED=" ${*:-redactor git model throughput store openai pgvector http retrieval retrieval-repo retrieval-multi embed-speed scale stages reuse estimate estimate-time startup} "
 
 wanted() { [[ "$SELECTED" == *" $1 "* ]]; }
 
@@ -76,5 +77,9 @@ if wanted estimate && [ ! -d rag-bench/target/tiktoken/node_modules/tiktoken ]; 
 fi
 M="${BENCH_MIRRORS:-/work/.mirror}"
 bench estimate   rag-bench dev.reporag.bench.EstimateBench "${TMPDIR:-/tmp}/estimate-bench $M/psf+requests/repo $M/expressjs+express/repo $M/BurntSushi+ripgrep/repo $M/spf13+cobra/repo $M/openai+tiktoken/repo $M/FasterXML+jackson-databind/repo $M/netty+netty/repo $M/jhy+jsoup/repo $M/pallets+flask/repo"
+# The estimate's time against the ingestion that follows: tier-1 pacing against a 300 ms server, then the in-process model.
+T="$M/psf+requests/repo $M/expressjs+express/repo $M/spf13+cobra/repo $M/pallets+flask/repo $M/jhy+jsoup/repo $M/BurntSushi+ripgrep/repo $M/FasterXML+jackson-databind/repo"
+bench estimate-time rag-bench dev.reporag.bench.TimeEstimateBench "${TMPDIR:-/tmp}/time-estimate openai 300 $T"
+bench estimate-time rag-bench dev.reporag.bench.TimeEstimateBench "${TMPDIR:-/tmp}/time-estimate local 0 $T"
 # One-shot commands through ./rag with its class-data archive and without (RAG_CDS=off), alternating.
 bench startup    rag-bench dev.reporag.bench.StartupBench "${TMPDIR:-/tmp}/startup-bench 7 ${BENCH_MIRRORS:-/work/.mirror}/jhy+jsoup/repo"

@@ -122,6 +122,12 @@ class EstimateTest {
                     * 60);
             assertThat(estimate.seconds()).isEqualTo(expected);
             assertThat(estimate.timeBasis()).contains("600 requests").contains("60000 tokens");
+            // The answer time a request the limits' pace needs, with the requests the settings keep in flight.
+            int inFlight = settings.batch().concurrency();
+            assertThat(estimate.notes()).contains(String.format(java.util.Locale.ROOT, "that time holds while the"
+                    + " server answers each request within %.2f s (%d in flight); a slower server sets the pace"
+                    + " instead: %,d requests x its time a request / %d", (double) expected * inFlight
+                    / estimate.requests(), inFlight, estimate.requests(), inFlight));
         }
     }
 
