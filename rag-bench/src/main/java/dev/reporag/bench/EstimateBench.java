@@ -1,7 +1,6 @@
 package dev.reporag.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +27,6 @@ import java.util.Map;
  * {@code npm install --prefix DIR tiktoken@1.0.22} installed it (default {@code rag-bench/target/tiktoken}).
  */
 public final class EstimateBench {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final double GOAL_PERCENT = 2.0;
 
     private EstimateBench() {
@@ -83,7 +81,7 @@ public final class EstimateBench {
         String head = MirrorCopy.head(mirror);
         Path bare = work.resolve("repo.git");
         MirrorCopy.copy(mirror, head, bare, 1);
-        String name = mirror.getParent().getFileName().toString().replace('+', '/');
+        String name = Cli.repositoryName(mirror);
         Path inputs = work.resolve("inputs.jsonl");
         try (FakeEmbeddingsServer server = new FakeEmbeddingsServer(0, inputs)) {
             Map<String, String> env = new HashMap<>(Map.of("OPENAI_API_KEY", "sk-bench-not-a-real-key",
@@ -91,32 +89,22 @@ public final class EstimateBench {
                     "RAG_ALLOW_LOCAL_SOURCES", "true", "RAG_HOME", work.resolve("home").toString(),
                     "RAG_LOG_LEVEL", "WARN", "XDG_CONFIG_HOME", work.resolve("xdg").toString(),
                     "RAG_TPM", "100000000", "RAG_RPM", "100000"));
-            JsonNode estimate = json(run(work, "estimate", env, List.of("estimate", bare.toString(), "--json")));
+            JsonNode estimate = Cli.json(Cli.run(work, "estimate", env, List.of("estimate", bare.toString(), "--json"))
+                    .out());
             if (server.requests.get() != 0) {
                 throw new IllegalStateException("rag estimate sent " + server.requests.get() + " request(s)");
             }
-            JsonNode status = json(run(work, "ingest", env, List.of("ingest", bare.toString(), "--name", "estimated",
-                    "--json")));
+            JsonNode status = Cli.json(Cli.run(work, "ingest", env, List.of("ingest", bare.toString(), "--name",
+                    "estimated", "--json")).out());
             if (!"READY".equals(status.path("status").asText())) {
                 throw new IllegalStateException(name + " ended " + status);
             }
             server.close(); // flushes the inputs
-            JsonNode counted = json(node(work, script, tiktoken, inputs));
+            JsonNode counted = Cli.json(node(work, script, tiktoken, inputs));
             return new Row(name, head.substring(0, 12), estimate.path("filesKept").asInt(),
                     estimate.path("chunks").asLong(), server.inputs.get(), estimate.path("tokens").asLong(),
                     counted.path("tokens").asLong());
         }
-    }
-
-    private static String run(Path work, String label, Map<String, String> env, List<String> args)
-            throws IOException, InterruptedException {
-        ChildProcess.Result result = ChildProcess.run(work, label, IndexingRun.INGEST_JVM, env, "dev.reporag.cli.Main",
-                args);
-        if (result.exitCode() != 0) {
-            throw new IllegalStateException("rag " + String.join(" ", args) + " failed (" + result.exitCode() + "): "
-                    + result.out() + result.err());
-        }
-        return result.out();
     }
 
     private static String node(Path work, Path script, Path tiktoken, Path inputs) throws IOException, InterruptedException {
@@ -129,9 +117,5 @@ public final class EstimateBench {
             throw new IllegalStateException("node count-tokens.cjs failed: " + Files.readString(work.resolve("node.err")));
         }
         return out;
-    }
-
-    private static JsonNode json(String out) throws IOException {
-        return JSON.readTree(out.substring(out.indexOf('{')));
     }
 }

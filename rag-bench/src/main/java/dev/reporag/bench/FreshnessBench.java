@@ -1,7 +1,6 @@
 package dev.reporag.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.eclipse.jgit.diff.DiffEntry;
 import org.eclipse.jgit.diff.DiffFormatter;
 import org.eclipse.jgit.lib.ObjectId;
@@ -18,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,8 +33,6 @@ import java.util.Map;
  * {@code BENCH_CHILD_<NAME>} variables reach the CLI's JVMs as {@code <NAME>}.
  */
 public final class FreshnessBench {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String CHILD_PREFIX = "BENCH_CHILD_";
 
     private FreshnessBench() {
     }
@@ -82,7 +78,7 @@ public final class FreshnessBench {
         String head = MirrorCopy.head(mirror);
         Path bare = work.resolve("repo.git");
         MirrorCopy.copy(mirror, head, bare, commits + 1);
-        String name = mirror.getParent().getFileName().toString().replace('+', '/');
+        String name = Cli.repositoryName(mirror);
         ObjectId newest;
         ObjectId older;
         int changed;
@@ -113,18 +109,12 @@ public final class FreshnessBench {
             move(repository, older); // the repository as it was N commits ago
         }
         try (FakeEmbeddingsServer server = new FakeEmbeddingsServer(latency, null)) {
-            Map<String, String> env = new HashMap<>(Map.of("OPENAI_API_KEY", "sk-bench-not-a-real-key",
-                    "OPENAI_BASE_URL", server.baseUrl(), "RAG_EMBEDDING_DIMENSIONS", "256",
-                    "RAG_ALLOW_LOCAL_SOURCES", "true", "RAG_HOME", work.resolve("home").toString(),
-                    "RAG_LOG_LEVEL", "WARN", "XDG_CONFIG_HOME", work.resolve("xdg").toString()));
-            System.getenv().forEach((variable, value) -> {
-                if (variable.startsWith(CHILD_PREFIX)) {
-                    env.put(variable.substring(CHILD_PREFIX.length()), value);
-                }
-            });
-            ChildProcess.Result first = run(work, "ingest", env, List.of("ingest", bare.toString(), "--ref", "main",
+            Map<String, String> env = Cli.env(work);
+            env.putAll(Map.of("OPENAI_API_KEY", "sk-bench-not-a-real-key", "OPENAI_BASE_URL", server.baseUrl(),
+                    "RAG_EMBEDDING_DIMENSIONS", "256"));
+            ChildProcess.Result first = Cli.run(work, "ingest", env, List.of("ingest", bare.toString(), "--ref", "main",
                     "--name", "fresh", "--json"));
-            JsonNode status = json(first.out());
+            JsonNode status = Cli.json(first.out());
             if (!"READY".equals(status.path("status").asText()) || !older.name().equals(status.path("commit").asText())) {
                 throw new IllegalStateException(name + ": the first index ended " + status);
             }
@@ -135,7 +125,7 @@ public final class FreshnessBench {
             try (Repository repository = new FileRepositoryBuilder().setGitDir(bare.toFile()).setMustExist(true).build()) {
                 move(repository, newest); // the push
             }
-            JsonNode synced = JSON.readTree(run(work, "sync", env, List.of("sync", "--json")).out());
+            JsonNode synced = Cli.json(Cli.run(work, "sync", env, List.of("sync", "--json")).out());
             JsonNode refresh = synced.get(0);
             String outcome = refresh.path("outcome").asText();
             if (!"QUEUED".equals(outcome) || !newest.name().equals(refresh.path("remoteCommit").asText())) {
@@ -144,8 +134,8 @@ public final class FreshnessBench {
             if (server.inputs.get() != firstInputs) {
                 throw new IllegalStateException(name + ": the sync embedded something");
             }
-            ChildProcess.Result reindex = run(work, "process", env, List.of("process"));
-            JsonNode after = json(run(work, "status", env, List.of("status", "--json")).out());
+            ChildProcess.Result reindex = Cli.run(work, "process", env, List.of("process"));
+            JsonNode after = Cli.json(Cli.run(work, "status", env, List.of("status", "--json")).out());
             JsonNode project = after.isArray() ? after.get(0) : after.path("projects").get(0);
             if (!"READY".equals(project.path("status").asText()) || !newest.name().equals(project.path("commit").asText())) {
                 throw new IllegalStateException(name + ": the re-index ended " + project);
@@ -165,23 +155,5 @@ public final class FreshnessBench {
                 && result != RefUpdate.Result.NEW && result != RefUpdate.Result.NO_CHANGE) {
             throw new IOException("could not move main to " + commit.name() + ": " + result);
         }
-    }
-
-    private static ChildProcess.Result run(Path work, String label, Map<String, String> env, List<String> args)
-            throws IOException, InterruptedException {
-        ChildProcess.Result result = ChildProcess.run(work, label, IndexingRun.INGEST_JVM, env, "dev.reporag.cli.Main",
-                args);
-        if (result.exitCode() != 0) {
-            throw new IllegalStateException("rag " + String.join(" ", args) + " failed (" + result.exitCode() + "): "
-                    + result.out() + result.err());
-        }
-        return result;
-    }
-
-    private static JsonNode json(String out) throws IOException {
-        int object = out.indexOf('{');
-        int array = out.indexOf('[');
-        int start = array >= 0 && (object < 0 || array < object) ? array : object;
-        return JSON.readTree(out.substring(start));
     }
 }

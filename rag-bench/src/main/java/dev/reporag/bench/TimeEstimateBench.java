@@ -1,15 +1,12 @@
 package dev.reporag.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,9 +25,6 @@ import java.util.Map;
  * in-process model, whose speed the estimate measures on a sample.
  */
 public final class TimeEstimateBench {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String CHILD_PREFIX = "BENCH_CHILD_";
-
     private TimeEstimateBench() {
     }
 
@@ -69,24 +63,18 @@ public final class TimeEstimateBench {
         String head = MirrorCopy.head(mirror);
         Path bare = work.resolve("repo.git");
         MirrorCopy.copy(mirror, head, bare, 1);
-        String name = mirror.getParent().getFileName().toString().replace('+', '/');
+        String name = Cli.repositoryName(mirror);
         try (FakeEmbeddingsServer server = new FakeEmbeddingsServer(latency, null)) {
-            Map<String, String> env = new HashMap<>(Map.of("RAG_ALLOW_LOCAL_SOURCES", "true",
-                    "RAG_HOME", work.resolve("home").toString(), "RAG_LOG_LEVEL", "WARN",
-                    "XDG_CONFIG_HOME", work.resolve("xdg").toString()));
+            Map<String, String> env = Cli.env(work);
             if (openai) {
                 env.putAll(Map.of("OPENAI_API_KEY", "sk-bench-not-a-real-key", "OPENAI_BASE_URL", server.baseUrl(),
                         "RAG_EMBEDDING_DIMENSIONS", "256"));
             }
-            System.getenv().forEach((variable, value) -> {
-                if (variable.startsWith(CHILD_PREFIX)) {
-                    env.put(variable.substring(CHILD_PREFIX.length()), value);
-                }
-            });
-            JsonNode estimate = json(run(work, "estimate", env, List.of("estimate", bare.toString(), "--json")).out());
-            ChildProcess.Result ingest = run(work, "ingest", env, List.of("ingest", bare.toString(), "--name",
+            JsonNode estimate = Cli.json(Cli.run(work, "estimate", env, List.of("estimate", bare.toString(), "--json"))
+                    .out());
+            ChildProcess.Result ingest = Cli.run(work, "ingest", env, List.of("ingest", bare.toString(), "--name",
                     "timed", "--json"));
-            JsonNode status = json(ingest.out());
+            JsonNode status = Cli.json(ingest.out());
             if (!"READY".equals(status.path("status").asText())) {
                 throw new IllegalStateException(name + " ended " + status);
             }
@@ -96,20 +84,5 @@ public final class TimeEstimateBench {
                     estimate.path("tokens").asLong(), estimate.path("seconds").asLong(),
                     estimate.path("timeBasis").asText(), ready, ingest.seconds());
         }
-    }
-
-    private static ChildProcess.Result run(Path work, String label, Map<String, String> env, List<String> args)
-            throws IOException, InterruptedException {
-        ChildProcess.Result result = ChildProcess.run(work, label, IndexingRun.INGEST_JVM, env, "dev.reporag.cli.Main",
-                args);
-        if (result.exitCode() != 0) {
-            throw new IllegalStateException("rag " + String.join(" ", args) + " failed (" + result.exitCode() + "): "
-                    + result.out() + result.err());
-        }
-        return result;
-    }
-
-    private static JsonNode json(String out) throws IOException {
-        return JSON.readTree(out.substring(out.indexOf('{')));
     }
 }
