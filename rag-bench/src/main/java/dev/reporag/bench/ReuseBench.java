@@ -215,7 +215,7 @@ public final class ReuseBench {
     }
 
     /** One {@code rag serve} on a free loopback port, driven through its HTTP API (and its worker, if apart). */
-    private static final class Service implements AutoCloseable {
+    static final class Service implements AutoCloseable {
         private final Process process;
         private final Process worker;
         private final String base;
@@ -296,7 +296,7 @@ public final class ReuseBench {
             return worker == null ? cpu : cpu + ChildProcess.cpuSeconds(Path.of("/proc", Long.toString(worker.pid()), "stat"));
         }
 
-        private java.net.http.HttpResponse<String> send(String method, String path, String json)
+        java.net.http.HttpResponse<String> send(String method, String path, String json)
                 throws IOException, InterruptedException {
             java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path))
                     .timeout(Duration.ofSeconds(30));
@@ -305,7 +305,7 @@ public final class ReuseBench {
             return http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         }
 
-        private static String expect(java.net.http.HttpResponse<String> response, int status) {
+        static String expect(java.net.http.HttpResponse<String> response, int status) {
             if (response.statusCode() != status) {
                 throw new IllegalStateException(response.request().method() + " " + response.request().uri() + ": "
                         + response.statusCode() + " " + response.body());

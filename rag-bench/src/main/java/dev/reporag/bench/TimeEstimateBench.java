@@ -25,6 +25,8 @@ import java.util.Map;
  * in-process model, whose speed the estimate measures on a sample.
  */
 public final class TimeEstimateBench {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private TimeEstimateBench() {
     }
 
@@ -33,21 +35,30 @@ public final class TimeEstimateBench {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 4 || !List.of("openai", "local").contains(args[1])) {
-            throw new IllegalArgumentException("arguments: WORK_DIR openai|local LATENCY_MS GIT_DIR [GIT_DIR ...]");
+        if (args.length < 4 || !List.of("openai", "local", "serve").contains(args[1])) {
+            throw new IllegalArgumentException("arguments: WORK_DIR openai|local|serve LATENCY_MS GIT_DIR [GIT_DIR ...]");
         }
         Path work = Path.of(args[0]);
-        boolean openai = args[1].equals("openai");
+        String mode = args[1];
         int latency = Integer.parseInt(args[2]);
         ReuseBench.deleteTree(work);
         Files.createDirectories(work);
         String load = Files.readString(Path.of("/proc/loadavg")).strip();
-        List<Row> rows = new ArrayList<>();
+        List<Path> mirrors = new ArrayList<>();
         for (int i = 3; i < args.length; i++) {
-            rows.add(measure(work.resolve("r" + i), Path.of(args[i]), openai, latency));
+            mirrors.add(Path.of(args[i]));
         }
-        System.out.printf(Locale.ROOT, "%s; load average before: %s%n", openai
-                ? "OpenAI-compatible server in this JVM, " + latency + " ms a request" : "the in-process model", load);
+        List<Row> rows = mode.equals("serve") ? throughService(work, mirrors, latency) : new ArrayList<>();
+        for (int i = 0; i < mirrors.size() && !mode.equals("serve"); i++) {
+            rows.add(measure(work.resolve("r" + i), mirrors.get(i), mode.equals("openai"), latency));
+        }
+        System.out.printf(Locale.ROOT, "%s; load average before: %s%n", switch (mode) {
+            case "openai" -> "OpenAI-compatible server in this JVM, " + latency + " ms a request; each command in a JVM"
+                    + " of its own";
+            case "serve" -> "OpenAI-compatible server in this JVM, " + latency + " ms a request; one `rag serve`, each"
+                    + " repository registered, estimated (GET /api/projects/{id}/estimate) and then indexed in turn";
+            default -> "the in-process model";
+        }, load);
         System.out.println("| repository | commit | chunks | tokens | estimate | its basis | registered to READY"
                 + " | READY / estimate | process wall |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
@@ -56,6 +67,45 @@ public final class TimeEstimateBench {
                     row.repository(), row.commit(), row.chunks(), row.tokens(), row.estimatedSeconds(), row.basis(),
                     row.readySeconds(), row.readySeconds() / Math.max(1, row.estimatedSeconds()), row.wallSeconds());
         }
+    }
+
+    /** One {@code rag serve} for all: from the second repository on, it has seen the server's answers. */
+    private static List<Row> throughService(Path work, List<Path> mirrors, int latency) throws Exception {
+        List<Row> rows = new ArrayList<>();
+        try (FakeEmbeddingsServer server = new FakeEmbeddingsServer(latency, null)) {
+            Map<String, String> env = Cli.env(work);
+            env.putAll(Map.of("OPENAI_API_KEY", "sk-bench-not-a-real-key", "OPENAI_BASE_URL", server.baseUrl(),
+                    "RAG_EMBEDDING_DIMENSIONS", "256"));
+            try (ReuseBench.Service service = ReuseBench.Service.start(work, env, false)) {
+                for (int i = 0; i < mirrors.size(); i++) {
+                    Path mirror = mirrors.get(i);
+                    String head = MirrorCopy.head(mirror);
+                    Path bare = work.resolve("repo-" + i + ".git");
+                    MirrorCopy.copy(mirror, head, bare, 1);
+                    String body = "{\"name\":\"timed-" + i + "\",\"repoUrl\":\"" + bare + "\"}";
+                    String id = JSON.readTree(ReuseBench.Service.expect(service.send("POST", "/api/projects", body),
+                            201)).path("id").asText();
+                    JsonNode estimate = JSON.readTree(ReuseBench.Service.expect(
+                            service.send("GET", "/api/projects/" + id + "/estimate", null), 200));
+                    long started = System.nanoTime();
+                    ReuseBench.Service.expect(service.send("POST", "/api/projects/" + id + "/ingest", "{}"), 202);
+                    JsonNode status;
+                    do {
+                        Thread.sleep(20);
+                        status = JSON.readTree(ReuseBench.Service.expect(
+                                service.send("GET", "/api/projects/" + id, null), 200));
+                        if (status.path("status").asText().equals("FAILED")) {
+                            throw new IllegalStateException(mirror + " ended " + status);
+                        }
+                    } while (!status.path("status").asText().equals("READY"));
+                    double ready = (System.nanoTime() - started) / 1e9;
+                    rows.add(new Row(Cli.repositoryName(mirror), head.substring(0, 12), estimate.path("chunks").asLong(),
+                            estimate.path("tokens").asLong(), estimate.path("seconds").asLong(),
+                            estimate.path("timeBasis").asText(), ready, ready));
+                }
+            }
+        }
+        return rows;
     }
 
     private static Row measure(Path work, Path mirror, boolean openai, int latency) throws Exception {

@@ -13,7 +13,10 @@ package dev.reporag.core.embed;
  * @param tokensPerMinute   the token budget in force (0: none)
  * @param ratio             the server's token count per token of ours, as learned
  * @param pace              the share of the budget in use after 429s (1: all of it)
+ * @param answered          indexing requests answered with vectors (questions not counted)
+ * @param answerSeconds     their mean time from sending to the answer (0 before the first)
  */
 public record DispatchStats(long requests, long succeeded, long rateLimited, long retried, long failed, long tokens,
-                            long requestsPerMinute, long tokensPerMinute, double ratio, double pace) {
+                            long requestsPerMinute, long tokensPerMinute, double ratio, double pace, long answered,
+                            double answerSeconds) {
 }

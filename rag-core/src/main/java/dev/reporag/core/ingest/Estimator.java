@@ -1,5 +1,6 @@
 package dev.reporag.core.ingest;
 
+import dev.reporag.core.embed.DispatchStats;
 import dev.reporag.core.embed.EmbeddingDispatcher;
 import dev.reporag.core.model.Project;
 import dev.reporag.core.model.SkipReason;
@@ -32,6 +33,8 @@ public final class Estimator {
     /** Texts embedded to measure an in-process model's speed. */
     static final int SPEED_SAMPLE = 48;
 
+    /** Answers seen before their mean answer time is trusted to pace an estimate. */
+    static final int MIN_ANSWERS_SEEN = 5;
     private final EmbeddingDispatcher dispatcher;
     private final RagSettings settings;
     private final Chunker chunker;
@@ -126,18 +129,31 @@ public final class Estimator {
         if (!limits.isNone()) {
             double minutes = Math.max(limits.tokensPerMinute() > 0 ? (double) limitTokens / limits.tokensPerMinute() : 0,
                     limits.requestsPerMinute() > 0 ? (double) requests / limits.requestsPerMinute() : 0);
-            double total = Math.max(minutes * 60, requests * delay.toMillis() / 1000.0);
-            seconds = (long) Math.ceil(total);
-            basis = "within " + limits.requestsPerMinute() + " requests and " + limits.tokensPerMinute()
-                    + " tokens a minute" + (delay.isZero() ? "" : ", " + delay.toMillis() + " ms between requests")
-                    + "; the server's own limits, once seen, replace these, and each request takes time too";
-            if (requests > 0) {
-                // Under generous limits the requests in flight, not the limits, set the pace: at OpenAI's tier 5
-                // a server answering in 0.3 s took 1.9-2.6 times the limits' time (docs/benchmarks/estimate.md).
-                int inFlight = settings.batch().concurrency();
+            double byLimits = Math.max(minutes * 60, requests * delay.toMillis() / 1000.0);
+            String withinLimits = "within " + limits.requestsPerMinute() + " requests and " + limits.tokensPerMinute()
+                    + " tokens a minute" + (delay.isZero() ? "" : ", " + delay.toMillis() + " ms between requests");
+            // Under generous limits the requests in flight, not the limits, set the pace: at OpenAI's tier 5 a
+            // server answering in 0.3 s took 1.9-2.6 times the limits' time (docs/benchmarks/estimate.md). Its
+            // answer time is known only from requests this process has sent (a running service).
+            int inFlight = settings.batch().concurrency();
+            DispatchStats seen = dispatcher.stats();
+            boolean answersSeen = seen.answered() >= MIN_ANSWERS_SEEN;
+            double byAnswers = answersSeen ? requests * seen.answerSeconds() / inFlight : 0;
+            seconds = (long) Math.ceil(Math.max(byLimits, byAnswers));
+            if (byAnswers > byLimits) {
+                basis = String.format(java.util.Locale.ROOT, "%d requests in flight, answered in %.2f s each on average"
+                        + " here so far (%,d answers); %s would allow it sooner", inFlight, seen.answerSeconds(),
+                        seen.answered(), withinLimits);
+            } else {
+                basis = withinLimits + "; the server's own limits, once seen, replace these, and each request takes"
+                        + " time too";
+            }
+            if (requests > 0 && byAnswers <= byLimits) {
                 notes.add(String.format(java.util.Locale.ROOT, "that time holds while the server answers each request"
                         + " within %.2f s (%d in flight); a slower server sets the pace instead: %,d requests x its time"
-                        + " a request / %d", (double) seconds * inFlight / requests, inFlight, requests, inFlight));
+                        + " a request / %d%s", (double) seconds * inFlight / requests, inFlight, requests, inFlight,
+                        answersSeen ? String.format(java.util.Locale.ROOT, " (%.2f s on average here so far)",
+                                seen.answerSeconds()) : ""));
             }
         } else if (measureSpeed && !sample.isEmpty()) {
             embedder.embedAll(List.of(sample.get(0))); // loads a lazy model: not part of the speed

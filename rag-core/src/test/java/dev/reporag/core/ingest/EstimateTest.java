@@ -131,6 +131,52 @@ class EstimateTest {
         }
     }
 
+    /**
+     * Under limits the server never reaches, the requests in flight set the pace: once this process has
+     * seen answers, the estimate counts their time.
+     */
+    @Test
+    void underGenerousLimitsTheAnswerTimeSeenSoFarSetsTheTime() {
+        InMemoryRepositorySource source = new InMemoryRepositorySource();
+        source.commit(REPO, files());
+        source.commit("mem://other", files());
+        RecordingEmbedder slow = new RecordingEmbedder("key-slow") {
+            @Override
+            public List<float[]> embedAll(List<String> texts) {
+                try {
+                    Thread.sleep(60);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.embedAll(texts);
+            }
+        };
+        RagSettings settings = RagSettings.builder().rateLimits(new RateLimits(1_000_000, 1_000_000_000))
+                .batch(new BatchPolicy(5, 1_000_000, Duration.ZERO, 2)).build();
+        try (RepoRag rag = rag(slow, source, settings)) {
+            Estimate before = rag.estimate(REPO, null, false);
+            assertThat(before.seconds()).as("the limits' time: next to nothing").isEqualTo(1);
+            assertThat(before.timeBasis()).startsWith("within 1000000 requests");
+            assertThat(before.notes()).anyMatch(n -> n.startsWith("that time holds while the server answers")
+                    && !n.contains("on average"));
+
+            Project other = rag.register("other", "mem://other", null);
+            rag.requestIngestion(other.id());
+            assertThat(rag.processNext("w").orElseThrow().status()).isEqualTo(JobStatus.READY);
+            double answer = rag.embeddingStats().answerSeconds();
+            assertThat(rag.embeddingStats().answered()).isGreaterThanOrEqualTo(Estimator.MIN_ANSWERS_SEEN);
+            assertThat(answer).isBetween(0.06, 1.0);
+
+            Estimate after = rag.estimate(REPO, null, false);
+            assertThat(after.requests()).isGreaterThan(10);
+            assertThat(after.seconds()).isEqualTo((long) Math.ceil(after.requests() * answer / 2));
+            assertThat(after.timeBasis()).startsWith(String.format(java.util.Locale.ROOT,
+                    "2 requests in flight, answered in %.2f s each on average here so far", answer))
+                    .endsWith("within 1000000 requests and 1000000000 tokens a minute would allow it sooner");
+            assertThat(after.notes()).noneMatch(n -> n.startsWith("that time holds"));
+        }
+    }
+
     @Test
     void anInProcessModelIsFreeAndItsSpeedIsMeasuredOnlyWhenAsked() {
         InMemoryRepositorySource source = new InMemoryRepositorySource();
