@@ -78,9 +78,8 @@ public final class EstimateBench {
 
     private static Row measure(Path work, Path mirror, Path script, Path tiktoken) throws Exception {
         Files.createDirectories(work);
-        String head = MirrorCopy.head(mirror);
         Path bare = work.resolve("repo.git");
-        MirrorCopy.copy(mirror, head, bare, 1);
+        String head = MirrorCopy.copyHead(mirror, bare);
         String name = Cli.repositoryName(mirror);
         Path inputs = work.resolve("inputs.jsonl");
         try (FakeEmbeddingsServer server = new FakeEmbeddingsServer(0, inputs)) {

@@ -44,6 +44,13 @@ final class MirrorCopy {
         }
     }
 
+    /** The mirror's head alone copied to {@code target} (a new bare repository); returns that commit. */
+    static String copyHead(Path mirror, Path target) throws IOException {
+        String head = head(mirror);
+        copy(mirror, head, target, 1);
+        return head;
+    }
+
     /**
      * Writes the copy to {@code target} (a new bare repository), failing unless the mirror's head is
      * {@code commit}. Returns whether the head's tree lost a file (a blob of 4 MiB or more: never

@@ -79,9 +79,8 @@ public final class TimeEstimateBench {
             try (ReuseBench.Service service = ReuseBench.Service.start(work, env, false)) {
                 for (int i = 0; i < mirrors.size(); i++) {
                     Path mirror = mirrors.get(i);
-                    String head = MirrorCopy.head(mirror);
                     Path bare = work.resolve("repo-" + i + ".git");
-                    MirrorCopy.copy(mirror, head, bare, 1);
+                    String head = MirrorCopy.copyHead(mirror, bare);
                     String body = "{\"name\":\"timed-" + i + "\",\"repoUrl\":\"" + bare + "\"}";
                     String id = JSON.readTree(ReuseBench.Service.expect(service.send("POST", "/api/projects", body),
                             201)).path("id").asText();
@@ -110,9 +109,8 @@ public final class TimeEstimateBench {
 
     private static Row measure(Path work, Path mirror, boolean openai, int latency) throws Exception {
         Files.createDirectories(work);
-        String head = MirrorCopy.head(mirror);
         Path bare = work.resolve("repo.git");
-        MirrorCopy.copy(mirror, head, bare, 1);
+        String head = MirrorCopy.copyHead(mirror, bare);
         String name = Cli.repositoryName(mirror);
         try (FakeEmbeddingsServer server = new FakeEmbeddingsServer(latency, null)) {
             Map<String, String> env = Cli.env(work);
