@@ -6,7 +6,7 @@
 #   scripts/bench.sh                 # all
 #   scripts/bench.sh scale stages    # some: redactor git model throughput store openai pgvector http retrieval retrieval-repo
 #                                    #       retrieval-multi embed-speed scale stages reuse estimate estimate-time
-#                                    #       startup freshness
+#                                    #       startup freshness model-switch
 #
 # retrieval-multi and embed-speed read the public repositories listed in
 # rag-bench/src/main/resources/repositories.tsv from Git directories under $BENCH_MIRRORS
@@ -21,7 +21,7 @@ cd "$(dirname "$0")/.."
 ZIP=/usr/lib/jvm/temurin-25-jdk-amd64/lib/src.zip
 export XDG_CONFIG_HOME="${XDG_CONFIG_HOME:-$PWD/target/xdg}"
 export RAG_TEST_DATABASE_URL="${RAG_TEST_DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/reporag_test?user=postgres}"
-SELECTED=" ${*:-redactor git model throughput store openai pgvector http retrieval retrieval-repo retrieval-multi embed-speed scale stages reuse estimate estimate-time startup freshness} "
+SELECTED=" ${*:-redactor git model throughput store openai pgvector http retrieval retrieval-repo retrieval-multi embed-speed scale stages reuse estimate estimate-time startup freshness model-switch} "
 
 wanted() { [[ "$SELECTED" == *" $1 "* ]]; }
 
@@ -85,3 +85,8 @@ bench estimate-time rag-bench dev.reporag.bench.TimeEstimateBench "${TMPDIR:-/tm
 bench startup    rag-bench dev.reporag.bench.StartupBench "${TMPDIR:-/tmp}/startup-bench 7 ${BENCH_MIRRORS:-/work/.mirror}/jhy+jsoup/repo"
 # A push of each repository's own last commits, seen by `rag sync`, and the re-index it queues.
 bench freshness  rag-bench dev.reporag.bench.FreshnessBench "${TMPDIR:-/tmp}/fresh-bench 300 $M/psf+requests/repo:50 $M/expressjs+express/repo:50 $M/spf13+cobra/repo:50 $M/pallets+flask/repo:20 $M/pallets+flask/repo:100 $M/jhy+jsoup/repo:20 $M/jhy+jsoup/repo:100 $M/BurntSushi+ripgrep/repo:50 $M/FasterXML+jackson-databind/repo:50"
+# A model switch (rag reembed, another process) while a web service on the old model answers, on PostgreSQL.
+if wanted model-switch; then
+  bash scripts/setup-postgres.sh >/dev/null
+fi
+bench model-switch rag-bench dev.reporag.bench.ModelSwitchBench "${TMPDIR:-/tmp}/switch-bench 300 $M/jhy+jsoup/repo"

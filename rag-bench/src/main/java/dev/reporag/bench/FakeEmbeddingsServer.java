@@ -35,6 +35,8 @@ final class FakeEmbeddingsServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     final AtomicLong inputs = new AtomicLong();
     final AtomicLong requests = new AtomicLong();
+    /** Inputs by the model the request named. */
+    final java.util.concurrent.ConcurrentHashMap<String, AtomicLong> inputsByModel = new java.util.concurrent.ConcurrentHashMap<>();
     private final long latencyMillis;
     private final HttpServer http;
     private final ExecutorService executor = Executors.newFixedThreadPool(16);
@@ -97,6 +99,7 @@ final class FakeEmbeddingsServer implements AutoCloseable {
             response.put("model", body.path("model").asText());
             response.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
             inputs.addAndGet(texts.size());
+            inputsByModel.computeIfAbsent(body.path("model").asText(), m -> new AtomicLong()).addAndGet(texts.size());
             requests.incrementAndGet();
             byte[] bytes = JSON.writeValueAsBytes(response);
             exchange.getResponseHeaders().add("Content-Type", "application/json");

@@ -229,6 +229,13 @@ public final class ReuseBench {
 
         static Service start(Path work, Map<String, String> env, boolean separateWorker)
                 throws IOException, InterruptedException {
+            return start(work, env, separateWorker, separateWorker ? List.of("serve", "--workers", "0")
+                    : List.of("serve"));
+        }
+
+        /** {@code rag <serveArgs>} ({@code serve --workers 0}: a web service whose jobs other processes run). */
+        static Service start(Path work, Map<String, String> env, boolean separateWorker, List<String> serveArgs)
+                throws IOException, InterruptedException {
             Process worker = null;
             if (separateWorker) {
                 worker = ChildProcess.start(work, "worker", IndexingRun.PRODUCT_JVM, env, "dev.reporag.cli.Main",
@@ -241,7 +248,7 @@ public final class ReuseBench {
             Map<String, String> serveEnv = new HashMap<>(env);
             serveEnv.put("PORT", Integer.toString(port));
             Service service = new Service(ChildProcess.start(work, "serve", IndexingRun.PRODUCT_JVM, serveEnv,
-                    "dev.reporag.cli.Main", separateWorker ? List.of("serve", "--workers", "0") : List.of("serve")),
+                    "dev.reporag.cli.Main", serveArgs),
                     worker, port);
             Instant deadline = Instant.now().plusSeconds(120);
             while (true) {
