@@ -102,10 +102,13 @@ class GitHttpBackendTest {
         }
 
         String commit(String branch, Map<String, String> files, String... deleted) throws Exception {
-            boolean exists = !run(work, "branch", "--list", branch).isBlank();
-            String current = run(work, "symbolic-ref", "--short", "HEAD");
-            if (!current.equals(branch)) {
-                run(work, "checkout", "--quiet", exists ? branch : "-b", exists ? "--" : branch);
+            if (!run(work, "symbolic-ref", "--short", "HEAD").equals(branch)) {
+                boolean exists = !run(work, "branch", "--list", branch).isBlank();
+                if (exists) {
+                    run(work, "checkout", "--quiet", branch);
+                } else {
+                    run(work, "checkout", "--quiet", "-b", branch);
+                }
             }
             for (Map.Entry<String, String> file : files.entrySet()) {
                 Path path = work.resolve(file.getKey());

@@ -331,7 +331,8 @@ public final class ReuseBench {
         }
     }
 
-    private static String git(Path dir, String... args) throws IOException, InterruptedException {
+    /** {@code git <args>} in {@code dir}; its output, or an IOException saying why it failed. */
+    static String git(Path dir, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("git"));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();

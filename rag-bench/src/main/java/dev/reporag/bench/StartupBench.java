@@ -43,9 +43,9 @@ public final class StartupBench {
         Path repo = Files.createDirectories(work.resolve("repo/src"));
         Files.writeString(repo.resolve("Greeter.java"), "/** Greets people. */\npublic class Greeter {\n"
                 + "    public String greet(String name) {\n        return \"Hello, \" + name;\n    }\n}\n");
-        git(work.resolve("repo"), "init", "-q");
-        git(work.resolve("repo"), "add", "-A");
-        git(work.resolve("repo"), "-c", "user.name=bench", "-c", "user.email=bench@localhost", "commit", "-q", "-m", "x");
+        ReuseBench.git(work.resolve("repo"), "init", "-q");
+        ReuseBench.git(work.resolve("repo"), "add", "-A");
+        ReuseBench.git(work.resolve("repo"), "-c", "user.name=bench", "-c", "user.email=bench@localhost", "commit", "-q", "-m", "x");
         String estimated = args.length > 2 ? args[2] : work.resolve("repo").toString();
 
         run(root, work, "on", "status"); // makes the archive if this build has none
@@ -103,15 +103,5 @@ public final class StartupBench {
         String[] times = out.lines().reduce((a, b) -> b).orElseThrow().trim().split("\\s+");
         double[] t = Arrays.stream(times).mapToDouble(Double::parseDouble).toArray();
         return new Timing(t[0], t[1] + t[2]);
-    }
-
-    private static void git(Path dir, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("git"));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.waitFor() != 0) {
-            throw new IOException("git " + String.join(" ", args) + " failed: " + out);
-        }
     }
 }

@@ -52,15 +52,15 @@ class GitLabWebhookExamplesTest {
             }
         }
 
-        String kind() {
-            return payload.hasNonNull("object_kind") ? payload.path("object_kind").asText()
-                    : payload.path("event_name").asText();
-        }
-
         boolean isPush() {
-            String name = payload.hasNonNull("event_name") ? payload.path("event_name").asText() : kind();
-            return name.equals("push") || name.equals("tag_push");
+            return List.of("push", "tag_push").contains(kindOf(payload));
         }
+    }
+
+    /** The event a delivery is: a project hook names it in object_kind, a system hook in event_name. */
+    private static String kindOf(JsonNode payload) {
+        return payload.hasNonNull("object_kind") ? payload.path("object_kind").asText()
+                : payload.path("event_name").asText();
     }
 
     /** {@code webhooks} (project hooks, each with its own header) or {@code systemhooks} ("System Hook"). */
@@ -72,8 +72,7 @@ class GitLabWebhookExamplesTest {
         try (Stream<Path> files = Files.list(Path.of(dir, kind))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
                 JsonNode payload = JSON.readTree(file.toFile());
-                String name = payload.hasNonNull("object_kind") ? payload.path("object_kind").asText()
-                        : payload.path("event_name").asText();
+                String name = kindOf(payload);
                 String header = kind.equals("systemhooks") ? "System Hook" : PROJECT_HOOK_HEADERS.get(name);
                 assertThat(header).as("the header GitLab sends with %s (%s)", file.getFileName(), name).isNotNull();
                 found.add(new Example(file.getFileName().toString(), header, payload));
