@@ -4,7 +4,8 @@
 #  - GitHub's: the npm package @octokit/webhooks-examples (github.com and GitHub Enterprise Server);
 #  - GitLab's: the testdata of the Go client go-gitlab (project webhooks and system hooks, taken from
 #    GitLab's documentation), from Debian's package golang-github-xanzy-go-gitlab-dev.
-# Idempotent: does nothing when the pinned versions are there.
+# Installs Debian's npm when it is missing (as root, or with sudo). Idempotent: does nothing when the
+# pinned versions are there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +21,14 @@ github_examples() {
   if [ -f "$package" ] && grep -q "\"version\": \"$OCTOKIT_VERSION\"" "$package"; then
     return
   fi
-  command -v npm >/dev/null 2>&1 || fail "npm is missing; install Node.js and npm (Debian: apt-get install npm)"
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "setup-webhook-examples: npm is missing; installing Debian's npm"
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo=sudo
+    $sudo apt-get update -qq
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
+    command -v npm >/dev/null 2>&1 || fail "npm could not be installed; install Node.js and npm"
+  fi
   mkdir -p "$DIR"
   npm install --silent --no-audit --no-fund --prefix "$DIR" "@octokit/webhooks-examples@$OCTOKIT_VERSION"
   [ -f "$DIR/node_modules/@octokit/webhooks-examples/api.github.com/index.json" ] \
