@@ -1,5 +1,6 @@
 package dev.reporag.local;
 
+import dev.reporag.core.model.AnswerTime;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobId;
 import dev.reporag.core.model.JobOutcome;
@@ -36,6 +37,8 @@ final class MvStoreJobRepository implements JobRepository {
     /** Meta keys: jobs that ended with a status, and when a kind of worker was last seen. */
     private static final String FINISHED = "jobs.finished.";
     private static final String SEEN = "workers.seen.";
+    /** Per rate budget's key hash: "mean-seconds answers instant". */
+    private static final String ANSWERS = "answers.time.";
     private static final Comparator<StoredJob> OLDEST_FIRST = Comparator
             .comparing((StoredJob s) -> s.job().createdAt()).thenComparingLong(StoredJob::sequence);
 
@@ -294,6 +297,29 @@ final class MvStoreJobRepository implements JobRepository {
     private void countOutcome(JobStatus status) {
         String key = FINISHED + status.name();
         state.meta.put(key, Long.toString(Long.parseLong(state.meta.getOrDefault(key, "0")) + 1));
+    }
+
+    @Override
+    public void saveAnswerTime(String rateKey, AnswerTime time) {
+        state.write(() -> {
+            Optional<AnswerTime> stored = readAnswerTime(rateKey);
+            if (stored.isEmpty() || !time.recordedAt().isBefore(stored.get().recordedAt())) {
+                state.meta.put(ANSWERS + rateKey, time.meanSeconds() + " " + time.answers() + " " + time.recordedAt());
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<AnswerTime> answerTime(String rateKey) {
+        return state.read(() -> readAnswerTime(rateKey));
+    }
+
+    private Optional<AnswerTime> readAnswerTime(String rateKey) {
+        return Optional.ofNullable(state.meta.get(ANSWERS + rateKey)).map(value -> {
+            String[] parts = value.split(" ");
+            return new AnswerTime(Double.parseDouble(parts[0]), Long.parseLong(parts[1]), Instant.parse(parts[2]));
+        });
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.reporag.pgvector;
 
+import dev.reporag.core.model.AnswerTime;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobId;
 import dev.reporag.core.model.JobOutcome;
@@ -368,6 +369,39 @@ final class JdbcJobRepository implements JobRepository {
                     return rows.next()
                             ? Optional.of(new RemoteHead(rows.getString(1), ConnectionWork.instant(rows, "remote_checked_at")))
                             : Optional.<RemoteHead>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void saveAnswerTime(String rateKey, AnswerTime time) {
+        ConnectionWork.withConnection(dataSource, "save the embedding API's answer time", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("""
+                    INSERT INTO answer_times (key_hash, mean_seconds, answers, recorded_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (key_hash) DO UPDATE SET mean_seconds = EXCLUDED.mean_seconds,
+                        answers = EXCLUDED.answers, recorded_at = EXCLUDED.recorded_at
+                    WHERE answer_times.recorded_at <= EXCLUDED.recorded_at""")) {
+                statement.setString(1, rateKey);
+                statement.setDouble(2, time.meanSeconds());
+                statement.setLong(3, time.answers());
+                ConnectionWork.setInstant(statement, 4, time.recordedAt());
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public Optional<AnswerTime> answerTime(String rateKey) {
+        return ConnectionWork.withConnection(dataSource, "read the embedding API's answer time", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT mean_seconds, answers, recorded_at FROM answer_times WHERE key_hash = ?")) {
+                statement.setString(1, rateKey);
+                try (ResultSet rows = statement.executeQuery()) {
+                    return rows.next()
+                            ? Optional.of(new AnswerTime(rows.getDouble(1), rows.getLong(2),
+                                    ConnectionWork.instant(rows, "recorded_at")))
+                            : Optional.<AnswerTime>empty();
                 }
             }
         });

@@ -78,7 +78,7 @@ public final class ReuseBench {
         Path checkout = work.resolve("checkout");
         git(work, "clone", "--quiet", bare.toString(), checkout.toString());
         List<String> tracked = List.of(git(checkout, "ls-files").split("\n"));
-        List<String> code = tracked.stream().filter(p -> p.matches(".*\\.(java|go|py|ts|js)$") && !p.contains("test"))
+        List<String> code = tracked.stream().filter(p -> p.matches(".*\\.(java|go|py|ts|js|rs|rb|c|h|cc|cpp|kt|scala|php|cs|swift)$") && !p.contains("test"))
                 .sorted().toList();
         int toChange = changed > 0 ? changed : Math.max(1, tracked.size() / 100);
         git(checkout, "checkout", "--quiet", "-b", BRANCH);

@@ -15,7 +15,9 @@ import java.util.Map;
  * The estimate's time against the time the ingestion then takes, on repositories we did not write:
  * for each Git directory, {@code rag estimate <repo> --json} and then {@code rag ingest <repo> --json},
  * each in a JVM of its own with {@code ./rag}'s one-shot flags, and the estimate's {@code seconds}
- * set beside the project's time from registration to READY.
+ * set beside the project's time from registration to READY. The repositories share one store (and
+ * one server), as a user indexing them one after another: from the second on, the store holds the
+ * answer time the last ingestion recorded, which a one-shot estimate takes.
  *
  * <p>Arguments: a work directory, {@code openai} or {@code local}, a server latency in milliseconds
  * (openai only; 0 otherwise), then Git directories. {@code openai}: an OpenAI-compatible server in
@@ -48,13 +50,12 @@ public final class TimeEstimateBench {
         for (int i = 3; i < args.length; i++) {
             mirrors.add(Path.of(args[i]));
         }
-        List<Row> rows = mode.equals("serve") ? throughService(work, mirrors, latency) : new ArrayList<>();
-        for (int i = 0; i < mirrors.size() && !mode.equals("serve"); i++) {
-            rows.add(measure(work.resolve("r" + i), mirrors.get(i), mode.equals("openai"), latency));
-        }
+        List<Row> rows = mode.equals("serve") ? throughService(work, mirrors, latency)
+                : oneShot(work, mirrors, mode.equals("openai"), latency);
         System.out.printf(Locale.ROOT, "%s; load average before: %s%n", switch (mode) {
             case "openai" -> "OpenAI-compatible server in this JVM, " + latency + " ms a request; each command in a JVM"
-                    + " of its own";
+                    + " of its own, one store for all (from the second repository on, it holds the answer time the"
+                    + " last ingestion recorded)";
             case "serve" -> "OpenAI-compatible server in this JVM, " + latency + " ms a request; one `rag serve`, each"
                     + " repository registered, estimated (GET /api/projects/{id}/estimate) and then indexed in turn";
             default -> "the in-process model";
@@ -107,30 +108,38 @@ public final class TimeEstimateBench {
         return rows;
     }
 
-    private static Row measure(Path work, Path mirror, boolean openai, int latency) throws Exception {
-        Files.createDirectories(work);
-        Path bare = work.resolve("repo.git");
-        String head = MirrorCopy.copyHead(mirror, bare);
-        String name = Cli.repositoryName(mirror);
+    /**
+     * {@code rag estimate}, then {@code rag ingest}, of each repository in turn, as a user indexing
+     * them one after another: one store, one server.
+     */
+    private static List<Row> oneShot(Path work, List<Path> mirrors, boolean openai, int latency) throws Exception {
+        List<Row> rows = new ArrayList<>();
         try (FakeEmbeddingsServer server = new FakeEmbeddingsServer(latency, null)) {
             Map<String, String> env = Cli.env(work);
             if (openai) {
                 env.putAll(Map.of("OPENAI_API_KEY", "sk-bench-not-a-real-key", "OPENAI_BASE_URL", server.baseUrl(),
                         "RAG_EMBEDDING_DIMENSIONS", "256"));
             }
-            JsonNode estimate = Cli.json(Cli.run(work, "estimate", env, List.of("estimate", bare.toString(), "--json"))
-                    .out());
-            ChildProcess.Result ingest = Cli.run(work, "ingest", env, List.of("ingest", bare.toString(), "--name",
-                    "timed", "--json"));
-            JsonNode status = Cli.json(ingest.out());
-            if (!"READY".equals(status.path("status").asText())) {
-                throw new IllegalStateException(name + " ended " + status);
+            for (int i = 0; i < mirrors.size(); i++) {
+                Path mirror = mirrors.get(i);
+                Path bare = work.resolve("repo-" + i + ".git");
+                String head = MirrorCopy.copyHead(mirror, bare);
+                String name = Cli.repositoryName(mirror);
+                JsonNode estimate = Cli.json(Cli.run(work, "estimate-" + i, env,
+                        List.of("estimate", bare.toString(), "--json")).out());
+                ChildProcess.Result ingest = Cli.run(work, "ingest-" + i, env, List.of("ingest", bare.toString(),
+                        "--name", "timed-" + i, "--json"));
+                JsonNode status = Cli.json(ingest.out());
+                if (!"READY".equals(status.path("status").asText())) {
+                    throw new IllegalStateException(name + " ended " + status);
+                }
+                double ready = Duration.between(Instant.parse(status.path("createdAt").asText()),
+                        Instant.parse(status.path("updatedAt").asText())).toMillis() / 1000.0;
+                rows.add(new Row(name, head.substring(0, 12), estimate.path("chunks").asLong(),
+                        estimate.path("tokens").asLong(), estimate.path("seconds").asLong(),
+                        estimate.path("timeBasis").asText(), ready, ingest.seconds()));
             }
-            double ready = Duration.between(Instant.parse(status.path("createdAt").asText()),
-                    Instant.parse(status.path("updatedAt").asText())).toMillis() / 1000.0;
-            return new Row(name, head.substring(0, 12), estimate.path("chunks").asLong(),
-                    estimate.path("tokens").asLong(), estimate.path("seconds").asLong(),
-                    estimate.path("timeBasis").asText(), ready, ingest.seconds());
         }
+        return rows;
     }
 }

@@ -607,7 +607,7 @@ public final class RepoRag implements AutoCloseable {
 
     private Estimate estimate(Project project, boolean measureSpeed) {
         try (Snapshot snapshot = source.open(project, FetchMonitor.NONE)) {
-            return new Estimator(dispatcher, settings).estimate(project, snapshot, measureSpeed);
+            return new Estimator(dispatcher, settings, jobs).estimate(project, snapshot, measureSpeed);
         }
     }
 

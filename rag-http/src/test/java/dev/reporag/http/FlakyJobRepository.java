@@ -88,6 +88,16 @@ final class FlakyJobRepository implements JobRepository {
     }
 
     @Override
+    public void saveAnswerTime(String rateKey, dev.reporag.core.model.AnswerTime time) {
+        up().saveAnswerTime(rateKey, time);
+    }
+
+    @Override
+    public Optional<dev.reporag.core.model.AnswerTime> answerTime(String rateKey) {
+        return up().answerTime(rateKey);
+    }
+
+    @Override
     public void workerSeen(dev.reporag.core.model.WorkerKind kind, Instant now) {
         up().workerSeen(kind, now);
     }

@@ -12,13 +12,17 @@ import dev.reporag.core.policy.FileFilter;
 import dev.reporag.core.policy.RagSettings;
 import dev.reporag.core.policy.RateLimits;
 import dev.reporag.core.port.Embedder;
+import dev.reporag.core.port.JobRepository;
 import dev.reporag.core.port.Snapshot;
 
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -35,14 +39,38 @@ public final class Estimator {
 
     /** Answers seen before their mean answer time is trusted to pace an estimate. */
     static final int MIN_ANSWERS_SEEN = 5;
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
     private final EmbeddingDispatcher dispatcher;
     private final RagSettings settings;
+    /** Where the last ingestion left the embedding API's answer time. */
+    private final JobRepository jobs;
     private final Chunker chunker;
 
-    public Estimator(EmbeddingDispatcher dispatcher, RagSettings settings) {
+    public Estimator(EmbeddingDispatcher dispatcher, RagSettings settings, JobRepository jobs) {
         this.dispatcher = dispatcher;
         this.settings = settings;
+        this.jobs = jobs;
         this.chunker = JobProcessor.chunkerFor(settings, dispatcher.embedder());
+    }
+
+    /** A mean answer time, over {@code count} answers, and where it was seen, as the basis says it. */
+    private record Answers(double meanSeconds, long count, String where) {
+    }
+
+    /**
+     * The answer time this process has seen, once it has seen enough answers; before that, the one
+     * the last process to index with the same rate budget recorded; empty when neither is known.
+     */
+    private Optional<Answers> answers(Embedder embedder) {
+        DispatchStats seen = dispatcher.stats();
+        if (seen.answered() >= MIN_ANSWERS_SEEN) {
+            return Optional.of(new Answers(seen.answerSeconds(), seen.answered(), "here so far"));
+        }
+        return embedder.rateLimitKey().flatMap(jobs::answerTime)
+                .filter(recorded -> recorded.answers() >= MIN_ANSWERS_SEEN)
+                .map(recorded -> new Answers(recorded.meanSeconds(), recorded.answers(),
+                        "in the last ingestion with this server, model and key, at " + WHEN.format(recorded.recordedAt())));
     }
 
     /**
@@ -134,26 +162,27 @@ public final class Estimator {
                     + " tokens a minute" + (delay.isZero() ? "" : ", " + delay.toMillis() + " ms between requests");
             // Under generous limits the requests in flight, not the limits, set the pace: at OpenAI's tier 5 a
             // server answering in 0.3 s took 1.9-2.6 times the limits' time (docs/benchmarks/estimate.md). Its
-            // answer time is known only from requests this process has sent (a running service).
+            // answer time is known from requests this process has sent (a running service), or else from the
+            // last process that indexed with this rate budget (a one-shot estimate after an ingestion).
             int inFlight = settings.batch().concurrency();
-            DispatchStats seen = dispatcher.stats();
-            boolean answersSeen = seen.answered() >= MIN_ANSWERS_SEEN;
-            double byAnswers = answersSeen ? requests * seen.answerSeconds() / inFlight : 0;
+            Optional<Answers> answers = answers(embedder);
+            double byAnswers = answers.isPresent() ? requests * answers.get().meanSeconds() / inFlight : 0;
             seconds = (long) Math.ceil(Math.max(byLimits, byAnswers));
             if (byAnswers > byLimits) {
-                basis = String.format(java.util.Locale.ROOT, "%d requests in flight, answered in %.2f s each on average"
-                        + " here so far (%,d answers); %s would allow it sooner", inFlight, seen.answerSeconds(),
-                        seen.answered(), withinLimits);
+                Answers seen = answers.get();
+                basis = String.format(Locale.ROOT, "%d requests in flight, answered in %.2f s each on average %s"
+                        + " (%,d answers); %s would allow it sooner", inFlight, seen.meanSeconds(), seen.where(),
+                        seen.count(), withinLimits);
             } else {
                 basis = withinLimits + "; the server's own limits, once seen, replace these, and each request takes"
                         + " time too";
             }
             if (requests > 0 && byAnswers <= byLimits) {
-                notes.add(String.format(java.util.Locale.ROOT, "that time holds while the server answers each request"
+                notes.add(String.format(Locale.ROOT, "that time holds while the server answers each request"
                         + " within %.2f s (%d in flight); a slower server sets the pace instead: %,d requests x its time"
                         + " a request / %d%s", (double) seconds * inFlight / requests, inFlight, requests, inFlight,
-                        answersSeen ? String.format(java.util.Locale.ROOT, " (%.2f s on average here so far)",
-                                seen.answerSeconds()) : ""));
+                        answers.map(a -> String.format(Locale.ROOT, " (%.2f s on average %s)", a.meanSeconds(),
+                                a.where())).orElse("")));
             }
         } else if (measureSpeed && !sample.isEmpty()) {
             embedder.embedAll(List.of(sample.get(0))); // loads a lazy model: not part of the speed
@@ -163,7 +192,7 @@ public final class Estimator {
             // By tokens, not chunks: a model's time grows with what it reads, and the first chunks may be short.
             double tokensPerSecond = Math.max(1, sampleTokens) / elapsed;
             seconds = (long) Math.ceil(tokens / tokensPerSecond);
-            basis = String.format(java.util.Locale.ROOT, "measured here: %,.0f tokens/s (%.1f chunks/s) on %d sample"
+            basis = String.format(Locale.ROOT, "measured here: %,.0f tokens/s (%.1f chunks/s) on %d sample"
                     + " chunks", tokensPerSecond, sample.size() / elapsed, sample.size());
         } else {
             basis = chunks == 0 ? "nothing to embed" : "not measured: the model runs in process, and its speed is"

@@ -1,7 +1,9 @@
 package dev.reporag.core.ingest;
 
+import dev.reporag.core.embed.DispatchStats;
 import dev.reporag.core.embed.EmbeddingDispatcher;
 import dev.reporag.core.ingest.StageTimes.Stage;
+import dev.reporag.core.model.AnswerTime;
 import dev.reporag.core.model.Chunk;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobOutcome;
@@ -202,6 +204,7 @@ public final class JobProcessor implements AutoCloseable {
         }
         IngestionJob result = jobs.job(job.id()).orElse(job);
         if (result.status().isFinished()) {
+            recordAnswerTime();
             try {
                 ended.accept(result);
             } catch (RuntimeException e) {
@@ -209,6 +212,24 @@ public final class JobProcessor implements AutoCloseable {
             }
         }
         return result;
+    }
+
+    /**
+     * Leaves in the job store how fast the embedding API answered this process's indexing requests,
+     * once enough were answered to trust it, so that an estimate in a later process (a one-shot
+     * {@code rag estimate}) knows the server's pace. A failure to save it is not the job's.
+     */
+    private void recordAnswerTime() {
+        DispatchStats stats = dispatcher.stats();
+        Optional<String> rateKey = dispatcher.embedder().rateLimitKey();
+        if (rateKey.isEmpty() || stats.answered() < Estimator.MIN_ANSWERS_SEEN) {
+            return;
+        }
+        try {
+            jobs.saveAnswerTime(rateKey.get(), new AnswerTime(stats.answerSeconds(), stats.answered(), clock.instant()));
+        } catch (RuntimeException e) {
+            log.debug("could not record the embedding API's answer time: {}", e.getMessage());
+        }
     }
 
     /** On the heartbeat thread: keeps the lease; a lease lost to another worker stops the job. */

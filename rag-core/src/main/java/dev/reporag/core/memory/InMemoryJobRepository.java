@@ -1,5 +1,6 @@
 package dev.reporag.core.memory;
 
+import dev.reporag.core.model.AnswerTime;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobId;
 import dev.reporag.core.model.JobOutcome;
@@ -32,6 +33,7 @@ public final class InMemoryJobRepository implements JobRepository {
     private final Map<ProjectId, byte[]> skipped = new HashMap<>();
     private final Map<ProjectId, RemoteHead> remoteHeads = new HashMap<>();
     private final Map<WorkerKind, Instant> seen = new EnumMap<>(WorkerKind.class);
+    private final Map<String, AnswerTime> answerTimes = new HashMap<>();
     private final Map<JobStatus, Long> finished = new EnumMap<>(JobStatus.class);
 
     @Override
@@ -199,6 +201,16 @@ public final class InMemoryJobRepository implements JobRepository {
         if (job.status().isFinished() && (before == null || before.status() != job.status())) {
             finished.merge(job.status(), 1L, Long::sum);
         }
+    }
+
+    @Override
+    public synchronized void saveAnswerTime(String rateKey, AnswerTime time) {
+        answerTimes.merge(rateKey, time, (stored, next) -> next.recordedAt().isBefore(stored.recordedAt()) ? stored : next);
+    }
+
+    @Override
+    public synchronized Optional<AnswerTime> answerTime(String rateKey) {
+        return Optional.ofNullable(answerTimes.get(rateKey));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.reporag.core.port;
 
+import dev.reporag.core.model.AnswerTime;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobId;
 import dev.reporag.core.model.JobOutcome;
@@ -88,6 +89,16 @@ public interface JobRepository {
 
     /** The last sighting saved for the project; empty before any. */
     Optional<RemoteHead> remoteHead(ProjectId project);
+
+    /**
+     * Records how fast the embedding API of one rate budget answered a process's indexing requests.
+     * {@code rateKey} names the budget as {@link RateBudget} does (a hash of endpoint, model and key:
+     * never the key itself); a record older than the one stored changes nothing.
+     */
+    void saveAnswerTime(String rateKey, AnswerTime time);
+
+    /** The last record saved for that rate budget; empty before any. */
+    Optional<AnswerTime> answerTime(String rateKey);
 
     /** Notes that a worker of this kind was alive at {@code now}; an earlier time never replaces a later one. */
     void workerSeen(WorkerKind kind, Instant now);

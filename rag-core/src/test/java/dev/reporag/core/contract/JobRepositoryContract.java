@@ -1,5 +1,6 @@
 package dev.reporag.core.contract;
 
+import dev.reporag.core.model.AnswerTime;
 import dev.reporag.core.model.IngestionJob;
 import dev.reporag.core.model.JobOutcome;
 import dev.reporag.core.model.JobStatus;
@@ -451,6 +452,23 @@ public abstract class JobRepositoryContract {
         repository.saveRemoteHead(project.id(), new RemoteHead(a, t0.plusSeconds(90)));
         assertThat(repository.remoteHead(project.id())).as("a deleted project keeps nothing").isEmpty();
         assertThat(repository.remoteHead(other.id())).isPresent();
+    }
+
+    @Test
+    void keepsTheNewestAnswerTimeOfEachRateBudget() {
+        assertThat(repository.answerTime("openai:aa11")).isEmpty();
+
+        repository.saveAnswerTime("openai:aa11", new AnswerTime(0.3125, 557, t0.plusSeconds(60)));
+        repository.saveAnswerTime("openai:aa11", new AnswerTime(9.5, 6, t0.plusSeconds(30))); // late news of before
+        repository.saveAnswerTime("openai:bb22", new AnswerTime(1.5, 12, t0));
+
+        assertThat(repository.answerTime("openai:aa11")).as("an older record changes nothing")
+                .contains(new AnswerTime(0.3125, 557, t0.plusSeconds(60)));
+        assertThat(repository.answerTime("openai:bb22")).contains(new AnswerTime(1.5, 12, t0));
+
+        repository.saveAnswerTime("openai:aa11", new AnswerTime(0.04, 5, t0.plusSeconds(90)));
+        assertThat(repository.answerTime("openai:aa11")).contains(new AnswerTime(0.04, 5, t0.plusSeconds(90)));
+        assertThat(repository.answerTime("openai:cc33")).isEmpty();
     }
 
     @Test

@@ -85,8 +85,13 @@ class EstimateTest {
     }
 
     private static RepoRag rag(Embedder embedder, InMemoryRepositorySource source, RagSettings settings) {
+        return rag(embedder, source, settings, new InMemoryJobRepository());
+    }
+
+    private static RepoRag rag(Embedder embedder, InMemoryRepositorySource source, RagSettings settings,
+                               InMemoryJobRepository jobs) {
         return RepoRag.builder().source(source).embedder(embedder).vectorStore(new InMemoryVectorStore(32))
-                .jobs(new InMemoryJobRepository()).conversations(new InMemoryConversationRepository())
+                .jobs(jobs).conversations(new InMemoryConversationRepository())
                 .settings(settings).build();
     }
 
@@ -140,17 +145,7 @@ class EstimateTest {
         InMemoryRepositorySource source = new InMemoryRepositorySource();
         source.commit(REPO, files());
         source.commit("mem://other", files());
-        RecordingEmbedder slow = new RecordingEmbedder("key-slow") {
-            @Override
-            public List<float[]> embedAll(List<String> texts) {
-                try {
-                    Thread.sleep(60);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return super.embedAll(texts);
-            }
-        };
+        RecordingEmbedder slow = sleeping("key-slow", 60);
         RagSettings settings = RagSettings.builder().rateLimits(new RateLimits(1_000_000, 1_000_000_000))
                 .batch(new BatchPolicy(5, 1_000_000, Duration.ZERO, 2)).build();
         try (RepoRag rag = rag(slow, source, settings)) {
@@ -175,6 +170,61 @@ class EstimateTest {
                     .endsWith("within 1000000 requests and 1000000000 tokens a minute would allow it sooner");
             assertThat(after.notes()).noneMatch(n -> n.startsWith("that time holds"));
         }
+    }
+
+    /**
+     * A one-shot estimate (a new process, no request sent yet) takes the answer time the last ingestion
+     * with the same server, model and key left in the job store; another key's is not taken.
+     */
+    @Test
+    void aNewProcessTakesTheAnswerTimeTheLastIngestionRecorded() {
+        InMemoryRepositorySource source = new InMemoryRepositorySource();
+        source.commit(REPO, files());
+        source.commit("mem://other", files());
+        InMemoryJobRepository jobs = new InMemoryJobRepository();
+        RagSettings settings = RagSettings.builder().rateLimits(new RateLimits(1_000_000, 1_000_000_000))
+                .batch(new BatchPolicy(5, 1_000_000, Duration.ZERO, 2)).build();
+        double answer;
+        try (RepoRag first = rag(sleeping("key-slow", 60), source, settings, jobs)) {
+            Project other = first.register("other", "mem://other", null);
+            first.requestIngestion(other.id());
+            assertThat(first.processNext("w").orElseThrow().status()).isEqualTo(JobStatus.READY);
+            answer = first.embeddingStats().answerSeconds();
+            assertThat(jobs.answerTime("key-slow")).hasValueSatisfying(recorded -> {
+                assertThat(recorded.meanSeconds()).isEqualTo(answer);
+                assertThat(recorded.answers()).isEqualTo(first.embeddingStats().answered());
+            });
+        }
+
+        try (RepoRag later = rag(sleeping("key-slow", 0), source, settings, jobs)) {
+            Estimate estimate = later.estimate(REPO, null, false);
+            assertThat(later.embeddingStats().requests()).as("an estimate sends nothing").isZero();
+            assertThat(estimate.seconds()).isEqualTo((long) Math.ceil(estimate.requests() * answer / 2));
+            assertThat(estimate.timeBasis()).startsWith(String.format(java.util.Locale.ROOT,
+                    "2 requests in flight, answered in %.2f s each on average in the last ingestion with this"
+                            + " server, model and key, at ", answer));
+        }
+        try (RepoRag otherKey = rag(sleeping("key-other", 0), source, settings, jobs)) {
+            Estimate estimate = otherKey.estimate(REPO, null, false);
+            assertThat(estimate.seconds()).as("the limits' time: next to nothing").isEqualTo(1);
+            assertThat(estimate.notes()).anyMatch(n -> n.startsWith("that time holds while the server answers")
+                    && !n.contains("on average"));
+        }
+    }
+
+    /** A recording embedder with a rate budget of {@code key} that takes {@code millis} a request. */
+    private static RecordingEmbedder sleeping(String key, long millis) {
+        return new RecordingEmbedder(key) {
+            @Override
+            public List<float[]> embedAll(List<String> texts) {
+                try {
+                    Thread.sleep(millis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.embedAll(texts);
+            }
+        };
     }
 
     @Test

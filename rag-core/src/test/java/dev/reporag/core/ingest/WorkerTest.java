@@ -394,6 +394,8 @@ class WorkerTest {
         public java.util.Optional<dev.reporag.core.model.SkippedFiles> skippedFiles(dev.reporag.core.model.ProjectId p) { return delegate.skippedFiles(p); }
         public void saveRemoteHead(dev.reporag.core.model.ProjectId p, dev.reporag.core.model.RemoteHead h) { delegate.saveRemoteHead(p, h); }
         public java.util.Optional<dev.reporag.core.model.RemoteHead> remoteHead(dev.reporag.core.model.ProjectId p) { return delegate.remoteHead(p); }
+        public void saveAnswerTime(String k, dev.reporag.core.model.AnswerTime t) { delegate.saveAnswerTime(k, t); }
+        public java.util.Optional<dev.reporag.core.model.AnswerTime> answerTime(String k) { return delegate.answerTime(k); }
         public void workerSeen(dev.reporag.core.model.WorkerKind k, Instant n) { delegate.workerSeen(k, n); }
         public java.util.Map<dev.reporag.core.model.WorkerKind, Instant> workersLastSeen() { return delegate.workersLastSeen(); }
         public java.util.Map<dev.reporag.core.model.JobStatus, Long> finishedJobs() { return delegate.finishedJobs(); }
