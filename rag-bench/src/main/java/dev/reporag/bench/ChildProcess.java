@@ -48,8 +48,15 @@ final class ChildProcess {
             cpu = Math.max(cpu, cpuSeconds(stat));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Result(process.exitValue(), seconds, peak, anon, cpu, Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+        String output = Files.readString(out, StandardCharsets.UTF_8);
+        String errors = Files.readString(err, StandardCharsets.UTF_8);
+        // The JVM warns (on stdout, unless told otherwise) and goes on without it: the run would be measured as
+        // another configuration than the one asked for.
+        if (output.contains("Unable to use shared archive") || errors.contains("Unable to use shared archive")) {
+            throw new IllegalStateException(label + ": the JVM could not use the class-data archive it was given (made"
+                    + " for another build of the jar? run ./rag once to make it again); see " + out);
+        }
+        return new Result(process.exitValue(), seconds, peak, anon, cpu, output, errors);
     }
 
     /** Starts the JVM, its output in {@code <label>.out} and {@code .err} under {@code work}, without waiting. */
