@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -31,36 +30,25 @@ class EstimateTimeCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     Path tmp;
+    private FakeOpenAiStores stores;
     private FakeOpenAiServer fake;
-    private TestSchema database;
 
     @BeforeEach
     void start() {
-        fake = FakeOpenAiServer.start();
+        stores = new FakeOpenAiStores(tmp.resolve("home"), "estimate_time");
+        fake = stores.fake;
         fake.latencyMillis = 200;
     }
 
     @AfterEach
     void stop() throws Exception {
-        fake.close();
-        if (database != null) {
-            database.close();
-        }
+        stores.close();
     }
 
     private Map<String, String> env(String store, String apiKey) {
         // One input a request, two in flight, limits as high as OpenAI's tier 5.
-        Map<String, String> env = new HashMap<>(Map.of("OPENAI_API_KEY", apiKey, "OPENAI_BASE_URL", fake.baseUrl(),
-                "RAG_EMBEDDING_DIMENSIONS", "32", "RAG_ALLOW_LOCAL_SOURCES", "true",
-                "RAG_HOME", tmp.resolve("home").toString(), "RAG_BATCH_SIZE", "1", "RAG_CONCURRENCY", "2",
-                "RAG_RPM", "10000", "RAG_TPM", "10000000"));
-        if (store.equals("pgvector")) {
-            if (database == null) {
-                database = new TestSchema("estimate_time");
-            }
-            env.put("DATABASE_URL", database.databaseUrl());
-        }
-        return env;
+        return stores.env(store, Map.of("OPENAI_API_KEY", apiKey, "RAG_EMBEDDING_DIMENSIONS", "32",
+                "RAG_BATCH_SIZE", "1", "RAG_CONCURRENCY", "2", "RAG_RPM", "10000", "RAG_TPM", "10000000"));
     }
 
     private static Map<String, String> files(String name) {
@@ -108,9 +96,9 @@ class EstimateTimeCommandTest {
         JsonNode otherKey = estimate(env(store, "sk-another-key-of-the-same-server"), second);
         assertThat(otherKey.path("seconds").asLong()).as("another key's budget has no record").isEqualTo(1);
 
-        if (database != null) {
+        if (stores.usedDatabase()) {
             try (Connection connection = TestSchema.adminConnection(); Statement statement = connection.createStatement();
-                 ResultSet rows = statement.executeQuery("SELECT key_hash FROM " + database.name() + ".answer_times")) {
+                 ResultSet rows = statement.executeQuery("SELECT key_hash FROM " + stores.database().name() + ".answer_times")) {
                 assertThat(rows.next()).isTrue();
                 assertThat(rows.getString(1)).startsWith("openai:").doesNotContain(FakeOpenAiServer.KEY);
                 assertThat(rows.next()).isFalse();

@@ -1,7 +1,6 @@
 package dev.reporag.cli;
 
 import dev.reporag.openai.FakeOpenAiServer;
-import dev.reporag.pgvector.TestSchema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -9,7 +8,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,33 +21,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReembedCommandTest {
     @TempDir
     Path tmp;
+    private FakeOpenAiStores stores;
     private FakeOpenAiServer fake;
-    private TestSchema database;
 
     @BeforeEach
     void start() {
-        fake = FakeOpenAiServer.start();
+        stores = new FakeOpenAiStores(tmp.resolve("home"), "reembed");
+        fake = stores.fake;
     }
 
     @AfterEach
     void stop() throws Exception {
-        fake.close();
-        if (database != null) {
-            database.close();
-        }
+        stores.close();
     }
 
     private Map<String, String> env(String store, int dimensions) {
-        Map<String, String> env = new HashMap<>(Map.of("OPENAI_API_KEY", FakeOpenAiServer.KEY, "OPENAI_BASE_URL",
-                fake.baseUrl(), "RAG_EMBEDDING_DIMENSIONS", Integer.toString(dimensions),
-                "RAG_ALLOW_LOCAL_SOURCES", "true", "RAG_HOME", tmp.resolve("home").toString()));
-        if (store.equals("pgvector")) {
-            if (database == null) {
-                database = new TestSchema("reembed");
-            }
-            env.put("DATABASE_URL", database.databaseUrl());
-        }
-        return env;
+        return stores.env(store, Map.of("RAG_EMBEDDING_DIMENSIONS", Integer.toString(dimensions)));
     }
 
     private long inputs() {
