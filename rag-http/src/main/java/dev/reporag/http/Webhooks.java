@@ -198,11 +198,7 @@ final class Webhooks {
         }
     }
 
-    /**
-     * GitHub sends the JSON as the body ({@code application/json}) or, with its default content
-     * type, as the form field {@code payload} ({@code application/x-www-form-urlencoded}); the
-     * signature covers the raw body either way.
-     */
+    /** The first of these headers that is present and not blank, stripped; null when none is. */
     private static String firstHeader(Context ctx, String... names) {
         for (String name : names) {
             String value = ctx.header(name);
@@ -213,6 +209,11 @@ final class Webhooks {
         return null;
     }
 
+    /**
+     * GitHub sends the JSON as the body ({@code application/json}) or, with its default content
+     * type, as the form field {@code payload} ({@code application/x-www-form-urlencoded}); the
+     * signature covers the raw body either way.
+     */
     private static byte[] gitHubPayload(Context ctx, byte[] body) {
         String type = ctx.header("Content-Type");
         if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
