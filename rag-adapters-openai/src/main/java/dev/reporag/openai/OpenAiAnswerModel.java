@@ -56,11 +56,14 @@ public final class OpenAiAnswerModel implements AnswerModel {
     static final Duration STREAM_MARGIN = Duration.ofSeconds(1);
     /** A chat answer is text: a response larger than this is not read. */
     static final long MAX_RESPONSE_BYTES = 4L << 20;
+    static final String CLIENT_THREAD = "rag-openai-chat-client";
 
     private final OpenAiChatSettings settings;
     private final String provider;
-    private final ChatModel chat;
-    private final StreamingChatModel streaming;
+    private record Clients(ChatModel chat, StreamingChatModel streaming) {
+    }
+
+    private final BuiltAside<Clients> clients;
     private final ChatGate gate = new ChatGate();
     /**
      * LangChain4j asks every stream for a last usage chunk ({@code stream_options}); Mistral's API
@@ -72,7 +75,11 @@ public final class OpenAiAnswerModel implements AnswerModel {
     public OpenAiAnswerModel(OpenAiChatSettings settings) {
         this.settings = settings;
         this.provider = Endpoint.provider(settings.baseUrl());
-        this.chat = OpenAiChatModel.builder()
+        this.clients = new BuiltAside<>(CLIENT_THREAD, () -> new Clients(chatModel(settings), streamingModel(settings)));
+    }
+
+    private ChatModel chatModel(OpenAiChatSettings settings) {
+        return OpenAiChatModel.builder()
                 .httpClientBuilder(ObservedHttpClient.builder(MAX_RESPONSE_BYTES, this::observe))
                 .baseUrl(settings.baseUrl())
                 .apiKey(settings.apiKey())
@@ -80,7 +87,10 @@ public final class OpenAiAnswerModel implements AnswerModel {
                 .timeout(settings.timeout())
                 .maxRetries(0)
                 .build();
-        this.streaming = OpenAiStreamingChatModel.builder()
+    }
+
+    private StreamingChatModel streamingModel(OpenAiChatSettings settings) {
+        return OpenAiStreamingChatModel.builder()
                 .httpClientBuilder(ObservedHttpClient.builder(MAX_RESPONSE_BYTES, this::observe)
                         .rewritingRequests(body -> withoutStreamOptions ? StreamOptions.removed(body) : body))
                 .baseUrl(settings.baseUrl())
@@ -103,6 +113,7 @@ public final class OpenAiAnswerModel implements AnswerModel {
     public String answer(AnswerPrompt prompt) {
         List<ChatMessage> messages = messages(prompt);
         ChatRequest request = ChatRequest.builder().messages(messages).build();
+        ChatModel chat = clients.get().chat();
         return withRetries(() -> {
             try {
                 return ThinkingFilter.strip(text(chat.chat(request)));
@@ -143,7 +154,7 @@ public final class OpenAiAnswerModel implements AnswerModel {
                               AtomicBoolean streamed) {
         CompletableFuture<String> done = new CompletableFuture<>();
         ThinkingFilter thinking = new ThinkingFilter();
-        streaming.chat(messages, new StreamingChatResponseHandler() {
+        clients.get().streaming().chat(messages, new StreamingChatResponseHandler() {
             @Override
             public void onPartialResponse(String token) {
                 if (token != null && !token.isEmpty() && !done.isDone()) {

@@ -53,6 +53,7 @@ public final class OpenAiEmbedder implements Embedder {
     static final long MAX_RESPONSE_BYTES = 8L << 20;
     private static final int PROBE_ATTEMPTS = 3;
     static final String WARM_UP_THREAD = "rag-openai-warm-up";
+    static final String CLIENT_THREAD = "rag-openai-embedding-client";
     private static final AtomicBoolean WARMING = new AtomicBoolean();
     /** OpenAI's embedding models' tokenizer; loaded on the first count. */
     private static final class Cl100k {
@@ -61,9 +62,11 @@ public final class OpenAiEmbedder implements Embedder {
 
     private static final Logger log = LoggerFactory.getLogger(OpenAiEmbedder.class);
     private final OpenAiEmbeddingSettings settings;
-    private final OpenAiEmbeddingModel model;
-    /** The same model asking for vectors as numbers: for servers and gateways that refuse base64. */
-    private final OpenAiEmbeddingModel numbersModel;
+    /** Asking for vectors as base64, and as numbers: for servers and gateways that refuse base64. */
+    private record Models(OpenAiEmbeddingModel base64, OpenAiEmbeddingModel numbers) {
+    }
+
+    private final BuiltAside<Models> models;
     private volatile boolean numbers;
     private final String provider;
     private final String rateLimitKey;
@@ -77,8 +80,7 @@ public final class OpenAiEmbedder implements Embedder {
         this.settings = settings;
         this.provider = Endpoint.provider(settings.baseUrl());
         // As OpenAI's own SDKs do: a quarter of the bytes of JSON numbers, and faster to read.
-        this.model = model(settings, "base64");
-        this.numbersModel = model(settings, "float");
+        this.models = new BuiltAside<>(CLIENT_THREAD, () -> new Models(model(settings, "base64"), model(settings, "float")));
         Integer known = settings.dimensions() > 0 ? Integer.valueOf(settings.dimensions())
                 : OpenAiEmbeddingModelName.knownDimension(settings.model());
         this.dimension = known == null ? 0 : known;
@@ -274,11 +276,12 @@ public final class OpenAiEmbedder implements Embedder {
      * asked again once for numbers, and when that works every later request asks for numbers.
      */
     private Response<List<Embedding>> send(List<TextSegment> segments) {
+        Models built = models.get();
         if (numbers) {
-            return numbersModel.embedAll(segments);
+            return built.numbers().embedAll(segments);
         }
         try {
-            return model.embedAll(segments);
+            return built.base64().embedAll(segments);
         } catch (RuntimeException refused) {
             CallFailure failure = CallFailure.classify(refused, settings.baseUrl(), settings.model(), settings.timeout());
             if (failure.kind() != CallFailure.Kind.PERMANENT || failure.status() != 400) {
@@ -286,7 +289,7 @@ public final class OpenAiEmbedder implements Embedder {
             }
             Response<List<Embedding>> response;
             try {
-                response = numbersModel.embedAll(segments);
+                response = built.numbers().embedAll(segments);
             } catch (RuntimeException again) {
                 throw refused; // not the encoding: the first answer says what is wrong
             }

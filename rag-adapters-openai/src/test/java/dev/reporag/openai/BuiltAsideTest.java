@@ -1,0 +1,43 @@
+package dev.reporag.openai;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BuiltAsideTest {
+    @Test
+    void theClientIsBuiltOnItsOwnThreadWhileTheCallerGoesOn() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicReference<String> builtOn = new AtomicReference<>();
+        BuiltAside<String> client = new BuiltAside<>("test-client", () -> {
+            builtOn.set(Thread.currentThread().getName());
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return "client";
+        });
+        // The constructor returned while the build is still held: the caller did not wait for it.
+        assertThat(release.getCount()).isEqualTo(1);
+        release.countDown();
+        assertThat(client.get()).isEqualTo("client");
+        assertThat(client.get()).isSameAs(client.get());
+        assertThat(builtOn.get()).isEqualTo("test-client");
+    }
+
+    @Test
+    void whatTheBuildThrewIsThrownOnUseAsItWas() {
+        IllegalArgumentException failure = new IllegalArgumentException("bad base URL");
+        BuiltAside<String> client = new BuiltAside<>("test-client", () -> {
+            throw failure;
+        });
+        assertThatThrownBy(client::get).isSameAs(failure);
+        assertThatThrownBy(client::get).as("every use, not only the first").isSameAs(failure);
+    }
+}
