@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 /**
  * A client built on a daemon thread of its own as soon as its adapter is made, and waited for on
  * its first use. Building LangChain4j's OpenAI clients makes the JDK's HTTP client, whose first one
- * in a process loads the TLS trust store: 0.15-0.2 s in a fresh JVM, which every one-shot command
+ * in a process loads the TLS trust store: 0.2-0.25 s in a fresh JVM here, which every one-shot command
  * with an API key configured waited for on its main thread, though most never send anything
  * (status, add, sync) and the others send their first request after opening the store or fetching.
  */
