@@ -2,19 +2,33 @@ package dev.reporag.openai;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * A client built on a daemon thread of its own as soon as its adapter is made, and waited for on
- * its first use. Building LangChain4j's OpenAI clients makes the JDK's HTTP client, whose first one
- * in a process loads the TLS trust store: 0.2-0.25 s in a fresh JVM here, which every one-shot command
- * with an API key configured waited for on its main thread, though most never send anything
- * (status, add, sync) and the others send their first request after opening the store or fetching.
+ * A client built on a daemon thread of its own once its adapter is told work is coming
+ * ({@link #start}, from the ports' {@code prepare}), and waited for on its first use, which starts
+ * the build if nothing did. Building LangChain4j's OpenAI clients makes the JDK's HTTP client, whose
+ * first one in a process loads the TLS trust store: 0.2-0.25 s in a fresh JVM here, which every
+ * one-shot command with an API key configured waited for on its main thread, though most never
+ * send anything (status, add, sync).
  */
 final class BuiltAside<T> {
     private final CompletableFuture<T> built = new CompletableFuture<>();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final String threadName;
+    private final Supplier<T> builder;
 
     BuiltAside(String threadName, Supplier<T> builder) {
+        this.threadName = threadName;
+        this.builder = builder;
+    }
+
+    /** Starts the build on its own thread; once only. */
+    void start() {
+        if (!started.compareAndSet(false, true)) {
+            return;
+        }
         Thread thread = new Thread(() -> {
             try {
                 built.complete(builder.get());
@@ -26,8 +40,13 @@ final class BuiltAside<T> {
         thread.start();
     }
 
-    /** The client, once built; what building it threw, thrown here as it was. */
+    boolean started() {
+        return started.get();
+    }
+
+    /** The client, once built (the build started if it was not); what building it threw, thrown as it was. */
     T get() {
+        start();
         try {
             return built.join();
         } catch (CompletionException e) {

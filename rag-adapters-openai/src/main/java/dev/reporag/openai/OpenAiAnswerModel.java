@@ -104,6 +104,17 @@ public final class OpenAiAnswerModel implements AnswerModel {
         return settings;
     }
 
+    /** A question has come: the chat clients are built while its sources are found. */
+    @Override
+    public void prepare() {
+        clients.start();
+    }
+
+    /** Whether the clients' build has started (by {@link #prepare} or a first request). */
+    boolean clientsStarted() {
+        return clients.started();
+    }
+
     @Override
     public String modelId() {
         return settings.model();

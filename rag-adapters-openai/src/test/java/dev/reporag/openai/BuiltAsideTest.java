@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,7 +12,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class BuiltAsideTest {
     @Test
-    void theClientIsBuiltOnItsOwnThreadWhileTheCallerGoesOn() throws Exception {
+    void nothingIsBuiltUntilWorkIsComing() throws Exception {
+        AtomicInteger builds = new AtomicInteger();
+        BuiltAside<String> client = new BuiltAside<>("test-client", () -> "client " + builds.incrementAndGet());
+        Thread.sleep(50);
+        assertThat(builds).hasValue(0);
+        assertThat(client.started()).isFalse();
+
+        assertThat(client.get()).as("a first use builds it").isEqualTo("client 1");
+        client.start();
+        assertThat(client.get()).isEqualTo("client 1");
+        assertThat(builds).as("once").hasValue(1);
+    }
+
+    @Test
+    void startedTheClientIsBuiltOnItsOwnThreadWhileTheCallerGoesOn() {
         CountDownLatch release = new CountDownLatch(1);
         AtomicReference<String> builtOn = new AtomicReference<>();
         BuiltAside<String> client = new BuiltAside<>("test-client", () -> {
@@ -23,11 +38,12 @@ class BuiltAsideTest {
             }
             return "client";
         });
-        // The constructor returned while the build is still held: the caller did not wait for it.
+        client.start();
+        // start returned while the build is still held: the caller did not wait for it.
         assertThat(release.getCount()).isEqualTo(1);
+        assertThat(client.started()).isTrue();
         release.countDown();
         assertThat(client.get()).isEqualTo("client");
-        assertThat(client.get()).isSameAs(client.get());
         assertThat(builtOn.get()).isEqualTo("test-client");
     }
 
@@ -37,6 +53,7 @@ class BuiltAsideTest {
         BuiltAside<String> client = new BuiltAside<>("test-client", () -> {
             throw failure;
         });
+        client.start();
         assertThatThrownBy(client::get).isSameAs(failure);
         assertThatThrownBy(client::get).as("every use, not only the first").isSameAs(failure);
     }

@@ -44,6 +44,18 @@ class OpenAiAnswerModelTest {
     }
 
     @Test
+    void buildsItsClientsOnlyOnceAQuestionComes() {
+        OpenAiAnswerModel idle = model();
+        assertThat(idle.modelId()).isNotBlank();
+        assertThat(idle.clientsStarted()).as("made for a command that asks nothing").isFalse();
+        OpenAiAnswerModel prepared = model();
+        prepared.prepare();
+        assertThat(prepared.clientsStarted()).isTrue();
+        assertThat(idle.answer(PROMPT)).as("a first answer builds them").isNotBlank();
+        assertThat(idle.clientsStarted()).isTrue();
+    }
+
+    @Test
     void aHangingEndpointIsCutAtTheTimeoutAndNotTriedAgain() {
         server.hangMillis = 20_000;
         server.failNext(Fault.HANG, Fault.HANG);

@@ -176,8 +176,15 @@ class OpenAiEmbedderTest {
     }
 
     @Test
-    void warmsUpInTheBackgroundWithoutSendingAnything() throws InterruptedException {
-        embedder();
+    void buildsItsClientsOnlyOnceWorkIsComingAndWarmsUpWithoutSendingAnything() throws InterruptedException {
+        OpenAiEmbedder idle = embedder();
+        assertThat(idle.rateLimitKey()).isPresent();
+        assertThat(idle.dimension()).isPositive();
+        assertThat(idle.clientsStarted()).as("made, asked what it is, nothing built (a status command)").isFalse();
+
+        OpenAiEmbedder prepared = embedder();
+        prepared.prepare();
+        assertThat(prepared.clientsStarted()).as("a job is starting").isTrue();
         for (Thread thread : Thread.getAllStackTraces().keySet()) {
             if (thread.getName().equals(OpenAiEmbedder.WARM_UP_THREAD)) {
                 thread.join(10_000);
@@ -186,6 +193,10 @@ class OpenAiEmbedderTest {
         }
         assertThat(OpenAiEmbedder.warmUp()).as("every step of the warm-up runs on this LangChain4j").isTrue();
         assertThat(server.log()).isEmpty();
+
+        // Without prepare, the first request builds them: a caller that never prepares still works.
+        assertThat(idle.embedAll(List.of("a text")).get(0)).hasSize(idle.dimension());
+        assertThat(idle.clientsStarted()).isTrue();
     }
 
     @Test

@@ -22,7 +22,7 @@ final class AddCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Wiring wiring = Wiring.open(RepoOptions.allowingLocal(root.config(), target.repo))) {
+        try (Wiring wiring = Wiring.openSendingNothing(RepoOptions.allowingLocal(root.config(), target.repo))) {
             Project project = target.registerOrFind(wiring.rag());
             if (target.name != null && !target.name.strip().equals(project.name())) {
                 spec.commandLine().getErr().println("this source is already registered, as '" + project.name() + "'");

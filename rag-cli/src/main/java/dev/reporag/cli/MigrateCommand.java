@@ -17,7 +17,7 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Wiring wiring = Wiring.open(root.config())) {
+        try (Wiring wiring = Wiring.openSendingNothing(root.config())) {
             var out = spec.commandLine().getOut();
             out.println(wiring.migrate());
             return ExitCodes.OK;

@@ -42,7 +42,7 @@ final class SyncCommand implements Callable<Integer> {
         if (all && projectId != null) {
             throw new ParameterException(spec.commandLine(), "--all and --project-id exclude each other");
         }
-        try (Wiring wiring = Wiring.open(root.config().forStoredProjects())) {
+        try (Wiring wiring = Wiring.openSendingNothing(root.config().forStoredProjects())) {
             RepoRag rag = wiring.rag();
             List<Refresh> done;
             if (projectId != null) {

@@ -46,7 +46,7 @@ final class Wiring implements AutoCloseable {
     private final String storeDescription;
     private final Embedder embedder;
 
-    private Wiring(Config config) {
+    private Wiring(Config config, boolean sends) {
         this.config = config;
         try {
             Embedder embedder = switch (config.effectiveEmbedder()) {
@@ -60,6 +60,10 @@ final class Wiring implements AutoCloseable {
                 }
             };
             this.embedder = embedder;
+            if (sends) {
+                // Its client and tokenizer load beside the rest of the start (opening the store, fetching).
+                embedder.prepare();
+            }
 
             VectorStore store;
             JobRepository jobs;
@@ -93,6 +97,9 @@ final class Wiring implements AutoCloseable {
                             config.chatModel())
                     .map(s -> (AnswerModel) new OpenAiAnswerModel(s.withTimeout(config.timeout())))
                     .orElse(null);
+            if (sends && answerModel != null) {
+                answerModel.prepare();
+            }
 
             this.rag = remember(RepoRag.builder()
                     .source(new JGitRepositorySource(gitSettings(config)))
@@ -115,8 +122,18 @@ final class Wiring implements AutoCloseable {
         }
     }
 
+    /** For a command that may embed or ask: what the API clients need starts loading at once. */
     static Wiring open(Config config) {
-        return new Wiring(config);
+        return new Wiring(config, true);
+    }
+
+    /**
+     * For a command that sends nothing to the model APIs (status, add, sync, migrate): their clients
+     * are built only if something is sent after all. With an API key, `rag status` took 1.18 s (median)
+     * building them and 0.58 s without (docs/benchmarks/startup.md).
+     */
+    static Wiring openSendingNothing(Config config) {
+        return new Wiring(config, false);
     }
 
     RepoRag rag() {

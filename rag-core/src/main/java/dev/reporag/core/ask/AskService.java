@@ -69,6 +69,9 @@ public final class AskService {
         Project project = jobs.project(projectId)
                 .orElseThrow(() -> new NotFoundException("no project with id " + projectId));
         String q = validate(question);
+        if (answerModel != null) {
+            answerModel.prepare(); // its client is built while the question is embedded and the sources found
+        }
         IngestionJob ready = jobs.latestReadyJob(projectId).orElseThrow(() -> notReady(project));
         ProjectModels models = store.models(projectId);
         if (!models.answersWith(store.model())) {

@@ -174,6 +174,7 @@ public final class JobProcessor implements AutoCloseable {
 
     private IngestionJob processWaitingOutOutages(IngestionJob job, String worker, Cancellation cancellation,
                                                   IngestionListener listener) {
+        dispatcher.embedder().prepare(); // its client and tokenizer load beside the clone or fetch
         Duration period = Duration.ofMillis(Math.max(100, settings.lease().toMillis() / 3));
         ScheduledFuture<?> heartbeat = threads.every(period, () -> renewLease(job, worker, cancellation));
         try {

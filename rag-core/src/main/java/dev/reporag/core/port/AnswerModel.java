@@ -15,4 +15,8 @@ public interface AnswerModel {
         onToken.accept(answer);
         return answer;
     }
+
+    /** As {@link Embedder#prepare}: a question has come, an answer will be asked for soon. */
+    default void prepare() {
+    }
 }

@@ -71,4 +71,13 @@ public interface Embedder {
     default Optional<String> rateLimitKey() {
         return Optional.empty();
     }
+
+    /**
+     * Called when work that will count or embed texts starts (a job, a question): an embedder may
+     * begin loading, off the caller's thread, what its first call needs (a tokenizer, an HTTP
+     * client), so that a process that never embeds (a status command) never loads it. Never needed
+     * for correctness: the first call loads what is missing.
+     */
+    default void prepare() {
+    }
 }

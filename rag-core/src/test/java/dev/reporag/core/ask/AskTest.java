@@ -94,6 +94,33 @@ class AskTest {
     }
 
     @Test
+    void aQuestionPreparesTheAnswerModelBeforeItsSourcesAreFound() {
+        java.util.concurrent.atomic.AtomicInteger prepared = new java.util.concurrent.atomic.AtomicInteger();
+        List<Integer> preparedWhenAsked = new ArrayList<>();
+        AnswerModel model = new AnswerModel() {
+            public String modelId() {
+                return "scripted";
+            }
+
+            public String answer(AnswerPrompt prompt) {
+                preparedWhenAsked.add(prepared.get());
+                return "It is in ConfigLoader [1].";
+            }
+
+            @Override
+            public void prepare() {
+                prepared.incrementAndGet();
+            }
+        };
+        RepoRag rag = rag(model);
+        Project project = readyProject(rag);
+        assertThat(prepared).as("an ingestion asks no answer").hasValue(0);
+
+        rag.ask(project.id(), "where is parseConfigFile?", null);
+        assertThat(preparedWhenAsked).containsExactly(1);
+    }
+
+    @Test
     void extractiveAnswersCiteTheRightFileAndLines() {
         RepoRag rag = rag(null);
         Project project = readyProject(rag);

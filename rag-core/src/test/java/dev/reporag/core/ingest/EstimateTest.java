@@ -172,6 +172,35 @@ class EstimateTest {
         }
     }
 
+    /** An estimate sends nothing and prepares no client; a job prepares its embedder before its first request. */
+    @Test
+    void aJobPreparesItsEmbedderAndAnEstimateDoesNot() {
+        InMemoryRepositorySource source = new InMemoryRepositorySource();
+        source.commit(REPO, files());
+        java.util.concurrent.atomic.AtomicInteger prepared = new java.util.concurrent.atomic.AtomicInteger();
+        List<Integer> preparedAtRequests = Collections.synchronizedList(new ArrayList<>());
+        RecordingEmbedder embedder = new RecordingEmbedder("key") {
+            @Override
+            public void prepare() {
+                prepared.incrementAndGet();
+            }
+
+            @Override
+            public List<float[]> embedAll(List<String> texts) {
+                preparedAtRequests.add(prepared.get());
+                return super.embedAll(texts);
+            }
+        };
+        try (RepoRag rag = rag(embedder, source, RagSettings.defaults())) {
+            rag.estimate(REPO, null, false);
+            assertThat(prepared).hasValue(0);
+            Project project = rag.register("shop", REPO, null);
+            rag.requestIngestion(project.id());
+            assertThat(rag.processNext("w").orElseThrow().status()).isEqualTo(JobStatus.READY);
+            assertThat(preparedAtRequests).isNotEmpty().allMatch(count -> count == 1);
+        }
+    }
+
     /**
      * A one-shot estimate (a new process, no request sent yet) takes the answer time the last ingestion
      * with the same server, model and key left in the job store; another key's is not taken.
