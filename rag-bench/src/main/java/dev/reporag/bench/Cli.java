@@ -52,6 +52,18 @@ final class Cli {
         return env;
     }
 
+    /**
+     * As {@link #env(Path)}, pointed at {@code server} as an OpenAI-compatible API with 256-dimension
+     * vectors (a {@code BENCH_CHILD_} variable of the same name still wins).
+     */
+    static Map<String, String> env(Path work, FakeEmbeddingsServer server) {
+        Map<String, String> env = env(work);
+        env.putIfAbsent("OPENAI_API_KEY", "sk-bench-not-a-real-key");
+        env.putIfAbsent("OPENAI_BASE_URL", server.baseUrl());
+        env.putIfAbsent("RAG_EMBEDDING_DIMENSIONS", "256");
+        return env;
+    }
+
     /** {@code owner/name} of a Git directory the search tool's fetch put at {@code …/<owner>+<name>/repo}. */
     static String repositoryName(Path mirror) {
         return mirror.getParent().getFileName().toString().replace('+', '/');

@@ -109,9 +109,7 @@ public final class FreshnessBench {
             move(repository, older); // the repository as it was N commits ago
         }
         try (FakeEmbeddingsServer server = new FakeEmbeddingsServer(latency, null)) {
-            Map<String, String> env = Cli.env(work);
-            env.putAll(Map.of("OPENAI_API_KEY", "sk-bench-not-a-real-key", "OPENAI_BASE_URL", server.baseUrl(),
-                    "RAG_EMBEDDING_DIMENSIONS", "256"));
+            Map<String, String> env = Cli.env(work, server);
             ChildProcess.Result first = Cli.run(work, "ingest", env, List.of("ingest", bare.toString(), "--ref", "main",
                     "--name", "fresh", "--json"));
             JsonNode status = Cli.json(first.out());

@@ -40,9 +40,8 @@ public final class ModelSwitchBench {
         String head = MirrorCopy.copyHead(mirror, bare);
         try (FakeEmbeddingsServer server = new FakeEmbeddingsServer(latency, null);
              TestSchema schema = new TestSchema("model_switch_bench")) {
-            Map<String, String> modelA = Cli.env(work);
-            modelA.putAll(Map.of("OPENAI_API_KEY", "sk-bench-not-a-real-key", "OPENAI_BASE_URL", server.baseUrl(),
-                    "RAG_EMBEDDING_MODEL", "text-embedding-3-small", "RAG_EMBEDDING_DIMENSIONS", "256",
+            Map<String, String> modelA = Cli.env(work, server);
+            modelA.putAll(Map.of("RAG_EMBEDDING_MODEL", "text-embedding-3-small", "RAG_EMBEDDING_DIMENSIONS", "256",
                     "DATABASE_URL", schema.databaseUrl(), "RAG_ASK_RATE_PER_MINUTE", "1000000"));
             Map<String, String> modelB = new java.util.HashMap<>(modelA);
             modelB.putAll(Map.of("RAG_EMBEDDING_MODEL", "text-embedding-3-large", "RAG_EMBEDDING_DIMENSIONS", "512",

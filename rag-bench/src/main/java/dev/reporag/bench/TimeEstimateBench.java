@@ -74,9 +74,7 @@ public final class TimeEstimateBench {
     private static List<Row> throughService(Path work, List<Path> mirrors, int latency) throws Exception {
         List<Row> rows = new ArrayList<>();
         try (FakeEmbeddingsServer server = new FakeEmbeddingsServer(latency, null)) {
-            Map<String, String> env = Cli.env(work);
-            env.putAll(Map.of("OPENAI_API_KEY", "sk-bench-not-a-real-key", "OPENAI_BASE_URL", server.baseUrl(),
-                    "RAG_EMBEDDING_DIMENSIONS", "256"));
+            Map<String, String> env = Cli.env(work, server);
             try (ReuseBench.Service service = ReuseBench.Service.start(work, env, false)) {
                 for (int i = 0; i < mirrors.size(); i++) {
                     Path mirror = mirrors.get(i);
@@ -115,11 +113,7 @@ public final class TimeEstimateBench {
     private static List<Row> oneShot(Path work, List<Path> mirrors, boolean openai, int latency) throws Exception {
         List<Row> rows = new ArrayList<>();
         try (FakeEmbeddingsServer server = new FakeEmbeddingsServer(latency, null)) {
-            Map<String, String> env = Cli.env(work);
-            if (openai) {
-                env.putAll(Map.of("OPENAI_API_KEY", "sk-bench-not-a-real-key", "OPENAI_BASE_URL", server.baseUrl(),
-                        "RAG_EMBEDDING_DIMENSIONS", "256"));
-            }
+            Map<String, String> env = openai ? Cli.env(work, server) : Cli.env(work);
             for (int i = 0; i < mirrors.size(); i++) {
                 Path mirror = mirrors.get(i);
                 Path bare = work.resolve("repo-" + i + ".git");
