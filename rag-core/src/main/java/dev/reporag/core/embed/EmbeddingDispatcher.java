@@ -70,9 +70,8 @@ public final class EmbeddingDispatcher implements AutoCloseable {
     private final AtomicLong retried = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong tokens = new AtomicLong();
-    /** Indexing requests answered with vectors, and their answer times added up (questions, one input each, apart). */
-    private final AtomicLong answered = new AtomicLong();
-    private final AtomicLong answerNanos = new AtomicLong();
+    /** Answer times of indexing requests answered with vectors (questions, one input each, apart). */
+    private final RecentAnswers answers = new RecentAnswers();
     /** Pauses of the key so far, and the end of the latest, so that starts reserved before one wait for it. */
     private final AtomicLong pauses = new AtomicLong();
     private volatile long pausedUntil = System.nanoTime();
@@ -150,10 +149,9 @@ public final class EmbeddingDispatcher implements AutoCloseable {
     }
 
     public DispatchStats stats() {
-        long answers = answered.get();
         return new DispatchStats(requests.get(), succeeded.get(), rateLimited.get(), retried.get(), failed.get(),
                 tokens.get(), pacer.requestsPerMinute(), pacer.tokensPerMinute(), pacer.ratio(), pacer.factor(),
-                answers, answers == 0 ? 0 : answerNanos.get() / 1e9 / answers);
+                answers.total(), answers.counted(), answers.meanSeconds());
     }
 
     /** Stops the senders; requests still queued or in flight are cancelled (their jobs are given back). */
@@ -295,8 +293,7 @@ public final class EmbeddingDispatcher implements AutoCloseable {
             succeeded.incrementAndGet();
             tokens.addAndGet(request.tokens);
             if (!request.interactive) {
-                answerNanos.addAndGet(System.nanoTime() - sent);
-                answered.incrementAndGet();
+                answers.add(System.nanoTime() - sent);
             }
             Duration pause = pacer.succeeded(sent, reservation.reservedTokens(), request.tokens, result.report());
             if (pause != null) {

@@ -54,7 +54,7 @@ public final class Estimator {
         this.chunker = JobProcessor.chunkerFor(settings, dispatcher.embedder());
     }
 
-    /** A mean answer time, over {@code count} answers, and where it was seen, as the basis says it. */
+    /** A mean answer time, over the latest {@code count} answers, and where it was seen, as the basis says it. */
     private record Answers(double meanSeconds, long count, String where) {
     }
 
@@ -65,7 +65,8 @@ public final class Estimator {
     private Optional<Answers> answers(Embedder embedder) {
         DispatchStats seen = dispatcher.stats();
         if (seen.answered() >= MIN_ANSWERS_SEEN) {
-            return Optional.of(new Answers(seen.answerSeconds(), seen.answered(), "here so far"));
+            return Optional.of(new Answers(seen.answerSeconds(), seen.recentAnswers(),
+                    seen.recentAnswers() < seen.answered() ? "here lately" : "here so far"));
         }
         return embedder.rateLimitKey().flatMap(jobs::answerTime)
                 .filter(recorded -> recorded.answers() >= MIN_ANSWERS_SEEN)

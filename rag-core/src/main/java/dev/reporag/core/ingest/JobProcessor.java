@@ -227,7 +227,7 @@ public final class JobProcessor implements AutoCloseable {
             return;
         }
         try {
-            jobs.saveAnswerTime(rateKey.get(), new AnswerTime(stats.answerSeconds(), stats.answered(), clock.instant()));
+            jobs.saveAnswerTime(rateKey.get(), new AnswerTime(stats.answerSeconds(), stats.recentAnswers(), clock.instant()));
         } catch (RuntimeException e) {
             log.debug("could not record the embedding API's answer time: {}", e.getMessage());
         }

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * How fast an embedding API answered the indexing requests a process sent it: their mean time from
- * sending to the answer, over {@code answers} requests, as recorded at {@code recordedAt}. Kept in
+ * sending to the answer, over the latest {@code answers} requests, as recorded at {@code recordedAt}. Kept in
  * the job store so that a later process (a one-shot {@code rag estimate}) knows the server's pace
  * before it has sent anything.
  */

@@ -424,4 +424,28 @@ class EmbeddingDispatcherTest {
         assertThat(a.stats().ratio()).isBetween(0.9, 1.1);
         assertThat(b.stats().ratio()).isBetween(0.9, 1.1);
     }
+
+    @Test
+    void theAnswerTimeFollowsTheServersLatestAnswersAndLeavesQuestionsOut() throws Exception {
+        int fast = 2 * RecentAnswers.WINDOW;
+        Scripted api = new Scripted((call, texts) -> {
+            try {
+                Thread.sleep(call < fast ? 1 : 40);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return vectors(texts);
+        });
+        EmbeddingDispatcher dispatcher = dispatcher(api, batches(1, 4), RateLimits.NONE);
+
+        dispatcher.embedAll(texts(fast, 50));
+        dispatcher.embedQuestion("a question, answered slowly, which is not indexing");
+        dispatcher.embedAll(texts(RecentAnswers.WINDOW, 50));
+
+        DispatchStats stats = dispatcher.stats();
+        assertThat(stats.answered()).isEqualTo(fast + RecentAnswers.WINDOW);
+        assertThat(stats.recentAnswers()).isEqualTo(RecentAnswers.WINDOW);
+        // Every one of the latest answers took 40 ms or more; a mean since the start would be under half that.
+        assertThat(stats.answerSeconds()).isGreaterThanOrEqualTo(0.040);
+    }
 }
