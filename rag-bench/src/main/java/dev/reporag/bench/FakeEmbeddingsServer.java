@@ -30,6 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * An OpenAI-compatible embeddings endpoint in the benchmark's JVM: vectors seeded by the text, after
  * a fixed latency, every input counted and, if asked, kept (one JSON string a line) for counting
  * its tokens with another tokenizer afterwards.
+ *
+ * <p>Or ({@link #computeBound}) a server unlike that one, as a self-hosted model on one CPU or GPU is:
+ * it embeds one request at a time, the others waiting in line, each taking a time that grows with
+ * the characters it reads.
  */
 final class FakeEmbeddingsServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,6 +42,9 @@ final class FakeEmbeddingsServer implements AutoCloseable {
     /** Inputs by the model the request named. */
     final java.util.concurrent.ConcurrentHashMap<String, AtomicLong> inputsByModel = new java.util.concurrent.ConcurrentHashMap<>();
     private final long latencyMillis;
+    /** For a compute-bound server, its time per 1,000 characters (0: a fixed latency instead). */
+    private final double millisPerThousandChars;
+    private final java.util.concurrent.Semaphore oneAtATime = new java.util.concurrent.Semaphore(1, true);
     private final HttpServer http;
     private final ExecutorService executor = Executors.newFixedThreadPool(16);
     private final BufferedWriter inputLog;
@@ -45,7 +52,20 @@ final class FakeEmbeddingsServer implements AutoCloseable {
 
     /** @param inputLog where every input received is appended, or null */
     FakeEmbeddingsServer(long latencyMillis, Path inputLog) throws IOException {
+        this(latencyMillis, 0, inputLog);
+    }
+
+    /** A server that embeds one request at a time, in {@code millisPerThousandChars} per 1,000 characters read. */
+    static FakeEmbeddingsServer computeBound(double millisPerThousandChars) throws IOException {
+        if (!(millisPerThousandChars > 0)) {
+            throw new IllegalArgumentException("a compute-bound server takes some time per character");
+        }
+        return new FakeEmbeddingsServer(0, millisPerThousandChars, null);
+    }
+
+    private FakeEmbeddingsServer(long latencyMillis, double millisPerThousandChars, Path inputLog) throws IOException {
         this.latencyMillis = latencyMillis;
+        this.millisPerThousandChars = millisPerThousandChars;
         this.inputLog = inputLog == null ? null : Files.newBufferedWriter(inputLog, StandardCharsets.UTF_8);
         http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         http.setExecutor(executor);
@@ -69,7 +89,17 @@ final class FakeEmbeddingsServer implements AutoCloseable {
             }
             log(texts);
             try {
-                Thread.sleep(latencyMillis);
+                if (millisPerThousandChars > 0) {
+                    long chars = texts.stream().mapToLong(String::length).sum();
+                    oneAtATime.acquire();
+                    try {
+                        Thread.sleep(Math.round(chars * millisPerThousandChars / 1000));
+                    } finally {
+                        oneAtATime.release();
+                    }
+                } else {
+                    Thread.sleep(latencyMillis);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -20,7 +20,8 @@ import java.util.Map;
  * answer time the last ingestion recorded, which a one-shot estimate takes.
  *
  * <p>Arguments: a work directory, {@code openai} or {@code local}, a server latency in milliseconds
- * (openai only; 0 otherwise), then Git directories. {@code openai}: an OpenAI-compatible server in
+ * (openai only; 0 otherwise) or {@code cpu:M}, a compute-bound server embedding one request at a time
+ * in M ms per 1,000 characters ({@link FakeEmbeddingsServer#computeBound}), then Git directories. {@code openai}: an OpenAI-compatible server in
  * this JVM ({@link FakeEmbeddingsServer}) answering after that latency, and the product's default
  * pacing, OpenAI's tier 1 (3,000 requests and 1,000,000 tokens a minute) unless
  * {@code BENCH_CHILD_RAG_TPM}/{@code BENCH_CHILD_RAG_RPM} say otherwise. {@code local}: the
@@ -42,7 +43,7 @@ public final class TimeEstimateBench {
         }
         Path work = Path.of(args[0]);
         String mode = args[1];
-        int latency = Integer.parseInt(args[2]);
+        String latency = args[2];
         ReuseBench.deleteTree(work);
         Files.createDirectories(work);
         String load = Files.readString(Path.of("/proc/loadavg")).strip();
@@ -53,10 +54,10 @@ public final class TimeEstimateBench {
         List<Row> rows = mode.equals("serve") ? throughService(work, mirrors, latency)
                 : oneShot(work, mirrors, mode.equals("openai"), latency);
         System.out.printf(Locale.ROOT, "%s; load average before: %s%n", switch (mode) {
-            case "openai" -> "OpenAI-compatible server in this JVM, " + latency + " ms a request; each command in a JVM"
+            case "openai" -> "OpenAI-compatible server in this JVM, " + described(latency) + "; each command in a JVM"
                     + " of its own, one store for all (from the second repository on, it holds the answer time the"
                     + " last ingestion recorded)";
-            case "serve" -> "OpenAI-compatible server in this JVM, " + latency + " ms a request; one `rag serve`, each"
+            case "serve" -> "OpenAI-compatible server in this JVM, " + described(latency) + "; one `rag serve`, each"
                     + " repository registered, estimated (GET /api/projects/{id}/estimate) and then indexed in turn";
             default -> "the in-process model";
         }, load);
@@ -70,10 +71,21 @@ public final class TimeEstimateBench {
         }
     }
 
+    /** {@code 300}: a fixed 300 ms a request; {@code cpu:20}: one request at a time, 20 ms per 1,000 characters. */
+    private static FakeEmbeddingsServer server(String latency) throws java.io.IOException {
+        return latency.startsWith("cpu:") ? FakeEmbeddingsServer.computeBound(Double.parseDouble(latency.substring(4)))
+                : new FakeEmbeddingsServer(Long.parseLong(latency), null);
+    }
+
+    private static String described(String latency) {
+        return latency.startsWith("cpu:") ? "embedding one request at a time in " + latency.substring(4)
+                + " ms per 1,000 characters" : latency + " ms a request";
+    }
+
     /** One {@code rag serve} for all: from the second repository on, it has seen the server's answers. */
-    private static List<Row> throughService(Path work, List<Path> mirrors, int latency) throws Exception {
+    private static List<Row> throughService(Path work, List<Path> mirrors, String latency) throws Exception {
         List<Row> rows = new ArrayList<>();
-        try (FakeEmbeddingsServer server = new FakeEmbeddingsServer(latency, null)) {
+        try (FakeEmbeddingsServer server = server(latency)) {
             Map<String, String> env = Cli.env(work, server);
             try (ReuseBench.Service service = ReuseBench.Service.start(work, env, false)) {
                 for (int i = 0; i < mirrors.size(); i++) {
@@ -110,9 +122,9 @@ public final class TimeEstimateBench {
      * {@code rag estimate}, then {@code rag ingest}, of each repository in turn, as a user indexing
      * them one after another: one store, one server.
      */
-    private static List<Row> oneShot(Path work, List<Path> mirrors, boolean openai, int latency) throws Exception {
+    private static List<Row> oneShot(Path work, List<Path> mirrors, boolean openai, String latency) throws Exception {
         List<Row> rows = new ArrayList<>();
-        try (FakeEmbeddingsServer server = new FakeEmbeddingsServer(latency, null)) {
+        try (FakeEmbeddingsServer server = server(latency)) {
             Map<String, String> env = openai ? Cli.env(work, server) : Cli.env(work);
             for (int i = 0; i < mirrors.size(); i++) {
                 Path mirror = mirrors.get(i);
