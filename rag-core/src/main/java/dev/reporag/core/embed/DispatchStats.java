@@ -14,7 +14,8 @@ package dev.reporag.core.embed;
  * @param ratio             the server's token count per token of ours, as learned
  * @param pace              the share of the budget in use after 429s (1: all of it)
  * @param answered          indexing requests answered with vectors (questions not counted)
- * @param recentAnswers     the latest of them, up to 50, that {@code answerSeconds} is the mean of
+ * @param recentAnswers     the latest of them, up to 50, that {@code answerSeconds} is the mean of: once
+ *                          five were sent while every other request slot was busy, only such ones
  * @param answerSeconds     their mean time from sending to the answer (0 before the first)
  */
 public record DispatchStats(long requests, long succeeded, long rateLimited, long retried, long failed, long tokens,

@@ -72,6 +72,8 @@ public final class EmbeddingDispatcher implements AutoCloseable {
     private final AtomicLong tokens = new AtomicLong();
     /** Answer times of indexing requests answered with vectors (questions, one input each, apart). */
     private final RecentAnswers answers = new RecentAnswers();
+    /** Requests sent and not yet answered. */
+    private final AtomicInteger inFlight = new AtomicInteger();
     /** Pauses of the key so far, and the end of the latest, so that starts reserved before one wait for it. */
     private final AtomicLong pauses = new AtomicLong();
     private volatile long pausedUntil = System.nanoTime();
@@ -274,8 +276,14 @@ public final class EmbeddingDispatcher implements AutoCloseable {
             requests.incrementAndGet();
             request.attempts++;
             EmbeddingResult result;
+            boolean pipelineFull;
             try {
-                result = embedder.embed(request.texts);
+                pipelineFull = inFlight.incrementAndGet() >= policy.concurrency();
+                try {
+                    result = embedder.embed(request.texts);
+                } finally {
+                    inFlight.decrementAndGet();
+                }
                 if (result.vectors().size() != request.texts.size()) {
                     throw new EmbeddingException("the embedding model returned " + result.vectors().size()
                             + " vectors for " + request.texts.size() + " inputs", EmbeddingException.Kind.TRANSIENT,
@@ -293,7 +301,7 @@ public final class EmbeddingDispatcher implements AutoCloseable {
             succeeded.incrementAndGet();
             tokens.addAndGet(request.tokens);
             if (!request.interactive) {
-                answers.add(System.nanoTime() - sent);
+                answers.add(System.nanoTime() - sent, pipelineFull);
             }
             Duration pause = pacer.succeeded(sent, reservation.reservedTokens(), request.tokens, result.report());
             if (pause != null) {

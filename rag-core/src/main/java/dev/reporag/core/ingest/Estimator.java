@@ -65,8 +65,7 @@ public final class Estimator {
     private Optional<Answers> answers(Embedder embedder) {
         DispatchStats seen = dispatcher.stats();
         if (seen.answered() >= MIN_ANSWERS_SEEN) {
-            return Optional.of(new Answers(seen.answerSeconds(), seen.recentAnswers(),
-                    seen.recentAnswers() < seen.answered() ? "here lately" : "here so far"));
+            return Optional.of(new Answers(seen.answerSeconds(), seen.recentAnswers(), "here"));
         }
         return embedder.rateLimitKey().flatMap(jobs::answerTime)
                 .filter(recorded -> recorded.answers() >= MIN_ANSWERS_SEEN)

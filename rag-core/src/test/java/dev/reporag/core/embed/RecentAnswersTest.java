@@ -20,8 +20,8 @@ class RecentAnswersTest {
     @Test
     void untilTheWindowIsFullTheMeanIsOfEveryAnswer() {
         RecentAnswers answers = new RecentAnswers();
-        answers.add(100 * MILLI);
-        answers.add(300 * MILLI);
+        answers.add(100 * MILLI, true);
+        answers.add(300 * MILLI, false);
 
         assertThat(answers.meanSeconds()).isCloseTo(0.2, within(1e-9));
         assertThat(answers.counted()).isEqualTo(2);
@@ -31,21 +31,43 @@ class RecentAnswersTest {
     void aServerThatBecameSlowerSetsTheMeanOnceAWindowOfAnswersSaidSo() {
         RecentAnswers answers = new RecentAnswers();
         for (int i = 0; i < 3 * RecentAnswers.WINDOW; i++) {
-            answers.add(100 * MILLI);
+            answers.add(100 * MILLI, true);
         }
         for (int i = 0; i < RecentAnswers.WINDOW - 10; i++) {
-            answers.add(1_000 * MILLI);
+            answers.add(1_000 * MILLI, true);
         }
         // 10 fast answers are still in the window: (10 x 0.1 + 40 x 1.0) / 50
         assertThat(answers.meanSeconds()).isCloseTo((10 * 0.1 + (RecentAnswers.WINDOW - 10) * 1.0)
                 / RecentAnswers.WINDOW, within(1e-9));
 
         for (int i = 0; i < 10; i++) {
-            answers.add(1_000 * MILLI);
+            answers.add(1_000 * MILLI, true);
         }
 
         assertThat(answers.meanSeconds()).isCloseTo(1.0, within(1e-9));
         assertThat(answers.total()).isEqualTo(4L * RecentAnswers.WINDOW);
         assertThat(answers.counted()).isEqualTo(RecentAnswers.WINDOW);
+    }
+
+    @Test
+    void onceEnoughWereSentIntoAFullPipelineOnlyTheyCount() {
+        RecentAnswers answers = new RecentAnswers();
+        // A job's first requests, sent into an idle pipeline, wait behind fewer others.
+        answers.add(100 * MILLI, false);
+        answers.add(200 * MILLI, false);
+        answers.add(300 * MILLI, false);
+        for (int i = 0; i < RecentAnswers.MIN_FULL - 1; i++) {
+            answers.add(400 * MILLI, true);
+        }
+        assertThat(answers.counted()).as("too few from a full pipeline yet: every answer")
+                .isEqualTo(3 + RecentAnswers.MIN_FULL - 1);
+        assertThat(answers.meanSeconds()).isLessThan(0.4);
+
+        answers.add(400 * MILLI, true);
+        answers.add(100 * MILLI, false);
+
+        assertThat(answers.meanSeconds()).isCloseTo(0.4, within(1e-9));
+        assertThat(answers.counted()).isEqualTo(RecentAnswers.MIN_FULL);
+        assertThat(answers.total()).isEqualTo(3 + RecentAnswers.MIN_FULL + 1);
     }
 }

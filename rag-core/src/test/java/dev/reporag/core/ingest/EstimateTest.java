@@ -166,7 +166,8 @@ class EstimateTest {
             assertThat(after.requests()).isGreaterThan(10);
             assertThat(after.seconds()).isEqualTo((long) Math.ceil(after.requests() * answer / 2));
             assertThat(after.timeBasis()).startsWith(String.format(java.util.Locale.ROOT,
-                    "2 requests in flight, answered in %.2f s each on average here so far", answer))
+                    "2 requests in flight, answered in %.2f s each on average here (%d answers)", answer,
+                    rag.embeddingStats().recentAnswers()))
                     .endsWith("within 1000000 requests and 1000000000 tokens a minute would allow it sooner");
             assertThat(after.notes()).noneMatch(n -> n.startsWith("that time holds"));
         }
@@ -221,7 +222,7 @@ class EstimateTest {
             answer = first.embeddingStats().answerSeconds();
             assertThat(jobs.answerTime("key-slow")).hasValueSatisfying(recorded -> {
                 assertThat(recorded.meanSeconds()).isEqualTo(answer);
-                assertThat(recorded.answers()).isEqualTo(first.embeddingStats().answered());
+                assertThat(recorded.answers()).isEqualTo(first.embeddingStats().recentAnswers());
             });
         }
 
