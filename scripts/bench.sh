@@ -77,10 +77,12 @@ if wanted estimate && [ ! -d rag-bench/target/tiktoken/node_modules/tiktoken ]; 
 fi
 M="${BENCH_MIRRORS:-/work/.mirror}"
 bench estimate   rag-bench dev.reporag.bench.EstimateBench "${TMPDIR:-/tmp}/estimate-bench $M/psf+requests/repo $M/expressjs+express/repo $M/BurntSushi+ripgrep/repo $M/spf13+cobra/repo $M/openai+tiktoken/repo $M/FasterXML+jackson-databind/repo $M/netty+netty/repo $M/jhy+jsoup/repo $M/pallets+flask/repo"
-# The estimate's time against the ingestion that follows: tier-1 pacing against a 300 ms server, then the in-process model.
+# The estimate's time against the ingestion that follows: tier-1 pacing against a 300 ms server, the in-process
+# model, and a server that embeds one request at a time (20 ms per 1,000 characters).
 T="$M/psf+requests/repo $M/expressjs+express/repo $M/spf13+cobra/repo $M/pallets+flask/repo $M/jhy+jsoup/repo $M/BurntSushi+ripgrep/repo $M/FasterXML+jackson-databind/repo"
 bench estimate-time rag-bench dev.reporag.bench.TimeEstimateBench "${TMPDIR:-/tmp}/time-estimate openai 300 $T"
 bench estimate-time rag-bench dev.reporag.bench.TimeEstimateBench "${TMPDIR:-/tmp}/time-estimate local 0 $T"
+bench estimate-time rag-bench dev.reporag.bench.TimeEstimateBench "${TMPDIR:-/tmp}/time-estimate openai cpu:20 $T"
 # One-shot commands through ./rag with its class-data archive and without (RAG_CDS=off), alternating.
 bench startup    rag-bench dev.reporag.bench.StartupBench "${TMPDIR:-/tmp}/startup-bench 7 ${BENCH_MIRRORS:-/work/.mirror}/jhy+jsoup/repo"
 # A push of each repository's own last commits, seen by `rag sync`, and the re-index it queues.

@@ -22,6 +22,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,7 +45,7 @@ final class FakeEmbeddingsServer implements AutoCloseable {
     private final long latencyMillis;
     /** For a compute-bound server, its time per 1,000 characters (0: a fixed latency instead). */
     private final double millisPerThousandChars;
-    private final java.util.concurrent.Semaphore oneAtATime = new java.util.concurrent.Semaphore(1, true);
+    private final Semaphore oneAtATime = new Semaphore(1, true);
     private final HttpServer http;
     private final ExecutorService executor = Executors.newFixedThreadPool(16);
     private final BufferedWriter inputLog;

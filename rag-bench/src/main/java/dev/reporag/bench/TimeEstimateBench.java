@@ -2,6 +2,7 @@ package dev.reporag.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,12 +21,12 @@ import java.util.Map;
  * answer time the last ingestion recorded, which a one-shot estimate takes.
  *
  * <p>Arguments: a work directory, {@code openai} or {@code local}, a server latency in milliseconds
- * (openai only; 0 otherwise) or {@code cpu:M}, a compute-bound server embedding one request at a time
- * in M ms per 1,000 characters ({@link FakeEmbeddingsServer#computeBound}), then Git directories. {@code openai}: an OpenAI-compatible server in
- * this JVM ({@link FakeEmbeddingsServer}) answering after that latency, and the product's default
- * pacing, OpenAI's tier 1 (3,000 requests and 1,000,000 tokens a minute) unless
- * {@code BENCH_CHILD_RAG_TPM}/{@code BENCH_CHILD_RAG_RPM} say otherwise. {@code local}: the
- * in-process model, whose speed the estimate measures on a sample.
+ * (openai only; 0 otherwise) or {@code cpu:M}, a compute-bound server embedding one request at a
+ * time in M ms per 1,000 characters ({@link FakeEmbeddingsServer#computeBound}), then Git
+ * directories. {@code openai}: an OpenAI-compatible server in this JVM ({@link FakeEmbeddingsServer})
+ * answering after that latency, and the product's default pacing, OpenAI's tier 1 (3,000 requests
+ * and 1,000,000 tokens a minute) unless {@code BENCH_CHILD_RAG_TPM}/{@code BENCH_CHILD_RAG_RPM} say
+ * otherwise. {@code local}: the in-process model, whose speed the estimate measures on a sample.
  */
 public final class TimeEstimateBench {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -72,7 +73,7 @@ public final class TimeEstimateBench {
     }
 
     /** {@code 300}: a fixed 300 ms a request; {@code cpu:20}: one request at a time, 20 ms per 1,000 characters. */
-    private static FakeEmbeddingsServer server(String latency) throws java.io.IOException {
+    private static FakeEmbeddingsServer server(String latency) throws IOException {
         return latency.startsWith("cpu:") ? FakeEmbeddingsServer.computeBound(Double.parseDouble(latency.substring(4)))
                 : new FakeEmbeddingsServer(Long.parseLong(latency), null);
     }

@@ -21,6 +21,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -450,8 +452,8 @@ class EmbeddingDispatcherTest {
     void onAServerThatEmbedsOneRequestAtATimeTheAnswerTimeIsThatOfAFullPipeline() throws Exception {
         // A self-hosted model: one request at a time, the others in line. In a long job each request
         // waits behind the three others in flight: 4 x its own time is what the estimate divides by 4.
-        java.util.concurrent.locks.ReentrantLock oneAtATime = new java.util.concurrent.locks.ReentrantLock(true);
-        java.util.concurrent.atomic.AtomicLong served = new java.util.concurrent.atomic.AtomicLong();
+        ReentrantLock oneAtATime = new ReentrantLock(true);
+        AtomicLong served = new AtomicLong();
         Scripted api = new Scripted((call, texts) -> {
             oneAtATime.lock();
             try {
