@@ -8,8 +8,8 @@ package dev.reporag.core.embed;
  * every other slot was busy, only such answers count: they are the answer time of a long job's
  * steady state, where the estimate divides by the requests in flight. A request sent into an idle
  * pipeline (a job's first few, or any while the job was slow to produce) waits behind fewer others;
- * on a server that embeds one request at a time, counting them made estimates 12–26 % short
- * (docs/benchmarks/estimate.md). Thread-safe.
+ * on a server that embeds one request at a time, counting them made READY take 1.12–1.23 times
+ * the estimate (docs/benchmarks/estimate.md). Thread-safe.
  */
 final class RecentAnswers {
     /** Answers kept: a few ingestions' worth of a small repository, so one slow request moves the mean little. */
