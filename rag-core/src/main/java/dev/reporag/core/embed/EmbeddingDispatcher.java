@@ -151,9 +151,10 @@ public final class EmbeddingDispatcher implements AutoCloseable {
     }
 
     public DispatchStats stats() {
+        RecentAnswers.Mean answered = answers.mean();
         return new DispatchStats(requests.get(), succeeded.get(), rateLimited.get(), retried.get(), failed.get(),
                 tokens.get(), pacer.requestsPerMinute(), pacer.tokensPerMinute(), pacer.ratio(), pacer.factor(),
-                answers.total(), answers.counted(), answers.meanSeconds());
+                answered.total(), answered.counted(), answered.seconds());
     }
 
     /** Stops the senders; requests still queued or in flight are cancelled (their jobs are given back). */

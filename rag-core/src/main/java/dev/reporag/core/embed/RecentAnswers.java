@@ -28,20 +28,19 @@ final class RecentAnswers {
         }
     }
 
-    /** Answers seen since the dispatcher started. */
-    synchronized long total() {
-        return all.total;
+    /**
+     * @param total   answers seen since the dispatcher started
+     * @param counted the answers the mean is over
+     * @param seconds their mean answer time (0 before the first)
+     */
+    record Mean(long total, long counted, double seconds) {
     }
 
-    /** The answers the mean is over. */
-    synchronized long counted() {
-        return counting().counted();
-    }
-
-    /** Their mean answer time, in seconds (0 before the first). */
-    synchronized double meanSeconds() {
+    /** Read at once, so that the count and the mean are of the same answers. */
+    synchronized Mean mean() {
         Window counting = counting();
-        return counting.total == 0 ? 0 : counting.sum / 1e9 / counting.counted();
+        return new Mean(all.total, counting.counted(),
+                counting.total == 0 ? 0 : counting.sum / 1e9 / counting.counted());
     }
 
     private Window counting() {

@@ -37,7 +37,7 @@ public final class Estimator {
     /** Texts embedded to measure an in-process model's speed. */
     static final int SPEED_SAMPLE = 48;
 
-    /** Answers seen before their mean answer time is trusted to pace an estimate. */
+    /** Answers a mean answer time is over before it is trusted to pace an estimate (or recorded for one). */
     static final int MIN_ANSWERS_SEEN = 5;
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
@@ -64,7 +64,7 @@ public final class Estimator {
      */
     private Optional<Answers> answers(Embedder embedder) {
         DispatchStats seen = dispatcher.stats();
-        if (seen.answered() >= MIN_ANSWERS_SEEN) {
+        if (seen.recentAnswers() >= MIN_ANSWERS_SEEN) {
             return Optional.of(new Answers(seen.answerSeconds(), seen.recentAnswers(), "here"));
         }
         return embedder.rateLimitKey().flatMap(jobs::answerTime)

@@ -223,7 +223,7 @@ public final class JobProcessor implements AutoCloseable {
     private void recordAnswerTime() {
         DispatchStats stats = dispatcher.stats();
         Optional<String> rateKey = dispatcher.embedder().rateLimitKey();
-        if (rateKey.isEmpty() || stats.answered() < Estimator.MIN_ANSWERS_SEEN) {
+        if (rateKey.isEmpty() || stats.recentAnswers() < Estimator.MIN_ANSWERS_SEEN) {
             return;
         }
         try {

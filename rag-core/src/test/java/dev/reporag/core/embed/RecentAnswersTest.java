@@ -12,9 +12,9 @@ class RecentAnswersTest {
     void beforeAnyAnswerTheMeanIsZero() {
         RecentAnswers answers = new RecentAnswers();
 
-        assertThat(answers.meanSeconds()).isZero();
-        assertThat(answers.total()).isZero();
-        assertThat(answers.counted()).isZero();
+        assertThat(answers.mean().seconds()).isZero();
+        assertThat(answers.mean().total()).isZero();
+        assertThat(answers.mean().counted()).isZero();
     }
 
     @Test
@@ -23,8 +23,8 @@ class RecentAnswersTest {
         answers.add(100 * MILLI, true);
         answers.add(300 * MILLI, false);
 
-        assertThat(answers.meanSeconds()).isCloseTo(0.2, within(1e-9));
-        assertThat(answers.counted()).isEqualTo(2);
+        assertThat(answers.mean().seconds()).isCloseTo(0.2, within(1e-9));
+        assertThat(answers.mean().counted()).isEqualTo(2);
     }
 
     @Test
@@ -37,16 +37,16 @@ class RecentAnswersTest {
             answers.add(1_000 * MILLI, true);
         }
         // 10 fast answers are still in the window: (10 x 0.1 + 40 x 1.0) / 50
-        assertThat(answers.meanSeconds()).isCloseTo((10 * 0.1 + (RecentAnswers.WINDOW - 10) * 1.0)
+        assertThat(answers.mean().seconds()).isCloseTo((10 * 0.1 + (RecentAnswers.WINDOW - 10) * 1.0)
                 / RecentAnswers.WINDOW, within(1e-9));
 
         for (int i = 0; i < 10; i++) {
             answers.add(1_000 * MILLI, true);
         }
 
-        assertThat(answers.meanSeconds()).isCloseTo(1.0, within(1e-9));
-        assertThat(answers.total()).isEqualTo(4L * RecentAnswers.WINDOW);
-        assertThat(answers.counted()).isEqualTo(RecentAnswers.WINDOW);
+        assertThat(answers.mean().seconds()).isCloseTo(1.0, within(1e-9));
+        assertThat(answers.mean().total()).isEqualTo(4L * RecentAnswers.WINDOW);
+        assertThat(answers.mean().counted()).isEqualTo(RecentAnswers.WINDOW);
     }
 
     @Test
@@ -59,15 +59,15 @@ class RecentAnswersTest {
         for (int i = 0; i < RecentAnswers.MIN_FULL - 1; i++) {
             answers.add(400 * MILLI, true);
         }
-        assertThat(answers.counted()).as("too few from a full pipeline yet: every answer")
+        assertThat(answers.mean().counted()).as("too few from a full pipeline yet: every answer")
                 .isEqualTo(3 + RecentAnswers.MIN_FULL - 1);
-        assertThat(answers.meanSeconds()).isLessThan(0.4);
+        assertThat(answers.mean().seconds()).isLessThan(0.4);
 
         answers.add(400 * MILLI, true);
         answers.add(100 * MILLI, false);
 
-        assertThat(answers.meanSeconds()).isCloseTo(0.4, within(1e-9));
-        assertThat(answers.counted()).isEqualTo(RecentAnswers.MIN_FULL);
-        assertThat(answers.total()).isEqualTo(3 + RecentAnswers.MIN_FULL + 1);
+        assertThat(answers.mean().seconds()).isCloseTo(0.4, within(1e-9));
+        assertThat(answers.mean().counted()).isEqualTo(RecentAnswers.MIN_FULL);
+        assertThat(answers.mean().total()).isEqualTo(3 + RecentAnswers.MIN_FULL + 1);
     }
 }

@@ -159,7 +159,7 @@ class EstimateTest {
             rag.requestIngestion(other.id());
             assertThat(rag.processNext("w").orElseThrow().status()).isEqualTo(JobStatus.READY);
             double answer = rag.embeddingStats().answerSeconds();
-            assertThat(rag.embeddingStats().answered()).isGreaterThanOrEqualTo(Estimator.MIN_ANSWERS_SEEN);
+            assertThat(rag.embeddingStats().recentAnswers()).isGreaterThanOrEqualTo(Estimator.MIN_ANSWERS_SEEN);
             assertThat(answer).isBetween(0.06, 1.0);
 
             Estimate after = rag.estimate(REPO, null, false);
